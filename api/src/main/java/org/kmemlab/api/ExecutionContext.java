@@ -1,0 +1,116 @@
+package org.kmemlab.api;
+
+import java.util.function.Supplier;
+import org.kmemlab.api.bug.SleepInAtomicBug;
+
+/**
+ * Whether the current thread runs in process context (may sleep) or in atomic context (a simulated
+ * interrupt handler, or a section that holds a spinlock), per machine and per thread.
+ *
+ * <h2>Why it matters</h2>
+ * An interrupt handler cannot sleep: nothing would wake it. So a handler that allocates memory must use
+ * {@code GFP_ATOMIC}, which never sleeps and may fail. Code that calls a function that might sleep
+ * ({@code kmalloc(GFP_KERNEL)}) from atomic context is a bug even when memory is plentiful and the call
+ * would not actually have slept: the kernel's {@code might_sleep()} check reports it every time, and so
+ * does {@link #mightSleep(String)}.
+ *
+ * <p>Atomic sections nest (an interrupt may arrive while a spinlock is held); the depth is kept per
+ * thread, so two threads on one machine do not see each other's context.
+ */
+public final class ExecutionContext {
+
+    /** Per thread: [0] atomic depth (preempt count), [1] interrupt depth. */
+    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[2]);
+    private final ThreadLocal<String> reason = new ThreadLocal<>();
+
+    /** Creates a context in which every thread starts in process context. */
+    public ExecutionContext() {
+    }
+
+    /** Returns true when the current thread is in atomic context (interrupt or spinlock). */
+    public boolean inAtomic() {
+        return depth.get()[0] > 0;
+    }
+
+    /** Returns true when the current thread runs a simulated interrupt handler. */
+    public boolean inInterrupt() {
+        return depth.get()[1] > 0;
+    }
+
+    /**
+     * Runs {@code body} in atomic context, as if with a spinlock held.
+     *
+     * @param why what makes it atomic, shown in reports (e.g. {@code "spin_lock(&dev->lock)"})
+     */
+    public void runAtomic(String why, Runnable body) {
+        callAtomic(why, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /** Calls {@code body} in atomic context and returns its result. */
+    public <T> T callAtomic(String why, Supplier<T> body) {
+        int[] d = depth.get();
+        String outer = reason.get();
+        d[0]++;
+        reason.set(why);
+        try {
+            return body.get();
+        } finally {
+            d[0]--;
+            reason.set(outer);
+        }
+    }
+
+    /**
+     * Runs {@code handler} as the interrupt handler of {@code irq}: atomic, with interrupts disabled.
+     *
+     * @param irq the interrupt line, e.g. 6 for the floppy controller
+     * @param name the device's name, e.g. {@code "floppy"}
+     */
+    public void runInInterrupt(int irq, String name, Runnable handler) {
+        int[] d = depth.get();
+        String outer = reason.get();
+        d[0]++;
+        d[1]++;
+        reason.set("irq " + irq + " (" + name + ")");
+        try {
+            handler.run();
+        } finally {
+            d[0]--;
+            d[1]--;
+            reason.set(outer);
+        }
+    }
+
+    /**
+     * The kernel's {@code might_sleep()}: raises {@link SleepInAtomicBug} when the current thread is in
+     * atomic context, and does nothing otherwise.
+     *
+     * @param where the call that may sleep, named in the report
+     */
+    public void mightSleep(String where) {
+        int[] d = depth.get();
+        if (d[0] > 0) {
+            throw new SleepInAtomicBug(where, d[0], d[1] > 0, String.valueOf(reason.get()));
+        }
+    }
+
+    /**
+     * Calls {@link #mightSleep(String)} when {@code gfp} allows blocking ({@code __GFP_DIRECT_RECLAIM}),
+     * which is what every allocator does on entry. Allocates nothing when the check passes.
+     *
+     * @param gfp the allocation's flags
+     * @param where the call, e.g. {@code "kmalloc"}; the report adds the flags
+     */
+    public void mightSleep(int gfp, String where) {
+        if (Gfp.allowsBlocking(gfp)) {
+            int[] d = depth.get();
+            if (d[0] > 0) {
+                throw new SleepInAtomicBug(where + "(" + Gfp.toString(gfp) + ")", d[0], d[1] > 0,
+                        String.valueOf(reason.get()));
+            }
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package org.kmemlab.api;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * The RAM of a simulated machine: real bytes at physical addresses {@code [0, size)}.
+ *
+ * <h2>Overview</h2>
+ * Allocators keep real data here: intrusive free lists written into free memory, page descriptors at
+ * the start of a bucket page, poison and red-zone bytes. The testkit writes patterns into live blocks
+ * and reads them back to prove that no two blocks overlap. So the bytes must be real, and a 16 GiB
+ * machine must still boot in milliseconds.
+ *
+ * <p>Backing is therefore <em>sparse and lazy</em>. Memory is cut into chunks of {@link #CHUNK_SIZE}
+ * bytes; a chunk's Java array is created the first time a non-zero byte is written into it. Reading an
+ * untouched chunk returns zero without creating it, and writing zeros into an untouched chunk (for
+ * example {@code __GFP_ZERO} on a fresh page) creates nothing. The only fixed cost is the chunk table,
+ * one reference per 64 KiB: 256 Ki references for a 16 GiB machine.
+ *
+ * <p>Multi-byte values are little-endian, as on x86. Accesses may straddle a chunk boundary.
+ *
+ * <h2>Concurrency</h2>
+ * Creating a chunk is safe from many threads (a compare-and-set on the chunk table). The bytes
+ * themselves have no locking, exactly like RAM: two threads that write the same bytes without a lock
+ * race, and code that hands memory from one thread to another (an allocator under its zone lock) makes
+ * the hand-over visible through that lock.
+ *
+ * <h2>Errors</h2>
+ * An access outside {@code [0, size)} is a bug of the caller's and throws
+ * {@link IndexOutOfBoundsException} naming the address, the length and the machine's size.
+ */
+public final class PhysicalMemory {
+
+    /** log2 of {@link #CHUNK_SIZE}. */
+    public static final int CHUNK_SHIFT = 16;
+    /** Bytes per lazily created chunk: 64 KiB, sixteen 4 KiB pages. */
+    public static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_MASK = CHUNK_SIZE - 1;
+
+    private static final VarHandle SHORTS =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle CHUNKS = MethodHandles.arrayElementVarHandle(byte[][].class);
+
+    private final long size;
+    private final byte[][] chunks;
+
+    /**
+     * Creates {@code size} bytes of zeroed memory.
+     *
+     * @param size the number of bytes, a positive multiple of {@link #CHUNK_SIZE} is not required but
+     *             the size must be positive and small enough that the chunk table fits an array
+     */
+    public PhysicalMemory(long size) {
+        Checks.requireArgument(size > 0, "memory size %d must be positive", size);
+        long chunkCount = ((size - 1) >>> CHUNK_SHIFT) + 1;
+        Checks.requireArgument(chunkCount <= Integer.MAX_VALUE - 8,
+                "memory size %d is too large to simulate", size);
+        this.size = size;
+        this.chunks = new byte[(int) chunkCount][];
+    }
+
+    /** Returns the number of bytes of RAM. */
+    public long size() {
+        return size;
+    }
+
+    /** Returns how many bytes of Java heap back this memory now: the chunks written so far. */
+    public long residentBytes() {
+        long resident = 0;
+        for (int i = 0; i < chunks.length; i++) {
+            if (chunk(i) != null) {
+                resident += CHUNK_SIZE;
+            }
+        }
+        return resident;
+    }
+
+    // ---------------------------------------------------------------- single values
+
+    /** Reads one byte. */
+    public byte readByte(long phys) {
+        check(phys, 1);
+        byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
+        return c == null ? 0 : c[(int) phys & CHUNK_MASK];
+    }
+
+    /** Writes one byte. */
+    public void writeByte(long phys, byte value) {
+        check(phys, 1);
+        byte[] c = value == 0 ? chunk((int) (phys >>> CHUNK_SHIFT)) : chunkForWrite((int) (phys >>> CHUNK_SHIFT));
+        if (c != null) {
+            c[(int) phys & CHUNK_MASK] = value;
+        }
+    }
+
+    /** Reads a little-endian 16-bit value. */
+    public short readShort(long phys) {
+        check(phys, 2);
+        int offset = (int) phys & CHUNK_MASK;
+        if (offset <= CHUNK_SIZE - 2) {
+            byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
+            return c == null ? 0 : (short) SHORTS.get(c, offset);
+        }
+        return (short) readStraddling(phys, 2);
+    }
+
+    /** Writes a little-endian 16-bit value. */
+    public void writeShort(long phys, short value) {
+        check(phys, 2);
+        int offset = (int) phys & CHUNK_MASK;
+        if (offset <= CHUNK_SIZE - 2) {
+            SHORTS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
+        } else {
+            writeStraddling(phys, value, 2);
+        }
+    }
+
+    /** Reads a little-endian 32-bit value. */
+    public int readInt(long phys) {
+        check(phys, 4);
+        int offset = (int) phys & CHUNK_MASK;
+        if (offset <= CHUNK_SIZE - 4) {
+            byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
+            return c == null ? 0 : (int) INTS.get(c, offset);
+        }
+        return (int) readStraddling(phys, 4);
+    }
+
+    /** Writes a little-endian 32-bit value. */
+    public void writeInt(long phys, int value) {
+        check(phys, 4);
+        int offset = (int) phys & CHUNK_MASK;
+        if (offset <= CHUNK_SIZE - 4) {
+            INTS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
+        } else {
+            writeStraddling(phys, value, 4);
+        }
+    }
+
+    /** Reads a little-endian 64-bit value. */
+    public long readLong(long phys) {
+        check(phys, 8);
+        int offset = (int) phys & CHUNK_MASK;
+        if (offset <= CHUNK_SIZE - 8) {
+            byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
+            return c == null ? 0 : (long) LONGS.get(c, offset);
+        }
+        return readStraddling(phys, 8);
+    }
+
+    /** Writes a little-endian 64-bit value. */
+    public void writeLong(long phys, long value) {
+        check(phys, 8);
+        int offset = (int) phys & CHUNK_MASK;
+        if (offset <= CHUNK_SIZE - 8) {
+            LONGS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
+        } else {
+            writeStraddling(phys, value, 8);
+        }
+    }
+
+    // ---------------------------------------------------------------- ranges
+
+    /** Sets {@code length} bytes starting at {@code phys} to {@code value} ({@code memset}). */
+    public void fill(long phys, long length, byte value) {
+        check(phys, length);
+        long at = phys;
+        long left = length;
+        while (left > 0) {
+            int index = (int) (at >>> CHUNK_SHIFT);
+            int offset = (int) at & CHUNK_MASK;
+            int n = (int) Math.min(left, CHUNK_SIZE - offset);
+            byte[] c = value == 0 ? chunk(index) : chunkForWrite(index);
+            if (c != null) {
+                Arrays.fill(c, offset, offset + n, value);
+            }
+            at += n;
+            left -= n;
+        }
+    }
+
+    /**
+     * Copies {@code length} bytes from {@code src} to {@code dst} ({@code memmove}: overlapping ranges are
+     * copied as if through a temporary buffer).
+     */
+    public void copy(long src, long dst, long length) {
+        check(src, length);
+        check(dst, length);
+        if (length == 0 || src == dst) {
+            return;
+        }
+        boolean backwards = dst > src && dst < src + length;
+        byte[] buffer = new byte[(int) Math.min(length, CHUNK_SIZE)];
+        if (!backwards) {
+            for (long done = 0; done < length; ) {
+                int n = (int) Math.min(buffer.length, length - done);
+                read(src + done, buffer, 0, n);
+                write(dst + done, buffer, 0, n);
+                done += n;
+            }
+        } else {
+            for (long left = length; left > 0; ) {
+                int n = (int) Math.min(buffer.length, left);
+                left -= n;
+                read(src + left, buffer, 0, n);
+                write(dst + left, buffer, 0, n);
+            }
+        }
+    }
+
+    /** Reads {@code length} bytes at {@code phys} into {@code target[offset ...]}. */
+    public void read(long phys, byte[] target, int offset, int length) {
+        check(phys, length);
+        Checks.requireArgument(offset >= 0 && length >= 0 && offset + length <= target.length,
+                "target range [%d, +%d) does not fit an array of %d", offset, length, target.length);
+        long at = phys;
+        int done = 0;
+        while (done < length) {
+            int index = (int) (at >>> CHUNK_SHIFT);
+            int chunkOffset = (int) at & CHUNK_MASK;
+            int n = Math.min(length - done, CHUNK_SIZE - chunkOffset);
+            byte[] c = chunk(index);
+            if (c == null) {
+                Arrays.fill(target, offset + done, offset + done + n, (byte) 0);
+            } else {
+                System.arraycopy(c, chunkOffset, target, offset + done, n);
+            }
+            at += n;
+            done += n;
+        }
+    }
+
+    /** Writes {@code source[offset ... offset+length)} at {@code phys}. */
+    public void write(long phys, byte[] source, int offset, int length) {
+        check(phys, length);
+        Checks.requireArgument(offset >= 0 && length >= 0 && offset + length <= source.length,
+                "source range [%d, +%d) does not fit an array of %d", offset, length, source.length);
+        long at = phys;
+        int done = 0;
+        while (done < length) {
+            int index = (int) (at >>> CHUNK_SHIFT);
+            int chunkOffset = (int) at & CHUNK_MASK;
+            int n = Math.min(length - done, CHUNK_SIZE - chunkOffset);
+            System.arraycopy(source, offset + done, chunkForWrite(index), chunkOffset, n);
+            at += n;
+            done += n;
+        }
+    }
+
+    /** Returns a copy of {@code length} bytes at {@code phys}. */
+    public byte[] read(long phys, int length) {
+        byte[] bytes = new byte[length];
+        read(phys, bytes, 0, length);
+        return bytes;
+    }
+
+    /**
+     * Returns the physical address of the first byte in {@code [phys, phys+length)} that is not
+     * {@code expected}, or -1 when every byte is. Untouched chunks are checked without being created.
+     * This is how poison and red zones are verified.
+     */
+    public long findMismatch(long phys, long length, byte expected) {
+        check(phys, length);
+        long at = phys;
+        long left = length;
+        while (left > 0) {
+            int index = (int) (at >>> CHUNK_SHIFT);
+            int offset = (int) at & CHUNK_MASK;
+            int n = (int) Math.min(left, CHUNK_SIZE - offset);
+            byte[] c = chunk(index);
+            if (c == null) {
+                if (expected != 0) {
+                    return at;
+                }
+            } else {
+                for (int i = offset; i < offset + n; i++) {
+                    if (c[i] != expected) {
+                        return at + (i - offset);
+                    }
+                }
+            }
+            at += n;
+            left -= n;
+        }
+        return -1;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void check(long phys, long length) {
+        if (phys < 0 || length < 0 || phys > size - length) {
+            throw new IndexOutOfBoundsException(outOfRange(phys, length));
+        }
+    }
+
+    private String outOfRange(long phys, long length) {
+        return Checks.format("physical access of %d bytes at 0x%x is outside RAM [0x0, 0x%x) of %s;"
+                        + " check that the address came from this machine and was converted with pa()",
+                length, phys, size, Sizes.human(size));
+    }
+
+    private byte[] chunk(int index) {
+        return chunks[index];
+    }
+
+    private byte[] chunkForWrite(int index) {
+        byte[] c = chunks[index];
+        if (c != null) {
+            return c;
+        }
+        byte[] fresh = new byte[CHUNK_SIZE];
+        byte[] witness = (byte[]) CHUNKS.compareAndExchange(chunks, index, (byte[]) null, fresh);
+        return witness == null ? fresh : witness;
+    }
+
+    private long readStraddling(long phys, int width) {
+        long value = 0;
+        for (int i = width - 1; i >= 0; i--) {
+            value = (value << 8) | (readByte(phys + i) & 0xff);
+        }
+        return value;
+    }
+
+    private void writeStraddling(long phys, long value, int width) {
+        for (int i = 0; i < width; i++) {
+            writeByte(phys + i, (byte) (value >>> (8 * i)));
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.kmemlab.api.bug;
+
+/**
+ * An access to a kernel address that is not mapped: the kernel's page-fault Oops.
+ *
+ * <pre>
+ * BUG: unable to handle page fault for address: ffffc90000005000
+ * #PF: supervisor write access in kernel mode
+ * #PF: error_code(0x0002) - not-present page
+ * PGD 1000067 P4D 1000067 PUD 1001067 PMD 1002067 PTE 0
+ * Hint: ...
+ * </pre>
+ *
+ * Also raised for a dereference of NULL or {@code ZERO_SIZE_PTR}, which is how a missing NULL check
+ * ends in the lessons.
+ */
+public final class Oops extends KernelBug {
+
+    private static final long serialVersionUID = 1L;
+
+    private final long address;
+
+    /**
+     * Creates a report.
+     *
+     * @param address the faulting address
+     * @param write true for a write access
+     * @param walk the page-table walk that failed, e.g. {@code PGD 1000067 PTE 0}, or a reason
+     * @param advice one sentence for a student
+     */
+    public Oops(long address, boolean write, String walk, String advice) {
+        super(address >= 0 && address < 4096
+                        ? "BUG: kernel NULL pointer dereference, address: " + org.kmemlab.api.Checks.format("%016x", address)
+                        : "BUG: unable to handle page fault for address: " + org.kmemlab.api.Checks.format("%016x", address),
+                "#PF: supervisor " + (write ? "write" : "read") + " access in kernel mode\n"
+                        + "#PF: error_code(0x000" + (write ? "2" : "0") + ") - not-present page\n" + walk,
+                advice);
+        this.address = address;
+    }
+
+    /** Returns the faulting address. */
+    public long address() {
+        return address;
+    }
+}

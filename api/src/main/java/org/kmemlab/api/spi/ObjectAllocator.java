@@ -1,0 +1,91 @@
+package org.kmemlab.api.spi;
+
+import java.util.List;
+import org.kmemlab.api.stats.SlabInfo;
+
+/**
+ * An allocator of small objects carved out of pages: the contract of Linux 2.0's bucket allocator and of
+ * today's slab allocators.
+ *
+ * <p>It serves requests of 1 to {@link #maxSize()} bytes from size classes, taking whole pages from the
+ * {@link PageSource} it was created with and giving them back when they hold no live object. A reference
+ * implementation lives in module {@code org.kmemlab.bucket}; students test theirs with the testkit's
+ * {@code ObjectAllocatorContract}.
+ *
+ * <h2>Requirements</h2>
+ * <ul>
+ *   <li>{@link #allocate(long, int)} MUST return the direct-map address of at least {@code size} usable
+ *       bytes that overlap no other live object, aligned to at least 8 bytes. Objects of a power-of-two
+ *       class of at most a page SHOULD be naturally aligned (the modern profile's caches are). A request
+ *       is never rounded down: {@code usableSize(p) >= size}.</li>
+ *   <li>When the page source fails, {@code allocate} MUST return {@link #NULL} and change nothing. A size
+ *       of 0 or above {@link #maxSize()} also returns {@link #NULL}; neither is an exception.</li>
+ *   <li>A request with {@code __GFP_DMA} MUST be served from pages obtained with {@code __GFP_DMA}
+ *       (separate DMA caches, like {@code dma-kmalloc-*}); other requests SHOULD NOT use DMA pages.</li>
+ *   <li>{@code __GFP_ZERO} MUST return zeroed bytes; otherwise contents are unspecified.</li>
+ *   <li>{@link #free(long)} MUST accept exactly the live addresses {@code allocate} returned, once each,
+ *       and MUST throw {@link org.kmemlab.api.bug.KernelBug} (and change nothing) for an address that is
+ *       not in one of its pages, not at the start of an object, or already free.
+ *       {@link #usableSize(long)} MUST throw the same way for an address that is not a live object.</li>
+ *   <li>{@link #shrink()} MUST return to the page source every page that holds no live object; an
+ *       allocator MAY keep a few empty pages per class between calls to {@code shrink}.</li>
+ *   <li>{@link #slabinfo()} MUST be exact: for every class, live objects, total object slots, object
+ *       size, objects and pages per slab, and slab counts.</li>
+ * </ul>
+ * An implementation MAY choose any size classes that satisfy these rules and MAY return any suitable free
+ * slot; callers and the contract MUST NOT depend on which.
+ *
+ * <h2>Concurrency</h2>
+ * Instances need not be thread-safe; kmalloc serialises or shards calls. Implementations SHOULD NOT
+ * allocate Java objects in {@code allocate} and {@code free}.
+ */
+public interface ObjectAllocator {
+
+    /** The address returned on failure: 0, NULL. */
+    long NULL = 0L;
+
+    /**
+     * Allocates an object of at least {@code size} bytes.
+     *
+     * @param size the number of bytes wanted, 1..{@link #maxSize()}
+     * @param gfp allocation flags, passed on to the page source when a new page is needed
+     * @return the object's direct-map address, or {@link #NULL}
+     */
+    long allocate(long size, int gfp);
+
+    /**
+     * Frees a live object.
+     *
+     * @param addr an address {@link #allocate(long, int)} returned and that is still live
+     * @throws org.kmemlab.api.bug.KernelBug for any other address
+     */
+    void free(long addr);
+
+    /**
+     * Returns the usable size of a live object: its class size, at least what was asked for (ksize).
+     *
+     * @throws org.kmemlab.api.bug.KernelBug when {@code addr} is not a live object of this allocator
+     */
+    long usableSize(long addr);
+
+    /** Returns the largest request this allocator serves; larger ones return {@link #NULL}. */
+    long maxSize();
+
+    /**
+     * Returns every page that holds no live object to the page source.
+     *
+     * @return the number of pages returned
+     */
+    long shrink();
+
+    /** Returns one {@code /proc/slabinfo} row per size class (DMA classes included), smallest first. */
+    List<SlabInfo> slabinfo();
+
+    /**
+     * Checks the allocator's own invariants (free lists intact, counts consistent) and throws
+     * {@link IllegalStateException} describing the first one broken. The testkit calls it after every
+     * step; the default checks nothing.
+     */
+    default void checkInvariants() {
+    }
+}

@@ -1,0 +1,92 @@
+package org.kmemlab.api.spi;
+
+/**
+ * A page allocator for one zone's frames: the buddy system's contract.
+ *
+ * <p>An instance manages the frames {@code [startPfn(), startPfn() + frames())}, which are all free when
+ * it is created. It hands out <em>blocks</em> of {@code 2^order} contiguous frames for orders
+ * {@code 0 ..maxOrder()} and takes them back. A reference implementation lives in module
+ * {@code org.kmemlab.buddy}; students write their own and test it with the testkit's
+ * {@code PageAllocatorContract}.
+ *
+ * <h2>Requirements</h2>
+ * <ul>
+ *   <li>{@link #allocate(int)} MUST return the first pfn of a block of {@code 2^order} frames that are
+ *       all inside the managed range, all free before the call, and <em>naturally aligned</em>:
+ *       {@code pfn % 2^order == 0} (absolute frame numbers, not relative to {@code startPfn}). It MUST NOT
+ *       return a block that overlaps any live block.</li>
+ *   <li>When no such block exists, {@code allocate} MUST return {@link #NO_PAGE} and change nothing.
+ *       Running out of memory is a normal result, never an exception.</li>
+ *   <li>{@code allocate} with an order outside {@code 0..maxOrder()} MUST return {@link #NO_PAGE} and change
+ *       nothing (the kernel refuses such orders the same way).</li>
+ *   <li>{@link #free(long, int)} MUST accept exactly the blocks that {@code allocate} returned, with the
+ *       order they were allocated with, once each. For anything else it MUST throw
+ *       {@link org.kmemlab.api.bug.KernelBug} (normally a {@link org.kmemlab.api.bug.BadPageStateBug})
+ *       and leave its state unchanged: a pfn outside the range, a pfn not aligned to the order, an order
+ *       outside {@code 0..maxOrder()}, a block that is (even partly) free already, a pfn inside a live
+ *       block that is not the block's first frame, or an order other than the allocated one.</li>
+ *   <li>Free buddies MUST coalesce: once every block is freed, {@link #freeBlocks(int)} MUST report
+ *       exactly the initial layout again, for every order.</li>
+ *   <li>{@link #freeFrames()} and {@link #freeBlocks(int)} MUST be exact at all times: the number of free
+ *       frames, and the number of free blocks of each order (the {@code /proc/buddyinfo} row).</li>
+ *   <li>The initial free blocks SHOULD be the largest naturally aligned blocks that fit the range (a
+ *       buddy allocator's natural layout); the contract checks only that they are consistent.</li>
+ * </ul>
+ * An implementation MAY return any suitable free block (lowest address, last freed, …); callers and
+ * the contract MUST NOT depend on which.
+ *
+ * <h2>Concurrency</h2>
+ * Instances need not be thread-safe: the zone allocator serialises calls with the zone lock.
+ * Implementations SHOULD NOT allocate Java objects in {@code allocate} and {@code free}.
+ */
+public interface PageAllocator {
+
+    /** The pfn returned when no block is available: {@code -1}, never a valid frame. */
+    long NO_PAGE = -1L;
+
+    /** Returns the first frame of the managed range. */
+    long startPfn();
+
+    /** Returns the number of frames in the managed range. */
+    long frames();
+
+    /** Returns the highest order this allocator serves (blocks of {@code 2^maxOrder} frames). */
+    int maxOrder();
+
+    /**
+     * Allocates a naturally aligned block of {@code 2^order} free frames.
+     *
+     * @param order the block size as a power of two of frames
+     * @return the block's first pfn, or {@link #NO_PAGE} when none is free or the order is out of range
+     */
+    long allocate(int order);
+
+    /**
+     * Frees a block that {@link #allocate(int)} returned.
+     *
+     * @param pfn the block's first frame, as returned
+     * @param order the order passed to {@code allocate}
+     * @throws org.kmemlab.api.bug.KernelBug for any free that does not match a live block exactly
+     */
+    void free(long pfn, int order);
+
+    /** Returns the number of free frames. */
+    long freeFrames();
+
+    /**
+     * Returns the number of free blocks of exactly {@code order}: one column of {@code /proc/buddyinfo}.
+     *
+     * @param order in {@code 0..maxOrder()}
+     * @throws IllegalArgumentException for another order
+     */
+    long freeBlocks(int order);
+
+    /**
+     * Checks the allocator's own invariants and throws {@link IllegalStateException} describing the first
+     * one broken (the student-written consistency checker of the malloc lab, {@code mm_checkheap}). The
+     * testkit calls it after every step. Implementations SHOULD check what they can; the default checks
+     * nothing.
+     */
+    default void checkInvariants() {
+    }
+}

@@ -1,0 +1,27 @@
+package org.kmemlab.api.spi;
+
+/**
+ * Where an object allocator gets its pages: the kernel's {@code __get_free_pages} and
+ * {@code free_pages}, handed to the allocator by kmalloc (or by a test).
+ *
+ * <p>Addresses are direct-map virtual addresses (use {@link org.kmemlab.api.Machine#pa(long)} to reach
+ * the bytes). A page source MUST be safe to call from the thread that calls the object allocator.
+ */
+public interface PageSource {
+
+    /**
+     * Allocates {@code 2^order} contiguous, naturally aligned pages.
+     *
+     * @param gfp the allocation flags; {@code __GFP_DMA} asks for ZONE_DMA pages
+     * @param order the number of pages as a power of two
+     * @return the direct-map address of the first page, or 0 (NULL) when none can be had
+     */
+    long getFreePages(int gfp, int order);
+
+    /**
+     * Returns pages obtained from {@link #getFreePages(int, int)}, with the same order.
+     *
+     * @throws org.kmemlab.api.bug.KernelBug when the pages were not obtained from this source
+     */
+    void freePages(long addr, int order);
+}
