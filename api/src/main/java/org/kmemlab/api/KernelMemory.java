@@ -1,0 +1,88 @@
+package org.kmemlab.api;
+
+import java.util.List;
+import org.kmemlab.api.stats.MemInfo;
+import org.kmemlab.api.stats.SlabInfo;
+import org.kmemlab.api.stats.ZoneStats;
+
+/**
+ * The kernel's memory API as a caller sees it: kmalloc and friends, the page allocator, and memory
+ * access by kernel address. Module {@code org.kmemlab.kmalloc} implements it by assembling the installed
+ * providers; the testkit's {@code KernelContract} checks any implementation through this interface.
+ *
+ * <h2>Requirements</h2>
+ * <ul>
+ *   <li>{@link #kmalloc(long, int)} MUST return the direct-map address of at least {@code size} bytes
+ *       that overlap no live allocation, or {@link #NULL} when memory cannot be had or the size exceeds the
+ *       era's maximum (logging a warning). {@code kmalloc(0, gfp)} MUST return {@link #ZERO_SIZE_PTR}.
+ *       Allocation failure is never an exception.</li>
+ *   <li>{@code GFP_DMA} memory MUST lie below 16 MiB; {@code __GFP_ZERO} memory MUST be zeroed.</li>
+ *   <li>{@link #kfree(long)} of {@link #NULL} or {@link #ZERO_SIZE_PTR} MUST do nothing; of a live kmalloc
+ *       address it frees it; of anything else (a freed address, an interior pointer, an address kmalloc
+ *       never returned) it MUST throw {@link org.kmemlab.api.bug.KernelBug} and change nothing.</li>
+ *   <li>{@link #ksize(long)} MUST return at least the requested size for a live allocation.</li>
+ *   <li>An allocation whose gfp may sleep MUST raise {@link org.kmemlab.api.bug.SleepInAtomicBug} in
+ *       atomic context.</li>
+ *   <li>Reads and writes by kernel address reach the bytes of the machine's memory; the reports are
+ *       consistent with the live allocations.</li>
+ *   <li>Implementations MUST be safe for concurrent use.</li>
+ * </ul>
+ */
+public interface KernelMemory {
+
+    /** NULL: the address no allocation has. */
+    long NULL = 0L;
+
+    /** What {@code kmalloc(0)} returns: 16, distinct from NULL, faults when dereferenced. */
+    long ZERO_SIZE_PTR = 16L;
+
+    /** Returns the machine this kernel runs on. */
+    Machine machine();
+
+    /**
+     * Allocates {@code size} bytes of kernel memory.
+     *
+     * @return the direct-map address, {@link #ZERO_SIZE_PTR} for size 0, or {@link #NULL} on failure
+     */
+    long kmalloc(long size, int gfp);
+
+    /** Frees memory from {@link #kmalloc}; NULL and ZERO_SIZE_PTR are ignored. */
+    void kfree(long addr);
+
+    /** Returns the usable size of a live kmalloc allocation. */
+    long ksize(long addr);
+
+    /**
+     * Allocates {@code 2^order} contiguous pages ({@code __get_free_pages}).
+     *
+     * @return the direct-map address of the first page, or {@link #NULL}
+     */
+    long getFreePages(int gfp, int order);
+
+    /** Frees pages from {@link #getFreePages} with the same order. */
+    void freePages(long addr, int order);
+
+    /** Reads one byte at kernel address {@code addr}. */
+    byte readByte(long addr);
+
+    /** Writes one byte at kernel address {@code addr}. */
+    void writeByte(long addr, byte value);
+
+    /** Reads {@code length} bytes at kernel address {@code addr} into {@code target[offset...]}. */
+    void read(long addr, byte[] target, int offset, int length);
+
+    /** Writes {@code source[offset ... offset+length)} at kernel address {@code addr}. */
+    void write(long addr, byte[] source, int offset, int length);
+
+    /** Sets {@code length} bytes at kernel address {@code addr} to {@code value}. */
+    void fill(long addr, long length, byte value);
+
+    /** Returns the {@code /proc/meminfo} figures now. */
+    MemInfo meminfo();
+
+    /** Returns the {@code /proc/slabinfo} rows now. */
+    List<SlabInfo> slabinfo();
+
+    /** Returns the {@code /proc/zoneinfo} records now. */
+    List<ZoneStats> zoneinfo();
+}
