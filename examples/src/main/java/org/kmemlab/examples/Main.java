@@ -9,8 +9,9 @@ import org.kmemlab.api.Sizes;
  * The {@code kmemlab} command: boots a simulated machine and shows its memory layout and boot log.
  *
  * <pre>
- * kmemlab [--profile i386|x86_64] [--ram SIZE]
+ * kmemlab [tour|info] [--profile i386|x86_64] [--ram SIZE]
  * </pre>
+ * Both commands boot the machine and print its layout and boot log.
  */
 public final class Main {
 
@@ -29,10 +30,15 @@ public final class Main {
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
+                    case "tour", "info" -> {
+                        if (i != 0) {
+                            throw new IllegalArgumentException("the command '" + args[i] + "' must come first");
+                        }
+                    }
                     case "--profile" -> profile = parseProfile(value(args, ++i, "--profile"));
                     case "--ram" -> ram = Sizes.parse(value(args, ++i, "--ram"));
                     case "-h", "--help" -> {
-                        out.println("Usage: kmemlab [--profile i386|x86_64] [--ram SIZE]");
+                        out.println("Usage: kmemlab [tour|info] [--profile i386|x86_64] [--ram SIZE]");
                         out.println("Boots a simulated machine and prints its memory layout and boot log.");
                         return 0;
                     }
