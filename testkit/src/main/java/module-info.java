@@ -18,6 +18,16 @@ module org.kmemlab.testkit {
     exports org.kmemlab.testkit.property;
     exports org.kmemlab.testkit.contract;
 
+    // The autograder: GradeMain is its entry; the child-JVM runner (grade.child) stays unexported so a
+    // submission cannot reach the key that signs its results.
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.yaml;
+    exports org.kmemlab.testkit.grade;
+    uses org.kmemlab.api.spi.PageAllocatorProvider;
+    uses org.kmemlab.api.spi.ObjectAllocatorProvider;
+    uses org.kmemlab.api.spi.ZoneAllocatorProvider;
+    uses org.kmemlab.testkit.grade.PropertySet;
+
     // JUnit reflects on the abstract contract classes that students extend.
     opens org.kmemlab.testkit.contract to org.junit.platform.commons;
 }
