@@ -55,12 +55,29 @@ public record ChildPath(List<Path> libraries, List<Path> references, boolean enc
             if (!Files.exists(p)) {
                 continue;
             }
-            (providesAnSpi(p) ? references : libraries).add(p);
+            for (Path one : expand(p, named)) {
+                (providesAnSpi(one) ? references : libraries).add(one);
+            }
         }
         if (named && !path.contains(File.pathSeparator) && libraries.isEmpty()) {
             throw new IllegalStateException("the grader runs as a module but jdk.module.path is empty");
         }
         return new ChildPath(libraries, references, named);
+    }
+
+    /**
+     * Returns the entries of one module path element: a folder without {@code module-info.class} on the
+     * module path is a folder of modules ({@code java -p lib}), so its jars count one by one.
+     */
+    private static List<Path> expand(Path p, boolean modulePath) {
+        if (!modulePath || !Files.isDirectory(p) || Files.isRegularFile(p.resolve("module-info.class"))) {
+            return List.of(p);
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(p)) {
+            return s.filter(f -> f.toString().endsWith(".jar")).sorted().toList();
+        } catch (IOException e) {
+            return List.of(p);
+        }
     }
 
     /** Returns this path with {@code extra} reference implementations added (the {@code --reference} option). */

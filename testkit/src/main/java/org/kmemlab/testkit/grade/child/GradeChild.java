@@ -168,7 +168,10 @@ public final class GradeChild {
         return p;
     }
 
-    /** The page allocators a zone allocator is built from: the submission's when named, else the reference. */
+    /**
+     * The page allocators a zone allocator is built from: the one named (the submission's, else the
+     * reference's), else the submission's own.
+     */
     private static PageAllocatorProvider pageProviderFor(Spi spi, ChildProviders providers, ChildJob job) {
         if (spi != Spi.ZONE) {
             return null;
@@ -177,6 +180,14 @@ public final class GradeChild {
         Provider p = providers.submissionProvider(Spi.PAGE, name);
         if (p == null) {
             p = providers.referenceProvider(Spi.PAGE, name);
+        }
+        if (p == null) {
+            for (ChildProviders.Found f : providers.visible(Spi.PAGE)) {
+                if (f.provider() != null && f.fromSubmission()) {
+                    p = f.provider();
+                    break;
+                }
+            }
         }
         if (p == null) {
             throw new IllegalStateException("no PageAllocatorProvider \"" + name + "\" to build zones from: the"
