@@ -230,8 +230,7 @@ public final class BuddyAllocator implements PageAllocator {
             return NO_PAGE;
         }
         int current = Integer.numberOfTrailingZeros(candidates);
-        int block = freeHead[current];
-        unlink(block, current);
+        int block = popHead(current);
         while (current > order) {
             current--;
             push(block + (1 << current), current);
@@ -254,8 +253,7 @@ public final class BuddyAllocator implements PageAllocator {
      */
     @Override
     public void free(long pfn, int order) {
-        int block = checkFree(pfn, order);
-        tag[block] = TAIL;
+        checkFree(pfn, order);
         freeFrames += 1L << order;
         long head = pfn;
         int current = order;
@@ -269,15 +267,16 @@ public final class BuddyAllocator implements PageAllocator {
                 break;
             }
             unlink(buddyBlock, current);
-            tag[buddyBlock] = TAIL;
-            head &= ~(1L << current);
+            // The upper half's first frame becomes a tail of the merged block; push() retags the lower one.
+            tag[(int) ((head | buddy) - startPfn)] = TAIL;
+            head &= buddy;
             current++;
         }
         push((int) (head - startPfn), current);
     }
 
-    /** Returns the block offset of a correct free, or throws the report of what is wrong with it. */
-    private int checkFree(long pfn, int order) {
+    /** Returns normally for a correct free, and otherwise throws the report of what is wrong with it. */
+    private void checkFree(long pfn, int order) {
         if (pfn < startPfn || pfn >= endPfn) {
             throw BadPageStateBug.outOfRange(pfn, order, startPfn, endPfn);
         }
@@ -287,11 +286,9 @@ public final class BuddyAllocator implements PageAllocator {
         if ((pfn & ((1L << order) - 1)) != 0) {
             throw BadPageStateBug.misaligned(pfn, order);
         }
-        int block = (int) (pfn - startPfn);
-        if (tag[block] != (byte) (USED | order)) {
+        if (tag[(int) (pfn - startPfn)] != (byte) (USED | order)) {
             throw diagnoseBadFree(pfn, order);
         }
-        return block;
     }
 
     /** Explains a free of an aligned, in-range pfn whose frame is not the head of a live block of order. */
@@ -341,6 +338,20 @@ public final class BuddyAllocator implements PageAllocator {
         freeCount[order]++;
         nonEmpty |= 1 << order;
         tag[block] = (byte) (FREE | order);
+    }
+
+    /** Takes the first block off the non-empty free_area[order] and returns its offset. */
+    private int popHead(int order) {
+        int block = freeHead[order];
+        int after = next[block];
+        freeHead[order] = after;
+        if (after != NONE) {
+            prev[after] = NONE;
+        }
+        if (--freeCount[order] == 0) {
+            nonEmpty &= ~(1 << order);
+        }
+        return block;
     }
 
     /** Takes the block at offset {@code block} off free_area[order], wherever it is in the list. */
