@@ -287,43 +287,8 @@ public final class BuddyAllocator implements PageAllocator {
             throw BadPageStateBug.misaligned(pfn, order);
         }
         if (tag[(int) (pfn - startPfn)] != (byte) (USED | order)) {
-            throw diagnoseBadFree(pfn, order);
+            throw BadFrees.explain(this, pfn, order);
         }
-    }
-
-    /** Explains a free of an aligned, in-range pfn whose frame is not the head of a live block of order. */
-    private BadPageStateBug diagnoseBadFree(long pfn, int order) {
-        int frameTag = tag[(int) (pfn - startPfn)] & 0xff;
-        if ((frameTag & USED) != 0) {
-            return BadPageStateBug.wrongOrder(pfn, order, frameTag & ORDER_MASK);
-        }
-        if ((frameTag & FREE) != 0) {
-            return BadPageStateBug.alreadyFree(pfn, order);
-        }
-        long head = headOf(pfn);
-        int headTag = tag[(int) (head - startPfn)] & 0xff;
-        if ((headTag & FREE) != 0) {
-            return BadPageStateBug.alreadyFree(pfn, order);
-        }
-        return BadPageStateBug.notBlockStart(pfn, order, head, headTag & ORDER_MASK);
-    }
-
-    /**
-     * Returns the first pfn of the block, free or allocated, that contains {@code pfn}. Blocks are aligned,
-     * so it is the first frame with a head tag met while rounding {@code pfn} down to ever larger orders.
-     */
-    long headOf(long pfn) {
-        for (int order = 0; order <= maxOrder; order++) {
-            long candidate = pfn & -(1L << order);
-            if (candidate < startPfn) {
-                break;
-            }
-            if (tag[(int) (candidate - startPfn)] != TAIL) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException(Checks.format(
-                "no block of zone %s contains pfn %d: the frame tags are corrupt", zoneName, pfn));
     }
 
     /** Puts the block at offset {@code block} at the front of free_area[order] and tags it free. */
