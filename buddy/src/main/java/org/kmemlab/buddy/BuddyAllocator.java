@@ -267,7 +267,8 @@ public final class BuddyAllocator implements PageAllocator {
                 break;
             }
             unlink(buddyBlock, current);
-            // The upper half's first frame becomes a tail of the merged block; push() retags the lower one.
+            // The pair differs only in bit `current`: head | buddy is the upper half, whose first frame
+            // becomes a tail of the merged block; head & buddy is the lower half, where the block starts.
             tag[(int) ((head | buddy) - startPfn)] = TAIL;
             head &= buddy;
             current++;
