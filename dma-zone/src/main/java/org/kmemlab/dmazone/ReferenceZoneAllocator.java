@@ -40,8 +40,11 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
     /** {@code __GFP_MEMALLOC}: ignore the watermarks altogether. */
     static final int ALLOC_NO_WATERMARKS = 0x8;
 
-    /** Reclaim passes that made progress before the allocation waits anyway ({@code MAX_RECLAIM_RETRIES}). */
-    static final int MAX_RECLAIM_RETRIES = 16;
+    /**
+     * Reclaim passes in a row that may report progress before the allocation waits anyway, so that a
+     * shrinker which claims to free pages but does not cannot keep an allocation spinning.
+     */
+    static final int MAX_RECLAIM_PASSES = 1024;
     /** How long one wait of a {@code __GFP_NOFAIL} request lasts at least before it reclaims again. */
     static final long NOFAIL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -159,8 +162,9 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
      *        __GFP_HIGH and cannot block         then a further quarter off: 3/8 of min (GFP_ATOMIC)
      *        GFP_NOWAIT, GFP_KERNEL              min itself: no reserve
      *        __GFP_MEMALLOC                      no mark at all
-     *   3. A request that may sleep (__GFP_DIRECT_RECLAIM) now runs the shrinkers, tries again, and if
-     *      that is not enough waits for another thread to free pages, up to maxWait in all;
+     *   3. A request that may sleep (__GFP_DIRECT_RECLAIM) now runs the shrinkers and tries again, pass
+     *      after pass while they free something; when reclaim makes no progress it waits for another
+     *      thread to free pages (any free wakes it to try again), up to maxWait in all;
      *      __GFP_NORETRY stops after one reclaim pass, __GFP_NOFAIL never stops. A request that cannot
      *      sleep fails here.
      *
@@ -272,15 +276,15 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
                 if (pfn != PageAllocator.NO_PAGE) {
                     return pfn;
                 }
-                if (!reclaim.isEmpty() && passes < MAX_RECLAIM_RETRIES) {
-                    passes++;
+                if (!reclaim.isEmpty() && passes < MAX_RECLAIM_PASSES) {
                     long reclaimed = reclaim.shrink(reclaimTarget(order, requested));
                     if (noRetry) {
                         pfn = getPageFromFreelist(order, requested, flags);
                         return pfn != PageAllocator.NO_PAGE ? pfn : fail(gfp, order);
                     }
                     if (reclaimed > 0) {
-                        continue;
+                        passes++;
+                        continue; // progress: try again before thinking of sleeping
                     }
                 }
                 if (noRetry) {
@@ -392,6 +396,11 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
         for (Zone z : zones) {
             z.checkInvariants();
         }
+    }
+
+    /** Returns the machine whose zones these are. */
+    Machine machine() {
+        return machine;
     }
 
     /** Returns how many threads wait for memory now. */

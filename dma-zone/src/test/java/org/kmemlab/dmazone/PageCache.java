@@ -13,7 +13,9 @@ import org.kmemlab.api.spi.ZoneAllocator;
 final class PageCache implements Shrinker {
 
     private final ZoneAllocator zones;
+    /** The cached pages, oldest at {@code head}: reclaim drops the least recently read first. */
     private long[] pfns = new long[1024];
+    private int head;
     private int size;
     private long scans;
 
@@ -33,10 +35,11 @@ final class PageCache implements Shrinker {
             if (pfn == PageAllocator.NO_PAGE) {
                 break;
             }
-            if (size == pfns.length) {
-                pfns = java.util.Arrays.copyOf(pfns, size * 2);
+            if (head + size == pfns.length) {
+                pfns = java.util.Arrays.copyOfRange(pfns, head, head + Math.max(2 * size, 1024));
+                head = 0;
             }
-            pfns[size++] = pfn;
+            pfns[head + size++] = pfn;
             added++;
         }
         return added;
@@ -62,13 +65,14 @@ final class PageCache implements Shrinker {
         return size;
     }
 
-    /** Drops up to {@code pages} of the most recently read pages. */
+    /** Drops up to {@code pages} pages, the least recently read first. */
     @Override
     public synchronized long scan(long pages) {
         scans++;
         long freed = 0;
         while (freed < pages && size > 0) {
-            zones.freePages(pfns[--size], 0);
+            zones.freePages(pfns[head++], 0);
+            size--;
             freed++;
         }
         return freed;
