@@ -50,6 +50,11 @@ class ConcurrencyTests {
         Machine machine = zones.machine();
         List<ZoneStats> initial = zones.zoneinfo();
         long initialFree = zones.freeFrames();
+        // Ballast: take memory down to the watermarks, then give 2000 pages back for the threads to fight over.
+        List<Long> ballast = ZoneTesting.drain(zones, Gfp.GFP_NOWAIT, 0);
+        for (int i = 0; i < 2000; i++) {
+            zones.freePages(ballast.remove(ballast.size() - 1), 0);
+        }
         ConcurrentHashMap<Long, Integer> live = new ConcurrentHashMap<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLong failures = new AtomicLong();
@@ -105,6 +110,9 @@ class ConcurrencyTests {
         }
         assertTrue(failures.get() > 0, "seed " + seed + ": the threads never ran short of memory");
         assertTrue(live.isEmpty(), "seed " + seed);
+        for (long pfn : ballast) {
+            zones.freePages(pfn, 0);
+        }
         assertEquals(initialFree, zones.freeFrames(), "seed " + seed);
         zones.checkInvariants();
         assertEquals(initial, zones.zoneinfo(), "seed " + seed + ": every block coalesced back");

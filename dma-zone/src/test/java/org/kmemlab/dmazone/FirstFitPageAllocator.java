@@ -33,6 +33,8 @@ final class FirstFitPageAllocator implements PageAllocator {
     /** For a live block's first frame: order + 1; 0 elsewhere. */
     private final byte[] liveOrder;
     private long freeFrames;
+    /** The buddyinfo row, computed on demand and dropped by every allocate and free. */
+    private long[] blocksCache;
     private int lowestFreeWord;
 
     FirstFitPageAllocator(PageAllocatorConfig config) {
@@ -100,6 +102,7 @@ final class FirstFitPageAllocator implements PageAllocator {
             int i = (int) (pfn - start);
             if (runFree(i, size)) {
                 mark(i, size, false);
+                blocksCache = null;
                 liveOrder[i] = (byte) (order + 1);
                 freeFrames -= size;
                 return pfn;
@@ -128,6 +131,7 @@ final class FirstFitPageAllocator implements PageAllocator {
         }
         liveOrder[i] = 0;
         mark(i, 1 << order, true);
+        blocksCache = null;
         freeFrames += 1L << order;
         lowestFreeWord = Math.min(lowestFreeWord, i >>> 6);
     }
@@ -142,18 +146,21 @@ final class FirstFitPageAllocator implements PageAllocator {
         if (order < 0 || order > maxOrder) {
             throw new IllegalArgumentException("order " + order + " is outside 0.." + maxOrder);
         }
-        long count = 0;
-        int i = 0;
-        while (i < frames) {
-            if (!isFree(i)) {
-                i++;
-                continue;
+        if (blocksCache == null) {
+            long[] counts = new long[maxOrder + 1];
+            int i = 0;
+            while (i < frames) {
+                if (!isFree(i)) {
+                    i++;
+                    continue;
+                }
+                int o = largestFreeBlock(i);
+                counts[o]++;
+                i += 1 << o;
             }
-            int o = largestFreeBlock(i);
-            count += o == order ? 1 : 0;
-            i += 1 << o;
+            blocksCache = counts;
         }
-        return count;
+        return blocksCache[order];
     }
 
     private int largestFreeBlock(int i) {
