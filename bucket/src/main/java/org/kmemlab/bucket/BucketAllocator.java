@@ -52,6 +52,14 @@ import org.kmemlab.api.stats.SlabInfo;
  * 8 KiB area; ask for at most 4072 bytes or call {@code __get_free_page()}. The largest 2.0 kmalloc is
  * therefore 131072 - 16 - 8 = 131048 bytes.
  *
+ * <h2>Alignment</h2>
+ * Modern objects are at least 8-byte aligned (96 and 192 at multiples of 32 and 64), and power-of-two
+ * ones naturally aligned, since a slab is a naturally aligned buddy block and a whole number of objects.
+ * A 2.0 object starts 8 bytes into its block and blocks follow each other, so objects of the 252, 508
+ * and 1020 buckets alternate between 8- and 4-byte alignment (offsets 24, 276, 528, …), exactly as on
+ * i386 Linux 2.0, whose ABI never needed more than 4. This is the one place where the faithful 2.0
+ * layout gives less than the {@code ObjectAllocator} contract's 8 bytes.
+ *
  * <h2>The fast paths</h2>
  * <pre>
  * allocate(size, gfp): cache = class of size (+ DMA)       free(p): slab = frame table [pfn of p]
