@@ -172,8 +172,7 @@ final class BucketAllocator implements ObjectAllocator {
     /** Checks the object about to be handed out; the free list in memory may have been overwritten. */
     private void checkFreeObject(int s, int cache, int c, long object, int index, long next) {
         long slabVirt = pageOffset + slabs.phys[s];
-        long slabBytes = MachineProfile.PAGE_SIZE << classes.order(c);
-        boolean nextInSlab = next == NULL || Long.compareUnsigned(next - slabVirt, slabBytes) < 0;
+        boolean nextInSlab = next == NULL || Long.compareUnsigned(next - slabVirt, classes.slabBytes(c)) < 0;
         boolean endsWhereItShould = (next == NULL) == (slabs.inUse[s] + 1 == classes.objectsPerSlab(c));
         if (!nextInSlab || !endsWhereItShould) {
             throw BucketBugs.freelistCorrupt(names[cache], slabVirt, object,

@@ -68,6 +68,8 @@ final class SizeClasses {
     private final int firstBlockOffset;
     private final int firstObjectOffset;
     private final long[] reciprocal;
+    private final long[] slabBytes;
+    private final long[] slabUsedBytes;
     private final int granuleShift;
     private final byte[] classBySize;
     private final long maxSize;
@@ -81,10 +83,14 @@ final class SizeClasses {
         this.usableSize = new int[count];
         this.objectsPerSlab = new int[count];
         this.reciprocal = new long[count];
+        this.slabBytes = new long[count];
+        this.slabUsedBytes = new long[count];
         for (int c = 0; c < count; c++) {
             usableSize[c] = blockSize[c] - headerBytes;
             objectsPerSlab[c] = (int) ((MachineProfile.PAGE_SIZE << order[c]) - descriptorBytes) / blockSize[c];
             reciprocal[c] = (1L << RECIPROCAL_SHIFT) / blockSize[c] + 1;
+            slabBytes[c] = MachineProfile.PAGE_SIZE << order[c];
+            slabUsedBytes[c] = descriptorBytes + (long) objectsPerSlab[c] * blockSize[c];
         }
         this.firstBlockOffset = descriptorBytes;
         this.firstObjectOffset = descriptorBytes + headerBytes;
@@ -205,7 +211,12 @@ final class SizeClasses {
 
     /** Returns the bytes of a slab of class {@code c} that descriptor and blocks cover; the rest is spare. */
     long slabUsedBytes(int c) {
-        return firstBlockOffset + (long) objectsPerSlab[c] * blockSize[c];
+        return slabUsedBytes[c];
+    }
+
+    /** Returns the bytes of a slab of class {@code c}: {@code PAGE_SIZE << order}. */
+    long slabBytes(int c) {
+        return slabBytes[c];
     }
 
     /** Returns the offset of the first object (not its header) from the start of a slab. */

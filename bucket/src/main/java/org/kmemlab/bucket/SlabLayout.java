@@ -73,16 +73,18 @@ final class SlabLayout {
             memory.writeLong(objectPhys, nextVirt);
             return;
         }
-        long header = objectPhys - SizeClasses.BLOCK_HEADER_BYTES;
-        memory.writeInt(header, MF_FREE);
-        memory.writeInt(header + 4, nextVirt == 0 ? 0 : (int) (nextVirt - SizeClasses.BLOCK_HEADER_BYTES));
+        int next = nextVirt == 0 ? 0 : (int) (nextVirt - SizeClasses.BLOCK_HEADER_BYTES);
+        memory.writeLong(objectPhys - SizeClasses.BLOCK_HEADER_BYTES, header(MF_FREE, next));
+    }
+
+    /** Both words of a 2.0 block header as one little-endian long: {@code bh_flags} first. */
+    private static long header(int flags, int second) {
+        return (flags & LOW_HALF) | ((long) second << 32);
     }
 
     /** 2.0 only: stamps a live block's header with its flag and the requested length. */
     void writeUsed(long objectPhys, boolean dma, long size) {
-        long header = objectPhys - SizeClasses.BLOCK_HEADER_BYTES;
-        memory.writeInt(header, dma ? MF_DMA : MF_USED);
-        memory.writeInt(header + 4, (int) size);
+        memory.writeLong(objectPhys - SizeClasses.BLOCK_HEADER_BYTES, header(dma ? MF_DMA : MF_USED, (int) size));
     }
 
     /** 2.0 only: returns the {@code bh_flags} word of the block whose object is at {@code objectPhys}. */
