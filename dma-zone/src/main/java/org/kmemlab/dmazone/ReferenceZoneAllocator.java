@@ -153,9 +153,10 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
      *   free DMA32 = 1100  the fast path fails; GFP_KERNEL passes at min (1100 > 991).
      *   free DMA32 =  800  GFP_KERNEL and GFP_NOWAIT fail in DMA32; __GFP_HIGH may go to 991-495 = 496,
      *                      GFP_ATOMIC to 496-124 = 372 (3/8 of 991). GFP_KERNEL falls back to DMA, which
-     *                      serves it only while its free pages exceed 15 + 976 = 991: of DMA's 3840 pages
-     *                      about 2850 can go to Normal requests, the rest is kept for GFP_DMA, which pays
-     *                      no protection there (lowmem_reserve[DMA] = 0). Only then does GFP_KERNEL reclaim.
+     *                      serves it only while its free pages exceed 18 + 976 = 994 (fast path) or
+     *                      15 + 976 = 991 (slow path): of DMA's 3840 pages 2849 can go to Normal
+     *                      requests, the rest is kept for GFP_DMA, which pays no protection in its own
+     *                      zone (lowmem_reserve[DMA] = 0). Only then does GFP_KERNEL reclaim.
      *
      * Worked example, i386 with 16 MiB under Linux 2.0 rules (all memory is ZONE_DMA, 3711 pages managed):
      *   min_free_pages 32, free_pages_low 48, free_pages_high 64 (4096 pages / 128).
