@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Whole grades of real submissions: the reference buddy allocator (as a student's copy) at the shipped
- * rubric's default effort, with hidden tests and performance; and a batch of mutants, each with one
- * seeded bug, at the tests' low effort ({@link GradeFixtures#TRIES} x {@link GradeFixtures#STEPS}).
+ * rubric's default effort, with hidden tests and performance; and a batch of the testkit's zoo (a correct
+ * alternate and mutants with one bug each) at the tests' low effort ({@link GradeFixtures#TRIES} x {@link GradeFixtures#STEPS}).
  */
 class GraderEndToEndTests {
 
@@ -58,47 +58,39 @@ class GraderEndToEndTests {
     @Test
     void eachMutantLosesThePointsOfThePropertiesItBreaksAndTheFeedbackNamesTheSymptom() throws Exception {
         Path batch = Files.createDirectories(dir.resolve("submissions"));
-        GradeFixtures.studentBuddy(batch, "a-correct", UnaryOperator.identity());
-        // The mutants have no self-check (checkInvariants), as most students' first versions: the
-        // contract alone must find the bug, and only the properties that see it cost points.
-        GradeFixtures.studentBuddy(batch, "b-never-merges", text -> withoutSelfCheck(text,
-                "while (current < maxOrder) {", "while (current < 0) {"));
-        GradeFixtures.studentBuddy(batch, "c-leaks-frames", text -> withoutSelfCheck(text,
-                "freeFrames -= 1L << order;", "freeFrames -= (1L << order) + (order == 1 ? 1 : 0);"));
-        GradeFixtures.studentBuddy(batch, "d-silent-double-free", text -> withoutSelfCheck(text,
-                "throw BadFrees.explain(this, pfn, order);", "return;"));
-        GradeFixtures.studentBuddy(batch, "e-misaligned", text -> withoutSelfCheck(text,
-                "return startPfn + block;", "return startPfn + block + (order == 2 ? 1 : 0);"));
+        // The testkit's zoo: a correct alternate and mutants with one bug each, as student submissions.
+        GradeFixtures.zoo(batch, "a-list-buddy", "ListBuddy");
+        GradeFixtures.zoo(batch, "b-never-merges", "BuddyMutants.NeverMerges");
+        GradeFixtures.zoo(batch, "c-buddyinfo-miscount", "BuddyMutants.BuddyinfoMiscount");
+        GradeFixtures.zoo(batch, "d-silent-double-free", "BuddyMutants.SilentDoubleFree");
+        GradeFixtures.zoo(batch, "e-overlapping-split", "BuddyMutants.OverlappingSplit");
+        GradeFixtures.zoo(batch, "f-aligned-to-zone-start", "BuddyMutants.RelativeAlignment");
         Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir, "r.yaml", GradeFixtures.contractRubric("")));
         Path out = dir.resolve("results");
         java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
         List<GradeReport> reports = BatchGrader.gradeAll(batch, out, GradeFixtures.options(dir.resolve("work"),
                 Map.of(Spi.PAGE, rubric), List.of()), new java.io.PrintStream(progress, true, StandardCharsets.UTF_8));
 
-        assertEquals(5, reports.size());
+        assertEquals(6, reports.size());
         GradeReport correct = reports.get(0);
         assertEquals(correct.maxScore(), correct.score(), MarkdownReport.toMarkdown(correct, false));
-        // Blocks that never merge still never overlap; a silent double free breaks no accounting of its own.
         assertMutant(reports.get(1), "page.free-all-restores", "buddyinfo", "page.no-overlap", "page.range-alignment");
-        assertMutant(reports.get(2), "page.accounting", "freeFrames", "page.no-overlap", "page.range-alignment");
+        assertMutant(reports.get(2), "page.accounting", "buddyinfo", "page.no-overlap", "page.range-alignment");
         assertMutant(reports.get(3), "page.misuse", "KernelBug", "page.no-overlap", "page.accounting");
-        assertMutant(reports.get(4), "page.range-alignment", "aligned");
+        assertMutant(reports.get(4), "page.no-overlap", "overlap");
+        assertMutant(reports.get(5), "page.range-alignment", "aligned");
 
         List<String> csv = Files.readAllLines(out.resolve("summary.csv"));
         assertEquals(BatchGrader.CSV_HEADER, csv.get(0));
-        assertEquals(6, csv.size());
-        assertTrue(csv.get(1).startsWith("a-correct.jar,"), csv.get(1));
-        for (String name : List.of("a-correct.jar", "b-never-merges.jar", "e-misaligned.jar")) {
+        assertEquals(7, csv.size());
+        assertTrue(csv.get(1).startsWith("a-list-buddy.jar,"), csv.get(1));
+        for (String name : List.of("a-list-buddy.jar", "b-never-merges.jar", "f-aligned-to-zone-start.jar")) {
             assertTrue(Files.isRegularFile(out.resolve(name).resolve("results.json")), name);
             assertTrue(Files.isRegularFile(out.resolve(name).resolve("junit.xml")), name);
             assertTrue(Files.isRegularFile(out.resolve(name).resolve("report.md")), name);
         }
         String bar = progress.toString(StandardCharsets.UTF_8);
-        assertTrue(bar.contains("] 5/5 e-misaligned.jar"), bar);
-    }
-
-    private static String withoutSelfCheck(String text, String from, String to) {
-        return FixtureJars.replace(FixtureJars.replace(text, from, to), "new BuddyInvariants(this).check();", "");
+        assertTrue(bar.contains("] 6/6 f-aligned-to-zone-start.jar"), bar);
     }
 
     /**
