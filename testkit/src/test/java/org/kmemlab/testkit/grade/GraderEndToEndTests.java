@@ -56,6 +56,42 @@ class GraderEndToEndTests {
     }
 
     @Test
+    void theReferenceZoneAllocatorGetsFullMarksOnTheReferenceBuddy() throws Exception {
+        UnaryOperator<String> student = text -> text.replace("org.kmemlab.dmazone", "edu.student.zones")
+                .replace("\"zones-reference\"", "\"student-zones\"");
+        Path jar = FixtureJars.jar(FixtureJars.moduleSources("dma-zone"), student, dir.resolve("zones.jar"));
+        Path buddy = GradeFixtures.referenceBuddy(dir.resolve("ref"));
+        Path zones = FixtureJars.jar(FixtureJars.moduleSources("dma-zone"), UnaryOperator.identity(),
+                dir.resolve("ref").resolve("zones-reference.jar"));
+        Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir, "zone.yaml", """
+                spi: zone
+                effort: { tries: 4, steps: 20 }
+                groups:
+                  - name: contract
+                    properties: [{ id: "zone.*", weight: 2 }]
+                performance:
+                  maxScore: 5
+                  gate: [contract]
+                  workloads: [{ name: mixed, ops: 20000 }]
+                  warmups: 1
+                  rounds: 3
+                  thresholds: [{ ratio: 0.2, points: 5 }]
+                # The reference zone allocator waits for freed memory (Thread.currentThread, interrupt), which
+                # the submission rules forbid today; reported, not deducted, until the rules allow waiting.
+                rules: { onViolation: report }
+                """));
+        long started = System.nanoTime();
+        GradeReport report = Grader.grade(jar, GradeFixtures.options(dir.resolve("work"), Map.of(Spi.ZONE, rubric),
+                List.of(buddy, zones)));
+        System.out.printf("[grade] reference zones: %s / %s in %.1f s%n", Grader.format(report.score()),
+                Grader.format(report.maxScore()), (System.nanoTime() - started) / 1e9);
+        String md = MarkdownReport.toMarkdown(report, false);
+        assertTrue(report.tests().size() > 5, md);
+        assertEquals(report.maxScore(), report.score(), md);
+        assertTrue(md.contains("student-zones / contract / zone.gfp-zones"), md);
+    }
+
+    @Test
     void eachMutantLosesThePointsOfThePropertiesItBreaksAndTheFeedbackNamesTheSymptom() throws Exception {
         Path batch = Files.createDirectories(dir.resolve("submissions"));
         // The testkit's zoo: a correct alternate and mutants with one bug each, as student submissions.
