@@ -97,19 +97,27 @@ public final class Grader {
         for (Discovery.Found f : graded) {
             providerNumber++;
             Rubric rubric = options.rubricFor(f.spi());
+            rulesZero |= rubric.rules().onViolation().equals("zero");
+            if (rubric.rules().onViolation().equals("deduct")) {
+                rulesDeduct = Math.max(rulesDeduct, rubric.rules().deduct());
+            }
             String prefix = graded.size() > 1 ? providerNumber + "." : "";
-            ProviderGrader.Result r = ProviderGrader.grade(f, rubric, found.properties().getOrDefault(f.spi(), Map.of()),
-                    sub, options, prefix, runDeadline, work.resolve("p" + providerNumber));
+            Map<String, String> listed = found.properties().getOrDefault(f.spi(), Map.of());
+            if (listed.isEmpty()) {
+                tests.add(new TestResult(f.name() + " / properties", prefix + "1.1", 0, 0, Status.CRASHED,
+                        "**CRASHED**: the grader could not list the " + f.spi().key() + " properties for " + f.name()
+                                + ".\n\n```text\n" + String.join("\n", found.errors()) + "\n```",
+                        Rubric.Visibility.VISIBLE, List.of(f.spi().key(), Status.CRASHED.key()), 0));
+                continue;
+            }
+            ProviderGrader.Result r = ProviderGrader.grade(f, rubric, listed, sub, options, prefix, runDeadline,
+                    work.resolve("p" + providerNumber));
             tests.addAll(r.tests());
             leaderboard.addAll(r.leaderboard());
             notes.addAll(r.notes());
             if (!r.output().isBlank()) {
                 output.append("\n### Output of your code (").append(f.name()).append(")\n\n```text\n")
                         .append(GroupRunner.head(r.output(), 8000)).append("\n```\n");
-            }
-            rulesZero |= rubric.rules().onViolation().equals("zero");
-            if (rubric.rules().onViolation().equals("deduct")) {
-                rulesDeduct = Math.max(rulesDeduct, rubric.rules().deduct());
             }
         }
         List<String> violations = rules.join();
