@@ -72,7 +72,19 @@ public final class Grader {
         java.util.concurrent.CompletableFuture<List<String>> rules =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> RulesCheck.violations(sub.classes()));
 
-        Discovery found = Discovery.run(options.path(), sub.classes(), List.of(), runDeadline, work.resolve("discover"));
+        // Instructors' extra property sets must be listed too, so discovery sees every group's hidden tests.
+        List<Path> hidden = new ArrayList<>();
+        for (Spi spi : Spi.values()) {
+            for (Rubric.Group g : options.rubricFor(spi).groups()) {
+                for (String h : g.hiddenTests()) {
+                    Path p = Path.of(h);
+                    if (java.nio.file.Files.exists(p) && !hidden.contains(p)) {
+                        hidden.add(p);
+                    }
+                }
+            }
+        }
+        Discovery found = Discovery.run(options.path(), sub.classes(), hidden, runDeadline, work.resolve("discover"));
         if (found.run().rejectedLines() > 0) {
             notes.add(found.run().rejectedLines() + " unauthenticated lines on the record channel during discovery");
         }

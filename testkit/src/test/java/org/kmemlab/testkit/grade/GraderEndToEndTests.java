@@ -1,6 +1,7 @@
 package org.kmemlab.testkit.grade;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -89,6 +90,82 @@ class GraderEndToEndTests {
         assertTrue(report.tests().size() > 5, md);
         assertEquals(report.maxScore(), report.score(), md);
         assertTrue(md.contains("student-zones / contract / zone.gfp-zones"), md);
+    }
+
+    @Test
+    void anInstructorsHiddenPropertySetIsGradedHiddenWithSeedsFromTheSubmissionsHash() throws Exception {
+        Path instructor = FixtureJars.jar(Map.of("edu/instructor/TwoLargestBlocks.java", """
+                package edu.instructor;
+
+                import java.util.List;
+                import org.kmemlab.api.Machine;
+                import org.kmemlab.api.MachineProfile;
+                import org.kmemlab.api.spi.PageAllocator;
+                import org.kmemlab.api.spi.PageAllocatorConfig;
+                import org.kmemlab.api.spi.PageAllocatorProvider;
+                import org.kmemlab.api.spi.Provider;
+                import org.kmemlab.testkit.contract.ContractProperty;
+                import org.kmemlab.testkit.contract.PropertyResult;
+                import org.kmemlab.testkit.grade.PropertySet;
+                import org.kmemlab.testkit.grade.Spi;
+                import org.kmemlab.testkit.property.Effort;
+
+                public final class TwoLargestBlocks implements PropertySet {
+                    public Spi spi() {
+                        return Spi.PAGE;
+                    }
+
+                    public List<ContractProperty> properties(Provider provider, PageAllocatorProvider pages) {
+                        return List.of(new ContractProperty() {
+                            public String id() {
+                                return "page.hidden.two-largest-blocks";
+                            }
+
+                            public String title() {
+                                return "Two maxOrder blocks fit in two maxOrder blocks of frames";
+                            }
+
+                            public PropertyResult check(Effort effort) {
+                                Machine m = Machine.boot(MachineProfile.X86_64, 64L << 20);
+                                PageAllocator a = ((PageAllocatorProvider) provider).create(
+                                        new PageAllocatorConfig(m, "Normal", 1024, 2048, 10));
+                                long first = a.allocate(10);
+                                long second = a.allocate(10);
+                                boolean ok = first != PageAllocator.NO_PAGE && second != PageAllocator.NO_PAGE
+                                        && first != second;
+                                return new PropertyResult(id(), title(), provider.name(), ok, effort, 1, "", List.of(),
+                                        ok ? "" : "two order-10 blocks must fit", "", "", 0, "", List.of());
+                            }
+                        });
+                    }
+                }
+                """, "META-INF/services/org.kmemlab.testkit.grade.PropertySet", "edu.instructor.TwoLargestBlocks\n"),
+                UnaryOperator.identity(), dir.resolve("rubric").resolve("instructor.jar"));
+        Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir.resolve("rubric"), "r.yaml", """
+                spi: page
+                hiddenSalt: s3cret
+                effort: { tries: 2, steps: 10 }
+                groups:
+                  - name: contract
+                    properties: [{ id: page.range-alignment, weight: 1 }]
+                  - name: hidden
+                    visibility: hidden
+                    seeds: submission
+                    hiddenTests: [instructor.jar]
+                    properties: [{ id: "page.hidden.*", weight: 4 }]
+                """));
+        assertEquals(instructor.toString(), rubric.groups().get(1).hiddenTests().get(0));
+        Path jar = GradeFixtures.studentBuddy(dir, "carol", UnaryOperator.identity());
+        GradeReport report = Grader.grade(jar, GradeFixtures.options(dir.resolve("work"), Map.of(Spi.PAGE, rubric),
+                List.of()));
+        String md = MarkdownReport.toMarkdown(report, false);
+        assertEquals(5, report.score(), md);
+        TestResult hidden = report.tests().stream().filter(t -> t.name().contains("page.hidden.two-largest-blocks"))
+                .findFirst().orElseThrow(() -> new AssertionError(md));
+        assertEquals(Rubric.Visibility.HIDDEN, hidden.visibility());
+        long seed = Seeds.derived("s3cret", Submission.sha256(jar), "hidden", "page.hidden.two-largest-blocks");
+        assertTrue(hidden.output().contains("seed " + seed + ","), hidden.output());
+        assertFalse(MarkdownReport.toMarkdown(report, true).contains("two-largest-blocks"), "students do not see it");
     }
 
     @Test
