@@ -20,6 +20,7 @@ module org.kmemlab.testkit {
 
     exports org.kmemlab.testkit.property;
     exports org.kmemlab.testkit.contract;
+    exports org.kmemlab.testkit.contract.support;
     exports org.kmemlab.testkit.rules;
 
     // JUnit reflects on the abstract contract classes that students extend.
