@@ -73,11 +73,16 @@ public abstract class ZoneAllocatorContract {
         return SimplePageAllocator.provider();
     }
 
+    /** Returns the effort to check with; by default read from {@code -Dkmemlab.*} system properties. */
+    protected Effort effort() {
+        return Effort.fromSystemProperties();
+    }
+
     /** One dynamic test per property. */
     @TestFactory
     public List<DynamicTest> zoneAllocatorContract() {
         return ContractJUnit.dynamicTests(properties(provider(), pageAllocators(),
-                "mvn test -Dtest=" + getClass().getSimpleName()), Effort.fromSystemProperties());
+                "mvn test -Dtest=" + getClass().getSimpleName()), effort());
     }
 
     /**
