@@ -37,7 +37,8 @@ public final class Grader {
             e.printStackTrace(new PrintWriter(trace));
             TestResult crash = new TestResult("grader", "0.1", 0, 0, Status.CRASHED,
                     "**CRASHED**: the grader itself failed on this submission. Tell your instructor; this is"
-                            + " not your fault.\n\n```text\n" + e + "\n```", Rubric.Visibility.VISIBLE, List.of("grader"), 0);
+                            + " not your fault.\n\n```text\n" + e + "\n```", Rubric.Visibility.VISIBLE,
+                    List.of("grader"), 0);
             return new GradeReport(name, "", 0, 0, elapsed(started), "The grader failed: " + e.getMessage(),
                     List.of(crash), List.of(), List.of(trace.toString()));
         }
@@ -205,7 +206,8 @@ public final class Grader {
         if (!rules.isEmpty()) {
             out.append(rules).append("\n\n");
         }
-        out.append("Submission SHA-256: `").append(sub.sha256()).append("` (hidden tests derive their seeds from it).\n");
+        out.append("Submission SHA-256: `").append(sub.sha256())
+                .append("` (hidden tests derive their seeds from it).\n");
         return out.toString();
     }
 
@@ -219,7 +221,8 @@ public final class Grader {
     }
 
     static String format(double points) {
-        return points == Math.rint(points) ? Long.toString((long) points) : String.format(java.util.Locale.ROOT, "%.2f", points);
+        return points == Math.rint(points) ? Long.toString((long) points)
+                : String.format(java.util.Locale.ROOT, "%.2f", points);
     }
 
     static double round(double points) {

@@ -90,7 +90,8 @@ public final class Suites {
     private static List<ContractProperty> contract(Spi spi, Provider provider, PageAllocatorProvider pageProvider) {
         return switch (spi) {
             case PAGE -> PageAllocatorContract.properties((PageAllocatorProvider) provider, REPLAY_PREFIX);
-            case ZONE -> ZoneAllocatorContract.properties((ZoneAllocatorProvider) provider, pageProvider, REPLAY_PREFIX);
+            case ZONE -> ZoneAllocatorContract.properties((ZoneAllocatorProvider) provider, pageProvider,
+                    REPLAY_PREFIX);
             case OBJECT -> throw new IllegalStateException("the object contract is not part of this testkit build yet");
         };
     }
