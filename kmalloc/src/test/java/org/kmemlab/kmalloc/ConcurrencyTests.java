@@ -138,7 +138,7 @@ class ConcurrencyTests {
             long p = kernel.kmalloc(round % 2 == 0 ? 64 : 9000, Gfp.GFP_KERNEL);
             AtomicInteger freed = new AtomicInteger();
             AtomicInteger bugs = new AtomicInteger();
-            Runnable free = () -> {
+            Runnable racer = () -> {
                 try {
                     start.await();
                     kernel.kfree(p);
@@ -149,8 +149,8 @@ class ConcurrencyTests {
                     throw new IllegalStateException(e);
                 }
             };
-            Thread a = new Thread(free);
-            Thread b = new Thread(free);
+            Thread a = new Thread(racer);
+            Thread b = new Thread(racer);
             a.start();
             b.start();
             a.join();
