@@ -111,7 +111,7 @@ public final class Kernel implements KernelMemory {
                 capacity);
         int high = parts.cpuCaches() ? pcpHigh(machine.frames()) : 0;
         this.pagePath = new PagePath(machine, zones, frames, high);
-        this.caches = new CpuCaches(capacity, PagePath.lists(), high);
+        this.caches = new CpuCaches(capacity, PagePath.lists(), high, this::drain);
         this.smallLimit = Math.min(classes.maxSize(), era.maxKmallocSize());
         this.pageCache = new PageCache(zones, frames);
         zones.registerShrinker(pageCache.shrinker());
@@ -526,8 +526,14 @@ public final class Kernel implements KernelMemory {
     }
 
     private long drain(CpuCache cache) {
+        cache.drainRequested = false;
         small.drain(cache);
         return pagePath.drain(cache);
+    }
+
+    /** Returns the number of threads whose caches are registered. */
+    int cachedThreads() {
+        return caches.threads();
     }
 
     /** Returns the pages the object allocator holds. */
