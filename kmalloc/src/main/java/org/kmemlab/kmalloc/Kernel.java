@@ -531,6 +531,11 @@ public final class Kernel implements KernelMemory {
         return pagePath.drain(cache);
     }
 
+    /** Returns true when the calling thread is inside a call to the object allocator. */
+    boolean insideObjectAllocator() {
+        return Thread.holdsLock(small.lock);
+    }
+
     /** Returns the number of threads whose caches are registered. */
     int cachedThreads() {
         return caches.threads();
