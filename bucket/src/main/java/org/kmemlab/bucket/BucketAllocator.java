@@ -25,12 +25,12 @@ import org.kmemlab.api.stats.SlabInfo;
  * <pre>
  * offset    0        16       24              268      276             520          4048     4096
  *           +--------+--------+---------------+--------+---------------+-- ... --+--------+
- *  fresh    | desc   | FREE   | (244 bytes)   | FREE   | (244 bytes)   |         | 16 spare |
+ *  fresh    | desc   | FREE   | (244 bytes)   | FREE   | (244 bytes)   |         | 48 spare |
  *           | ff=16  | next ----------------> | next ------------------> ...     | bytes    |
  *           | nfree=16                                                                    |
  *           +--------+--------+---------------+--------+---------------+-- ... --+--------+
  *  after    | ff=520 | USED   | object 1      | USED   | object 2      | FREE ...
- *  2 allocs | nfree=14 len=200| 0xc...018     | len=50 | 0xc...114     |
+ *  2 allocs | nfree=14 len=200| 0xc...018     | len=240| 0xc...114     |
  * </pre>
  * {@code desc} is the 16-byte {@code page_descriptor} (firstfree {@code ff}, order, nfree), each block
  * starts with an 8-byte {@code block_header} whose {@code bh_flags} says MF_FREE 0x0055ffaa or MF_USED
