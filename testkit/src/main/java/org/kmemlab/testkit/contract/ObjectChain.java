@@ -109,7 +109,9 @@ final class ObjectChain implements StateMachine<ObjectState> {
                 // At most about a thousand objects fit: larger pools are exhausted with larger objects.
                 long least = Math.min(s.maxSize, Math.max(8, poolBytes / 1024));
                 long size = random.longBetween(least, s.maxSize);
-                int cap = (int) (poolBytes / Math.max(8, size) + 2);
+                // No allocator can place more objects than both pools hold, whichever pool it (wrongly) uses.
+                long allBytes = (s.source.poolFrames(true) + s.source.poolFrames(false)) * s.machine.pageSize();
+                int cap = (int) (allBytes / Math.max(8, size) + 2);
                 int group = s.newIds(cap);
                 return new ObjectActions.Exhaust("e" + group, group, cap, size, gfp);
             }
