@@ -38,9 +38,11 @@ final class ObjectActions {
             throw new InvariantViolation("object " + hex(addr) + " is not a direct-map address of this machine",
                     "an address the page source handed out", call + " returned " + hex(addr));
         }
-        if ((addr & 7) != 0) {
-            throw new InvariantViolation("object " + hex(addr) + " is not 8-byte aligned (address % 8 = "
-                    + (addr & 7) + ")", "an address that is a multiple of 8", call + " returned " + hex(addr));
+        int align = ObjectAllocator.minimumAlignment(s.era);
+        if ((addr & (align - 1)) != 0) {
+            throw new InvariantViolation("object " + hex(addr) + " is not " + align + "-byte aligned (address % " + align
+                    + " = " + (addr & (align - 1)) + "), the least the " + s.era + " era allows",
+                    "an address that is a multiple of " + align, call + " returned " + hex(addr));
         }
         long usable;
         try {

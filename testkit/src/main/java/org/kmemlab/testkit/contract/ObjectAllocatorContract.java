@@ -26,7 +26,8 @@ import org.kmemlab.testkit.property.Effort;
  * {@code MODERN} on x86_64), each with a {@link ContractPageSource} that can be made to fail.
  *
  * <h2>What is checked</h2>
- * Objects are direct-map addresses, 8-byte aligned, inside pages the allocator holds, with at least the
+ * Objects are direct-map addresses, aligned to {@code ObjectAllocator.minimumAlignment(era)} (8 bytes;
+ * 4 in Linux 2.0), inside pages the allocator holds, with at least the
  * size asked for; no two live objects overlap (model, and byte patterns over every usable byte);
  * slabinfo agrees with the live objects and the pages held; NULL only when the page source refuses, and
  * then nothing changes; {@code shrink()} gives back every page without a live object, all of them once
@@ -78,7 +79,7 @@ public abstract class ObjectAllocatorContract {
         //                     alloc free misuse exhaust freeAll shrink fails
         int[] churn = {55, 35, 0, 2, 4, 4, 0};
         return List.of(
-                property("object.range-alignment", "Objects are 8-byte aligned, inside the allocator's pages, and"
+                property("object.range-alignment", "Objects are aligned (8 bytes; 4 in Linux 2.0), inside the allocator's pages, and"
                         + " at least as large as asked", subject, replayPrefix, provider, none, churn, 0, 30, 10, 10),
                 property("object.no-overlap", "No two live objects share a byte, and their bytes stay as written",
                         subject, replayPrefix, provider, EnumSet.of(ObjectCheck.PATTERNS), churn, 0, 30, 10, 10),

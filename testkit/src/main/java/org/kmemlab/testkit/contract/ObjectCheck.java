@@ -2,7 +2,7 @@ package org.kmemlab.testkit.contract;
 
 /**
  * The invariants an object-contract property checks, besides the ones every property checks (an object
- * is a direct-map address, 8-byte aligned, inside pages the allocator holds from its page source, at
+ * is a direct-map address, aligned to the era's minimum, inside pages the allocator holds from its page source, at
  * least {@code size} usable bytes, sharing no byte with a live object; sizes 0 and above
  * {@code maxSize()} give NULL; bad frees raise {@code KernelBug} and change nothing; pages go back to
  * the source with the address and order they came with; nothing unexpected is thrown).

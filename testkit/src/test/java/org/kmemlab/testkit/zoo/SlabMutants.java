@@ -33,7 +33,7 @@ final class SlabMutants {
                         + " in-use count", LeaksObjects::new),
                 new ZooObjectProvider("slabinfo-miscount", "the active-object counter is not decremented on"
                         + " free", SlabinfoMiscount::new),
-                new ZooObjectProvider("misaligned-objects", "a 4-byte slab header shifts every object",
+                new ZooObjectProvider("misaligned-objects", "a 2-byte slab header shifts every object",
                         MisalignedObjects::new),
                 new ZooObjectProvider("counts-slab-before-page", "a failed page request leaves an empty slab"
                         + " record behind", CountsSlabBeforePage::new),
@@ -184,7 +184,7 @@ final class SlabMutants {
 
         @Override
         protected long firstOffset() {
-            return 4;
+            return 2;
         }
     }
 
