@@ -31,6 +31,10 @@ public final class ZoneProperties {
     /** maxWait for the scenarios where the bounded wait must not matter. */
     static final Duration SHORT_WAIT = Duration.ofMillis(20);
 
+    /** Threads and calls per thread of {@code zone.concurrent}. */
+    static final int CONCURRENT_THREADS = 4;
+    static final int CONCURRENT_OPERATIONS = 20_000;
+
     private static final List<Integer> PLAIN = List.of(Gfp.GFP_KERNEL, Gfp.GFP_ATOMIC, Gfp.GFP_NOWAIT,
             Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, Gfp.GFP_NOIO);
     private static final List<Integer> ZONED = List.of(Gfp.GFP_KERNEL, Gfp.GFP_KERNEL | Gfp.GFP_DMA,
@@ -100,6 +104,8 @@ public final class ZoneProperties {
                 SHORT_WAIT, script(s -> new ScenarioActions.RegisterCache(s.newLabel(), 256),
                         drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
                         s -> new ScenarioActions.Reclaim(s.newLabel()))));
+        all.add(f.scenario("zone.concurrent", "Threads allocating and freeing at once never share a block",
+                SHORT_WAIT, script(s -> new ConcurrentUse(CONCURRENT_THREADS, CONCURRENT_OPERATIONS, s.machine.frames()))));
         return List.copyOf(all);
     }
 

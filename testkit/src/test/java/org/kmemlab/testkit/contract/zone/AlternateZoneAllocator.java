@@ -49,6 +49,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         DOUBLE_FREE_ACCEPTED,
         NOFAIL_GIVES_UP,
         FREE_DOES_NOT_WAKE_WAITERS,
+        NO_LOCKING,
     }
 
     private final Machine machine;
@@ -99,6 +100,50 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         this.low = new long[spans.size()];
         this.high = new long[spans.size()];
         setWatermarks(config.minFreeKbytes());
+    }
+
+    /** Takes the one lock (the NO_LOCKING mutant forgets: "the tests are single-threaded anyway"). */
+    private void lock() {
+        if (flaw != Flaw.NO_LOCKING) {
+            lock.lock();
+        }
+    }
+
+    private void unlock() {
+        if (flaw != Flaw.NO_LOCKING) {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until a free signals (at most {@code nanos}, or for ever when negative). */
+    private void awaitFree(long nanos) throws InterruptedException {
+        if (flaw == Flaw.NO_LOCKING) {
+            lock.lock();
+        }
+        try {
+            if (nanos < 0) {
+                freed.await();
+            } else {
+                freed.awaitNanos(nanos);
+            }
+        } finally {
+            if (flaw == Flaw.NO_LOCKING) {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void signalFree() {
+        if (flaw == Flaw.NO_LOCKING) {
+            lock.lock();
+        }
+        try {
+            freed.signalAll();
+        } finally {
+            if (flaw == Flaw.NO_LOCKING) {
+                lock.unlock();
+            }
+        }
     }
 
     /** A provider of the allocator with {@code flaw}. */
@@ -153,7 +198,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         boolean noFail = (gfp & Gfp.__GFP_NOFAIL) != 0 && flaw != Flaw.NOFAIL_GIVES_UP;
         long deadline = System.nanoTime() + maxWaitNanos;
         boolean reclaimed = false;
-        lock.lock();
+        lock();
         try {
             while (order <= era.maxOrder()) {
                 long pfn = fromZonelist(gfp, order);
@@ -173,7 +218,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
                     break;
                 }
                 if (noFail) {
-                    freed.await();
+                    awaitFree(-1);
                     reclaimed = false;
                     continue;
                 }
@@ -181,13 +226,13 @@ final class AlternateZoneAllocator implements ZoneAllocator {
                 if (left <= 0) {
                     break;
                 }
-                freed.awaitNanos(left);
+                awaitFree(left);
                 reclaimed = false;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            lock.unlock();
+            unlock();
         }
         if ((gfp & Gfp.__GFP_NOWARN) == 0 || flaw == Flaw.NOWARN_IGNORED) {
             if (flaw != Flaw.FAILURE_NOT_LOGGED) {
@@ -260,7 +305,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
     /** Asks every shrinker for everything it can give, with the lock dropped. */
     private long reclaim() {
         List<Shrinker> list = new ArrayList<>(shrinkers);
-        lock.unlock();
+        unlock();
         long total = 0;
         try {
             for (Shrinker s : list) {
@@ -270,14 +315,14 @@ final class AlternateZoneAllocator implements ZoneAllocator {
                 }
             }
         } finally {
-            lock.lock();
+            lock();
         }
         return total;
     }
 
     @Override
     public void freePages(long pfn, int order) {
-        lock.lock();
+        lock();
         try {
             for (PageAllocator a : allocators) {
                 if (pfn >= a.startPfn() && pfn < a.startPfn() + a.frames()) {
@@ -290,7 +335,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
                         throw bug;
                     }
                     if (flaw != Flaw.FREE_DOES_NOT_WAKE_WAITERS) {
-                        freed.signalAll();
+                        signalFree();
                     }
                     return;
                 }
@@ -298,13 +343,13 @@ final class AlternateZoneAllocator implements ZoneAllocator {
             throw new BadPageStateBug(pfn, order, Checks.format("freeing pfn %d order %d, which no zone manages", pfn,
                     order), "free only what allocPages returned");
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
     @Override
     public long freeFrames() {
-        lock.lock();
+        lock();
         try {
             long free = 0;
             for (PageAllocator a : allocators) {
@@ -312,7 +357,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
             }
             return free;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -328,7 +373,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
 
     @Override
     public List<ZoneStats> zoneinfo() {
-        lock.lock();
+        lock();
         try {
             List<ZoneStats> stats = new ArrayList<>();
             for (int z = 0; z < spans.size(); z++) {
@@ -351,27 +396,27 @@ final class AlternateZoneAllocator implements ZoneAllocator {
             }
             return stats;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
     @Override
     public void registerShrinker(Shrinker shrinker) {
-        lock.lock();
+        lock();
         try {
             shrinkers.add(shrinker);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
     @Override
     public void unregisterShrinker(Shrinker shrinker) {
-        lock.lock();
+        lock();
         try {
             shrinkers.remove(shrinker);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 }
