@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.testkit.property.Action;
@@ -34,14 +35,24 @@ record ConcurrentUse(int threads, int operations, long seed) implements Action<Z
         TreeMap<Long, Integer> live = new TreeMap<>();
         String[] problem = new String[1];
         List<Thread> workers = new ArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
         for (int t = 0; t < threads; t++) {
             SplittableRandom random = new SplittableRandom(seed + t);
-            workers.add(new Thread(() -> work(s, random, live, problem), "kmemlab-cpu" + t));
+            workers.add(new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                work(s, random, live, problem);
+            }, "kmemlab-cpu" + t));
         }
         for (Thread w : workers) {
             w.setDaemon(true);
             w.start();
         }
+        start.countDown();
         for (Thread w : workers) {
             try {
                 w.join(10_000);

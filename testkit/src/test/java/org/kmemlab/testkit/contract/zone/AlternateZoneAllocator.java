@@ -49,7 +49,6 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         DOUBLE_FREE_ACCEPTED,
         NOFAIL_GIVES_UP,
         FREE_DOES_NOT_WAKE_WAITERS,
-        NO_LOCKING,
     }
 
     private final Machine machine;
@@ -100,50 +99,6 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         this.low = new long[spans.size()];
         this.high = new long[spans.size()];
         setWatermarks(config.minFreeKbytes());
-    }
-
-    /** Takes the one lock (the NO_LOCKING mutant forgets: "the tests are single-threaded anyway"). */
-    private void lock() {
-        if (flaw != Flaw.NO_LOCKING) {
-            lock.lock();
-        }
-    }
-
-    private void unlock() {
-        if (flaw != Flaw.NO_LOCKING) {
-            lock.unlock();
-        }
-    }
-
-    /** Waits until a free signals (at most {@code nanos}, or for ever when negative). */
-    private void awaitFree(long nanos) throws InterruptedException {
-        if (flaw == Flaw.NO_LOCKING) {
-            lock.lock();
-        }
-        try {
-            if (nanos < 0) {
-                freed.await();
-            } else {
-                freed.awaitNanos(nanos);
-            }
-        } finally {
-            if (flaw == Flaw.NO_LOCKING) {
-                lock.unlock();
-            }
-        }
-    }
-
-    private void signalFree() {
-        if (flaw == Flaw.NO_LOCKING) {
-            lock.lock();
-        }
-        try {
-            freed.signalAll();
-        } finally {
-            if (flaw == Flaw.NO_LOCKING) {
-                lock.unlock();
-            }
-        }
     }
 
     /** A provider of the allocator with {@code flaw}. */
@@ -198,7 +153,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         boolean noFail = (gfp & Gfp.__GFP_NOFAIL) != 0 && flaw != Flaw.NOFAIL_GIVES_UP;
         long deadline = System.nanoTime() + maxWaitNanos;
         boolean reclaimed = false;
-        lock();
+        lock.lock();
         try {
             while (order <= era.maxOrder()) {
                 long pfn = fromZonelist(gfp, order);
@@ -218,7 +173,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
                     break;
                 }
                 if (noFail) {
-                    awaitFree(-1);
+                    freed.await();
                     reclaimed = false;
                     continue;
                 }
@@ -226,13 +181,13 @@ final class AlternateZoneAllocator implements ZoneAllocator {
                 if (left <= 0) {
                     break;
                 }
-                awaitFree(left);
+                freed.awaitNanos(left);
                 reclaimed = false;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            unlock();
+            lock.unlock();
         }
         if ((gfp & Gfp.__GFP_NOWARN) == 0 || flaw == Flaw.NOWARN_IGNORED) {
             if (flaw != Flaw.FAILURE_NOT_LOGGED) {
@@ -305,7 +260,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
     /** Asks every shrinker for everything it can give, with the lock dropped. */
     private long reclaim() {
         List<Shrinker> list = new ArrayList<>(shrinkers);
-        unlock();
+        lock.unlock();
         long total = 0;
         try {
             for (Shrinker s : list) {
@@ -315,14 +270,14 @@ final class AlternateZoneAllocator implements ZoneAllocator {
                 }
             }
         } finally {
-            lock();
+            lock.lock();
         }
         return total;
     }
 
     @Override
     public void freePages(long pfn, int order) {
-        lock();
+        lock.lock();
         try {
             for (PageAllocator a : allocators) {
                 if (pfn >= a.startPfn() && pfn < a.startPfn() + a.frames()) {
@@ -335,7 +290,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
                         throw bug;
                     }
                     if (flaw != Flaw.FREE_DOES_NOT_WAKE_WAITERS) {
-                        signalFree();
+                        freed.signalAll();
                     }
                     return;
                 }
@@ -343,13 +298,13 @@ final class AlternateZoneAllocator implements ZoneAllocator {
             throw new BadPageStateBug(pfn, order, Checks.format("freeing pfn %d order %d, which no zone manages", pfn,
                     order), "free only what allocPages returned");
         } finally {
-            unlock();
+            lock.unlock();
         }
     }
 
     @Override
     public long freeFrames() {
-        lock();
+        lock.lock();
         try {
             long free = 0;
             for (PageAllocator a : allocators) {
@@ -357,7 +312,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
             }
             return free;
         } finally {
-            unlock();
+            lock.unlock();
         }
     }
 
@@ -373,7 +328,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
 
     @Override
     public List<ZoneStats> zoneinfo() {
-        lock();
+        lock.lock();
         try {
             List<ZoneStats> stats = new ArrayList<>();
             for (int z = 0; z < spans.size(); z++) {
@@ -396,27 +351,27 @@ final class AlternateZoneAllocator implements ZoneAllocator {
             }
             return stats;
         } finally {
-            unlock();
+            lock.unlock();
         }
     }
 
     @Override
     public void registerShrinker(Shrinker shrinker) {
-        lock();
+        lock.lock();
         try {
             shrinkers.add(shrinker);
         } finally {
-            unlock();
+            lock.unlock();
         }
     }
 
     @Override
     public void unregisterShrinker(Shrinker shrinker) {
-        lock();
+        lock.lock();
         try {
             shrinkers.remove(shrinker);
         } finally {
-            unlock();
+            lock.unlock();
         }
     }
 }
