@@ -11,7 +11,6 @@ import org.kmemlab.testkit.contract.ContractProperty;
 import org.kmemlab.testkit.contract.PropertyResult;
 import org.kmemlab.testkit.property.Action;
 import org.kmemlab.testkit.property.Effort;
-import org.kmemlab.testkit.property.PropertyEngine;
 
 /**
  * The properties of the zone allocator contract. Random chains (maxWait 0, so a failing GFP_KERNEL
@@ -123,6 +122,25 @@ public final class ZoneProperties {
         return (s, random, index) -> index < list.size() ? list.get(index).make(s) : null;
     }
 
+    /** A property checked with at most {@code maxTries} tries, whatever the effort asks for. */
+    private record Capped(ContractProperty property, int maxTries) implements ContractProperty {
+
+        @Override
+        public String id() {
+            return property.id();
+        }
+
+        @Override
+        public String title() {
+            return property.title();
+        }
+
+        @Override
+        public PropertyResult check(Effort effort) {
+            return property.check(effort.withTries(Math.min(effort.tries(), maxTries)));
+        }
+    }
+
     /** Turns chains and scenarios into contract properties. */
     private static final class Factory {
         private final ZoneAllocatorProvider zones;
@@ -143,29 +161,8 @@ public final class ZoneProperties {
         }
 
         ContractProperty scenario(String id, String title, Duration maxWait, ZoneChain.Steps steps) {
-            ZoneChain machine = new ZoneChain(zones, pages, Geometry.SCENARIOS, maxWait, steps);
-            return new ContractProperty() {
-                @Override
-                public String id() {
-                    return id;
-                }
-
-                @Override
-                public String title() {
-                    return title;
-                }
-
-                @Override
-                public PropertyResult check(Effort effort) {
-                    Effort capped = effort.withTries(Math.min(effort.tries(), SCENARIO_TRIES));
-                    return PropertyResult.of(id, title, subject, replayPrefix, PropertyEngine.run(machine, capped));
-                }
-
-                @Override
-                public String toString() {
-                    return id + " (" + title + ") for " + subject;
-                }
-            };
+            return new Capped(ContractProperty.stateful(id, title, subject, replayPrefix,
+                    new ZoneChain(zones, pages, Geometry.SCENARIOS, maxWait, steps)), SCENARIO_TRIES);
         }
     }
 }
