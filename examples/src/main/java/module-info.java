@@ -1,0 +1,6 @@
+/**
+ * The {@code kmemlab} command line.
+ */
+module org.kmemlab.examples {
+    requires org.kmemlab.api;
+}
