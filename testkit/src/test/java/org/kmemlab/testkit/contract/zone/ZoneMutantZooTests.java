@@ -20,6 +20,11 @@ import org.kmemlab.testkit.property.Effort;
  * each) must fail at least one property, with a counterexample shrunk to at most {@value #MAX_STEPS}
  * steps, while the correct alternate passes them all (see {@link AlternateZoneAllocatorContractTests}).
  * Prints the kill table and each mutant's shortest report.
+ *
+ * <p>{@code zone.concurrent} is left out: whether a race shows in a few thousand calls is up to the
+ * scheduler, so an allocator without a lock is not a mutant a build can promise to kill every time (on a
+ * loaded two-core machine it survived one run in three). The property still runs against every real
+ * implementation.
  */
 class ZoneMutantZooTests {
 
@@ -30,6 +35,8 @@ class ZoneMutantZooTests {
     static final int STEPS = 40;
     /** The zoo's fixed seed, so the table is the same on every build; -Dkmemlab.seed explores others. */
     static final long SEED = 1996;
+    /** The property whose outcome depends on the scheduler (see the class comment). */
+    static final String RACY = "zone.concurrent";
 
     @Test
     void everyMutantIsKilledWithAShortReport() {
@@ -46,6 +53,9 @@ class ZoneMutantZooTests {
             List<PropertyResult> failed = new ArrayList<>();
             ids.clear();
             for (ContractProperty p : properties) {
+                if (p.id().equals(RACY)) {
+                    continue;
+                }
                 ids.add(p.id());
                 PropertyResult result = p.check(effort);
                 if (!result.passed()) {
