@@ -57,6 +57,26 @@ class GraderEndToEndTests {
     }
 
     @Test
+    void withoutAReferenceThePerformanceTestSaysSoAndBlamesNobody() throws Exception {
+        Path jar = GradeFixtures.studentBuddy(dir, "dave", UnaryOperator.identity());
+        Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir, "r.yaml", """
+                spi: page
+                effort: { tries: 2, steps: 10 }
+                groups: [{ name: contract, properties: [{ id: page.range-alignment, weight: 3 }] }]
+                performance: { maxScore: 5, gate: [contract], thresholds: [{ ratio: 0.5, points: 5 }] }
+                """));
+        GradeOptions options = GradeFixtures.options(dir.resolve("work"), Map.of(Spi.PAGE, rubric), List.of());
+        options = options.withPath(new ChildPath(options.path().libraries(), List.of(), options.path().encapsulated()));
+        GradeReport report = Grader.grade(jar, options);
+        TestResult perf = report.tests().stream().filter(t -> t.tags().contains("performance")).findFirst()
+                .orElseThrow();
+        assertEquals(Status.CRASHED, perf.status());
+        assertTrue(perf.output().contains("This is not your fault"), perf.output());
+        assertEquals(3, report.score());
+        assertEquals(8, report.maxScore());
+    }
+
+    @Test
     void theReferenceBucketAllocatorGetsFullMarksWithTheShippedRubric() throws Exception {
         UnaryOperator<String> student = text -> text.replace("org.kmemlab.bucket", "edu.student.bucket")
                 .replace("\"bucket-reference\"", "\"student-bucket\"");
