@@ -238,6 +238,17 @@ final class ObjectActions {
         }
 
         @Override
+        public Action<ObjectState> resolved(ObjectState s) {
+            List<String> stillLive = new ArrayList<>();
+            for (String label : labels) {
+                if (s.live.containsKey(label)) {
+                    stillLive.add(label);
+                }
+            }
+            return stillLive.size() == labels.size() ? this : new FreeAll(stillLive);
+        }
+
+        @Override
         public String run(ObjectState s) {
             if (labels.size() == 1) {
                 return new Free(labels.get(0)).run(s);

@@ -205,18 +205,27 @@ final class PageActions {
         }
 
         @Override
+        public Action<PageState> resolved(PageState s) {
+            List<String> stillLive = new ArrayList<>();
+            for (String label : labels) {
+                if (s.live.containsKey(label)) {
+                    stillLive.add(label);
+                }
+            }
+            return stillLive.size() == labels.size() ? this : new FreeAll(stillLive);
+        }
+
+        @Override
         public String run(PageState s) {
             if (labels.size() == 1) {
                 return new Free(labels.get(0)).run(s);
             }
-            int freed = 0;
             for (String label : labels) {
                 if (s.live.containsKey(label)) {
                     new Free(label).run(s);
-                    freed++;
                 }
             }
-            return freed == labels.size() ? "ok" : "ok (" + freed + " of them were live)";
+            return "ok";
         }
 
         @Override

@@ -235,7 +235,8 @@ final class PageChain implements StateMachine<PageState> {
                 }
                 throw new InvariantViolation(
                         "buddyinfo must match the free frames: freeBlocks(" + k + ") is " + layout[k] + " but the free"
-                                + " frames form " + expected[k] + " order-" + k + " blocks once free buddies merge",
+                                + " frames form " + expected[k] + " order-" + k + (expected[k] == 1 ? " block" : " blocks")
+                                + " once free buddies merge",
                         "buddyinfo " + PageReports.layout(expected), "buddyinfo " + PageReports.layout(layout));
             }
         } else if (PageState.sumFrames(layout) != free) {
