@@ -87,7 +87,7 @@ final class PageChain implements StateMachine<PageState> {
             }
             case 4:
                 if (!s.live.isEmpty()) {
-                    return PageActions.FreeAll.everyLiveBlock(s, random.nextLong());
+                    return FreeList.everyLive(s, "blocks", random.nextLong());
                 }
                 break;
             case 5:
