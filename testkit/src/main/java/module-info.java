@@ -9,14 +9,19 @@
  *   <li>{@code org.kmemlab.testkit.contract}: one abstract JUnit Jupiter class per SPI
  *       ({@code PageAllocatorContract}, {@code ObjectAllocatorContract}, …) that a student extends with
  *       one method, and the same properties as plain objects for the autograder.</li>
+ *   <li>{@code org.kmemlab.testkit.rules}: the submission rules, ArchUnit checks that a submission uses
+ *       only {@code org.kmemlab.api} and {@code java.base}.</li>
  * </ul>
  */
 module org.kmemlab.testkit {
     requires transitive org.kmemlab.api;
     requires transitive org.junit.jupiter.api;
+    requires transitive com.tngtech.archunit;
 
     exports org.kmemlab.testkit.property;
     exports org.kmemlab.testkit.contract;
+    exports org.kmemlab.testkit.contract.support;
+    exports org.kmemlab.testkit.rules;
 
     // JUnit reflects on the abstract contract classes that students extend.
     opens org.kmemlab.testkit.contract to org.junit.platform.commons;

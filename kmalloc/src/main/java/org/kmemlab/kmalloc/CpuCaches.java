@@ -1,0 +1,130 @@
+package org.kmemlab.kmalloc;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Every thread's {@link CpuCache}, created on a thread's first allocation and kept in a registry so that
+ * the caches of finished threads can be emptied and reports can count what the caches hold.
+ *
+ * <p>When caching is off ({@code Kernel.Builder.cpuCaches(false)}), every magazine and page list has
+ * capacity 0: each kmalloc then visits the object allocator under its lock and each free goes straight
+ * back, which makes {@code /proc/slabinfo} exact at every moment (a good setting for lessons).
+ */
+final class CpuCaches {
+
+    /** Registering a cache empties the finished ones once the registry has grown to this many. */
+    private static final int FIRST_REAP = 64;
+
+    private final ThreadLocal<CpuCache> local;
+    private final List<CpuCache> all = new ArrayList<>();
+    private final Consumer<CpuCache> reaper;
+    private int reapAt = FIRST_REAP;
+
+    /**
+     * Creates the registry.
+     *
+     * @param reaper empties a finished thread's cache; called with no lock held
+     */
+    CpuCaches(int[] objectCapacity, int pageLists, int pageCapacity, Consumer<CpuCache> reaper) {
+        int[] capacities = objectCapacity.clone();
+        this.reaper = reaper;
+        this.local = ThreadLocal.withInitial(() -> register(
+                new CpuCache(Thread.currentThread(), capacities, pageLists, pageCapacity)));
+    }
+
+    /**
+     * Adds a new thread's cache. When the registry has doubled since the last time, the caches of
+     * finished threads are emptied first, so a program that starts thread after thread does not strand
+     * memory (or Java heap) in caches nobody will use again.
+     */
+    private CpuCache register(CpuCache cache) {
+        List<CpuCache> finished = null;
+        synchronized (all) {
+            all.add(cache);
+            if (all.size() >= reapAt) {
+                finished = new ArrayList<>();
+                removeFinished(finished);
+                reapAt = Math.max(FIRST_REAP, 2 * all.size());
+            }
+        }
+        if (finished != null) {
+            for (CpuCache c : finished) {
+                reaper.accept(c);
+            }
+        }
+        return cache;
+    }
+
+    private void removeFinished(List<CpuCache> finished) {
+        for (Iterator<CpuCache> it = all.iterator(); it.hasNext(); ) {
+            CpuCache cache = it.next();
+            if (!cache.owner.isAlive()) {
+                it.remove();
+                finished.add(cache);
+            }
+        }
+    }
+
+    /** Returns the calling thread's cache. */
+    CpuCache current() {
+        return local.get();
+    }
+
+    /**
+     * Removes and returns the caches whose threads have finished; the caller empties them. A finished
+     * thread's writes are visible once {@link Thread#isAlive()} returned false.
+     */
+    List<CpuCache> takeFinished() {
+        List<CpuCache> finished = new ArrayList<>();
+        synchronized (all) {
+            removeFinished(finished);
+        }
+        return finished;
+    }
+
+    /** Asks every other live thread to empty its cache at its next kmalloc or kfree. */
+    void requestDrainOfOthers() {
+        Thread me = Thread.currentThread();
+        synchronized (all) {
+            for (CpuCache cache : all) {
+                if (cache.owner != me) {
+                    cache.drainRequested = true;
+                }
+            }
+        }
+    }
+
+    /** Returns an estimate (other threads' counts are read without synchronisation) of the pages parked in page lists. */
+    long parkedPages(int orders) {
+        long pages = 0;
+        synchronized (all) {
+            for (CpuCache cache : all) {
+                for (int list = 0; list < cache.pageCount.length; list++) {
+                    pages += (long) cache.pageCount[list] << (list % orders);
+                }
+            }
+        }
+        return pages;
+    }
+
+    /** Returns an estimate of the objects parked in magazines. */
+    long parkedObjects() {
+        long objects = 0;
+        synchronized (all) {
+            for (CpuCache cache : all) {
+                objects += cache.cachedObjects();
+            }
+        }
+        return objects;
+    }
+
+    /** Returns the number of threads with a cache. */
+    int threads() {
+        synchronized (all) {
+            return all.size();
+        }
+    }
+}

@@ -1,0 +1,633 @@
+package org.kmemlab.kmalloc;
+
+import java.time.Duration;
+import java.util.List;
+import org.kmemlab.api.Checks;
+import org.kmemlab.api.Era;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.KernelMemory;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.Sizes;
+import org.kmemlab.api.bug.BadPageStateBug;
+import org.kmemlab.api.bug.InvalidFreeBug;
+import org.kmemlab.api.spi.ObjectAllocatorConfig;
+import org.kmemlab.api.spi.ObjectAllocatorProvider;
+import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.api.spi.ZoneAllocator;
+import org.kmemlab.api.spi.ZoneAllocatorConfig;
+import org.kmemlab.api.spi.ZoneAllocatorProvider;
+import org.kmemlab.api.stats.MemInfo;
+import org.kmemlab.api.stats.SlabInfo;
+import org.kmemlab.api.stats.ZoneStats;
+
+/**
+ * A running kernel memory system: the installed page, object and zone allocators assembled into the
+ * API kernel code calls, {@code kmalloc} and friends, on a simulated {@link Machine}.
+ *
+ * <pre>{@code
+ * Kernel kernel = Kernel.builder().profile(MachineProfile.I386_LINUX_2_0).boot();
+ * long p = kernel.kmalloc(100, Gfp.GFP_KERNEL);
+ * if (p == Kernel.NULL) {
+ *     return -ENOMEM;                     // every allocation can fail: check it
+ * }
+ * kernel.writeInt(p, 42);
+ * kernel.kfree(p);
+ * }</pre>
+ *
+ * <h2>Boot</h2>
+ * {@link KernelBuilder#boot()} boots the machine (boot memory reserves the kernel image and
+ * {@code mem_map}), creates the zone allocator through the chosen provider (it retires boot memory and
+ * frees every other frame into page allocators made by the page provider), then the object allocator with
+ * a page source over the zone allocator, learns its size classes ({@link SizeClasses}), and registers the
+ * page cache and the per-thread caches as shrinkers.
+ *
+ * <h2>Where a request goes</h2>
+ * <ul>
+ *   <li>{@code kmalloc(0)} returns {@link #ZERO_SIZE_PTR}; a size above the era's maximum returns
+ *       {@link #NULL} and logs a warning.</li>
+ *   <li>Up to the object allocator's {@code maxSize()}: a per-thread magazine of that size class, refilled
+ *       from the object allocator ({@code GFP_DMA} requests use the DMA classes).</li>
+ *   <li>Larger: {@code 2^order} pages ({@code kmalloc_large}), {@code order = get_order(size)}.</li>
+ * </ul>
+ * {@code kfree} finds the owner of an address through a per-frame table ({@link FrameTable}): a slab
+ * page goes back to the object allocator, the head of a large allocation back to the page allocator,
+ * anything else is a {@link org.kmemlab.api.bug.KernelBug}. Every allocation whose gfp may sleep calls
+ * {@code might_sleep()} first, so {@code GFP_KERNEL} in atomic context is reported even when memory is
+ * plentiful.
+ *
+ * <h2>Concurrency</h2>
+ * A kernel is safe for concurrent use. The object allocator is called under one lock, the zone
+ * allocator is thread-safe by contract, and per-thread magazines and page lists keep the common path off
+ * both ({@link CpuCache}). Objects in magazines count as active in {@code /proc/slabinfo}, as SLUB's
+ * per-cpu objects do; {@link #drainCpuCaches()} gives them back.
+ */
+public final class Kernel implements KernelMemory {
+
+    private static final long PAGE_MASK = MachineProfile.PAGE_SIZE - 1;
+
+    /** What a builder hands to {@link #assemble}. */
+    record Parts(MachineProfile profile, long ram, Era era, Duration maxWait, long minFreeKbytes, boolean cpuCaches,
+                 PageAllocatorProvider pages, ObjectAllocatorProvider objects, ZoneAllocatorProvider zones,
+                 List<KernelSettings.Setting> settings) {
+    }
+
+    private final Machine machine;
+    private final Era era;
+    private final Parts parts;
+    private final ZoneAllocator zones;
+    private final FrameTable frames;
+    private final SmallObjects small;
+    private final PagePath pagePath;
+    private final CpuCaches caches;
+    private final PageCache pageCache;
+    private final long smallLimit;
+    private final long pageOffset;
+    private final long ramBytes;
+
+    private Kernel(Parts parts) {
+        this.parts = parts;
+        this.era = parts.era();
+        this.machine = Machine.boot(parts.profile(), parts.ram());
+        this.pageOffset = parts.profile().pageOffset();
+        this.ramBytes = machine.ramBytes();
+        this.frames = new FrameTable(machine);
+        for (org.kmemlab.api.BootMemory.Region r : machine.bootMemory().reservations()) {
+            frames.reserve(r.start() >>> MachineProfile.PAGE_SHIFT,
+                    Math.min(machine.frames(), (r.end() + PAGE_MASK) >>> MachineProfile.PAGE_SHIFT));
+        }
+        this.zones = parts.zones().create(new ZoneAllocatorConfig(machine, parts.pages(), era, parts.maxWait(),
+                parts.minFreeKbytes()));
+        KernelPageSource pageSource = new KernelPageSource(machine, zones, frames);
+        var objects = parts.objects().create(new ObjectAllocatorConfig(machine, pageSource, era));
+        SizeClasses classes = SizeClasses.probe(objects, parts.objects().name());
+        int[] capacity = new int[classes.slots()];
+        for (int s = 0; s < capacity.length; s++) {
+            capacity[s] = parts.cpuCaches() ? SmallObjects.magazineCapacity(classes.size(s)) : 0;
+        }
+        this.small = new SmallObjects(machine, objects, parts.objects().name(), pageSource, zones, frames, classes,
+                capacity);
+        int high = parts.cpuCaches() ? pcpHigh(machine.frames()) : 0;
+        this.pagePath = new PagePath(machine, zones, frames, high);
+        this.caches = new CpuCaches(capacity, PagePath.lists(), high, this::drain);
+        this.smallLimit = Math.min(classes.maxSize(), era.maxKmallocSize());
+        this.pageCache = new PageCache(zones, frames);
+        zones.registerShrinker(pageCache.shrinker());
+        zones.registerShrinker(new CacheShrinker(this));
+        machine.dmesg().info("kmalloc: pages=" + parts.pages().name() + " objects=" + parts.objects().name()
+                + " zones=" + parts.zones().name() + ", " + era + " era, " + classes.slots() + " size classes up to "
+                + classes.maxSize() + " bytes, larger up to " + era.maxKmallocSize() + " bytes from pages");
+    }
+
+    /** The per-thread page list mark: about one list entry per 4096 frames of RAM, 2 to 32. */
+    private static int pcpHigh(long frames) {
+        return (int) Math.max(2, Math.min(32, frames >>> 12));
+    }
+
+    /** Returns a builder; see {@link KernelBuilder} for the settings and where they come from. */
+    public static KernelBuilder builder() {
+        return new KernelBuilder();
+    }
+
+    /** Boots a kernel with the settings from system properties, {@code kmemlab.properties} and defaults. */
+    public static Kernel boot() {
+        return builder().boot();
+    }
+
+    static Kernel assemble(Parts parts) {
+        return new Kernel(parts);
+    }
+
+    // ---------------------------------------------------------------- what it is
+
+    @Override
+    public Machine machine() {
+        return machine;
+    }
+
+    /** Returns the kmalloc era: size classes, the largest kmalloc and the highest order. */
+    public Era era() {
+        return era;
+    }
+
+    /** Returns the largest request kmalloc serves: 131048 bytes for Linux 2.0, 4 MiB today. */
+    public long maxKmallocSize() {
+        return era.maxKmallocSize();
+    }
+
+    /** Returns the simulated page cache. */
+    public PageCache pageCache() {
+        return pageCache;
+    }
+
+    /** Returns the chosen providers and settings, one per line, with where each came from. */
+    public String configuration() {
+        return KernelSettings.describe(parts.settings(), parts.profile().name(), Sizes.human(parts.ram()), era.name(),
+                parts.maxWait().toMillis() + "ms");
+    }
+
+    // ---------------------------------------------------------------- kmalloc
+
+    /**
+     * Allocates {@code size} bytes ({@code kmalloc}).
+     *
+     * @param size 0 .. {@link #maxKmallocSize()}; larger returns NULL with a warning
+     * @param gfp the flags: {@code GFP_KERNEL} may sleep, {@code GFP_ATOMIC} never does, {@code GFP_DMA}
+     *            gives memory below 16 MiB, {@code __GFP_ZERO} zeroes it
+     * @return the address, {@link #ZERO_SIZE_PTR} for size 0, or {@link #NULL}
+     * @throws org.kmemlab.api.bug.SleepInAtomicBug for a gfp that may sleep in atomic context
+     * @throws IllegalArgumentException for a negative size
+     */
+    @Override
+    public long kmalloc(long size, int gfp) {
+        machine.context().mightSleep(gfp, "kmalloc");
+        if (size <= 0) {
+            Checks.requireArgument(size == 0, "kmalloc size %d is negative", size);
+            return ZERO_SIZE_PTR;
+        }
+        if (size > era.maxKmallocSize()) {
+            return tooLarge(size, gfp);
+        }
+        CpuCache cache = cpu();
+        if (size <= smallLimit) {
+            return small.allocate(cache, size, gfp);
+        }
+        int order = Sizes.orderForBytes(size, MachineProfile.PAGE_SHIFT);
+        long pfn = pagePath.allocate(cache, gfp, order, FrameTable.LARGE_HEAD, FrameTable.LARGE_TAIL);
+        return pfn == PageAllocator.NO_PAGE ? NULL : pageOffset + (pfn << MachineProfile.PAGE_SHIFT);
+    }
+
+    private long tooLarge(long size, int gfp) {
+        if (era == Era.LINUX_2_0) {
+            machine.dmesg().warn("kmalloc of too large a block (" + size + " bytes).");
+        } else if ((gfp & Gfp.__GFP_NOWARN) == 0) {
+            machine.dmesg().warn("WARNING: kmalloc of " + size + " bytes exceeds KMALLOC_MAX_SIZE ("
+                    + era.maxKmallocSize() + " bytes), mode:" + Gfp.mode(gfp));
+        }
+        return NULL;
+    }
+
+    /** Allocates zeroed memory ({@code kzalloc}). */
+    public long kzalloc(long size, int gfp) {
+        return kmalloc(size, gfp | Gfp.__GFP_ZERO);
+    }
+
+    /**
+     * Allocates a zeroed array of {@code n} elements of {@code size} bytes ({@code kcalloc}).
+     *
+     * @return the address, or {@link #NULL} when {@code n * size} overflows or memory is short
+     */
+    public long kcalloc(long n, long size, int gfp) {
+        Checks.requireArgument(n >= 0 && size >= 0, "kcalloc(%d, %d) has a negative argument", n, size);
+        if (size != 0 && n > Long.MAX_VALUE / size) {
+            return NULL;
+        }
+        return kmalloc(n * size, gfp | Gfp.__GFP_ZERO);
+    }
+
+    /**
+     * Resizes an allocation ({@code krealloc}): {@code NULL} (or ZERO_SIZE_PTR) behaves as kmalloc, size 0
+     * frees and returns {@link #ZERO_SIZE_PTR}, a size the block already holds returns the same address,
+     * anything else allocates, copies and frees. The contents are kept up to the smaller size.
+     *
+     * @return the new address, or {@link #NULL} when memory is short, in which case {@code addr} is
+     *         still valid and unchanged
+     */
+    public long krealloc(long addr, long newSize, int gfp) {
+        if (Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0) {
+            return kmalloc(newSize, gfp);
+        }
+        Checks.requireArgument(newSize >= 0, "krealloc size %d is negative", newSize);
+        if (newSize == 0) {
+            kfree(addr);
+            return ZERO_SIZE_PTR;
+        }
+        long have = ksize(addr);
+        if (newSize <= have) {
+            machine.context().mightSleep(gfp, "krealloc");
+            return addr;
+        }
+        long fresh = kmalloc(newSize, gfp);
+        if (fresh == NULL) {
+            return NULL;
+        }
+        machine.memory().copy(machine.pa(addr), machine.pa(fresh), have);
+        kfree(addr);
+        return fresh;
+    }
+
+    /**
+     * Frees memory from kmalloc; {@link #NULL} and {@link #ZERO_SIZE_PTR} are ignored.
+     *
+     * @throws org.kmemlab.api.bug.KernelBug for an address kmalloc did not return or that is already
+     *         free, with nothing changed
+     */
+    @Override
+    public void kfree(long addr) {
+        if (Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0) {
+            return;
+        }
+        long pfn = pfnOf(addr, "kfree");
+        CpuCache cache = cpu();
+        byte tag = frames.tag(pfn);
+        if (tag == FrameTable.SLAB) {
+            small.free(cache, addr, pfn);
+        } else if (tag == FrameTable.LARGE_HEAD && (addr & PAGE_MASK) == 0) {
+            int order = frames.order(pfn);
+            if (!frames.compareAndSetTag(pfn, FrameTable.LARGE_HEAD, FrameTable.FREE)) {
+                throw FreeReports.freedAlready(addr, pfn);
+            }
+            pagePath.free(cache, pfn, order);
+        } else {
+            throw FreeReports.notKmalloced(frames, pageOffset, addr, pfn, tag, "kfree");
+        }
+    }
+
+    /**
+     * The old {@code kfree_s(addr, size)}: frees {@code addr} after checking that {@code size} belongs to
+     * the allocation's size class (size 0 means "unknown", as in Linux 1.2).
+     *
+     * @throws InvalidFreeBug when the size does not fit the allocation, with nothing freed
+     */
+    public void kfree(long addr, long size) {
+        Checks.requireArgument(size >= 0, "kfree_s size %d is negative", size);
+        if (size == 0 || Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0) {
+            kfree(addr);
+            return;
+        }
+        long pfn = pfnOf(addr, "kfree_s");
+        long usable = ksize(addr);
+        if (frames.tag(pfn) == FrameTable.SLAB) {
+            int slot = frames.classOf(pfn);
+            boolean fits = slot >= 0 ? small.classes().slotFor(size, small.classes().isDma(slot)) == slot
+                    : size <= usable;
+            if (!fits) {
+                throw InvalidFreeBug.wrongSize(small.cacheName(pfn), addr, size, usable);
+            }
+        } else if (size <= smallLimit || Sizes.orderForBytes(size, MachineProfile.PAGE_SHIFT) != frames.order(pfn)) {
+            throw InvalidFreeBug.wrongSize("kmalloc-large (order " + frames.order(pfn) + ")", addr, size, usable);
+        }
+        kfree(addr);
+    }
+
+    /**
+     * Returns the usable size of a live kmalloc allocation ({@code ksize}): its class size, or whole
+     * pages for a large one; 0 for {@link #NULL} and {@link #ZERO_SIZE_PTR}.
+     *
+     * @throws org.kmemlab.api.bug.KernelBug for any other address
+     */
+    @Override
+    public long ksize(long addr) {
+        if (Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0) {
+            return 0;
+        }
+        long pfn = pfnOf(addr, "ksize");
+        byte tag = frames.tag(pfn);
+        if (tag == FrameTable.SLAB) {
+            return small.usableSize(addr, pfn);
+        }
+        if (tag == FrameTable.LARGE_HEAD && (addr & PAGE_MASK) == 0) {
+            return MachineProfile.PAGE_SIZE << frames.order(pfn);
+        }
+        throw FreeReports.notKmalloced(frames, pageOffset, addr, pfn, tag, "ksize");
+    }
+
+    // ---------------------------------------------------------------- pages
+
+    /**
+     * Allocates {@code 2^order} contiguous pages ({@code __get_free_pages}).
+     *
+     * @return the direct-map address of the first page, or {@link #NULL}; an order above the era's
+     *         highest also returns NULL, with a warning
+     */
+    @Override
+    public long getFreePages(int gfp, int order) {
+        long pfn = allocPages(gfp, order);
+        return pfn == PageAllocator.NO_PAGE ? NULL : pageOffset + (pfn << MachineProfile.PAGE_SHIFT);
+    }
+
+    /** Allocates one zeroed page ({@code get_zeroed_page}); returns its address or {@link #NULL}. */
+    public long getZeroedPage(int gfp) {
+        return getFreePages(gfp | Gfp.__GFP_ZERO, 0);
+    }
+
+    /**
+     * Allocates {@code 2^order} contiguous pages and returns the first frame number ({@code alloc_pages},
+     * which returns a {@code struct page}).
+     *
+     * @return the first pfn, or {@link PageAllocator#NO_PAGE}
+     */
+    public long allocPages(int gfp, int order) {
+        machine.context().mightSleep(gfp, "__get_free_pages");
+        Checks.requireArgument(order >= 0, "order %d is negative", order);
+        if (order > era.maxOrder()) {
+            if ((gfp & Gfp.__GFP_NOWARN) == 0) {
+                machine.dmesg().warn("WARNING: page allocation of order " + order + " > MAX_ORDER "
+                        + era.maxOrder() + ", mode:" + Gfp.mode(gfp));
+            }
+            return PageAllocator.NO_PAGE;
+        }
+        return pagePath.allocate(cpu(), gfp, order, FrameTable.PAGES_HEAD, FrameTable.PAGES_TAIL);
+    }
+
+    /**
+     * Frees pages from {@link #getFreePages} with the order they were allocated with ({@code free_pages});
+     * {@link #NULL} is ignored.
+     *
+     * @throws BadPageStateBug for a block that is not live, or a wrong order
+     */
+    @Override
+    public void freePages(long addr, int order) {
+        if (addr == NULL) {
+            return;
+        }
+        long pfn = pfnOf(addr, "free_pages");
+        if ((addr & PAGE_MASK) != 0) {
+            throw new BadPageStateBug(pfn, order, "free_pages of 0x" + Long.toHexString(addr)
+                    + ", which is not the start of a page", "pass free_pages() the address __get_free_pages() returned");
+        }
+        freePagesPfn(pfn, order);
+    }
+
+    /**
+     * Frees a block from {@link #allocPages} by its first frame ({@code __free_pages}).
+     *
+     * @throws BadPageStateBug for a block that is not live, or a wrong order
+     */
+    public void freePagesPfn(long pfn, int order) {
+        if (pfn < 0 || pfn >= machine.frames()) {
+            throw BadPageStateBug.outOfRange(pfn, order, 0, machine.frames());
+        }
+        if (order < 0 || order > era.maxOrder()) {
+            throw BadPageStateBug.badOrder(pfn, order, era.maxOrder());
+        }
+        byte tag = frames.tag(pfn);
+        if (tag == FrameTable.PAGES_HEAD) {
+            int allocated = frames.order(pfn);
+            if (allocated != order) {
+                throw BadPageStateBug.wrongOrder(pfn, order, allocated);
+            }
+            if (!frames.compareAndSetTag(pfn, FrameTable.PAGES_HEAD, FrameTable.FREE)) {
+                throw BadPageStateBug.alreadyFree(pfn, order);
+            }
+            pagePath.free(cpu(), pfn, order);
+            return;
+        }
+        if (tag == FrameTable.PAGES_TAIL) {
+            long head = pfn;
+            while (head > 0 && frames.tag(head) == FrameTable.PAGES_TAIL) {
+                head--;
+            }
+            throw BadPageStateBug.notBlockStart(pfn, order, head, frames.order(head));
+        }
+        if (tag == FrameTable.FREE || tag == FrameTable.PER_CPU) {
+            throw BadPageStateBug.alreadyFree(pfn, order);
+        }
+        throw new BadPageStateBug(pfn, order, "freeing pfn " + pfn + ", which belongs to " + FreeReports.owner(tag),
+                "free_pages() takes only blocks from __get_free_pages(); free kmalloc memory with kfree()");
+    }
+
+    // ---------------------------------------------------------------- helpers for the free paths
+
+    private CpuCache cpu() {
+        CpuCache cache = caches.current();
+        if (cache.drainRequested) {
+            cache.drainRequested = false;
+            drain(cache);
+        }
+        return cache;
+    }
+
+    private long pfnOf(long addr, String what) {
+        long offset = addr - pageOffset;
+        if (Long.compareUnsigned(offset, ramBytes) >= 0) {
+            throw InvalidFreeBug.of("BUG: " + what + " of non-kmalloced memory: 0x" + Long.toHexString(addr),
+                    "INFO: 0x" + Long.toHexString(addr) + " is outside the direct map of RAM",
+                    "pass only addresses that kmalloc or __get_free_pages returned", addr);
+        }
+        return offset >>> MachineProfile.PAGE_SHIFT;
+    }
+
+    // ---------------------------------------------------------------- per-thread caches
+
+    /**
+     * Gives back what per-thread caches hold: the calling thread's magazines and page lists and those of
+     * threads that have finished, at once; every other live thread's at its next kmalloc or kfree (as
+     * {@code drain_all_pages} asks each CPU). Then returns empty slab pages to the zone allocator.
+     *
+     * @return the pages given back to the zone allocator
+     */
+    public long drainCpuCaches() {
+        long pages = 0;
+        for (CpuCache finished : caches.takeFinished()) {
+            pages += drain(finished);
+        }
+        pages += drain(caches.current());
+        caches.requestDrainOfOthers();
+        return pages + small.shrink();
+    }
+
+    private long drain(CpuCache cache) {
+        cache.drainRequested = false;
+        small.drain(cache);
+        return pagePath.drain(cache);
+    }
+
+    /** Returns true when the calling thread is inside a call to the object allocator. */
+    boolean insideObjectAllocator() {
+        return Thread.holdsLock(small.lock);
+    }
+
+    /** Returns the number of threads whose caches are registered. */
+    int cachedThreads() {
+        return caches.threads();
+    }
+
+    /** Returns the pages the object allocator holds. */
+    long slabPages() {
+        return small.slabPages();
+    }
+
+    /** Returns the pages parked in per-thread page lists (an estimate while other threads run). */
+    long parkedPages() {
+        return caches.parkedPages(PagePath.ORDERS);
+    }
+
+    // ---------------------------------------------------------------- memory by kernel address
+
+    private long phys(long addr, long length, boolean write) {
+        long offset = addr - pageOffset;
+        if (Long.compareUnsigned(offset, ramBytes) >= 0 || length > ramBytes - offset) {
+            throw KernelReports.oops(machine, addr, write);
+        }
+        return offset;
+    }
+
+    @Override
+    public byte readByte(long addr) {
+        return machine.memory().readByte(phys(addr, 1, false));
+    }
+
+    @Override
+    public void writeByte(long addr, byte value) {
+        machine.memory().writeByte(phys(addr, 1, true), value);
+    }
+
+    /** Reads a little-endian 32-bit value at kernel address {@code addr}. */
+    public int readInt(long addr) {
+        return machine.memory().readInt(phys(addr, 4, false));
+    }
+
+    /** Writes a little-endian 32-bit value at kernel address {@code addr}. */
+    public void writeInt(long addr, int value) {
+        machine.memory().writeInt(phys(addr, 4, true), value);
+    }
+
+    /** Reads a little-endian 64-bit value at kernel address {@code addr}. */
+    public long readLong(long addr) {
+        return machine.memory().readLong(phys(addr, 8, false));
+    }
+
+    /** Writes a little-endian 64-bit value at kernel address {@code addr}. */
+    public void writeLong(long addr, long value) {
+        machine.memory().writeLong(phys(addr, 8, true), value);
+    }
+
+    @Override
+    public void read(long addr, byte[] target, int offset, int length) {
+        machine.memory().read(phys(addr, length, false), target, offset, length);
+    }
+
+    @Override
+    public void write(long addr, byte[] source, int offset, int length) {
+        machine.memory().write(phys(addr, length, true), source, offset, length);
+    }
+
+    @Override
+    public void fill(long addr, long length, byte value) {
+        machine.memory().fill(phys(addr, length, true), length, value);
+    }
+
+    /** Copies {@code length} bytes from kernel address {@code src} to {@code dst} ({@code memmove}). */
+    public void copy(long src, long dst, long length) {
+        machine.memory().copy(phys(src, length, false), phys(dst, length, true), length);
+    }
+
+    // ---------------------------------------------------------------- reports
+
+    @Override
+    public MemInfo meminfo() {
+        return KernelReports.meminfo(machine, zones.zoneinfo(), zones.freeFrames(), pageCache.pages(),
+                small.slabPages());
+    }
+
+    /** {@inheritDoc} Objects waiting in per-thread magazines count as active. */
+    @Override
+    public List<SlabInfo> slabinfo() {
+        return small.slabinfo();
+    }
+
+    @Override
+    public List<ZoneStats> zoneinfo() {
+        return zones.zoneinfo();
+    }
+
+    /** Returns {@code /proc/buddyinfo} as text. */
+    public String procBuddyinfo() {
+        return org.kmemlab.api.stats.ProcFormat.buddyinfo(zoneinfo());
+    }
+
+    /** Returns {@code /proc/slabinfo} as text. */
+    public String procSlabinfo() {
+        return org.kmemlab.api.stats.ProcFormat.slabinfo(slabinfo());
+    }
+
+    /** Returns {@code /proc/zoneinfo} as text. */
+    public String procZoneinfo() {
+        return org.kmemlab.api.stats.ProcFormat.zoneinfo(zoneinfo());
+    }
+
+    /** Returns {@code /proc/meminfo} as text. */
+    public String procMeminfo() {
+        return org.kmemlab.api.stats.ProcFormat.meminfo(meminfo());
+    }
+
+    /**
+     * Returns the file {@code path} ({@code /proc/meminfo}, {@code meminfo}, {@code buddyinfo}, …) as text.
+     *
+     * @throws IllegalArgumentException for another file, listing the ones there are
+     */
+    public String proc(String path) {
+        String name = Checks.requireNonNull(path, "path").replaceFirst("^/proc/", "");
+        return switch (name) {
+            case "buddyinfo" -> procBuddyinfo();
+            case "slabinfo" -> procSlabinfo();
+            case "zoneinfo" -> procZoneinfo();
+            case "meminfo" -> procMeminfo();
+            default -> throw new IllegalArgumentException("no /proc file '" + path
+                    + "'; there are /proc/buddyinfo, /proc/slabinfo, /proc/zoneinfo and /proc/meminfo");
+        };
+    }
+
+    /** Returns the kernel log with printk levels, one line each: {@code <4>[    0.001234] text}. */
+    public String dmesg() {
+        return KernelReports.dmesg(machine.dmesg());
+    }
+
+    /**
+     * Checks the zone and object allocators' invariants ({@code checkInvariants} of both SPIs).
+     *
+     * @throws IllegalStateException describing the first broken one
+     */
+    public void checkInvariants() {
+        zones.checkInvariants();
+        small.checkInvariants();
+    }
+
+    @Override
+    public String toString() {
+        return "Kernel[" + machine + ", " + era + ", pages=" + parts.pages().name() + ", objects="
+                + parts.objects().name() + ", zones=" + parts.zones().name() + "]";
+    }
+}

@@ -1,0 +1,271 @@
+package org.kmemlab.kmalloc;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import org.kmemlab.api.Checks;
+import org.kmemlab.api.Era;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.Sizes;
+import org.kmemlab.api.spi.ObjectAllocatorProvider;
+import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.api.spi.ProviderRegistry;
+import org.kmemlab.api.spi.ZoneAllocatorProvider;
+
+/**
+ * Chooses the parts of a {@link Kernel} and boots it.
+ *
+ * <pre>{@code
+ * Kernel kernel = Kernel.builder()
+ *         .profile(MachineProfile.I386_LINUX_2_0)
+ *         .ram(16 * Sizes.MiB)
+ *         .pages("alice-buddy")            // a student's PageAllocatorProvider, by name
+ *         .boot();
+ * }</pre>
+ *
+ * <h2>Where a setting comes from</h2>
+ * Each setting is taken from the first of these sources that has it:
+ * <ol>
+ *   <li>an explicit call on this builder ({@link #pages(String)}, {@link #pages(PageAllocatorProvider)},
+ *       {@link #ram(long)}, …);</li>
+ *   <li>a command-line option, passed on by the {@code kmemlab} command with
+ *       {@link #commandLine(String, String)};</li>
+ *   <li>a system property: {@code kmemlab.pages}, {@code kmemlab.objects}, {@code kmemlab.zones},
+ *       {@code kmemlab.profile}, {@code kmemlab.ram}, {@code kmemlab.era}, {@code kmemlab.maxWait},
+ *       {@code kmemlab.minFreeKbytes}, {@code kmemlab.cpuCaches};</li>
+ *   <li>a {@code kmemlab.properties} file with the same keys: the file given to {@link #propertiesFile},
+ *       or else the one in the working directory if it exists (plus any {@link #properties} given);</li>
+ *   <li>the defaults: {@code buddy-reference}, {@code bucket-reference}, {@code zones-reference}, the
+ *       {@link MachineProfile#X86_64} profile with its default RAM, the profile's era, a 100 ms
+ *       {@code maxWait}, computed watermarks, per-thread caches on.</li>
+ * </ol>
+ *
+ * <h2>Finding providers</h2>
+ * Providers named by a setting are found with {@link ServiceLoader} from this module (which {@code uses}
+ * all three SPIs), on the module path and on the class path alike. A name no provider has, or two
+ * providers with one name, fails {@link #boot()} with a
+ * {@link org.kmemlab.api.spi.ProviderLookupException} that lists the names found. A provider passed as
+ * an instance is used as it is and needs no installation (tests, a student's work in progress).
+ *
+ * <p>A builder is not thread-safe; {@link #boot()} may be called more than once, each time booting a new,
+ * independent machine.
+ */
+public final class KernelBuilder {
+
+    private final Map<String, String> explicit = new HashMap<>();
+    private final Map<String, String> commandLine = new HashMap<>();
+    private Properties system;
+    private final Properties file = new Properties();
+    private Path propertiesFile;
+    private PageAllocatorProvider pageProvider;
+    private ObjectAllocatorProvider objectProvider;
+    private ZoneAllocatorProvider zoneProvider;
+
+    KernelBuilder() {
+    }
+
+    /** Chooses the machine profile. */
+    public KernelBuilder profile(MachineProfile profile) {
+        explicit.put("profile", Checks.requireNonNull(profile, "profile").name());
+        return this;
+    }
+
+    /** Chooses the amount of RAM in bytes (the profile's range applies). */
+    public KernelBuilder ram(long bytes) {
+        Checks.requireArgument(bytes > 0, "RAM size %d must be positive", bytes);
+        explicit.put("ram", Long.toString(bytes));
+        return this;
+    }
+
+    /** Chooses the kmalloc era: Linux 2.0's buckets and 128 KiB limit, or today's classes and 4 MiB. */
+    public KernelBuilder era(Era era) {
+        explicit.put("era", Checks.requireNonNull(era, "era").name());
+        return this;
+    }
+
+    /** Chooses the page allocator by provider name. */
+    public KernelBuilder pages(String providerName) {
+        explicit.put("pages", Checks.requireNonNull(providerName, "page allocator name"));
+        pageProvider = null;
+        return this;
+    }
+
+    /** Uses {@code provider} as the page allocator provider, installed or not. */
+    public KernelBuilder pages(PageAllocatorProvider provider) {
+        pageProvider = Checks.requireNonNull(provider, "page allocator provider");
+        explicit.put("pages", provider.name());
+        return this;
+    }
+
+    /** Chooses the object allocator by provider name. */
+    public KernelBuilder objects(String providerName) {
+        explicit.put("objects", Checks.requireNonNull(providerName, "object allocator name"));
+        objectProvider = null;
+        return this;
+    }
+
+    /** Uses {@code provider} as the object allocator provider, installed or not. */
+    public KernelBuilder objects(ObjectAllocatorProvider provider) {
+        objectProvider = Checks.requireNonNull(provider, "object allocator provider");
+        explicit.put("objects", provider.name());
+        return this;
+    }
+
+    /** Chooses the zone allocator by provider name. */
+    public KernelBuilder zones(String providerName) {
+        explicit.put("zones", Checks.requireNonNull(providerName, "zone allocator name"));
+        zoneProvider = null;
+        return this;
+    }
+
+    /** Uses {@code provider} as the zone allocator provider, installed or not. */
+    public KernelBuilder zones(ZoneAllocatorProvider provider) {
+        zoneProvider = Checks.requireNonNull(provider, "zone allocator provider");
+        explicit.put("zones", provider.name());
+        return this;
+    }
+
+    /** Sets how long a sleeping allocation waits for memory after reclaim failed. */
+    public KernelBuilder maxWait(Duration maxWait) {
+        Checks.requireNonNull(maxWait, "maxWait");
+        Checks.requireArgument(!maxWait.isNegative(), "maxWait %s is negative", maxWait);
+        explicit.put("maxWait", maxWait.toMillis() + "ms");
+        return this;
+    }
+
+    /** Sets {@code min_free_kbytes}; 0 computes it as the kernel does. */
+    public KernelBuilder minFreeKbytes(long kbytes) {
+        Checks.requireArgument(kbytes >= 0, "min_free_kbytes %d is negative", kbytes);
+        explicit.put("minFreeKbytes", Long.toString(kbytes));
+        return this;
+    }
+
+    /**
+     * Turns the per-thread object magazines and page lists on (the default) or off. Off, every call
+     * visits the shared allocators under their locks and {@code /proc/slabinfo} is exact at all times.
+     */
+    public KernelBuilder cpuCaches(boolean enabled) {
+        explicit.put("cpuCaches", Boolean.toString(enabled));
+        return this;
+    }
+
+    /**
+     * Records a command-line option: {@code key} is a setting with or without the {@code kmemlab.}
+     * prefix ({@code pages}, {@code kmemlab.ram}, …). It wins over system properties and files and loses to
+     * explicit builder calls.
+     *
+     * @throws IllegalArgumentException for an unknown key, listing the known ones
+     */
+    public KernelBuilder commandLine(String key, String value) {
+        Checks.requireNonNull(key, "setting");
+        commandLine.put(KernelSettings.bareKey(key), Checks.requireNonNull(value, "value of " + key));
+        return this;
+    }
+
+    /** Reads system properties from {@code properties} instead of {@link System#getProperties()} (for tests). */
+    public KernelBuilder systemProperties(Properties properties) {
+        this.system = Checks.requireNonNull(properties, "system properties");
+        return this;
+    }
+
+    /** Adds settings at the level of the properties file ({@code kmemlab.pages=…}). */
+    public KernelBuilder properties(Properties properties) {
+        Checks.requireNonNull(properties, "properties");
+        for (String key : properties.stringPropertyNames()) {
+            file.setProperty(key, properties.getProperty(key));
+        }
+        return this;
+    }
+
+    /**
+     * Reads settings from {@code path} instead of {@code kmemlab.properties} in the working directory.
+     *
+     * @throws IllegalArgumentException at {@link #boot()} when the file cannot be read
+     */
+    public KernelBuilder propertiesFile(Path path) {
+        this.propertiesFile = Checks.requireNonNull(path, "properties file");
+        return this;
+    }
+
+    /**
+     * Resolves the settings, finds the providers, boots the machine and assembles the kernel.
+     *
+     * @throws org.kmemlab.api.spi.ProviderLookupException when a provider name is unknown or duplicated
+     * @throws IllegalArgumentException when a setting has a value that does not parse or fit
+     */
+    public Kernel boot() {
+        Properties fileSettings = new Properties();
+        String fileName = "properties";
+        Path path = propertiesFile != null ? propertiesFile : Path.of(KernelSettings.FILE_NAME);
+        if (propertiesFile != null || Files.isRegularFile(path)) {
+            fileSettings.putAll(KernelSettings.read(path));
+            fileName = path.toString();
+        }
+        fileSettings.putAll(file);
+        Map<String, KernelSettings.Setting> settings = KernelSettings.resolve(explicit, commandLine,
+                system != null ? system : System.getProperties(), fileSettings, fileName);
+
+        MachineProfile profile = settings.get("profile").value() == null ? MachineProfile.X86_64
+                : parseEnum(MachineProfile.class, settings.get("profile"));
+        long ram = settings.get("ram").value() == null ? profile.defaultRam() : Sizes.parse(settings.get("ram").value());
+        Era era = settings.get("era").value() == null ? profile.era() : parseEnum(Era.class, settings.get("era"));
+        Duration maxWait = settings.get("maxWait").value() == null
+                ? org.kmemlab.api.spi.ZoneAllocatorConfig.DEFAULT_MAX_WAIT : parseDuration(settings.get("maxWait"));
+        long minFree = settings.get("minFreeKbytes").value() == null ? 0
+                : parseLong(settings.get("minFreeKbytes"));
+        boolean cpuCaches = Boolean.parseBoolean(settings.get("cpuCaches").value().trim());
+
+        PageAllocatorProvider pages = pageProvider != null ? pageProvider
+                : ProviderRegistry.of(PageAllocatorProvider.class, ServiceLoader.load(PageAllocatorProvider.class))
+                        .get(settings.get("pages").value().trim());
+        ObjectAllocatorProvider objects = objectProvider != null ? objectProvider
+                : ProviderRegistry.of(ObjectAllocatorProvider.class, ServiceLoader.load(ObjectAllocatorProvider.class))
+                        .get(settings.get("objects").value().trim());
+        ZoneAllocatorProvider zones = zoneProvider != null ? zoneProvider
+                : ProviderRegistry.of(ZoneAllocatorProvider.class, ServiceLoader.load(ZoneAllocatorProvider.class))
+                        .get(settings.get("zones").value().trim());
+        return Kernel.assemble(new Kernel.Parts(profile, ram, era, maxWait, minFree, cpuCaches, pages, objects,
+                zones, settings.values().stream().toList()));
+    }
+
+    private static <E extends Enum<E>> E parseEnum(Class<E> type, KernelSettings.Setting s) {
+        String wanted = s.value().trim().toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equals(wanted)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("'" + s.value() + "' (" + s.source() + ") is not a " + s.key()
+                + "; choose one of " + java.util.Arrays.toString(type.getEnumConstants()));
+    }
+
+    private static Duration parseDuration(KernelSettings.Setting s) {
+        String text = s.value().trim().toLowerCase(Locale.ROOT);
+        try {
+            if (text.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2).trim()));
+            }
+            if (text.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1).trim()));
+            }
+            return Duration.ofMillis(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("maxWait '" + s.value() + "' (" + s.source()
+                    + ") is not a duration; write milliseconds such as 100ms, or seconds such as 2s", e);
+        }
+    }
+
+    private static long parseLong(KernelSettings.Setting s) {
+        try {
+            return Long.parseLong(s.value().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(s.key() + " '" + s.value() + "' (" + s.source()
+                    + ") is not a whole number", e);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package org.kmemlab.kmalloc;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.kmemlab.api.Checks;
+
+/**
+ * Where each setting of a kernel comes from, in the documented order of precedence.
+ *
+ * <ol>
+ *   <li>an explicit {@link KernelBuilder} call ({@code .pages("alice-buddy")});</li>
+ *   <li>a command-line option, which the {@code kmemlab} command passes on with
+ *       {@link KernelBuilder#commandLine(String, String)};</li>
+ *   <li>a system property ({@code -Dkmemlab.pages=alice-buddy});</li>
+ *   <li>a {@code kmemlab.properties} file: the one named with {@link KernelBuilder#propertiesFile}, or the
+ *       one in the working directory when there is one (and properties given with
+ *       {@link KernelBuilder#properties});</li>
+ *   <li>the default: the reference providers {@code buddy-reference}, {@code bucket-reference} and
+ *       {@code zones-reference}, the x86_64 profile with its default RAM and era.</li>
+ * </ol>
+ * The first source that has a value wins. Keys are {@link #KEYS} with the prefix {@code kmemlab.} in
+ * system properties and files; a file or command line that names an unknown {@code kmemlab.} key fails
+ * with the list of known keys (a typo should not silently fall back to a default).
+ */
+final class KernelSettings {
+
+    /** The prefix of every key in system properties and files. */
+    static final String PREFIX = "kmemlab.";
+
+    /** The keys a kernel reads, without prefix. */
+    static final List<String> KEYS = List.of("profile", "ram", "era", "pages", "objects", "zones", "maxWait",
+            "minFreeKbytes", "cpuCaches");
+
+    /** The default provider names and switches. */
+    static final Map<String, String> DEFAULTS = Map.of(
+            "pages", "buddy-reference",
+            "objects", "bucket-reference",
+            "zones", "zones-reference",
+            "cpuCaches", "true");
+
+    /** The name of the file read from the working directory. */
+    static final String FILE_NAME = "kmemlab.properties";
+
+    /**
+     * One resolved setting.
+     *
+     * @param key the key without prefix
+     * @param value its value, or null when no source has one (the kernel then derives it: RAM and era
+     *              from the profile)
+     * @param source where it came from, for {@code Kernel.configuration()}
+     */
+    record Setting(String key, String value, String source) {
+    }
+
+    private KernelSettings() {
+    }
+
+    /**
+     * Resolves every key.
+     *
+     * @param explicit values set by builder calls
+     * @param commandLine values passed from the command line
+     * @param system the system properties
+     * @param file values from properties files, or empty
+     * @param fileName the file they came from, for reports
+     */
+    static Map<String, Setting> resolve(Map<String, String> explicit, Map<String, String> commandLine,
+                                        Properties system, Properties file, String fileName) {
+        checkFileKeys(file.stringPropertyNames(), fileName);
+        Map<String, Setting> out = new LinkedHashMap<>();
+        for (String key : KEYS) {
+            Setting s;
+            if (explicit.containsKey(key)) {
+                s = new Setting(key, explicit.get(key), "builder");
+            } else if (commandLine.containsKey(key)) {
+                s = new Setting(key, commandLine.get(key), "command line");
+            } else if (system.getProperty(PREFIX + key) != null) {
+                s = new Setting(key, system.getProperty(PREFIX + key), "system property " + PREFIX + key);
+            } else if (file.getProperty(PREFIX + key) != null) {
+                s = new Setting(key, file.getProperty(PREFIX + key), fileName);
+            } else {
+                s = new Setting(key, DEFAULTS.get(key), "default");
+            }
+            out.put(key, s);
+        }
+        return out;
+    }
+
+    /**
+     * Formats resolved settings one per line with their source; a setting no source had shows the value
+     * the kernel derived ({@code profile}, {@code ram}, {@code era}, {@code maxWait} passed in).
+     */
+    static String describe(Iterable<Setting> settings, String profile, String ram, String era, String maxWait) {
+        StringBuilder out = new StringBuilder();
+        for (Setting s : settings) {
+            String value = s.value();
+            if (value == null) {
+                value = switch (s.key()) {
+                    case "profile" -> profile;
+                    case "ram" -> ram;
+                    case "era" -> era;
+                    case "maxWait" -> maxWait;
+                    default -> "0 (computed)";
+                };
+            }
+            out.append(Checks.format("%-14s %-22s (%s)%n", s.key(), value, s.source()));
+        }
+        return out.toString();
+    }
+
+    /** Returns {@code key} without the {@code kmemlab.} prefix, checked against {@link #KEYS}. */
+    static String bareKey(String key) {
+        String bare = key.startsWith(PREFIX) ? key.substring(PREFIX.length()) : key;
+        if (!KEYS.contains(bare)) {
+            throw new IllegalArgumentException("unknown kmemlab setting '" + key + "'; known settings: "
+                    + String.join(", ", KEYS));
+        }
+        return bare;
+    }
+
+    private static void checkFileKeys(Iterable<String> keys, String where) {
+        for (String key : keys) {
+            if (key.startsWith(PREFIX) && !KEYS.contains(key.substring(PREFIX.length()))) {
+                throw new IllegalArgumentException("unknown kmemlab setting '" + key + "' in " + where
+                        + "; known settings: " + String.join(", ", KEYS));
+            }
+        }
+    }
+
+    /**
+     * Reads a properties file.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read
+     */
+    static Properties read(Path file) {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read kmemlab settings from " + file + ": " + e.getMessage(), e);
+        }
+        return p;
+    }
+}

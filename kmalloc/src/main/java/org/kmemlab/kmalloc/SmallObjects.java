@@ -1,0 +1,338 @@
+package org.kmemlab.kmalloc;
+
+import java.util.List;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.bug.DoubleFreeBug;
+import org.kmemlab.api.bug.InvalidFreeBug;
+import org.kmemlab.api.spi.ObjectAllocator;
+import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.api.spi.ZoneAllocator;
+import org.kmemlab.api.stats.SlabInfo;
+
+/**
+ * kmalloc's small-object path: per-thread magazines in front of the installed object allocator.
+ *
+ * <h2>Overview</h2>
+ * The object allocator need not be thread-safe, so every call into it holds {@link #lock} (the
+ * "slab lock"). To keep the common path away from that lock, each thread has one magazine per size
+ * class ({@link CpuCache}):
+ * <pre>
+ *   kmalloc(100)  -> class of 120 bytes -> pop from this thread's magazine     (no lock)
+ *                    magazine empty      -> lock; allocate batch objects; unlock
+ *   kfree(p)      -> frame of p is SLAB, class 120 -> push onto the magazine   (no lock)
+ *                    magazine full       -> lock; free batch oldest objects; unlock
+ * </pre>
+ * Objects in a magazine are allocated as far as the object allocator knows, so {@code /proc/slabinfo}
+ * counts them as active, as SLUB counts the objects of its per-cpu slabs. The {@link FrameTable} slot
+ * bits say which objects the caller holds (LIVE) and which sit in a magazine (CACHED), so a double free
+ * is still caught on the lock-free path.
+ *
+ * <p>A frame whose objects belong to several classes ({@link FrameTable#MIXED}, which a student's
+ * allocator may do) and requests beyond the probed classes bypass the magazines.
+ */
+final class SmallObjects {
+
+    /** The lock every call into the object allocator holds. */
+    final Object lock = new Object();
+
+    private final Machine machine;
+    private final ObjectAllocator objects;
+    private final String providerName;
+    private final KernelPageSource pageSource;
+    private final ZoneAllocator zones;
+    private final FrameTable frames;
+    private final SizeClasses classes;
+    private final int[] batch;
+
+    SmallObjects(Machine machine, ObjectAllocator objects, String providerName, KernelPageSource pageSource,
+                 ZoneAllocator zones, FrameTable frames, SizeClasses classes, int[] capacity) {
+        this.machine = machine;
+        this.objects = objects;
+        this.providerName = providerName;
+        this.pageSource = pageSource;
+        this.zones = zones;
+        this.frames = frames;
+        this.classes = classes;
+        this.batch = new int[capacity.length];
+        for (int s = 0; s < capacity.length; s++) {
+            batch[s] = Math.max(1, (capacity[s] + 1) / 2);
+        }
+    }
+
+    /**
+     * Returns the magazine capacity for objects of {@code size} bytes, after SLAB's {@code array_cache}
+     * limits: many small objects, few large ones, so a thread never strands much memory.
+     */
+    static int magazineCapacity(long size) {
+        if (size <= 256) {
+            return 120;
+        }
+        if (size <= 1024) {
+            return 54;
+        }
+        if (size < MachineProfile.PAGE_SIZE) {
+            return 24;
+        }
+        if (size <= 4 * MachineProfile.PAGE_SIZE) {
+            return 8;
+        }
+        return 2;
+    }
+
+    /** Returns the size classes learnt at boot. */
+    SizeClasses classes() {
+        return classes;
+    }
+
+    /**
+     * Allocates an object of {@code size} bytes, 1 .. {@code maxSize}.
+     *
+     * @return its address, LIVE, or 0
+     */
+    long allocate(CpuCache cache, long size, int gfp) {
+        int slot = classes.slotFor(size, (gfp & Gfp.__GFP_DMA) != 0);
+        long addr;
+        if (slot < 0) {
+            addr = fromAllocator(null, -1, size, gfp);
+            if (addr == 0) {
+                return 0;
+            }
+        } else {
+            addr = cache.popObject(slot);
+            if (addr == 0) {
+                addr = fromAllocator(cache, slot, classes.size(slot), gfp);
+                if (addr == 0) {
+                    return 0;
+                }
+            }
+            long pfn = machine.virtToPfn(addr);
+            int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
+            if (frames.moveSlot(pfn, offset, FrameTable.SLOT_CACHED, FrameTable.SLOT_LIVE) != FrameTable.SLOT_CACHED) {
+                throw new IllegalStateException("kmalloc magazine held 0x" + Long.toHexString(addr)
+                        + ", which is not a cached object");
+            }
+            size = classes.size(slot);
+        }
+        if ((gfp & Gfp.__GFP_ZERO) != 0) {
+            machine.memory().fill(machine.pa(addr), size, (byte) 0);
+        }
+        return addr;
+    }
+
+    /**
+     * Visits the object allocator under the lock: gets one object for the caller and, for a cached
+     * class, up to {@code batch} more for the magazine. Sleeps for pages only outside the lock (see
+     * {@link KernelPageSource}).
+     *
+     * @return the caller's object (CACHED when {@code slot >= 0}, LIVE otherwise), or 0
+     */
+    private long fromAllocator(CpuCache cache, int slot, long size, int gfp) {
+        int request = gfp & ~Gfp.__GFP_ZERO;
+        long pendingPfn = PageAllocator.NO_PAGE;
+        int pendingOrder = 0;
+        for (int attempt = 0; ; attempt++) {
+            int wantedOrder;
+            int wantedGfp;
+            synchronized (lock) {
+                if (pendingPfn != PageAllocator.NO_PAGE) {
+                    pageSource.stash(pendingPfn, pendingOrder);
+                    pendingPfn = PageAllocator.NO_PAGE;
+                }
+                pageSource.clearWanted();
+                long first = objects.allocate(size, request);
+                if (first != 0) {
+                    take(first, slot);
+                    if (slot >= 0) {
+                        int nonBlocking = (request & ~Gfp.__GFP_DIRECT_RECLAIM) | Gfp.__GFP_NOWARN;
+                        for (int i = 1; i < batch[slot] && cache.objectCount[slot] < cache.capacity(slot); i++) {
+                            long more = objects.allocate(size, nonBlocking);
+                            if (more == 0) {
+                                break;
+                            }
+                            take(more, slot);
+                            cache.pushObject(slot, more);
+                        }
+                    }
+                    pageSource.clearWanted();
+                    pageSource.releaseStash();
+                    return first;
+                }
+                pageSource.releaseStash();
+                wantedOrder = pageSource.takeWanted();
+                wantedGfp = pageSource.wantedGfp();
+            }
+            boolean retry = attempt < 3 || (gfp & Gfp.__GFP_NOFAIL) != 0;
+            if (wantedOrder < 0 || !retry) {
+                return 0;
+            }
+            long pfn = zones.allocPages(wantedGfp, wantedOrder);
+            if (pfn == PageAllocator.NO_PAGE) {
+                return 0;
+            }
+            pendingPfn = pfn;
+            pendingOrder = wantedOrder;
+        }
+    }
+
+    /** Records an object fresh from the object allocator; lock held. */
+    private void take(long addr, int slot) {
+        long pfn = machine.virtToPfn(addr);
+        int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
+        if (frames.tag(pfn) != FrameTable.SLAB || (offset & ((1 << FrameTable.GRANULE_SHIFT) - 1)) != 0) {
+            throw new IllegalStateException("object allocator " + providerName + " returned 0x"
+                    + Long.toHexString(addr) + ", which is not 8-byte aligned in a page from its page source");
+        }
+        int to = slot >= 0 ? FrameTable.SLOT_CACHED : FrameTable.SLOT_LIVE;
+        int was = frames.moveSlot(pfn, offset, FrameTable.SLOT_FREE, to);
+        if (was != FrameTable.SLOT_FREE) {
+            throw new IllegalStateException("object allocator " + providerName + " returned 0x"
+                    + Long.toHexString(addr) + ", which is still allocated: two live objects overlap");
+        }
+        frames.noteClass(pfn, slot >= 0 ? slot : FrameTable.MIXED);
+    }
+
+    /** Frees a kmalloc object in slab frame {@code pfn}. */
+    void free(CpuCache cache, long addr, long pfn) {
+        int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
+        if ((offset & ((1 << FrameTable.GRANULE_SHIFT) - 1)) != 0) {
+            freeUnknown(addr, pfn, offset, FrameTable.SLOT_FREE);
+            return;
+        }
+        int slot = frames.classOf(pfn);
+        if (slot >= 0 && cache.capacity(slot) > 0) {
+            int was = frames.moveSlot(pfn, offset, FrameTable.SLOT_LIVE, FrameTable.SLOT_CACHED);
+            if (was != FrameTable.SLOT_LIVE) {
+                freeUnknown(addr, pfn, offset, was);
+                return;
+            }
+            if (cache.objectCount[slot] == cache.capacity(slot)) {
+                flush(cache, slot, batch[slot]);
+            }
+            cache.pushObject(slot, addr);
+            return;
+        }
+        int was = frames.moveSlot(pfn, offset, FrameTable.SLOT_LIVE, FrameTable.SLOT_FREE);
+        if (was != FrameTable.SLOT_LIVE) {
+            freeUnknown(addr, pfn, offset, was);
+            return;
+        }
+        synchronized (lock) {
+            try {
+                objects.free(addr);
+            } catch (RuntimeException e) {
+                frames.moveSlot(pfn, offset, FrameTable.SLOT_FREE, FrameTable.SLOT_LIVE);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Reports a free of an address in a slab page that the caller does not hold: a second free of a
+     * cached object here, anything else by the object allocator, which sees a free or interior address.
+     */
+    private void freeUnknown(long addr, long pfn, int offset, int state) {
+        if (state == FrameTable.SLOT_CACHED) {
+            throw new DoubleFreeBug(cacheName(pfn), addr, "INFO: the object was already freed and waits in a"
+                    + " per-thread magazine for reuse");
+        }
+        synchronized (lock) {
+            objects.free(addr);
+        }
+        throw new IllegalStateException("object allocator " + providerName + " accepted kfree(0x"
+                + Long.toHexString(addr) + "), an address kmalloc never handed out");
+    }
+
+    /** Returns the usable size of the live object at {@code addr} in slab frame {@code pfn}. */
+    long usableSize(long addr, long pfn) {
+        int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
+        int state = (offset & 7) == 0 ? frames.slotState(pfn, offset) : FrameTable.SLOT_FREE;
+        int slot = frames.classOf(pfn);
+        if (state == FrameTable.SLOT_LIVE && slot >= 0) {
+            return classes.size(slot);
+        }
+        if (state == FrameTable.SLOT_CACHED) {
+            throw InvalidFreeBug.of("BUG " + cacheName(pfn) + " (Not tainted): ksize of freed object 0x"
+                            + Long.toHexString(addr), "INFO: the object was freed and waits in a per-thread magazine",
+                    "call ksize() only on memory you still hold", addr);
+        }
+        synchronized (lock) {
+            long usable = objects.usableSize(addr);
+            if (state != FrameTable.SLOT_LIVE) {
+                throw new IllegalStateException("object allocator " + providerName + " gave a usable size for 0x"
+                        + Long.toHexString(addr) + ", an address kmalloc never handed out");
+            }
+            return usable;
+        }
+    }
+
+    /** Returns the cache name of slab frame {@code pfn}'s objects. */
+    String cacheName(long pfn) {
+        int slot = frames.classOf(pfn);
+        return slot >= 0 ? classes.name(slot) : "kmalloc";
+    }
+
+    /** Gives the {@code n} oldest objects of magazine {@code slot} back to the object allocator. */
+    private void flush(CpuCache cache, int slot, int n) {
+        int base = cache.objectBase[slot];
+        int count = cache.objectCount[slot];
+        synchronized (lock) {
+            for (int i = 0; i < n; i++) {
+                long addr = cache.objects[base + i];
+                long pfn = machine.virtToPfn(addr);
+                frames.moveSlot(pfn, (int) (addr & (MachineProfile.PAGE_SIZE - 1)),
+                        FrameTable.SLOT_CACHED, FrameTable.SLOT_FREE);
+                objects.free(addr);
+            }
+        }
+        System.arraycopy(cache.objects, base + n, cache.objects, base, count - n);
+        cache.objectCount[slot] = count - n;
+    }
+
+    /**
+     * Gives every object in {@code cache}'s magazines back.
+     *
+     * @return the number of objects given back
+     */
+    long drain(CpuCache cache) {
+        long n = 0;
+        for (int slot = 0; slot < cache.objectCount.length; slot++) {
+            n += cache.objectCount[slot];
+            if (cache.objectCount[slot] > 0) {
+                flush(cache, slot, cache.objectCount[slot]);
+            }
+        }
+        return n;
+    }
+
+    /** Returns empty slab pages to the zone allocator ({@code kmem_cache_shrink}); returns the pages freed. */
+    long shrink() {
+        synchronized (lock) {
+            long before = pageSource.slabPages();
+            objects.shrink();
+            return before - pageSource.slabPages();
+        }
+    }
+
+    /** Returns the object allocator's rows; objects in magazines count as active. */
+    List<SlabInfo> slabinfo() {
+        synchronized (lock) {
+            return objects.slabinfo();
+        }
+    }
+
+    /** Returns the pages the object allocator holds. */
+    long slabPages() {
+        synchronized (lock) {
+            return pageSource.slabPages();
+        }
+    }
+
+    /** Runs the object allocator's own invariant checks. */
+    void checkInvariants() {
+        synchronized (lock) {
+            objects.checkInvariants();
+        }
+    }
+}
