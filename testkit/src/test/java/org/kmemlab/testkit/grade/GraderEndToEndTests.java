@@ -127,9 +127,6 @@ class GraderEndToEndTests {
                   warmups: 1
                   rounds: 3
                   thresholds: [{ ratio: 0.2, points: 5 }]
-                # The reference zone allocator waits for freed memory (Thread.currentThread, interrupt), which
-                # the submission rules forbid today; reported, not deducted, until the rules allow waiting.
-                rules: { onViolation: report }
                 """));
         long started = System.nanoTime();
         GradeReport report = Grader.grade(jar, GradeFixtures.options(dir.resolve("work"), Map.of(Spi.ZONE, rubric),
@@ -140,6 +137,8 @@ class GraderEndToEndTests {
         assertTrue(report.tests().size() > 5, md);
         assertEquals(report.maxScore(), report.score(), md);
         assertTrue(md.contains("student-zones / contract / zone.gfp-zones"), md);
+        assertTrue(report.tests().stream().anyMatch(t -> t.tags().contains("rules") && t.status().passed()),
+                "the reference keeps the submission rules: " + md);
     }
 
     @Test
