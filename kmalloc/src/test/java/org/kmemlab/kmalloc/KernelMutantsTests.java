@@ -253,7 +253,7 @@ class KernelMutantsTests {
         List<DynamicTest> tests = new ArrayList<>();
         for (ContractProperty p : KernelContract.properties(Forwarding::new, "forwarding wrapper", "mvn test", 0)) {
             tests.add(DynamicTest.dynamicTest(p.id(), () -> {
-                PropertyResult result = p.check(EFFORT.withTries(10));
+                PropertyResult result = p.check(EFFORT.withTries(4));
                 assertTrue(result.passed(), result.report());
             }));
         }

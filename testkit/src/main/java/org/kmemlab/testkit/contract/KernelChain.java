@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.kmemlab.api.Gfp;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.testkit.property.Action;
@@ -132,14 +131,7 @@ final class KernelChain implements StateMachine<KernelState> {
     }
 
     private int gfp(Randomness random) {
-        int gfp = random.percent(20) ? Gfp.GFP_ATOMIC : Gfp.GFP_KERNEL;
-        if (random.percent(focus.dmaPercent())) {
-            gfp |= Gfp.GFP_DMA;
-        }
-        if (random.percent(focus.zeroPercent())) {
-            gfp |= Gfp.__GFP_ZERO;
-        }
-        return gfp;
+        return ObjectChain.gfp(random, focus.dmaPercent(), focus.zeroPercent());
     }
 
     private static Action<KernelState> misuse(KernelState s, Randomness random) {
@@ -159,9 +151,7 @@ final class KernelChain implements StateMachine<KernelState> {
                     if (size < 2) {
                         yield null;
                     }
-                    long offset = random.percent(50) ? Math.min(size - 1, 8L * random.between(1, 4))
-                            : random.longBetween(1, size - 1);
-                    yield new KernelMisuse.BadKfree(kind, label, offset);
+                    yield new KernelMisuse.BadKfree(kind, label, ObjectChain.interiorOffset(random, size));
                 }
                 case PAGES_BLOCK -> {
                     List<String> blocks = labels(s, true);

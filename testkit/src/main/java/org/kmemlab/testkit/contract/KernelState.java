@@ -84,15 +84,7 @@ final class KernelState implements LabelledState {
 
     /** Returns a live allocation sharing a byte with {@code [addr, addr + length)}, or null. */
     KernelAllocation overlapping(long addr, long length) {
-        Map.Entry<Long, KernelAllocation> below = byAddress.floorEntry(addr);
-        if (below != null && Long.compareUnsigned(below.getValue().end(), addr) > 0) {
-            return below.getValue();
-        }
-        Map.Entry<Long, KernelAllocation> above = byAddress.ceilingEntry(addr);
-        if (above != null && Long.compareUnsigned(above.getKey(), addr + length) < 0) {
-            return above.getValue();
-        }
-        return null;
+        return Patterns.overlapping(byAddress, KernelAllocation::end, addr, length);
     }
 
     /** Returns true when {@code addr} is the address of a live kmalloc allocation. */
@@ -145,16 +137,7 @@ final class KernelState implements LabelledState {
      * pattern would overwrite the earlier one and {@link #verifyPatterns()} would see it.
      */
     private void writePattern(KernelAllocation a) {
-        byte[] bytes = new byte[(int) a.size()];
-        ByteBuffer words = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int whole = bytes.length >>> 3;
-        for (int w = 0; w < whole; w++) {
-            words.putLong(w << 3, pattern(a.id(), w));
-        }
-        long last = pattern(a.id(), whole);
-        for (int i = whole << 3; i < bytes.length; i++) {
-            bytes[i] = (byte) (last >>> (8 * (i & 7)));
-        }
+        byte[] bytes = Patterns.bytes(PATTERN_MAGIC, a.id(), (int) a.size());
         kernel.write(a.addr(), bytes, 0, bytes.length);
         patterns.put(a.label(), bytes);
     }
@@ -194,6 +177,6 @@ final class KernelState implements LabelledState {
     }
 
     private static long pattern(int id, long index) {
-        return PATTERN_MAGIC ^ ((long) id << 24) ^ index;
+        return Patterns.word(PATTERN_MAGIC, id, index);
     }
 }
