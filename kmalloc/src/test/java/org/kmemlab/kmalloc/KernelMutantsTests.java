@@ -243,6 +243,8 @@ class KernelMutantsTests {
                 assertFalse(result.passed(), m.name() + " passed " + m.property() + ": " + result.report());
                 assertTrue(result.brokenInvariant().contains(m.invariant()),
                         "expected a broken invariant naming '" + m.invariant() + "':\n" + result.report());
+                assertTrue(result.report().contains("\n  1: ") && result.report().contains("replay: mvn test"
+                        + " -Dkmemlab.seed=20261125"), "expected numbered steps and a replay line:\n" + result.report());
             }));
         }
         return tests;

@@ -65,7 +65,16 @@ public abstract class KernelContract {
     @TestFactory
     List<DynamicTest> kernelContract() {
         return ContractJUnit.dynamicTests(properties(this::boot, getClass().getSimpleName(),
-                "mvn test -Dtest=" + getClass().getSimpleName(), perCpuPages()), effort());
+                "mvn test -Dtest=" + testName(getClass()), perCpuPages()), effort());
+    }
+
+    /** The {@code -Dtest} pattern of a test class: {@code 'Outer$Inner'} (quoted for the shell) when nested. */
+    static String testName(Class<?> test) {
+        Class<?> outer = test.getEnclosingClass();
+        if (outer == null) {
+            return test.getSimpleName();
+        }
+        return "'" + testName(outer).replace("'", "") + "$" + test.getSimpleName() + "'";
     }
 
     /**
