@@ -131,7 +131,7 @@ public final class Kernel implements KernelMemory {
         this.mmu = new Mmu(vmalloc, machine.memory());
         this.debug = debugging.slabDebug().isEmpty() ? null : new SlabDebug(this, debugging.slabDebug());
         if (debug != null) {
-            zones.registerShrinker(KernelDebug.quarantineShrinker(debug));
+            zones.registerShrinker(KernelDebug.quarantineShrinker(this, debug));
             machine.dmesg().info("slab_debug=" + debug.letters() + ": allocation debugging is on");
         }
         faults.failslab(debugging.failslab());
@@ -699,15 +699,15 @@ public final class Kernel implements KernelMemory {
      * @return the pages given back to the zone allocator
      */
     public long drainCpuCaches() {
+        if (debug != null) {
+            KernelDebug.flushQuietly(debug);
+        }
         long pages = 0;
         for (CpuCache finished : caches.takeFinished()) {
             pages += drain(finished);
         }
         pages += drain(caches.current());
         caches.requestDrainOfOthers();
-        if (debug != null) {
-            pages += KernelDebug.flushQuietly(debug);
-        }
         return pages + small.shrink();
     }
 

@@ -15,11 +15,12 @@ final class KernelDebug {
     }
 
     /**
-     * Returns a shrinker that empties the debug quarantine under memory pressure. A corruption found on
-     * the way out is logged to dmesg (by {@link SlabDebug}) and not thrown: reclaim runs on behalf of an
-     * unrelated allocation, which must not fail for it.
+     * Returns a shrinker that empties the debug quarantine under memory pressure, then the per-thread
+     * caches the objects went to and the slab pages left empty ({@link Kernel#drainCpuCaches()}). A
+     * corruption found on the way out is logged to dmesg (by {@link SlabDebug}) and not thrown: reclaim
+     * runs on behalf of an unrelated allocation, which must not fail for it.
      */
-    static Shrinker quarantineShrinker(SlabDebug debug) {
+    static Shrinker quarantineShrinker(Kernel kernel, SlabDebug debug) {
         return new Shrinker() {
             @Override
             public String name() {
@@ -33,7 +34,7 @@ final class KernelDebug {
 
             @Override
             public long scan(long pages) {
-                return flushQuietly(debug) >>> MachineProfile.PAGE_SHIFT;
+                return kernel.drainCpuCaches();
             }
         };
     }
