@@ -122,7 +122,7 @@ public final class Kernel implements KernelMemory {
         int high = parts.cpuCaches() ? pcpHigh(machine.frames()) : 0;
         this.faults = new FaultInjection(machine.dmesg());
         this.pagePath = new PagePath(machine, zones, frames, high, faults);
-        this.caches = new CpuCaches(capacity, PagePath.lists(), high);
+        this.caches = new CpuCaches(capacity, PagePath.lists(), high, this::drain);
         this.smallLimit = Math.min(classes.maxSize(), era.maxKmallocSize());
         this.pageCache = new PageCache(zones, frames);
         zones.registerShrinker(pageCache.shrinker());
@@ -712,8 +712,19 @@ public final class Kernel implements KernelMemory {
     }
 
     private long drain(CpuCache cache) {
+        cache.drainRequested = false;
         small.drain(cache);
         return pagePath.drain(cache);
+    }
+
+    /** Returns true when the calling thread is inside a call to the object allocator. */
+    boolean insideObjectAllocator() {
+        return Thread.holdsLock(small.lock);
+    }
+
+    /** Returns the number of threads whose caches are registered. */
+    int cachedThreads() {
+        return caches.threads();
     }
 
     /** Returns the pages the object allocator holds. */
