@@ -18,7 +18,7 @@ import org.kmemlab.api.stats.MemInfo;
 /**
  * Threads sharing one kernel: vmalloc areas and debugged kmalloc objects made, filled with the thread's
  * byte, checked and freed concurrently. No thread sees another's bytes, no debug check fires on correct
- * code, and after the join every page is back.
+ * code, and once each thread has drained its caches every page is back.
  */
 class VmallocConcurrencyTests {
 
@@ -60,6 +60,7 @@ class VmallocConcurrencyTests {
                         kernel.vfree(v);
                         kernel.kfree(k);
                     }
+                    kernel.drainCpuCaches();
                     return null;
                 }));
             }
