@@ -93,6 +93,10 @@ class ReferenceAssemblyTests {
         }
         assertEquals(100, kernelPages, "GFP_KERNEL reclaims the page cache; GFP_ATOMIC got only " + atomic);
         assertTrue(kernel.pageCache().pages() < cached);
+        for (long size : new long[] {100, 2000, 8000, 60_000}) {
+            assertNotEquals(KernelMemory.NULL, kernel.kmalloc(size, GFP_KERNEL),
+                    "a sleeping kmalloc of " + size + " bytes reclaims for its slab or its pages");
+        }
     }
 
     @Test
