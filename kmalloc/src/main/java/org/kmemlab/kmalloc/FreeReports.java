@@ -53,6 +53,8 @@ final class FreeReports {
             case FrameTable.PAGES_HEAD, FrameTable.PAGES_TAIL -> "a __get_free_pages block";
             case FrameTable.PER_CPU -> "a per-thread list of free pages (it is free)";
             case FrameTable.PAGE_CACHE -> "the page cache";
+            case FrameTable.VMALLOC -> "a vmalloc area (free it with vfree() by its vmalloc address)";
+            case FrameTable.PAGE_TABLE -> "the kernel's page tables";
             default -> "tag " + tag;
         };
     }
