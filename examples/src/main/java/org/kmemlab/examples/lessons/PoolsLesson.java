@@ -1,0 +1,238 @@
+package org.kmemlab.examples.lessons;
+
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.KernelMemory;
+import org.kmemlab.kmalloc.Kernel;
+
+/**
+ * Lesson 3: allocate an easy amount early, and parcel it out yourself.
+ *
+ * <p>When a subsystem must not fail later (a block driver that needs a request structure to write
+ * pages out, precisely when memory is short), it takes what it needs while memory is easy to get, and
+ * hands it out itself. Two ways:
+ * <ol>
+ *   <li><b>A private pool</b>: one block of pages cut into fixed-size slots, with the free list kept
+ *       inside the free slots themselves (each free slot holds the index of the next), exactly how the
+ *       kernel's allocators keep theirs.</li>
+ *   <li><b>A reserve in front of kmalloc</b> ({@code mempool}): try kmalloc first, and only when it
+ *       fails take one of {@code min_nr} elements set aside at creation; a freed element refills the
+ *       reserve first. The pool then guarantees {@code min_nr} allocations under any pressure.</li>
+ * </ol>
+ * Then memory runs out (another driver takes every page) and the lesson shows plain kmalloc failing while
+ * both pools keep serving, until their own stock is used up.
+ *
+ * <p>Try: make {@link #RESERVE} smaller than {@link #DEMAND} and count how many requests still succeed.
+ */
+public final class PoolsLesson implements Lesson {
+
+    /** Size of one request structure. */
+    static final int SLOT_BYTES = 256;
+    /** The private pool's block: 4 pages, 64 slots. */
+    static final int POOL_ORDER = 2;
+    /** Elements the reserve sets aside. */
+    static final int RESERVE = 16;
+    /** Requests made under pressure. */
+    static final int DEMAND = 16;
+
+    @Override
+    public int number() {
+        return 3;
+    }
+
+    @Override
+    public String name() {
+        return "pools";
+    }
+
+    @Override
+    public String title() {
+        return "allocate an easy amount and parcel it out (a private pool, then a mempool-style reserve)";
+    }
+
+    @Override
+    public void run(LessonContext ctx) {
+        Kernel kernel = ctx.kernel();
+
+        ctx.step("at initialisation, while memory is easy to get");
+        SlotPool pool = SlotPool.create(kernel, POOL_ORDER, SLOT_BYTES);
+        ctx.expect(pool != null, "the pool's block of " + (1 << POOL_ORDER) + " pages at boot");
+        ctx.say("   private pool: one order-%d block at 0x%x, cut into %d slots of %d bytes", POOL_ORDER,
+                pool.base, pool.slots, SLOT_BYTES);
+        ReservePool reserve = ReservePool.create(kernel, RESERVE, SLOT_BYTES);
+        ctx.expect(reserve != null, RESERVE + " reserve elements at boot");
+        ctx.say("   reserve pool: %d elements of %d bytes set aside", RESERVE, SLOT_BYTES);
+
+        ctx.step("another driver takes every free page");
+        MemoryHog hog = MemoryHog.exhaust(kernel, Gfp.GFP_ATOMIC, 0);
+        kernel.drainCpuCaches();
+        ctx.say("   it holds %d pages", hog.pages());
+
+        int plain = 0;
+        long[] got = new long[DEMAND];
+        for (int i = 0; i < DEMAND; i++) {
+            long p = kernel.kmalloc(SLOT_BYTES, Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN);
+            if (p != KernelMemory.NULL) {
+                got[plain++] = p;
+            }
+        }
+        ctx.say("   plain kmalloc(%d, GFP_ATOMIC): %d of %d requests served", SLOT_BYTES, plain, DEMAND);
+        for (int i = 0; i < plain; i++) {
+            kernel.kfree(got[i]);
+        }
+
+        int fromPool = 0;
+        long[] slots = new long[pool.slots + 1];
+        while (true) {
+            long slot = pool.alloc();
+            if (slot == KernelMemory.NULL) {
+                break;
+            }
+            slots[fromPool++] = slot;
+        }
+        ctx.say("   private pool: %d requests served, then it is empty and returns NULL too", fromPool);
+        ctx.expect(fromPool == pool.slots, "the private pool to serve all of its " + pool.slots + " slots");
+        for (int i = 0; i < fromPool; i++) {
+            pool.free(slots[i]);
+        }
+
+        int fromReserve = 0;
+        for (int i = 0; i < DEMAND; i++) {
+            long p = reserve.alloc(Gfp.GFP_ATOMIC);
+            if (p != KernelMemory.NULL) {
+                got[fromReserve++] = p;
+            }
+        }
+        ctx.say("   reserve pool: %d of %d requests served (%d taken from the reserve)", fromReserve, DEMAND,
+                reserve.takenFromReserve);
+        ctx.expect(plain < DEMAND && fromReserve == DEMAND,
+                "plain kmalloc to fail some requests and the reserve (" + RESERVE + " >= " + DEMAND + ") to serve all");
+        for (int i = 0; i < fromReserve; i++) {
+            reserve.free(got[i]);
+        }
+
+        hog.releaseAll();
+        reserve.destroy();
+        pool.destroy();
+        ctx.say("");
+        ctx.say("Rule: what must not fail later is allocated early, while it is easy, and parcelled out by the"
+                + " subsystem itself.");
+    }
+
+    /**
+     * A private pool: one block of pages cut into equal slots. The free list lives in the free slots:
+     * the first 4 bytes of a free slot hold the index of the next free slot, -1 ends the list.
+     */
+    static final class SlotPool {
+        final Kernel kernel;
+        final long base;
+        final int order;
+        final int slotBytes;
+        final int slots;
+        int firstFree;
+
+        private SlotPool(Kernel kernel, long base, int order, int slotBytes) {
+            this.kernel = kernel;
+            this.base = base;
+            this.order = order;
+            this.slotBytes = slotBytes;
+            this.slots = (int) ((kernel.machine().pageSize() << order) / slotBytes);
+            for (int i = 0; i < slots; i++) {
+                kernel.writeInt(slotAddress(i), i + 1 < slots ? i + 1 : -1);
+            }
+            this.firstFree = 0;
+        }
+
+        /** Takes the block from the page allocator; returns null when it cannot be had. */
+        static SlotPool create(Kernel kernel, int order, int slotBytes) {
+            long block = kernel.getFreePages(Gfp.GFP_KERNEL, order);
+            return block == KernelMemory.NULL ? null : new SlotPool(kernel, block, order, slotBytes);
+        }
+
+        long slotAddress(int index) {
+            return base + (long) index * slotBytes;
+        }
+
+        /** Returns a free slot, or NULL when every slot is in use. */
+        long alloc() {
+            if (firstFree < 0) {
+                return KernelMemory.NULL;
+            }
+            long slot = slotAddress(firstFree);
+            firstFree = kernel.readInt(slot);
+            return slot;
+        }
+
+        /** Gives a slot back: it becomes the head of the free list. */
+        void free(long slot) {
+            int index = (int) ((slot - base) / slotBytes);
+            kernel.writeInt(slot, firstFree);
+            firstFree = index;
+        }
+
+        void destroy() {
+            kernel.freePages(base, order);
+        }
+    }
+
+    /**
+     * A reserve in front of kmalloc, as the kernel's {@code mempool} works: {@code min} elements are set
+     * aside at creation; an allocation tries kmalloc first (quietly, without reclaim) and falls back to
+     * the reserve; a free refills the reserve before it gives memory back to kmalloc.
+     */
+    static final class ReservePool {
+        final Kernel kernel;
+        final long size;
+        final long[] reserve;
+        int available;
+        int takenFromReserve;
+
+        private ReservePool(Kernel kernel, int min, long size) {
+            this.kernel = kernel;
+            this.size = size;
+            this.reserve = new long[min];
+        }
+
+        /** Creates the pool with {@code min} elements; returns null (and frees them) when they cannot be had. */
+        static ReservePool create(Kernel kernel, int min, long size) {
+            ReservePool pool = new ReservePool(kernel, min, size);
+            for (int i = 0; i < min; i++) {
+                long element = kernel.kmalloc(size, Gfp.GFP_KERNEL);
+                if (element == KernelMemory.NULL) {
+                    pool.destroy();
+                    return null;
+                }
+                pool.reserve[pool.available++] = element;
+            }
+            return pool;
+        }
+
+        /** Returns an element, or NULL when kmalloc fails and the reserve is empty. */
+        long alloc(int gfp) {
+            int light = (gfp & ~Gfp.__GFP_DIRECT_RECLAIM) | Gfp.__GFP_NORETRY | Gfp.__GFP_NOWARN;
+            long element = kernel.kmalloc(size, light);
+            if (element != KernelMemory.NULL) {
+                return element;
+            }
+            if (available > 0) {
+                takenFromReserve++;
+                return reserve[--available];
+            }
+            return KernelMemory.NULL;
+        }
+
+        /** Returns an element: to the reserve while it is short, else to kmalloc. */
+        void free(long element) {
+            if (available < reserve.length) {
+                reserve[available++] = element;
+            } else {
+                kernel.kfree(element);
+            }
+        }
+
+        void destroy() {
+            while (available > 0) {
+                kernel.kfree(reserve[--available]);
+            }
+        }
+    }
+}
