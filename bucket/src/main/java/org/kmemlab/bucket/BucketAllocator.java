@@ -1,0 +1,407 @@
+package org.kmemlab.bucket;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.PhysicalMemory;
+import org.kmemlab.api.spi.ObjectAllocator;
+import org.kmemlab.api.spi.ObjectAllocatorConfig;
+import org.kmemlab.api.spi.PageSource;
+import org.kmemlab.api.stats.SlabInfo;
+
+/**
+ * The reference bucket allocator: small objects carved out of pages, in Linux 2.0's layout or in a
+ * SLUB-like one.
+ *
+ * <h2>How a bucket page is laid out</h2>
+ * A bucket (a cache, a size class) takes whole pages from the page allocator and cuts each into equal
+ * slots. The free slots are chained through the slots themselves: a free object's own bytes hold the
+ * address of the next free object, so the list costs no memory at all. Linux 2.0 also put a small
+ * descriptor at the start of each page and a header in front of every block. Here is a 2.0 page of the
+ * 252-byte bucket right after it was set up, and again after two kmallocs:
+ * <pre>
+ * offset    0        16       24              268      276             520          4048     4096
+ *           +--------+--------+---------------+--------+---------------+-- ... --+--------+
+ *  fresh    | desc   | FREE   | (244 bytes)   | FREE   | (244 bytes)   |         | 16 spare |
+ *           | ff=16  | next ----------------> | next ------------------> ...     | bytes    |
+ *           | nfree=16                                                                    |
+ *           +--------+--------+---------------+--------+---------------+-- ... --+--------+
+ *  after    | ff=520 | USED   | object 1      | USED   | object 2      | FREE ...
+ *  2 allocs | nfree=14 len=200| 0xc...018     | len=50 | 0xc...114     |
+ * </pre>
+ * {@code desc} is the 16-byte {@code page_descriptor} (firstfree {@code ff}, order, nfree), each block
+ * starts with an 8-byte {@code block_header} whose {@code bh_flags} says MF_FREE 0x0055ffaa or MF_USED
+ * 0xffaa0055 (MF_DMA 0xff00aa55 for the DMA free list) and whose second word is the next free block
+ * while free and the requested length while used. kmalloc returns the address just after the header.
+ *
+ * <p>The modern layout has neither: the slab's metadata lives beside the page (in {@code struct slab},
+ * here {@link SlabTable}), objects start at offset 0 and follow each other, and a free object's first
+ * 8 bytes are its free pointer. kmalloc-96: 42 objects at 0, 96, 192, … 3936, 64 bytes spare at the
+ * end; kmalloc-64: 64 objects, nothing spare, each naturally aligned because the page is.
+ *
+ * <h2>Why the 2.0 sizes fall short of a power of two</h2>
+ * The descriptor and the headers live inside the page, so a bucket of exactly 256 bytes would fit only
+ * 15 blocks in (4096 - 16) bytes and waste 240. 2.0 instead divided the space left after the descriptor:
+ * {@code 4080 / 2 = 2040}, {@code / 4 = 1020}, {@code / 8 = 510}, rounded down to a multiple of 4, 508;
+ * {@code / 16 = 255}, so 252. (The three smallest buckets keep their power-of-two sizes: 32, 64, 128 lose
+ * only part of one block.) The big buckets are a whole area minus the descriptor, 4096·2^k - 16. And a
+ * caller gets 8 bytes less again, the header: a request fits a bucket when {@code size + 8 <= block}.
+ * The lesson for a driver writer of 1996: {@code kmalloc(4096)} does not fit the 4080 bucket and takes an
+ * 8 KiB area; ask for at most 4072 bytes or call {@code __get_free_page()}. The largest 2.0 kmalloc is
+ * therefore 131072 - 16 - 8 = 131048 bytes.
+ *
+ * <h2>Alignment</h2>
+ * Modern objects are at least 8-byte aligned (96 and 192 at multiples of 32 and 64), and power-of-two
+ * ones naturally aligned, since a slab is a naturally aligned buddy block and a whole number of objects.
+ * A 2.0 object starts 8 bytes into its block and blocks follow each other, so objects of the 252, 508
+ * and 1020 buckets alternate between 8- and 4-byte alignment (offsets 24, 276, 528, …), exactly as on
+ * i386 Linux 2.0, whose ABI never needed more than 4. This is the one place where the faithful 2.0
+ * layout gives less than the {@code ObjectAllocator} contract's 8 bytes.
+ *
+ * <h2>The fast paths</h2>
+ * <pre>
+ * allocate(size, gfp): cache = class of size (+ DMA)       free(p): slab = frame table [pfn of p]
+ *   s = cache's active slab (refill if none)                 index = (p - slab start) / object size
+ *   p = s.freelist; s.freelist = free pointer stored at p    check: boundary, live bit, 2.0 flag
+ *   set live bit; s.inUse++                                  store s.freelist at p; s.freelist = p
+ *   full? move s to the full list                            not active? move between full/partial/empty
+ * </pre>
+ * Both are O(1): no list is searched, no object is created, nothing is boxed or logged. The division is
+ * a multiplication by a precomputed reciprocal ({@link SizeClasses#objectIndex}).
+ *
+ * <h2>Pages back to the page source</h2>
+ * Each cache keeps its active slab and at most {@value #KEEP_EMPTY} more empty slab between calls to
+ * {@link #shrink()}: a slab that becomes empty beyond that is returned at once. This absorbs the
+ * ping-pong of one allocation and one free at a slab boundary without asking the page allocator every
+ * time, while a burst of frees gives memory back. {@link #shrink()} returns every page without a live
+ * object, the active slab's included.
+ *
+ * <h2>Misuse</h2>
+ * free and usableSize check, in this order: the address is in one of our slabs (else
+ * {@code kfree of non-kmalloced memory}), it is in an object (else {@code Invalid object pointer}), at
+ * the object's start (else the same, with the offset), the object is live (else
+ * {@code Object already free}), and in 2.0 its header still says MF_USED/MF_DMA (else
+ * {@code Block header overwritten}). Every check runs before anything changes. The live bit, not the
+ * free list in memory, decides whether an object is free, so a double free is caught even when the
+ * caller scribbled over the freed object.
+ *
+ * <p>Not thread-safe; kmalloc serialises calls.
+ */
+final class BucketAllocator implements ObjectAllocator {
+
+    /** Empty slabs a cache keeps on its empty list between calls to {@link #shrink()}. */
+    static final int KEEP_EMPTY = 1;
+
+    private final PhysicalMemory memory;
+    private final PageSource pages;
+    private final SizeClasses classes;
+    private final SlabLayout layout;
+    private final FrameTable frames;
+    private final SlabTable slabs;
+    private final long pageOffset;
+    private final long ramBytes;
+    private final boolean headers;
+    private final int classCount;
+    private final String[] names;
+    private final long[] objectsInUse;
+
+    BucketAllocator(ObjectAllocatorConfig config) {
+        Machine machine = config.machine();
+        this.memory = machine.memory();
+        this.pages = config.pages();
+        this.classes = SizeClasses.forEra(config.era());
+        this.pageOffset = machine.profile().pageOffset();
+        this.ramBytes = machine.ramBytes();
+        this.headers = classes.hasHeaders();
+        this.layout = new SlabLayout(memory, pageOffset, headers);
+        this.frames = new FrameTable(machine.frames());
+        this.classCount = classes.count();
+        this.slabs = new SlabTable(2 * classCount, classes.maxObjectsPerSlab());
+        this.names = new String[2 * classCount];
+        for (int c = 0; c < classCount; c++) {
+            names[c] = classes.name(c, false);
+            names[classCount + c] = classes.name(c, true);
+        }
+        this.objectsInUse = new long[2 * classCount];
+    }
+
+    // ---------------------------------------------------------------- allocate
+
+    @Override
+    public long allocate(long size, int gfp) {
+        if (size <= 0 || size > classes.maxSize()) {
+            return NULL;
+        }
+        boolean dma = (gfp & Gfp.__GFP_DMA) != 0;
+        int c = classes.classOf(size);
+        int cache = dma ? classCount + c : c;
+        int s = slabs.active[cache];
+        if (s < 0) {
+            s = refill(cache, c, dma, gfp);
+            if (s < 0) {
+                return NULL;
+            }
+        }
+        long slabPhys = slabs.phys[s];
+        long object = slabs.freelist[s];
+        long objectPhys = object - pageOffset;
+        int index = classes.objectIndex(c, objectPhys - slabPhys - classes.firstObjectOffset());
+        long next = layout.readFreePointer(objectPhys, pageOffset + slabPhys);
+        checkFreeObject(s, cache, c, object, index, next);
+
+        slabs.freelist[s] = next;
+        slabs.toggleLive(s, index);
+        int inUse = ++slabs.inUse[s];
+        objectsInUse[cache]++;
+        if (headers) {
+            layout.writeUsed(objectPhys, dma, size);
+            layout.writeDescriptor(slabPhys, next, classes.objectsPerSlab(c) - inUse);
+        }
+        if (next == NULL) {
+            slabs.active[cache] = -1;
+            slabs.push(s, SlabTable.FULL);
+        }
+        if ((gfp & Gfp.__GFP_ZERO) != 0) {
+            memory.fill(objectPhys, classes.usableSize(c), (byte) 0);
+        }
+        return object;
+    }
+
+    /** Checks the object about to be handed out; the free list in memory may have been overwritten. */
+    private void checkFreeObject(int s, int cache, int c, long object, int index, long next) {
+        long slabVirt = pageOffset + slabs.phys[s];
+        boolean nextInSlab = next == NULL || Long.compareUnsigned(next - slabVirt, classes.slabBytes(c)) < 0;
+        boolean endsWhereItShould = (next == NULL) == (slabs.inUse[s] + 1 == classes.objectsPerSlab(c));
+        if (!nextInSlab || !endsWhereItShould) {
+            throw BucketBugs.freelistCorrupt(names[cache], slabVirt, object,
+                    "its free pointer 0x" + Long.toHexString(next) + " is not an object of this slab or NULL");
+        }
+        if (slabs.isLive(s, index)) {
+            throw BucketBugs.freelistCorrupt(names[cache], slabVirt, object,
+                    "the free list leads to an object that is live");
+        }
+        if (headers && layout.flags(object - pageOffset) != SlabLayout.MF_FREE) {
+            throw BucketBugs.freelistCorrupt(names[cache], slabVirt, object, "block on freelist isn't free (bh_flags 0x"
+                    + Integer.toHexString(layout.flags(object - pageOffset)) + ")");
+        }
+    }
+
+    /**
+     * Finds the cache a new active slab: the first partial slab, else a kept empty one, else a new slab
+     * from the page source. Returns -1, having changed nothing, when the page source has no pages.
+     */
+    private int refill(int cache, int c, boolean dma, int gfp) {
+        int s = slabs.head(cache, SlabTable.PARTIAL);
+        if (s < 0) {
+            s = slabs.head(cache, SlabTable.EMPTY);
+        }
+        if (s >= 0) {
+            slabs.unlink(s);
+        } else {
+            s = newSlab(cache, c, dma, gfp);
+            if (s < 0) {
+                return -1;
+            }
+        }
+        slabs.kind[s] = SlabTable.ACTIVE;
+        slabs.active[cache] = s;
+        return s;
+    }
+
+    private int newSlab(int cache, int c, boolean dma, int gfp) {
+        int order = classes.order(c);
+        int pageGfp = gfp & ~Gfp.__GFP_ZERO;
+        long virt = pages.getFreePages(pageGfp, order);
+        if (virt == NULL) {
+            return -1;
+        }
+        long slabPhys = virt - pageOffset;
+        long slabBytes = MachineProfile.PAGE_SIZE << order;
+        if (Long.compareUnsigned(slabPhys, ramBytes - slabBytes) > 0 || (slabPhys & (slabBytes - 1)) != 0
+                || (dma && slabPhys + slabBytes > MachineProfile.MAX_DMA_ADDRESS)) {
+            throw new IllegalStateException(badPages(virt, order, dma));
+        }
+        int s = slabs.create(cache, slabPhys, NULL);
+        try {
+            frames.map(slabPhys >>> MachineProfile.PAGE_SHIFT, order, s);
+        } catch (IllegalStateException e) {
+            slabs.destroy(s);
+            throw e;
+        }
+        slabs.freelist[s] = layout.format(classes, c, slabPhys);
+        return s;
+    }
+
+    private static String badPages(long virt, int order, boolean dma) {
+        return "the page source returned 0x" + Long.toHexString(virt) + " for an order-" + order
+                + (dma ? " __GFP_DMA" : "") + " request: not a naturally aligned block of this machine's"
+                + (dma ? " ZONE_DMA" : " RAM");
+    }
+
+    // ---------------------------------------------------------------- free and ksize
+
+    @Override
+    public void free(long addr) {
+        long found = locateLive(addr, true);
+        int s = (int) (found >>> 32);
+        int cache = slabs.cache[s];
+        int c = cache < classCount ? cache : cache - classCount;
+        long objectPhys = addr - pageOffset;
+        long slabPhys = slabs.phys[s];
+        if (headers) {
+            int expected = cache < classCount ? SlabLayout.MF_USED : SlabLayout.MF_DMA;
+            int flags = layout.flags(objectPhys);
+            if (flags != expected) {
+                throw BucketBugs.headerOverwritten(names[cache], addr - SizeClasses.BLOCK_HEADER_BYTES, flags, expected);
+            }
+        }
+        long head = slabs.freelist[s];
+        layout.writeFree(objectPhys, head);
+        slabs.freelist[s] = addr;
+        slabs.toggleLive(s, (int) found);
+        int inUse = --slabs.inUse[s];
+        objectsInUse[cache]--;
+        int objects = classes.objectsPerSlab(c);
+        if (headers) {
+            layout.writeDescriptor(slabPhys, addr, objects - inUse);
+        }
+        if (slabs.kind[s] != SlabTable.ACTIVE) {
+            refile(s, cache, inUse, objects);
+        }
+    }
+
+    /** Moves a non-active slab to the list its new count calls for, or returns it to the page source. */
+    private void refile(int s, int cache, int inUse, int objects) {
+        boolean wasFull = inUse + 1 == objects;
+        if (inUse > 0 && !wasFull) {
+            return;
+        }
+        slabs.unlink(s);
+        if (inUse > 0) {
+            slabs.push(s, SlabTable.PARTIAL);
+        } else if (slabs.count(cache, SlabTable.EMPTY) < KEEP_EMPTY) {
+            slabs.push(s, SlabTable.EMPTY);
+        } else {
+            release(s);
+        }
+    }
+
+    @Override
+    public long usableSize(long addr) {
+        int s = (int) (locateLive(addr, false) >>> 32);
+        int cache = slabs.cache[s];
+        return classes.usableSize(cache < classCount ? cache : cache - classCount);
+    }
+
+    /**
+     * Finds the live object at {@code addr} and returns its slab in the high 32 bits and its index in the
+     * low 32, or throws the report that says what {@code addr} is instead.
+     */
+    private long locateLive(long addr, boolean forFree) {
+        long phys = addr - pageOffset;
+        if (Long.compareUnsigned(phys, ramBytes) >= 0) {
+            throw BucketBugs.notOwned(addr);
+        }
+        int s = frames.slabOf(phys >>> MachineProfile.PAGE_SHIFT);
+        if (s < 0) {
+            throw BucketBugs.notOwned(addr);
+        }
+        int cache = slabs.cache[s];
+        int c = cache < classCount ? cache : cache - classCount;
+        long slabVirt = pageOffset + slabs.phys[s];
+        long inSlab = phys - slabs.phys[s];
+        if (inSlab < classes.firstBlockOffset()) {
+            throw BucketBugs.notInAnObject(names[cache], addr, "page descriptor", slabVirt);
+        }
+        if (inSlab >= classes.slabUsedBytes(c)) {
+            throw BucketBugs.notInAnObject(names[cache], addr, "unused tail", slabVirt);
+        }
+        long offset = inSlab - classes.firstObjectOffset();
+        int index = offset < 0 ? -1 : classes.objectIndex(c, offset);
+        long within = offset - (long) index * classes.blockSize(c);
+        if (index < 0 || within >= classes.usableSize(c)) {
+            throw BucketBugs.notInAnObject(names[cache], addr, "block header", slabVirt);
+        }
+        if (within != 0) {
+            throw BucketBugs.interior(names[cache], addr, addr - within, within);
+        }
+        if (!slabs.isLive(s, index)) {
+            throw forFree ? BucketBugs.doubleFree(names[cache], addr) : BucketBugs.sizeOfFreeObject(names[cache], addr);
+        }
+        return ((long) s << 32) | index;
+    }
+
+    // ---------------------------------------------------------------- pages back, reports
+
+    @Override
+    public long maxSize() {
+        return classes.maxSize();
+    }
+
+    @Override
+    public long shrink() {
+        long released = 0;
+        for (int cache = 0; cache < 2 * classCount; cache++) {
+            int pagesPerSlab = 1 << classes.order(cache % classCount);
+            for (int s = slabs.head(cache, SlabTable.EMPTY); s >= 0; s = slabs.head(cache, SlabTable.EMPTY)) {
+                slabs.unlink(s);
+                release(s);
+                released += pagesPerSlab;
+            }
+            int active = slabs.active[cache];
+            if (active >= 0 && slabs.inUse[active] == 0) {
+                slabs.active[cache] = -1;
+                release(active);
+                released += pagesPerSlab;
+            }
+        }
+        return released;
+    }
+
+    /** Returns slab {@code s}, on no list and without live objects, to the page source. */
+    private void release(int s) {
+        int order = classes.order(slabs.cache[s] % classCount);
+        long slabPhys = slabs.phys[s];
+        frames.unmap(slabPhys >>> MachineProfile.PAGE_SHIFT, order);
+        slabs.destroy(s);
+        pages.freePages(pageOffset + slabPhys, order);
+    }
+
+    /** {@inheritDoc} Every cache is listed, also one that never held a page; normal before DMA per size. */
+    @Override
+    public List<SlabInfo> slabinfo() {
+        List<SlabInfo> rows = new ArrayList<>(2 * classCount);
+        for (int c = 0; c < classCount; c++) {
+            rows.add(row(c));
+            rows.add(row(classCount + c));
+        }
+        return rows;
+    }
+
+    private SlabInfo row(int cache) {
+        int c = cache % classCount;
+        long objects = classes.objectsPerSlab(c);
+        int active = slabs.active[cache];
+        long activeSlabs = slabs.count(cache, SlabTable.PARTIAL) + slabs.count(cache, SlabTable.FULL);
+        long totalSlabs = activeSlabs + slabs.count(cache, SlabTable.EMPTY);
+        if (active >= 0) {
+            totalSlabs++;
+            activeSlabs += slabs.inUse[active] > 0 ? 1 : 0;
+        }
+        return new SlabInfo(names[cache], objectsInUse[cache], totalSlabs * objects, classes.blockSize(c),
+                objects, 1L << classes.order(c), activeSlabs, totalSlabs);
+    }
+
+    @Override
+    public void checkInvariants() {
+        new SlabChecker(classes, slabs, frames, layout, names, objectsInUse, pageOffset).check();
+    }
+
+    @Override
+    public String toString() {
+        return "BucketAllocator[" + classes.era() + ", " + slabs.slabsInUse() + " slabs, "
+                + frames.mappedFrames() + " pages]";
+    }
+}
