@@ -1,0 +1,416 @@
+package org.kmemlab.dmazone;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.kmemlab.api.Checks;
+import org.kmemlab.api.Era;
+import org.kmemlab.api.FrameRange;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.ZoneSpan;
+import org.kmemlab.api.ZoneType;
+import org.kmemlab.api.bug.BadPageStateBug;
+import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.api.spi.PageAllocatorConfig;
+import org.kmemlab.api.spi.Shrinker;
+import org.kmemlab.api.spi.ZoneAllocator;
+import org.kmemlab.api.spi.ZoneAllocatorConfig;
+import org.kmemlab.api.stats.ZoneStats;
+
+/**
+ * The reference {@link ZoneAllocator}: today's {@code __alloc_pages()} (or Linux 2.0's
+ * {@code __get_free_pages()}) over one {@link Zone} per zone of the machine.
+ *
+ * <p>Thread-safe: each zone has its own lock, taken only around the zone's page allocators; reclaim and
+ * waiting happen with no zone lock held. Allocation and free allocate no Java objects unless the request
+ * has to reclaim, wait or report a failure.
+ *
+ * @see Watermarks for how the marks are computed
+ */
+final class ReferenceZoneAllocator implements ZoneAllocator {
+
+    // Allocation flags: how far below the min mark an attempt may go (the kernel's ALLOC_* bits).
+    /** Compare with the low mark instead of min: the fast path. */
+    static final int ALLOC_WMARK_LOW = 0x1;
+    /** {@code __GFP_HIGH}: half of min may be used. */
+    static final int ALLOC_MIN_RESERVE = 0x2;
+    /** Cannot block and did not refuse reserves: a further quarter of what is left. */
+    static final int ALLOC_NON_BLOCK = 0x4;
+    /** {@code __GFP_MEMALLOC}: ignore the watermarks altogether. */
+    static final int ALLOC_NO_WATERMARKS = 0x8;
+
+    /**
+     * Reclaim passes in a row that may report progress before the allocation waits anyway, so that a
+     * shrinker which claims to free pages but does not cannot keep an allocation spinning.
+     */
+    static final int MAX_RECLAIM_PASSES = 1024;
+    /** How long one wait of a {@code __GFP_NOFAIL} request lasts at least before it reclaims again. */
+    static final long NOFAIL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final Machine machine;
+    private final Era era;
+    private final int maxOrder;
+    private final long maxWaitNanos;
+    private final Zone[] zones;
+    /** For each ZoneType ordinal a request may name: the index of the highest machine zone it may use. */
+    private final int[] requestedIndex;
+    /** For each requested zone index: the non-empty zones to try, highest first. */
+    private final int[][] zonelists;
+    private final DirectReclaim reclaim = new DirectReclaim();
+    private final FreePageWaitQueue waitQueue = new FreePageWaitQueue();
+    private final AllocationFailureReport failures;
+
+    private ReferenceZoneAllocator(ZoneAllocatorConfig config, Zone[] zones) {
+        this.machine = config.machine();
+        this.era = config.era();
+        this.maxOrder = era.maxOrder();
+        this.maxWaitNanos = saturatedNanos(config.maxWait().toNanos());
+        this.zones = zones;
+        this.failures = new AllocationFailureReport(machine.dmesg());
+        this.requestedIndex = new int[ZoneType.values().length];
+        for (ZoneType type : ZoneType.values()) {
+            int highest = 0;
+            for (Zone z : zones) {
+                if (z.type.ordinal() <= type.ordinal()) {
+                    highest = z.index;
+                }
+            }
+            requestedIndex[type.ordinal()] = highest;
+        }
+        this.zonelists = new int[zones.length][];
+        for (int r = 0; r < zones.length; r++) {
+            int count = 0;
+            for (int z = r; z >= 0; z--) {
+                count += zones[z].isEmpty() ? 0 : 1;
+            }
+            int[] list = new int[count];
+            int i = 0;
+            for (int z = r; z >= 0; z--) {
+                if (!zones[z].isEmpty()) {
+                    list[i++] = z;
+                }
+            }
+            zonelists[r] = list;
+        }
+    }
+
+    private static long saturatedNanos(long nanos) {
+        return nanos < 0 ? Long.MAX_VALUE : nanos;
+    }
+
+    /**
+     * Boots the zones: retires boot memory, creates one page allocator per free range through the
+     * configured provider and computes the watermarks.
+     *
+     * @throws IllegalArgumentException when {@code min_free_kbytes} exceeds the machine's RAM
+     */
+    static ReferenceZoneAllocator create(ZoneAllocatorConfig config) {
+        Machine machine = config.machine();
+        Checks.requireArgument(config.minFreeKbytes() <= machine.ramBytes() >> 10,
+                "min_free_kbytes %d exceeds the machine's %d kB of RAM", config.minFreeKbytes(),
+                machine.ramBytes() >> 10);
+        machine.bootMemory().retire();
+        List<ZoneSpan> spans = machine.zones();
+        List<FrameRange> ranges = machine.bootMemory().freeRanges();
+        ZoneType[] types = new ZoneType[spans.size()];
+        long[] managed = new long[spans.size()];
+        for (int i = 0; i < types.length; i++) {
+            types[i] = spans.get(i).type();
+            managed[i] = spans.get(i).frames() - machine.bootMemory().reservedFrames(spans.get(i));
+        }
+        Watermarks.Marks[] marks = Watermarks.compute(config.era(), types, managed, machine.frames(),
+                config.minFreeKbytes());
+        int maxOrder = config.era().maxOrder();
+        Zone[] zones = new Zone[types.length];
+        long total = 0;
+        for (int i = 0; i < types.length; i++) {
+            List<PageAllocator> allocators = new ArrayList<>();
+            for (FrameRange range : ranges) {
+                if (range.zone() == types[i]) {
+                    PageAllocator a = config.pageAllocators().create(new PageAllocatorConfig(machine,
+                            types[i].procName(), range.startPfn(), range.frames(), maxOrder));
+                    Checks.requireState(a != null, "page allocator provider %s returned null",
+                            config.pageAllocators().name());
+                    allocators.add(a);
+                }
+            }
+            zones[i] = new Zone(i, spans.get(i), allocators, managed[i], maxOrder, marks[i]);
+            total += managed[i];
+        }
+        machine.dmesg().info(Checks.format("Built 1 zonelists, mobility grouping off.  Total pages: %d", total));
+        return new ReferenceZoneAllocator(config, zones);
+    }
+
+    /*
+     * How watermarks decide
+     * =====================
+     * Every zone keeps a few pages that ordinary requests may not take, so that the requests that cannot
+     * wait -- an interrupt handler's GFP_ATOMIC, the reclaim path itself -- still find memory when the
+     * machine is full. Three marks per zone say how few free pages are too few: min, low and high
+     * (Watermarks computes them). A request passes a zone when
+     *
+     *     free - (2^order - 1)  >  mark + lowmem_reserve[highest zone the request allows]
+     *
+     * and the zone really has a free block of that order. The request walks its zonelist (Normal, DMA32,
+     * DMA; GFP_DMA32 starts at DMA32; GFP_DMA at DMA) and takes the first zone that passes.
+     *
+     * Which mark applies is the whole GFP policy:
+     *   1. Fast path: everybody is compared with LOW. Above low nobody has to think.
+     *   2. Slow path: compared with MIN, lowered by the request's rights:
+     *        __GFP_HIGH                          min - min/2
+     *        __GFP_HIGH and cannot block         then a further quarter off: 3/8 of min (GFP_ATOMIC)
+     *        GFP_NOWAIT, GFP_KERNEL              min itself: no reserve
+     *        __GFP_MEMALLOC                      no mark at all
+     *   3. A request that may sleep (__GFP_DIRECT_RECLAIM) now runs the shrinkers and tries again, pass
+     *      after pass while they free something; when reclaim makes no progress it waits for another
+     *      thread to free pages (any free wakes it to try again), up to maxWait in all;
+     *      __GFP_NORETRY stops after one reclaim pass, __GFP_NOFAIL never stops. A request that cannot
+     *      sleep fails here.
+     *
+     * Worked example, x86_64 with 1 GiB (Normal is empty, so GFP_KERNEL starts in DMA32):
+     *   DMA32: min 991, low 1240, high 1489.   DMA: min 15, low 18, high 21, protection (0, 976, 976).
+     *   free DMA32 = 2000  every request is served on the fast path (2000 > 1240).
+     *   free DMA32 = 1100  the fast path fails; GFP_KERNEL passes at min (1100 > 991).
+     *   free DMA32 =  800  GFP_KERNEL and GFP_NOWAIT fail in DMA32; __GFP_HIGH may go to 991-495 = 496,
+     *                      GFP_ATOMIC to 496-124 = 372 (3/8 of 991). GFP_KERNEL falls back to DMA, which
+     *                      serves it only while its free pages exceed 15 + 976 = 991: of DMA's 3840 pages
+     *                      about 2850 can go to Normal requests, the rest is kept for GFP_DMA, which pays
+     *                      no protection there (lowmem_reserve[DMA] = 0). Only then does GFP_KERNEL reclaim.
+     *
+     * Worked example, i386 with 16 MiB under Linux 2.0 rules (all memory is ZONE_DMA, 3711 pages managed):
+     *   min_free_pages 32, free_pages_low 48, free_pages_high 64 (4096 pages / 128).
+     *   2.0 had no fast path and no fractions: everything but GFP_ATOMIC needs free > 32, compared
+     *   without the order; GFP_ATOMIC takes any free page, down to the last one. So an interrupt storm
+     *   can empty the machine, and the next GFP_KERNEL caller has to reclaim (try_to_free_page) or wait.
+     */
+    @Override
+    public long allocPages(int gfp, int order) {
+        Checks.requireArgument(order >= 0, "order %d is negative", order);
+        machine.context().mightSleep(gfp, "__alloc_pages");
+        if (order > maxOrder) {
+            failures.report(gfp, order, this::zoneinfo);
+            return PageAllocator.NO_PAGE;
+        }
+        int requested = requestedIndex[Gfp.highestZone(gfp).ordinal()];
+        int fastFlags = era == Era.LINUX_2_0 ? slowFlags(gfp) : ALLOC_WMARK_LOW;
+        long pfn = getPageFromFreelist(order, requested, fastFlags);
+        if (pfn != PageAllocator.NO_PAGE) {
+            return pfn;
+        }
+        return slowPath(gfp, order, requested);
+    }
+
+    /** The allocation flags of the slow path ({@code gfp_to_alloc_flags}). */
+    static int slowFlags(int gfp) {
+        int flags = 0;
+        if ((gfp & Gfp.__GFP_HIGH) != 0) {
+            flags |= ALLOC_MIN_RESERVE;
+        }
+        if (!Gfp.allowsBlocking(gfp) && (gfp & Gfp.__GFP_NOMEMALLOC) == 0) {
+            flags |= ALLOC_NON_BLOCK;
+        }
+        return flags;
+    }
+
+    /** Tries each zone of the zonelist once with the given rights. */
+    private long getPageFromFreelist(int order, int requested, int allocFlags) {
+        for (int z : zonelists[requested]) {
+            Zone zone = zones[z];
+            long pfn = zone.allocate(order, mark(zone, allocFlags, requested), era != Era.LINUX_2_0);
+            if (pfn != PageAllocator.NO_PAGE) {
+                return pfn;
+            }
+        }
+        return PageAllocator.NO_PAGE;
+    }
+
+    /**
+     * Returns the number of free pages a zone must keep above for this attempt, or -1 for no limit.
+     * Today: see the essay above. Linux 2.0: {@code min_free_pages}, and no limit for a request with
+     * {@code __GFP_HIGH} (2.0's GFP_ATOMIC took any free page).
+     */
+    long mark(Zone zone, int allocFlags, int requested) {
+        if ((allocFlags & ALLOC_NO_WATERMARKS) != 0) {
+            return -1;
+        }
+        if (era == Era.LINUX_2_0) {
+            return (allocFlags & ALLOC_MIN_RESERVE) != 0 ? -1 : zone.min;
+        }
+        long min = (allocFlags & ALLOC_WMARK_LOW) != 0 ? zone.low : zone.min;
+        if ((allocFlags & ALLOC_MIN_RESERVE) != 0) {
+            min -= min / 2;
+            if ((allocFlags & ALLOC_NON_BLOCK) != 0) {
+                min -= min / 4;
+            }
+        }
+        return min + zone.lowmemReserve(requested);
+    }
+
+    /**
+     * The slow path: reserves, then (for requests that may sleep) reclaim and bounded waiting. A pending
+     * interrupt ends the wait early, as a fatal signal ends a real one, except for {@code __GFP_NOFAIL}.
+     */
+    private long slowPath(int gfp, int order, int requested) {
+        int flags = slowFlags(gfp);
+        long pfn = getPageFromFreelist(order, requested, flags);
+        if (pfn == PageAllocator.NO_PAGE && (gfp & Gfp.__GFP_MEMALLOC) != 0 && (gfp & Gfp.__GFP_NOMEMALLOC) == 0) {
+            pfn = getPageFromFreelist(order, requested, flags | ALLOC_NO_WATERMARKS);
+        }
+        if (pfn != PageAllocator.NO_PAGE || !Gfp.allowsBlocking(gfp)) {
+            return pfn != PageAllocator.NO_PAGE ? pfn : fail(gfp, order);
+        }
+        boolean noFail = (gfp & Gfp.__GFP_NOFAIL) != 0;
+        boolean noRetry = (gfp & Gfp.__GFP_NORETRY) != 0 && !noFail;
+        long deadline = System.nanoTime() + maxWaitNanos;
+        boolean interrupted = false;
+        int passes = 0;
+        try {
+            while (true) {
+                long seen = waitQueue.generation();
+                pfn = getPageFromFreelist(order, requested, flags);
+                if (pfn == PageAllocator.NO_PAGE && noFail) {
+                    // __GFP_NOFAIL callers are helped along with part of the min reserve.
+                    pfn = getPageFromFreelist(order, requested, flags | ALLOC_MIN_RESERVE);
+                }
+                if (pfn != PageAllocator.NO_PAGE) {
+                    return pfn;
+                }
+                if (!reclaim.isEmpty() && passes < MAX_RECLAIM_PASSES) {
+                    long reclaimed = reclaim.shrink(reclaimTarget(order, requested));
+                    if (noRetry) {
+                        pfn = getPageFromFreelist(order, requested, flags);
+                        return pfn != PageAllocator.NO_PAGE ? pfn : fail(gfp, order);
+                    }
+                    if (reclaimed > 0) {
+                        passes++;
+                        continue; // progress: try again before thinking of sleeping
+                    }
+                }
+                if (noRetry) {
+                    return fail(gfp, order);
+                }
+                long left = noFail ? Math.max(maxWaitNanos, NOFAIL_WAIT_NANOS) : deadline - System.nanoTime();
+                if (left <= 0) {
+                    return fail(gfp, order);
+                }
+                try {
+                    waitQueue.await(seen, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    if (!noFail) {
+                        return fail(gfp, order);
+                    }
+                }
+                passes = 0;
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * How many pages one reclaim pass asks for: enough to lift the first zone of the zonelist back to its
+     * high mark (plus its protection and the block), at least {@code SWAP_CLUSTER_MAX}.
+     */
+    private long reclaimTarget(int order, int requested) {
+        long want = Math.max(DirectReclaim.SWAP_CLUSTER_MAX, 1L << order);
+        int[] list = zonelists[requested];
+        if (list.length > 0) {
+            Zone first = zones[list[0]];
+            want = Math.max(want, first.high + first.lowmemReserve(requested) + (1L << order) - first.free());
+        }
+        return want;
+    }
+
+    private long fail(int gfp, int order) {
+        failures.report(gfp, order, this::zoneinfo);
+        return PageAllocator.NO_PAGE;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Wakes every allocation waiting for memory.
+     *
+     * @throws BadPageStateBug for an order outside {@code 0..maxOrder}, a pfn outside RAM or in reserved
+     *         boot memory, or as the page allocator reports a block that is not live
+     */
+    @Override
+    public void freePages(long pfn, int order) {
+        if (order < 0 || order > maxOrder) {
+            throw BadPageStateBug.badOrder(pfn, order, maxOrder);
+        }
+        Zone zone = zoneOf(pfn);
+        if (zone == null) {
+            throw new BadPageStateBug(pfn, order,
+                    Checks.format("freeing pfn %d order %d, outside the machine's %d frames of RAM", pfn, order,
+                            machine.frames()),
+                    "free only a pfn that alloc_pages() returned");
+        }
+        zone.free(pfn, order);
+        waitQueue.pagesFreed();
+    }
+
+    private Zone zoneOf(long pfn) {
+        for (Zone z : zones) {
+            if (z.span.contains(pfn)) {
+                return z;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public long freeFrames() {
+        long free = 0;
+        for (Zone z : zones) {
+            free += z.free();
+        }
+        return free;
+    }
+
+    @Override
+    public List<ZoneStats> zoneinfo() {
+        List<ZoneStats> stats = new ArrayList<>(zones.length);
+        for (Zone z : zones) {
+            stats.add(z.stats());
+        }
+        return List.copyOf(stats);
+    }
+
+    @Override
+    public void registerShrinker(Shrinker shrinker) {
+        reclaim.register(shrinker);
+    }
+
+    @Override
+    public void unregisterShrinker(Shrinker shrinker) {
+        reclaim.unregister(shrinker);
+    }
+
+    @Override
+    public void checkInvariants() {
+        for (Zone z : zones) {
+            z.checkInvariants();
+        }
+    }
+
+    /** Returns the machine whose zones these are. */
+    Machine machine() {
+        return machine;
+    }
+
+    /** Returns how many threads wait for memory now. */
+    int waiters() {
+        return waitQueue.waiters();
+    }
+
+    @Override
+    public String toString() {
+        return "zones-reference[" + machine.profile().displayName() + ", " + era + ", " + freeFrames()
+                + " free pages]";
+    }
+}

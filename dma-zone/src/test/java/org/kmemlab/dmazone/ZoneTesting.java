@@ -1,0 +1,106 @@
+package org.kmemlab.dmazone;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.kmemlab.api.Era;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.ZoneType;
+import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.api.spi.ProviderRegistry;
+import org.kmemlab.api.spi.ZoneAllocatorConfig;
+import org.kmemlab.api.stats.ZoneStats;
+
+/** Machines, zone allocators and small helpers shared by the tests. */
+final class ZoneTesting {
+
+    static final long MiB = 1L << 20;
+    static final long GiB = 1L << 30;
+    static final String BUDDY = "buddy-reference";
+
+    private ZoneTesting() {
+    }
+
+    /**
+     * The page allocators the behaviour tests run with: the tests' own first-fit allocator, and the
+     * reference buddy as soon as it is installed.
+     */
+    static List<PageAllocatorProvider> pageProviders() {
+        List<PageAllocatorProvider> providers = new ArrayList<>();
+        providers.add(FirstFitPageAllocator.PROVIDER);
+        ProviderRegistry<PageAllocatorProvider> registry = ProviderRegistry.load(PageAllocatorProvider.class);
+        if (registry.contains(BUDDY)) {
+            providers.add(registry.get(BUDDY));
+        }
+        return providers;
+    }
+
+    /** A zone allocator over a fresh machine, with its own era and the given wait. */
+    static ReferenceZoneAllocator boot(PageAllocatorProvider pages, MachineProfile profile, long ram, Duration maxWait) {
+        Machine machine = Machine.boot(profile, ram);
+        return create(new ZoneAllocatorConfig(machine, pages, profile.era(), maxWait, 0));
+    }
+
+    /** A zone allocator over a fresh machine that does not wait. */
+    static ReferenceZoneAllocator boot(PageAllocatorProvider pages, MachineProfile profile, long ram) {
+        return boot(pages, profile, ram, Duration.ZERO);
+    }
+
+    /** A zone allocator over a fresh machine with a chosen era. */
+    static ReferenceZoneAllocator boot(PageAllocatorProvider pages, MachineProfile profile, long ram, Era era) {
+        return create(new ZoneAllocatorConfig(Machine.boot(profile, ram), pages, era, Duration.ZERO, 0));
+    }
+
+    static ReferenceZoneAllocator create(ZoneAllocatorConfig config) {
+        return (ReferenceZoneAllocator) new ReferenceZoneAllocatorProvider().create(config);
+    }
+
+    /** Returns the figures of zone {@code type}. */
+    static ZoneStats zone(ReferenceZoneAllocator zones, ZoneType type) {
+        for (ZoneStats z : zones.zoneinfo()) {
+            if (z.type() == type) {
+                return z;
+            }
+        }
+        throw new AssertionError("no zone " + type);
+    }
+
+    /** Returns the free pages of zone {@code type}. */
+    static long free(ReferenceZoneAllocator zones, ZoneType type) {
+        return zone(zones, type).free();
+    }
+
+    /**
+     * Allocates order-{@code order} blocks with {@code gfp} until one fails; returns their pfns.
+     */
+    static List<Long> drain(ReferenceZoneAllocator zones, int gfp, int order) {
+        List<Long> pfns = new ArrayList<>();
+        while (true) {
+            long pfn = zones.allocPages(gfp, order);
+            if (pfn == PageAllocator.NO_PAGE) {
+                return pfns;
+            }
+            pfns.add(pfn);
+        }
+    }
+
+    /** Drains with every order from the era's highest down to 0, fast first; returns [pfn, order] pairs. */
+    static List<long[]> drainAllOrders(ReferenceZoneAllocator zones, int gfp, int maxOrder) {
+        List<long[]> blocks = new ArrayList<>();
+        for (int order = maxOrder; order >= 0; order--) {
+            for (long pfn : drain(zones, gfp, order)) {
+                blocks.add(new long[] {pfn, order});
+            }
+        }
+        return blocks;
+    }
+
+    /** Frees blocks returned by {@link #drainAllOrders}. */
+    static void freeAll(ReferenceZoneAllocator zones, List<long[]> blocks) {
+        for (long[] b : blocks) {
+            zones.freePages(b[0], (int) b[1]);
+        }
+    }
+}
