@@ -43,7 +43,7 @@ final class ExperimentCommand implements Callable<Integer> {
         CommonOptions options;
 
         @Option(names = "--levels", split = ",", paramLabel = "PERCENT",
-                defaultValue = "0,20,40,60,70,80,90",
+                defaultValue = "0,50,80,90,95,98",
                 description = "pressure levels: percent of memory the workload pins (default: ${DEFAULT-VALUE})")
         int[] levels;
 

@@ -30,7 +30,7 @@ final class InfoCommand implements Callable<Integer> {
             description = "which reports, comma-separated: buddyinfo, slabinfo, zoneinfo, meminfo, dmesg (default: all)")
     List<String> show;
 
-    @Option(names = "--objects", paramLabel = "N", defaultValue = "256",
+    @Option(names = "--workload", paramLabel = "N", defaultValue = "256",
             description = "objects of seeded random sizes kmalloc'd (and kept) before the reports (default: ${DEFAULT-VALUE})")
     int objects;
 
@@ -46,7 +46,7 @@ final class InfoCommand implements Callable<Integer> {
             }
         }
         if (objects < 0) {
-            throw new UserError("--objects " + objects + " is negative");
+            throw new UserError("--workload " + objects + " is negative");
         }
         Kernel kernel = options.boot(MachineProfile.I386_LINUX_2_0);
         int failed = workload(kernel, objects, options.seed());

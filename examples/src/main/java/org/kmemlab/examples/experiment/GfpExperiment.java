@@ -20,7 +20,8 @@ import org.kmemlab.kmalloc.Kernel;
  * <ol>
  *   <li><b>Pinned, fragmented memory.</b> A workload kmallocs objects of random sizes (32 bytes to
  *       4 KiB) and takes random blocks of 1–4 pages until {@code level}% of the managed memory is in use,
- *       then frees a random third of what it took, leaving holes. This memory cannot be reclaimed.</li>
+ *       frees a random third of what it took, leaving holes, and allocates again until the level is
+ *       back. This memory cannot be reclaimed.</li>
  *   <li><b>A full page cache.</b> The kernel's page cache then reads "file data" into every page that is
  *       free above the watermarks, as a real machine's does. Its pages are clean: reclaim may drop them,
  *       oldest first.</li>
@@ -101,52 +102,81 @@ public final class GfpExperiment {
     }
 
     /**
-     * Pins memory until {@code level}% of the managed pages are in use, then frees a random third of the
-     * allocations: kmalloc'd objects of 32 bytes to 4 KiB, and blocks of 1, 2 or 4 pages.
+     * Pins memory until {@code level}% of the managed pages are in use, frees a random third of the
+     * allocations to punch holes, and pins again until the level is back: kmalloc'd objects of 32 bytes
+     * to 4 KiB, and blocks of 1, 2 or 4 pages.
      */
     static void pin(Kernel kernel, int level, SplittableRandom random) {
-        long total = kernel.meminfo().memTotal();
-        long target = total * level / 100;
+        Pinned pinned = new Pinned();
+        if (!pinned.fill(kernel, level, random)) {
+            return;
+        }
+        pinned.punchHoles(kernel, random);
+        pinned.fill(kernel, level, random);
+    }
+
+    /** The memory the workload holds. */
+    private static final class Pinned {
         long[] objects = new long[1024];
-        long[] pageBlocks = new long[256];
+        long[] blocks = new long[256];
         int[] blockOrders = new int[256];
-        int nObjects = 0;
-        int nBlocks = 0;
-        while (total - kernel.meminfo().memFree() < target) {
-            for (int i = 0; i < 64; i++) {
-                if (random.nextInt(4) == 0) {
-                    int order = random.nextInt(3);
-                    long block = kernel.getFreePages(Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, order);
-                    if (block == KernelMemory.NULL) {
-                        return;
+        int nObjects;
+        int nBlocks;
+
+        /** Allocates until {@code level}% is in use; false when an allocation failed first. */
+        boolean fill(Kernel kernel, int level, SplittableRandom random) {
+            long total = kernel.meminfo().memTotal();
+            long target = total * level / 100;
+            while (total - kernel.meminfo().memFree() < target) {
+                for (int i = 0; i < 64; i++) {
+                    if (random.nextInt(4) == 0) {
+                        int order = random.nextInt(3);
+                        long block = kernel.getFreePages(Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, order);
+                        if (block == KernelMemory.NULL) {
+                            return false;
+                        }
+                        if (nBlocks == blocks.length) {
+                            blocks = Arrays.copyOf(blocks, nBlocks * 2);
+                            blockOrders = Arrays.copyOf(blockOrders, nBlocks * 2);
+                        }
+                        blockOrders[nBlocks] = order;
+                        blocks[nBlocks++] = block;
+                    } else {
+                        long p = kernel.kmalloc(32 + random.nextInt(4096 - 32 + 1), Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN);
+                        if (p == KernelMemory.NULL) {
+                            return false;
+                        }
+                        if (nObjects == objects.length) {
+                            objects = Arrays.copyOf(objects, nObjects * 2);
+                        }
+                        objects[nObjects++] = p;
                     }
-                    if (nBlocks == pageBlocks.length) {
-                        pageBlocks = Arrays.copyOf(pageBlocks, nBlocks * 2);
-                        blockOrders = Arrays.copyOf(blockOrders, nBlocks * 2);
-                    }
-                    blockOrders[nBlocks] = order;
-                    pageBlocks[nBlocks++] = block;
-                } else {
-                    long p = kernel.kmalloc(32 + random.nextInt(4096 - 32 + 1), Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN);
-                    if (p == KernelMemory.NULL) {
-                        return;
-                    }
-                    if (nObjects == objects.length) {
-                        objects = Arrays.copyOf(objects, nObjects * 2);
-                    }
-                    objects[nObjects++] = p;
                 }
             }
+            return true;
         }
-        for (int i = 0; i < nObjects; i++) {
-            if (random.nextInt(3) == 0) {
-                kernel.kfree(objects[i]);
+
+        /** Frees a random third of what is held. */
+        void punchHoles(Kernel kernel, SplittableRandom random) {
+            int keptObjects = 0;
+            for (int i = 0; i < nObjects; i++) {
+                if (random.nextInt(3) == 0) {
+                    kernel.kfree(objects[i]);
+                } else {
+                    objects[keptObjects++] = objects[i];
+                }
             }
-        }
-        for (int i = 0; i < nBlocks; i++) {
-            if (random.nextInt(3) == 0) {
-                kernel.freePages(pageBlocks[i], blockOrders[i]);
+            nObjects = keptObjects;
+            int keptBlocks = 0;
+            for (int i = 0; i < nBlocks; i++) {
+                if (random.nextInt(3) == 0) {
+                    kernel.freePages(blocks[i], blockOrders[i]);
+                } else {
+                    blockOrders[keptBlocks] = blockOrders[i];
+                    blocks[keptBlocks++] = blocks[i];
+                }
             }
+            nBlocks = keptBlocks;
         }
     }
 

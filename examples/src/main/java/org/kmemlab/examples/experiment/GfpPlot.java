@@ -18,7 +18,7 @@ public final class GfpPlot {
 
     private static final int PANEL_W = 320;
     private static final int PANEL_H = 260;
-    private static final int MARGIN = 48;
+    private static final int MARGIN = 60;
     private static final Color[] COLORS = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c)};
 
     private GfpPlot() {
@@ -28,7 +28,7 @@ public final class GfpPlot {
     public static BufferedImage render(GfpTable table) {
         int panels = table.orders().length;
         int width = panels * (PANEL_W + MARGIN) + MARGIN;
-        int height = PANEL_H + 2 * MARGIN + 40;
+        int height = PANEL_H + 2 * MARGIN + 50;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -39,7 +39,7 @@ public final class GfpPlot {
             for (int o = 0; o < panels; o++) {
                 drawPanel(g, table, o, MARGIN + o * (PANEL_W + MARGIN), MARGIN);
             }
-            drawLegend(g, table, MARGIN, PANEL_H + MARGIN + 36);
+            drawLegend(g, table, MARGIN, PANEL_H + MARGIN + 62);
         } finally {
             g.dispose();
         }
@@ -69,8 +69,13 @@ public final class GfpPlot {
         for (int p = 0; p <= 100; p += 25) {
             g.drawString(p + "%", x0 - 36, y0 + PANEL_H - p * PANEL_H / 100 + 4);
         }
+        int lastLabel = Integer.MIN_VALUE;
         for (int level : levels) {
-            g.drawString(level + "", x0 + level * PANEL_W / maxLevel - 6, y0 + PANEL_H + 16);
+            int x = x0 + level * PANEL_W / maxLevel;
+            if (x - lastLabel >= 20) {
+                g.drawString(level + "", x - 6, y0 + PANEL_H + 16);
+                lastLabel = x;
+            }
         }
         g.drawString("% of memory pinned", x0 + PANEL_W / 2 - 50, y0 + PANEL_H + 30);
         g.setStroke(new BasicStroke(2f));

@@ -103,16 +103,34 @@ public record GfpTable(List<String> gfpNames, int[] levels, int[] orders, int[] 
     }
 
     private String dmaFinding(int dma, int kernel) {
+        int dmaLevel = firstFailure(dma);
+        if (dmaLevel < 0) {
+            return "GFP_DMA never failed at these pressure levels.";
+        }
+        int kernelLevel = firstFailure(kernel);
+        String comparison = kernelLevel < 0 ? "GFP_KERNEL never failed"
+                : kernelLevel == dmaLevel ? "GFP_KERNEL first failed at the same level"
+                : kernelLevel > dmaLevel ? "GFP_KERNEL only from " + levels[kernelLevel] + "%"
+                : "GFP_KERNEL already from " + levels[kernelLevel] + "%";
+        StringBuilder rates = new StringBuilder();
+        for (int o = 0; o < orders.length; o++) {
+            rates.append(o == 0 ? "" : ", ").append("order ").append(orders[o]).append(' ')
+                    .append(failurePercent(dmaLevel, dma, o)).append("% (GFP_KERNEL ")
+                    .append(failurePercent(dmaLevel, kernel, o)).append("%)");
+        }
+        return String.format(Locale.ROOT, "GFP_DMA first failed at %d%% pinned; %s. Failure rates there: %s.",
+                levels[dmaLevel], comparison, rates);
+    }
+
+    /** Returns the index of the first level at which requests of kind {@code gfp} failed, or -1. */
+    private int firstFailure(int gfp) {
         for (int l = 0; l < levels.length; l++) {
             for (int o = 0; o < orders.length; o++) {
-                if (failures[l][dma][o] > 0) {
-                    return String.format(Locale.ROOT, "GFP_DMA first failed at %d%% pinned (order %d): %d%% of its"
-                            + " requests, while GFP_KERNEL requests of that order failed %d%% there; ZONE_DMA is"
-                            + " only the first 16 MiB, and reclaim frees the oldest cache pages wherever they are.",
-                            levels[l], orders[o], failurePercent(l, dma, o), failurePercent(l, kernel, o));
+                if (failures[l][gfp][o] > 0) {
+                    return l;
                 }
             }
         }
-        return "GFP_DMA never failed at these pressure levels.";
+        return -1;
     }
 }

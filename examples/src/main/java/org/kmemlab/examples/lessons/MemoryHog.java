@@ -37,12 +37,20 @@ final class MemoryHog {
     }
 
     /**
+     * Takes every free page, the emergency reserves included ({@code __GFP_MEMALLOC} ignores the
+     * watermarks, as the kernel's memory-reclaim paths may): nothing is left for anyone.
+     */
+    static MemoryHog takeEverything(KernelMemory kernel) {
+        return exhaust(kernel, Gfp.GFP_ATOMIC | Gfp.__GFP_MEMALLOC, 0);
+    }
+
+    /**
      * Takes every free page, then gives back all but one page in every aligned group of {@code group}
      * pages (a power of two): most memory is free again, but no free block is {@code group} pages or
      * larger. This is fragmentation, made on purpose.
      */
     static MemoryHog fragment(KernelMemory kernel, int group) {
-        MemoryHog all = exhaust(kernel, Gfp.GFP_ATOMIC, 0);
+        MemoryHog all = takeEverything(kernel);
         MemoryHog kept = new MemoryHog(kernel, 0);
         for (int i = 0; i < all.count; i++) {
             long addr = all.blocks[i];

@@ -77,6 +77,7 @@ public final class UnwindLesson implements Lesson {
         kernel.drainCpuCaches();   // empty slab pages go back first, so the figures below see only open()
         MemInfo before = kernel.meminfo();
         Device careful = openCarefully(kernel);
+        kernel.drainCpuCaches();   // and the slab page priv used, now empty, goes back too
         MemInfo after = kernel.meminfo();
         ctx.expect(careful == null, "the 32 KiB buffer to fail on a machine without free 8-page blocks");
         ctx.say("   open() returned %d (-ENOMEM); MemFree %d kB before, %d kB after: nothing leaked",
@@ -87,6 +88,7 @@ public final class UnwindLesson implements Lesson {
         kernel.drainCpuCaches();
         before = kernel.meminfo();
         long leakedPriv = openCarelessly(kernel);
+        kernel.drainCpuCaches();
         after = kernel.meminfo();
         long lostKb = before.memFree() - after.memFree();
         ctx.say("   open() failed too, but MemFree went from %d kB to %d kB: %d kB are lost until reboot",

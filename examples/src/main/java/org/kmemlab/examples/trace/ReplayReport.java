@@ -1,5 +1,6 @@
 package org.kmemlab.examples.trace;
 
+import java.util.Locale;
 import org.kmemlab.api.Machine;
 
 /**
@@ -18,13 +19,14 @@ import org.kmemlab.api.Machine;
  * @param allocatedAtPeakPayload the usable bytes ({@code ksize}) of the live allocations at that moment
  * @param peakFootprint the most memory the allocators held for the trace, in bytes
  * @param freePagesAtPeakFootprint free pages at that moment
- * @param largestFreeBlockAtPeakFootprint the largest free buddy block at that moment, in pages
+ * @param largestOrder the page order of the trace's largest request
+ * @param usableFreeAtPeakFootprint free pages at that moment in blocks of at least {@code largestOrder}
  * @param integrityErrors allocations whose pattern bytes had changed when they were freed
  */
 public record ReplayReport(Trace trace, Machine machine, long operations, long allocs, long reallocs, long frees,
                            long failures, long skippedFrees, long bestNanos, long peakPayload,
                            long allocatedAtPeakPayload, long peakFootprint, long freePagesAtPeakFootprint,
-                           long largestFreeBlockAtPeakFootprint, long integrityErrors) {
+                           int largestOrder, long usableFreeAtPeakFootprint, long integrityErrors) {
 
     /** Returns operations per second in the fastest timed run. */
     public long opsPerSecond() {
@@ -41,35 +43,35 @@ public record ReplayReport(Trace trace, Machine machine, long operations, long a
         return allocatedAtPeakPayload == 0 ? 0 : 100.0 * (allocatedAtPeakPayload - peakPayload) / allocatedAtPeakPayload;
     }
 
-    /** Returns {@code 1 - largest free block / free memory} at peak footprint, in percent. */
+    /** Returns the share of free memory at peak footprint in blocks too small for the largest request. */
     public double externalFragmentationPercent() {
         return freePagesAtPeakFootprint == 0 ? 0
-                : 100.0 * (freePagesAtPeakFootprint - largestFreeBlockAtPeakFootprint) / freePagesAtPeakFootprint;
+                : 100.0 * (freePagesAtPeakFootprint - usableFreeAtPeakFootprint) / freePagesAtPeakFootprint;
     }
 
     /** Formats the report for the terminal. */
     public String format() {
         long page = machine.pageSize();
         StringBuilder out = new StringBuilder();
-        out.append(String.format("trace                   %s (%s, %d ids, %d operations%s)%n", trace.name(),
+        out.append(String.format(Locale.ROOT, "trace                   %s (%s, %d ids, %d operations%s)%n", trace.name(),
                 trace.format() == Trace.Format.CSAPP ? "CS:APP" : "ftrace", trace.ids(), operations,
                 trace.skipped() == 0 ? "" : ", " + trace.skipped() + " lines skipped"));
-        out.append(String.format("operations              %d kmalloc, %d krealloc, %d kfree%n", allocs, reallocs, frees));
-        out.append(String.format("failures                %d allocations returned NULL%s%n", failures,
+        out.append(String.format(Locale.ROOT, "operations              %d kmalloc, %d krealloc, %d kfree%n", allocs, reallocs, frees));
+        out.append(String.format(Locale.ROOT, "failures                %d allocations returned NULL%s%n", failures,
                 skippedFrees == 0 ? "" : " (" + skippedFrees + " later frees or resizes of them skipped)"));
-        out.append(String.format("throughput              %,d ops/s (best of %d runs)%n", opsPerSecond(),
+        out.append(String.format(Locale.ROOT, "throughput              %,d ops/s (best of %d runs)%n", opsPerSecond(),
                 Replayer.TIMED_RUNS));
-        out.append(String.format("peak payload            %,d bytes%n", peakPayload));
-        out.append(String.format("peak footprint          %,d bytes (%d pages)%n", peakFootprint, peakFootprint / page));
-        out.append(String.format("peak utilisation        %.1f%% (peak payload / peak footprint)%n", utilisationPercent()));
-        out.append(String.format("internal fragmentation  %.1f%% of the allocated bytes at peak payload were not"
+        out.append(String.format(Locale.ROOT, "peak payload            %,d bytes%n", peakPayload));
+        out.append(String.format(Locale.ROOT, "peak footprint          %,d bytes (%d pages)%n", peakFootprint, peakFootprint / page));
+        out.append(String.format(Locale.ROOT, "peak utilisation        %.1f%% (peak payload / peak footprint)%n", utilisationPercent()));
+        out.append(String.format(Locale.ROOT, "internal fragmentation  %.1f%% of the allocated bytes at peak payload were not"
                 + " requested (%,d of %,d)%n", internalFragmentationPercent(), allocatedAtPeakPayload - peakPayload,
                 allocatedAtPeakPayload));
-        out.append(String.format("external fragmentation  %.1f%% of free memory lay outside the largest free block"
-                + " at peak footprint (%d of %d free pages; largest block %d pages)%n",
-                externalFragmentationPercent(), freePagesAtPeakFootprint - largestFreeBlockAtPeakFootprint,
-                freePagesAtPeakFootprint, largestFreeBlockAtPeakFootprint));
-        out.append(String.format("integrity               %s%n", integrityErrors == 0
+        out.append(String.format(Locale.ROOT, "external fragmentation  %.1f%% of free memory at peak footprint lay in blocks too"
+                + " small for the largest request, order %d (%d of %d free pages)%n",
+                externalFragmentationPercent(), largestOrder, freePagesAtPeakFootprint - usableFreeAtPeakFootprint,
+                freePagesAtPeakFootprint));
+        out.append(String.format(Locale.ROOT, "integrity               %s%n", integrityErrors == 0
                 ? "every allocation kept its bytes"
                 : integrityErrors + " allocations were overwritten while live: two allocations overlapped"));
         return out.toString();

@@ -20,9 +20,10 @@ import org.kmemlab.kmalloc.Kernel;
  *       (free memory before the trace minus free memory now). 100% would be a perfect allocator.</li>
  *   <li><b>Internal fragmentation</b> at the moment of peak payload: the share of the allocated bytes
  *       ({@code ksize}) that the caller did not ask for (bucket rounding, headers).</li>
- *   <li><b>External fragmentation</b> at the moment of peak footprint: the share of free memory that lies
- *       outside the largest free buddy block, {@code 1 - largest / free}. At 0% all free memory is one
- *       block; near 100% it is crumbs that no large request can use.</li>
+ *   <li><b>External fragmentation</b> at the moment of peak footprint: the share of free memory that
+ *       lies in free blocks too small for the trace's largest request (of order {@code k}), the
+ *       kernel's {@code unusable_free_index} for order {@code k} ({@code /sys/kernel/debug/extfrag}).
+ *       At 0% every free page could serve that request; near 100% free memory is crumbs.</li>
  *   <li><b>Failures</b>: kmalloc or krealloc returning NULL. A failed allocation's id stays unallocated,
  *       and a later free of it is skipped.</li>
  *   <li><b>Integrity</b>: every allocation's first and last byte get a pattern derived from its id, and
@@ -68,7 +69,7 @@ public final class Replayer {
             progress.accept(done);
         }
         Kernel kernel = kernels.get();
-        Measurement m = new Measurement(kernel, trace.ids());
+        Measurement m = new Measurement(kernel, trace.ids(), largestOrder(trace, kernel.machine().pageShift()));
         for (TraceOp op : ops) {
             m.step(op);
             progress.accept(++done);
@@ -77,7 +78,7 @@ public final class Replayer {
         freeAll(kernel, addr);
         return new ReplayReport(trace, kernel.machine(), ops.size(), m.allocs, m.reallocs, m.frees, m.failures,
                 m.skippedFrees, bestNanos, m.peakPayload, m.allocatedAtPeakPayload, m.peakFootprint,
-                m.freeAtPeakFootprint, m.largestFreeAtPeakFootprint, m.integrityErrors);
+                m.freeAtPeakFootprint, m.largestOrder, m.usableFreeAtPeakFootprint, m.integrityErrors);
     }
 
     /** One operation without measurement: the timed loop. */
@@ -113,6 +114,7 @@ public final class Replayer {
         final long[] addr;
         final long[] size;
         final long baselineFreePages;
+        final int largestOrder;
         long payload;
         long allocated;
         long allocs;
@@ -125,10 +127,11 @@ public final class Replayer {
         long allocatedAtPeakPayload;
         long peakFootprint;
         long freeAtPeakFootprint;
-        long largestFreeAtPeakFootprint;
+        long usableFreeAtPeakFootprint;
 
-        Measurement(Kernel kernel, int ids) {
+        Measurement(Kernel kernel, int ids, int largestOrder) {
             this.kernel = kernel;
+            this.largestOrder = largestOrder;
             this.addr = new long[ids];
             this.size = new long[ids];
             this.baselineFreePages = freePages(kernel.zoneinfo());
@@ -153,11 +156,12 @@ public final class Replayer {
                         break;
                     }
                     check(id);
+                    long oldUsable = usable(id);
                     long p = kernel.krealloc(addr[id], op.size(), op.gfp());
                     if (p == KernelMemory.NULL && op.size() != 0) {
-                        failures++;
+                        failures++;          // the old block stays valid, and stays counted
                     } else {
-                        give(id);
+                        forget(id, oldUsable);
                         take(id, p, op.size());
                     }
                 }
@@ -168,8 +172,9 @@ public final class Replayer {
                         break;
                     }
                     check(id);
+                    long oldUsable = usable(id);
                     kernel.kfree(addr[id]);
-                    give(id);
+                    forget(id, oldUsable);
                 }
             }
             observe();
@@ -188,12 +193,16 @@ public final class Replayer {
             }
         }
 
-        private void give(int id) {
+        /** Returns the usable size of id's live block (0 for ZERO_SIZE_PTR); asked before it is freed. */
+        private long usable(int id) {
             long p = addr[id];
-            if (size[id] > 0 && p != KernelMemory.ZERO_SIZE_PTR) {
-                payload -= size[id];
-                allocated -= kernel.ksize(p);
-            }
+            return size[id] > 0 && p != KernelMemory.ZERO_SIZE_PTR ? kernel.ksize(p) : 0;
+        }
+
+        /** Takes id's block, whose usable size was {@code usable}, out of the live totals. */
+        private void forget(int id, long usable) {
+            payload -= size[id];
+            allocated -= usable;
             addr[id] = KernelMemory.NULL;
             size[id] = 0;
         }
@@ -222,7 +231,7 @@ public final class Replayer {
             if (footprint > peakFootprint) {
                 peakFootprint = footprint;
                 freeAtPeakFootprint = free;
-                largestFreeAtPeakFootprint = largestFreeBlockPages(zones);
+                usableFreeAtPeakFootprint = freePagesInBlocksOfAtLeast(zones, largestOrder);
             }
         }
 
@@ -240,18 +249,24 @@ public final class Replayer {
         return free;
     }
 
-    /** Returns the size in pages of the largest free buddy block of any zone (0 when none is free). */
-    static long largestFreeBlockPages(List<ZoneStats> zones) {
-        long largest = 0;
+    /** Returns the free pages that lie in free blocks of order {@code order} or larger, in all zones. */
+    static long freePagesInBlocksOfAtLeast(List<ZoneStats> zones, int order) {
+        long pages = 0;
         for (ZoneStats z : zones) {
             long[] blocks = z.freeBlocks();
-            for (int order = blocks.length - 1; order >= 0; order--) {
-                if (blocks[order] > 0) {
-                    largest = Math.max(largest, 1L << order);
-                    break;
-                }
+            for (int o = order; o < blocks.length; o++) {
+                pages += blocks[o] << o;
             }
         }
-        return largest;
+        return pages;
+    }
+
+    /** Returns the page order of the trace's largest request ({@code get_order}); 0 for an empty trace. */
+    static int largestOrder(Trace trace, int pageShift) {
+        long largest = 1;
+        for (TraceOp op : trace.ops()) {
+            largest = Math.max(largest, op.size());
+        }
+        return org.kmemlab.api.Sizes.orderForBytes(largest, pageShift);
     }
 }
