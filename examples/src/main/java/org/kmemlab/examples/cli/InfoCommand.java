@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code kmemlab info}: the /proc files and the kernel log of a booted machine. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = {"Boots a machine, runs a small seeded workload so that the caches have something in them,",
-            "and prints /proc/buddyinfo, /proc/slabinfo, /proc/zoneinfo, /proc/meminfo and dmesg."})
+        description = {"Prints /proc/buddyinfo, slabinfo, zoneinfo, meminfo and dmesg of a booted machine.",
+            "A small seeded workload runs first so that the caches have something in them."})
 final class InfoCommand implements Callable<Integer> {
 
     /** The reports, in the order they are printed. */

@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code kmemlab lesson NAME}: runs one lesson, or lists them. */
 @Command(name = "lesson", mixinStandardHelpOptions = true,
-        description = {"Runs one lesson: a small Java program under org.kmemlab.examples.lessons that you can read",
-            "and change. Without a name, lists the lessons.",
+        description = {"Runs one lesson (without a name, lists them).",
+            "Each lesson is a small Java program under org.kmemlab.examples.lessons to read and change.",
             "",
             "  1 check-returns  check every allocation's return value",
             "  2 unwind         allocate at the top of the function and unwind cleanly on failure",

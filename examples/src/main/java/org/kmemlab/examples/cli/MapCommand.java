@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code kmemlab map}: a picture of physical memory after a seeded workload. */
 @Command(name = "map", mixinStandardHelpOptions = true,
-        description = {"Boots a machine, runs a seeded workload (page cache, small and large kmallocs,",
+        description = {"Draws physical memory: zones, the owner of every frame, free buddy blocks.",
+            "Boots a machine, runs a seeded workload (page cache, small and large kmallocs,",
             "__get_free_pages, then frees a random part of it), and draws physical memory: zones, the owner of",
             "every frame, and the free buddy blocks. Text on the terminal; --png also writes an image."})
 final class MapCommand implements Callable<Integer> {

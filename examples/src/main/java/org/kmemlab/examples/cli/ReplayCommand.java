@@ -18,8 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code kmemlab replay TRACE…}: replays allocation traces against the assembled kmalloc. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Replays allocation traces against kmalloc and reports throughput, peak utilisation,",
-            "internal and external fragmentation and failures.",
+        description = {"Replays allocation traces against kmalloc and measures it.",
+            "Reports throughput, peak utilisation, internal and external fragmentation and failures.",
             "",
             "A trace is either a CS:APP malloc-lab .rep file (four header lines: heap size, ids, operations,",
             "weight; then 'a id size', 'f id', 'r id size') or Linux ftrace output of the kmem:kmalloc and",

@@ -25,7 +25,7 @@ public final class MapImage {
     public static BufferedImage render(MemoryMap map, int cell, int columns) {
         Owner[] owners = map.owners();
         int rows = (owners.length + columns - 1) / columns;
-        int width = Math.max(columns * cell, 480);
+        int width = Math.max(columns * cell, 640);
         int height = rows * cell + LEGEND_HEIGHT;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
