@@ -87,9 +87,7 @@ class ReclaimAndWaitTests {
     void withoutNoretryReclaimRepeatsUntilEnoughComesBack(PageAllocatorProvider pages) {
         ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB,
                 Duration.ofSeconds(5));
-        StingyShrinker stingy = new StingyShrinker(zones, 40);
-        ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);
-        zones.registerShrinker(stingy);
+        StingyShrinker stingy = stingyShrinkerOnAnEmptyMachine(zones);
         long pfn = zones.allocPages(Gfp.GFP_KERNEL, 0);
         assertNotEquals(PageAllocator.NO_PAGE, pfn);
         assertEquals(33, stingy.scans.get(), "one page per pass until free 33 > min_free_pages 32");
@@ -100,9 +98,7 @@ class ReclaimAndWaitTests {
     void noretryGivesUpAfterOneReclaimPassWithoutWaiting(PageAllocatorProvider pages) {
         ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB,
                 Duration.ofSeconds(5));
-        StingyShrinker stingy = new StingyShrinker(zones, 40);
-        ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);
-        zones.registerShrinker(stingy);
+        StingyShrinker stingy = stingyShrinkerOnAnEmptyMachine(zones);
         long start = System.nanoTime();
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_KERNEL | Gfp.__GFP_NORETRY | QUIET, 0));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "did not wait the 5 s");
@@ -218,6 +214,15 @@ class ReclaimAndWaitTests {
         long[] pfn = new long[1];
         machine.context().runInInterrupt(6, "floppy", () -> pfn[0] = zones.allocPages(Gfp.GFP_ATOMIC | Gfp.GFP_DMA, 0));
         assertTrue(pfn[0] >= 0 && pfn[0] < 4096, "GFP_ATOMIC|GFP_DMA is fine in an interrupt handler");
+    }
+
+    /** Gives a stingy shrinker 40 pages, lets GFP_ATOMIC take every other page, then registers it. */
+    private static StingyShrinker stingyShrinkerOnAnEmptyMachine(ReferenceZoneAllocator zones) {
+        StingyShrinker stingy = new StingyShrinker(zones, 40);
+        ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);
+        assertEquals(0, zones.freeFrames());
+        zones.registerShrinker(stingy);
+        return stingy;
     }
 
     private static Machine machineOf(ReferenceZoneAllocator zones) {

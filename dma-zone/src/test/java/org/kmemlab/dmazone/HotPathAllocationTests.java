@@ -1,0 +1,57 @@
+package org.kmemlab.dmazone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kmemlab.dmazone.ZoneTesting.MiB;
+
+import java.lang.reflect.Method;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.spi.PageAllocatorProvider;
+
+/**
+ * The fast path (watermark check, zone lock, page allocator, free and wake-up check) creates no Java
+ * objects: the thread's allocated-bytes counter (HotSpot's {@code com.sun.management.ThreadMXBean}, reached
+ * reflectively so the module needs no management module) stays put over many alloc/free pairs.
+ */
+class HotPathAllocationTests {
+
+    private static final int ROUNDS = 200_000;
+    /** What reading the counter through reflection may cost (boxing). */
+    private static final long READING_COST = 4096;
+
+    @ParameterizedTest
+    @MethodSource("org.kmemlab.dmazone.ZoneTesting#pageProviders")
+    void allocPagesAndFreePagesAllocateNothingOnTheFastPath(PageAllocatorProvider pages) throws Exception {
+        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB);
+        long free = zones.freeFrames();
+        Object mxBean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+        Method bytes = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
+        long probeStart = (Long) bytes.invoke(mxBean);
+        byte[] probe = new byte[16_384];
+        assertTrue((Long) bytes.invoke(mxBean) - probeStart >= probe.length, "the counter must notice 16 KiB");
+
+        long sum = cycle(zones, 5_000); // warm up: classes loaded, code compiled
+        long start = (Long) bytes.invoke(mxBean);
+        sum += cycle(zones, ROUNDS);
+        long used = (Long) bytes.invoke(mxBean) - start;
+
+        assertTrue(used < READING_COST, used + " bytes allocated in " + ROUNDS + " alloc/free pairs");
+        assertEquals(free, zones.freeFrames());
+        assertTrue(sum > 0);
+    }
+
+    private static long cycle(ReferenceZoneAllocator zones, int rounds) {
+        int[] gfps = {Gfp.GFP_KERNEL, Gfp.GFP_ATOMIC, Gfp.GFP_KERNEL | Gfp.GFP_DMA, Gfp.GFP_NOWAIT | Gfp.GFP_DMA32};
+        long sum = 0;
+        for (int i = 0; i < rounds; i++) {
+            int order = i % 4;
+            long pfn = zones.allocPages(gfps[i & 3], order);
+            zones.freePages(pfn, order);
+            sum += pfn;
+        }
+        return sum;
+    }
+}

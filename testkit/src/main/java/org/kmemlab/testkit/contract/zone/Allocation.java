@@ -1,0 +1,248 @@
+package org.kmemlab.testkit.contract.zone;
+
+import java.util.List;
+import org.kmemlab.api.Checks;
+import org.kmemlab.api.Dmesg;
+import org.kmemlab.api.Era;
+import org.kmemlab.api.FrameRange;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.ZoneType;
+import org.kmemlab.api.bug.SleepInAtomicBug;
+import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.api.stats.ZoneStats;
+import org.kmemlab.testkit.property.InvariantViolation;
+
+/**
+ * One {@code allocPages} call and everything the SPI says about its result, checked against the model.
+ *
+ * <h2>What a result must satisfy</h2>
+ * <ul>
+ *   <li><b>Sleeping.</b> In atomic context a gfp that allows blocking raises {@link SleepInAtomicBug},
+ *       however much memory is free; any other gfp never does.</li>
+ *   <li><b>A block</b> is naturally aligned, lies wholly in one run of frames boot memory left free
+ *       (never in a reservation), and overlaps no live block.</li>
+ *   <li><b>Its zone</b>: {@code GFP_DMA} only ZONE_DMA, {@code GFP_DMA32} DMA32 or DMA, anything else any
+ *       zone; and zones are tried highest first, so a request lands below an allowed zone only when that
+ *       zone could not serve it. The contract does not pin which watermark a zone uses, so it calls a zone
+ *       "able" only when it had a free block of the order and would still be at or above its <em>high</em>
+ *       mark plus its largest protection afterwards: such a zone must be used first.</li>
+ *   <li><b>Reserves</b>: a request without {@code __GFP_HIGH} never takes a zone's last pages: the zone
+ *       had more than its min mark free before the call. {@code GFP_ATOMIC} (modern era) needs more than
+ *       3/8 of min. In the Linux 2.0 era {@code GFP_ATOMIC} may take any free page.</li>
+ *   <li><b>Failure</b> ({@code NO_PAGE}) only when no allowed zone was "able" as above; it changes
+ *       nothing; and it logs {@code page allocation failure: order:N, mode:0x…(…)} to dmesg unless the
+ *       gfp has {@code __GFP_NOWARN}, in which case nothing of the kind is logged. The kernel rate-limits
+ *       these reports (and so may an implementation), so only the first failure of a chain that should be
+ *       logged must be.</li>
+ * </ul>
+ */
+final class Allocation {
+
+    /** Where the call runs. */
+    enum Context {
+        PROCESS(""), ATOMIC("under spin_lock: "), INTERRUPT("in irq 6: ");
+
+        final String prefix;
+
+        Context(String prefix) {
+            this.prefix = prefix;
+        }
+    }
+
+    private Allocation() {
+    }
+
+    /** Describes the call as the trace shows it: {@code in irq 6: p3 = allocPages(GFP_ATOMIC, order 0)}. */
+    static String describe(String label, int gfp, int order, Context context) {
+        return context.prefix + label + " = allocPages(" + Gfp.toString(gfp) + ", order " + order + ")";
+    }
+
+    /**
+     * Makes the call, checks it, and records the block in the model.
+     *
+     * @return the block, or null for NO_PAGE (and for the SleepInAtomicBug that was due)
+     * @throws InvariantViolation when the result breaks the contract
+     */
+    static ZoneModel.Block run(ZoneState s, String label, int gfp, int order, Context context) {
+        String call = "allocPages(" + Gfp.toString(gfp) + ", order " + order + ")";
+        long[] freeBefore = new long[s.model.zones().size()];
+        for (int z = 0; z < freeBefore.length; z++) {
+            freeBefore[z] = s.model.free(z);
+        }
+        int[] largestBefore = s.largestFreeOrders();
+        long dmesgBefore = s.machine.dmesg().nextSequence();
+        boolean mustRaise = context != Context.PROCESS && Gfp.allowsBlocking(gfp);
+        long pfn;
+        try {
+            pfn = call(s, gfp, order, context);
+        } catch (SleepInAtomicBug bug) {
+            if (mustRaise) {
+                return null;
+            }
+            throw new InvariantViolation(call + " raised SleepInAtomicBug for a gfp that cannot sleep",
+                    "a block or NO_PAGE: " + Gfp.toString(gfp) + " has no __GFP_DIRECT_RECLAIM",
+                    "SleepInAtomicBug: " + bug.headline());
+        }
+        if (mustRaise) {
+            throw new InvariantViolation(call + " in atomic context must raise SleepInAtomicBug even with plenty of"
+                    + " memory (call machine.context().mightSleep(gfp, ...) first)",
+                    "SleepInAtomicBug", pfn == PageAllocator.NO_PAGE ? "NO_PAGE" : "pfn " + pfn);
+        }
+        if (pfn == PageAllocator.NO_PAGE) {
+            checkFailure(s, call, gfp, order, freeBefore, largestBefore);
+            checkFailureReport(s, call, gfp, order, dmesgBefore);
+            return null;
+        }
+        ZoneModel.Block block = checkBlock(s, call, label, pfn, order);
+        checkZone(s, call, gfp, order, block, freeBefore, largestBefore);
+        s.model.add(block);
+        s.writePattern(block);
+        return block;
+    }
+
+    private static long call(ZoneState s, int gfp, int order, Context context) {
+        switch (context) {
+            case ATOMIC:
+                return s.machine.context().callAtomic("spin_lock(&dev->lock)", () -> s.sut.allocPages(gfp, order));
+            case INTERRUPT:
+                long[] result = new long[1];
+                s.machine.context().runInInterrupt(6, "floppy", () -> result[0] = s.sut.allocPages(gfp, order));
+                return result[0];
+            default:
+                return s.sut.allocPages(gfp, order);
+        }
+    }
+
+    static ZoneModel.Block checkBlock(ZoneState s, String call, String label, long pfn, int order) {
+        if (pfn < 0 || (pfn & ((1L << order) - 1)) != 0) {
+            throw new InvariantViolation(call + " returned pfn " + pfn + ", which is not aligned to order " + order,
+                    "a pfn that is a multiple of " + (1L << order), "pfn " + pfn);
+        }
+        if (pfn + (1L << order) > s.machine.frames()) {
+            throw new InvariantViolation(call + " returned pfn " + pfn + ", outside the machine's "
+                    + s.machine.frames() + " frames", "a block inside RAM", "pfn " + pfn);
+        }
+        FrameRange range = s.model.rangeHolding(pfn, order);
+        if (range == null) {
+            String owner = firstReservedFrameOwner(s, pfn, order);
+            throw new InvariantViolation(call + " returned pfn " + pfn + " order " + order + ", which is not free"
+                    + " memory" + (owner == null ? "" : ": it is reserved at boot for the " + owner),
+                    "a block inside the free ranges " + s.model.freeRanges(), "pfn " + pfn + " order " + order);
+        }
+        ZoneModel.Block live = s.model.overlapping(pfn, order);
+        if (live != null) {
+            throw new InvariantViolation("block at pfn " + pfn + " order " + order + " overlaps live block "
+                    + live, "no live block shares a frame with another", call + " returned pfn " + pfn);
+        }
+        return new ZoneModel.Block(label, pfn, order, range.zone());
+    }
+
+    private static String firstReservedFrameOwner(ZoneState s, long pfn, int order) {
+        for (long f = pfn; f < pfn + (1L << order); f++) {
+            String owner = s.model.reservedBy(f);
+            if (owner != null) {
+                return owner;
+            }
+        }
+        return null;
+    }
+
+    private static void checkZone(ZoneState s, String call, int gfp, int order, ZoneModel.Block block,
+                                  long[] freeBefore, int[] largestBefore) {
+        ZoneType highest = Gfp.highestZone(gfp);
+        if (block.zone().ordinal() > highest.ordinal()) {
+            throw new InvariantViolation(call + " was served from ZONE_" + block.zone() + " (pfn " + block.pfn()
+                    + "), but " + Gfp.toString(gfp) + " allows only ZONE_" + highest
+                    + (highest == ZoneType.NORMAL ? "" : " and below"),
+                    "a block below pfn " + s.machine.zone(highest).endPfn(),
+                    "pfn " + block.pfn() + " in ZONE_" + block.zone());
+        }
+        int served = s.model.indexOf(block.zone());
+        for (int z = served + 1; z < s.model.zones().size(); z++) {
+            if (s.model.zones().get(z).type().ordinal() <= highest.ordinal() && able(s, z, order, freeBefore,
+                    largestBefore)) {
+                ZoneStats zone = s.initial(z);
+                throw new InvariantViolation(call + " was served from ZONE_" + block.zone() + " although ZONE_"
+                        + zone.type() + " had " + freeBefore[z] + " free pages (high watermark " + zone.high()
+                        + ") and a free block of order " + largestBefore[z]
+                        + ": zones are tried highest first (Normal, DMA32, DMA)",
+                        "a block from ZONE_" + zone.type(), "pfn " + block.pfn() + " in ZONE_" + block.zone());
+            }
+        }
+        ZoneStats zone = s.initial(served);
+        boolean high = (gfp & Gfp.__GFP_HIGH) != 0;
+        boolean atomic = high && !Gfp.allowsBlocking(gfp);
+        long floor;
+        String rule;
+        if (!high) {
+            floor = zone.min();
+            rule = "a request without __GFP_HIGH may not use the reserve below the min watermark";
+        } else if (atomic && s.machine.profile().era() == Era.MODERN) {
+            floor = 3 * zone.min() / 8;
+            rule = "GFP_ATOMIC may go down to 3/8 of the min watermark, no further";
+        } else {
+            return;
+        }
+        if (freeBefore[served] <= floor) {
+            throw new InvariantViolation(call + " took a block from ZONE_" + zone.type() + " with only "
+                    + freeBefore[served] + " free pages: " + rule,
+                    "NO_PAGE (or a block from a zone with more than " + floor + " free pages)",
+                    "pfn " + block.pfn() + " with ZONE_" + zone.type() + " at " + freeBefore[served] + " free, min "
+                            + zone.min());
+        }
+    }
+
+    /** True when zone {@code z} could certainly have served an order-{@code order} request (see above). */
+    private static boolean able(ZoneState s, int z, int order, long[] freeBefore, int[] largestBefore) {
+        ZoneStats zone = s.initial(z);
+        long protection = 0;
+        for (long p : zone.protection()) {
+            protection = Math.max(protection, p);
+        }
+        return largestBefore[z] >= order && freeBefore[z] - (1L << order) >= zone.high() + protection;
+    }
+
+    private static void checkFailure(ZoneState s, String call, int gfp, int order, long[] freeBefore,
+                                     int[] largestBefore) {
+        ZoneType highest = Gfp.highestZone(gfp);
+        if (order > s.maxOrder()) {
+            return;
+        }
+        for (int z = 0; z < s.model.zones().size(); z++) {
+            if (s.model.zones().get(z).type().ordinal() <= highest.ordinal() && able(s, z, order, freeBefore,
+                    largestBefore)) {
+                ZoneStats zone = s.initial(z);
+                throw new InvariantViolation(call + " returned NO_PAGE although ZONE_" + zone.type() + " had "
+                        + freeBefore[z] + " free pages (high watermark " + zone.high() + ") and a free block of order "
+                        + largestBefore[z], "a block from ZONE_" + zone.type(), "NO_PAGE");
+            }
+        }
+    }
+
+    private static void checkFailureReport(ZoneState s, String call, int gfp, int order, long dmesgBefore) {
+        List<Dmesg.Entry> lines = s.machine.dmesg().entriesAfter(dmesgBefore - 1);
+        String expected = Checks.format("page allocation failure: order:%d, mode:%s", order, Gfp.mode(gfp));
+        boolean warned = false;
+        boolean reported = false;
+        for (Dmesg.Entry line : lines) {
+            warned |= line.text().contains("page allocation failure");
+            reported |= line.text().contains(expected);
+        }
+        if ((gfp & Gfp.__GFP_NOWARN) != 0 && warned) {
+            throw new InvariantViolation(call + " failed and logged a page allocation failure despite __GFP_NOWARN",
+                    "no \"page allocation failure\" line in dmesg", firstLines(lines));
+        }
+        if ((gfp & Gfp.__GFP_NOWARN) == 0 && s.unwarnedFailures++ == 0 && !reported) {
+            throw new InvariantViolation(call + " returned NO_PAGE without logging the failure to dmesg",
+                    "a dmesg line containing \"" + expected + "\"", lines.isEmpty() ? "nothing logged" : firstLines(lines));
+        }
+    }
+
+    private static String firstLines(List<Dmesg.Entry> lines) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < Math.min(2, lines.size()); i++) {
+            out.append(i == 0 ? "" : " / ").append('"').append(lines.get(i).text()).append('"');
+        }
+        return out.toString();
+    }
+}

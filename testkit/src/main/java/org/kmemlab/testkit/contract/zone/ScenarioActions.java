@@ -1,0 +1,233 @@
+package org.kmemlab.testkit.contract.zone;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.api.spi.Shrinker;
+import org.kmemlab.testkit.property.Action;
+import org.kmemlab.testkit.property.InvariantViolation;
+
+/**
+ * The steps of the fixed scenarios: allocations that must not wait, a {@code __GFP_NOFAIL} allocation
+ * that another thread rescues, and reclaim through a shrinker.
+ */
+final class ScenarioActions {
+
+    /** How long {@code __GFP_NOFAIL} may take once another thread has freed memory. */
+    static final long NOFAIL_PATIENCE_MILLIS = 3000;
+    /** How long after the NOFAIL call starts the helper thread frees memory. */
+    static final long RESCUE_DELAY_MILLIS = 30;
+
+    private ScenarioActions() {
+    }
+
+    /** An allocation that must return (block or NO_PAGE) within {@code limitMillis}. */
+    record Quick(String label, int gfp, int order, long limitMillis) implements Action<ZoneState> {
+
+        @Override
+        public String describe() {
+            return Allocation.describe(label, gfp, order, Allocation.Context.PROCESS) + " within " + limitMillis
+                    + " ms";
+        }
+
+        @Override
+        public String run(ZoneState s) {
+            long start = System.nanoTime();
+            ZoneModel.Block block = Allocation.run(s, label, gfp, order, Allocation.Context.PROCESS);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            if (millis > limitMillis) {
+                throw new InvariantViolation("allocPages(" + Gfp.toString(gfp) + ", order " + order + ") took "
+                        + millis + " ms with maxWait " + s.maxWait.toMillis() + " ms: a request that"
+                        + (Gfp.allowsBlocking(gfp) ? " gives up after one reclaim pass" : " cannot block")
+                        + " must not wait for memory", "an answer within " + limitMillis + " ms",
+                        millis + " ms, then " + (block == null ? "NO_PAGE" : "pfn " + block.pfn()));
+            }
+            return (block == null ? "NO_PAGE" : "pfn " + block.pfn()) + " after " + (millis < 1 ? "<1" : millis)
+                    + " ms";
+        }
+    }
+
+    /**
+     * {@code allocPages(GFP_KERNEL|__GFP_NOFAIL, 0)} while memory is exhausted; another thread frees every
+     * live block {@value #RESCUE_DELAY_MILLIS} ms later. The call MUST then succeed, however short maxWait
+     * is.
+     */
+    record NoFail(String label) implements Action<ZoneState> {
+
+        @Override
+        public String describe() {
+            return label + " = allocPages(GFP_KERNEL|__GFP_NOFAIL, order 0) while another thread frees every block"
+                    + " after " + RESCUE_DELAY_MILLIS + " ms";
+        }
+
+        @Override
+        public String run(ZoneState s) {
+            List<ZoneModel.Block> live = s.model.liveBlocks();
+            RuntimeException[] thrown = new RuntimeException[2];
+            long[] result = {PageAllocator.NO_PAGE};
+            Thread rescuer = new Thread(() -> {
+                try {
+                    Thread.sleep(RESCUE_DELAY_MILLIS);
+                    for (ZoneModel.Block b : live) {
+                        s.sut.freePages(b.pfn(), b.order());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    thrown[0] = e;
+                }
+            }, "kmemlab-rescuer");
+            Thread caller = new Thread(() -> {
+                try {
+                    result[0] = s.sut.allocPages(Gfp.GFP_KERNEL | Gfp.__GFP_NOFAIL, 0);
+                } catch (RuntimeException e) {
+                    thrown[1] = e;
+                }
+            }, "kmemlab-nofail");
+            rescuer.setDaemon(true);
+            caller.setDaemon(true);
+            caller.start();
+            rescuer.start();
+            join(rescuer, NOFAIL_PATIENCE_MILLIS);
+            join(caller, NOFAIL_PATIENCE_MILLIS);
+            for (ZoneModel.Block b : live) {
+                s.model.remove(b);
+            }
+            if (thrown[0] != null || thrown[1] != null) {
+                RuntimeException e = thrown[0] != null ? thrown[0] : thrown[1];
+                throw new InvariantViolation((thrown[0] != null ? "freePages from another thread" : "the __GFP_NOFAIL"
+                        + " allocation") + " threw " + e.getClass().getSimpleName(), "no exception",
+                        String.valueOf(e.getMessage()), e);
+            }
+            if (caller.isAlive()) {
+                throw new InvariantViolation("allocPages(GFP_KERNEL|__GFP_NOFAIL, order 0) did not return within "
+                        + NOFAIL_PATIENCE_MILLIS + " ms although another thread freed " + live.size() + " blocks: a"
+                        + " waiting allocation must be woken when memory is freed", "a block soon after the frees",
+                        "still waiting");
+            }
+            if (result[0] == PageAllocator.NO_PAGE) {
+                throw new InvariantViolation("allocPages(GFP_KERNEL|__GFP_NOFAIL, order 0) returned NO_PAGE:"
+                        + " __GFP_NOFAIL never fails, it waits (longer than maxWait " + s.maxWait.toMillis()
+                        + " ms) until memory is freed", "a block", "NO_PAGE");
+            }
+            ZoneModel.Block block = Allocation.checkBlock(s, "allocPages(GFP_KERNEL|__GFP_NOFAIL, order 0)", label,
+                    result[0], 0);
+            s.model.add(block);
+            return live.size() + " blocks freed by the other thread; pfn " + block.pfn();
+        }
+
+        private static void join(Thread thread, long millis) {
+            try {
+                thread.join(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Allocates {@code pages} order-0 blocks with GFP_KERNEL and registers a shrinker that gives them back
+     * when asked, like a page cache.
+     */
+    record RegisterCache(String label, int pages) implements Action<ZoneState> {
+
+        @Override
+        public String describe() {
+            return "registerShrinker(cache of " + pages + " pages " + label + ".*)";
+        }
+
+        @Override
+        public String run(ZoneState s) {
+            CacheShrinker cache = new CacheShrinker(s);
+            for (int i = 0; i < pages; i++) {
+                ZoneModel.Block block = Allocation.run(s, label + "." + i, Gfp.GFP_KERNEL, 0,
+                        Allocation.Context.PROCESS);
+                if (block == null) {
+                    break;
+                }
+                cache.blocks.add(block);
+            }
+            s.shrinker = cache;
+            s.sut.registerShrinker(cache);
+            return cache.blocks.size() + " pages cached";
+        }
+    }
+
+    /** GFP_KERNEL under pressure with a registered cache: reclaim MUST run the shrinker and succeed. */
+    record Reclaim(String label) implements Action<ZoneState> {
+
+        @Override
+        public String describe() {
+            return label + " = allocPages(GFP_KERNEL, order 0)   // memory is exhausted, the cache can give some back";
+        }
+
+        @Override
+        public boolean precondition(ZoneState s) {
+            return s.shrinker != null;
+        }
+
+        @Override
+        public String run(ZoneState s) {
+            CacheShrinker cache = s.shrinker;
+            long pfn = s.sut.allocPages(Gfp.GFP_KERNEL, 0);
+            cache.settle();
+            if (pfn == PageAllocator.NO_PAGE) {
+                throw new InvariantViolation("allocPages(GFP_KERNEL, order 0) returned NO_PAGE although a registered"
+                        + " shrinker could free " + cache.count() + " pages (scan was called " + cache.scans
+                        + " times): direct reclaim runs the shrinkers before failing", "a block",
+                        "NO_PAGE");
+            }
+            ZoneModel.Block block = Allocation.checkBlock(s, "allocPages(GFP_KERNEL, order 0)", label, pfn, 0);
+            s.model.add(block);
+            return "pfn " + block.pfn() + " after the shrinker freed " + cache.settled + " pages";
+        }
+    }
+
+    /** A shrinker that holds model blocks and frees them through the allocator under test when scanned. */
+    static final class CacheShrinker implements Shrinker {
+
+        private final ZoneState s;
+        final List<ZoneModel.Block> blocks = new ArrayList<>();
+        private final List<ZoneModel.Block> released = new ArrayList<>();
+        int scans;
+        int settled;
+
+        CacheShrinker(ZoneState s) {
+            this.s = s;
+        }
+
+        @Override
+        public String name() {
+            return "testkit-cache";
+        }
+
+        @Override
+        public synchronized long count() {
+            return blocks.size();
+        }
+
+        @Override
+        public synchronized long scan(long pages) {
+            scans++;
+            long freed = 0;
+            while (freed < pages && !blocks.isEmpty()) {
+                ZoneModel.Block b = blocks.remove(blocks.size() - 1);
+                s.sut.freePages(b.pfn(), b.order());
+                released.add(b);
+                freed++;
+            }
+            return freed;
+        }
+
+        /** Takes the blocks the shrinker freed out of the model (on the test's thread). */
+        synchronized void settle() {
+            for (ZoneModel.Block b : released) {
+                s.model.remove(b);
+                s.freed.add(b);
+            }
+            settled += released.size();
+            released.clear();
+        }
+    }
+}

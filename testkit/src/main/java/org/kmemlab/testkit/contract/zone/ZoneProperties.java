@@ -1,0 +1,165 @@
+package org.kmemlab.testkit.contract.zone;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.kmemlab.api.Checks;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.api.spi.ZoneAllocatorProvider;
+import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.PropertyResult;
+import org.kmemlab.testkit.property.Action;
+import org.kmemlab.testkit.property.Effort;
+import org.kmemlab.testkit.property.PropertyEngine;
+
+/**
+ * The properties of the zone allocator contract. Random chains (maxWait 0, so a failing GFP_KERNEL
+ * returns at once) check blocks, zones, reserves, accounting and misuse after every step; fixed
+ * scenarios check what needs time or a second thread (waiting, {@code __GFP_NOFAIL}, reclaim). Scenarios
+ * run at most {@value #SCENARIO_TRIES} tries whatever the effort: their steps are fixed, only the
+ * geometry varies.
+ */
+public final class ZoneProperties {
+
+    /** The most tries a fixed scenario runs. */
+    static final int SCENARIO_TRIES = 4;
+    /** maxWait for the timing scenarios: long enough that waiting by mistake is seen. */
+    static final Duration TIMING_WAIT = Duration.ofMillis(300);
+    /** An allocation that must not wait has to answer within this much of {@link #TIMING_WAIT}. */
+    static final long QUICK_MILLIS = 150;
+    /** maxWait for the scenarios where the bounded wait must not matter. */
+    static final Duration SHORT_WAIT = Duration.ofMillis(20);
+
+    private static final List<Integer> PLAIN = List.of(Gfp.GFP_KERNEL, Gfp.GFP_ATOMIC, Gfp.GFP_NOWAIT,
+            Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, Gfp.GFP_NOIO);
+    private static final List<Integer> ZONED = List.of(Gfp.GFP_KERNEL, Gfp.GFP_KERNEL | Gfp.GFP_DMA,
+            Gfp.GFP_ATOMIC | Gfp.GFP_DMA, Gfp.GFP_KERNEL | Gfp.GFP_DMA32, Gfp.GFP_NOWAIT | Gfp.GFP_DMA32,
+            Gfp.GFP_NOWAIT | Gfp.GFP_DMA, Gfp.GFP_ATOMIC);
+    private static final List<Integer> PRESSURE = List.of(Gfp.GFP_NOWAIT, Gfp.GFP_ATOMIC, Gfp.GFP_KERNEL,
+            Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN, Gfp.GFP_NOWAIT | Gfp.GFP_DMA, Gfp.GFP_ATOMIC | Gfp.GFP_DMA32);
+
+    private ZoneProperties() {
+    }
+
+    /**
+     * Returns every property of the contract for one zone allocator provider.
+     *
+     * @param zones the zone allocator under test
+     * @param pages the page allocators it is given
+     * @param replayPrefix the command that replays, without the {@code -D} options
+     */
+    public static List<ContractProperty> all(ZoneAllocatorProvider zones, PageAllocatorProvider pages,
+                                             String replayPrefix) {
+        Checks.requireNonNull(zones, "zone allocator provider");
+        Checks.requireNonNull(pages, "page allocator provider");
+        Checks.requireNonNull(replayPrefix, "replay command prefix");
+        String subject = zones.name() + " (page allocators: " + pages.name() + ")";
+        List<ContractProperty> all = new ArrayList<>();
+        Factory f = new Factory(zones, pages, subject, replayPrefix);
+        all.add(f.chain("zone.boot", "Boot frees every unreserved frame into page allocators and nothing else",
+                (s, r, i) -> null));
+        all.add(f.chain("zone.blocks", "Blocks are aligned, in free memory, never reserved, never overlapping",
+                new RandomMix(55, 30, 0, 0, 5, 4, PLAIN)));
+        all.add(f.chain("zone.gfp-zones", "GFP_DMA only from DMA, GFP_DMA32 below 4 GiB, highest zone first",
+                new RandomMix(55, 25, 5, 0, 12, 3, ZONED)));
+        all.add(f.chain("zone.watermarks", "No request without __GFP_HIGH takes the min reserve; no needless failure",
+                new RandomMix(40, 25, 5, 0, 25, 5, PRESSURE)));
+        all.add(f.chain("zone.misuse", "Bad frees raise KernelBug and change nothing; no sleeping in atomic context",
+                new RandomMix(35, 20, 15, 30, 0, 0, PLAIN)));
+        all.add(f.chain("zone.free-all", "Freeing everything restores the zoneinfo of boot",
+                new RandomMix(50, 15, 5, 0, 5, 25, ZONED)));
+        all.add(f.scenario("zone.sleep-in-atomic", "A gfp that may sleep raises SleepInAtomicBug in atomic context",
+                SHORT_WAIT, script(
+                        s -> new ZoneActions.Allocate(s.newLabel(), Gfp.GFP_KERNEL, 0, Allocation.Context.ATOMIC),
+                        s -> new ZoneActions.Allocate(s.newLabel(), Gfp.GFP_KERNEL | Gfp.GFP_DMA, 0,
+                                Allocation.Context.INTERRUPT),
+                        s -> new ZoneActions.Allocate(s.newLabel(), Gfp.GFP_NOIO, 2, Allocation.Context.ATOMIC),
+                        s -> new ZoneActions.Allocate(s.newLabel(), Gfp.GFP_ATOMIC, 0, Allocation.Context.INTERRUPT),
+                        s -> new ZoneActions.Allocate(s.newLabel(), Gfp.GFP_NOWAIT, 1, Allocation.Context.ATOMIC))));
+        all.add(f.scenario("zone.failure-report", "A failure is logged to dmesg unless __GFP_NOWARN",
+                Duration.ZERO, script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
+                        s -> new ZoneActions.Allocate(s.newLabel(), Gfp.GFP_KERNEL, 0, Allocation.Context.PROCESS),
+                        s -> new ZoneActions.Allocate(s.newLabel(), Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, 1,
+                                Allocation.Context.PROCESS),
+                        s -> new ZoneActions.Allocate(s.newLabel(), Gfp.GFP_NOWAIT, 0, Allocation.Context.PROCESS))));
+        all.add(f.scenario("zone.nowait-never-waits", "GFP_NOWAIT and GFP_ATOMIC fail at once when memory is short",
+                TIMING_WAIT, script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
+                        s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_NOWAIT, 0, QUICK_MILLIS),
+                        s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_ATOMIC, 0, QUICK_MILLIS),
+                        s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_NOWAIT | Gfp.GFP_DMA, 0,
+                                QUICK_MILLIS))));
+        all.add(f.scenario("zone.noretry", "__GFP_NORETRY gives up after one reclaim pass, without waiting",
+                TIMING_WAIT, script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
+                        s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_KERNEL | Gfp.__GFP_NORETRY, 0,
+                                QUICK_MILLIS))));
+        all.add(f.scenario("zone.nofail", "__GFP_NOFAIL waits past maxWait until another thread frees memory",
+                SHORT_WAIT, script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
+                        s -> new ScenarioActions.NoFail(s.newLabel()))));
+        all.add(f.scenario("zone.shrinker", "GFP_KERNEL runs the registered shrinkers before it fails",
+                SHORT_WAIT, script(s -> new ScenarioActions.RegisterCache(s.newLabel(), 256),
+                        drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
+                        s -> new ScenarioActions.Reclaim(s.newLabel()))));
+        return List.copyOf(all);
+    }
+
+    /** Builds one step of a script from the state (labels are handed out as the chain runs). */
+    interface Step {
+        Action<ZoneState> make(ZoneState s);
+    }
+
+    private static Step drain(int gfp) {
+        return s -> new ZoneActions.Drain(s.newLabel(), gfp, s.maxOrder(), Integer.MAX_VALUE);
+    }
+
+    private static ZoneChain.Steps script(Step... steps) {
+        List<Step> list = List.of(steps);
+        return (s, random, index) -> index < list.size() ? list.get(index).make(s) : null;
+    }
+
+    /** Turns chains and scenarios into contract properties. */
+    private static final class Factory {
+        private final ZoneAllocatorProvider zones;
+        private final PageAllocatorProvider pages;
+        private final String subject;
+        private final String replayPrefix;
+
+        Factory(ZoneAllocatorProvider zones, PageAllocatorProvider pages, String subject, String replayPrefix) {
+            this.zones = zones;
+            this.pages = pages;
+            this.subject = subject;
+            this.replayPrefix = replayPrefix;
+        }
+
+        ContractProperty chain(String id, String title, ZoneChain.Steps steps) {
+            return ContractProperty.stateful(id, title, subject, replayPrefix,
+                    new ZoneChain(zones, pages, Geometry.CHAINS, Duration.ZERO, steps));
+        }
+
+        ContractProperty scenario(String id, String title, Duration maxWait, ZoneChain.Steps steps) {
+            ZoneChain machine = new ZoneChain(zones, pages, Geometry.SCENARIOS, maxWait, steps);
+            return new ContractProperty() {
+                @Override
+                public String id() {
+                    return id;
+                }
+
+                @Override
+                public String title() {
+                    return title;
+                }
+
+                @Override
+                public PropertyResult check(Effort effort) {
+                    Effort capped = effort.withTries(Math.min(effort.tries(), SCENARIO_TRIES));
+                    return PropertyResult.of(id, title, subject, replayPrefix, PropertyEngine.run(machine, capped));
+                }
+
+                @Override
+                public String toString() {
+                    return id + " (" + title + ") for " + subject;
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package org.kmemlab.testkit.grade.child;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.api.spi.Provider;
+import org.kmemlab.api.spi.ZoneAllocatorProvider;
+import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.PageAllocatorContract;
+import org.kmemlab.testkit.contract.ZoneAllocatorContract;
+import org.kmemlab.testkit.grade.PropertySet;
+import org.kmemlab.testkit.grade.Spi;
+
+/**
+ * The properties graded for one provider: its SPI's contract, then the properties of every
+ * {@link PropertySet} on the child's class path (an instructor's hidden tests) for that SPI.
+ */
+public final class Suites {
+
+    /** The replay command the contracts print; the grader adds its own, exact one. */
+    private static final String REPLAY_PREFIX = "mvn test -Dtest=<your contract test class>";
+
+    private Suites() {
+    }
+
+    /**
+     * Returns every property for {@code provider}, contract first.
+     *
+     * @param pageProvider for {@link Spi#ZONE}: the page allocators the zones are built from; else null
+     */
+    static List<ContractProperty> properties(Spi spi, Provider provider, PageAllocatorProvider pageProvider) {
+        List<ContractProperty> all = new ArrayList<>(contract(spi, provider, pageProvider));
+        for (PropertySet set : ServiceLoader.load(PropertySet.class)) {
+            if (set.spi() == spi) {
+                all.addAll(set.properties(provider, pageProvider));
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Returns the ids and titles of {@code spi}'s contract properties, listed without running any
+     * implementation (for workflow templates and rubric checks in the parent).
+     */
+    public static java.util.Map<String, String> contractListing(Spi spi) {
+        PageAllocatorProvider pages = new PageAllocatorProvider() {
+            @Override
+            public String name() {
+                return "listing";
+            }
+
+            @Override
+            public org.kmemlab.api.spi.PageAllocator create(org.kmemlab.api.spi.PageAllocatorConfig config) {
+                throw new UnsupportedOperationException("only listing the properties");
+            }
+        };
+        Provider provider = switch (spi) {
+            case PAGE -> pages;
+            case ZONE -> new ZoneAllocatorProvider() {
+                @Override
+                public String name() {
+                    return "listing";
+                }
+
+                @Override
+                public org.kmemlab.api.spi.ZoneAllocator create(org.kmemlab.api.spi.ZoneAllocatorConfig config) {
+                    throw new UnsupportedOperationException("only listing the properties");
+                }
+            };
+            case OBJECT -> new org.kmemlab.api.spi.ObjectAllocatorProvider() {
+                @Override
+                public String name() {
+                    return "listing";
+                }
+
+                @Override
+                public org.kmemlab.api.spi.ObjectAllocator create(org.kmemlab.api.spi.ObjectAllocatorConfig config) {
+                    throw new UnsupportedOperationException("only listing the properties");
+                }
+            };
+        };
+        java.util.Map<String, String> listing = new java.util.LinkedHashMap<>();
+        for (ContractProperty p : contract(spi, provider, pages)) {
+            listing.put(p.id(), p.title());
+        }
+        return listing;
+    }
+
+    private static List<ContractProperty> contract(Spi spi, Provider provider, PageAllocatorProvider pageProvider) {
+        return switch (spi) {
+            case PAGE -> PageAllocatorContract.properties((PageAllocatorProvider) provider, REPLAY_PREFIX);
+            case ZONE -> ZoneAllocatorContract.properties((ZoneAllocatorProvider) provider, pageProvider, REPLAY_PREFIX);
+            case OBJECT -> throw new IllegalStateException("the object contract is not part of this testkit build yet");
+        };
+    }
+}

@@ -1,0 +1,25 @@
+package org.kmemlab.testkit.property;
+
+import java.util.List;
+
+/**
+ * A failing chain, shrunk: the steps that reproduce a failure and what broke.
+ *
+ * @param tryNumber which try failed, counting from 1
+ * @param setUp the set-up, step 0 of the trace ({@code zone = create(startPfn 0, frames 16, maxOrder 3)})
+ * @param steps the shrunk steps, numbered from 1: {@code 1: p0 = allocate(order 2) -> pfn 8}; the last
+ *              one is the step after which the invariant broke
+ * @param invariant the broken invariant, in plain words
+ * @param expected what the model expected
+ * @param actual what the system under test did
+ * @param originalSteps how many steps the chain had before shrinking
+ * @param shrinkRuns how many replays shrinking took
+ */
+public record Counterexample(int tryNumber, String setUp, List<String> steps, String invariant, String expected,
+                             String actual, int originalSteps, int shrinkRuns) {
+
+    /** Copies the steps. */
+    public Counterexample {
+        steps = List.copyOf(steps);
+    }
+}

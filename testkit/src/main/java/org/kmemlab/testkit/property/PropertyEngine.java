@@ -1,0 +1,181 @@
+package org.kmemlab.testkit.property;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.kmemlab.api.Checks;
+
+/**
+ * Runs a {@link StateMachine} as a stateful property: seeded random action chains checked against a
+ * model, invariants after every step, and a failing chain shrunk to a few replayable steps.
+ *
+ * <h2>Overview</h2>
+ * A run is fixed by its {@link Effort}. A master {@link SplittableRandom} seeded with
+ * {@code effort.seed()} hands every try two seeds: one for {@link StateMachine#setUp} and one for the
+ * actions. Try <i>n</i> therefore makes the same choices whenever the same seed is run, whatever the
+ * other tries did, and a student who reruns with {@code -Dkmemlab.seed=…} sees the same failure.
+ *
+ * <p>Each try builds a fresh state, checks the invariants once, and then runs up to {@code steps}
+ * actions, checking the invariants after each. The first {@link InvariantViolation} ends the run; any
+ * other exception from the system under test counts as a violation too ("threw an unexpected
+ * ArrayIndexOutOfBoundsException"), because a student's allocator must never crash the caller.
+ *
+ * <h2>Shrinking</h2>
+ * A random chain that fails after 40 steps is a poor hint; the two steps that matter are a good one. The
+ * {@link ChainShrinker} replays variants of the failing chain against fresh states built from the same
+ * set-up seed and keeps every variant that still fails:
+ * <ol>
+ *   <li>drop actions: whole halves first, then quarters, … then single actions;</li>
+ *   <li>simplify parameters: replace an action by the first of its {@link Action#shrinks()} that still
+ *       fails (a smaller order, a smaller size);</li>
+ * </ol>
+ * and repeats both until neither makes progress. Actions whose precondition no longer holds (a free of
+ * a block the shrunk chain never allocated) are skipped, so every variant is a valid chain. Any failure
+ * counts, not only the original one: for a contract property one bug is as good as another, and the
+ * smallest chain that shows a bug is the best hint. The shrinker stops after {@link #MAX_SHRINK_RUNS}
+ * replays, so a pathological chain cannot stall a build.
+ *
+ * <p>The engine never prints; callers format {@link RunResult} (the contract classes print the seed).
+ */
+public final class PropertyEngine {
+
+    /** The most replays shrinking may take for one failure. */
+    public static final int MAX_SHRINK_RUNS = 3000;
+
+    private PropertyEngine() {
+    }
+
+    /**
+     * Runs {@code machine} with {@code effort}.
+     *
+     * @return the result: passed, or the shrunk counterexample of the first failing try
+     */
+    public static <S> RunResult run(StateMachine<S> machine, Effort effort) {
+        Checks.requireNonNull(machine, "state machine");
+        Checks.requireNonNull(effort, "effort");
+        SplittableRandom master = new SplittableRandom(effort.seed());
+        Set<String> warnings = new LinkedHashSet<>();
+        long stepsRun = 0;
+        for (int tryNumber = 1; tryNumber <= effort.tries(); tryNumber++) {
+            long setUpSeed = master.nextLong();
+            long actionSeed = master.nextLong();
+            Chain<S> chain = generate(machine, setUpSeed, new Randomness(actionSeed), effort.steps(), warnings);
+            stepsRun += chain.actions.size();
+            if (chain.failure != null) {
+                Counterexample shrunk = ChainShrinker.shrink(machine, setUpSeed, chain, tryNumber);
+                return new RunResult(effort, tryNumber, stepsRun, Optional.of(shrunk), new ArrayList<>(warnings));
+            }
+        }
+        return new RunResult(effort, effort.tries(), stepsRun, Optional.empty(), new ArrayList<>(warnings));
+    }
+
+    /** Runs one random chain, recording its actions up to and including the first failing one. */
+    private static <S> Chain<S> generate(StateMachine<S> machine, long setUpSeed, Randomness random, int steps,
+                                         Set<String> warnings) {
+        List<Action<S>> actions = new ArrayList<>();
+        S state;
+        try {
+            state = machine.setUp(new Randomness(setUpSeed));
+            machine.checkInvariants(state);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Chain<>(actions, asViolation(e, "creating the allocator"));
+        }
+        for (int step = 0; step < steps; step++) {
+            Action<S> action = machine.nextAction(state, random);
+            if (action == null) {
+                break;
+            }
+            actions.add(action);
+            try {
+                action.run(state);
+                machine.checkInvariants(state);
+            } catch (RuntimeException | StackOverflowError e) {
+                warnings.addAll(machine.warnings(state));
+                return new Chain<>(actions, asViolation(e, action.describe()));
+            }
+        }
+        warnings.addAll(machine.warnings(state));
+        return new Chain<>(actions, null);
+    }
+
+    /**
+     * Replays {@code actions} against a fresh state built from {@code setUpSeed}: the one primitive
+     * shrinking is made of. Actions whose precondition fails are skipped.
+     */
+    static <S> Replay<S> replay(StateMachine<S> machine, long setUpSeed, List<Action<S>> actions) {
+        List<Action<S>> executed = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        S state;
+        try {
+            state = machine.setUp(new Randomness(setUpSeed));
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Replay<>("(set-up failed)", executed, lines, asViolation(e, "creating the allocator"));
+        }
+        String setUp = machine.describeSetUp(state);
+        try {
+            machine.checkInvariants(state);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Replay<>(setUp, executed, lines, asViolation(e, "creating the allocator"));
+        }
+        for (Action<S> action : actions) {
+            boolean runnable;
+            try {
+                runnable = action.precondition(state);
+            } catch (RuntimeException e) {
+                runnable = false;
+            }
+            if (!runnable) {
+                continue;
+            }
+            executed.add(action);
+            String line = (executed.size()) + ": " + action.describe();
+            try {
+                String outcome = action.run(state);
+                if (outcome != null && !outcome.isEmpty()) {
+                    line += " -> " + outcome;
+                }
+                lines.add(line);
+                machine.checkInvariants(state);
+            } catch (RuntimeException | StackOverflowError e) {
+                if (lines.size() < executed.size()) {
+                    lines.add(line);
+                }
+                return new Replay<>(setUp, executed, lines, asViolation(e, action.describe()));
+            }
+        }
+        return new Replay<>(setUp, executed, lines, null);
+    }
+
+    /** Turns anything the system under test threw into a violation a student can read. */
+    static InvariantViolation asViolation(Throwable e, String during) {
+        if (e instanceof InvariantViolation violation) {
+            return violation;
+        }
+        String thrown = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
+        return new InvariantViolation(during + " threw an unexpected " + e.getClass().getSimpleName(),
+                "no exception", thrown, e);
+    }
+
+    private static String firstLine(String text) {
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+
+    /** A generated chain: its actions, and the violation that ended it (null when it passed). */
+    record Chain<S>(List<Action<S>> actions, InvariantViolation failure) {
+    }
+
+    /**
+     * A replayed chain: the set-up line, the actions that ran (skipped ones left out), their numbered
+     * trace lines, and the violation (null when the replay passed).
+     */
+    record Replay<S>(String setUp, List<Action<S>> executed, List<String> lines, InvariantViolation failure) {
+
+        boolean failed() {
+            return failure != null;
+        }
+    }
+}
