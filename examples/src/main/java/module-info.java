@@ -9,6 +9,7 @@
 module org.kmemlab.examples {
     requires org.kmemlab.api;
     requires org.kmemlab.kmalloc;
+    requires org.kmemlab.testkit;
     requires info.picocli;
     requires java.desktop;
 

@@ -1,7 +1,6 @@
 package org.kmemlab.examples;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.kmemlab.examples.cli.KmemlabCommand;
 
@@ -15,6 +14,7 @@ import org.kmemlab.examples.cli.KmemlabCommand;
  * kmemlab replay TRACE          replay a CS:APP or ftrace trace against kmalloc
  * kmemlab map                   a picture of physical memory
  * kmemlab info                  /proc/buddyinfo, slabinfo, zoneinfo, meminfo and dmesg
+ * kmemlab grade SUBMISSION      the autograder (see kmemlab grade --help)
  * kmemlab --help                every command; kmemlab COMMAND --help for one
  * </pre>
  * Exit status: 0 on success, 1 when the work itself failed, 2 for a mistake on the command line or in
@@ -37,13 +37,6 @@ public final class Main {
      * {@code err} only when {@code interactive}.
      */
     public static int run(String[] args, PrintStream out, PrintStream err, boolean interactive) {
-        PrintWriter o = new PrintWriter(out, true);
-        PrintWriter e = new PrintWriter(err, true);
-        try {
-            return KmemlabCommand.execute(args, o, e, interactive);
-        } finally {
-            o.flush();
-            e.flush();
-        }
+        return KmemlabCommand.execute(args, out, err, interactive);
     }
 }
