@@ -114,4 +114,21 @@ class ReferenceAssemblyTests {
         assertEquals(100, kernelPages, "GFP_KERNEL reclaims the page cache; GFP_ATOMIC got only " + atomic);
         assertTrue(kernel.pageCache().pages() < cached);
     }
+
+    @Test
+    void theReferenceAssemblySurvivesTheConcurrencyStress() throws InterruptedException {
+        long seed = System.nanoTime();
+        System.out.println("ReferenceAssemblyTests stress seed " + seed);
+        Kernel kernel = boot(MachineProfile.X86_64, 256L << 20);
+        kernel.drainCpuCaches();
+        long free = kernel.meminfo().memFree();
+        Throwable failure = ConcurrencyTests.stress(kernel, seed);
+        if (failure != null) {
+            throw new AssertionError("seed " + seed, failure);
+        }
+        kernel.drainCpuCaches();
+        assertEquals(free, kernel.meminfo().memFree(), kernel.procMeminfo());
+        assertEquals(0, kernel.meminfo().slab(), kernel.procSlabinfo());
+        kernel.checkInvariants();
+    }
 }

@@ -1,0 +1,50 @@
+package org.kmemlab.kmalloc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.MachineProfile;
+
+class FrameTableTests {
+
+    private final FrameTable table = new FrameTable(Machine.boot(MachineProfile.X86_64, 64L << 20));
+
+    @Test
+    void slotsMoveOnlyFromTheExpectedState() {
+        table.makeSlab(100, 1);
+        assertEquals(FrameTable.SLAB, table.tag(101));
+        assertEquals(FrameTable.SLOT_FREE, table.moveSlot(100, 0x140, FrameTable.SLOT_FREE, FrameTable.SLOT_CACHED));
+        assertEquals(FrameTable.SLOT_CACHED, table.moveSlot(100, 0x140, FrameTable.SLOT_LIVE, FrameTable.SLOT_CACHED),
+                "a cached object cannot be freed again");
+        assertEquals(FrameTable.SLOT_CACHED, table.moveSlot(100, 0x140, FrameTable.SLOT_CACHED, FrameTable.SLOT_LIVE));
+        assertEquals(FrameTable.SLOT_LIVE, table.slotState(100, 0x140));
+        assertEquals(FrameTable.SLOT_FREE, table.slotState(100, 0x148), "the neighbouring granule is untouched");
+        assertEquals(FrameTable.SLOT_FREE, table.slotState(101, 0x140), "each frame has its own bits");
+    }
+
+    @Test
+    void aFrameSeenWithTwoClassesIsMixed() {
+        table.makeSlab(7, 0);
+        assertEquals(FrameTable.NO_CLASS, table.classOf(7));
+        table.noteClass(7, 3);
+        table.noteClass(7, 3);
+        assertEquals(3, table.classOf(7));
+        table.noteClass(7, 4);
+        assertEquals(FrameTable.MIXED, table.classOf(7));
+        table.releaseSlab(7, 0);
+        assertEquals(FrameTable.FREE, table.tag(7));
+        assertEquals(FrameTable.NO_CLASS, table.classOf(7));
+    }
+
+    @Test
+    void blocksAreTaggedHeadAndTailAndFramesKnowTheirZone() {
+        table.tagBlock(4096, 3, FrameTable.LARGE_HEAD, FrameTable.LARGE_TAIL);
+        assertEquals(FrameTable.LARGE_HEAD, table.tag(4096));
+        assertEquals(FrameTable.LARGE_TAIL, table.tag(4103));
+        assertEquals(FrameTable.FREE, table.tag(4104));
+        assertEquals(3, table.order(4096));
+        assertEquals(0, table.zoneIndex(4095), "below 16 MiB is DMA");
+        assertEquals(1, table.zoneIndex(4096), "DMA32 above");
+    }
+}
