@@ -1,5 +1,6 @@
 package org.kmemlab.dmazone;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -53,10 +54,7 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
     private final int maxOrder;
     private final long maxWaitNanos;
     private final Zone[] zones;
-    /** For each ZoneType ordinal a request may name: the index of the highest machine zone it may use. */
-    private final int[] requestedIndex;
-    /** For each requested zone index: the non-empty zones to try, highest first. */
-    private final int[][] zonelists;
+    private final Zonelists zonelists;
     private final DirectReclaim reclaim = new DirectReclaim();
     private final FreePageWaitQueue waitQueue = new FreePageWaitQueue();
     private final AllocationFailureReport failures;
@@ -65,38 +63,19 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
         this.machine = config.machine();
         this.era = config.era();
         this.maxOrder = era.maxOrder();
-        this.maxWaitNanos = saturatedNanos(config.maxWait().toNanos());
+        this.maxWaitNanos = saturatedNanos(config.maxWait());
         this.zones = zones;
         this.failures = new AllocationFailureReport(machine.dmesg());
-        this.requestedIndex = new int[ZoneType.values().length];
-        for (ZoneType type : ZoneType.values()) {
-            int highest = 0;
-            for (Zone z : zones) {
-                if (z.type.ordinal() <= type.ordinal()) {
-                    highest = z.index;
-                }
-            }
-            requestedIndex[type.ordinal()] = highest;
-        }
-        this.zonelists = new int[zones.length][];
-        for (int r = 0; r < zones.length; r++) {
-            int count = 0;
-            for (int z = r; z >= 0; z--) {
-                count += zones[z].isEmpty() ? 0 : 1;
-            }
-            int[] list = new int[count];
-            int i = 0;
-            for (int z = r; z >= 0; z--) {
-                if (!zones[z].isEmpty()) {
-                    list[i++] = z;
-                }
-            }
-            zonelists[r] = list;
-        }
+        this.zonelists = new Zonelists(zones);
     }
 
-    private static long saturatedNanos(long nanos) {
-        return nanos < 0 ? Long.MAX_VALUE : nanos;
+    /** The wait in nanoseconds; a wait too long for a long (about 292 years) is as good as forever. */
+    private static long saturatedNanos(Duration wait) {
+        try {
+            return wait.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /**
@@ -174,9 +153,10 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
      *   free DMA32 = 1100  the fast path fails; GFP_KERNEL passes at min (1100 > 991).
      *   free DMA32 =  800  GFP_KERNEL and GFP_NOWAIT fail in DMA32; __GFP_HIGH may go to 991-495 = 496,
      *                      GFP_ATOMIC to 496-124 = 372 (3/8 of 991). GFP_KERNEL falls back to DMA, which
-     *                      serves it only while its free pages exceed 15 + 976 = 991: of DMA's 3840 pages
-     *                      about 2850 can go to Normal requests, the rest is kept for GFP_DMA, which pays
-     *                      no protection there (lowmem_reserve[DMA] = 0). Only then does GFP_KERNEL reclaim.
+     *                      serves it only while its free pages exceed 18 + 976 = 994 (fast path) or
+     *                      15 + 976 = 991 (slow path): of DMA's 3840 pages 2849 can go to Normal
+     *                      requests, the rest is kept for GFP_DMA, which pays no protection in its own
+     *                      zone (lowmem_reserve[DMA] = 0). Only then does GFP_KERNEL reclaim.
      *
      * Worked example, i386 with 16 MiB under Linux 2.0 rules (all memory is ZONE_DMA, 3711 pages managed):
      *   min_free_pages 32, free_pages_low 48, free_pages_high 64 (4096 pages / 128).
@@ -192,7 +172,7 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
             failures.report(gfp, order, this::zoneinfo);
             return PageAllocator.NO_PAGE;
         }
-        int requested = requestedIndex[Gfp.highestZone(gfp).ordinal()];
+        int requested = zonelists.highestZone(gfp);
         int fastFlags = era == Era.LINUX_2_0 ? slowFlags(gfp) : ALLOC_WMARK_LOW;
         long pfn = getPageFromFreelist(order, requested, fastFlags);
         if (pfn != PageAllocator.NO_PAGE) {
@@ -215,7 +195,7 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
 
     /** Tries each zone of the zonelist once with the given rights. */
     private long getPageFromFreelist(int order, int requested, int allocFlags) {
-        for (int z : zonelists[requested]) {
+        for (int z : zonelists.zonelist(requested)) {
             Zone zone = zones[z];
             long pfn = zone.allocate(order, mark(zone, allocFlags, requested), era != Era.LINUX_2_0);
             if (pfn != PageAllocator.NO_PAGE) {
@@ -257,12 +237,15 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
         if (pfn == PageAllocator.NO_PAGE && (gfp & Gfp.__GFP_MEMALLOC) != 0 && (gfp & Gfp.__GFP_NOMEMALLOC) == 0) {
             pfn = getPageFromFreelist(order, requested, flags | ALLOC_NO_WATERMARKS);
         }
-        if (pfn != PageAllocator.NO_PAGE || !Gfp.allowsBlocking(gfp)) {
-            return pfn != PageAllocator.NO_PAGE ? pfn : fail(gfp, order);
+        if (pfn != PageAllocator.NO_PAGE) {
+            return pfn;
+        }
+        if (!Gfp.allowsBlocking(gfp)) {
+            return fail(gfp, order); // atomic: no reclaim, no waiting
         }
         boolean noFail = (gfp & Gfp.__GFP_NOFAIL) != 0;
         boolean noRetry = (gfp & Gfp.__GFP_NORETRY) != 0 && !noFail;
-        long deadline = System.nanoTime() + maxWaitNanos;
+        long start = System.nanoTime();
         boolean interrupted = false;
         int passes = 0;
         try {
@@ -290,7 +273,9 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
                 if (noRetry) {
                     return fail(gfp, order);
                 }
-                long left = noFail ? Math.max(maxWaitNanos, NOFAIL_WAIT_NANOS) : deadline - System.nanoTime();
+                long left = noFail
+                        ? Math.max(maxWaitNanos, NOFAIL_WAIT_NANOS)
+                        : maxWaitNanos - (System.nanoTime() - start);
                 if (left <= 0) {
                     return fail(gfp, order);
                 }
@@ -317,7 +302,7 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
      */
     private long reclaimTarget(int order, int requested) {
         long want = Math.max(DirectReclaim.SWAP_CLUSTER_MAX, 1L << order);
-        int[] list = zonelists[requested];
+        int[] list = zonelists.zonelist(requested);
         if (list.length > 0) {
             Zone first = zones[list[0]];
             want = Math.max(want, first.high + first.lowmemReserve(requested) + (1L << order) - first.free());

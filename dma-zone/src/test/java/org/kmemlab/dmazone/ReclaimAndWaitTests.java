@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.kmemlab.dmazone.ZoneTesting.MiB;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -120,8 +121,17 @@ class ReclaimAndWaitTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void aWaitingAllocationSucceedsWhenAnotherThreadFrees(PageAllocatorProvider pages) throws Exception {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB,
-                Duration.ofSeconds(10));
+        wakeWaiterByFreeing(ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB, Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void aWaitTooLongForNanosecondsIsForeverNotAnOverflow() throws Exception {
+        wakeWaiterByFreeing(ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0, 16 * MiB,
+                ChronoUnit.FOREVER.getDuration()));
+    }
+
+    /** Empties the 2.0 machine, starts a GFP_KERNEL waiter, frees 33 pages and expects the waiter served. */
+    private static void wakeWaiterByFreeing(ReferenceZoneAllocator zones) throws Exception {
         List<Long> held = ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);
         CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() -> zones.allocPages(Gfp.GFP_KERNEL, 0));
         awaitWaiters(zones, 1);
