@@ -1,7 +1,7 @@
 package org.kmemlab.examples.trace;
 
-import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The {@code key=value} fields of one trace event, as the kernel's {@code TP_printk} writes them:
@@ -17,7 +17,7 @@ final class FtraceFields {
 
     /** Splits {@code text} at white space into fields; words without {@code =} are ignored. */
     static FtraceFields parse(String text) {
-        Map<String, String> values = new HashMap<>();
+        Map<String, String> values = new TreeMap<>();
         for (String word : text.strip().split("\\s+")) {
             int eq = word.indexOf('=');
             if (eq > 0) {
