@@ -91,14 +91,27 @@ public record GfpTable(List<String> gfpNames, int[] levels, int[] orders, int[] 
                 kernelRequests += requests[l][kernel][o];
             }
         }
-        String verdict = more > less ? "GFP_ATOMIC fails more often than GFP_KERNEL"
-                : more == less ? "GFP_ATOMIC and GFP_KERNEL fail about equally often"
+        long atomicPercent = 100 * atomicFailures / Math.max(1, atomicRequests);
+        long kernelPercent = 100 * kernelFailures / Math.max(1, kernelRequests);
+        String verdict = atomicFailures * kernelRequests > kernelFailures * atomicRequests
+                ? "GFP_ATOMIC fails more often than GFP_KERNEL"
+                : atomicFailures * kernelRequests == kernelFailures * atomicRequests
+                ? "GFP_ATOMIC and GFP_KERNEL fail equally often"
                 : "GFP_ATOMIC fails less often than GFP_KERNEL";
-        String first = String.format(Locale.ROOT, "%s: in %d of %d cells it failed more, in %d as often, in %d less;"
-                + " overall %d of %d GFP_ATOMIC requests failed (%d%%) against %d of %d GFP_KERNEL (%d%%).",
-                verdict, more, more + same + less, same, less, atomicFailures, atomicRequests,
-                100 * atomicFailures / Math.max(1, atomicRequests), kernelFailures, kernelRequests,
-                100 * kernelFailures / Math.max(1, kernelRequests));
+        StringBuilder lessWhere = new StringBuilder();
+        for (int l = 0; l < levels.length; l++) {
+            for (int o = 0; o < orders.length; o++) {
+                if (failurePerMille(l, atomic, o) < failurePerMille(l, kernel, o)) {
+                    lessWhere.append(lessWhere.length() == 0 ? "" : "; ")
+                            .append(String.format(Locale.ROOT, "order %d at %d%% pinned with %d%% page cache", orders[o],
+                                    levels[l], cachePercent[l]));
+                }
+            }
+        }
+        String first = String.format(Locale.ROOT, "%s: %d of %d GFP_ATOMIC requests failed (%d%%) against %d of %d"
+                + " GFP_KERNEL (%d%%). Cell by cell it failed more in %d of %d, as often in %d, less in %d%s.",
+                verdict, atomicFailures, atomicRequests, atomicPercent, kernelFailures, kernelRequests, kernelPercent,
+                more, more + same + less, same, less, lessWhere.length() == 0 ? "" : ": " + lessWhere);
         return List.of(first, dmaFinding(dma, kernel));
     }
 
