@@ -1,6 +1,7 @@
 package org.kmemlab.examples.cli;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 
 /**
  * A progress bar for long work, drawn on one terminal line and redrawn in place:
@@ -55,7 +56,7 @@ public final class Progress {
         for (int i = 0; i < WIDTH; i++) {
             bar.append(i < filled ? '#' : '-');
         }
-        bar.append("] ").append(String.format("%3d%%", percent)).append("  (").append(done).append('/')
+        bar.append("] ").append(String.format(Locale.ROOT, "%3d%%", percent)).append("  (").append(done).append('/')
                 .append(total).append(')');
         err.print(bar);
         err.flush();

@@ -1,5 +1,6 @@
 package org.kmemlab.examples.lessons;
 
+import java.util.Locale;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
 
@@ -46,11 +47,11 @@ final class IsaDmaController {
     String program(long phys, long bytes) {
         address = -1;
         if (phys + bytes > LIMIT) {
-            return String.format("DMA address 0x%x-0x%x is beyond the controller's 16 MiB reach", phys,
+            return String.format(Locale.ROOT, "DMA address 0x%x-0x%x is beyond the controller's 16 MiB reach", phys,
                     phys + bytes - 1);
         }
         if (cross64k(phys, bytes)) {
-            return String.format("DMA crossing 64-K boundary 0x%x-0x%x", phys, phys + bytes - 1);
+            return String.format(Locale.ROOT, "DMA crossing 64-K boundary 0x%x-0x%x", phys, phys + bytes - 1);
         }
         address = phys;
         count = bytes;
