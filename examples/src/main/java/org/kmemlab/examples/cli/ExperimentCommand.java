@@ -36,7 +36,8 @@ final class ExperimentCommand implements Callable<Integer> {
             description = {"Measures failure rates of GFP_ATOMIC, GFP_KERNEL and GFP_DMA under pressure.",
                 "At each pressure level a seeded fragmenting workload pins part of memory, the page cache fills",
                 "the rest, then a burst of RAM/16 is requested in blocks of each order. Prints the table and",
-                "what it shows; --png also draws it. Default machine: i386 (Linux 2.0) with 64 MiB (16 MiB of ZONE_DMA)."})
+                "what it shows; --png also draws it.",
+                "Default machine: i386 (Linux 2.0) with 64 MiB (16 MiB of ZONE_DMA)."})
     static final class Gfp implements Callable<Integer> {
 
         @Mixin

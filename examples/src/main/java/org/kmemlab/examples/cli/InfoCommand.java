@@ -27,11 +27,13 @@ final class InfoCommand implements Callable<Integer> {
     CommonOptions options;
 
     @Option(names = "--show", split = ",", paramLabel = "REPORT",
-            description = "which reports, comma-separated: buddyinfo, slabinfo, zoneinfo, meminfo, dmesg (default: all)")
+            description = "which reports, comma-separated: buddyinfo, slabinfo, zoneinfo, meminfo, dmesg"
+                    + " (default: all)")
     List<String> show;
 
     @Option(names = "--workload", paramLabel = "N", defaultValue = "256",
-            description = "objects of seeded random sizes kmalloc'd (and kept) before the reports (default: ${DEFAULT-VALUE})")
+            description = "objects of seeded random sizes kmalloc'd (and kept) before the reports"
+                    + " (default: ${DEFAULT-VALUE})")
     int objects;
 
     @Spec

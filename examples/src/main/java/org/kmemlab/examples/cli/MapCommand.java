@@ -48,7 +48,8 @@ final class MapCommand implements Callable<Integer> {
     Integer framesPerChar;
 
     @Option(names = "--load", paramLabel = "PERCENT", defaultValue = "40",
-            description = "how much of memory the workload takes before it frees part of it (default: ${DEFAULT-VALUE})")
+            description = "how much of memory the workload takes before it frees part of it"
+                    + " (default: ${DEFAULT-VALUE})")
     int load;
 
     @Spec

@@ -103,8 +103,8 @@ public record GfpTable(List<String> gfpNames, int[] levels, int[] orders, int[] 
             for (int o = 0; o < orders.length; o++) {
                 if (failurePerMille(l, atomic, o) < failurePerMille(l, kernel, o)) {
                     lessWhere.append(lessWhere.length() == 0 ? "" : "; ")
-                            .append(String.format(Locale.ROOT, "order %d at %d%% pinned with %d%% page cache", orders[o],
-                                    levels[l], cachePercent[l]));
+                            .append(String.format(Locale.ROOT, "order %d at %d%% pinned with %d%% page cache",
+                                    orders[o], levels[l], cachePercent[l]));
                 }
             }
         }

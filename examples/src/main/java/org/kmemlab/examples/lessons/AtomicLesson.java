@@ -23,25 +23,15 @@ import org.kmemlab.kmalloc.Kernel;
  * <p>Try: replace {@code runInInterrupt} by {@code runAtomic("spin_lock(&dev->lock)", ...)}: holding a
  * spinlock is atomic context too.
  */
-public final class AtomicLesson implements Lesson {
+public final class AtomicLesson extends Lesson {
 
     /** The floppy controller's interrupt line on a PC. */
     static final int FLOPPY_IRQ = 6;
     static final long BUFFER_BYTES = 512;
 
-    @Override
-    public int number() {
-        return 5;
-    }
-
-    @Override
-    public String name() {
-        return "atomic";
-    }
-
-    @Override
-    public String title() {
-        return "GFP_ATOMIC from an interrupt handler, and the bug report when GFP_KERNEL is used there";
+    /** Creates the lesson. */
+    public AtomicLesson() {
+        super(5, "atomic", "GFP_ATOMIC from an interrupt handler, and the bug report when GFP_KERNEL is used there");
     }
 
     @Override

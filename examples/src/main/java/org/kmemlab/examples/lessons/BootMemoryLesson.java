@@ -31,7 +31,7 @@ import org.kmemlab.api.stats.ZoneStats;
  *
  * <p>Try: reserve a second buffer before the zone allocator is created and watch {@code managed} fall.
  */
-public final class BootMemoryLesson implements Lesson {
+public final class BootMemoryLesson extends Lesson {
 
     static final long SOUND_BUFFER = 64 * 1024;
 
@@ -40,23 +40,9 @@ public final class BootMemoryLesson implements Lesson {
 
     /** Creates the lesson with the names of the zone and page allocator providers it assembles. */
     public BootMemoryLesson(String zonesProvider, String pagesProvider) {
+        super(8, "boot", "the static ways of old: boot-time allocation, and why it is gone");
         this.zonesProvider = zonesProvider;
         this.pagesProvider = pagesProvider;
-    }
-
-    @Override
-    public int number() {
-        return 8;
-    }
-
-    @Override
-    public String name() {
-        return "boot";
-    }
-
-    @Override
-    public String title() {
-        return "the static ways of old: boot-time allocation, and why it is gone";
     }
 
     @Override

@@ -19,26 +19,16 @@ import org.kmemlab.kmalloc.Kernel;
  *
  * <p>Try: change {@link #PACKETS}, or make the careless routine check its pointer and watch the Oops go.
  */
-public final class CheckReturnsLesson implements Lesson {
+public final class CheckReturnsLesson extends Lesson {
 
     /** Packets in the burst. */
     static final int PACKETS = 64;
     /** Bytes of one packet buffer (an Ethernet frame fits). */
     static final long PACKET_BYTES = 1536;
 
-    @Override
-    public int number() {
-        return 1;
-    }
-
-    @Override
-    public String name() {
-        return "check-returns";
-    }
-
-    @Override
-    public String title() {
-        return "check every allocation's return value";
+    /** Creates the lesson. */
+    public CheckReturnsLesson() {
+        super(1, "check-returns", "check every allocation's return value");
     }
 
     @Override

@@ -27,23 +27,13 @@ import org.kmemlab.kmalloc.Kernel;
  *
  * <p>Try: ask for 64 KiB with {@code getFreePages(GFP_KERNEL, 4)} on the fragmented machine.
  */
-public final class ChooseAllocatorLesson implements Lesson {
+public final class ChooseAllocatorLesson extends Lesson {
 
     static final int BIG_BYTES = 64 * 1024;
 
-    @Override
-    public int number() {
-        return 7;
-    }
-
-    @Override
-    public String name() {
-        return "vmalloc";
-    }
-
-    @Override
-    public String title() {
-        return "kmalloc vs vmalloc vs get_free_pages: when each is right";
+    /** Creates the lesson. */
+    public ChooseAllocatorLesson() {
+        super(7, "vmalloc", "kmalloc vs vmalloc vs get_free_pages: when each is right");
     }
 
     @Override

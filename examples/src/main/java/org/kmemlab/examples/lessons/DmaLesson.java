@@ -25,26 +25,17 @@ import org.kmemlab.kmalloc.Kernel;
  *
  * <p>Try: ask for order 5 (128 KiB) with GFP_DMA and use all of it: it will cross.
  */
-public final class DmaLesson implements Lesson {
+public final class DmaLesson extends Lesson {
 
     /** A 1.44 MB floppy track: 18 sectors of 512 bytes. */
     static final int TRACK_BYTES = 18 * 512;
     /** The bounce buffer: 8 pages (32 KiB), enough for a track, at most order 4. */
     static final int BOUNCE_ORDER = 3;
 
-    @Override
-    public int number() {
-        return 6;
-    }
-
-    @Override
-    public String name() {
-        return "dma";
-    }
-
-    @Override
-    public String title() {
-        return "GFP_DMA for an ISA DMA controller (below 16 MiB, no 64 KiB crossing): a bounce buffer";
+    /** Creates the lesson. */
+    public DmaLesson() {
+        super(6, "dma",
+                "GFP_DMA for an ISA DMA controller (below 16 MiB, no 64 KiB crossing): a bounce buffer");
     }
 
     @Override

@@ -8,16 +8,39 @@ package org.kmemlab.examples.lessons;
  * own kernel through {@link LessonContext#kernel()} so that the command line's options (profile, RAM,
  * providers) apply, and each one checks every return value: lessons are code people copy.
  */
-public interface Lesson {
+public abstract class Lesson {
 
-    /** Returns the lesson's number in the tour, 1 to 8. */
-    int number();
+    private final int number;
+    private final String name;
+    private final String title;
 
-    /** Returns the short name {@code kmemlab lesson NAME} accepts, e.g. {@code atomic}. */
-    String name();
+    /**
+     * For subclasses.
+     *
+     * @param number the lesson's place in the tour, 1 to 8
+     * @param name the short name {@code kmemlab lesson NAME} accepts, e.g. {@code atomic}
+     * @param title the one-line title
+     */
+    protected Lesson(int number, String name, String title) {
+        this.number = number;
+        this.name = name;
+        this.title = title;
+    }
+
+    /** Returns the lesson's number in the tour. */
+    public final int number() {
+        return number;
+    }
+
+    /** Returns the short name. */
+    public final String name() {
+        return name;
+    }
 
     /** Returns the one-line title. */
-    String title();
+    public final String title() {
+        return title;
+    }
 
     /**
      * Runs the lesson, printing to {@code ctx.out()}.
@@ -25,5 +48,5 @@ public interface Lesson {
      * @throws LessonFailed when the machine did not behave as the lesson expects (a bug in an installed
      *         allocator, or a change that broke the lesson)
      */
-    void run(LessonContext ctx);
+    public abstract void run(LessonContext ctx);
 }

@@ -23,7 +23,7 @@ import org.kmemlab.kmalloc.Kernel;
  *
  * <p>Try: make {@link #RESERVE} smaller than {@link #DEMAND} and count how many requests still succeed.
  */
-public final class PoolsLesson implements Lesson {
+public final class PoolsLesson extends Lesson {
 
     /** Size of one request structure. */
     static final int SLOT_BYTES = 256;
@@ -34,19 +34,10 @@ public final class PoolsLesson implements Lesson {
     /** Requests made under pressure. */
     static final int DEMAND = 16;
 
-    @Override
-    public int number() {
-        return 3;
-    }
-
-    @Override
-    public String name() {
-        return "pools";
-    }
-
-    @Override
-    public String title() {
-        return "allocate an easy amount and parcel it out (a private pool, then a mempool-style reserve)";
+    /** Creates the lesson. */
+    public PoolsLesson() {
+        super(3, "pools",
+                "allocate an easy amount and parcel it out (a private pool, then a mempool-style reserve)");
     }
 
     @Override

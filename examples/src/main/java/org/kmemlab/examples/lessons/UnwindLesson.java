@@ -30,7 +30,7 @@ import org.kmemlab.kmalloc.Kernel;
  *
  * <p>Try: remove the {@code kfree(priv)} from {@link #openCarefully} and see which figure moves.
  */
-public final class UnwindLesson implements Lesson {
+public final class UnwindLesson extends Lesson {
 
     /** -ENOMEM, what a failed open returns. */
     static final int ENOMEM = -12;
@@ -38,23 +38,13 @@ public final class UnwindLesson implements Lesson {
     static final int RING_ORDER = 2;
     static final long BUFFER_BYTES = 32 * 1024;
 
-    @Override
-    public int number() {
-        return 2;
-    }
-
-    @Override
-    public String name() {
-        return "unwind";
-    }
-
-    @Override
-    public String title() {
-        return "allocate at the top of the function and unwind cleanly on failure";
-    }
-
     /** The three resources of an open device. */
     private record Device(long priv, long ring, long buffer) {
+    }
+
+    /** Creates the lesson. */
+    public UnwindLesson() {
+        super(2, "unwind", "allocate at the top of the function and unwind cleanly on failure");
     }
 
     @Override

@@ -27,26 +27,16 @@ import org.kmemlab.kmalloc.Kernel;
  * <p>Try: make {@link #HOLD_MILLIS} longer than the kernel's wait ({@code maxWait}, 2 s here) and see
  * GFP_KERNEL give up too.
  */
-public final class WaitLesson implements Lesson {
+public final class WaitLesson extends Lesson {
 
     /** How long the other thread holds the memory. */
     static final long HOLD_MILLIS = 200;
     /** The order asked for: 4 pages. */
     static final int ORDER = 2;
 
-    @Override
-    public int number() {
-        return 4;
-    }
-
-    @Override
-    public String name() {
-        return "wait";
-    }
-
-    @Override
-    public String title() {
-        return "wait and retry: a GFP_KERNEL caller sleeps until another thread frees memory";
+    /** Creates the lesson. */
+    public WaitLesson() {
+        super(4, "wait", "wait and retry: a GFP_KERNEL caller sleeps until another thread frees memory");
     }
 
     @Override

@@ -122,7 +122,8 @@ public record MemoryMap(Machine machine, Owner[] owners, List<Block> freeBlocks,
         }
         long[] counts = countByOwner();
         for (Owner o : Owner.values()) {
-            out.append(String.format(Locale.ROOT, "  %c %-34s %7d frames%n", o.symbol(), o.label(), counts[o.ordinal()]));
+            out.append(String.format(Locale.ROOT, "  %c %-34s %7d frames%n", o.symbol(), o.label(),
+                    counts[o.ordinal()]));
         }
         out.append(String.format(Locale.ROOT, "  0-%c the first frame of a free buddy block of that order%n",
                 orderSymbol(10)));

@@ -38,7 +38,8 @@ public final class TextMap {
                 out.append(String.format(Locale.ROOT, "%7d 0x%08x ", rowStart, map.machine().pfnToPhys(rowStart)));
                 for (int c = 0; c < columns; c++) {
                     long pfn = rowStart + (long) c * framesPerCell;
-                    out.append(pfn < zone.startPfn() || pfn >= zone.endPfn() ? ' ' : cells[(int) (pfn / framesPerCell)]);
+                    boolean inZone = pfn >= zone.startPfn() && pfn < zone.endPfn();
+                    out.append(inZone ? cells[(int) (pfn / framesPerCell)] : ' ');
                 }
                 out.append('\n');
             }

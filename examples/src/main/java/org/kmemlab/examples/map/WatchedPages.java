@@ -9,25 +9,11 @@ import org.kmemlab.api.spi.PageAllocatorProvider;
  * {@link FrameWatch}: how the memory map learns which frames are free without knowing the allocator's
  * insides. The wrapped allocator decides everything; the wrapper only watches.
  */
-public final class WatchedPages implements PageAllocatorProvider {
-
-    private final PageAllocatorProvider inner;
-    private final FrameWatch watch;
+public final class WatchedPages extends WatchedProvider<PageAllocatorProvider> implements PageAllocatorProvider {
 
     /** Wraps {@code inner}, reporting to {@code watch}. */
     public WatchedPages(PageAllocatorProvider inner, FrameWatch watch) {
-        this.inner = inner;
-        this.watch = watch;
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public String description() {
-        return inner.description() + " (watched by kmemlab map)";
+        super(inner, watch);
     }
 
     @Override

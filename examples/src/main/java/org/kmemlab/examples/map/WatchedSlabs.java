@@ -10,25 +10,12 @@ import org.kmemlab.api.spi.PageSource;
  * An object allocator provider that wraps another and watches the pages it takes from its page source,
  * so that the memory map can label them as slab pages.
  */
-public final class WatchedSlabs implements ObjectAllocatorProvider {
-
-    private final ObjectAllocatorProvider inner;
-    private final FrameWatch watch;
+public final class WatchedSlabs extends WatchedProvider<ObjectAllocatorProvider>
+        implements ObjectAllocatorProvider {
 
     /** Wraps {@code inner}, reporting to {@code watch}. */
     public WatchedSlabs(ObjectAllocatorProvider inner, FrameWatch watch) {
-        this.inner = inner;
-        this.watch = watch;
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public String description() {
-        return inner.description() + " (watched by kmemlab map)";
+        super(inner, watch);
     }
 
     @Override

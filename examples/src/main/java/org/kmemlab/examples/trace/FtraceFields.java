@@ -36,7 +36,8 @@ final class FtraceFields {
         String value = values.get(key);
         if (value == null || value.isEmpty()) {
             throw new TraceFormatException(file, line, "expected a " + key + "= field in the kmem:" + event
-                    + " event, found " + (values.isEmpty() ? "no fields" : "only " + String.join(", ", values.keySet())));
+                    + " event, found "
+                    + (values.isEmpty() ? "no fields" : "only " + String.join(", ", values.keySet())));
         }
         return value;
     }

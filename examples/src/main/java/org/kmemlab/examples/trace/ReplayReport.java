@@ -40,7 +40,8 @@ public record ReplayReport(Trace trace, Machine machine, long operations, long a
 
     /** Returns the unrequested share of the allocated bytes at peak payload, in percent. */
     public double internalFragmentationPercent() {
-        return allocatedAtPeakPayload == 0 ? 0 : 100.0 * (allocatedAtPeakPayload - peakPayload) / allocatedAtPeakPayload;
+        return allocatedAtPeakPayload == 0 ? 0
+                : 100.0 * (allocatedAtPeakPayload - peakPayload) / allocatedAtPeakPayload;
     }
 
     /** Returns the share of free memory at peak footprint in blocks too small for the largest request. */
@@ -53,27 +54,35 @@ public record ReplayReport(Trace trace, Machine machine, long operations, long a
     public String format() {
         long page = machine.pageSize();
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "trace                   %s (%s, %d ids, %d operations%s)%n", trace.name(),
+        line(out, "trace", "%s (%s, %d ids, %d operations%s)", trace.name(),
                 trace.format() == Trace.Format.CSAPP ? "CS:APP" : "ftrace", trace.ids(), operations,
-                trace.skipped() == 0 ? "" : ", " + trace.skipped() + " lines skipped"));
-        out.append(String.format(Locale.ROOT, "operations              %d kmalloc, %d krealloc, %d kfree%n", allocs, reallocs, frees));
-        out.append(String.format(Locale.ROOT, "failures                %d allocations returned NULL%s%n", failures,
-                skippedFrees == 0 ? "" : " (" + skippedFrees + " later frees or resizes of them skipped)"));
-        out.append(String.format(Locale.ROOT, "throughput              %,d ops/s (best of %d runs)%n", opsPerSecond(),
-                Replayer.TIMED_RUNS));
-        out.append(String.format(Locale.ROOT, "peak payload            %,d bytes%n", peakPayload));
-        out.append(String.format(Locale.ROOT, "peak footprint          %,d bytes (%d pages)%n", peakFootprint, peakFootprint / page));
-        out.append(String.format(Locale.ROOT, "peak utilisation        %.1f%% (peak payload / peak footprint)%n", utilisationPercent()));
-        out.append(String.format(Locale.ROOT, "internal fragmentation  %.1f%% of the allocated bytes at peak payload were not"
-                + " requested (%,d of %,d)%n", internalFragmentationPercent(), allocatedAtPeakPayload - peakPayload,
-                allocatedAtPeakPayload));
-        out.append(String.format(Locale.ROOT, "external fragmentation  %.1f%% of free memory at peak footprint lay in blocks too"
-                + " small for the largest request, order %d (%d of %d free pages)%n",
-                externalFragmentationPercent(), largestOrder, freePagesAtPeakFootprint - usableFreeAtPeakFootprint,
-                freePagesAtPeakFootprint));
-        out.append(String.format(Locale.ROOT, "integrity               %s%n", integrityErrors == 0
-                ? "every allocation kept its bytes"
-                : integrityErrors + " allocations were overwritten while live: two allocations overlapped"));
+                trace.skipped() == 0 ? "" : ", " + trace.skipped() + " lines skipped");
+        line(out, "operations", "%d kmalloc, %d krealloc, %d kfree", allocs, reallocs, frees);
+        line(out, "failures", "%d allocations returned NULL%s", failures,
+                skippedFrees == 0 ? "" : " (" + skippedFrees + " later frees or resizes of them skipped)");
+        line(out, "throughput", "%,d ops/s (best of %d runs)", opsPerSecond(), Replayer.TIMED_RUNS);
+        line(out, "peak payload", "%,d bytes", peakPayload);
+        line(out, "peak footprint", "%,d bytes (%d pages)", peakFootprint, peakFootprint / page);
+        line(out, "peak utilisation", "%.1f%% (peak payload / peak footprint)", utilisationPercent());
+        line(out, "internal fragmentation", "%.1f%% of the allocated bytes at peak payload were not requested"
+                + " (%,d of %,d)", internalFragmentationPercent(), allocatedAtPeakPayload - peakPayload,
+                allocatedAtPeakPayload);
+        line(out, "external fragmentation", "%.1f%% of free memory at peak footprint lay in blocks too small for"
+                + " the largest request, order %d (%d of %d free pages)", externalFragmentationPercent(),
+                largestOrder, freePagesAtPeakFootprint - usableFreeAtPeakFootprint, freePagesAtPeakFootprint);
+        line(out, "integrity", "%s", integrityErrors == 0 ? "every allocation kept its bytes"
+                : integrityErrors + " allocations were overwritten while live: two allocations overlapped");
         return out.toString();
+    }
+
+    private static void line(StringBuilder out, String label, String format, Object... args) {
+        out.append(String.format(Locale.ROOT, "%-23s " + format + "%n", prepend(label, args)));
+    }
+
+    private static Object[] prepend(Object first, Object[] rest) {
+        Object[] all = new Object[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
     }
 }

@@ -67,7 +67,9 @@ public final class TraceParser {
             if (text.isEmpty() || text.startsWith("#")) {
                 continue;
             }
-            return isInteger(text) ? new CsappTraceReader(name, lines).read() : new FtraceTraceReader(name, lines).read();
+            return isInteger(text)
+                    ? new CsappTraceReader(name, lines).read()
+                    : new FtraceTraceReader(name, lines).read();
         }
         throw new TraceFormatException(name, 0, "the trace is empty; expected a CS:APP header (four integers)"
                 + " or kmem:kmalloc / kmem:kfree lines");
