@@ -21,8 +21,8 @@ final class PageActions {
     // ---------------------------------------------------------------- shared checks
 
     /**
-     * Checks a block the allocator returned and records it: inside the zone and naturally aligned
-     * always, no overlap with a live block when the property checks overlap, patterns when it checks them.
+     * Checks a block the allocator returned and records it: inside the zone, naturally aligned and sharing
+     * no frame with a live block (every property checks these), patterns when the property checks them.
      */
     static PageBlock accept(PageState s, String call, String label, int id, int order, long pfn) {
         PageModel m = s.model;
@@ -41,15 +41,13 @@ final class PageActions {
                     "a first pfn that is a multiple of " + size,
                     call + " returned pfn " + pfn);
         }
-        if (s.checks(PageCheck.OVERLAP)) {
-            PageBlock other = m.overlapping(pfn, order);
-            if (other != null) {
-                throw new InvariantViolation(
-                        "block at pfn " + pfn + " order " + order + " overlaps live block " + other.label() + " at pfn "
-                                + other.pfn() + " order " + other.order(),
-                        "a block whose frames are all free (frames near pfn " + pfn + ": " + m.neighbourhood(pfn) + ")",
-                        call + " returned pfn " + pfn);
-            }
+        PageBlock other = m.overlapping(pfn, order);
+        if (other != null) {
+            throw new InvariantViolation(
+                    "block at pfn " + pfn + " order " + order + " overlaps live block " + other.label() + " at pfn "
+                            + other.pfn() + " order " + other.order(),
+                    "a block whose frames are all free (frames near pfn " + pfn + ": " + m.neighbourhood(pfn) + ")",
+                    call + " returned pfn " + pfn);
         }
         PageBlock block = new PageBlock(label, id, pfn, order);
         m.allocate(block);
@@ -61,21 +59,24 @@ final class PageActions {
         return block;
     }
 
-    /** Checks that a NO_PAGE answer was allowed and changed nothing. */
-    static void checkNoPage(PageState s, String call, int order, boolean fitted, long[] before) {
+    /**
+     * Checks that a NO_PAGE answer changed nothing and was allowed. The model is not touched by a failed
+     * allocation, so it still describes the state before the call.
+     */
+    static void checkNoPage(PageState s, String call, int order, long[] before) {
         if (!s.checks(PageCheck.FAILED_ALLOCATION)) {
             return;
-        }
-        if (fitted) {
-            throw new InvariantViolation(
-                    call + " returned NO_PAGE although a free naturally aligned order-" + order + " block exists",
-                    "a block: the free blocks are " + PageReports.layout(s.model.canonicalLayout()) + " by order",
-                    "NO_PAGE");
         }
         long[] after = s.snapshot();
         if (!Arrays.equals(before, after)) {
             throw new InvariantViolation("a failed " + call + " changed the allocator's state",
                     PageReports.snapshot(before) + " (unchanged)", PageReports.snapshot(after));
+        }
+        if (validOrder(s, order) && s.model.fits(order)) {
+            throw new InvariantViolation(
+                    call + " returned NO_PAGE although a free naturally aligned order-" + order + " block exists",
+                    "a block: the free blocks are " + PageReports.layout(s.model.canonicalLayout()) + " by order",
+                    "NO_PAGE");
         }
     }
 
@@ -103,11 +104,10 @@ final class PageActions {
             boolean valid = validOrder(s, order);
             boolean check = s.checks(PageCheck.FAILED_ALLOCATION);
             long[] before = check ? s.snapshot() : null;
-            boolean fitted = check && valid && s.model.fits(order);
             long pfn = s.sut.allocate(order);
             String call = "allocate(order " + order + ")";
             if (pfn == PageAllocator.NO_PAGE) {
-                checkNoPage(s, call, order, fitted, before);
+                checkNoPage(s, call, order, before);
                 return "NO_PAGE";
             }
             if (!valid) {
@@ -158,25 +158,23 @@ final class PageActions {
             s.model.free(block);
             s.live.remove(label);
             s.freed.put(label, block);
-            return "";
+            return "ok (pfn " + block.pfn() + " order " + block.order() + ")";
         }
     }
 
-    /** Frees every live block, in an order fixed by {@code shuffle}. */
-    record FreeAll(long shuffle) implements Action<PageState> {
+    /**
+     * Frees a list of blocks in the given order: generated as "every live block, shuffled", and shrunk by
+     * dropping blocks from the list, so a counterexample keeps only the frees that matter.
+     */
+    record FreeAll(List<String> labels) implements Action<PageState> {
 
-        @Override
-        public String describe() {
-            return "free every live block (shuffle " + Long.toHexString(shuffle & 0xffff) + ")";
+        /** Copies the labels. */
+        FreeAll {
+            labels = List.copyOf(labels);
         }
 
-        @Override
-        public boolean precondition(PageState s) {
-            return !s.live.isEmpty();
-        }
-
-        @Override
-        public String run(PageState s) {
+        /** Returns a free-all of every live block in {@code s}, in an order fixed by {@code shuffle}. */
+        static FreeAll everyLiveBlock(PageState s, long shuffle) {
             List<String> labels = s.liveLabels();
             SplittableRandom random = new SplittableRandom(shuffle);
             for (int i = labels.size() - 1; i > 0; i--) {
@@ -185,10 +183,58 @@ final class PageActions {
                 labels.set(i, labels.get(j));
                 labels.set(j, t);
             }
-            for (String label : labels) {
-                new Free(label).run(s);
+            return new FreeAll(labels);
+        }
+
+        @Override
+        public String describe() {
+            if (labels.size() <= 8) {
+                return "free(" + String.join("), free(", labels) + ")";
             }
-            return labels.size() <= 6 ? "freed " + String.join(", ", labels) : "freed " + labels.size() + " blocks";
+            return "free " + labels.size() + " blocks: " + String.join(", ", labels.subList(0, 4)) + ", …";
+        }
+
+        @Override
+        public boolean precondition(PageState s) {
+            for (String label : labels) {
+                if (s.live.containsKey(label)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public String run(PageState s) {
+            if (labels.size() == 1) {
+                return new Free(labels.get(0)).run(s);
+            }
+            int freed = 0;
+            for (String label : labels) {
+                if (s.live.containsKey(label)) {
+                    new Free(label).run(s);
+                    freed++;
+                }
+            }
+            return freed == labels.size() ? "ok" : "ok (" + freed + " of them were live)";
+        }
+
+        @Override
+        public List<Action<PageState>> shrinks() {
+            List<Action<PageState>> simpler = new ArrayList<>();
+            int n = labels.size();
+            if (n > 1) {
+                simpler.add(new FreeAll(labels.subList(0, n / 2)));
+                simpler.add(new FreeAll(labels.subList(n / 2, n)));
+            }
+            if (n <= 16) {
+                for (int i = 0; i < n && n > 1; i++) {
+                    List<String> fewer = new ArrayList<>(labels);
+                    fewer.remove(i);
+                    simpler.add(new FreeAll(fewer));
+                }
+            }
+            return simpler;
         }
     }
 
@@ -210,16 +256,19 @@ final class PageActions {
         @Override
         public String run(PageState s) {
             String call = "allocate(order " + order + ")";
+            StringBuilder pfns = new StringBuilder();
             for (int i = 0; i < cap; i++) {
                 boolean check = s.checks(PageCheck.FAILED_ALLOCATION);
                 long[] before = check ? s.snapshot() : null;
-                boolean fitted = check && s.model.fits(order);
                 long pfn = s.sut.allocate(order);
                 if (pfn == PageAllocator.NO_PAGE) {
-                    checkNoPage(s, call + " (after " + i + " blocks)", order, fitted, before);
-                    return i + " blocks, then NO_PAGE";
+                    checkNoPage(s, call + " (after " + i + " blocks)", order, before);
+                    return i + " blocks" + (i <= 16 ? " (pfn" + pfns + ")" : "") + ", then NO_PAGE";
                 }
                 accept(s, call + " (block " + i + ")", group + "." + i, firstId + i, order, pfn);
+                if (i < 16) {
+                    pfns.append(' ').append(pfn);
+                }
             }
             throw new InvariantViolation(
                     call + " kept returning blocks: more order-" + order + " blocks than the zone has frames for",

@@ -78,14 +78,16 @@ final class PageChain implements StateMachine<PageState> {
                 break;
             }
             case 3: {
-                int order = random.between(0, maxOrder);
+                // Keep an exhaustion to at most about 512 blocks: large zones are exhausted with larger orders.
+                int least = Math.max(0, 64 - Long.numberOfLeadingZeros(s.geometry.frames()) - 9);
+                int order = random.between(Math.min(least, maxOrder), maxOrder);
                 int cap = (int) (s.geometry.frames() >> order) + 2;
                 int group = s.newIds(cap);
                 return new PageActions.Exhaust("g" + group, group, cap, order);
             }
             case 4:
                 if (!s.live.isEmpty()) {
-                    return new PageActions.FreeAll(random.nextLong());
+                    return PageActions.FreeAll.everyLiveBlock(s, random.nextLong());
                 }
                 break;
             case 5:

@@ -2,12 +2,11 @@ package org.kmemlab.testkit.contract;
 
 /**
  * The invariants a page-contract property checks after every step, besides the ones every property
- * checks (blocks inside the zone and aligned, no unexpected exception, the allocator's own
- * {@code checkInvariants()}, bad frees raise {@code KernelBug} and change nothing).
+ * checks (blocks inside the zone, aligned, and sharing no frame with a live block in the model; no
+ * unexpected exception; the allocator's own {@code checkInvariants()}; bad frees raise
+ * {@code KernelBug} and change nothing).
  */
 enum PageCheck {
-    /** A new block shares no frame with a live block (model check). */
-    OVERLAP,
     /** Byte patterns written into every live frame read back unchanged. */
     PATTERNS,
     /** {@code freeFrames()} and {@code freeBlocks(k)} equal the model's figures. */

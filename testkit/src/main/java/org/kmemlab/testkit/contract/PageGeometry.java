@@ -32,7 +32,7 @@ record PageGeometry(Kind kind, long startPfn, long frames, int maxOrder) {
         ALIGNED,
         /** A start and an end that cut through blocks of several orders: where off-by-ones live. */
         UNEVEN,
-        /** Thousands of frames with maxOrder 10, possibly uneven. */
+        /** Over a thousand frames with maxOrder 10, possibly uneven. */
         LARGE
     }
 
@@ -54,7 +54,7 @@ record PageGeometry(Kind kind, long startPfn, long frames, int maxOrder) {
             }
             case LARGE -> {
                 long start = random.percent(50) ? 1024 : random.between(1, 2047);
-                long frames = random.percent(50) ? 4096 : random.between(1500, 6000);
+                long frames = random.percent(50) ? 2048 : random.between(1100, 4000);
                 yield new PageGeometry(kind, start, frames, 10);
             }
         };

@@ -41,8 +41,9 @@ public final class BoundedOutput {
                     head = head.substring(0, head.length() - 1);
                 }
                 text.append(head);
-                keptBytes += room;
-                droppedBytes += bytes.length - room;
+                int kept = head.getBytes(StandardCharsets.UTF_8).length;
+                keptBytes += kept;
+                droppedBytes += bytes.length - kept;
             } else {
                 droppedBytes += bytes.length;
             }

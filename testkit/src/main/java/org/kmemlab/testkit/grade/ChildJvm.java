@@ -96,6 +96,10 @@ final class ChildJvm {
                 if (line.contains(SignedRecords.MARKER)) {
                     rejected.incrementAndGet();
                 }
+                // HotSpot reports "Terminating due to java.lang.OutOfMemoryError" on standard output.
+                if (line.contains(OOM_MARKER)) {
+                    outOfMemory.set(true);
+                }
                 output.appendLine(line);
             }
         }, output);

@@ -149,7 +149,7 @@ public final class RubricLoader {
             try {
                 items.add(new Rubric.Item(item.text("id", null), item.number("weight", 1)));
             } catch (IllegalArgumentException e) {
-                throw item.error("weight", e.getMessage());
+                throw String.valueOf(e.getMessage()).startsWith("rubric ") ? e : item.error("weight", e.getMessage());
             }
         }
         if (props.missing()) {

@@ -32,11 +32,18 @@ import org.kmemlab.api.Checks;
  *   <li>simplify parameters: replace an action by the first of its {@link Action#shrinks()} that still
  *       fails (a smaller order, a smaller size);</li>
  * </ol>
- * and repeats both until neither makes progress. Actions whose precondition no longer holds (a free of
- * a block the shrunk chain never allocated) are skipped, so every variant is a valid chain. Any failure
+ * and repeats both until neither makes progress; then it tries dropping two actions at once (an
+ * allocation and a free that only matter together), and starts over if that helps. Actions whose
+ * precondition no longer holds (a free of a block the shrunk chain never allocated) are skipped, so every
+ * variant is a valid chain. Any failure
  * counts, not only the original one: for a contract property one bug is as good as another, and the
  * smallest chain that shows a bug is the best hint. The shrinker stops after {@link #MAX_SHRINK_RUNS}
  * replays, so a pathological chain cannot stall a build.
+ *
+ * <p>After the first failing try the engine runs up to {@link #EXTRA_TRIES} more tries and shrinks up to
+ * {@link #EXTRA_SHRINKS} more failures, and reports the shortest counterexample: a bug first met in a
+ * large zone after forty steps usually shows in a tiny zone after three. This is part of the run, so
+ * a seed still replays exactly the same report.
  *
  * <p>The engine never prints; callers format {@link RunResult} (the contract classes print the seed).
  */
@@ -44,6 +51,15 @@ public final class PropertyEngine {
 
     /** The most replays shrinking may take for one failure. */
     public static final int MAX_SHRINK_RUNS = 3000;
+
+    /** After the first failure, how many more tries may be run looking for a shorter counterexample. */
+    public static final int EXTRA_TRIES = 12;
+
+    /** After the first failure, how many more failing chains may be shrunk. */
+    public static final int EXTRA_SHRINKS = 3;
+
+    /** A counterexample of at most this many steps ends the search for a shorter one. */
+    public static final int GOOD_ENOUGH = 3;
 
     private PropertyEngine() {
     }
@@ -65,8 +81,27 @@ public final class PropertyEngine {
             Chain<S> chain = generate(machine, setUpSeed, new Randomness(actionSeed), effort.steps(), warnings);
             stepsRun += chain.actions.size();
             if (chain.failure != null) {
-                Counterexample shrunk = ChainShrinker.shrink(machine, setUpSeed, chain, tryNumber);
-                return new RunResult(effort, tryNumber, stepsRun, Optional.of(shrunk), new ArrayList<>(warnings));
+                Counterexample best = ChainShrinker.shrink(machine, setUpSeed, chain, tryNumber);
+                int last = tryNumber;
+                int shrunk = 1;
+                // Look a little further for a shorter counterexample: a bug found in a large zone after
+                // forty steps is often found in a tiny one after three.
+                while (last < Math.min(effort.tries(), tryNumber + EXTRA_TRIES) && shrunk < EXTRA_SHRINKS + 1
+                        && best.steps().size() > GOOD_ENOUGH) {
+                    last++;
+                    long moreSetUp = master.nextLong();
+                    Chain<S> more = generate(machine, moreSetUp, new Randomness(master.nextLong()), effort.steps(),
+                            warnings);
+                    stepsRun += more.actions.size();
+                    if (more.failure != null) {
+                        shrunk++;
+                        Counterexample other = ChainShrinker.shrink(machine, moreSetUp, more, last);
+                        if (other.steps().size() < best.steps().size()) {
+                            best = other;
+                        }
+                    }
+                }
+                return new RunResult(effort, last, stepsRun, Optional.of(best), new ArrayList<>(warnings));
             }
         }
         return new RunResult(effort, effort.tries(), stepsRun, Optional.empty(), new ArrayList<>(warnings));

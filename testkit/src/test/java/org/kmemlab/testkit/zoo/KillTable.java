@@ -1,0 +1,94 @@
+package org.kmemlab.testkit.zoo;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.PropertyResult;
+import org.kmemlab.testkit.property.Effort;
+
+/**
+ * Runs every property of a contract against every mutant and keeps the results: which property killed
+ * which mutant, and how long the shrunk counterexample was.
+ */
+final class KillTable {
+
+    private final List<String> propertyIds = new ArrayList<>();
+    private final Map<String, Map<String, PropertyResult>> results = new LinkedHashMap<>();
+
+    /** Checks {@code properties} (all for mutant {@code mutant}) with {@code effort}. */
+    void run(String mutant, List<ContractProperty> properties, Effort effort) {
+        Map<String, PropertyResult> row = new LinkedHashMap<>();
+        for (ContractProperty property : properties) {
+            if (!propertyIds.contains(property.id())) {
+                propertyIds.add(property.id());
+            }
+            row.put(property.id(), property.check(effort));
+        }
+        results.put(mutant, row);
+    }
+
+    /** Returns the mutants no property killed. */
+    List<String> survivors() {
+        List<String> survivors = new ArrayList<>();
+        results.forEach((mutant, row) -> {
+            if (row.values().stream().allMatch(PropertyResult::passed)) {
+                survivors.add(mutant);
+            }
+        });
+        return survivors;
+    }
+
+    /** Returns every failed result whose shrunk chain has more than {@code maxSteps} steps. */
+    List<PropertyResult> longReports(int maxSteps) {
+        List<PropertyResult> longOnes = new ArrayList<>();
+        for (Map<String, PropertyResult> row : results.values()) {
+            for (PropertyResult r : row.values()) {
+                if (!r.passed() && r.steps().size() > maxSteps) {
+                    longOnes.add(r);
+                }
+            }
+        }
+        return longOnes;
+    }
+
+    /** Returns the results of one mutant. */
+    Map<String, PropertyResult> row(String mutant) {
+        return results.get(mutant);
+    }
+
+    /**
+     * Formats the table: one row per mutant, one column per property; a cell holds the length of the
+     * shrunk counterexample when the property killed the mutant, {@code .} when it did not.
+     */
+    String format() {
+        int longest = 6;
+        for (String mutant : results.keySet()) {
+            longest = Math.max(longest, mutant.length());
+        }
+        String name = "%-" + longest + "s";
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(name, "mutant"));
+        for (int i = 0; i < propertyIds.size(); i++) {
+            out.append(String.format(" %3s", "P" + (i + 1)));
+        }
+        out.append("  killed by\n");
+        results.forEach((mutant, row) -> {
+            out.append(String.format(name, mutant));
+            int kills = 0;
+            for (String id : propertyIds) {
+                PropertyResult r = row.get(id);
+                boolean killed = r != null && !r.passed();
+                kills += killed ? 1 : 0;
+                out.append(String.format(" %3s", killed ? Integer.toString(r.steps().size()) : "."));
+            }
+            out.append("  ").append(kills).append(kills == 1 ? " property\n" : " properties\n");
+        });
+        for (int i = 0; i < propertyIds.size(); i++) {
+            out.append(String.format("P%-3d %s%n", i + 1, propertyIds.get(i)));
+        }
+        out.append("(a number is the length of the shrunk counterexample; . means the property passed)\n");
+        return out.toString();
+    }
+}

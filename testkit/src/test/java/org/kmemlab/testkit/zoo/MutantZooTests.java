@@ -1,0 +1,49 @@
+package org.kmemlab.testkit.zoo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.kmemlab.testkit.contract.PageAllocatorContract;
+import org.kmemlab.testkit.contract.PropertyResult;
+import org.kmemlab.testkit.property.Effort;
+
+/**
+ * The contracts' own test: every mutant in the zoo must be killed by at least one property, with a
+ * counterexample shrunk to at most {@value #MAX_STEPS} steps. A surviving mutant fails the build; the
+ * kill table is printed either way.
+ *
+ * <p>The zoo runs with the default effort and a fixed seed, so the build is deterministic; pass
+ * {@code -Dkmemlab.seed=…} to try another seed (the contracts must kill every mutant with any seed).
+ */
+class MutantZooTests {
+
+    /** The longest shrunk counterexample a mutant may produce. */
+    static final int MAX_STEPS = 8;
+
+    /** The seed the zoo runs with unless {@code -Dkmemlab.seed} says otherwise. */
+    static final long ZOO_SEED = 20_26_11_25L;
+
+    static Effort effort() {
+        return Effort.fromProperties(System.getProperties(), ZOO_SEED);
+    }
+
+    @Test
+    void pageContractKillsEveryBuddyMutant() {
+        Effort effort = effort();
+        KillTable table = new KillTable();
+        List<ZooPageProvider> mutants = BuddyMutants.all();
+        for (ZooPageProvider mutant : mutants) {
+            table.run(mutant.name(), PageAllocatorContract.properties(mutant, "mvn test -Dtest=MutantZooTests"),
+                    effort);
+        }
+        System.out.println("[kmemlab] page-allocator mutant zoo, " + effort + ":\n" + table.format());
+        assertTrue(mutants.size() >= 10, "the zoo needs at least 10 page-allocator mutants");
+        assertEquals(List.of(), table.survivors(), "mutants no page-contract property killed");
+        List<PropertyResult> longOnes = table.longReports(MAX_STEPS);
+        assertEquals(List.of(), longOnes.stream().map(r -> r.subject() + " " + r.id() + ":\n" + r.report())
+                .collect(Collectors.toList()), "counterexamples longer than " + MAX_STEPS + " steps");
+    }
+}
