@@ -35,7 +35,7 @@ public final class CheckReturnsLesson extends Lesson {
     public void run(LessonContext ctx) {
         Kernel kernel = ctx.kernel();
 
-        ctx.step("another driver takes every free page (GFP_ATOMIC, so it even eats the reserve)");
+        ctx.step("another driver takes every free page it can (GFP_ATOMIC, so it even digs into the reserve)");
         MemoryHog hog = MemoryHog.exhaust(kernel, Gfp.GFP_ATOMIC, 0);
         ctx.say("   it now holds %d pages; /proc/meminfo says:", hog.pages());
         ctx.show("/proc/meminfo (first lines)", firstLines(kernel.procMeminfo(), 3));

@@ -21,8 +21,8 @@ class LessonsTests {
     @Test
     void checkReturnsDropsPacketsAndTheCarelessRoutineOopses() {
         String out = lesson("check-returns");
-        assertTrue(out.contains("dropped 64 (rx_dropped), and the machine is still up")
-                || Pattern.compile("dropped [1-9]\\d* \\(rx_dropped\\)").matcher(out).find(), out);
+        assertTrue(Pattern.compile("dropped [1-9]\\d* \\(rx_dropped\\), and the machine is still up").matcher(out)
+                .find(), out);
         assertTrue(out.contains("BUG: kernel NULL pointer dereference"), out);
         assertTrue(out.contains("64 of 64 packets received"), out);
     }
