@@ -31,6 +31,21 @@ class InfoCommandTests {
     }
 
     @Test
+    void onTheLinux20MachineTheDmaLineAloneAddsUpToMemFree() {
+        Run run = Run.kmemlab("info", "--era", "modern", "--show", "buddyinfo,meminfo");
+        assertEquals(0, run.status(), run.err());
+        String buddyinfo = section(run.out(), "/proc/buddyinfo");
+        assertEquals(1, buddyinfo.lines().count(), "16 MiB of i386 is all ZONE_DMA:\n" + buddyinfo);
+        String[] words = buddyinfo.trim().split("\\s+");
+        assertEquals("DMA", words[3]);
+        long pages = 0;
+        for (int order = 0; order + 4 < words.length; order++) {
+            pages += Long.parseLong(words[order + 4]) << order;
+        }
+        assertEquals(field(section(run.out(), "/proc/meminfo"), "MemFree") / 4, pages);
+    }
+
+    @Test
     void dmaBuddyinfoMatchesZoneinfoPagesFree() {
         Run run = Run.small("info", "--show", "buddyinfo,zoneinfo");
         String out = run.out();
