@@ -63,6 +63,10 @@ final class FrameTable {
     static final byte PER_CPU = 7;
     /** A clean page of the simulated page cache. */
     static final byte PAGE_CACHE = 8;
+    /** A data page of a vmalloc area. */
+    static final byte VMALLOC = 9;
+    /** A page of the kernel's page tables. */
+    static final byte PAGE_TABLE = 10;
 
     /** {@link #classOf(long)} of a slab frame that holds no object handed out through kmalloc yet. */
     static final int NO_CLASS = -1;

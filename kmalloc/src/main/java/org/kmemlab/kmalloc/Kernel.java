@@ -74,6 +74,11 @@ public final class Kernel implements KernelMemory {
                  List<KernelSettings.Setting> settings) {
     }
 
+    /** The debugging a builder asks for: {@code slab_debug} options and the fault injectors' knobs. */
+    record Debugging(java.util.Set<SlabDebug.Option> slabDebug, FaultAttr failslab, FaultAttr failPageAlloc) {
+        static final Debugging OFF = new Debugging(java.util.Set.of(), FaultAttr.OFF, FaultAttr.OFF);
+    }
+
     private final Machine machine;
     private final Era era;
     private final Parts parts;
@@ -86,8 +91,13 @@ public final class Kernel implements KernelMemory {
     private final long smallLimit;
     private final long pageOffset;
     private final long ramBytes;
+    private final FaultInjection faults;
+    private final Vmalloc vmalloc;
+    private final Mmu mmu;
+    /** Null unless debugging is on: kmalloc's only test of it. */
+    private final SlabDebug debug;
 
-    private Kernel(Parts parts) {
+    private Kernel(Parts parts, Debugging debugging) {
         this.parts = parts;
         this.era = parts.era();
         this.machine = Machine.boot(parts.profile(), parts.ram());
@@ -110,12 +120,22 @@ public final class Kernel implements KernelMemory {
         this.small = new SmallObjects(machine, objects, parts.objects().name(), pageSource, zones, frames, classes,
                 capacity);
         int high = parts.cpuCaches() ? pcpHigh(machine.frames()) : 0;
-        this.pagePath = new PagePath(machine, zones, frames, high);
+        this.faults = new FaultInjection(machine.dmesg());
+        this.pagePath = new PagePath(machine, zones, frames, high, faults);
         this.caches = new CpuCaches(capacity, PagePath.lists(), high);
         this.smallLimit = Math.min(classes.maxSize(), era.maxKmallocSize());
         this.pageCache = new PageCache(zones, frames);
         zones.registerShrinker(pageCache.shrinker());
         zones.registerShrinker(new CacheShrinker(this));
+        this.vmalloc = new Vmalloc(machine, pagePath);
+        this.mmu = new Mmu(vmalloc, machine.memory());
+        this.debug = debugging.slabDebug().isEmpty() ? null : new SlabDebug(this, debugging.slabDebug());
+        if (debug != null) {
+            zones.registerShrinker(KernelDebug.quarantineShrinker(this, debug));
+            machine.dmesg().info("slab_debug=" + debug.letters() + ": allocation debugging is on");
+        }
+        faults.failslab(debugging.failslab());
+        faults.failPageAlloc(debugging.failPageAlloc());
         machine.dmesg().info("kmalloc: pages=" + parts.pages().name() + " objects=" + parts.objects().name()
                 + " zones=" + parts.zones().name() + ", " + era + " era, " + classes.slots() + " size classes up to "
                 + classes.maxSize() + " bytes, larger up to " + era.maxKmallocSize() + " bytes from pages");
@@ -137,7 +157,11 @@ public final class Kernel implements KernelMemory {
     }
 
     static Kernel assemble(Parts parts) {
-        return new Kernel(parts);
+        return new Kernel(parts, Debugging.OFF);
+    }
+
+    static Kernel assemble(Parts parts, Debugging debugging) {
+        return new Kernel(parts, debugging);
     }
 
     // ---------------------------------------------------------------- what it is
@@ -195,6 +219,11 @@ public final class Kernel implements KernelMemory {
      */
     @Override
     public long kmalloc(long size, int gfp) {
+        return debug == null ? kmallocRaw(size, gfp) : debug.kmalloc(size, gfp);
+    }
+
+    /** kmalloc without the debug wrapper; failslab applies to the object path. */
+    long kmallocRaw(long size, int gfp) {
         machine.context().mightSleep(gfp, "kmalloc");
         if (size <= 0) {
             Checks.requireArgument(size == 0, "kmalloc size %d is negative", size);
@@ -205,6 +234,9 @@ public final class Kernel implements KernelMemory {
         }
         CpuCache cache = cpu();
         if (size <= smallLimit) {
+            if (faults.shouldFailSlab(gfp, size)) {
+                return NULL;
+            }
             return small.allocate(cache, size, gfp);
         }
         int order = Sizes.orderForBytes(size, MachineProfile.PAGE_SHIFT);
@@ -282,6 +314,15 @@ public final class Kernel implements KernelMemory {
         if (Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0) {
             return;
         }
+        if (debug != null) {
+            debug.kfree(addr);
+            return;
+        }
+        kfreeRaw(addr);
+    }
+
+    /** kfree without the debug wrapper, of an address above ZERO_SIZE_PTR. */
+    void kfreeRaw(long addr) {
         long pfn = pfnOf(addr, "kfree");
         CpuCache cache = cpu();
         byte tag = frames.tag(pfn);
@@ -310,6 +351,10 @@ public final class Kernel implements KernelMemory {
             kfree(addr);
             return;
         }
+        if (debug != null) {
+            debug.kfree(addr, size);
+            return;
+        }
         long pfn = pfnOf(addr, "kfree_s");
         long usable = ksize(addr);
         if (frames.tag(pfn) == FrameTable.SLAB) {
@@ -336,6 +381,11 @@ public final class Kernel implements KernelMemory {
         if (Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0) {
             return 0;
         }
+        return debug == null ? ksizeRaw(addr) : debug.ksize(addr);
+    }
+
+    /** ksize without the debug wrapper, of an address above ZERO_SIZE_PTR. */
+    long ksizeRaw(long addr) {
         long pfn = pfnOf(addr, "ksize");
         byte tag = frames.tag(pfn);
         if (tag == FrameTable.SLAB) {
@@ -425,6 +475,9 @@ public final class Kernel implements KernelMemory {
             if (!frames.compareAndSetTag(pfn, FrameTable.PAGES_HEAD, FrameTable.FREE)) {
                 throw BadPageStateBug.alreadyFree(pfn, order);
             }
+            if (debug != null) {
+                debug.poisonPages(pfn, order);
+            }
             pagePath.free(cpu(), pfn, order);
             return;
         }
@@ -442,6 +495,131 @@ public final class Kernel implements KernelMemory {
                 "free_pages() takes only blocks from __get_free_pages(); free kmalloc memory with kfree()");
     }
 
+    // ---------------------------------------------------------------- vmalloc, mempool, debugging
+
+    /**
+     * Allocates {@code size} bytes of virtually contiguous memory with {@code GFP_KERNEL}
+     * ({@code vmalloc}): whole pages, each from anywhere in RAM, mapped side by side in the vmalloc area
+     * with a guard page after the area ({@link Vmalloc}). Works when memory is too fragmented for a
+     * kmalloc of the same size. Read and write it with this kernel's memory methods, which walk the page
+     * tables; the memory has no direct-map address.
+     *
+     * @return the page-aligned address, or {@link #NULL} (size 0 or larger than RAM, address space or
+     *         pages or page tables short), with nothing left allocated
+     * @throws org.kmemlab.api.bug.SleepInAtomicBug in atomic context
+     */
+    public long vmalloc(long size) {
+        return vmalloc(size, Gfp.GFP_KERNEL);
+    }
+
+    /** Allocates zeroed virtually contiguous memory ({@code vzalloc}); see {@link #vmalloc(long)}. */
+    public long vzalloc(long size) {
+        return vmalloc(size, Gfp.GFP_KERNEL | Gfp.__GFP_ZERO);
+    }
+
+    /**
+     * {@code __vmalloc(size, gfp)}: {@link #vmalloc(long)} with the caller's flags for the pages and
+     * page tables ({@code __GFP_ZERO} zeroes, {@code __GFP_NOWARN} silences the failure message).
+     */
+    public long vmalloc(long size, int gfp) {
+        machine.context().mightSleep(gfp, "vmalloc");
+        return vmalloc.vmalloc(size, gfp, CallSite.capture(8));
+    }
+
+    /**
+     * Frees a vmalloc area ({@code vfree}); {@link #NULL} is ignored.
+     *
+     * @throws InvalidFreeBug for an address that is not the start of a live area
+     *         ({@code Trying to vfree() nonexistent vm area}), with nothing changed
+     */
+    public void vfree(long addr) {
+        vmalloc.vfree(addr);
+    }
+
+    /** Returns {@code /proc/vmallocinfo}: one line per area, {@code 0xstart-0xend size caller pages=n vmalloc}. */
+    public String procVmallocinfo() {
+        return vmalloc.vmallocinfo();
+    }
+
+    /**
+     * Creates a memory pool of at least {@code minNr} elements from {@code alloc} and {@code free}
+     * ({@code mempool_create}); see {@link Mempool}.
+     *
+     * @return the pool, or null when its reserve cannot be allocated
+     */
+    public Mempool mempoolCreate(int minNr, Mempool.Alloc alloc, Mempool.Free free) {
+        return Mempool.create(machine.context(), minNr, alloc, free);
+    }
+
+    /** Creates a pool of kmalloc objects of {@code size} bytes ({@code mempool_create_kmalloc_pool}). */
+    public Mempool mempoolCreateKmallocPool(int minNr, long size) {
+        Checks.requireArgument(size > 0 && size <= era.maxKmallocSize(), "mempool element size %d is not 1..%d",
+                size, era.maxKmallocSize());
+        return mempoolCreate(minNr, gfp -> kmalloc(size, gfp), this::kfree);
+    }
+
+    /** Creates a pool of blocks of {@code 2^order} pages ({@code mempool_create_page_pool}). */
+    public Mempool mempoolCreatePagePool(int minNr, int order) {
+        Checks.requireArgument(order >= 0 && order <= era.maxOrder(), "mempool page order %d is not 0..%d", order,
+                era.maxOrder());
+        return mempoolCreate(minNr, gfp -> getFreePages(gfp, order), element -> freePages(element, order));
+    }
+
+    /** {@code mempool_alloc}: see {@link Mempool#alloc(int)}. */
+    public long mempoolAlloc(Mempool pool, int gfp) {
+        return Checks.requireNonNull(pool, "mempool").alloc(gfp);
+    }
+
+    /** {@code mempool_free}: see {@link Mempool#free(long)}. */
+    public void mempoolFree(long element, Mempool pool) {
+        Checks.requireNonNull(pool, "mempool").free(element);
+    }
+
+    /** {@code mempool_destroy}: see {@link Mempool#destroy()}; a null pool is ignored. */
+    public void mempoolDestroy(Mempool pool) {
+        if (pool != null) {
+            pool.destroy();
+        }
+    }
+
+    /** Returns the fault injectors ({@code failslab}, {@code fail_page_alloc}), to set at run time. */
+    public FaultInjection faultInjection() {
+        return faults;
+    }
+
+    /** Returns the {@code slab_debug} options on ({@code "FZPU"}), or {@code ""} when debugging is off. */
+    public String slabDebug() {
+        return debug == null ? "" : debug.letters();
+    }
+
+    /**
+     * Checks every live kmalloc object's red zones and every freed object's poison now (SLUB's
+     * {@code validate}), repairing and logging what it finds; see {@link SlabDebug}.
+     *
+     * @return the reports found, empty when all is well or debugging is off
+     */
+    public List<org.kmemlab.api.bug.CorruptionBug> validateSlabs() {
+        return debug == null ? List.of() : debug.validate();
+    }
+
+    /**
+     * Returns a kmemleak-style report of live kmalloc objects and vmalloc areas that no pointer reaches
+     * from {@code roots}, the addresses the caller still holds ({@link LeakReport}); empty when none.
+     *
+     * @throws IllegalStateException when debugging is off (nothing tracks the objects)
+     */
+    public String leakReport(long... roots) {
+        Checks.requireState(debug != null, "kmemleak needs allocation tracking: boot with"
+                + " Kernel.builder().debug(...), e.g. debug(\"U\") to record call sites too");
+        return new LeakReport(this, debug, vmalloc.areas()).scan(roots.clone());
+    }
+
+    /** Returns the kmalloc cache of the live slot at {@code slot}, for debug reports. */
+    String cacheNameOf(long slot) {
+        long pfn = pfnOf(slot, "ksize");
+        return frames.tag(pfn) == FrameTable.SLAB ? small.cacheName(pfn) : "kmalloc-large";
+    }
+
     // ---------------------------------------------------------------- helpers for the free paths
 
     private CpuCache cpu() {
@@ -456,9 +634,12 @@ public final class Kernel implements KernelMemory {
     private long pfnOf(long addr, String what) {
         long offset = addr - pageOffset;
         if (Long.compareUnsigned(offset, ramBytes) >= 0) {
+            boolean isVmalloc = vmalloc.covers(addr);
             throw InvalidFreeBug.of("BUG: " + what + " of non-kmalloced memory: 0x" + Long.toHexString(addr),
-                    "INFO: 0x" + Long.toHexString(addr) + " is outside the direct map of RAM",
-                    "pass only addresses that kmalloc or __get_free_pages returned", addr);
+                    "INFO: 0x" + Long.toHexString(addr) + " is outside the direct map of RAM"
+                            + (isVmalloc ? ", in the vmalloc area" : ""),
+                    isVmalloc ? "free vmalloc() memory with vfree()"
+                            : "pass only addresses that kmalloc or __get_free_pages returned", addr);
         }
         return offset >>> MachineProfile.PAGE_SHIFT;
     }
@@ -502,6 +683,8 @@ public final class Kernel implements KernelMemory {
             case FrameTable.PAGES_HEAD, FrameTable.PAGES_TAIL -> "a __get_free_pages block";
             case FrameTable.PER_CPU -> "a per-thread list of free pages (it is free)";
             case FrameTable.PAGE_CACHE -> "the page cache";
+            case FrameTable.VMALLOC -> "a vmalloc area (free it with vfree() by its vmalloc address)";
+            case FrameTable.PAGE_TABLE -> "the kernel's page tables";
             default -> "tag " + tag;
         };
     }
@@ -516,6 +699,9 @@ public final class Kernel implements KernelMemory {
      * @return the pages given back to the zone allocator
      */
     public long drainCpuCaches() {
+        if (debug != null) {
+            KernelDebug.flushQuietly(debug);
+        }
         long pages = 0;
         for (CpuCache finished : caches.takeFinished()) {
             pages += drain(finished);
@@ -552,51 +738,88 @@ public final class Kernel implements KernelMemory {
 
     @Override
     public byte readByte(long addr) {
+        if (vmalloc.covers(addr)) {
+            return mmu.readByte(addr);
+        }
         return machine.memory().readByte(phys(addr, 1, false));
     }
 
     @Override
     public void writeByte(long addr, byte value) {
+        if (vmalloc.covers(addr)) {
+            mmu.writeByte(addr, value);
+            return;
+        }
         machine.memory().writeByte(phys(addr, 1, true), value);
     }
 
     /** Reads a little-endian 32-bit value at kernel address {@code addr}. */
     public int readInt(long addr) {
+        if (vmalloc.covers(addr)) {
+            return mmu.readInt(addr);
+        }
         return machine.memory().readInt(phys(addr, 4, false));
     }
 
     /** Writes a little-endian 32-bit value at kernel address {@code addr}. */
     public void writeInt(long addr, int value) {
+        if (vmalloc.covers(addr)) {
+            mmu.writeInt(addr, value);
+            return;
+        }
         machine.memory().writeInt(phys(addr, 4, true), value);
     }
 
     /** Reads a little-endian 64-bit value at kernel address {@code addr}. */
     public long readLong(long addr) {
+        if (vmalloc.covers(addr)) {
+            return mmu.readLong(addr);
+        }
         return machine.memory().readLong(phys(addr, 8, false));
     }
 
     /** Writes a little-endian 64-bit value at kernel address {@code addr}. */
     public void writeLong(long addr, long value) {
+        if (vmalloc.covers(addr)) {
+            mmu.writeLong(addr, value);
+            return;
+        }
         machine.memory().writeLong(phys(addr, 8, true), value);
     }
 
     @Override
     public void read(long addr, byte[] target, int offset, int length) {
+        if (vmalloc.covers(addr)) {
+            mmu.read(addr, target, offset, length);
+            return;
+        }
         machine.memory().read(phys(addr, length, false), target, offset, length);
     }
 
     @Override
     public void write(long addr, byte[] source, int offset, int length) {
+        if (vmalloc.covers(addr)) {
+            mmu.write(addr, source, offset, length);
+            return;
+        }
         machine.memory().write(phys(addr, length, true), source, offset, length);
     }
 
     @Override
     public void fill(long addr, long length, byte value) {
+        if (vmalloc.covers(addr)) {
+            mmu.fill(addr, length, value);
+            return;
+        }
         machine.memory().fill(phys(addr, length, true), length, value);
     }
 
     /** Copies {@code length} bytes from kernel address {@code src} to {@code dst} ({@code memmove}). */
     public void copy(long src, long dst, long length) {
+        if (vmalloc.covers(src) || vmalloc.covers(dst)) {
+            KernelDebug.copyThroughBuffer(this, src, dst, length);
+            return;
+        }
         machine.memory().copy(phys(src, length, false), phys(dst, length, true), length);
     }
 
@@ -604,8 +827,12 @@ public final class Kernel implements KernelMemory {
 
     @Override
     public MemInfo meminfo() {
-        return KernelReports.meminfo(machine, zones.zoneinfo(), zones.freeFrames(), pageCache.pages(),
+        MemInfo m = KernelReports.meminfo(machine, zones.zoneinfo(), zones.freeFrames(), pageCache.pages(),
                 small.slabPages());
+        long kbPerPage = MachineProfile.PAGE_SIZE >>> 10;
+        return new MemInfo(m.memTotal(), m.memFree(), m.memAvailable(), m.cached(), m.slab(), m.sReclaimable(),
+                m.sUnreclaim(), vmalloc.tablePages() * kbPerPage, m.vmallocTotal(), vmalloc.pages() * kbPerPage,
+                m.vmallocChunk());
     }
 
     /** {@inheritDoc} Objects waiting in per-thread magazines count as active. */
@@ -651,8 +878,9 @@ public final class Kernel implements KernelMemory {
             case "slabinfo" -> procSlabinfo();
             case "zoneinfo" -> procZoneinfo();
             case "meminfo" -> procMeminfo();
-            default -> throw new IllegalArgumentException("no /proc file '" + path
-                    + "'; there are /proc/buddyinfo, /proc/slabinfo, /proc/zoneinfo and /proc/meminfo");
+            case "vmallocinfo" -> procVmallocinfo();
+            default -> throw new IllegalArgumentException("no /proc file '" + path + "'; there are /proc/buddyinfo,"
+                    + " /proc/slabinfo, /proc/zoneinfo, /proc/meminfo and /proc/vmallocinfo");
         };
     }
 

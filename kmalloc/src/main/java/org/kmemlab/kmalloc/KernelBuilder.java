@@ -65,6 +65,9 @@ public final class KernelBuilder {
     private PageAllocatorProvider pageProvider;
     private ObjectAllocatorProvider objectProvider;
     private ZoneAllocatorProvider zoneProvider;
+    private java.util.Set<SlabDebug.Option> slabDebug = java.util.Set.of();
+    private FaultAttr failslab = FaultAttr.OFF;
+    private FaultAttr failPageAlloc = FaultAttr.OFF;
 
     KernelBuilder() {
     }
@@ -155,6 +158,40 @@ public final class KernelBuilder {
     }
 
     /**
+     * Turns allocation debugging on with these {@code slab_debug} options (none: off, the default); see
+     * {@link SlabDebug}.
+     */
+    public KernelBuilder debug(SlabDebug.Option... options) {
+        java.util.Set<SlabDebug.Option> chosen = java.util.EnumSet.noneOf(SlabDebug.Option.class);
+        for (SlabDebug.Option o : Checks.requireNonNull(options, "slab_debug options")) {
+            chosen.add(Checks.requireNonNull(o, "slab_debug option"));
+        }
+        this.slabDebug = chosen;
+        return this;
+    }
+
+    /**
+     * Turns allocation debugging on with {@code slab_debug} letters: {@code "FZPU"}, {@code "ZP"}, {@code ""}
+     * for all four, {@code "-"} for none ({@link SlabDebug#parse}).
+     */
+    public KernelBuilder debug(String letters) {
+        this.slabDebug = SlabDebug.parse(letters);
+        return this;
+    }
+
+    /** Boots with failslab set to {@code attr} ({@link FaultInjection}); it can be changed at run time. */
+    public KernelBuilder failslab(FaultAttr attr) {
+        this.failslab = Checks.requireNonNull(attr, "failslab attributes");
+        return this;
+    }
+
+    /** Boots with fail_page_alloc set to {@code attr} ({@link FaultInjection}). */
+    public KernelBuilder failPageAlloc(FaultAttr attr) {
+        this.failPageAlloc = Checks.requireNonNull(attr, "fail_page_alloc attributes");
+        return this;
+    }
+
+    /**
      * Records a command-line option: {@code key} is a setting with or without the {@code kmemlab.}
      * prefix ({@code pages}, {@code kmemlab.ram}, …). It wins over system properties and files and loses to
      * explicit builder calls.
@@ -230,7 +267,7 @@ public final class KernelBuilder {
                 : ProviderRegistry.of(ZoneAllocatorProvider.class, ServiceLoader.load(ZoneAllocatorProvider.class))
                         .get(settings.get("zones").value().trim());
         return Kernel.assemble(new Kernel.Parts(profile, ram, era, maxWait, minFree, cpuCaches, pages, objects,
-                zones, settings.values().stream().toList()));
+                zones, settings.values().stream().toList()), new Kernel.Debugging(slabDebug, failslab, failPageAlloc));
     }
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, KernelSettings.Setting s) {

@@ -38,9 +38,11 @@ final class PagePath {
     private final int high;
     private final int batch;
     private final int[] lowestListZone;
+    private final FaultInjection faults;
 
-    PagePath(Machine machine, ZoneAllocator zones, FrameTable frames, int high) {
+    PagePath(Machine machine, ZoneAllocator zones, FrameTable frames, int high, FaultInjection faults) {
         this.machine = machine;
+        this.faults = faults;
         this.zones = zones;
         this.frames = frames;
         this.high = high;
@@ -70,11 +72,15 @@ final class PagePath {
 
     /**
      * Allocates a block of {@code 2^order} pages and tags it {@code head}/{@code tail}; the caller has
-     * already checked {@code might_sleep} and the order.
+     * already checked {@code might_sleep} and the order. {@code fail_page_alloc} may fail it
+     * ({@link FaultInjection}).
      *
      * @return the first pfn, or {@link PageAllocator#NO_PAGE}
      */
     long allocate(CpuCache cache, int gfp, int order, byte head, byte tail) {
+        if (faults.shouldFailPages(gfp, order)) {
+            return PageAllocator.NO_PAGE;
+        }
         long pfn = PageAllocator.NO_PAGE;
         if (cache != null && order <= PCP_MAX_ORDER && high > 0) {
             int highest = Gfp.highestZone(gfp).ordinal();

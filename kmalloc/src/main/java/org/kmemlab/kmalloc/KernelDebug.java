@@ -1,0 +1,64 @@
+package org.kmemlab.kmalloc;
+
+import org.kmemlab.api.Checks;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.bug.CorruptionBug;
+import org.kmemlab.api.spi.Shrinker;
+
+/**
+ * Small pieces that connect {@link Kernel} to debugging and vmalloc without growing it: the quarantine's
+ * shrinker and a copy between address kinds.
+ */
+final class KernelDebug {
+
+    private KernelDebug() {
+    }
+
+    /**
+     * Returns a shrinker that empties the debug quarantine under memory pressure, then the per-thread
+     * caches the objects went to and the slab pages left empty ({@link Kernel#drainCpuCaches()}). A
+     * corruption found on the way out is logged to dmesg (by {@link SlabDebug}) and not thrown: reclaim
+     * runs on behalf of an unrelated allocation, which must not fail for it.
+     */
+    static Shrinker quarantineShrinker(Kernel kernel, SlabDebug debug) {
+        return new Shrinker() {
+            @Override
+            public String name() {
+                return "slab-debug-quarantine";
+            }
+
+            @Override
+            public long count() {
+                return debug.quarantineBytes() >>> MachineProfile.PAGE_SHIFT;
+            }
+
+            @Override
+            public long scan(long pages) {
+                return kernel.drainCpuCaches();
+            }
+        };
+    }
+
+    /** Empties the quarantine; a corruption is logged, not thrown. Returns the bytes given back. */
+    static long flushQuietly(SlabDebug debug) {
+        long bytes = debug.quarantineBytes();
+        try {
+            debug.flushQuarantine();
+        } catch (CorruptionBug logged) {
+            // SlabDebug logged the report to dmesg; the objects were given back all the same.
+        }
+        return bytes;
+    }
+
+    /**
+     * {@code memmove} when either side is a vmalloc address: through a buffer, so overlapping ranges copy
+     * correctly and each side is translated page by page.
+     */
+    static void copyThroughBuffer(Kernel kernel, long src, long dst, long length) {
+        Checks.requireArgument(length >= 0 && length <= Integer.MAX_VALUE, "copy length %d is not 0..2^31-1",
+                length);
+        byte[] buffer = new byte[(int) length];
+        kernel.read(src, buffer, 0, buffer.length);
+        kernel.write(dst, buffer, 0, buffer.length);
+    }
+}
