@@ -3,6 +3,7 @@ package org.kmemlab.examples.lessons;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.api.Machine;
+import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.stats.MemInfo;
 import org.kmemlab.kmalloc.Kernel;
 
@@ -20,10 +21,10 @@ import org.kmemlab.kmalloc.Kernel;
  *       setting up page tables and TLB misses.</li>
  * </ul>
  * The lesson shows the first two, then fragments memory (another driver keeps every second page) so
- * that a 64 KiB kmalloc fails although half of RAM is free, and then builds a 64 KiB buffer the way
- * vmalloc does: sixteen single pages, wherever they are, and a table that maps each virtual page of the
- * buffer to its frame. This build's kernel has no vmalloc of its own yet, so the lesson does the mapping
- * itself ({@link PageMappedBuffer}) and shows exactly what vmalloc's page tables hold.
+ * that a 64 KiB kmalloc fails although half of RAM is free, while {@code vmalloc} of the same 64 KiB
+ * succeeds: sixteen single pages, wherever they are, mapped side by side in the vmalloc area. Every
+ * access to it walks the simulated page tables, and the unmapped guard page after the area catches a
+ * write one byte too far with an Oops.
  *
  * <p>Try: ask for 64 KiB with {@code getFreePages(GFP_KERNEL, 4)} on the fragmented machine.
  */
@@ -66,87 +67,32 @@ public final class ChooseAllocatorLesson extends Lesson {
         ctx.expect(big == KernelMemory.NULL, "a physically contiguous 64 KiB to fail on fragmented memory");
         ctx.say("   kmalloc(%d, GFP_KERNEL) = NULL", BIG_BYTES);
 
-        ctx.step("what vmalloc does: single pages from anywhere, contiguous only through a page table");
-        PageMappedBuffer buffer = PageMappedBuffer.allocate(kernel, BIG_BYTES);
-        ctx.expect(buffer != null, "sixteen single pages while half of memory is free");
-        StringBuilder frames = new StringBuilder();
-        for (int i = 0; i < buffer.pages(); i++) {
-            frames.append(i == 0 ? "" : " ").append(machine.virtToPfn(buffer.page(i)));
-        }
-        ctx.say("   virtual pages 0..%d map to frames %s", buffer.pages() - 1, frames);
+        ctx.step("vmalloc: single pages from anywhere, contiguous only through page tables");
+        long buffer = kernel.vmalloc(BIG_BYTES);
+        ctx.expect(buffer != KernelMemory.NULL, "vmalloc to find sixteen single pages while half of memory is free");
+        ctx.say("   vmalloc(%d) = 0x%x: in the vmalloc area (0x%x-0x%x), outside the direct map: %s", BIG_BYTES,
+                buffer, machine.vmallocStart(), machine.vmallocEnd() - 1, !machine.isDirectMapped(buffer));
+        ctx.show("/proc/vmallocinfo", kernel.procVmallocinfo());
         for (int offset = 0; offset < BIG_BYTES; offset += 1024) {
-            buffer.writeByte(offset, (byte) (offset >>> 10));
+            kernel.writeByte(buffer + offset, (byte) (offset >>> 10));     // each access walks the page tables
         }
         boolean intact = true;
         for (int offset = 0; offset < BIG_BYTES; offset += 1024) {
-            intact &= buffer.readByte(offset) == (byte) (offset >>> 10);
+            intact &= kernel.readByte(buffer + offset) == (byte) (offset >>> 10);
         }
-        ctx.expect(intact, "the bytes written through the page table to read back");
+        ctx.expect(intact, "the bytes written through the page tables to read back");
         ctx.say("   wrote and read back one byte per KiB across all %d bytes: the buffer works", BIG_BYTES);
-        buffer.free();
+        try {
+            kernel.writeByte(buffer + BIG_BYTES, (byte) 1);                // one byte too far: the guard page
+            throw new LessonFailed("a write into the guard page after a vmalloc area to Oops");
+        } catch (KernelBug oops) {
+            ctx.say("   one byte past the end lands in the guard page vmalloc leaves after every area:");
+            ctx.report(oops);
+        }
+        kernel.vfree(buffer);
         hog.releaseAll();
         ctx.say("");
         ctx.say("Rule: kmalloc for objects, get_free_pages for whole aligned pages, vmalloc for big buffers only"
                 + " the CPU touches.");
-    }
-
-    /**
-     * A buffer built the way vmalloc builds one: {@code n} single pages allocated one at a time, and a
-     * table (the page table of the buffer's virtual range) that maps virtual page {@code i} to its frame.
-     * An access at offset {@code o} goes to page {@code o / PAGE_SIZE}, byte {@code o % PAGE_SIZE}: what
-     * the MMU does on every access to a vmalloc address.
-     */
-    static final class PageMappedBuffer {
-        private final Kernel kernel;
-        private final long[] pageTable;
-        private final int pageShift;
-
-        private PageMappedBuffer(Kernel kernel, long[] pageTable) {
-            this.kernel = kernel;
-            this.pageTable = pageTable;
-            this.pageShift = kernel.machine().pageShift();
-        }
-
-        /** Allocates {@code bytes} as single pages; returns null (having freed what it got) on failure. */
-        static PageMappedBuffer allocate(Kernel kernel, long bytes) {
-            int n = (int) ((bytes + kernel.machine().pageSize() - 1) >>> kernel.machine().pageShift());
-            long[] table = new long[n];
-            for (int i = 0; i < n; i++) {
-                table[i] = kernel.getFreePages(Gfp.GFP_KERNEL, 0);
-                if (table[i] == KernelMemory.NULL) {
-                    for (int j = 0; j < i; j++) {
-                        kernel.freePages(table[j], 0);
-                    }
-                    return null;
-                }
-            }
-            return new PageMappedBuffer(kernel, table);
-        }
-
-        int pages() {
-            return pageTable.length;
-        }
-
-        long page(int i) {
-            return pageTable[i];
-        }
-
-        private long translate(long offset) {
-            return pageTable[(int) (offset >>> pageShift)] + (offset & ((1L << pageShift) - 1));
-        }
-
-        byte readByte(long offset) {
-            return kernel.readByte(translate(offset));
-        }
-
-        void writeByte(long offset, byte value) {
-            kernel.writeByte(translate(offset), value);
-        }
-
-        void free() {
-            for (long page : pageTable) {
-                kernel.freePages(page, 0);
-            }
-        }
     }
 }

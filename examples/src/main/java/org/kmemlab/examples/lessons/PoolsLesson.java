@@ -3,6 +3,7 @@ package org.kmemlab.examples.lessons;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.kmalloc.Kernel;
+import org.kmemlab.kmalloc.Mempool;
 
 /**
  * Lesson 3: allocate an easy amount early, and parcel it out yourself.
@@ -14,9 +15,11 @@ import org.kmemlab.kmalloc.Kernel;
  *   <li><b>A private pool</b>: one block of pages cut into fixed-size slots, with the free list kept
  *       inside the free slots themselves (each free slot holds the index of the next), exactly how the
  *       kernel's allocators keep theirs.</li>
- *   <li><b>A reserve in front of kmalloc</b> ({@code mempool}): try kmalloc first, and only when it
- *       fails take one of {@code min_nr} elements set aside at creation; a freed element refills the
- *       reserve first. The pool then guarantees {@code min_nr} allocations under any pressure.</li>
+ *   <li><b>A mempool</b> ({@code mempool_create_kmalloc_pool}): a reserve in front of kmalloc. An
+ *       allocation tries kmalloc first, and only when it fails takes one of {@code min_nr} elements set
+ *       aside at creation; a freed element refills the reserve first. The pool guarantees {@code min_nr}
+ *       allocations under any pressure, and a caller that may sleep waits for an element instead of
+ *       failing.</li>
  * </ol>
  * Then memory runs out (another driver takes every page) and the lesson shows plain kmalloc failing while
  * both pools keep serving, until their own stock is used up.
@@ -37,7 +40,7 @@ public final class PoolsLesson extends Lesson {
     /** Creates the lesson. */
     public PoolsLesson() {
         super(3, "pools",
-                "allocate an easy amount and parcel it out (a private pool, then a mempool-style reserve)");
+                "allocate an easy amount and parcel it out (a private pool, then a mempool)");
     }
 
     @Override
@@ -51,9 +54,10 @@ public final class PoolsLesson extends Lesson {
         ctx.expect(pool != null, "the pool's block of " + (1 << POOL_ORDER) + " pages at boot");
         ctx.say("   private pool: one order-%d block at 0x%x, cut into %d slots of %d bytes", POOL_ORDER,
                 pool.base, pool.slots, SLOT_BYTES);
-        ReservePool reserve = ReservePool.create(kernel, RESERVE, SLOT_BYTES);
-        ctx.expect(reserve != null, RESERVE + " reserve elements at boot");
-        ctx.say("   reserve pool: %d elements of %d bytes set aside", RESERVE, SLOT_BYTES);
+        Mempool reserve = kernel.mempoolCreateKmallocPool(RESERVE, SLOT_BYTES);
+        ctx.expect(reserve != null, RESERVE + " mempool elements at boot");
+        ctx.say("   mempool_create_kmalloc_pool(%d, %d): %d elements set aside", RESERVE, SLOT_BYTES,
+                reserve.reserved());
 
         ctx.step("another driver takes every free page, the emergency reserves included");
         MemoryHog hog = MemoryHog.takeEverything(kernel);
@@ -89,21 +93,25 @@ public final class PoolsLesson extends Lesson {
 
         int fromReserve = 0;
         for (int i = 0; i < DEMAND; i++) {
-            long p = reserve.alloc(Gfp.GFP_ATOMIC);
+            long p = kernel.mempoolAlloc(reserve, Gfp.GFP_ATOMIC);
             if (p != KernelMemory.NULL) {
                 got[fromReserve++] = p;
             }
         }
-        ctx.say("   reserve pool: %d of %d requests served (%d taken from the reserve)", fromReserve, DEMAND,
-                reserve.takenFromReserve);
+        ctx.say("   mempool_alloc(GFP_ATOMIC): %d of %d requests served; %d elements left in the reserve",
+                fromReserve, DEMAND, reserve.reserved());
         ctx.expect(plain < DEMAND && fromReserve == DEMAND,
-                "plain kmalloc to fail some requests and the reserve (" + RESERVE + " >= " + DEMAND + ") to serve all");
+                "plain kmalloc to fail some requests and the mempool (" + RESERVE + " >= " + DEMAND + ") to serve all");
+        long extra = kernel.mempoolAlloc(reserve, Gfp.GFP_ATOMIC);
+        ctx.expect(extra == KernelMemory.NULL, "GFP_ATOMIC to get NULL once the reserve is empty");
+        ctx.say("   one more with GFP_ATOMIC: NULL (a GFP_KERNEL caller would sleep until an element came back)");
         for (int i = 0; i < fromReserve; i++) {
-            reserve.free(got[i]);
+            kernel.mempoolFree(got[i], reserve);
         }
+        ctx.say("   all freed to the pool: the reserve is full again (%d)", reserve.reserved());
 
         hog.releaseAll();
-        reserve.destroy();
+        kernel.mempoolDestroy(reserve);
         pool.destroy();
         ctx.say("");
         ctx.say("Rule: what must not fail later is allocated early, while it is easy, and parcelled out by the"
@@ -163,68 +171,6 @@ public final class PoolsLesson extends Lesson {
 
         void destroy() {
             kernel.freePages(base, order);
-        }
-    }
-
-    /**
-     * A reserve in front of kmalloc, as the kernel's {@code mempool} works: {@code min} elements are set
-     * aside at creation; an allocation tries kmalloc first (quietly, without reclaim) and falls back to
-     * the reserve; a free refills the reserve before it gives memory back to kmalloc.
-     */
-    static final class ReservePool {
-        final Kernel kernel;
-        final long size;
-        final long[] reserve;
-        int available;
-        int takenFromReserve;
-
-        private ReservePool(Kernel kernel, int min, long size) {
-            this.kernel = kernel;
-            this.size = size;
-            this.reserve = new long[min];
-        }
-
-        /** Creates the pool with {@code min} elements; returns null (and frees them) when they cannot be had. */
-        static ReservePool create(Kernel kernel, int min, long size) {
-            ReservePool pool = new ReservePool(kernel, min, size);
-            for (int i = 0; i < min; i++) {
-                long element = kernel.kmalloc(size, Gfp.GFP_KERNEL);
-                if (element == KernelMemory.NULL) {
-                    pool.destroy();
-                    return null;
-                }
-                pool.reserve[pool.available++] = element;
-            }
-            return pool;
-        }
-
-        /** Returns an element, or NULL when kmalloc fails and the reserve is empty. */
-        long alloc(int gfp) {
-            int light = (gfp & ~Gfp.__GFP_DIRECT_RECLAIM) | Gfp.__GFP_NORETRY | Gfp.__GFP_NOWARN;
-            long element = kernel.kmalloc(size, light);
-            if (element != KernelMemory.NULL) {
-                return element;
-            }
-            if (available > 0) {
-                takenFromReserve++;
-                return reserve[--available];
-            }
-            return KernelMemory.NULL;
-        }
-
-        /** Returns an element: to the reserve while it is short, else to kmalloc. */
-        void free(long element) {
-            if (available < reserve.length) {
-                reserve[available++] = element;
-            } else {
-                kernel.kfree(element);
-            }
-        }
-
-        void destroy() {
-            while (available > 0) {
-                kernel.kfree(reserve[--available]);
-            }
         }
     }
 }

@@ -21,6 +21,7 @@ class LessonsTests {
     @Test
     void checkReturnsDropsPacketsAndTheCarelessRoutineOopses() {
         String out = lesson("check-returns");
+        assertTrue(out.contains("FAULT_INJECTION: forcing a failure."), out);
         assertTrue(Pattern.compile("dropped [1-9]\\d* \\(rx_dropped\\), and the machine is still up").matcher(out)
                 .find(), out);
         assertTrue(out.contains("BUG: kernel NULL pointer dereference"), out);
@@ -41,7 +42,10 @@ class LessonsTests {
         String out = lesson("pools");
         assertTrue(out.contains("plain kmalloc(256, GFP_ATOMIC): 0 of 16 requests served"), out);
         assertTrue(out.contains("private pool: 64 requests served"), out);
-        assertTrue(out.contains("reserve pool: 16 of 16 requests served (16 taken from the reserve)"), out);
+        assertTrue(out.contains("mempool_alloc(GFP_ATOMIC): 16 of 16 requests served; 0 elements left in the reserve"),
+                out);
+        assertTrue(out.contains("one more with GFP_ATOMIC: NULL"), out);
+        assertTrue(out.contains("all freed to the pool: the reserve is full again (16)"), out);
     }
 
     @Test
@@ -76,10 +80,12 @@ class LessonsTests {
     }
 
     @Test
-    void largeContiguousMemoryFailsOnFragmentedMemoryButPagesMapped() {
+    void largeContiguousMemoryFailsOnFragmentedMemoryButVmallocWorks() {
         String out = lesson("vmalloc");
         assertTrue(out.contains("kmalloc(65536, GFP_KERNEL) = NULL"), out);
+        assertTrue(out.contains("pages=16 vmalloc"), out);
         assertTrue(out.contains("the buffer works"), out);
+        assertTrue(out.contains("BUG: unable to handle page fault for address"), "the guard page:\n" + out);
     }
 
     @Test
