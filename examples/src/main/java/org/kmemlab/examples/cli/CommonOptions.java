@@ -4,13 +4,15 @@ import java.util.Locale;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.Sizes;
+import org.kmemlab.kmalloc.FaultAttr;
 import org.kmemlab.kmalloc.Kernel;
 import org.kmemlab.kmalloc.KernelBuilder;
 import picocli.CommandLine.Option;
 
 /**
  * The options every command that boots a machine shares: which machine, how much RAM, which era of
- * kmalloc, which installed allocators play which part, and the random seed.
+ * kmalloc, which installed allocators play which part, debugging and fault injection, and the random
+ * seed (which also seeds fault injection).
  *
  * <p>Options given here win over the {@code kmemlab.*} system properties and a
  * {@code kmemlab.properties} file, which win over the defaults (see {@code KernelBuilder}).
@@ -43,6 +45,22 @@ public final class CommonOptions {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1996",
             description = "seed of every random choice, so a run can be repeated (default: ${DEFAULT-VALUE})")
     long seed;
+
+    @Option(names = "--slab-debug", paramLabel = "LETTERS",
+            description = "kmalloc debugging as slab_debug= letters, e.g. FZPU (sanity checks, red zones, poison,"
+                    + " owner tracking)")
+    String slabDebug;
+
+    @Option(names = "--failslab", paramLabel = "I,P,S,T",
+            description = "fault injection for kmalloc: <interval>,<probability %>,<space>,<times> as the kernel's"
+                    + " failslab= boot option, e.g. 1,10,0,-1; allocations that may sleep are eligible too"
+                    + " (ignore-gfp-wait off)")
+    String failslab;
+
+    @Option(names = "--fail-page-alloc", paramLabel = "I,P,S,T",
+            description = "fault injection for page allocations, in the same form (fail_page_alloc=),"
+                    + " ignore-gfp-wait off")
+    String failPageAlloc;
 
     @Option(names = {"-q", "--quiet"}, description = "no progress bars")
     boolean quiet;
@@ -84,6 +102,15 @@ public final class CommonOptions {
         }
         if (zones != null) {
             b.commandLine("zones", zones);
+        }
+        if (slabDebug != null) {
+            b.debug(slabDebug);
+        }
+        if (failslab != null) {
+            b.failslab(FaultAttr.parse(failslab).withIgnoreGfpWait(false).withSeed(seed));
+        }
+        if (failPageAlloc != null) {
+            b.failPageAlloc(FaultAttr.parse(failPageAlloc).withIgnoreGfpWait(false).withSeed(seed));
         }
         return b;
     }

@@ -33,6 +33,24 @@ class ReplayCommandTests {
     }
 
     @Test
+    void faultInjectionMakesEveryKmallocOfTheTraceFail() {
+        // failslab covers kmalloc's object path; the large requests come from the page allocator.
+        Run run = Run.small("replay", "traces/fragmenter.rep", "--failslab", "1,100,0,-1", "--fail-page-alloc",
+                "1,100,0,-1");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("failures                640 allocations returned NULL (640 later frees or"
+                + " resizes of them skipped)"), run.out());
+        assertTrue(run.out().contains("peak payload            0 bytes"), run.out());
+    }
+
+    @Test
+    void aBadFailslabIsOneLine() {
+        Run run = Run.small("replay", "traces/fragmenter.rep", "--failslab", "1,10");
+        assertEquals(2, run.status());
+        assertEquals("kmemlab: '1,10' is not <interval>,<probability>,<space>,<times>", run.err().strip());
+    }
+
+    @Test
     void aMalformedLineNamesTheFileAndLineWithStatusTwo(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("broken.rep");
         Files.writeString(trace, "1000\n2\n3\n1\na 0 16\nq 1\nf 0\n");
