@@ -73,9 +73,8 @@ public final class KmemlabCommand {
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, a) -> {
-            String command = e.getCommandLine().getCommandName();
-            err.println("kmemlab: " + oneLine(e.getMessage()) + " (see 'kmemlab"
-                    + (command.equals("kmemlab") ? "" : " " + command) + " --help')");
+            String command = e.getCommandLine().getCommandSpec().qualifiedName();
+            err.println("kmemlab: " + oneLine(e.getMessage()) + " (see '" + command + " --help')");
             return USAGE;
         });
         cl.setExecutionExceptionHandler((e, c, parsed) -> report(e, err));

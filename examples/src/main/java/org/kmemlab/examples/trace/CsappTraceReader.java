@@ -32,7 +32,7 @@ final class CsappTraceReader {
             if (fields < HEADER.length) {
                 if (!TraceParser.isInteger(text)) {
                     throw error(lineNo, "expected the header's " + HEADER[fields]
-                            + " (a non-negative integer), found '" + text + "'");
+                            + " (a non-negative integer), found " + TraceParser.quote(text));
                 }
                 header[fields++] = parseNumber(text, lineNo, HEADER[fields - 1]);
                 if (fields == 2) {
@@ -62,11 +62,11 @@ final class CsappTraceReader {
         int arity = switch (op) {
             case "a", "r" -> 3;
             case "f" -> 2;
-            default -> throw error(lineNo, "expected 'a id size', 'f id' or 'r id size', found '" + text + "'");
+            default -> throw error(lineNo, "expected 'a id size', 'f id' or 'r id size', found " + TraceParser.quote(text));
         };
         String form = op.equals("f") ? "'f id'" : "'" + op + " id size'";
         if (words.length != arity) {
-            throw error(lineNo, "expected " + form + " (" + arity + " fields), found '" + text + "'");
+            throw error(lineNo, "expected " + form + " (" + arity + " fields), found " + TraceParser.quote(text));
         }
         long id = parseNumber(words[1], lineNo, "id");
         if (id >= live.length) {
@@ -101,12 +101,12 @@ final class CsappTraceReader {
 
     private long parseNumber(String word, int lineNo, String what) throws TraceFormatException {
         if (!TraceParser.isInteger(word)) {
-            throw error(lineNo, "expected the " + what + " as a non-negative integer, found '" + word + "'");
+            throw error(lineNo, "expected the " + what + " as a non-negative integer, found " + TraceParser.quote(word));
         }
         try {
             return Long.parseLong(word);
         } catch (NumberFormatException e) {
-            throw error(lineNo, "expected the " + what + " to fit in 63 bits, found '" + word + "'");
+            throw error(lineNo, "expected the " + what + " to fit in 63 bits, found " + TraceParser.quote(word));
         }
     }
 

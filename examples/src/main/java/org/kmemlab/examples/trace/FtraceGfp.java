@@ -38,7 +38,7 @@ final class FtraceGfp {
                         gfp |= Gfp.parse(part);
                     } catch (IllegalArgumentException e) {
                         throw new TraceFormatException(file, line, "expected gfp_flags= as GFP names joined by '|'"
-                                + " (GFP_KERNEL|__GFP_ZERO) or a hex mask, found '" + part + "'");
+                                + " (GFP_KERNEL|__GFP_ZERO) or a hex mask, found " + TraceParser.quote(part));
                     }
                 }
             }

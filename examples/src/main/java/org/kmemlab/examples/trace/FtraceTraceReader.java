@@ -45,7 +45,7 @@ final class FtraceTraceReader {
             } else {
                 throw new TraceFormatException(name, lineNo, "expected a kmem:kmalloc or kmem:kfree event"
                         + " (\"kmem:kmalloc: call_site=... ptr=0x... bytes_req=N bytes_alloc=N gfp_flags=...\"),"
-                        + " found '" + abbreviate(text) + "'");
+                        + " found " + TraceParser.quote(text));
             }
         }
         if (ops.isEmpty()) {
@@ -95,7 +95,7 @@ final class FtraceTraceReader {
             return ptr == 16 ? 0 : ptr; // ZERO_SIZE_PTR: nothing to free
         } catch (NumberFormatException e) {
             throw new TraceFormatException(name, lineNo, "expected ptr= as a hex pointer (0xffff888004a3c200),"
-                    + " found '" + text + "'");
+                    + " found " + TraceParser.quote(text));
         }
     }
 
@@ -103,17 +103,13 @@ final class FtraceTraceReader {
         String text = fields.require(key, name, lineNo, "kmalloc");
         if (!TraceParser.isInteger(text)) {
             throw new TraceFormatException(name, lineNo, "expected " + key + "= as a non-negative integer,"
-                    + " found '" + text + "'");
+                    + " found " + TraceParser.quote(text));
         }
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new TraceFormatException(name, lineNo, "expected " + key + "= to fit in 63 bits, found '"
-                    + text + "'");
+            throw new TraceFormatException(name, lineNo, "expected " + key + "= to fit in 63 bits, found "
+                    + TraceParser.quote(text));
         }
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 }

@@ -52,7 +52,8 @@ public final class TraceParser {
      * @throws TraceFormatException at the first malformed line
      */
     public static Trace parse(Path file) throws IOException, TraceFormatException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        // Latin-1 decodes every byte, so a binary or mis-encoded file gets a line-numbered error, not a decoding one.
+        List<String> lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
         return parse(file.toString(), lines);
     }
 
@@ -73,6 +74,19 @@ public final class TraceParser {
         }
         throw new TraceFormatException(name, 0, "the trace is empty; expected a CS:APP header (four integers)"
                 + " or kmem:kmalloc / kmem:kfree lines");
+    }
+
+    /**
+     * Returns {@code text} for an error message: at most 60 characters, and anything but printable ASCII
+     * shown as {@code ?} so that a binary file cannot garble the terminal.
+     */
+    static String quote(String text) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length() && i < 60; i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return "'" + (text.length() > 60 ? out.substring(0, 57) + "..." : out.toString()) + "'";
     }
 
     static boolean isInteger(String text) {
