@@ -13,10 +13,11 @@ import org.kmemlab.kmalloc.Kernel;
  * <p>{@code GFP_KERNEL} means "I am in process context, I may sleep". When no memory is free, the
  * allocator first reclaims (drops page cache, shrinks caches) and then puts the caller to sleep until
  * another thread frees memory, for a bounded time. {@code GFP_NOWAIT} and {@code GFP_ATOMIC} never
- * sleep: they fail at once. In Linux 2.0 drivers wrote this loop themselves:
+ * sleep: they fail at once. Old drivers often did the waiting themselves, in a loop that gives the CPU
+ * away between tries (the last step of the lesson):
  * <pre>
- *   while (!(buf = kmalloc(size, GFP_KERNEL)))
- *           schedule();                 // let someone else run, and free memory
+ *   while (!(buf = kmalloc(size, GFP_NOWAIT)))   // try without sleeping in the allocator
+ *           schedule();                           // let someone else run, and free memory
  * </pre>
  *
  * <p>Two threads run here. A "writeback" thread holds every free page and gives them back after
@@ -75,7 +76,7 @@ public final class WaitLesson extends Lesson {
         kernel.freePages(p, ORDER);
         join(writeback);
 
-        ctx.step("the Linux 2.0 way: try without sleeping, and call schedule() between tries");
+        ctx.step("the old way: try without sleeping, and call schedule() between tries");
         MemoryHog hog = MemoryHog.exhaust(kernel, Gfp.GFP_ATOMIC, 0);
         Thread freer = new Thread(() -> {
             sleep(HOLD_MILLIS / 2);
