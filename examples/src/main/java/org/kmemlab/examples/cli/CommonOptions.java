@@ -143,11 +143,6 @@ public final class CommonOptions {
         return zones != null ? zones : System.getProperty("kmemlab.zones", "zones-reference");
     }
 
-    /** Returns the profile to use when no option names one. */
-    public MachineProfile profileOr(MachineProfile fallback) {
-        return profile == null ? fallback : parseProfile(profile);
-    }
-
     /** Returns the RAM size the user asked for, or {@code fallback}. */
     public long ramOr(long fallback) {
         return ram == null ? fallback : Sizes.parse(ram);

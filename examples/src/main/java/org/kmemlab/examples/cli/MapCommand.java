@@ -69,8 +69,7 @@ final class MapCommand implements Callable<Integer> {
         if (png != null && png.getParent() != null && !png.getParent().toFile().isDirectory()) {
             throw new UserError(png + ": no such directory " + png.getParent());
         }
-        MachineProfile profile = options.profileOr(MachineProfile.I386_LINUX_2_0);
-        FrameWatch watch = new FrameWatch(options.bareMachine(profile).frames());
+        FrameWatch watch = new FrameWatch(options.bareMachine(MachineProfile.I386_LINUX_2_0).frames());
         PageAllocatorProvider pages = new WatchedPages(
                 ProviderRegistry.load(PageAllocatorProvider.class).get(options.pagesProvider()), watch);
         ObjectAllocatorProvider objects = new WatchedSlabs(

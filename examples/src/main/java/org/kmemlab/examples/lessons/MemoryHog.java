@@ -71,11 +71,6 @@ final class MemoryHog {
         blocks[count++] = addr;
     }
 
-    /** Returns the number of blocks held. */
-    int blocks() {
-        return count;
-    }
-
     /** Returns the number of pages held. */
     long pages() {
         return (long) count << order;
