@@ -30,7 +30,6 @@ class GfpExperimentTests {
         int atomic = 0;
         int kernel = 1;
         int dma = 2;
-        System.out.println(table.format());
         assertTrue(table.failurePercent(0, atomic, 0) > 50, "GFP_ATOMIC cannot reclaim the page cache");
         assertEquals(0, table.failurePercent(0, kernel, 0), "GFP_KERNEL reclaims the page cache");
         assertEquals(0, table.failurePercent(0, dma, 0), "so does GFP_KERNEL|GFP_DMA");
