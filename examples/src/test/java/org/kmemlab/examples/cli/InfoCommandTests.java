@@ -84,6 +84,16 @@ class InfoCommandTests {
     }
 
     @Test
+    void slabDebugIsSwitchedOnFromTheCommandLine() {
+        Run run = Run.small("info", "--show", "dmesg", "--slab-debug", "FZPU");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("slab_debug=FZPU: allocation debugging is on"), run.out());
+        Run bad = Run.small("info", "--slab-debug", "XYZ");
+        assertEquals(2, bad.status());
+        assertEquals("kmemlab: slab_debug letter 'X' in 'XYZ' is not one of F, Z, P, U", bad.err().strip());
+    }
+
+    @Test
     void anUnknownReportIsOneLine() {
         Run run = Run.small("info", "--show", "vmstat");
         assertEquals(2, run.status());
