@@ -43,6 +43,10 @@ class KmemlabCommandTests {
         assertTrue(run.out().startsWith("Usage: kmemlab grade SUBMISSION"), run.out());
         Run helpGrade = Run.kmemlab("help", "grade");
         assertTrue(helpGrade.out().contains("kmemlab grade --help"), helpGrade.out());
+        Run rubric = Run.kmemlab("grade", "--print-rubric", "page");
+        assertEquals(0, rubric.status(), rubric.err());
+        assertTrue(rubric.out().contains("spi: page"), rubric.out());
+        assertEquals(2, Run.kmemlab("grade", "--no-such-option").status());
     }
 
     @Test
