@@ -19,7 +19,8 @@ import org.kmemlab.kmalloc.Kernel;
  * into the same seeded state:
  * <ol>
  *   <li><b>Pinned, fragmented memory.</b> A workload kmallocs objects of random sizes (32 bytes to
- *       4 KiB) and takes random blocks of 1–4 pages until {@code level}% of the managed memory is in use,
+ *       4 KiB) and takes random blocks of 1–4 pages, one in {@link #DMA_SHARE} of them from ZONE_DMA
+ *       while it lasts (drivers' DMA buffers), until {@code level}% of the managed memory is in use,
  *       frees a random third of what it took, leaving holes, and allocates again until the level is
  *       back. This memory cannot be reclaimed.</li>
  *   <li><b>A full page cache.</b> The kernel's page cache then reads "file data" into every page that is
@@ -35,8 +36,8 @@ import org.kmemlab.kmalloc.Kernel;
  * GFP_ATOMIC cannot reclaim: once the page cache has taken the free memory, it lives on the reserve
  * below the min watermark and fails when that is gone. GFP_KERNEL reclaims page cache and keeps going
  * until the pinned memory leaves no cache to drop, or what reclaim frees is too scattered for a large
- * order. GFP_DMA (here {@code GFP_KERNEL | GFP_DMA}) may only use ZONE_DMA; reclaim drops the oldest
- * cache pages wherever they are, so it helps GFP_DMA late and less. The table shows the measured figures.
+ * order. GFP_DMA (here {@code GFP_KERNEL | GFP_DMA}) may only use ZONE_DMA: once pinned DMA buffers
+ * fill that zone, reclaiming page cache elsewhere cannot help it. The table shows the measured figures.
  */
 public final class GfpExperiment {
 
@@ -44,6 +45,9 @@ public final class GfpExperiment {
     public static final List<String> GFP_NAMES = List.of("GFP_ATOMIC", "GFP_KERNEL", "GFP_DMA");
     private static final int[] GFPS = {Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN, Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN,
         Gfp.GFP_KERNEL | Gfp.GFP_DMA | Gfp.__GFP_NOWARN};
+
+    /** One pinned allocation in this many asks for ZONE_DMA. */
+    static final int DMA_SHARE = 3;
 
     /** A burst asks for RAM / this many bytes. */
     public static final int BURST_DIVISOR = 16;
@@ -115,6 +119,29 @@ public final class GfpExperiment {
         pinned.fill(kernel, level, random);
     }
 
+    /**
+     * The flags of one pinned allocation: one in {@link #DMA_SHARE} asks for ZONE_DMA, as the DMA
+     * buffers of 1990s drivers (sound, floppy, SCSI) did, and takes ordinary memory when ZONE_DMA is
+     * full; the rest is ordinary {@code GFP_KERNEL}.
+     */
+    private static int pinGfp(SplittableRandom random) {
+        int gfp = Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN;
+        return random.nextInt(DMA_SHARE) == 0 ? gfp | Gfp.GFP_DMA : gfp;
+    }
+
+    /** Takes a page block; when ZONE_DMA is full, a DMA request settles for ordinary memory. */
+    private static long pinPages(Kernel kernel, int gfp, int order) {
+        long block = kernel.getFreePages(gfp, order);
+        return block == KernelMemory.NULL && (gfp & Gfp.GFP_DMA) != 0
+                ? kernel.getFreePages(gfp & ~Gfp.GFP_DMA, order) : block;
+    }
+
+    /** Takes an object; when ZONE_DMA is full, a DMA request settles for ordinary memory. */
+    private static long pinObject(Kernel kernel, int gfp, long size) {
+        long p = kernel.kmalloc(size, gfp);
+        return p == KernelMemory.NULL && (gfp & Gfp.GFP_DMA) != 0 ? kernel.kmalloc(size, gfp & ~Gfp.GFP_DMA) : p;
+    }
+
     /** The memory the workload holds. */
     private static final class Pinned {
         long[] objects = new long[1024];
@@ -131,7 +158,7 @@ public final class GfpExperiment {
                 for (int i = 0; i < 64; i++) {
                     if (random.nextInt(4) == 0) {
                         int order = random.nextInt(3);
-                        long block = kernel.getFreePages(Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, order);
+                        long block = pinPages(kernel, pinGfp(random), order);
                         if (block == KernelMemory.NULL) {
                             return false;
                         }
@@ -142,7 +169,7 @@ public final class GfpExperiment {
                         blockOrders[nBlocks] = order;
                         blocks[nBlocks++] = block;
                     } else {
-                        long p = kernel.kmalloc(32 + random.nextInt(4096 - 32 + 1), Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN);
+                        long p = pinObject(kernel, pinGfp(random), 32 + random.nextInt(4096 - 32 + 1));
                         if (p == KernelMemory.NULL) {
                             return false;
                         }

@@ -25,18 +25,20 @@ class GfpExperimentTests {
     }
 
     @Test
-    void atomicFailsWhereKernelReclaimsAndEveryoneFailsWhenMemoryIsPinned() {
-        GfpTable table = run(new int[] {0, 98});
+    void atomicFailsWhereKernelReclaimsDmaFailsFirstAndEveryoneFailsWhenMemoryIsPinned() {
+        GfpTable table = run(new int[] {0, 80, 98});
         int atomic = 0;
         int kernel = 1;
         int dma = 2;
         assertTrue(table.failurePercent(0, atomic, 0) > 50, "GFP_ATOMIC cannot reclaim the page cache");
         assertEquals(0, table.failurePercent(0, kernel, 0), "GFP_KERNEL reclaims the page cache");
-        assertEquals(0, table.failurePercent(0, dma, 0), "so does GFP_KERNEL|GFP_DMA");
-        assertTrue(table.failurePercent(1, kernel, 0) > 50, "nothing left to reclaim at 98% pinned");
-        assertTrue(table.failurePercent(1, dma, 0) > 50, "nor for ZONE_DMA");
-        assertTrue(table.pinnedPercent()[1] >= 95, "the workload pins what it was asked to");
-        assertTrue(table.findings().get(1).startsWith("GFP_DMA first failed at 98% pinned"), table.findings().get(1));
+        assertEquals(0, table.failurePercent(0, dma, 0), "so does GFP_KERNEL|GFP_DMA while ZONE_DMA has cache");
+        assertEquals(0, table.failurePercent(1, kernel, 0), "at 80% pinned there is cache left to reclaim");
+        assertTrue(table.failurePercent(1, dma, 0) > 0, "but ZONE_DMA is full of pinned DMA buffers");
+        assertTrue(table.failurePercent(2, kernel, 0) > 50, "nothing left to reclaim at 98% pinned");
+        assertTrue(table.pinnedPercent()[2] >= 95, "the workload pins what it was asked to");
+        assertTrue(table.findings().get(1).startsWith("GFP_DMA first failed at 80% pinned; GFP_KERNEL only from 98%"),
+                table.findings().get(1));
     }
 
     @Test
