@@ -68,7 +68,12 @@ public class BuddyBenchmarks {
         return provider.create(new PageAllocatorConfig(machine, "DMA32", zone.startPfn(), zone.frames(), 10));
     }
 
-    /** Creates Netty's pooled heap allocator: one arena, 4 KiB pages, 4 MiB chunks, cache on or off. */
+    /**
+     * Creates Netty's pooled heap allocator: one arena, 4 KiB pages, 4 MiB chunks. With the thread cache,
+     * Netty's default cache sizes are used and the cache is switched on for every thread (Netty 4.2 gives
+     * one only to its own event-loop threads by default, so a JMH thread would otherwise get none); without
+     * it, both cache sizes are 0 and every call goes to the arena.
+     */
     static PooledByteBufAllocator netty(boolean threadCache) {
         int smallCache = threadCache ? PooledByteBufAllocator.defaultSmallCacheSize() : 0;
         int normalCache = threadCache ? PooledByteBufAllocator.defaultNormalCacheSize() : 0;

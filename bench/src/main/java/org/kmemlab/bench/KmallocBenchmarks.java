@@ -32,6 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * 8..4096 bytes, every octave equally likely, from the seeded precomputed sequence. Both contenders run
  * it on one thread and on two threads sharing one kernel (one pooled allocator); each thread has its own
  * live set. Netty is {@link PooledByteBufAllocator} with two heap arenas and its thread caches on.
+ * {@code locked*} runs the same kernel built with {@code cpuCaches(false)}, so every call takes the
+ * object lock or the zone lock: the baseline that shows what the per-thread caches buy.
  *
  * <pre>
  * mvn -B -o -pl bench -am package -DskipTests
@@ -53,22 +55,35 @@ public class KmallocBenchmarks {
 
         @Setup(Level.Trial)
         public void boot() {
-            kernel = Kernel.builder().systemProperties(new Properties()).profile(MachineProfile.X86_64)
-                    .ram(1L << 30).boot();
+            kernel = boot(true);
+        }
+
+        static Kernel boot(boolean cpuCaches) {
+            return Kernel.builder().systemProperties(new Properties()).profile(MachineProfile.X86_64)
+                    .ram(1L << 30).cpuCaches(cpuCaches).boot();
         }
     }
 
-    /** One thread's live objects in the kernel. */
-    @State(Scope.Thread)
-    public static class KernelThread {
+    /** The same kernel without per-thread caches: every call takes the object lock or the zone lock. */
+    @State(Scope.Benchmark)
+    public static class SharedLockedKernel {
+        Kernel kernel;
+
+        @Setup(Level.Trial)
+        public void boot() {
+            kernel = SharedKernel.boot(false);
+        }
+    }
+
+    /** One thread's live objects in a kernel. */
+    public abstract static class LiveObjects {
         final BucketBenchmarks.Workload plan = new BucketBenchmarks.Workload();
         final long[] live = new long[BucketBenchmarks.LIVE];
         int step;
         Kernel kernel;
 
-        @Setup(Level.Trial)
-        public void fill(SharedKernel shared) {
-            kernel = shared.kernel;
+        void fill(Kernel k) {
+            kernel = k;
             for (int i = 0; i < live.length; i++) {
                 live[i] = checked(kernel.kmalloc(plan.sizes[i], Gfp.GFP_KERNEL));
             }
@@ -79,6 +94,24 @@ public class KmallocBenchmarks {
             for (long p : live) {
                 kernel.kfree(p);
             }
+        }
+    }
+
+    /** Live objects in the kernel with per-thread caches. */
+    @State(Scope.Thread)
+    public static class KernelThread extends LiveObjects {
+        @Setup(Level.Trial)
+        public void setUp(SharedKernel shared) {
+            fill(shared.kernel);
+        }
+    }
+
+    /** Live objects in the kernel without per-thread caches. */
+    @State(Scope.Thread)
+    public static class LockedKernelThread extends LiveObjects {
+        @Setup(Level.Trial)
+        public void setUp(SharedLockedKernel shared) {
+            fill(shared.kernel);
         }
     }
 
@@ -125,7 +158,7 @@ public class KmallocBenchmarks {
         return addr;
     }
 
-    private static long kernelPair(KernelThread t) {
+    private static long kernelPair(LiveObjects t) {
         int i = t.step++ & (t.plan.sizes.length - 1);
         int slot = t.plan.slots[i];
         t.kernel.kfree(t.live[slot]);
@@ -154,6 +187,20 @@ public class KmallocBenchmarks {
     @Benchmark
     @Threads(2)
     public long kmallocMix2Threads(KernelThread t) {
+        return kernelPair(t);
+    }
+
+    /** kfree + kmalloc through a kernel without per-thread caches, one thread. */
+    @Benchmark
+    @Threads(1)
+    public long lockedMix1Thread(LockedKernelThread t) {
+        return kernelPair(t);
+    }
+
+    /** The same on two threads: both contend for the object lock. */
+    @Benchmark
+    @Threads(2)
+    public long lockedMix2Threads(LockedKernelThread t) {
         return kernelPair(t);
     }
 

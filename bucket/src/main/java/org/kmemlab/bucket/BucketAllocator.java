@@ -6,6 +6,7 @@ import org.kmemlab.api.Gfp;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.PhysicalMemory;
+import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.spi.ObjectAllocator;
 import org.kmemlab.api.spi.ObjectAllocatorConfig;
 import org.kmemlab.api.spi.PageSource;
@@ -24,12 +25,12 @@ import org.kmemlab.api.stats.SlabInfo;
  * <pre>
  * offset    0        16       24              268      276             520          4048     4096
  *           +--------+--------+---------------+--------+---------------+-- ... --+--------+
- *  fresh    | desc   | FREE   | (244 bytes)   | FREE   | (244 bytes)   |         | 16 spare |
+ *  fresh    | desc   | FREE   | (244 bytes)   | FREE   | (244 bytes)   |         | 48 spare |
  *           | ff=16  | next ----------------> | next ------------------> ...     | bytes    |
  *           | nfree=16                                                                    |
  *           +--------+--------+---------------+--------+---------------+-- ... --+--------+
  *  after    | ff=520 | USED   | object 1      | USED   | object 2      | FREE ...
- *  2 allocs | nfree=14 len=200| 0xc...018     | len=50 | 0xc...114     |
+ *  2 allocs | nfree=14 len=200| 0xc...018     | len=240| 0xc...114     |
  * </pre>
  * {@code desc} is the 16-byte {@code page_descriptor} (firstfree {@code ff}, order, nfree), each block
  * starts with an 8-byte {@code block_header} whose {@code bh_flags} says MF_FREE 0x0055ffaa or MF_USED
@@ -105,6 +106,8 @@ final class BucketAllocator implements ObjectAllocator {
     private final boolean headers;
     private final int classCount;
     private final String[] names;
+    /** The size class of each cache: DMA caches share their class with the normal one. */
+    private final int[] classOf;
     private final long[] objectsInUse;
 
     BucketAllocator(ObjectAllocatorConfig config) {
@@ -120,9 +123,12 @@ final class BucketAllocator implements ObjectAllocator {
         this.classCount = classes.count();
         this.slabs = new SlabTable(2 * classCount, classes.maxObjectsPerSlab());
         this.names = new String[2 * classCount];
+        this.classOf = new int[2 * classCount];
         for (int c = 0; c < classCount; c++) {
             names[c] = classes.name(c, false);
             names[classCount + c] = classes.name(c, true);
+            classOf[c] = c;
+            classOf[classCount + c] = c;
         }
         this.objectsInUse = new long[2 * classCount];
     }
@@ -144,22 +150,30 @@ final class BucketAllocator implements ObjectAllocator {
                 return NULL;
             }
         }
+        return takeObject(s, cache, c, size, gfp);
+    }
+
+    /** Pops the first free object of slab {@code s}, the active slab of {@code cache}. */
+    private long takeObject(int s, int cache, int c, long size, int gfp) {
         long slabPhys = slabs.phys[s];
         long object = slabs.freelist[s];
         long objectPhys = object - pageOffset;
         int index = classes.objectIndex(c, objectPhys - slabPhys - classes.firstObjectOffset());
         long next = layout.readFreePointer(objectPhys, pageOffset + slabPhys);
-        checkFreeObject(s, cache, c, object, index, next);
-
+        int inUse = slabs.inUse[s] + 1;
+        boolean full = inUse == classes.objectsPerSlab(c);
+        if (full != (next == NULL) || slabs.isLive(s, index)
+                || Long.compareUnsigned(next - pageOffset - slabPhys, classes.slabBytes(c)) >= 0 && next != NULL) {
+            throw freelistCorrupt(s, cache, object, next);
+        }
+        if (headers) {
+            takeBlock(s, objectPhys, cache >= classCount, size, next, classes.objectsPerSlab(c) - inUse);
+        }
         slabs.freelist[s] = next;
         slabs.toggleLive(s, index);
-        int inUse = ++slabs.inUse[s];
+        slabs.inUse[s] = inUse;
         objectsInUse[cache]++;
-        if (headers) {
-            layout.writeUsed(objectPhys, dma, size);
-            layout.writeDescriptor(slabPhys, next, classes.objectsPerSlab(c) - inUse);
-        }
-        if (next == NULL) {
+        if (full) {
             slabs.active[cache] = -1;
             slabs.push(s, SlabTable.FULL);
         }
@@ -169,23 +183,32 @@ final class BucketAllocator implements ObjectAllocator {
         return object;
     }
 
-    /** Checks the object about to be handed out; the free list in memory may have been overwritten. */
-    private void checkFreeObject(int s, int cache, int c, long object, int index, long next) {
+    /**
+     * 2.0 only: checks that the block about to be handed out is marked free, then stamps its header and
+     * the page descriptor.
+     */
+    private void takeBlock(int s, long objectPhys, boolean dma, long size, long next, int nfree) {
+        if (layout.flags(objectPhys) != SlabLayout.MF_FREE) {
+            throw freelistCorrupt(s, slabs.cache[s], objectPhys + pageOffset, next);
+        }
+        layout.writeUsed(objectPhys, dma, size);
+        layout.writeDescriptor(slabs.phys[s], next, nfree);
+    }
+
+    /** Says how the free list of slab {@code s} is broken at {@code object}; called only when it is. */
+    private KernelBug freelistCorrupt(int s, int cache, long object, long next) {
         long slabVirt = pageOffset + slabs.phys[s];
-        boolean nextInSlab = next == NULL || Long.compareUnsigned(next - slabVirt, classes.slabBytes(c)) < 0;
-        boolean endsWhereItShould = (next == NULL) == (slabs.inUse[s] + 1 == classes.objectsPerSlab(c));
-        if (!nextInSlab || !endsWhereItShould) {
-            throw BucketBugs.freelistCorrupt(names[cache], slabVirt, object,
-                    "its free pointer 0x" + Long.toHexString(next) + " is not an object of this slab or NULL");
+        long objectPhys = object - pageOffset;
+        int c = classOf[cache];
+        String what;
+        if (headers && layout.flags(objectPhys) != SlabLayout.MF_FREE) {
+            what = "block on freelist isn't free (bh_flags 0x" + Integer.toHexString(layout.flags(objectPhys)) + ")";
+        } else if (slabs.isLive(s, classes.objectIndex(c, objectPhys - slabs.phys[s] - classes.firstObjectOffset()))) {
+            what = "the free list leads to an object that is live";
+        } else {
+            what = "its free pointer 0x" + Long.toHexString(next) + " is not an object of this slab or NULL";
         }
-        if (slabs.isLive(s, index)) {
-            throw BucketBugs.freelistCorrupt(names[cache], slabVirt, object,
-                    "the free list leads to an object that is live");
-        }
-        if (headers && layout.flags(object - pageOffset) != SlabLayout.MF_FREE) {
-            throw BucketBugs.freelistCorrupt(names[cache], slabVirt, object, "block on freelist isn't free (bh_flags 0x"
-                    + Integer.toHexString(layout.flags(object - pageOffset)) + ")");
-        }
+        return BucketBugs.freelistCorrupt(names[cache], slabVirt, object, what);
     }
 
     /**
@@ -247,28 +270,31 @@ final class BucketAllocator implements ObjectAllocator {
         long found = locateLive(addr, true);
         int s = (int) (found >>> 32);
         int cache = slabs.cache[s];
-        int c = cache < classCount ? cache : cache - classCount;
         long objectPhys = addr - pageOffset;
-        long slabPhys = slabs.phys[s];
         if (headers) {
-            int expected = cache < classCount ? SlabLayout.MF_USED : SlabLayout.MF_DMA;
-            int flags = layout.flags(objectPhys);
-            if (flags != expected) {
-                throw BucketBugs.headerOverwritten(names[cache], addr - SizeClasses.BLOCK_HEADER_BYTES, flags, expected);
-            }
+            checkHeader(cache, objectPhys);
         }
-        long head = slabs.freelist[s];
-        layout.writeFree(objectPhys, head);
+        layout.writeFree(objectPhys, slabs.freelist[s]);
         slabs.freelist[s] = addr;
         slabs.toggleLive(s, (int) found);
         int inUse = --slabs.inUse[s];
         objectsInUse[cache]--;
-        int objects = classes.objectsPerSlab(c);
+        int objects = classes.objectsPerSlab(classOf[cache]);
         if (headers) {
-            layout.writeDescriptor(slabPhys, addr, objects - inUse);
+            layout.writeDescriptor(slabs.phys[s], addr, objects - inUse);
         }
         if (slabs.kind[s] != SlabTable.ACTIVE) {
             refile(s, cache, inUse, objects);
+        }
+    }
+
+    /** 2.0 only: a live block's header must still say MF_USED (MF_DMA in a DMA cache). */
+    private void checkHeader(int cache, long objectPhys) {
+        int expected = cache < classCount ? SlabLayout.MF_USED : SlabLayout.MF_DMA;
+        int flags = layout.flags(objectPhys);
+        if (flags != expected) {
+            throw BucketBugs.headerOverwritten(names[cache], pageOffset + objectPhys - SizeClasses.BLOCK_HEADER_BYTES,
+                    flags, expected);
         }
     }
 
@@ -292,7 +318,7 @@ final class BucketAllocator implements ObjectAllocator {
     public long usableSize(long addr) {
         int s = (int) (locateLive(addr, false) >>> 32);
         int cache = slabs.cache[s];
-        return classes.usableSize(cache < classCount ? cache : cache - classCount);
+        return classes.usableSize(classOf[cache]);
     }
 
     /**
@@ -301,36 +327,41 @@ final class BucketAllocator implements ObjectAllocator {
      */
     private long locateLive(long addr, boolean forFree) {
         long phys = addr - pageOffset;
-        if (Long.compareUnsigned(phys, ramBytes) >= 0) {
-            throw BucketBugs.notOwned(addr);
-        }
-        int s = frames.slabOf(phys >>> MachineProfile.PAGE_SHIFT);
+        int s = Long.compareUnsigned(phys, ramBytes) < 0 ? frames.slabOf(phys >>> MachineProfile.PAGE_SHIFT) : -1;
         if (s < 0) {
             throw BucketBugs.notOwned(addr);
         }
         int cache = slabs.cache[s];
-        int c = cache < classCount ? cache : cache - classCount;
-        long slabVirt = pageOffset + slabs.phys[s];
-        long inSlab = phys - slabs.phys[s];
-        if (inSlab < classes.firstBlockOffset()) {
-            throw BucketBugs.notInAnObject(names[cache], addr, "page descriptor", slabVirt);
-        }
-        if (inSlab >= classes.slabUsedBytes(c)) {
-            throw BucketBugs.notInAnObject(names[cache], addr, "unused tail", slabVirt);
-        }
-        long offset = inSlab - classes.firstObjectOffset();
-        int index = offset < 0 ? -1 : classes.objectIndex(c, offset);
-        long within = offset - (long) index * classes.blockSize(c);
-        if (index < 0 || within >= classes.usableSize(c)) {
-            throw BucketBugs.notInAnObject(names[cache], addr, "block header", slabVirt);
-        }
-        if (within != 0) {
-            throw BucketBugs.interior(names[cache], addr, addr - within, within);
+        int c = classOf[cache];
+        long offset = phys - slabs.phys[s] - classes.firstObjectOffset();
+        int index = classes.objectIndex(c, offset);
+        if (offset < 0 || index >= classes.objectsPerSlab(c) || offset != (long) index * classes.blockSize(c)) {
+            throw notAnObject(s, addr);
         }
         if (!slabs.isLive(s, index)) {
             throw forFree ? BucketBugs.doubleFree(names[cache], addr) : BucketBugs.sizeOfFreeObject(names[cache], addr);
         }
         return ((long) s << 32) | index;
+    }
+
+    /** Says where in slab {@code s} the address that is not an object start lies. */
+    private KernelBug notAnObject(int s, long addr) {
+        int cache = slabs.cache[s];
+        int c = classOf[cache];
+        long slabVirt = pageOffset + slabs.phys[s];
+        long inSlab = addr - slabVirt;
+        if (inSlab < classes.firstBlockOffset()) {
+            return BucketBugs.notInAnObject(names[cache], addr, "page descriptor", slabVirt);
+        }
+        if (inSlab >= classes.slabUsedBytes(c)) {
+            return BucketBugs.notInAnObject(names[cache], addr, "unused tail", slabVirt);
+        }
+        long offset = inSlab - classes.firstObjectOffset();
+        long within = offset < 0 ? -1 : offset - (long) classes.objectIndex(c, offset) * classes.blockSize(c);
+        if (within < 0 || within >= classes.usableSize(c)) {
+            return BucketBugs.notInAnObject(names[cache], addr, "block header", slabVirt);
+        }
+        return BucketBugs.interior(names[cache], addr, addr - within, within);
     }
 
     // ---------------------------------------------------------------- pages back, reports
@@ -344,7 +375,7 @@ final class BucketAllocator implements ObjectAllocator {
     public long shrink() {
         long released = 0;
         for (int cache = 0; cache < 2 * classCount; cache++) {
-            int pagesPerSlab = 1 << classes.order(cache % classCount);
+            int pagesPerSlab = 1 << classes.order(classOf[cache]);
             for (int s = slabs.head(cache, SlabTable.EMPTY); s >= 0; s = slabs.head(cache, SlabTable.EMPTY)) {
                 slabs.unlink(s);
                 release(s);
@@ -362,7 +393,7 @@ final class BucketAllocator implements ObjectAllocator {
 
     /** Returns slab {@code s}, on no list and without live objects, to the page source. */
     private void release(int s) {
-        int order = classes.order(slabs.cache[s] % classCount);
+        int order = classes.order(classOf[slabs.cache[s]]);
         long slabPhys = slabs.phys[s];
         frames.unmap(slabPhys >>> MachineProfile.PAGE_SHIFT, order);
         slabs.destroy(s);
@@ -381,7 +412,7 @@ final class BucketAllocator implements ObjectAllocator {
     }
 
     private SlabInfo row(int cache) {
-        int c = cache % classCount;
+        int c = classOf[cache];
         long objects = classes.objectsPerSlab(c);
         int active = slabs.active[cache];
         long activeSlabs = slabs.count(cache, SlabTable.PARTIAL) + slabs.count(cache, SlabTable.FULL);

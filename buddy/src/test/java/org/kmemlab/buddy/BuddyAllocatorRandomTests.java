@@ -22,7 +22,7 @@ import org.kmemlab.api.bug.BadPageStateBug;
  */
 class BuddyAllocatorRandomTests {
 
-    private static final int ZONES = 40;
+    private static final int ZONES = 30;
     private static final int STEPS = 1500;
 
     private final TestZones zones = new TestZones();

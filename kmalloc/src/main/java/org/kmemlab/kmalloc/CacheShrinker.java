@@ -26,11 +26,15 @@ final class CacheShrinker implements Shrinker {
      */
     @Override
     public long count() {
-        return kernel.parkedPages() + kernel.slabPages();
+        return kernel.insideObjectAllocator() ? 0 : kernel.parkedPages() + kernel.slabPages();
     }
 
+    /**
+     * Drains and shrinks; does nothing when called from inside the object allocator (a zone allocator
+     * that reclaims even for requests that cannot sleep would otherwise re-enter it).
+     */
     @Override
     public long scan(long pages) {
-        return kernel.drainCpuCaches();
+        return kernel.insideObjectAllocator() ? 0 : kernel.drainCpuCaches();
     }
 }

@@ -16,38 +16,23 @@ import java.util.stream.Collectors;
  * the code that called {@code kzalloc}.
  *
  * <h2>Cost</h2>
- * A capture walks the stack ({@link StackWalker}), some microseconds. The kernel captures only where a
- * report needs it: every vmalloc (Linux records {@code __builtin_return_address(0)} there too), every
+ * A capture walks the stack ({@link StackWalker}); the frames are turned into text (which needs their
+ * line numbers, the expensive part) only when a report prints them. The kernel captures only where a
+ * report may need it: every vmalloc (Linux records {@code __builtin_return_address(0)} there too), every
  * kmalloc and kfree when debugging with user tracking ({@code U}) is on, and fault-injection decisions
  * when a call-site filter is set. With all of that off, nothing is captured.
  *
- * @param frames the caller's frames, innermost first, each as {@code Class.method(File.java:line)}
- * @param classes the fully qualified class and method of each frame ({@code org.x.Driver.probe})
+ * @param stack the caller's frames, innermost first; empty when the walk saw no caller
  */
-record CallSite(List<String> frames, List<String> classes) {
-
-    /** The site of a caller the walk could not see (the kernel was called from its own code). */
-    static final CallSite UNKNOWN = new CallSite(List.of("(unknown)"), List.of("(unknown)"));
+record CallSite(List<StackWalker.StackFrame> stack) {
 
     private static final StackWalker WALKER = StackWalker.getInstance();
     private static final String PACKAGE = CallSite.class.getPackageName() + ".";
 
     /** Captures the calling code's frames, at most {@code depth}. */
     static CallSite capture(int depth) {
-        List<StackWalker.StackFrame> frames = WALKER.walk(s -> s.filter(f -> !isKernelFrame(f)).limit(depth)
-                .collect(Collectors.toList()));
-        if (frames.isEmpty()) {
-            return UNKNOWN;
-        }
-        List<String> shown = new ArrayList<>(frames.size());
-        List<String> qualified = new ArrayList<>(frames.size());
-        for (StackWalker.StackFrame f : frames) {
-            String simple = f.getClassName();
-            simple = simple.substring(simple.lastIndexOf('.') + 1);
-            shown.add(simple + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")");
-            qualified.add(f.getClassName() + "." + f.getMethodName());
-        }
-        return new CallSite(List.copyOf(shown), List.copyOf(qualified));
+        return new CallSite(WALKER.walk(s -> s.filter(f -> !isKernelFrame(f)).limit(depth)
+                .collect(Collectors.toUnmodifiableList())));
     }
 
     private static boolean isKernelFrame(StackWalker.StackFrame f) {
@@ -60,25 +45,39 @@ record CallSite(List<String> frames, List<String> classes) {
         return !topLevel.endsWith("Tests");
     }
 
-    /** Returns the innermost caller frame: the call site. */
+    /** Returns the frames as text, innermost first: {@code Driver.probe(Driver.java:42)}. */
+    List<String> frames() {
+        if (stack.isEmpty()) {
+            return List.of("(unknown)");
+        }
+        List<String> out = new ArrayList<>(stack.size());
+        for (StackWalker.StackFrame f : stack) {
+            String cls = f.getClassName();
+            out.add(cls.substring(cls.lastIndexOf('.') + 1) + "." + f.getMethodName() + "(" + f.getFileName() + ":"
+                    + f.getLineNumber() + ")");
+        }
+        return out;
+    }
+
+    /** Returns the innermost caller frame as text: the call site. */
     String site() {
-        return frames.get(0);
+        return frames().get(0);
     }
 
     /**
      * Returns true when some frame matches one of {@code filters}: a filter names a method
-     * ({@code Driver.probe}, {@code org.x.Driver.probe}) or a class ({@code Driver}, {@code org.x.Driver}).
+     * ({@code Driver.probe}, {@code org.x.Driver.probe}) or a class ({@code Driver}, {@code org.x.Driver},
+     * a nested class by its own name).
      */
     boolean matches(Set<String> filters) {
-        for (String q : classes) {
-            int dot = q.lastIndexOf('.');
-            String cls = dot < 0 ? q : q.substring(0, dot);
-            String simpleCls = cls.substring(cls.lastIndexOf('.') + 1);
-            String simpleCls2 = simpleCls.substring(simpleCls.lastIndexOf('$') + 1);
-            String method = q.substring(dot + 1);
-            if (filters.contains(q) || filters.contains(cls) || filters.contains(simpleCls)
-                    || filters.contains(simpleCls2) || filters.contains(simpleCls + "." + method)
-                    || filters.contains(simpleCls2 + "." + method)) {
+        for (StackWalker.StackFrame f : stack) {
+            String cls = f.getClassName();
+            String simple = cls.substring(cls.lastIndexOf('.') + 1);
+            String innermost = simple.substring(simple.lastIndexOf('$') + 1);
+            String method = f.getMethodName();
+            if (filters.contains(cls) || filters.contains(simple) || filters.contains(innermost)
+                    || filters.contains(cls + "." + method) || filters.contains(simple + "." + method)
+                    || filters.contains(innermost + "." + method)) {
                 return true;
             }
         }

@@ -3,6 +3,7 @@ package org.kmemlab.kmalloc;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Every thread's {@link CpuCache}, created on a thread's first allocation and kept in a registry so that
@@ -14,20 +15,57 @@ import java.util.List;
  */
 final class CpuCaches {
 
+    /** Registering a cache empties the finished ones once the registry has grown to this many. */
+    private static final int FIRST_REAP = 64;
+
     private final ThreadLocal<CpuCache> local;
     private final List<CpuCache> all = new ArrayList<>();
+    private final Consumer<CpuCache> reaper;
+    private int reapAt = FIRST_REAP;
 
-    CpuCaches(int[] objectCapacity, int pageLists, int pageCapacity) {
+    /**
+     * Creates the registry.
+     *
+     * @param reaper empties a finished thread's cache; called with no lock held
+     */
+    CpuCaches(int[] objectCapacity, int pageLists, int pageCapacity, Consumer<CpuCache> reaper) {
         int[] capacities = objectCapacity.clone();
+        this.reaper = reaper;
         this.local = ThreadLocal.withInitial(() -> register(
                 new CpuCache(Thread.currentThread(), capacities, pageLists, pageCapacity)));
     }
 
+    /**
+     * Adds a new thread's cache. When the registry has doubled since the last time, the caches of
+     * finished threads are emptied first, so a program that starts thread after thread does not strand
+     * memory (or Java heap) in caches nobody will use again.
+     */
     private CpuCache register(CpuCache cache) {
+        List<CpuCache> finished = null;
         synchronized (all) {
             all.add(cache);
+            if (all.size() >= reapAt) {
+                finished = new ArrayList<>();
+                removeFinished(finished);
+                reapAt = Math.max(FIRST_REAP, 2 * all.size());
+            }
+        }
+        if (finished != null) {
+            for (CpuCache c : finished) {
+                reaper.accept(c);
+            }
         }
         return cache;
+    }
+
+    private void removeFinished(List<CpuCache> finished) {
+        for (Iterator<CpuCache> it = all.iterator(); it.hasNext(); ) {
+            CpuCache cache = it.next();
+            if (!cache.owner.isAlive()) {
+                it.remove();
+                finished.add(cache);
+            }
+        }
     }
 
     /** Returns the calling thread's cache. */
@@ -42,13 +80,7 @@ final class CpuCaches {
     List<CpuCache> takeFinished() {
         List<CpuCache> finished = new ArrayList<>();
         synchronized (all) {
-            for (Iterator<CpuCache> it = all.iterator(); it.hasNext(); ) {
-                CpuCache cache = it.next();
-                if (!cache.owner.isAlive()) {
-                    it.remove();
-                    finished.add(cache);
-                }
-            }
+            removeFinished(finished);
         }
         return finished;
     }

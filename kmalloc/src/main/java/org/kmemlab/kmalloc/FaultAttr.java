@@ -91,51 +91,61 @@ public record FaultAttr(int probability, long interval, long times, long space, 
         return probability > 0 && times != 0;
     }
 
+    /** Returns these knobs with {@code probability} set to {@code percent}. */
     public FaultAttr withProbability(int percent) {
         return new FaultAttr(percent, interval, times, space, verbose, ignoreGfpWait, minOrder, callSites,
                 stacktraceDepth, seed);
     }
 
+    /** Returns these knobs failing only every {@code every}-th eligible call. */
     public FaultAttr withInterval(long every) {
         return new FaultAttr(probability, every, times, space, verbose, ignoreGfpWait, minOrder, callSites,
                 stacktraceDepth, seed);
     }
 
+    /** Returns these knobs injecting at most {@code most} failures (-1: no limit). */
     public FaultAttr withTimes(long most) {
         return new FaultAttr(probability, interval, most, space, verbose, ignoreGfpWait, minOrder, callSites,
                 stacktraceDepth, seed);
     }
 
+    /** Returns these knobs letting {@code bytes} be allocated before failures start. */
     public FaultAttr withSpace(long bytes) {
         return new FaultAttr(probability, interval, times, bytes, verbose, ignoreGfpWait, minOrder, callSites,
                 stacktraceDepth, seed);
     }
 
+    /** Returns these knobs logging at {@code level} (0, 1 or 2). */
     public FaultAttr withVerbose(int level) {
         return new FaultAttr(probability, interval, times, space, level, ignoreGfpWait, minOrder, callSites,
                 stacktraceDepth, seed);
     }
 
+    /** Returns these knobs sparing ({@code true}) or failing sleeping allocations. */
     public FaultAttr withIgnoreGfpWait(boolean ignore) {
         return new FaultAttr(probability, interval, times, space, verbose, ignore, minOrder, callSites,
                 stacktraceDepth, seed);
     }
 
+    /** Returns these knobs failing only page allocations of at least {@code order}. */
     public FaultAttr withMinOrder(int order) {
         return new FaultAttr(probability, interval, times, space, verbose, ignoreGfpWait, order, callSites,
                 stacktraceDepth, seed);
     }
 
+    /** Returns these knobs failing only calls from the named classes or methods. */
     public FaultAttr withCallSites(String... sites) {
         return new FaultAttr(probability, interval, times, space, verbose, ignoreGfpWait, minOrder,
                 Set.of(Checks.requireNonNull(sites, "call sites")), stacktraceDepth, seed);
     }
 
+    /** Returns these knobs looking at {@code depth} caller frames for the call-site filter. */
     public FaultAttr withStacktraceDepth(int depth) {
         return new FaultAttr(probability, interval, times, space, verbose, ignoreGfpWait, minOrder, callSites,
                 depth, seed);
     }
 
+    /** Returns these knobs drawing probabilities from a generator seeded with {@code newSeed}. */
     public FaultAttr withSeed(long newSeed) {
         return new FaultAttr(probability, interval, times, space, verbose, ignoreGfpWait, minOrder, callSites,
                 stacktraceDepth, newSeed);

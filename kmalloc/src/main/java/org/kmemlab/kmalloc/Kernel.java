@@ -10,7 +10,6 @@ import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.Sizes;
 import org.kmemlab.api.bug.BadPageStateBug;
-import org.kmemlab.api.bug.DoubleFreeBug;
 import org.kmemlab.api.bug.InvalidFreeBug;
 import org.kmemlab.api.spi.ObjectAllocatorConfig;
 import org.kmemlab.api.spi.ObjectAllocatorProvider;
@@ -122,7 +121,7 @@ public final class Kernel implements KernelMemory {
         int high = parts.cpuCaches() ? pcpHigh(machine.frames()) : 0;
         this.faults = new FaultInjection(machine.dmesg());
         this.pagePath = new PagePath(machine, zones, frames, high, faults);
-        this.caches = new CpuCaches(capacity, PagePath.lists(), high);
+        this.caches = new CpuCaches(capacity, PagePath.lists(), high, this::drain);
         this.smallLimit = Math.min(classes.maxSize(), era.maxKmallocSize());
         this.pageCache = new PageCache(zones, frames);
         zones.registerShrinker(pageCache.shrinker());
@@ -188,21 +187,8 @@ public final class Kernel implements KernelMemory {
 
     /** Returns the chosen providers and settings, one per line, with where each came from. */
     public String configuration() {
-        StringBuilder out = new StringBuilder();
-        for (KernelSettings.Setting s : parts.settings()) {
-            String value = s.value();
-            if (value == null) {
-                value = switch (s.key()) {
-                    case "profile" -> parts.profile().name();
-                    case "ram" -> Sizes.human(parts.ram());
-                    case "era" -> era.name();
-                    case "maxWait" -> parts.maxWait().toMillis() + "ms";
-                    default -> "0 (computed)";
-                };
-            }
-            out.append(Checks.format("%-14s %-22s (%s)%n", s.key(), value, s.source()));
-        }
-        return out.toString();
+        return KernelSettings.describe(parts.settings(), parts.profile().name(), Sizes.human(parts.ram()), era.name(),
+                parts.maxWait().toMillis() + "ms");
     }
 
     // ---------------------------------------------------------------- kmalloc
@@ -331,11 +317,11 @@ public final class Kernel implements KernelMemory {
         } else if (tag == FrameTable.LARGE_HEAD && (addr & PAGE_MASK) == 0) {
             int order = frames.order(pfn);
             if (!frames.compareAndSetTag(pfn, FrameTable.LARGE_HEAD, FrameTable.FREE)) {
-                throw freedAlready(addr, pfn);
+                throw FreeReports.freedAlready(addr, pfn);
             }
             pagePath.free(cache, pfn, order);
         } else {
-            throw notKmalloced(addr, pfn, tag, "kfree");
+            throw FreeReports.notKmalloced(frames, pageOffset, addr, pfn, tag, "kfree");
         }
     }
 
@@ -394,7 +380,7 @@ public final class Kernel implements KernelMemory {
         if (tag == FrameTable.LARGE_HEAD && (addr & PAGE_MASK) == 0) {
             return MachineProfile.PAGE_SIZE << frames.order(pfn);
         }
-        throw notKmalloced(addr, pfn, tag, "ksize");
+        throw FreeReports.notKmalloced(frames, pageOffset, addr, pfn, tag, "ksize");
     }
 
     // ---------------------------------------------------------------- pages
@@ -491,7 +477,7 @@ public final class Kernel implements KernelMemory {
         if (tag == FrameTable.FREE || tag == FrameTable.PER_CPU) {
             throw BadPageStateBug.alreadyFree(pfn, order);
         }
-        throw new BadPageStateBug(pfn, order, "freeing pfn " + pfn + ", which belongs to " + owner(tag),
+        throw new BadPageStateBug(pfn, order, "freeing pfn " + pfn + ", which belongs to " + FreeReports.owner(tag),
                 "free_pages() takes only blocks from __get_free_pages(); free kmalloc memory with kfree()");
     }
 
@@ -644,51 +630,6 @@ public final class Kernel implements KernelMemory {
         return offset >>> MachineProfile.PAGE_SHIFT;
     }
 
-    private RuntimeException freedAlready(long addr, long pfn) {
-        return new DoubleFreeBug("kmalloc-large", addr, "INFO: the pages at pfn " + pfn + " are free already");
-    }
-
-    private RuntimeException notKmalloced(long addr, long pfn, byte tag, String what) {
-        if (tag == FrameTable.LARGE_HEAD || tag == FrameTable.LARGE_TAIL) {
-            long head = pfn;
-            while (head > 0 && frames.tag(head) == FrameTable.LARGE_TAIL) {
-                head--;
-            }
-            long start = pageOffset + (head << MachineProfile.PAGE_SHIFT);
-            return InvalidFreeBug.of("BUG: " + what + " of 0x" + Long.toHexString(addr)
-                            + ", inside a large kmalloc block",
-                    "INFO: 0x" + Long.toHexString(addr) + " is " + (addr - start) + " bytes into the order-"
-                            + frames.order(head) + " block at 0x" + Long.toHexString(start),
-                    "pass " + what + "() the pointer kmalloc() returned, not a pointer into the block", addr);
-        }
-        if (tag == FrameTable.PER_CPU && (addr & PAGE_MASK) == 0) {
-            return new DoubleFreeBug("page", addr, "INFO: the pages at pfn " + pfn + " are free already");
-        }
-        if (tag == FrameTable.PAGES_HEAD || tag == FrameTable.PAGES_TAIL) {
-            return InvalidFreeBug.of("BUG: " + what + " of 0x" + Long.toHexString(addr)
-                            + ", memory from __get_free_pages", "INFO: pfn " + pfn + " belongs to " + owner(tag),
-                    "free pages from __get_free_pages() with free_pages(addr, order)", addr);
-        }
-        return InvalidFreeBug.of("BUG: " + what + " of non-kmalloced memory: 0x" + Long.toHexString(addr),
-                "INFO: pfn " + pfn + " belongs to " + owner(tag),
-                "pass only pointers that kmalloc() returned and that are still allocated", addr);
-    }
-
-    private static String owner(byte tag) {
-        return switch (tag) {
-            case FrameTable.FREE -> "nobody (it is free)";
-            case FrameTable.RESERVED -> "boot memory (kernel image, mem_map or BIOS areas)";
-            case FrameTable.SLAB -> "the object allocator (a slab page)";
-            case FrameTable.LARGE_HEAD, FrameTable.LARGE_TAIL -> "a large kmalloc block";
-            case FrameTable.PAGES_HEAD, FrameTable.PAGES_TAIL -> "a __get_free_pages block";
-            case FrameTable.PER_CPU -> "a per-thread list of free pages (it is free)";
-            case FrameTable.PAGE_CACHE -> "the page cache";
-            case FrameTable.VMALLOC -> "a vmalloc area (free it with vfree() by its vmalloc address)";
-            case FrameTable.PAGE_TABLE -> "the kernel's page tables";
-            default -> "tag " + tag;
-        };
-    }
-
     // ---------------------------------------------------------------- per-thread caches
 
     /**
@@ -712,8 +653,19 @@ public final class Kernel implements KernelMemory {
     }
 
     private long drain(CpuCache cache) {
+        cache.drainRequested = false;
         small.drain(cache);
         return pagePath.drain(cache);
+    }
+
+    /** Returns true when the calling thread is inside a call to the object allocator. */
+    boolean insideObjectAllocator() {
+        return Thread.holdsLock(small.lock);
+    }
+
+    /** Returns the number of threads whose caches are registered. */
+    int cachedThreads() {
+        return caches.threads();
     }
 
     /** Returns the pages the object allocator holds. */

@@ -18,7 +18,8 @@ final class KernelDebug {
      * Returns a shrinker that empties the debug quarantine under memory pressure, then the per-thread
      * caches the objects went to and the slab pages left empty ({@link Kernel#drainCpuCaches()}). A
      * corruption found on the way out is logged to dmesg (by {@link SlabDebug}) and not thrown: reclaim
-     * runs on behalf of an unrelated allocation, which must not fail for it.
+     * runs on behalf of an unrelated allocation, which must not fail for it. Like the cache shrinker it
+     * does nothing when called from inside the object allocator.
      */
     static Shrinker quarantineShrinker(Kernel kernel, SlabDebug debug) {
         return new Shrinker() {
@@ -29,12 +30,12 @@ final class KernelDebug {
 
             @Override
             public long count() {
-                return debug.quarantineBytes() >>> MachineProfile.PAGE_SHIFT;
+                return kernel.insideObjectAllocator() ? 0 : debug.quarantineBytes() >>> MachineProfile.PAGE_SHIFT;
             }
 
             @Override
             public long scan(long pages) {
-                return kernel.drainCpuCaches();
+                return kernel.insideObjectAllocator() ? 0 : kernel.drainCpuCaches();
             }
         };
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.kmemlab.api.Checks;
 
 /**
  * Where each setting of a kernel comes from, in the documented order of precedence.
@@ -90,6 +91,28 @@ final class KernelSettings {
             out.put(key, s);
         }
         return out;
+    }
+
+    /**
+     * Formats resolved settings one per line with their source; a setting no source had shows the value
+     * the kernel derived ({@code profile}, {@code ram}, {@code era}, {@code maxWait} passed in).
+     */
+    static String describe(Iterable<Setting> settings, String profile, String ram, String era, String maxWait) {
+        StringBuilder out = new StringBuilder();
+        for (Setting s : settings) {
+            String value = s.value();
+            if (value == null) {
+                value = switch (s.key()) {
+                    case "profile" -> profile;
+                    case "ram" -> ram;
+                    case "era" -> era;
+                    case "maxWait" -> maxWait;
+                    default -> "0 (computed)";
+                };
+            }
+            out.append(Checks.format("%-14s %-22s (%s)%n", s.key(), value, s.source()));
+        }
+        return out.toString();
     }
 
     /** Returns {@code key} without the {@code kmemlab.} prefix, checked against {@link #KEYS}. */

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.PhysicalMemory;
@@ -132,8 +131,6 @@ public final class SlabDebug {
     private final long quarantineLimit;
     /** Live objects by the caller's address. */
     private final Map<Long, DebugObject> live = new HashMap<>();
-    /** Live and quarantined objects by slot address, for pointers into the middle of an object. */
-    private final TreeMap<Long, DebugObject> slots = new TreeMap<>(Long::compareUnsigned);
     /** Freed objects by the caller's address, oldest first in {@link #fifo}. */
     private final Map<Long, DebugObject> quarantined = new HashMap<>();
     private final ArrayDeque<DebugObject> fifo = new ArrayDeque<>();
@@ -196,7 +193,6 @@ public final class SlabDebug {
         }
         synchronized (this) {
             live.put(addr, o);
-            slots.put(slot, o);
         }
         return addr;
     }
@@ -242,7 +238,7 @@ public final class SlabDebug {
                 if (again != null) {
                     throw new DoubleFreeBug(again.cache, addr, again.objectLine() + "\n" + again.trackLines(now));
                 }
-                if (slots.floorEntry(addr) != null && contains(slots.floorEntry(addr).getValue(), addr)) {
+                if (containing(addr) != null) {
                     throw invalid(addr, "kfree");
                 }
             } else {
@@ -270,7 +266,6 @@ public final class SlabDebug {
                         leaving.add(dequeue());
                     }
                 } else {
-                    slots.remove(freed.slot);
                     leaving.add(freed);
                 }
             }
@@ -286,11 +281,28 @@ public final class SlabDebug {
         return Long.compareUnsigned(addr - o.slot, o.slotSize) < 0;
     }
 
+    /**
+     * Returns the live or quarantined object whose slot contains {@code addr}, or null; lock held. A
+     * linear search: it runs only on the way to a report, so the common paths keep to two hash maps.
+     */
+    private DebugObject containing(long addr) {
+        for (DebugObject o : live.values()) {
+            if (contains(o, addr)) {
+                return o;
+            }
+        }
+        for (DebugObject o : fifo) {
+            if (contains(o, addr)) {
+                return o;
+            }
+        }
+        return null;
+    }
+
     /** Takes the oldest object out of the quarantine; lock held. */
     private DebugObject dequeue() {
         DebugObject o = fifo.removeFirst();
         quarantined.remove(o.addr);
-        slots.remove(o.slot);
         quarantineBytes -= o.slotSize;
         return o;
     }
@@ -373,13 +385,12 @@ public final class SlabDebug {
     }
 
     private KernelBug invalid(long addr, String what) {
-        Map.Entry<Long, DebugObject> e = slots.floorEntry(addr);
-        if (e == null || !contains(e.getValue(), addr)) {
+        DebugObject o = containing(addr);
+        if (o == null) {
             return InvalidFreeBug.of("BUG: " + what + " of non-kmalloced memory: 0x" + Long.toHexString(addr),
                     "INFO: no live or recently freed kmalloc object contains 0x" + Long.toHexString(addr),
                     "pass only pointers that kmalloc() returned and that are still allocated", addr);
         }
-        DebugObject o = e.getValue();
         long offset = addr - o.addr;
         String where = offset < 0 ? (-offset) + " bytes before the object at 0x" + Long.toHexString(o.addr)
                 + " (in its left red zone)"
@@ -415,7 +426,10 @@ public final class SlabDebug {
         List<CorruptionBug> found = new ArrayList<>();
         long now = System.nanoTime();
         synchronized (this) {
-            for (DebugObject o : slots.values()) {
+            List<DebugObject> all = new ArrayList<>(live.values());
+            all.addAll(fifo);
+            all.sort((a, b) -> Long.compareUnsigned(a.slot, b.slot));
+            for (DebugObject o : all) {
                 CorruptionBug bug = quarantined.containsKey(o.addr) ? checkFreed(o, now)
                         : redZone && o.slot != o.addr ? checkRedZones(o, RED_ACTIVE, now) : null;
                 if (bug != null) {
@@ -456,12 +470,8 @@ public final class SlabDebug {
 
     /** Returns the live objects, lowest address first (for the leak report). */
     synchronized List<DebugObject> liveObjects() {
-        List<DebugObject> out = new ArrayList<>();
-        for (DebugObject o : slots.values()) {
-            if (!quarantined.containsKey(o.addr)) {
-                out.add(o);
-            }
-        }
+        List<DebugObject> out = new ArrayList<>(live.values());
+        out.sort((a, b) -> Long.compareUnsigned(a.addr, b.addr));
         return out;
     }
 

@@ -186,4 +186,19 @@ class ConcurrencyTests {
         assertEquals(0, kernel.slabinfo().get(4).activeObjects(), kernel.procSlabinfo());
         owner.join();
     }
+
+    @Test
+    void theCachesOfFinishedThreadsAreEmptiedAsNewThreadsArrive() throws InterruptedException {
+        Kernel kernel = TestProviders.builder().boot();
+        kernel.drainCpuCaches();
+        long free = kernel.meminfo().memFree();
+        for (int i = 0; i < 300; i++) {
+            Thread t = new Thread(() -> kernel.kfree(kernel.kmalloc(100, Gfp.GFP_KERNEL)));
+            t.start();
+            t.join();
+        }
+        assertTrue(kernel.cachedThreads() < 100, "registered caches: " + kernel.cachedThreads());
+        checkEverythingCameBack(kernel, free);
+        assertEquals(1, kernel.cachedThreads(), "only this thread's cache is left");
+    }
 }

@@ -244,4 +244,17 @@ class KernelTests {
         assertEquals(free, kernel.meminfo().memFree());
         assertEquals(0, kernel.meminfo().slab());
     }
+
+    @Test
+    void aSleepingKmallocReclaimsThePageCacheWithoutHoldingTheObjectLock() {
+        Kernel full = TestProviders.builder().cpuCaches(false).boot();
+        long cached = full.pageCache().fillMachine();
+        assertEquals(0, full.meminfo().memFree());
+        assertEquals(KernelMemory.NULL, full.kmalloc(64, GFP_ATOMIC | __GFP_NOWARN), "atomic cannot reclaim");
+        long p = full.kmalloc(64, GFP_KERNEL);
+        assertNotEquals(KernelMemory.NULL, p);
+        assertEquals(cached - 1, full.pageCache().pages(), "one page-cache page became the slab page");
+        assertEquals(4, full.meminfo().slab());
+        full.kfree(p);
+    }
 }

@@ -4,39 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.kmemlab.api.Gfp.GFP_ATOMIC;
 import static org.kmemlab.api.Gfp.GFP_DMA;
 import static org.kmemlab.api.Gfp.GFP_KERNEL;
 
 import java.util.Properties;
-import java.util.ServiceLoader;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.kmemlab.api.spi.ObjectAllocatorProvider;
-import org.kmemlab.api.spi.PageAllocatorProvider;
-import org.kmemlab.api.spi.ProviderRegistry;
-import org.kmemlab.api.spi.ZoneAllocatorProvider;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.bug.DoubleFreeBug;
 import org.kmemlab.api.bug.KernelBug;
 
-/**
- * The reference providers, found by name through ServiceLoader, assembled into kernels of both eras.
- * Skipped (with the reason) on a branch where the reference modules have no code yet.
- */
+/** The reference providers, found by name through ServiceLoader, assembled into kernels of both eras. */
 class ReferenceAssemblyTests {
-
-    @BeforeAll
-    static void referenceProvidersAreInstalled() {
-        assumeTrue(ProviderRegistry.of(PageAllocatorProvider.class, ServiceLoader.load(PageAllocatorProvider.class))
-                        .contains("buddy-reference")
-                && ProviderRegistry.of(ObjectAllocatorProvider.class, ServiceLoader.load(ObjectAllocatorProvider.class))
-                        .contains("bucket-reference")
-                && ProviderRegistry.of(ZoneAllocatorProvider.class, ServiceLoader.load(ZoneAllocatorProvider.class))
-                        .contains("zones-reference"), "the reference providers are not installed yet");
-    }
 
     private static Kernel boot(MachineProfile profile, long ram) {
         return Kernel.builder().systemProperties(new Properties()).profile(profile).ram(ram).boot();
@@ -113,6 +93,10 @@ class ReferenceAssemblyTests {
         }
         assertEquals(100, kernelPages, "GFP_KERNEL reclaims the page cache; GFP_ATOMIC got only " + atomic);
         assertTrue(kernel.pageCache().pages() < cached);
+        for (long size : new long[] {100, 2000, 8000, 60_000}) {
+            assertNotEquals(KernelMemory.NULL, kernel.kmalloc(size, GFP_KERNEL),
+                    "a sleeping kmalloc of " + size + " bytes reclaims for its slab or its pages");
+        }
     }
 
     @Test

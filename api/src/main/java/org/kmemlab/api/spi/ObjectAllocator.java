@@ -1,6 +1,7 @@
 package org.kmemlab.api.spi;
 
 import java.util.List;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.stats.SlabInfo;
 
 /**
@@ -15,9 +16,11 @@ import org.kmemlab.api.stats.SlabInfo;
  * <h2>Requirements</h2>
  * <ul>
  *   <li>{@link #allocate(long, int)} MUST return the direct-map address of at least {@code size} usable
- *       bytes that overlap no other live object, aligned to at least 8 bytes. Objects of a power-of-two
- *       class of at most a page SHOULD be naturally aligned (the modern profile's caches are). A request
- *       is never rounded down: {@code usableSize(p) >= size}.</li>
+ *       bytes that overlap no other live object, aligned to at least {@link #minimumAlignment(Era)} bytes:
+ *       8 in the {@link Era#MODERN} era, 4 (the i386 word) in the {@link Era#LINUX_2_0} era, whose
+ *       bucket sizes 252, 508 and 1020 put every second object at 4 mod 8, as they did on i386 in
+ *       1996. Objects of a power-of-two class of at most a page SHOULD be naturally aligned (the modern
+ *       profile's caches are). A request is never rounded down: {@code usableSize(p) >= size}.</li>
  *   <li>When the page source fails, {@code allocate} MUST return {@link #NULL} and change nothing. A size
  *       of 0 or above {@link #maxSize()} also returns {@link #NULL}; neither is an exception.</li>
  *   <li>A request with {@code __GFP_DMA} MUST be served from pages obtained with {@code __GFP_DMA}
@@ -43,6 +46,14 @@ public interface ObjectAllocator {
 
     /** The address returned on failure: 0, NULL. */
     long NULL = 0L;
+
+    /**
+     * Returns the alignment every object MUST have in {@code era}: 8 bytes today, 4 bytes (the i386
+     * word) for Linux 2.0's bucket sizes.
+     */
+    static int minimumAlignment(Era era) {
+        return era == Era.LINUX_2_0 ? 4 : 8;
+    }
 
     /**
      * Allocates an object of at least {@code size} bytes.
