@@ -20,6 +20,7 @@ module org.kmemlab.testkit {
 
     exports org.kmemlab.testkit.property;
     exports org.kmemlab.testkit.contract;
+    exports org.kmemlab.testkit.contract.support;
     exports org.kmemlab.testkit.rules;
 
     // The autograder: GradeMain is its entry; the child-JVM runner (grade.child) stays unexported so a

@@ -24,12 +24,14 @@ import org.kmemlab.api.stats.ZoneStats;
  *   <li><b>Sleeping.</b> {@code allocPages} with a gfp that allows blocking MUST call
  *       {@code machine.context().mightSleep(...)} first, so that it raises
  *       {@link org.kmemlab.api.bug.SleepInAtomicBug} in atomic context even when memory is plentiful.
- *       Such a request MAY run the registered {@link Shrinker}s and wait a bounded time for memory to be
- *       freed before failing; {@code __GFP_NORETRY} gives up after one reclaim pass; {@code __GFP_NOFAIL}
- *       never fails. A request that cannot block MUST NOT wait.</li>
+ *       Such a request MUST run the registered {@link Shrinker}s (direct reclaim) before it fails, and
+ *       MAY then wait a bounded time for memory to be freed; {@code __GFP_NORETRY} gives up after one
+ *       reclaim pass without waiting; {@code __GFP_NOFAIL} never fails. A request that cannot block MUST
+ *       NOT wait.</li>
  *   <li><b>Failure.</b> An allocation that cannot be served returns {@link PageAllocator#NO_PAGE}, never
  *       throws, and (unless {@code __GFP_NOWARN}) logs {@code page allocation failure: order:N,
- *       mode:0x…(GFP_…)} to dmesg followed by the zones' free counts.</li>
+ *       mode:0x…(GFP_…)} to dmesg followed by the zones' free counts. Reports MAY be rate-limited as the
+ *       kernel's {@code warn_alloc} is, but the first failure after a quiet period MUST be logged.</li>
  *   <li><b>Freeing.</b> {@link #freePages(long, int)} MUST route the block to the page allocator that owns
  *       it and raise {@link org.kmemlab.api.bug.KernelBug} for a block that is not live, as
  *       {@link PageAllocator#free} does.</li>

@@ -19,8 +19,9 @@ import org.kmemlab.api.ZoneType;
  * @param low the low watermark
  * @param high the high watermark
  * @param promo the promotion watermark (high plus one step; 0 in the Linux 2.0 era)
- * @param protection {@code lowmem_reserve[]}: pages kept back from requests whose highest zone is
- *                   index {@code i}
+ * @param protection {@code lowmem_reserve[]}: element {@code i} is the number of pages this zone keeps
+ *                   back from requests whose highest allowed zone is the machine's {@code i}-th zone
+ *                   (position in {@code machine.zones()}, lowest first)
  * @param freeBlocks the number of free blocks of each order, 0..maxOrder: the buddyinfo row
  */
 public record ZoneStats(int node, ZoneType type, long startPfn, long spanned, long present, long managed,

@@ -43,7 +43,9 @@ import org.kmemlab.testkit.property.Effort;
  *   <li>{@code zone.sleep-in-atomic}, {@code zone.failure-report} (dmesg line, silenced by
  *       {@code __GFP_NOWARN}), {@code zone.nowait-never-waits}, {@code zone.noretry},
  *       {@code zone.nofail} (waits past maxWait until another thread frees) and {@code zone.shrinker}
- *       (GFP_KERNEL runs the registered shrinkers before failing): fixed scenarios.</li>
+ *       (GFP_KERNEL runs the registered shrinkers before failing): fixed scenarios;</li>
+ *   <li>{@code zone.concurrent}: four threads allocate and free at once; their blocks never overlap, no
+ *       call throws, and everything comes back.</li>
  * </ul>
  * After every step, {@code freeFrames()} and {@code zoneinfo()} must match the model exactly (free and
  * managed pages per zone, buddyinfo rows adding up and equal to the page allocators', watermarks
@@ -73,11 +75,16 @@ public abstract class ZoneAllocatorContract {
         return SimplePageAllocator.provider();
     }
 
+    /** Returns the effort to check with; by default read from {@code -Dkmemlab.*} system properties. */
+    protected Effort effort() {
+        return Effort.fromSystemProperties();
+    }
+
     /** One dynamic test per property. */
     @TestFactory
     public List<DynamicTest> zoneAllocatorContract() {
         return ContractJUnit.dynamicTests(properties(provider(), pageAllocators(),
-                "mvn test -Dtest=" + getClass().getSimpleName()), Effort.fromSystemProperties());
+                "mvn test -Dtest=" + getClass().getSimpleName()), effort());
     }
 
     /**

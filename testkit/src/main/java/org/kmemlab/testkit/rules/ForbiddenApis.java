@@ -19,7 +19,9 @@ import java.util.Set;
  *       {@code getMethod(s)}, {@code getConstructor(s)}, {@code getRecordComponents}, {@code newInstance},
  *       {@code getClassLoader}, {@code getModule}. ({@code getClass()} and {@code getSimpleName()} stay
  *       allowed: a {@code toString} may name its class.)</li>
- *   <li><b>threads</b>: {@code Thread} and its nested types, {@code ThreadGroup}, {@code java.util.Timer}
+ *   <li><b>threads</b>: {@code Thread} and its nested types (except {@code currentThread()},
+ *       {@code getName()}, {@code getId()}/{@code threadId()}, {@code holdsLock} and the interrupt methods,
+ *       which a waiting allocation needs), {@code ThreadGroup}, {@code java.util.Timer}
  *       and {@code TimerTask}, {@code java.lang.ref.Cleaner} (it runs a thread), and from
  *       {@code java.util.concurrent} every executor, thread factory, fork/join type, {@code FutureTask}
  *       and {@code CompletableFuture}; also the calls that run work on the common fork/join pool:
@@ -68,6 +70,15 @@ final class ForbiddenApis {
             "java.util.concurrent.CompletableFuture", "java.util.concurrent.CompletionService",
             "java.util.concurrent.ExecutorCompletionService", "java.util.concurrent.FutureTask");
 
+    /**
+     * The members of {@code Thread} a submission may still use: naming the current thread in a report
+     * (the kernel prints the task's name in its warnings) and the interrupt protocol of a thread that waits
+     * on a condition ({@code Thread.currentThread().interrupt()} after an {@code InterruptedException}).
+     */
+    private static final Set<String> HARMLESS_THREAD_MEMBERS = Set.of(
+            "currentThread", "getName", "interrupt", "interrupted", "isInterrupted", "getId", "threadId",
+            "holdsLock");
+
     private static final Set<String> IO_PACKAGES = Set.of(
             "java.nio.file", "java.nio.channels", "java.net", "javax.net");
     private static final Set<String> IO_CLASSES = Set.of(
@@ -110,6 +121,14 @@ final class ForbiddenApis {
             return null;
         }
         return JAVA_BASE_PACKAGES.contains(pkg) ? null : SubmissionRule.ONLY_API_AND_JAVA_BASE;
+    }
+
+    /**
+     * Returns true when member {@code member} of class {@code owner} may be used although its class may
+     * not be used otherwise: the harmless members of {@code Thread}.
+     */
+    static boolean harmlessMember(String owner, String member) {
+        return owner.equals("java.lang.Thread") && HARMLESS_THREAD_MEMBERS.contains(member);
     }
 
     /**

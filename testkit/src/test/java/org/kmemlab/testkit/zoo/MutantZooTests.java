@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.kmemlab.testkit.contract.ObjectAllocatorContract;
 import org.kmemlab.testkit.contract.PageAllocatorContract;
 import org.kmemlab.testkit.contract.PropertyResult;
 import org.kmemlab.testkit.property.Effort;
@@ -42,6 +43,23 @@ class MutantZooTests {
         System.out.println("[kmemlab] page-allocator mutant zoo, " + effort + ":\n" + table.format());
         assertTrue(mutants.size() >= 10, "the zoo needs at least 10 page-allocator mutants");
         assertEquals(List.of(), table.survivors(), "mutants no page-contract property killed");
+        List<PropertyResult> longOnes = table.longReports(MAX_STEPS);
+        assertEquals(List.of(), longOnes.stream().map(r -> r.subject() + " " + r.id() + ":\n" + r.report())
+                .collect(Collectors.toList()), "counterexamples longer than " + MAX_STEPS + " steps");
+    }
+
+    @Test
+    void objectContractKillsEverySlabMutant() {
+        Effort effort = effort();
+        KillTable table = new KillTable();
+        List<ZooObjectProvider> mutants = SlabMutants.all();
+        for (ZooObjectProvider mutant : mutants) {
+            table.run(mutant.name(), ObjectAllocatorContract.properties(mutant, "mvn test -Dtest=MutantZooTests"),
+                    effort);
+        }
+        System.out.println("[kmemlab] object-allocator mutant zoo, " + effort + ":\n" + table.format());
+        assertTrue(mutants.size() >= 10, "the zoo needs at least 10 object-allocator mutants");
+        assertEquals(List.of(), table.survivors(), "mutants no object-contract property killed");
         List<PropertyResult> longOnes = table.longReports(MAX_STEPS);
         assertEquals(List.of(), longOnes.stream().map(r -> r.subject() + " " + r.id() + ":\n" + r.report())
                 .collect(Collectors.toList()), "counterexamples longer than " + MAX_STEPS + " steps");

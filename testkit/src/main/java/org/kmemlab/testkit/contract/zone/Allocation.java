@@ -29,6 +29,8 @@ import org.kmemlab.testkit.property.InvariantViolation;
  *   <li><b>Reserves</b>: a request without {@code __GFP_HIGH} never takes a zone's last pages: the zone
  *       had more than its min mark free before the call. {@code GFP_ATOMIC} (modern era) needs more than
  *       3/8 of min. In the Linux 2.0 era {@code GFP_ATOMIC} may take any free page.</li>
+ *   <li><b>No waiting</b>: a gfp that cannot block answers at once; with a maxWait of 200 ms or more the
+ *       contract can tell, and calls taking more than half of maxWait fail.</li>
  *   <li><b>Failure</b> ({@code NO_PAGE}) only when no allowed zone was "able" as above; it changes
  *       nothing; and it logs {@code page allocation failure: order:N, mode:0x…(…)} to dmesg unless the
  *       gfp has {@code __GFP_NOWARN}, in which case nothing of the kind is logged. The kernel rate-limits
@@ -48,6 +50,9 @@ final class Allocation {
             this.prefix = prefix;
         }
     }
+
+    /** The least time that counts as waiting (scheduling noise stays well below it). */
+    static final long WAIT_LIMIT_MILLIS = 100;
 
     private Allocation() {
     }
@@ -73,6 +78,7 @@ final class Allocation {
         long dmesgBefore = s.machine.dmesg().nextSequence();
         boolean mustRaise = context != Context.PROCESS && Gfp.allowsBlocking(gfp);
         long pfn;
+        long start = System.nanoTime();
         try {
             pfn = call(s, gfp, order, context);
         } catch (SleepInAtomicBug bug) {
@@ -88,6 +94,7 @@ final class Allocation {
                     + " memory (call machine.context().mightSleep(gfp, ...) first)",
                     "SleepInAtomicBug", pfn == PageAllocator.NO_PAGE ? "NO_PAGE" : "pfn " + pfn);
         }
+        checkDidNotWait(s, call, gfp, (System.nanoTime() - start) / 1_000_000);
         if (pfn == PageAllocator.NO_PAGE) {
             checkFailure(s, call, gfp, order, freeBefore, largestBefore);
             checkFailureReport(s, call, gfp, order, dmesgBefore);
@@ -127,7 +134,7 @@ final class Allocation {
             String owner = firstReservedFrameOwner(s, pfn, order);
             throw new InvariantViolation(call + " returned pfn " + pfn + " order " + order + ", which is not free"
                     + " memory" + (owner == null ? "" : ": it is reserved at boot for the " + owner),
-                    "a block inside the free ranges " + s.model.freeRanges(), "pfn " + pfn + " order " + order);
+                    "a block inside the free ranges " + s.model.describeFreeRanges(), "pfn " + pfn + " order " + order);
         }
         ZoneModel.Block live = s.model.overlapping(pfn, order);
         if (live != null) {
@@ -200,6 +207,19 @@ final class Allocation {
             protection = Math.max(protection, p);
         }
         return largestBefore[z] >= order && freeBefore[z] - (1L << order) >= zone.high() + protection;
+    }
+
+    /**
+     * A request that cannot block must not wait: when the chain's maxWait is long enough to tell, a call
+     * that took more than half of it (and at least {@link #WAIT_LIMIT_MILLIS}) waited.
+     */
+    private static void checkDidNotWait(ZoneState s, String call, int gfp, long millis) {
+        long limit = Math.max(WAIT_LIMIT_MILLIS, s.maxWait.toMillis() / 2);
+        if (!Gfp.allowsBlocking(gfp) && s.maxWait.toMillis() >= 2 * WAIT_LIMIT_MILLIS && millis > limit) {
+            throw new InvariantViolation(call + " took " + millis + " ms with maxWait " + s.maxWait.toMillis()
+                    + " ms: a request that cannot block must not wait for memory", "an answer within " + limit
+                    + " ms", millis + " ms");
+        }
     }
 
     private static void checkFailure(ZoneState s, String call, int gfp, int order, long[] freeBefore,

@@ -15,7 +15,7 @@ import org.kmemlab.testkit.property.InvariantViolation;
 final class ScenarioActions {
 
     /** How long {@code __GFP_NOFAIL} may take once another thread has freed memory. */
-    static final long NOFAIL_PATIENCE_MILLIS = 3000;
+    static final long NOFAIL_PATIENCE_MILLIS = 1000;
     /** How long after the NOFAIL call starts the helper thread frees memory. */
     static final long RESCUE_DELAY_MILLIS = 30;
 

@@ -112,11 +112,6 @@ final class ZoneActions {
             }
             return got + " blocks" + (got < limit ? ", then NO_PAGE" : "");
         }
-
-        @Override
-        public List<Action<ZoneState>> shrinks() {
-            return fromOrder == 0 ? List.of() : List.of(new Drain(label, gfp, 0, limit));
-        }
     }
 
     /** The kinds of bad free. */

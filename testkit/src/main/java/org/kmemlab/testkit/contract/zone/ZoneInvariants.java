@@ -32,7 +32,7 @@ final class ZoneInvariants {
     /** Checks what boot must have done; called once right after the allocator is created. */
     static void checkBoot(ZoneState s) {
         if (!s.machine.bootMemory().retired()) {
-            throw new InvariantViolation("boot memory is still open after the zone allocator was created",
+            throw new InvariantViolation(s.geometry + ": boot memory is still open after the zone allocator was created",
                     "bootMemory().retire() called by the zone allocator", "bootMemory().retired() is false");
         }
         List<PageAllocatorConfig> configs = new ArrayList<>(s.pages.configs());
@@ -43,13 +43,13 @@ final class ZoneInvariants {
             FrameRange range = s.model.rangeHolding(c.startPfn(), 0);
             if (range == null || c.endPfn() > range.endPfn()) {
                 String owner = s.model.reservedBy(range == null ? c.startPfn() : range.endPfn());
-                throw new InvariantViolation("a page allocator was given frames [" + c.startPfn() + ", " + c.endPfn()
+                throw new InvariantViolation(s.geometry + ": a page allocator was given frames [" + c.startPfn() + ", " + c.endPfn()
                         + "), which are not all free at boot" + (owner == null ? "" : " (" + owner + " is reserved)"),
-                        "page allocators only for the free ranges " + s.model.freeRanges(),
+                        "page allocators only for the free ranges " + s.model.describeFreeRanges(),
                         "page allocator for [" + c.startPfn() + ", " + c.endPfn() + ")");
             }
             if (c.startPfn() < previousEnd) {
-                throw new InvariantViolation("two page allocators were given frame " + c.startPfn(),
+                throw new InvariantViolation(s.geometry + ": two page allocators were given frame " + c.startPfn(),
                         "every free frame in exactly one page allocator", "overlapping page allocators");
             }
             previousEnd = c.endPfn();
@@ -60,9 +60,9 @@ final class ZoneInvariants {
             free += r.frames();
         }
         if (given != free) {
-            throw new InvariantViolation("boot gave " + given + " frames to page allocators, but " + free
+            throw new InvariantViolation(s.geometry + ": boot gave " + given + " frames to page allocators, but " + free
                     + " frames are free after the boot reservations", "page allocators for all of "
-                    + s.model.freeRanges(), given + " frames in " + configs.size() + " page allocators");
+                    + s.model.describeFreeRanges(), given + " frames in " + configs.size() + " page allocators");
         }
     }
 

@@ -61,6 +61,16 @@ final class ZoneModel {
         return freeRanges;
     }
 
+    /** Returns the free ranges for a report: {@code DMA [1, 160), DMA [544, 4096)}. */
+    String describeFreeRanges() {
+        StringBuilder out = new StringBuilder();
+        for (FrameRange r : freeRanges) {
+            out.append(out.length() == 0 ? "" : ", ").append(r.zone().procName()).append(" [").append(r.startPfn())
+                    .append(", ").append(r.endPfn()).append(')');
+        }
+        return out.toString();
+    }
+
     List<ZoneSpan> zones() {
         return zones;
     }

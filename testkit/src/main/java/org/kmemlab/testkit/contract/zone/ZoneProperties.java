@@ -11,7 +11,6 @@ import org.kmemlab.testkit.contract.ContractProperty;
 import org.kmemlab.testkit.contract.PropertyResult;
 import org.kmemlab.testkit.property.Action;
 import org.kmemlab.testkit.property.Effort;
-import org.kmemlab.testkit.property.PropertyEngine;
 
 /**
  * The properties of the zone allocator contract. Random chains (maxWait 0, so a failing GFP_KERNEL
@@ -30,6 +29,10 @@ public final class ZoneProperties {
     static final long QUICK_MILLIS = 150;
     /** maxWait for the scenarios where the bounded wait must not matter. */
     static final Duration SHORT_WAIT = Duration.ofMillis(20);
+
+    /** Threads and calls per thread of {@code zone.concurrent}. */
+    static final int CONCURRENT_THREADS = 4;
+    static final int CONCURRENT_OPERATIONS = 20_000;
 
     private static final List<Integer> PLAIN = List.of(Gfp.GFP_KERNEL, Gfp.GFP_ATOMIC, Gfp.GFP_NOWAIT,
             Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, Gfp.GFP_NOIO);
@@ -100,6 +103,8 @@ public final class ZoneProperties {
                 SHORT_WAIT, script(s -> new ScenarioActions.RegisterCache(s.newLabel(), 256),
                         drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
                         s -> new ScenarioActions.Reclaim(s.newLabel()))));
+        all.add(f.scenario("zone.concurrent", "Threads allocating and freeing at once never share a block",
+                SHORT_WAIT, script(s -> new ConcurrentUse(CONCURRENT_THREADS, CONCURRENT_OPERATIONS, s.machine.frames()))));
         return List.copyOf(all);
     }
 
@@ -115,6 +120,25 @@ public final class ZoneProperties {
     private static ZoneChain.Steps script(Step... steps) {
         List<Step> list = List.of(steps);
         return (s, random, index) -> index < list.size() ? list.get(index).make(s) : null;
+    }
+
+    /** A property checked with at most {@code maxTries} tries, whatever the effort asks for. */
+    private record Capped(ContractProperty property, int maxTries) implements ContractProperty {
+
+        @Override
+        public String id() {
+            return property.id();
+        }
+
+        @Override
+        public String title() {
+            return property.title();
+        }
+
+        @Override
+        public PropertyResult check(Effort effort) {
+            return property.check(effort.withTries(Math.min(effort.tries(), maxTries)));
+        }
     }
 
     /** Turns chains and scenarios into contract properties. */
@@ -137,29 +161,8 @@ public final class ZoneProperties {
         }
 
         ContractProperty scenario(String id, String title, Duration maxWait, ZoneChain.Steps steps) {
-            ZoneChain machine = new ZoneChain(zones, pages, Geometry.SCENARIOS, maxWait, steps);
-            return new ContractProperty() {
-                @Override
-                public String id() {
-                    return id;
-                }
-
-                @Override
-                public String title() {
-                    return title;
-                }
-
-                @Override
-                public PropertyResult check(Effort effort) {
-                    Effort capped = effort.withTries(Math.min(effort.tries(), SCENARIO_TRIES));
-                    return PropertyResult.of(id, title, subject, replayPrefix, PropertyEngine.run(machine, capped));
-                }
-
-                @Override
-                public String toString() {
-                    return id + " (" + title + ") for " + subject;
-                }
-            };
+            return new Capped(ContractProperty.stateful(id, title, subject, replayPrefix,
+                    new ZoneChain(zones, pages, Geometry.SCENARIOS, maxWait, steps)), SCENARIO_TRIES);
         }
     }
 }

@@ -2,7 +2,9 @@ package org.kmemlab.testkit.contract.zone;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.kmemlab.api.Checks;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.PageAllocatorConfig;
@@ -63,7 +65,7 @@ final class ZoneState {
      */
     int[] largestFreeOrders() {
         int[] largest = new int[model.zones().size()];
-        java.util.Arrays.fill(largest, -1);
+        Arrays.fill(largest, -1);
         List<PageAllocator> allocators = pages.allocators();
         List<PageAllocatorConfig> configs = pages.configs();
         for (int i = 0; i < allocators.size(); i++) {
@@ -98,10 +100,10 @@ final class ZoneState {
         long first = machine.memory().readLong(machine.pfnToPhys(block.pfn()));
         long last = machine.memory().readLong(machine.pfnToPhys(block.endPfn()) - 8);
         if (first != pattern) {
-            return String.format(java.util.Locale.ROOT, "first 8 bytes read 0x%016x instead of 0x%016x", first, pattern);
+            return Checks.format("first 8 bytes read 0x%016x instead of 0x%016x", first, pattern);
         }
         if (last != ~pattern) {
-            return String.format(java.util.Locale.ROOT, "last 8 bytes read 0x%016x instead of 0x%016x", last, ~pattern);
+            return Checks.format("last 8 bytes read 0x%016x instead of 0x%016x", last, ~pattern);
         }
         return null;
     }

@@ -1,0 +1,70 @@
+package org.kmemlab.testkit.zoo;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.ObjectAllocatorContract;
+import org.kmemlab.testkit.contract.PageAllocatorContract;
+import org.kmemlab.testkit.contract.PropertyResult;
+import org.kmemlab.testkit.property.Effort;
+
+/**
+ * The correct allocators of the test tree must pass every property of their contract: proof that the
+ * contracts do not reject a correct implementation for choosing other blocks, slots, size classes or
+ * moments to give pages back. Runs with a fresh seed each time (printed), like a student's run.
+ */
+class AlternatesTests {
+
+    static List<ZooPageProvider> pageAllocators() {
+        return List.of(
+                new ZooPageProvider("list-buddy", "LIFO free lists", ListBuddy::new),
+                new ZooPageProvider("bitmap-buddy", "bitmaps, lowest address of any order", BitmapBuddy::new));
+    }
+
+    static List<ZooObjectProvider> objectAllocators() {
+        return List.of(
+                new ZooObjectProvider("slab-objects", "power-of-two slabs", SlabObjects::new),
+                new ZooObjectProvider("first-fit-objects", "odd classes, address-ordered first fit",
+                        FirstFitObjects::new));
+    }
+
+    @TestFactory
+    List<DynamicTest> correctPageAllocatorsPassEveryProperty() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (ZooPageProvider provider : pageAllocators()) {
+            tests.addAll(mustPass(provider.name(), PageAllocatorContract.properties(provider)));
+        }
+        return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> correctObjectAllocatorsPassEveryProperty() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (ZooObjectProvider provider : objectAllocators()) {
+            tests.addAll(mustPass(provider.name(), ObjectAllocatorContract.properties(provider)));
+        }
+        return tests;
+    }
+
+    private static List<DynamicTest> mustPass(String name, List<ContractProperty> properties) {
+        Effort effort = Effort.fromSystemProperties();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (ContractProperty property : properties) {
+            tests.add(DynamicTest.dynamicTest(name + " " + property.id(), () -> {
+                long start = System.nanoTime();
+                PropertyResult result = property.check(effort);
+                System.out.printf("[kmemlab] %s %s %s in %d ms (seed %d)%n", name, property.id(),
+                        result.passed() ? "passed" : "FAILED", (System.nanoTime() - start) / 1_000_000, result.seed());
+                for (String warning : result.warnings()) {
+                    System.out.println("[kmemlab]   warning: " + warning);
+                }
+                assertTrue(result.passed(), result::report);
+            }));
+        }
+        return tests;
+    }
+}

@@ -1,0 +1,251 @@
+package org.kmemlab.testkit.zoo;
+
+import java.util.List;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.spi.ObjectAllocatorConfig;
+
+/**
+ * The object-allocator mutants: each is {@link SlabObjects} with one bug a student really makes, in one
+ * overridden hook. The object contract must kill every one of them (see {@code MutantZooTests}).
+ */
+final class SlabMutants {
+
+    private SlabMutants() {
+    }
+
+    /** Returns every object-allocator mutant. */
+    static List<ZooObjectProvider> all() {
+        return List.of(
+                new ZooObjectProvider("rounds-size-down", "picks the largest class not above the size instead of"
+                        + " the smallest class not below it", RoundsSizeDown::new),
+                new ZooObjectProvider("shrink-keeps-pages", "shrink() forgets to give empty slabs back",
+                        ShrinkKeepsPages::new),
+                new ZooObjectProvider("accepts-interior-free", "free() rounds an interior pointer down to its"
+                        + " object", AcceptsInteriorFree::new),
+                new ZooObjectProvider("silent-double-free", "a free of a free slot is ignored",
+                        SilentDoubleFree::new),
+                new ZooObjectProvider("overlapping-objects", "slots are 8 bytes closer together than the class"
+                        + " size", OverlappingObjects::new),
+                new ZooObjectProvider("ignores-gfp-zero", "__GFP_ZERO is ignored", IgnoresGfpZero::new),
+                new ZooObjectProvider("dma-from-normal-pages", "__GFP_DMA requests use the normal caches",
+                        DmaFromNormalPages::new),
+                new ZooObjectProvider("leaks-objects", "free() clears the slot but never decrements the slab's"
+                        + " in-use count", LeaksObjects::new),
+                new ZooObjectProvider("slabinfo-miscount", "the active-object counter is not decremented on"
+                        + " free", SlabinfoMiscount::new),
+                new ZooObjectProvider("misaligned-objects", "a 2-byte slab header shifts every object",
+                        MisalignedObjects::new),
+                new ZooObjectProvider("counts-slab-before-page", "a failed page request leaves an empty slab"
+                        + " record behind", CountsSlabBeforePage::new),
+                new ZooObjectProvider("usable-size-of-freed", "usableSize() does not check that the object is"
+                        + " live", UsableSizeOfFreed::new),
+                new ZooObjectProvider("returns-page-too-early", "a slab goes back to the source when its"
+                        + " in-use count drops to 1", ReturnsPageTooEarly::new),
+                new ZooObjectProvider("zero-size-object", "allocate(0) returns an object of the smallest class",
+                        ZeroSizeObject::new));
+    }
+
+    /**
+     * A mutant's base: {@link SlabObjects} without its own consistency checker, because the zoo measures
+     * what the contract catches, not what a student's {@code checkInvariants()} would.
+     */
+    abstract static class Mutant extends SlabObjects {
+        Mutant(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public final void checkInvariants() {
+            // a student whose allocator has this bug has a checker that misses it
+        }
+    }
+
+    static final class RoundsSizeDown extends Mutant {
+        RoundsSizeDown(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected long classFor(long size) {
+            long up = super.classFor(size);
+            return up == size || up == super.classFor(1) ? up : up >>> 1;
+        }
+    }
+
+    static final class ShrinkKeepsPages extends Mutant {
+        ShrinkKeepsPages(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public long shrink() {
+            return 0;
+        }
+    }
+
+    static final class AcceptsInteriorFree extends Mutant {
+        AcceptsInteriorFree(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public void free(long addr) {
+            Slab s = slabOf(addr);
+            if (s != null) {
+                long stride = stride(s.cache);
+                long start = s.base + firstOffset() + (addr - s.base - firstOffset()) / stride * stride;
+                super.free(start);
+                return;
+            }
+            super.free(addr);
+        }
+    }
+
+    static final class SilentDoubleFree extends Mutant {
+        SilentDoubleFree(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public void free(long addr) {
+            Slab s = slabOf(addr);
+            if (s != null) {
+                long offset = addr - s.base - firstOffset();
+                int index = (int) (offset / stride(s.cache));
+                if (offset % stride(s.cache) == 0 && index < s.used.length && !s.used[index]) {
+                    return;
+                }
+            }
+            super.free(addr);
+        }
+    }
+
+    static final class OverlappingObjects extends Mutant {
+        OverlappingObjects(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected long stride(Cache c) {
+            return c.size >= 16 ? c.size - 8 : c.size;
+        }
+    }
+
+    static final class IgnoresGfpZero extends Mutant {
+        IgnoresGfpZero(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected void zero(long addr, long length) {
+            // forgot
+        }
+    }
+
+    static final class DmaFromNormalPages extends Mutant {
+        DmaFromNormalPages(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected boolean useDmaCaches(int gfp) {
+            return false;
+        }
+    }
+
+    static final class LeaksObjects extends Mutant {
+        LeaksObjects(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected void release(Slab s, int index) {
+            s.used[index] = false;
+            s.cache.active--;
+        }
+    }
+
+    static final class SlabinfoMiscount extends Mutant {
+        SlabinfoMiscount(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected void release(Slab s, int index) {
+            super.release(s, index);
+            s.cache.active++;
+        }
+    }
+
+    static final class MisalignedObjects extends Mutant {
+        MisalignedObjects(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected long firstOffset() {
+            return 2;
+        }
+    }
+
+    static final class CountsSlabBeforePage extends Mutant {
+        CountsSlabBeforePage(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected Slab newSlab(Cache c, int gfp) {
+            Slab slab = super.newSlab(c, gfp);
+            if (slab == null) {
+                // The slab record was added before the page arrived and is not taken back.
+                Slab ghost = new Slab(c, 0, 0);
+                c.slabs.add(ghost);
+            }
+            return slab;
+        }
+    }
+
+    static final class UsableSizeOfFreed extends Mutant {
+        UsableSizeOfFreed(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public long usableSize(long addr) {
+            Slab s = slabOf(addr);
+            return s != null ? s.cache.size : super.usableSize(addr);
+        }
+    }
+
+    static final class ReturnsPageTooEarly extends Mutant {
+        ReturnsPageTooEarly(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected void release(Slab s, int index) {
+            super.release(s, index);
+            if (s.inUse <= 1 && s.used.length > 1) {
+                for (int i = 0; i < s.used.length; i++) {
+                    if (s.used[i]) {
+                        s.used[i] = false;
+                        s.inUse--;
+                        s.cache.active--;
+                    }
+                }
+                returnSlab(s);
+            }
+        }
+    }
+
+    static final class ZeroSizeObject extends Mutant {
+        ZeroSizeObject(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public long allocate(long size, int gfp) {
+            return super.allocate(size == 0 ? 1 : size, gfp & ~Gfp.__GFP_NOWARN);
+        }
+    }
+}
