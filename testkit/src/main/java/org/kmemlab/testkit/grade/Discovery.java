@@ -47,7 +47,8 @@ record Discovery(List<Found> providers, List<String> others, Map<Spi, Map<String
         }
         ChildJob job = new ChildJob(ChildJob.Mode.DISCOVER, Spi.PAGE, "", "", "", subPaths, refPaths, List.of(),
                 List.of());
-        Limits limits = new Limits(256, Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120), 64, 16);
+        Limits limits = new Limits(256, Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120),
+                64, 16);
         List<Found> providers = new ArrayList<>();
         List<String> others = new ArrayList<>();
         Map<Spi, Map<String, String>> properties = new LinkedHashMap<>();

@@ -39,6 +39,7 @@ public final class GradeMain {
               --results FILE      write Gradescope's results.json here instead
               --junit FILE        write JUnit XML here instead
               --markdown FILE     write the Markdown report here instead
+              --prairielearn FILE also write PrairieLearn's results.json (score as a fraction, under 100 KiB)
               --work DIR          where child JVMs run and sources are built (default: a temporary folder)
               --maven-args ARGS   extra arguments for building Maven submissions, e.g. "-o"
               --fail-under P      exit with 1 when the score is below P percent (for CI)
@@ -111,6 +112,9 @@ public final class GradeMain {
             writeAll(report, a.results != null ? a.results : a.out.resolve("results.json"),
                     a.junit != null ? a.junit : a.out.resolve("junit.xml"),
                     a.markdown != null ? a.markdown : a.out.resolve("report.md"));
+            if (a.prairieLearn != null) {
+                GradescopeResults.writeAtomically(a.prairieLearn, PrairieLearnResults.toJson(report));
+            }
             if (!a.quiet) {
                 out.print(MarkdownReport.toMarkdown(report, false));
                 out.println();
@@ -173,6 +177,7 @@ public final class GradeMain {
         Path results;
         Path junit;
         Path markdown;
+        Path prairieLearn;
         Path work;
         List<String> mavenArgs = List.of();
         double failUnder = -1;
@@ -200,6 +205,7 @@ public final class GradeMain {
                     case "--results" -> a.results = Path.of(value(args, ++i, arg));
                     case "--junit" -> a.junit = Path.of(value(args, ++i, arg));
                     case "--markdown" -> a.markdown = Path.of(value(args, ++i, arg));
+                    case "--prairielearn" -> a.prairieLearn = Path.of(value(args, ++i, arg));
                     case "--work" -> a.work = Path.of(value(args, ++i, arg));
                     case "--maven-args" -> a.mavenArgs = List.of(value(args, ++i, arg).trim().split("\\s+"));
                     case "--fail-under" -> a.failUnder = number(value(args, ++i, arg), arg);

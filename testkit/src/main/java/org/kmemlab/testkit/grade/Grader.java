@@ -37,7 +37,8 @@ public final class Grader {
             e.printStackTrace(new PrintWriter(trace));
             TestResult crash = new TestResult("grader", "0.1", 0, 0, Status.CRASHED,
                     "**CRASHED**: the grader itself failed on this submission. Tell your instructor; this is"
-                            + " not your fault.\n\n```text\n" + e + "\n```", Rubric.Visibility.VISIBLE, List.of("grader"), 0);
+                            + " not your fault.\n\n```text\n" + e + "\n```", Rubric.Visibility.VISIBLE,
+                    List.of("grader"), 0);
             return new GradeReport(name, "", 0, 0, elapsed(started), "The grader failed: " + e.getMessage(),
                     List.of(crash), List.of(), List.of(trace.toString()));
         }
@@ -72,7 +73,19 @@ public final class Grader {
         java.util.concurrent.CompletableFuture<List<String>> rules =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> RulesCheck.violations(sub.classes()));
 
-        Discovery found = Discovery.run(options.path(), sub.classes(), List.of(), runDeadline, work.resolve("discover"));
+        // Instructors' extra property sets must be listed too, so discovery sees every group's hidden tests.
+        List<Path> hidden = new ArrayList<>();
+        for (Spi spi : Spi.values()) {
+            for (Rubric.Group g : options.rubricFor(spi).groups()) {
+                for (String h : g.hiddenTests()) {
+                    Path p = Path.of(h);
+                    if (java.nio.file.Files.exists(p) && !hidden.contains(p)) {
+                        hidden.add(p);
+                    }
+                }
+            }
+        }
+        Discovery found = Discovery.run(options.path(), sub.classes(), hidden, runDeadline, work.resolve("discover"));
         if (found.run().rejectedLines() > 0) {
             notes.add(found.run().rejectedLines() + " unauthenticated lines on the record channel during discovery");
         }
@@ -97,19 +110,27 @@ public final class Grader {
         for (Discovery.Found f : graded) {
             providerNumber++;
             Rubric rubric = options.rubricFor(f.spi());
+            rulesZero |= rubric.rules().onViolation().equals("zero");
+            if (rubric.rules().onViolation().equals("deduct")) {
+                rulesDeduct = Math.max(rulesDeduct, rubric.rules().deduct());
+            }
             String prefix = graded.size() > 1 ? providerNumber + "." : "";
-            ProviderGrader.Result r = ProviderGrader.grade(f, rubric, found.properties().getOrDefault(f.spi(), Map.of()),
-                    sub, options, prefix, runDeadline, work.resolve("p" + providerNumber));
+            Map<String, String> listed = found.properties().getOrDefault(f.spi(), Map.of());
+            if (listed.isEmpty()) {
+                tests.add(new TestResult(f.name() + " / properties", prefix + "1.1", 0, 0, Status.CRASHED,
+                        "**CRASHED**: the grader could not list the " + f.spi().key() + " properties for " + f.name()
+                                + ".\n\n```text\n" + String.join("\n", found.errors()) + "\n```",
+                        Rubric.Visibility.VISIBLE, List.of(f.spi().key(), Status.CRASHED.key()), 0));
+                continue;
+            }
+            ProviderGrader.Result r = ProviderGrader.grade(f, rubric, listed, sub, options, prefix, runDeadline,
+                    work.resolve("p" + providerNumber));
             tests.addAll(r.tests());
             leaderboard.addAll(r.leaderboard());
             notes.addAll(r.notes());
             if (!r.output().isBlank()) {
                 output.append("\n### Output of your code (").append(f.name()).append(")\n\n```text\n")
                         .append(GroupRunner.head(r.output(), 8000)).append("\n```\n");
-            }
-            rulesZero |= rubric.rules().onViolation().equals("zero");
-            if (rubric.rules().onViolation().equals("deduct")) {
-                rulesDeduct = Math.max(rulesDeduct, rubric.rules().deduct());
             }
         }
         List<String> violations = rules.join();
@@ -185,7 +206,8 @@ public final class Grader {
         if (!rules.isEmpty()) {
             out.append(rules).append("\n\n");
         }
-        out.append("Submission SHA-256: `").append(sub.sha256()).append("` (hidden tests derive their seeds from it).\n");
+        out.append("Submission SHA-256: `").append(sub.sha256())
+                .append("` (hidden tests derive their seeds from it).\n");
         return out.toString();
     }
 
@@ -199,7 +221,8 @@ public final class Grader {
     }
 
     static String format(double points) {
-        return points == Math.rint(points) ? Long.toString((long) points) : String.format(java.util.Locale.ROOT, "%.2f", points);
+        return points == Math.rint(points) ? Long.toString((long) points)
+                : String.format(java.util.Locale.ROOT, "%.2f", points);
     }
 
     static double round(double points) {

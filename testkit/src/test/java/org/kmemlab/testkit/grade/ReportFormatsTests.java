@@ -62,6 +62,22 @@ class ReportFormatsTests {
     }
 
     @Test
+    void prairieLearnResultsScoreAsAFractionAndStayUnder100KiB() throws Exception {
+        JsonNode root = new ObjectMapper().readTree(PrairieLearnResults.toJson(REPORT));
+        assertEquals(0.45, root.get("score").asDouble(), 1e-9);
+        assertTrue(root.get("gradable").asBoolean());
+        assertEquals(2, root.get("tests").size(), "hidden and after-due-date tests do not show");
+        assertEquals(6.0, root.get("tests").get(1).get("max_points").asDouble());
+        TestResult huge = new TestResult("flood", "1.1", 0, 1, Status.FAILED, "x".repeat(500_000),
+                Rubric.Visibility.VISIBLE, List.of("page"), 0);
+        GradeReport big = new GradeReport("b", "", 0, 1, 1, "y".repeat(300_000), List.of(huge, huge, huge), List.of(),
+                List.of());
+        String json = PrairieLearnResults.toJson(big);
+        assertTrue(json.getBytes(StandardCharsets.UTF_8).length <= PrairieLearnResults.LIMIT_BYTES);
+        assertTrue(json.contains("[output truncated: "), "cut with the marker");
+    }
+
+    @Test
     void theStudentViewOfTheMarkdownLeavesOutTestsNotYetVisible() {
         String student = MarkdownReport.toMarkdown(REPORT, true);
         String instructor = MarkdownReport.toMarkdown(REPORT, false);

@@ -109,8 +109,13 @@ public final class GradeChild {
             }
             if (first != null) {
                 current = "listing the " + spi.key() + " properties";
-                for (ContractProperty p : Suites.properties(spi, first, pageProviderFor(spi, providers, job))) {
-                    send("property", spi.key(), p.id(), p.title());
+                try {
+                    for (ContractProperty p : Suites.properties(spi, first, pageProviderFor(spi, providers, job))) {
+                        send("property", spi.key(), p.id(), p.title());
+                    }
+                } catch (RuntimeException | LinkageError e) {
+                    // One SPI's suite failing to list must not hide the others.
+                    send("error", current, describe(e));
                 }
                 current = "";
             }

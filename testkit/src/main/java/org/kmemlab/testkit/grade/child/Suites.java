@@ -3,10 +3,12 @@ package org.kmemlab.testkit.grade.child;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.Provider;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
 import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.ObjectAllocatorContract;
 import org.kmemlab.testkit.contract.PageAllocatorContract;
 import org.kmemlab.testkit.contract.ZoneAllocatorContract;
 import org.kmemlab.testkit.grade.PropertySet;
@@ -68,7 +70,7 @@ public final class Suites {
                     throw new UnsupportedOperationException("only listing the properties");
                 }
             };
-            case OBJECT -> new org.kmemlab.api.spi.ObjectAllocatorProvider() {
+            case OBJECT -> new ObjectAllocatorProvider() {
                 @Override
                 public String name() {
                     return "listing";
@@ -90,8 +92,9 @@ public final class Suites {
     private static List<ContractProperty> contract(Spi spi, Provider provider, PageAllocatorProvider pageProvider) {
         return switch (spi) {
             case PAGE -> PageAllocatorContract.properties((PageAllocatorProvider) provider, REPLAY_PREFIX);
-            case ZONE -> ZoneAllocatorContract.properties((ZoneAllocatorProvider) provider, pageProvider, REPLAY_PREFIX);
-            case OBJECT -> throw new IllegalStateException("the object contract is not part of this testkit build yet");
+            case ZONE -> ZoneAllocatorContract.properties((ZoneAllocatorProvider) provider, pageProvider,
+                    REPLAY_PREFIX);
+            case OBJECT -> ObjectAllocatorContract.properties((ObjectAllocatorProvider) provider, REPLAY_PREFIX);
         };
     }
 }
