@@ -27,6 +27,9 @@ module org.kmemlab.testkit {
     // submission cannot reach the key that signs its results.
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
+    // ArchUnit, an automatic module, logs through slf4j but cannot require it: without this line a grader
+    // started with `java -p … -m org.kmemlab.testkit/…` fails in ClassFileImporter (NoClassDefFoundError).
+    requires org.slf4j;
     exports org.kmemlab.testkit.grade;
     uses org.kmemlab.api.spi.PageAllocatorProvider;
     uses org.kmemlab.api.spi.ObjectAllocatorProvider;

@@ -33,7 +33,10 @@ import org.kmemlab.api.stats.SlabInfo;
  *   <li>{@link #shrink()} MUST return to the page source every page that holds no live object; an
  *       allocator MAY keep a few empty pages per class between calls to {@code shrink}.</li>
  *   <li>{@link #slabinfo()} MUST be exact: for every class, live objects, total object slots, object
- *       size, objects and pages per slab, and slab counts.</li>
+ *       size, objects and pages per slab, and slab counts; the slabs it lists MUST account for every
+ *       page the allocator holds from its page source.</li>
+ *   <li>{@code free(NULL)} is the caller's business: kmalloc filters NULL and {@code ZERO_SIZE_PTR}
+ *       before calling {@link #free(long)}, so an implementation MAY treat 0 as any foreign address.</li>
  * </ul>
  * An implementation MAY choose any size classes that satisfy these rules and MAY return any suitable free
  * slot; callers and the contract MUST NOT depend on which.
@@ -85,7 +88,7 @@ public interface ObjectAllocator {
     /**
      * Returns every page that holds no live object to the page source.
      *
-     * @return the number of pages returned
+     * @return the number of pages (frames, not slabs) returned: a slab of order 2 counts 4
      */
     long shrink();
 

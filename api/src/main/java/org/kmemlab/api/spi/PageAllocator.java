@@ -16,7 +16,8 @@ package org.kmemlab.api.spi;
  *       {@code pfn % 2^order == 0} (absolute frame numbers, not relative to {@code startPfn}). It MUST NOT
  *       return a block that overlaps any live block.</li>
  *   <li>When no such block exists, {@code allocate} MUST return {@link #NO_PAGE} and change nothing.
- *       Running out of memory is a normal result, never an exception.</li>
+ *       Running out of memory is a normal result, never an exception. Conversely, while a free block
+ *       of at least the requested order exists, {@code allocate} MUST NOT return {@link #NO_PAGE}.</li>
  *   <li>{@code allocate} with an order outside {@code 0..maxOrder()} MUST return {@link #NO_PAGE} and change
  *       nothing (the kernel refuses such orders the same way).</li>
  *   <li>{@link #free(long, int)} MUST accept exactly the blocks that {@code allocate} returned, with the
@@ -25,8 +26,9 @@ package org.kmemlab.api.spi;
  *       and leave its state unchanged: a pfn outside the range, a pfn not aligned to the order, an order
  *       outside {@code 0..maxOrder()}, a block that is (even partly) free already, a pfn inside a live
  *       block that is not the block's first frame, or an order other than the allocated one.</li>
- *   <li>Free buddies MUST coalesce: once every block is freed, {@link #freeBlocks(int)} MUST report
- *       exactly the initial layout again, for every order.</li>
+ *   <li>Free buddies MUST coalesce, and at once: after every call no two free buddies of equal order
+ *       below {@code maxOrder()} lie side by side unmerged. So once every block is freed,
+ *       {@link #freeBlocks(int)} reports exactly the initial layout again, for every order.</li>
  *   <li>{@link #freeFrames()} and {@link #freeBlocks(int)} MUST be exact at all times: the number of free
  *       frames, and the number of free blocks of each order (the {@code /proc/buddyinfo} row).</li>
  *   <li>The initial free blocks SHOULD be the largest naturally aligned blocks that fit the range (a

@@ -2,7 +2,6 @@ package org.kmemlab.testkit.contract;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.Sizes;
@@ -197,75 +196,6 @@ final class ObjectActions {
             }
             s.remove(o);
             return "ok (" + hex(o.addr()) + ")";
-        }
-    }
-
-    /** Frees a list of objects in order; generated as every live object shuffled, shrunk by dropping some. */
-    record FreeAll(List<String> labels) implements Action<ObjectState> {
-
-        FreeAll {
-            labels = List.copyOf(labels);
-        }
-
-        static FreeAll everyLiveObject(ObjectState s, long shuffle) {
-            List<String> labels = s.liveLabels();
-            SplittableRandom random = new SplittableRandom(shuffle);
-            for (int i = labels.size() - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                String t = labels.get(i);
-                labels.set(i, labels.get(j));
-                labels.set(j, t);
-            }
-            return new FreeAll(labels);
-        }
-
-        @Override
-        public String describe() {
-            if (labels.size() <= 8) {
-                return "free(" + String.join("), free(", labels) + ")";
-            }
-            return "free " + labels.size() + " objects: " + String.join(", ", labels.subList(0, 4)) + ", …";
-        }
-
-        @Override
-        public boolean precondition(ObjectState s) {
-            for (String label : labels) {
-                if (s.live.containsKey(label)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public String run(ObjectState s) {
-            if (labels.size() == 1) {
-                return new Free(labels.get(0)).run(s);
-            }
-            for (String label : labels) {
-                if (s.live.containsKey(label)) {
-                    new Free(label).run(s);
-                }
-            }
-            return "ok";
-        }
-
-        @Override
-        public List<Action<ObjectState>> shrinks() {
-            List<Action<ObjectState>> simpler = new ArrayList<>();
-            int n = labels.size();
-            if (n > 1) {
-                simpler.add(new FreeAll(labels.subList(0, n / 2)));
-                simpler.add(new FreeAll(labels.subList(n / 2, n)));
-            }
-            if (n <= 16) {
-                for (int i = 0; i < n && n > 1; i++) {
-                    List<String> fewer = new ArrayList<>(labels);
-                    fewer.remove(i);
-                    simpler.add(new FreeAll(fewer));
-                }
-            }
-            return simpler;
         }
     }
 

@@ -117,7 +117,7 @@ final class ObjectChain implements StateMachine<ObjectState> {
             }
             case 4:
                 if (!s.live.isEmpty()) {
-                    return ObjectActions.FreeAll.everyLiveObject(s, random.nextLong());
+                    return FreeList.everyLive(s, "objects", random.nextLong());
                 }
                 break;
             case 5:

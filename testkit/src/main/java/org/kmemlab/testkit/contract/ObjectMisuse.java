@@ -43,7 +43,8 @@ record ObjectMisuse(Kind kind, String label, long offset) implements Action<Obje
     public String describe() {
         String method = freeing() ? "free" : "usableSize";
         return switch (kind) {
-            case DOUBLE_FREE, USABLE_SIZE_OF_FREED -> method + "(" + label + ") after free(" + label + ")";
+            case DOUBLE_FREE -> "free(" + label + ") again";
+            case USABLE_SIZE_OF_FREED -> "usableSize(" + label + ") after free(" + label + ")";
             case INTERIOR_FREE, USABLE_SIZE_OF_INTERIOR -> method + "(" + label + " + " + offset + ")";
             case UNOWNED_FREE -> method + "(an address " + offset + " bytes into a page the allocator does not hold)";
         } + "  [" + kind.words + "]";

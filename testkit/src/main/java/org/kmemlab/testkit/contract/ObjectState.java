@@ -22,7 +22,7 @@ import org.kmemlab.testkit.property.InvariantViolation;
  * One object-contract chain: the allocator under test, its page source, the machine, the live and
  * freed objects by label and by address.
  */
-final class ObjectState {
+final class ObjectState implements LabelledState {
 
     private static final long PATTERN_MAGIC = 0x5a5a_6f62_0000_0000L;
 
@@ -63,8 +63,19 @@ final class ObjectState {
         return first;
     }
 
-    List<String> liveLabels() {
+    @Override
+    public List<String> liveLabels() {
         return new ArrayList<>(live.keySet());
+    }
+
+    @Override
+    public boolean isLive(String label) {
+        return live.containsKey(label);
+    }
+
+    @Override
+    public String freeLabel(String label) {
+        return new ObjectActions.Free(label).run(this);
     }
 
     /** Returns a live object sharing a byte with {@code [addr, addr + length)}, or null. */

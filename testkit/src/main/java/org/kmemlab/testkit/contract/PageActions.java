@@ -3,7 +3,6 @@ package org.kmemlab.testkit.contract;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.testkit.property.Action;
@@ -159,82 +158,6 @@ final class PageActions {
             s.live.remove(label);
             s.freed.put(label, block);
             return "ok (pfn " + block.pfn() + " order " + block.order() + ")";
-        }
-    }
-
-    /**
-     * Frees a list of blocks in the given order: generated as "every live block, shuffled", and shrunk by
-     * dropping blocks from the list, so a counterexample keeps only the frees that matter.
-     */
-    record FreeAll(List<String> labels) implements Action<PageState> {
-
-        /** Copies the labels. */
-        FreeAll {
-            labels = List.copyOf(labels);
-        }
-
-        /** Returns a free-all of every live block in {@code s}, in an order fixed by {@code shuffle}. */
-        static FreeAll everyLiveBlock(PageState s, long shuffle) {
-            List<String> labels = s.liveLabels();
-            SplittableRandom random = new SplittableRandom(shuffle);
-            for (int i = labels.size() - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                String t = labels.get(i);
-                labels.set(i, labels.get(j));
-                labels.set(j, t);
-            }
-            return new FreeAll(labels);
-        }
-
-        @Override
-        public String describe() {
-            if (labels.size() <= 8) {
-                return "free(" + String.join("), free(", labels) + ")";
-            }
-            return "free " + labels.size() + " blocks: " + String.join(", ", labels.subList(0, 4)) + ", …";
-        }
-
-        @Override
-        public boolean precondition(PageState s) {
-            for (String label : labels) {
-                if (s.live.containsKey(label)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public String run(PageState s) {
-            if (labels.size() == 1) {
-                return new Free(labels.get(0)).run(s);
-            }
-            int freed = 0;
-            for (String label : labels) {
-                if (s.live.containsKey(label)) {
-                    new Free(label).run(s);
-                    freed++;
-                }
-            }
-            return freed == labels.size() ? "ok" : "ok (" + freed + " of them were live)";
-        }
-
-        @Override
-        public List<Action<PageState>> shrinks() {
-            List<Action<PageState>> simpler = new ArrayList<>();
-            int n = labels.size();
-            if (n > 1) {
-                simpler.add(new FreeAll(labels.subList(0, n / 2)));
-                simpler.add(new FreeAll(labels.subList(n / 2, n)));
-            }
-            if (n <= 16) {
-                for (int i = 0; i < n && n > 1; i++) {
-                    List<String> fewer = new ArrayList<>(labels);
-                    fewer.remove(i);
-                    simpler.add(new FreeAll(fewer));
-                }
-            }
-            return simpler;
         }
     }
 

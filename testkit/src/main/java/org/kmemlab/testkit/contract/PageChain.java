@@ -87,7 +87,7 @@ final class PageChain implements StateMachine<PageState> {
             }
             case 4:
                 if (!s.live.isEmpty()) {
-                    return PageActions.FreeAll.everyLiveBlock(s, random.nextLong());
+                    return FreeList.everyLive(s, "blocks", random.nextLong());
                 }
                 break;
             case 5:
@@ -235,7 +235,8 @@ final class PageChain implements StateMachine<PageState> {
                 }
                 throw new InvariantViolation(
                         "buddyinfo must match the free frames: freeBlocks(" + k + ") is " + layout[k] + " but the free"
-                                + " frames form " + expected[k] + " order-" + k + " blocks once free buddies merge",
+                                + " frames form " + expected[k] + " order-" + k + (expected[k] == 1 ? " block" : " blocks")
+                                + " once free buddies merge",
                         "buddyinfo " + PageReports.layout(expected), "buddyinfo " + PageReports.layout(layout));
             }
         } else if (PageState.sumFrames(layout) != free) {

@@ -36,7 +36,7 @@ record PageMisuse(Kind kind, String label, long pfn, int order) implements Actio
         /** An order outside 0..maxOrder. */
         BAD_ORDER("an order outside 0..maxOrder"),
         /** A frame that was never allocated. */
-        NEVER_ALLOCATED("never allocated"),
+        NEVER_ALLOCATED("not allocated"),
         /** A block that covers a live block and its free buddy: partly free. */
         PARTLY_FREE("partly free");
 

@@ -17,7 +17,7 @@ import org.kmemlab.testkit.property.InvariantViolation;
  * One page-contract chain: the allocator under test, the machine its frames live on, the model, and the
  * live and freed blocks by label.
  */
-final class PageState {
+final class PageState implements LabelledState {
 
     /** Mixed into every pattern word so that zeroed memory never looks like a pattern. */
     private static final long PATTERN_MAGIC = 0x6b6d656d_00000000L;
@@ -92,9 +92,19 @@ final class PageState {
         return frames;
     }
 
-    /** Returns the live labels in allocation order. */
-    List<String> liveLabels() {
+    @Override
+    public List<String> liveLabels() {
         return new ArrayList<>(live.keySet());
+    }
+
+    @Override
+    public boolean isLive(String label) {
+        return live.containsKey(label);
+    }
+
+    @Override
+    public String freeLabel(String label) {
+        return new PageActions.Free(label).run(this);
     }
 
     // ---------------------------------------------------------------- byte patterns

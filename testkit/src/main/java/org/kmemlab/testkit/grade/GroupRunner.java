@@ -116,6 +116,16 @@ final class GroupRunner {
             if (run.done() && errors.isEmpty()) {
                 continue;
             }
+            boolean nothingStarted = run.records().stream().noneMatch(r -> r.type().equals("start"));
+            if (run.done() && nothingStarted) {
+                // The provider could not even be made: every property would meet the same error.
+                String detail = explain(Status.CRASHED, run, errors, limits);
+                for (String id : pending) {
+                    outcomes.put(id, new Outcome(Status.CRASHED, detail, 0, null));
+                }
+                pending.clear();
+                continue;
+            }
             String victim = current[0] != null && pending.contains(current[0]) ? current[0] : pending.peekFirst();
             if (victim == null) {
                 continue;
@@ -181,7 +191,7 @@ final class GroupRunner {
                     why.append("The JVM that runs your code did not start (exit code ").append(run.exitCode())
                             .append("). Its output below says why.");
                 } else if (!errors.isEmpty()) {
-                    why.append("The grader could not run your code:\n\n```text\n")
+                    why.append("The grader could not run this:\n\n```text\n")
                             .append(String.join("\n", errors)).append("\n```");
                 } else {
                     why.append("The JVM crashed (exit code ").append(run.exitCode()).append(").");

@@ -127,6 +127,12 @@ final class ProviderGrader {
                     + " points only when every property of " + String.join(", ", failedGates) + " passes. Make it"
                     + " correct first; then make it fast.", perf.visibility(), tags, 0);
         }
+        if (options.path().references().isEmpty()) {
+            return new TestResult(name, number, 0, perf.maxScore(), Status.CRASHED, "**CRASHED**: performance was"
+                    + " not measured: the grader has no reference implementation to compare with. This is not your"
+                    + " fault; instructors: run the grader with the reference on its path (kmemlab grade has it) or"
+                    + " pass --reference.", perf.visibility(), tags, 0);
+        }
         List<String> keys = new ArrayList<>();
         List<ChildJob.WorkloadRun> workloads = new ArrayList<>();
         for (Rubric.Workload w : perf.workloads()) {

@@ -50,6 +50,16 @@ public interface Action<S> {
      */
     String run(S state);
 
+    /**
+     * Returns this action as it will really run in {@code state}, called just before it runs (after its
+     * precondition held). An action over several handles drops the ones a shrunk chain no longer has,
+     * so the trace shows exactly what ran: {@code free(p1), free(p4)} rather than a list naming blocks
+     * that were never allocated. The default returns {@code this}.
+     */
+    default Action<S> resolved(S state) {
+        return this;
+    }
+
     /** Returns simpler variants of this action, simplest first; the default offers none. */
     default List<Action<S>> shrinks() {
         return List.of();

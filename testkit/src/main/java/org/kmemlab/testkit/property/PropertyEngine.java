@@ -119,10 +119,11 @@ public final class PropertyEngine {
             return new Chain<>(actions, asViolation(e, "creating the allocator"));
         }
         for (int step = 0; step < steps; step++) {
-            Action<S> action = machine.nextAction(state, random);
-            if (action == null) {
+            Action<S> next = machine.nextAction(state, random);
+            if (next == null) {
                 break;
             }
+            Action<S> action = next.resolved(state);
             actions.add(action);
             try {
                 action.run(state);
@@ -155,14 +156,14 @@ public final class PropertyEngine {
         } catch (RuntimeException | StackOverflowError e) {
             return new Replay<>(setUp, executed, lines, asViolation(e, "creating the allocator"));
         }
-        for (Action<S> action : actions) {
-            boolean runnable;
+        for (Action<S> planned : actions) {
+            Action<S> action;
             try {
-                runnable = action.precondition(state);
+                action = planned.precondition(state) ? planned.resolved(state) : null;
             } catch (RuntimeException e) {
-                runnable = false;
+                action = null;
             }
-            if (!runnable) {
+            if (action == null) {
                 continue;
             }
             executed.add(action);

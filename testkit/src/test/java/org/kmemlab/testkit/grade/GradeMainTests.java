@@ -144,7 +144,11 @@ class GradeMainTests {
         assertTrue(yaml.contains("          max-score: 8\n"), yaml);
         assertTrue(yaml.contains("PAGE-NO-OVERLAP_RESULTS: \"${{ steps.page-no-overlap.outputs.result }}\""), yaml);
         assertTrue(yaml.contains("runners: page-range-alignment,page-no-overlap,"), yaml);
-        // It is valid YAML.
+        // It is valid YAML, and every SPI gets one.
         new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml);
+        for (Spi spi : Spi.values()) {
+            String text = ClassroomWorkflow.text(spi, RubricLoader.defaultFor(spi));
+            assertTrue(text.contains("--spi " + spi.key() + " --only " + spi.key() + "."), text);
+        }
     }
 }

@@ -57,6 +57,26 @@ class GraderEndToEndTests {
     }
 
     @Test
+    void withoutAReferenceThePerformanceTestSaysSoAndBlamesNobody() throws Exception {
+        Path jar = GradeFixtures.studentBuddy(dir, "dave", UnaryOperator.identity());
+        Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir, "r.yaml", """
+                spi: page
+                effort: { tries: 2, steps: 10 }
+                groups: [{ name: contract, properties: [{ id: page.range-alignment, weight: 3 }] }]
+                performance: { maxScore: 5, gate: [contract], thresholds: [{ ratio: 0.5, points: 5 }] }
+                """));
+        GradeOptions options = GradeFixtures.options(dir.resolve("work"), Map.of(Spi.PAGE, rubric), List.of());
+        options = options.withPath(new ChildPath(options.path().libraries(), List.of(), options.path().encapsulated()));
+        GradeReport report = Grader.grade(jar, options);
+        TestResult perf = report.tests().stream().filter(t -> t.tags().contains("performance")).findFirst()
+                .orElseThrow();
+        assertEquals(Status.CRASHED, perf.status());
+        assertTrue(perf.output().contains("This is not your fault"), perf.output());
+        assertEquals(3, report.score());
+        assertEquals(8, report.maxScore());
+    }
+
+    @Test
     void theReferenceBucketAllocatorGetsFullMarksWithTheShippedRubric() throws Exception {
         UnaryOperator<String> student = text -> text.replace("org.kmemlab.bucket", "edu.student.bucket")
                 .replace("\"bucket-reference\"", "\"student-bucket\"");
@@ -107,9 +127,6 @@ class GraderEndToEndTests {
                   warmups: 1
                   rounds: 3
                   thresholds: [{ ratio: 0.2, points: 5 }]
-                # The reference zone allocator waits for freed memory (Thread.currentThread, interrupt), which
-                # the submission rules forbid today; reported, not deducted, until the rules allow waiting.
-                rules: { onViolation: report }
                 """));
         long started = System.nanoTime();
         GradeReport report = Grader.grade(jar, GradeFixtures.options(dir.resolve("work"), Map.of(Spi.ZONE, rubric),
@@ -120,6 +137,8 @@ class GraderEndToEndTests {
         assertTrue(report.tests().size() > 5, md);
         assertEquals(report.maxScore(), report.score(), md);
         assertTrue(md.contains("student-zones / contract / zone.gfp-zones"), md);
+        assertTrue(report.tests().stream().anyMatch(t -> t.tags().contains("rules") && t.status().passed()),
+                "the reference keeps the submission rules: " + md);
     }
 
     @Test

@@ -51,14 +51,14 @@ final class ChildProviders {
         ModuleFinder finder = ModuleFinder.of(paths);
         Set<String> roots = new HashSet<>();
         for (ModuleReference ref : finder.findAll()) {
-            String name = ref.descriptor().name();
-            if (ModuleLayer.boot().findModule(name).isEmpty()) {
-                roots.add(name);
-            }
+            roots.add(ref.descriptor().name());
         }
         ModuleLayer boot = ModuleLayer.boot();
-        // Modules already in the boot layer (the api) come from there: one PageAllocatorProvider type.
-        Configuration cf = boot.configuration().resolveAndBind(ModuleFinder.of(), finder, roots);
+        // The reference modules come from their own finder first, even when a module of the same name is in
+        // the boot layer (an instructor grading the reference itself): a child layer may shadow a name.
+        // Everything else they need (the api) is not in that finder and comes from the boot layer, so there
+        // is one PageAllocatorProvider type.
+        Configuration cf = boot.configuration().resolveAndBind(finder, ModuleFinder.of(), roots);
         ModuleLayer layer = boot.defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
         return new ChildProviders(submission, layer);
     }

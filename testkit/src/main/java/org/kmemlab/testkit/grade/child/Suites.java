@@ -46,47 +46,23 @@ public final class Suites {
      * implementation (for workflow templates and rubric checks in the parent).
      */
     public static java.util.Map<String, String> contractListing(Spi spi) {
-        PageAllocatorProvider pages = new PageAllocatorProvider() {
-            @Override
-            public String name() {
-                return "listing";
-            }
-
-            @Override
-            public org.kmemlab.api.spi.PageAllocator create(org.kmemlab.api.spi.PageAllocatorConfig config) {
-                throw new UnsupportedOperationException("only listing the properties");
-            }
-        };
-        Provider provider = switch (spi) {
-            case PAGE -> pages;
-            case ZONE -> new ZoneAllocatorProvider() {
-                @Override
-                public String name() {
-                    return "listing";
-                }
-
-                @Override
-                public org.kmemlab.api.spi.ZoneAllocator create(org.kmemlab.api.spi.ZoneAllocatorConfig config) {
-                    throw new UnsupportedOperationException("only listing the properties");
-                }
-            };
-            case OBJECT -> new ObjectAllocatorProvider() {
-                @Override
-                public String name() {
-                    return "listing";
-                }
-
-                @Override
-                public org.kmemlab.api.spi.ObjectAllocator create(org.kmemlab.api.spi.ObjectAllocatorConfig config) {
-                    throw new UnsupportedOperationException("only listing the properties");
-                }
-            };
-        };
+        PageAllocatorProvider pages = (PageAllocatorProvider) listingProvider(Spi.PAGE);
         java.util.Map<String, String> listing = new java.util.LinkedHashMap<>();
-        for (ContractProperty p : contract(spi, provider, pages)) {
+        for (ContractProperty p : contract(spi, listingProvider(spi), pages)) {
             listing.put(p.id(), p.title());
         }
         return listing;
+    }
+
+    /** A provider of {@code spi} named "listing" that refuses to create anything. */
+    private static Provider listingProvider(Spi spi) {
+        return spi.type().cast(java.lang.reflect.Proxy.newProxyInstance(spi.type().getClassLoader(),
+                new Class<?>[] {spi.type()}, (proxy, method, args) -> switch (method.getName()) {
+                    case "name", "toString" -> "listing";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException("only listing the properties");
+                }));
     }
 
     private static List<ContractProperty> contract(Spi spi, Provider provider, PageAllocatorProvider pageProvider) {
