@@ -1,5 +1,7 @@
 package org.kmemlab.kmalloc;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.SplittableRandom;
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.Dmesg;
@@ -22,8 +24,10 @@ import org.kmemlab.api.Gfp;
  * returns NULL (or NO_PAGE) exactly as when memory is short, and nothing else changes.
  *
  * <h2>Cost</h2>
- * While an injector is off, an allocation reads one volatile flag. While it is on, each eligible call
- * takes this object's lock; a call-site filter adds a stack walk ({@link CallSite}).
+ * While an injector is off, an allocation reads one flag, with opaque access: it sees a change made by
+ * another thread soon, without the ordering a volatile read would impose on the allocation path. While
+ * it is on, each eligible call takes this object's lock; a call-site filter adds a stack walk
+ * ({@link CallSite}).
  *
  * <p>Thread-safe. Changing an injector restarts its counters and its random sequence.
  */
@@ -56,8 +60,22 @@ public final class FaultInjection {
     private final Dmesg dmesg;
     private final Injector slab = new Injector("failslab");
     private final Injector pages = new Injector("fail_page_alloc");
-    private volatile boolean slabArmed;
-    private volatile boolean pagesArmed;
+    private static final VarHandle SLAB_ARMED;
+    private static final VarHandle PAGES_ARMED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SLAB_ARMED = lookup.findVarHandle(FaultInjection.class, "slabArmed", boolean.class);
+            PAGES_ARMED = lookup.findVarHandle(FaultInjection.class, "pagesArmed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Read with opaque access, written under the lock with volatile access. */
+    private boolean slabArmed;
+    private boolean pagesArmed;
 
     FaultInjection(Dmesg dmesg) {
         this.dmesg = dmesg;
@@ -66,13 +84,13 @@ public final class FaultInjection {
     /** Sets the knobs of failslab (kmalloc's object path); {@link FaultAttr#OFF} turns it off. */
     public synchronized void failslab(FaultAttr attr) {
         slab.set(Checks.requireNonNull(attr, "failslab attributes"));
-        slabArmed = attr.enabled();
+        SLAB_ARMED.setVolatile(this, attr.enabled());
     }
 
     /** Sets the knobs of fail_page_alloc (every page allocation); {@link FaultAttr#OFF} turns it off. */
     public synchronized void failPageAlloc(FaultAttr attr) {
         pages.set(Checks.requireNonNull(attr, "fail_page_alloc attributes"));
-        pagesArmed = attr.enabled();
+        PAGES_ARMED.setVolatile(this, attr.enabled());
     }
 
     /** Turns both injectors off. */
@@ -106,7 +124,7 @@ public final class FaultInjection {
      * Called at the top of the path; false at once while failslab is off.
      */
     boolean shouldFailSlab(int gfp, long size) {
-        if (!slabArmed) {
+        if (!(boolean) SLAB_ARMED.getOpaque(this)) {
             return false;
         }
         return decide(slab, gfp, size, 0);
@@ -117,7 +135,7 @@ public final class FaultInjection {
      * budget is charged in bytes ({@code PAGE_SIZE << order}); Linux charges fail_page_alloc in pages.
      */
     boolean shouldFailPages(int gfp, int order) {
-        if (!pagesArmed) {
+        if (!(boolean) PAGES_ARMED.getOpaque(this)) {
             return false;
         }
         return decide(pages, gfp, 4096L << order, order);
