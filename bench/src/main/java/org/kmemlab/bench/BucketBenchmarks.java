@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *       [2^e, 2^(e+1)] for e = 3..11 equally likely, from a seeded ({@value #SEED}) precomputed
  *       sequence.</li>
  * </ul>
- * One operation is one allocate+free pair. Run (see {@code bench/BUCKET.md} for figures):
+ * One operation is one allocate+free pair. Run (see {@code bench/README.md} for figures):
  * <pre>
  * mvn -B -o -pl bench -am package -DskipTests
  * java -jar bench/target/benchmarks.jar 'BucketBenchmarks' -f 1 -wi 3 -w 1 -i 5 -r 1 -prof gc

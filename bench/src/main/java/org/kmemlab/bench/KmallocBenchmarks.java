@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * mvn -B -o -pl bench -am package -DskipTests
  * java -jar bench/target/benchmarks.jar 'KmallocBenchmarks' -f 1 -wi 3 -w 1 -i 5 -r 1 -prof gc
  * </pre>
- * Figures and their ratios are in {@code bench/KMALLOC.md}.
+ * Figures and their ratios are in {@code bench/README.md}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

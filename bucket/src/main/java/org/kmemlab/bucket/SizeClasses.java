@@ -1,5 +1,6 @@
 package org.kmemlab.bucket;
 
+import java.util.List;
 import org.kmemlab.api.Era;
 import org.kmemlab.api.MachineProfile;
 
@@ -56,8 +57,14 @@ final class SizeClasses {
     /** The shift of the reciprocal used by {@link #objectIndex(int, long)}. */
     private static final int RECIPROCAL_SHIFT = 40;
 
-    private static final int[] LINUX_2_0_BLOCKS = {32, 64, 128, 252, 508, 1020, 2040};
-    private static final int[] MODERN_SIZES = {8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192};
+    /*
+     * The tables are immutable lists, not static arrays: a static array is shared mutable state (any code
+     * in the class could write into it), which the submission rules forbid in student code, and the
+     * reference follows the rules it grades by. They are read once per allocator, into instance arrays.
+     */
+    private static final List<Integer> LINUX_2_0_BLOCKS = List.of(32, 64, 128, 252, 508, 1020, 2040);
+    private static final List<Integer> MODERN_SIZES =
+            List.of(8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192);
 
     private final Era era;
     private final int count;
@@ -113,23 +120,27 @@ final class SizeClasses {
     }
 
     private static SizeClasses linux20() {
-        int n = LINUX_2_0_BLOCKS.length + Era.LINUX_2_0.maxOrder() + 1;
+        int n = LINUX_2_0_BLOCKS.size() + Era.LINUX_2_0.maxOrder() + 1;
         int[] blocks = new int[n];
         int[] orders = new int[n];
-        System.arraycopy(LINUX_2_0_BLOCKS, 0, blocks, 0, LINUX_2_0_BLOCKS.length);
+        for (int c = 0; c < LINUX_2_0_BLOCKS.size(); c++) {
+            blocks[c] = LINUX_2_0_BLOCKS.get(c);
+        }
         for (int k = 0; k <= Era.LINUX_2_0.maxOrder(); k++) {
-            blocks[LINUX_2_0_BLOCKS.length + k] = (int) (MachineProfile.PAGE_SIZE << k) - PAGE_DESCRIPTOR_BYTES;
-            orders[LINUX_2_0_BLOCKS.length + k] = k;
+            blocks[LINUX_2_0_BLOCKS.size() + k] = (int) (MachineProfile.PAGE_SIZE << k) - PAGE_DESCRIPTOR_BYTES;
+            orders[LINUX_2_0_BLOCKS.size() + k] = k;
         }
         return new SizeClasses(Era.LINUX_2_0, blocks, orders, BLOCK_HEADER_BYTES, PAGE_DESCRIPTOR_BYTES, 2);
     }
 
     private static SizeClasses modern() {
-        int[] orders = new int[MODERN_SIZES.length];
-        for (int c = 0; c < MODERN_SIZES.length; c++) {
-            orders[c] = modernOrder(MODERN_SIZES[c]);
+        int[] sizes = new int[MODERN_SIZES.size()];
+        int[] orders = new int[sizes.length];
+        for (int c = 0; c < sizes.length; c++) {
+            sizes[c] = MODERN_SIZES.get(c);
+            orders[c] = modernOrder(sizes[c]);
         }
-        return new SizeClasses(Era.MODERN, MODERN_SIZES.clone(), orders, 0, 0, 3);
+        return new SizeClasses(Era.MODERN, sizes, orders, 0, 0, 3);
     }
 
     /** The slab order rule of the modern table; see the class comment. */

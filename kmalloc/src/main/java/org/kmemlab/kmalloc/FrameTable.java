@@ -22,7 +22,7 @@ import org.kmemlab.api.ZoneType;
  *       in a per-thread page list ({@link #PER_CPU}), or a page-cache page;</li>
  *   <li>the order of the block whose head the frame is;</li>
  *   <li>for slab frames, the kmalloc size class whose objects the frame holds ({@link #classOf(long)}),
- *       and two bits per 8-byte granule of the frame: {@code LIVE} (the object starting there is the
+ *       and two bits per 4-byte granule of the frame: {@code LIVE} (the object starting there is the
  *       caller's) and {@code CACHED} (it sits in a per-thread magazine).</li>
  * </ul>
  *
@@ -33,9 +33,9 @@ import org.kmemlab.api.ZoneType;
  * handed out, or an interior pointer, which the object allocator then reports) otherwise. Because the
  * move is one atomic step on one word, two threads freeing the same pointer at once cannot both win.
  *
- * <p>Worked example: the object at offset 0x140 of its page is granule {@code 0x140 >>> 3 = 40}; its
- * bits are bits {@code 2 * (40 & 31) = 16} (LIVE) and 17 (CACHED) of word {@code 40 >>> 5 = 1} of the
- * frame's sixteen state words.
+ * <p>Worked example: the object at offset 0x144 of its page is granule {@code 0x144 >>> 2 = 81}; its
+ * bits are bits {@code 2 * (81 & 31) = 34} (LIVE) and 35 (CACHED) of word {@code 81 >>> 5 = 2} of the
+ * frame's thirty-two state words.
  *
  * <h2>Concurrency</h2>
  * Tags of block heads and the slot bits change by compare-and-set. The other entries are written by the
@@ -80,8 +80,12 @@ final class FrameTable {
     /** Slot state: parked in a per-thread magazine. */
     static final int SLOT_CACHED = 2;
 
-    /** log2 of the granule the slot bits are kept for: 8 bytes, the least object alignment. */
-    static final int GRANULE_SHIFT = 3;
+    /**
+     * log2 of the granule the slot bits are kept for: 4 bytes, the least object alignment any era allows
+     * ({@code ObjectAllocator.minimumAlignment}: Linux 2.0's buckets of 252, 508 and 1020 bytes put every
+     * second object at 4 mod 8).
+     */
+    static final int GRANULE_SHIFT = 2;
     private static final int WORDS_PER_FRAME = (1 << (MachineProfile.PAGE_SHIFT - GRANULE_SHIFT)) * 2 / 64;
 
     private static final VarHandle TAGS = MethodHandles.arrayElementVarHandle(byte[].class);

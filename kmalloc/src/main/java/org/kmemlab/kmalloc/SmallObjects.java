@@ -182,7 +182,7 @@ final class SmallObjects {
         int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
         if (frames.tag(pfn) != FrameTable.SLAB || (offset & ((1 << FrameTable.GRANULE_SHIFT) - 1)) != 0) {
             throw new IllegalStateException("object allocator " + providerName + " returned 0x"
-                    + Long.toHexString(addr) + ", which is not 8-byte aligned in a page from its page source");
+                    + Long.toHexString(addr) + ", which is not 4-byte aligned in a page from its page source");
         }
         int to = slot >= 0 ? FrameTable.SLOT_CACHED : FrameTable.SLOT_LIVE;
         int was = frames.moveSlot(pfn, offset, FrameTable.SLOT_FREE, to);
@@ -247,7 +247,8 @@ final class SmallObjects {
     /** Returns the usable size of the live object at {@code addr} in slab frame {@code pfn}. */
     long usableSize(long addr, long pfn) {
         int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
-        int state = (offset & 7) == 0 ? frames.slotState(pfn, offset) : FrameTable.SLOT_FREE;
+        boolean granule = (offset & ((1 << FrameTable.GRANULE_SHIFT) - 1)) == 0;
+        int state = granule ? frames.slotState(pfn, offset) : FrameTable.SLOT_FREE;
         int slot = frames.classOf(pfn);
         if (state == FrameTable.SLOT_LIVE && slot >= 0) {
             return classes.size(slot);

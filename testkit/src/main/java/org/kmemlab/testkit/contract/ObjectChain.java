@@ -143,14 +143,24 @@ final class ObjectChain implements StateMachine<ObjectState> {
     }
 
     private int gfp(Randomness random) {
+        return gfp(random, focus.dmaPercent(), focus.zeroPercent());
+    }
+
+    /** Draws GFP_KERNEL or (one in five) GFP_ATOMIC, with GFP_DMA and __GFP_ZERO as often as asked. */
+    static int gfp(Randomness random, int dmaPercent, int zeroPercent) {
         int gfp = random.percent(20) ? Gfp.GFP_ATOMIC : Gfp.GFP_KERNEL;
-        if (random.percent(focus.dmaPercent())) {
+        if (random.percent(dmaPercent)) {
             gfp |= Gfp.GFP_DMA;
         }
-        if (random.percent(focus.zeroPercent())) {
+        if (random.percent(zeroPercent)) {
             gfp |= Gfp.__GFP_ZERO;
         }
         return gfp;
+    }
+
+    /** Draws an offset into an object of {@code size >= 2} bytes: half the time a small multiple of 8. */
+    static long interiorOffset(Randomness random, long size) {
+        return random.percent(50) ? Math.min(size - 1, 8L * random.between(1, 4)) : random.longBetween(1, size - 1);
     }
 
     private static Action<ObjectState> misuse(ObjectState s, Randomness random) {
@@ -169,9 +179,7 @@ final class ObjectChain implements StateMachine<ObjectState> {
                     if (usable < 2) {
                         yield null;
                     }
-                    long offset = random.percent(50) ? Math.min(usable - 1, 8 * random.between(1, 4))
-                            : random.longBetween(1, usable - 1);
-                    yield new ObjectMisuse(kind, label, offset);
+                    yield new ObjectMisuse(kind, label, interiorOffset(random, usable));
                 }
                 case UNOWNED_FREE -> new ObjectMisuse(kind, null, 8L * random.between(0, 64));
             };

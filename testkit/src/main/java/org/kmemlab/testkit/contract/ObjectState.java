@@ -1,7 +1,5 @@
 package org.kmemlab.testkit.contract;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -80,15 +78,7 @@ final class ObjectState implements LabelledState {
 
     /** Returns a live object sharing a byte with {@code [addr, addr + length)}, or null. */
     LiveObject overlapping(long addr, long length) {
-        Map.Entry<Long, LiveObject> below = byAddress.floorEntry(addr);
-        if (below != null && Long.compareUnsigned(below.getValue().end(), addr) > 0) {
-            return below.getValue();
-        }
-        Map.Entry<Long, LiveObject> above = byAddress.ceilingEntry(addr);
-        if (above != null && Long.compareUnsigned(above.getKey(), addr + length) < 0) {
-            return above.getValue();
-        }
-        return null;
+        return Patterns.overlapping(byAddress, LiveObject::end, addr, length);
     }
 
     void add(LiveObject o) {
@@ -134,16 +124,7 @@ final class ObjectState implements LabelledState {
      * would overwrite the earlier one's and {@link #verifyPatterns()} would see it.
      */
     void writePattern(LiveObject o) {
-        byte[] bytes = new byte[(int) o.usable()];
-        ByteBuffer words = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int whole = bytes.length >>> 3;
-        for (int w = 0; w < whole; w++) {
-            words.putLong(w << 3, pattern(o.id(), w));
-        }
-        long last = pattern(o.id(), whole);
-        for (int i = whole << 3; i < bytes.length; i++) {
-            bytes[i] = (byte) (last >>> (8 * (i & 7)));
-        }
+        byte[] bytes = Patterns.bytes(PATTERN_MAGIC, o.id(), (int) o.usable());
         machine.memory().write(machine.pa(o.addr()), bytes, 0, bytes.length);
         patterns.put(o.label(), bytes);
     }
@@ -190,6 +171,6 @@ final class ObjectState implements LabelledState {
     }
 
     private static long pattern(int id, long index) {
-        return PATTERN_MAGIC ^ ((long) id << 24) ^ index;
+        return Patterns.word(PATTERN_MAGIC, id, index);
     }
 }

@@ -1,0 +1,264 @@
+package org.kmemlab.kmalloc;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.kmemlab.api.Era;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.KernelMemory;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.Sizes;
+import org.kmemlab.api.stats.MemInfo;
+import org.kmemlab.api.stats.SlabInfo;
+import org.kmemlab.api.stats.ZoneStats;
+import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.KernelContract;
+import org.kmemlab.testkit.contract.PropertyResult;
+import org.kmemlab.testkit.property.Effort;
+
+/**
+ * Plausible facade bugs, each a thin wrapper around a reference {@link Kernel}: the kernel contract must
+ * catch every one in the property that names the broken rule, with a fixed seed so the test is
+ * deterministic.
+ */
+class KernelMutantsTests {
+
+    private static final Effort EFFORT = new Effort(40, 50, 20261125L);
+
+    /** Forwards every call to a reference kernel; a mutant overrides the call it gets wrong. */
+    static class Forwarding implements KernelMemory {
+        final Kernel kernel = Kernel.builder().systemProperties(new Properties()).profile(MachineProfile.X86_64)
+                .ram(64 * Sizes.MiB).era(Era.MODERN).cpuCaches(false).boot();
+
+        @Override
+        public Machine machine() {
+            return kernel.machine();
+        }
+
+        @Override
+        public long kmalloc(long size, int gfp) {
+            return kernel.kmalloc(size, gfp);
+        }
+
+        @Override
+        public void kfree(long addr) {
+            kernel.kfree(addr);
+        }
+
+        @Override
+        public long ksize(long addr) {
+            return kernel.ksize(addr);
+        }
+
+        @Override
+        public long getFreePages(int gfp, int order) {
+            return kernel.getFreePages(gfp, order);
+        }
+
+        @Override
+        public void freePages(long addr, int order) {
+            kernel.freePages(addr, order);
+        }
+
+        @Override
+        public byte readByte(long addr) {
+            return kernel.readByte(addr);
+        }
+
+        @Override
+        public void writeByte(long addr, byte value) {
+            kernel.writeByte(addr, value);
+        }
+
+        @Override
+        public void read(long addr, byte[] target, int offset, int length) {
+            kernel.read(addr, target, offset, length);
+        }
+
+        @Override
+        public void write(long addr, byte[] source, int offset, int length) {
+            kernel.write(addr, source, offset, length);
+        }
+
+        @Override
+        public void fill(long addr, long length, byte value) {
+            kernel.fill(addr, length, value);
+        }
+
+        @Override
+        public MemInfo meminfo() {
+            return kernel.meminfo();
+        }
+
+        @Override
+        public List<SlabInfo> slabinfo() {
+            return kernel.slabinfo();
+        }
+
+        @Override
+        public List<ZoneStats> zoneinfo() {
+            return kernel.zoneinfo();
+        }
+    }
+
+    /** Drops {@code __GFP_ZERO}: memory comes back with whatever the last owner wrote. */
+    static final class IgnoresGfpZero extends Forwarding {
+        @Override
+        public long kmalloc(long size, int gfp) {
+            return kernel.kmalloc(size, gfp & ~Gfp.__GFP_ZERO);
+        }
+
+        @Override
+        public long getFreePages(int gfp, int order) {
+            return kernel.getFreePages(gfp & ~Gfp.__GFP_ZERO, order);
+        }
+    }
+
+    /** Drops {@code GFP_DMA}: a driver's ISA buffer may land above 16 MiB. */
+    static final class DmaFromAnyZone extends Forwarding {
+        @Override
+        public long kmalloc(long size, int gfp) {
+            return kernel.kmalloc(size, gfp & ~Gfp.__GFP_DMA);
+        }
+    }
+
+    /** Rounds an interior pointer down to its allocation and frees that, instead of reporting the bug. */
+    static final class FreesInteriorPointers extends Forwarding {
+        private final TreeMap<Long, Long> live = new TreeMap<>();
+
+        @Override
+        public long kmalloc(long size, int gfp) {
+            long addr = kernel.kmalloc(size, gfp);
+            if (Long.compareUnsigned(addr, ZERO_SIZE_PTR) > 0) {
+                live.put(addr, kernel.ksize(addr));
+            }
+            return addr;
+        }
+
+        @Override
+        public void kfree(long addr) {
+            Map.Entry<Long, Long> below = live.floorEntry(addr);
+            long start = below != null && addr < below.getKey() + below.getValue() ? below.getKey() : addr;
+            kernel.kfree(start);
+            live.remove(start);
+        }
+    }
+
+    /** Hands the last allocation out again when the request fits in it: two owners of the same bytes. */
+    static final class ReusesLastAllocation extends Forwarding {
+        private long last;
+        private int calls;
+
+        @Override
+        public long kmalloc(long size, int gfp) {
+            if (++calls % 4 == 0 && last != 0 && size > 0 && size <= kernel.ksize(last)) {
+                return last;
+            }
+            long addr = kernel.kmalloc(size, gfp);
+            last = Long.compareUnsigned(addr, ZERO_SIZE_PTR) > 0 ? addr : last;
+            return addr;
+        }
+
+        @Override
+        public void kfree(long addr) {
+            kernel.kfree(addr);
+            if (addr == last) {
+                last = 0;
+            }
+        }
+    }
+
+    /** Never gives large allocations back: kfree of a page-sized or larger allocation does nothing. */
+    static final class LeaksLargeAllocations extends Forwarding {
+        @Override
+        public void kfree(long addr) {
+            if (Long.compareUnsigned(addr, ZERO_SIZE_PTR) > 0 && kernel.ksize(addr) >= MachineProfile.PAGE_SIZE) {
+                return;
+            }
+            kernel.kfree(addr);
+        }
+    }
+
+    /** Serves a sleeping request in atomic context as if it were GFP_ATOMIC, hiding the caller's bug. */
+    static final class ForgivesSleepInAtomic extends Forwarding {
+        @Override
+        public long kmalloc(long size, int gfp) {
+            boolean atomic = kernel.machine().context().inAtomic();
+            return kernel.kmalloc(size, atomic ? (gfp & ~Gfp.__GFP_DIRECT_RECLAIM) | Gfp.GFP_ATOMIC : gfp);
+        }
+    }
+
+    /** Leaves the object allocator's pages out of meminfo's Slab. */
+    static final class SlabMissingFromMeminfo extends Forwarding {
+        @Override
+        public MemInfo meminfo() {
+            MemInfo m = kernel.meminfo();
+            return new MemInfo(m.memTotal(), m.memFree(), m.memAvailable(), m.cached(), 0, 0, 0, m.pageTables(),
+                    m.vmallocTotal(), m.vmallocUsed(), m.vmallocChunk());
+        }
+    }
+
+    record Mutant(String name, Supplier<KernelMemory> boot, String property, String invariant) {
+    }
+
+    static List<Mutant> mutants() {
+        return List.of(
+                new Mutant("ignores __GFP_ZERO", IgnoresGfpZero::new, "kernel.gfp-zero", "must be zeroed"),
+                new Mutant("serves GFP_DMA from any zone", DmaFromAnyZone::new, "kernel.gfp-dma",
+                        "below 16 MiB"),
+                new Mutant("frees interior pointers", FreesInteriorPointers::new, "kernel.bad-kfree",
+                        "must raise KernelBug"),
+                new Mutant("reuses the last allocation", ReusesLastAllocation::new, "kernel.live-bytes",
+                        "overlapping live allocation"),
+                new Mutant("leaks large allocations", LeaksLargeAllocations::new, "kernel.accounting",
+                        "back to what they were after boot"),
+                new Mutant("forgives sleeping in atomic context", ForgivesSleepInAtomic::new, "kernel.atomic",
+                        "SleepInAtomicBug"),
+                new Mutant("leaves Slab out of meminfo", SlabMissingFromMeminfo::new, "kernel.accounting",
+                        "Slab must be the pages of the slabinfo rows"));
+    }
+
+    @TestFactory
+    List<DynamicTest> theContractCatchesEveryMutant() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Mutant m : mutants()) {
+            tests.add(DynamicTest.dynamicTest(m.name() + " fails " + m.property(), () -> {
+                ContractProperty property = null;
+                for (ContractProperty p : KernelContract.properties(m.boot(), m.name(), "mvn test", 0)) {
+                    if (p.id().equals(m.property())) {
+                        property = p;
+                    }
+                }
+                assertTrue(property != null, "no property " + m.property());
+                PropertyResult result = property.check(EFFORT);
+                assertFalse(result.passed(), m.name() + " passed " + m.property() + ": " + result.report());
+                assertTrue(result.brokenInvariant().contains(m.invariant()),
+                        "expected a broken invariant naming '" + m.invariant() + "':\n" + result.report());
+                assertTrue(result.report().contains("\n  1: ") && result.report().contains("replay: mvn test"
+                        + " -Dkmemlab.seed=20261125"), "expected numbered steps and a replay line:\n" + result.report());
+            }));
+        }
+        return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> theUnchangedWrapperPassesEveryProperty() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (ContractProperty p : KernelContract.properties(Forwarding::new, "forwarding wrapper", "mvn test", 0)) {
+            tests.add(DynamicTest.dynamicTest(p.id(), () -> {
+                PropertyResult result = p.check(EFFORT.withTries(4));
+                assertTrue(result.passed(), result.report());
+            }));
+        }
+        return tests;
+    }
+}
