@@ -57,6 +57,15 @@ import org.kmemlab.api.stats.ZoneStats;
  * {@code might_sleep()} first, so {@code GFP_KERNEL} in atomic context is reported even when memory is
  * plentiful.
  *
+ * <h2>vmalloc, mempool, fault injection, debugging</h2>
+ * {@link #vmalloc(long)} maps single pages through simulated page tables ({@link Vmalloc},
+ * {@link PageTables}); the memory methods ({@link #readInt}, {@link #write}, …) take vmalloc addresses too
+ * and walk the tables ({@link Mmu}). {@link #mempoolCreate} keeps a reserve ({@link Mempool}).
+ * {@link #faultInjection()} makes allocations fail on purpose ({@link FaultInjection}). A kernel booted
+ * with {@link KernelBuilder#debug(String)} checks red zones and poison and tracks call sites
+ * ({@link SlabDebug}, {@link #validateSlabs()}, {@link #leakReport(long...)}); without it kmalloc and kfree
+ * test one field and go on. {@code kmalloc/DEBUGGING.md} walks through all of it.
+ *
  * <h2>Concurrency</h2>
  * A kernel is safe for concurrent use. The object allocator is called under one lock, the zone
  * allocator is thread-safe by contract, and per-thread magazines and page lists keep the common path off

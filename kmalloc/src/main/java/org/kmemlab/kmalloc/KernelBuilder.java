@@ -45,6 +45,9 @@ import org.kmemlab.api.spi.ZoneAllocatorProvider;
  *       {@code maxWait}, computed watermarks, per-thread caches on.</li>
  * </ol>
  *
+ * <p>Allocation debugging ({@link #debug(String)}) and the fault injectors ({@link #failslab},
+ * {@link #failPageAlloc}) are set by builder calls only; they are off unless asked for.
+ *
  * <h2>Finding providers</h2>
  * Providers named by a setting are found with {@link ServiceLoader} from this module (which {@code uses}
  * all three SPIs), on the module path and on the class path alike. A name no provider has, or two

@@ -213,6 +213,23 @@ class SlabDebugTests {
     }
 
     @Test
+    void onX86TheLeakScanFollowsEightBytePointersIntoObjectsAndVmallocAreas() {
+        Kernel kernel = TestProviders.builder().profile(org.kmemlab.api.MachineProfile.X86_64).ram(64L << 20)
+                .debug("U").boot();
+        long area = kernel.vzalloc(3 * 4096);
+        long inner = kernel.kzalloc(40, GFP_KERNEL);
+        long orphan = kernel.kzalloc(24, GFP_KERNEL);
+        kernel.writeLong(area + 2 * 4096 + 8, inner + 16);
+        String report = kernel.leakReport(area);
+        assertTrue(report.startsWith("unreferenced object " + hex(orphan) + " (size 24):\n"), report);
+        assertTrue(report.endsWith("kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)\n"),
+                report);
+        kernel.kfree(inner);
+        kernel.kfree(orphan);
+        kernel.vfree(area);
+    }
+
+    @Test
     void debuggingIsOffByDefaultAndOptionsParseLikeSlabDebug() {
         Kernel plain = TestProviders.builder().boot();
         assertEquals("", plain.slabDebug());
