@@ -57,6 +57,7 @@ public final class UnwindLesson extends Lesson {
         ctx.expect(dev != null, "open() to succeed while memory is plentiful");
         ctx.say("   priv=0x%x ring=0x%x buf=0x%x", dev.priv(), dev.ring(), dev.buffer());
         close(kernel, dev);
+        kernel.drainCpuCaches();   // the allocators give their now empty pages back before the shortage
 
         ctx.step("another driver keeps one page in every 8: memory is mostly free, but in pieces");
         MemoryHog hog = MemoryHog.fragment(kernel, 8);

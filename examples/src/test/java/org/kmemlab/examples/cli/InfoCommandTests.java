@@ -32,7 +32,7 @@ class InfoCommandTests {
 
     @Test
     void onTheLinux20MachineTheDmaLineAloneAddsUpToMemFree() {
-        Run run = Run.kmemlab("info", "--era", "modern", "--show", "buddyinfo,meminfo");
+        Run run = Run.kmemlab("info", "--show", "buddyinfo,meminfo");
         assertEquals(0, run.status(), run.err());
         String buddyinfo = section(run.out(), "/proc/buddyinfo");
         assertEquals(1, buddyinfo.lines().count(), "16 MiB of i386 is all ZONE_DMA:\n" + buddyinfo);

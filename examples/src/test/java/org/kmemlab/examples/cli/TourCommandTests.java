@@ -23,17 +23,14 @@ class TourCommandTests {
         assertTrue(out.contains("BUG: sleeping function called from invalid context"), out);
     }
 
-    /**
-     * The tour's own machine: a 16 MiB i386 PC whose memory is all ZONE_DMA. Runs with today's kmalloc
-     * because the assembly does not yet accept Linux 2.0's 4-byte-aligned buckets; drop {@code --era}
-     * when it does.
-     */
+    /** The tour's own machine: a 16 MiB i386 PC whose memory is all ZONE_DMA, with Linux 2.0's kmalloc. */
     @Test
     void theTourRunsOnTheLinux20Machine() {
-        Run run = Run.kmemlab("tour", "--era", "modern");
+        Run run = Run.kmemlab("tour");
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("i386 (Linux 2.0), 16 MiB RAM (4096 frames of 4096 bytes)"), run.out());
         assertTrue(run.out().contains("zone Normal empty"), run.out());
+        assertTrue(run.out().contains("era            LINUX_2_0"), run.out());
         assertTrue(run.out().contains("== Lesson 8: "), run.out());
     }
 }

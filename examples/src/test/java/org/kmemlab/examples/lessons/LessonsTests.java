@@ -98,6 +98,14 @@ class LessonsTests {
     }
 
     @Test
+    void everyLessonGoesAsExpectedOnTheLinux20Machine() {
+        for (String name : new String[] {"check-returns", "unwind", "pools", "wait", "atomic", "vmalloc", "boot"}) {
+            Run run = Run.kmemlab("lesson", name);
+            assertEquals(0, run.status(), name + ":\n" + run.out() + run.err());
+        }
+    }
+
+    @Test
     void crossing64KbIsTheFloppyDriversMacro() {
         assertTrue(IsaDmaController.cross64k(0xfff0, 0x20));
         assertTrue(!IsaDmaController.cross64k(0x10000, 0x10000));
