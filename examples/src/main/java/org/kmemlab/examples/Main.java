@@ -1,75 +1,42 @@
 package org.kmemlab.examples;
 
 import java.io.PrintStream;
-import org.kmemlab.api.Machine;
-import org.kmemlab.api.MachineProfile;
-import org.kmemlab.api.Sizes;
+import java.nio.charset.StandardCharsets;
+import org.kmemlab.examples.cli.KmemlabCommand;
 
 /**
- * The {@code kmemlab} command: boots a simulated machine and shows its memory layout and boot log.
+ * The {@code kmemlab} command: the entry point the {@code ./kmemlab} launcher runs.
  *
  * <pre>
- * kmemlab [tour|info] [--profile i386|x86_64] [--ram SIZE]
+ * kmemlab                       the tour (same as kmemlab tour)
+ * kmemlab lesson NAME           one lesson: check-returns, unwind, pools, wait, atomic, dma, vmalloc, boot
+ * kmemlab experiment gfp        failure rates of GFP_ATOMIC, GFP_KERNEL and GFP_DMA under pressure
+ * kmemlab replay TRACE          replay a CS:APP or ftrace trace against kmalloc
+ * kmemlab map                   a picture of physical memory
+ * kmemlab info                  /proc/buddyinfo, slabinfo, zoneinfo, meminfo and dmesg
+ * kmemlab grade SUBMISSION      the autograder (see kmemlab grade --help)
+ * kmemlab --help                every command; kmemlab COMMAND --help for one
  * </pre>
- * Both commands boot the machine and print its layout and boot log.
+ * Exit status: 0 on success, 1 when the work itself failed, 2 for a mistake on the command line or in
+ * an input file (reported as one line).
  */
 public final class Main {
 
     private Main() {
     }
 
-    /** Runs the command; exits with 2 on a usage error. */
+    /** Runs the command and exits with its status. */
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(args, out, err, System.console() != null));
     }
 
-    /** Runs the command with the given streams and returns the exit status. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        MachineProfile profile = MachineProfile.I386_LINUX_2_0;
-        Long ram = null;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "tour", "info" -> {
-                        if (i != 0) {
-                            throw new IllegalArgumentException("the command '" + args[i] + "' must come first");
-                        }
-                    }
-                    case "--profile" -> profile = parseProfile(value(args, ++i, "--profile"));
-                    case "--ram" -> ram = Sizes.parse(value(args, ++i, "--ram"));
-                    case "-h", "--help" -> {
-                        out.println("Usage: kmemlab [tour|info] [--profile i386|x86_64] [--ram SIZE]");
-                        out.println("Boots a simulated machine and prints its memory layout and boot log.");
-                        return 0;
-                    }
-                    default -> throw new IllegalArgumentException("unknown option '" + args[i]
-                            + "'; try --help");
-                }
-            }
-            Machine machine = ram == null ? Machine.boot(profile) : Machine.boot(profile, ram);
-            machine.bootMemory().retire();
-            out.print(machine.layout());
-            out.println();
-            out.print(machine.dmesg().text());
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println("kmemlab: " + e.getMessage());
-            return 2;
-        }
-    }
-
-    private static String value(String[] args, int index, String option) {
-        if (index >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[index];
-    }
-
-    private static MachineProfile parseProfile(String name) {
-        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
-            case "i386", "linux-2.0", "i386_linux_2_0" -> MachineProfile.I386_LINUX_2_0;
-            case "x86_64", "x86-64", "modern" -> MachineProfile.X86_64;
-            default -> throw new IllegalArgumentException("unknown profile '" + name + "'; use i386 or x86_64");
-        };
+    /**
+     * Runs the command with the given streams and returns the exit status; progress bars are drawn on
+     * {@code err} only when {@code interactive}.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, boolean interactive) {
+        return KmemlabCommand.execute(args, out, err, interactive);
     }
 }

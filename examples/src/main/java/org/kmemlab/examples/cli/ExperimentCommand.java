@@ -1,0 +1,108 @@
+package org.kmemlab.examples.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.Sizes;
+import org.kmemlab.examples.experiment.GfpExperiment;
+import org.kmemlab.examples.experiment.GfpPlot;
+import org.kmemlab.examples.experiment.GfpTable;
+import org.kmemlab.kmalloc.Kernel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kmemlab experiment ...}: measured experiments. */
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = "Measured experiments on the simulated machine.",
+        subcommands = {ExperimentCommand.Gfp.class})
+final class ExperimentCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new UserError("name an experiment: kmemlab experiment gfp (see 'kmemlab experiment --help')");
+    }
+
+    /** {@code kmemlab experiment gfp}. */
+    @Command(name = "gfp", mixinStandardHelpOptions = true,
+            description = {"Measures failure rates of GFP_ATOMIC, GFP_KERNEL and GFP_DMA under pressure.",
+                "At each pressure level a seeded fragmenting workload pins part of memory, the page cache fills",
+                "the rest, then a burst of RAM/16 is requested in blocks of each order. Prints the table and",
+                "what it shows; --png also draws it.",
+                "Default machine: i386 (Linux 2.0) with 64 MiB (16 MiB of ZONE_DMA)."})
+    static final class Gfp implements Callable<Integer> {
+
+        @Mixin
+        CommonOptions options;
+
+        @Option(names = "--levels", split = ",", paramLabel = "PERCENT",
+                defaultValue = "0,50,80,90,95,98",
+                description = "pressure levels: percent of memory the workload pins (default: ${DEFAULT-VALUE})")
+        int[] levels;
+
+        @Option(names = "--orders", split = ",", paramLabel = "ORDER", defaultValue = "0,3,5",
+                description = "request orders (default: ${DEFAULT-VALUE})")
+        int[] orders;
+
+        @Option(names = "--png", paramLabel = "FILE", description = "also write the plot to FILE (PNG)")
+        Path png;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            checkArguments();
+            Kernel probe = kernel();
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("GFP experiment on %s%n", probe);
+            out.println("Kernels boot with maxWait 0: nothing frees memory during a burst, so waiting could not help.");
+            out.println();
+            GfpExperiment experiment = new GfpExperiment(this::kernel, options.seed(), levels, orders);
+            Progress progress = Commands.progress(spec, options);
+            progress.start("measuring", experiment.cells());
+            GfpTable table = experiment.run(progress::update);
+            progress.done();
+            out.print(table.format());
+            if (png != null) {
+                GfpPlot.write(table, png);
+                out.println();
+                out.println("Plot written to " + png);
+            }
+            return 0;
+        }
+
+        private Kernel kernel() {
+            return options.builder(MachineProfile.I386_LINUX_2_0)
+                    .commandLine("ram", Long.toString(options.ramOr(64 * Sizes.MiB)))
+                    .maxWait(Duration.ZERO)
+                    .boot();
+        }
+
+        private void checkArguments() {
+            int previous = -1;
+            for (int level : levels) {
+                if (level < 0 || level > 100 || level <= previous) {
+                    throw new UserError("--levels must be ascending percentages from 0 to 100, not " + level);
+                }
+                previous = level;
+            }
+            for (int order : orders) {
+                if (order < 0 || order > 10) {
+                    throw new UserError("--orders must lie in 0..10, not " + order);
+                }
+            }
+            if (png != null && png.getParent() != null && !png.getParent().toFile().isDirectory()) {
+                throw new UserError(png + ": no such directory " + png.getParent());
+            }
+        }
+    }
+}

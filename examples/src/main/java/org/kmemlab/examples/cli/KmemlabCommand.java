@@ -1,0 +1,142 @@
+package org.kmemlab.examples.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.util.Arrays;
+import org.kmemlab.api.bug.KernelBug;
+import org.kmemlab.api.spi.ProviderLookupException;
+import org.kmemlab.examples.trace.TraceFormatException;
+import org.kmemlab.testkit.grade.GradeMain;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The root of the {@code kmemlab} command line: its subcommands, and the one place where errors become
+ * a line of text and an exit status.
+ *
+ * <h2>Errors</h2>
+ * A mistake of the user (an unknown option, a file that does not exist, a malformed trace, an unknown
+ * provider name) is printed as one line, {@code kmemlab: what went wrong}, and the exit status is 2. A
+ * {@link KernelBug} that escapes a command is a bug in kmemlab or in an installed allocator: its kernel
+ * report is printed and the status is 1. Anything else is an internal error and keeps its stack trace,
+ * because then the stack trace is what a bug report needs.
+ */
+@Command(name = "kmemlab", mixinStandardHelpOptions = true, versionProvider = KmemlabCommand.Version.class,
+        description = {"A simulated Linux machine whose kernel memory allocators you can read, change and test.",
+            "With no command, runs the tour."},
+        subcommands = {TourCommand.class, LessonCommand.class, ExperimentCommand.class, ReplayCommand.class,
+            MapCommand.class, InfoCommand.class, GradeCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Run 'kmemlab COMMAND --help' for the options of one command.",
+            "Exit status: 0 success, 1 the work failed, 2 a mistake on the command line or in an input file."})
+public final class KmemlabCommand {
+
+    /** Exit status for a mistake of the user. */
+    public static final int USAGE = 2;
+    /** Exit status when the work itself failed. */
+    public static final int FAILED = 1;
+
+    private final boolean interactive;
+
+    private KmemlabCommand(boolean interactive) {
+        this.interactive = interactive;
+    }
+
+    /** Returns true when progress bars may be drawn (standard error is a terminal). */
+    boolean interactive() {
+        return interactive;
+    }
+
+    /**
+     * Parses {@code args}, runs the chosen command and returns its exit status. With no command (no
+     * arguments, or only options) the tour runs; {@code grade} goes to the autograder's own command line.
+     */
+    public static int execute(String[] args, PrintStream outStream, PrintStream errStream, boolean interactive) {
+        if (args.length > 0 && args[0].equals("grade")) {
+            // The autograder has its own command line (GradeMain.USAGE); hand it everything after "grade".
+            return GradeMain.run(Arrays.copyOfRange(args, 1, args.length), outStream, errStream);
+        }
+        PrintWriter out = new PrintWriter(outStream, true);
+        PrintWriter err = new PrintWriter(errStream, true);
+        try {
+            return execute(args, out, err, interactive);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static int execute(String[] args, PrintWriter out, PrintWriter err, boolean interactive) {
+        CommandLine cl = new CommandLine(new KmemlabCommand(interactive));
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((e, a) -> {
+            String command = e.getCommandLine().getCommandSpec().qualifiedName();
+            err.println("kmemlab: " + oneLine(e.getMessage()) + " (see '" + command + " --help')");
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((e, c, parsed) -> report(e, err));
+        return cl.execute(withDefaultCommand(args));
+    }
+
+    private static String[] withDefaultCommand(String[] args) {
+        if (args.length == 0) {
+            return new String[] {"tour"};
+        }
+        String first = args[0];
+        boolean rootOption = first.equals("-h") || first.equals("--help") || first.equals("-V")
+                || first.equals("--version");
+        if (first.startsWith("-") && !rootOption) {
+            String[] withTour = new String[args.length + 1];
+            withTour[0] = "tour";
+            System.arraycopy(args, 0, withTour, 1, args.length);
+            return withTour;
+        }
+        return args;
+    }
+
+    private static int report(Exception e, PrintWriter err) {
+        if (e instanceof UserError || e instanceof IllegalArgumentException || e instanceof ProviderLookupException
+                || e instanceof TraceFormatException) {
+            err.println("kmemlab: " + oneLine(e.getMessage()));
+            return USAGE;
+        }
+        if (e instanceof NoSuchFileException missing) {
+            err.println("kmemlab: " + missing.getFile() + ": no such file");
+            return USAGE;
+        }
+        if (e instanceof AccessDeniedException denied) {
+            err.println("kmemlab: " + denied.getFile() + ": permission denied");
+            return USAGE;
+        }
+        if (e instanceof IOException io) {
+            err.println("kmemlab: " + oneLine(String.valueOf(io.getMessage())));
+            return FAILED;
+        }
+        if (e instanceof KernelBug bug) {
+            err.println(bug.getMessage());
+            err.println("kmemlab: the kernel reported a bug (above); this is a bug in kmemlab or in an installed"
+                    + " allocator");
+            return FAILED;
+        }
+        err.println("kmemlab: internal error; please report it with the stack trace below");
+        e.printStackTrace(err);
+        return FAILED;
+    }
+
+    /** Joins the lines of a message so that an error is always one line. */
+    static String oneLine(String message) {
+        return message == null ? "(no message)" : message.strip().replace("\r", "").replace("\n", "; ");
+    }
+
+    /** Reads the version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = KmemlabCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"kmemlab " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.kmemlab.examples.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.examples.lessons.Lesson;
+import org.kmemlab.examples.lessons.LessonContext;
+import org.kmemlab.examples.lessons.Lessons;
+import org.kmemlab.kmalloc.Kernel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code kmemlab tour}: boots a Linux 2.0 machine and walks through every lesson. */
+@Command(name = "tour", mixinStandardHelpOptions = true,
+        description = {"Walks through the eight lessons on a booted Linux 2.0-style machine.",
+            "Boots the machine, assembles kmalloc from the installed providers (and says which), and runs the",
+            "lessons with live /proc output between them.",
+            "This is what 'kmemlab' with no command runs."})
+final class TourCommand implements Callable<Integer> {
+
+    @Mixin
+    CommonOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Kernel kernel = options.boot(MachineProfile.I386_LINUX_2_0);
+        out.println("kmemlab: a tour of kernel memory allocation");
+        out.println();
+        out.println("The kernel was assembled from these providers and settings:");
+        out.print(indent(kernel.configuration()));
+        out.println();
+        out.println("The machine:");
+        out.print(indent(kernel.machine().layout()));
+        out.println();
+        out.println("/proc/buddyinfo after boot (free blocks of 1, 2, 4, ... pages per zone):");
+        out.print(indent(kernel.procBuddyinfo()));
+        out.println();
+        out.println("/proc/meminfo:");
+        out.print(indent(kernel.procMeminfo()));
+
+        Lessons lessons = new Lessons(options.zonesProvider(), options.pagesProvider());
+        LessonContext ctx = LessonCommand.context(options, out);
+        Progress progress = Commands.progress(spec, options);
+        progress.start("tour", lessons.all().size());
+        int status = 0;
+        int done = 0;
+        for (Lesson lesson : lessons.all()) {
+            out.println();
+            status = Math.max(status, LessonCommand.run(lesson, ctx, out, spec.commandLine().getErr()));
+            progress.update(++done);
+        }
+        progress.done();
+        out.println();
+        out.println("That was the tour. Each lesson is a small class in examples/src/main/java/org/kmemlab/"
+                + "examples/lessons;");
+        out.println("change one and run it alone with 'kmemlab lesson NAME'. 'kmemlab --help' lists every command.");
+        return status;
+    }
+
+    static String indent(String text) {
+        StringBuilder out = new StringBuilder();
+        for (String line : text.split("\n")) {
+            out.append("  ").append(line).append('\n');
+        }
+        return out.toString();
+    }
+}

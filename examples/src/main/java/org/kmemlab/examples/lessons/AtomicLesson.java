@@ -1,0 +1,90 @@
+package org.kmemlab.examples.lessons;
+
+import org.kmemlab.api.ExecutionContext;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.KernelMemory;
+import org.kmemlab.api.bug.SleepInAtomicBug;
+import org.kmemlab.api.stats.ZoneStats;
+import org.kmemlab.kmalloc.Kernel;
+
+/**
+ * Lesson 5: in an interrupt handler, allocate with {@code GFP_ATOMIC}.
+ *
+ * <p>An interrupt handler runs with interrupts off and cannot sleep: nothing would ever wake it. So it
+ * may only ask for memory with {@code GFP_ATOMIC}, which never sleeps and may fail (check it!). In
+ * return the allocator lets atomic requests dig into a reserve below the {@code min} watermark that
+ * ordinary requests must leave alone, so an interrupt handler is the last to go hungry.
+ *
+ * <p>The lesson runs a simulated floppy interrupt handler ({@code machine.context().runInInterrupt}):
+ * first correctly, then on a machine whose free memory has fallen to the watermark (where
+ * {@code GFP_NOWAIT} fails but {@code GFP_ATOMIC} still succeeds), and finally with {@code GFP_KERNEL},
+ * which the kernel reports as a bug every time, even when memory is plentiful.
+ *
+ * <p>Try: replace {@code runInInterrupt} by {@code runAtomic("spin_lock(&dev->lock)", ...)}: holding a
+ * spinlock is atomic context too.
+ */
+public final class AtomicLesson extends Lesson {
+
+    /** The floppy controller's interrupt line on a PC. */
+    static final int FLOPPY_IRQ = 6;
+    static final long BUFFER_BYTES = 512;
+
+    /** Creates the lesson. */
+    public AtomicLesson() {
+        super(5, "atomic", "GFP_ATOMIC from an interrupt handler, and the bug report when GFP_KERNEL is used there");
+    }
+
+    @Override
+    public void run(LessonContext ctx) {
+        Kernel kernel = ctx.kernel();
+        ExecutionContext cpu = kernel.machine().context();
+
+        ctx.step("the floppy interrupt handler allocates a sector buffer with GFP_ATOMIC");
+        long[] got = new long[1];
+        cpu.runInInterrupt(FLOPPY_IRQ, "floppy", () -> {
+            long buf = kernel.kmalloc(BUFFER_BYTES, Gfp.GFP_ATOMIC);
+            if (buf == KernelMemory.NULL) {
+                return;                          // no memory: the request is retried later
+            }
+            kernel.fill(buf, BUFFER_BYTES, (byte) 0xe5);
+            got[0] = buf;
+        });
+        ctx.expect(got[0] != KernelMemory.NULL, "GFP_ATOMIC to succeed on an idle machine");
+        ctx.say("   in_interrupt: kmalloc(%d, GFP_ATOMIC) = 0x%x", BUFFER_BYTES, got[0]);
+        kernel.kfree(got[0]);
+
+        ctx.step("memory runs short: ordinary requests have taken everything down to the watermark");
+        MemoryHog hog = MemoryHog.exhaust(kernel, Gfp.GFP_NOWAIT, 0);
+        ctx.say("   GFP_NOWAIT requests stopped after %d pages; now:", hog.pages());
+        for (ZoneStats zone : kernel.zoneinfo()) {
+            if (zone.managed() > 0) {
+                ctx.say("   zone %-7s %6d pages free, min watermark %d", zone.type().procName(), zone.free(),
+                        zone.min());
+            }
+        }
+        long nowait = kernel.getFreePages(Gfp.GFP_NOWAIT, 0);
+        ctx.expect(nowait == KernelMemory.NULL, "GFP_NOWAIT to fail at the watermark");
+        long[] atomic = new long[1];
+        cpu.runInInterrupt(FLOPPY_IRQ, "floppy", () -> atomic[0] = kernel.getFreePages(Gfp.GFP_ATOMIC, 0));
+        ctx.expect(atomic[0] != KernelMemory.NULL, "GFP_ATOMIC to dig into the reserve below the watermark");
+        ctx.say("   GFP_NOWAIT: NULL;  GFP_ATOMIC in the handler: 0x%x, taken from the reserve", atomic[0]);
+        kernel.freePages(atomic[0], 0);
+        hog.releaseAll();
+
+        ctx.step("a buggy handler asks for GFP_KERNEL (memory is plentiful again)");
+        try {
+            cpu.runInInterrupt(FLOPPY_IRQ, "floppy", () -> {
+                long buf = kernel.kmalloc(BUFFER_BYTES, Gfp.GFP_KERNEL);   // BUG: may sleep
+                if (buf != KernelMemory.NULL) {
+                    kernel.kfree(buf);
+                }
+            });
+            throw new LessonFailed("GFP_KERNEL in an interrupt handler to be reported");
+        } catch (SleepInAtomicBug bug) {
+            ctx.report(bug);
+        }
+        ctx.say("");
+        ctx.say("Rule: interrupt handlers and code under a spinlock use GFP_ATOMIC (and check for NULL);"
+                + " GFP_KERNEL only where you may sleep.");
+    }
+}

@@ -1,0 +1,122 @@
+package org.kmemlab.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.Sizes;
+import org.kmemlab.api.bug.KernelBug;
+import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.api.spi.PageAllocatorConfig;
+import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.PageAllocatorContract;
+import org.kmemlab.testkit.contract.PropertyResult;
+import org.kmemlab.testkit.property.Effort;
+
+/**
+ * Keeps {@code examples/student-template} consistent: its files agree with each other and with this
+ * build, it compiles against the api alone, and its skeleton fails the contract honestly.
+ */
+class StudentTemplateTests {
+
+    private static final Path TEMPLATE = Path.of("student-template");
+    private static final String SERVICES = "src/main/resources/META-INF/services/org.kmemlab.api.spi.PageAllocatorProvider";
+
+    @Test
+    void theProviderIsNamedAlikeInServicesModuleInfoAndSources() throws IOException {
+        String provider = read(SERVICES).strip();
+        Matcher provides = Pattern.compile("provides org\\.kmemlab\\.api\\.spi\\.PageAllocatorProvider with ([\\w.]+);")
+                .matcher(read("src/main/java/module-info.java"));
+        assertTrue(provides.find(), "module-info provides the PageAllocatorProvider");
+        assertEquals(provider, provides.group(1), "META-INF/services and module-info name the same class");
+        Path source = TEMPLATE.resolve("src/main/java/" + provider.replace('.', '/') + ".java");
+        assertTrue(Files.isRegularFile(source), source + " exists");
+        assertTrue(Files.readString(source).contains("implements PageAllocatorProvider"), source.toString());
+        String test = read("src/test/java/edu/example/buddy/StudentBuddyTests.java");
+        assertTrue(test.contains("extends " + PageAllocatorContract.class.getSimpleName()), test);
+        assertTrue(test.contains("import " + PageAllocatorContract.class.getName() + ";"), test);
+    }
+
+    @Test
+    void thePomUsesThisBuildsVersionsAndIsNotInTheReactor() throws IOException {
+        String pom = read("pom.xml");
+        String root = Files.readString(Path.of("..", "pom.xml"), StandardCharsets.UTF_8);
+        assertEquals(tag(root, "version"), tag(pom, "kmemlab.version"), "the kmemlab version");
+        assertEquals(tag(root, "junit.version"), tag(pom, "junit.version"), "the JUnit version");
+        assertTrue(pom.contains("<artifactId>kmemlab-api</artifactId>"), pom);
+        assertTrue(pom.contains("<artifactId>kmemlab-testkit</artifactId>"), pom);
+        assertTrue(pom.contains("<groupId>edu.example</groupId>"), pom);
+        assertFalse(root.contains("student-template"), "the template is not a module of the kmemlab build");
+        assertTrue(read("README.md").contains("mvn test"), "the README says how to run the tests");
+    }
+
+    @Test
+    void theSkeletonCompilesAgainstTheApiAloneAndFailsTheContractHonestly(@TempDir Path out) throws Exception {
+        PageAllocatorProvider provider = compileAndLoad(out);
+        assertEquals("student-buddy", provider.name());
+
+        Machine machine = Machine.boot(MachineProfile.X86_64, 64 * Sizes.MiB);
+        PageAllocator allocator = provider.create(new PageAllocatorConfig(machine, "Normal", 4096, 64, 3));
+        assertEquals(PageAllocator.NO_PAGE, allocator.allocate(0), "allocate answers no memory, without crashing");
+        assertEquals(64, allocator.freeFrames());
+        assertThrows(KernelBug.class, () -> allocator.free(4096, 0), "a free of what was never allocated is a bug");
+        assertThrows(KernelBug.class, () -> allocator.free(1, 0), "so is a free outside the zone");
+
+        int failed = 0;
+        for (ContractProperty property : PageAllocatorContract.properties(provider)) {
+            PropertyResult result = property.check(new Effort(3, 40, 11));
+            if (!result.passed()) {
+                failed++;
+                assertTrue(result.report().contains("replay: "), "a failure says how to replay it:\n" + result.report());
+            }
+        }
+        assertTrue(failed > 0, "the skeleton must fail the contract until the student writes the allocator");
+    }
+
+    /** Compiles the template's main sources (without module-info) with javac against the api jar. */
+    private static PageAllocatorProvider compileAndLoad(Path out) throws Exception {
+        List<String> command = new ArrayList<>();
+        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+        command.add(java.resolveSibling("javac").toString());
+        command.addAll(List.of("--release", "17", "-Xlint:all", "-Werror", "-d", out.toString(), "-cp",
+                Path.of(Machine.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString()));
+        try (Stream<Path> files = Files.walk(TEMPLATE.resolve("src/main/java"))) {
+            files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("module-info.java"))
+                    .forEach(p -> command.add(p.toString()));
+        }
+        Process javac = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String messages = new String(javac.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, javac.waitFor(), "the template compiles without warnings:\n" + messages);
+        URLClassLoader loader = new URLClassLoader(new URL[] {out.toUri().toURL()},
+                StudentTemplateTests.class.getClassLoader());
+        String name = read(SERVICES).strip();
+        return (PageAllocatorProvider) loader.loadClass(name).getConstructor().newInstance();
+    }
+
+    private static String read(String file) throws IOException {
+        return Files.readString(TEMPLATE.resolve(file), StandardCharsets.UTF_8);
+    }
+
+    private static String tag(String xml, String tag) {
+        Matcher m = Pattern.compile("<" + Pattern.quote(tag) + ">([^<]+)</" + Pattern.quote(tag) + ">").matcher(xml);
+        assertTrue(m.find(), "<" + tag + "> missing");
+        return m.group(1).strip();
+    }
+}

@@ -1,0 +1,137 @@
+package org.kmemlab.examples.lessons;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.kmemlab.examples.Run;
+
+class LessonsTests {
+
+    /** Runs one lesson on a small modern machine and returns its output, checking it succeeded. */
+    private static String lesson(String name) {
+        Run run = Run.small("lesson", name);
+        assertEquals(0, run.status(), run.out() + run.err());
+        return run.out();
+    }
+
+    @Test
+    void checkReturnsDropsPacketsAndTheCarelessRoutineOopses() {
+        String out = lesson("check-returns");
+        assertTrue(out.contains("FAULT_INJECTION: forcing a failure."), out);
+        assertTrue(Pattern.compile("dropped [1-9]\\d* \\(rx_dropped\\), and the machine is still up").matcher(out)
+                .find(), out);
+        assertTrue(out.contains("BUG: kernel NULL pointer dereference"), out);
+        assertTrue(out.contains("64 of 64 packets received"), out);
+    }
+
+    @Test
+    void unwindLeaksNothingWhileTheCarelessOpenLeaks() {
+        String out = lesson("unwind");
+        assertTrue(out.contains("open() returned -12 (-ENOMEM)"), out);
+        assertTrue(out.contains("nothing leaked"), out);
+        Matcher lost = Pattern.compile("(\\d+) kB are lost until reboot").matcher(out);
+        assertTrue(lost.find() && Long.parseLong(lost.group(1)) >= 16, "at least the 16 KiB ring leaks:\n" + out);
+    }
+
+    @Test
+    void poolsServeWhenKmallocCannot() {
+        String out = lesson("pools");
+        assertTrue(out.contains("plain kmalloc(256, GFP_ATOMIC): 0 of 16 requests served"), out);
+        assertTrue(out.contains("private pool: 64 requests served"), out);
+        assertTrue(out.contains("mempool_alloc(GFP_ATOMIC): 16 of 16 requests served; 0 elements left in the reserve"),
+                out);
+        assertTrue(out.contains("one more with GFP_ATOMIC: NULL"), out);
+        assertTrue(out.contains("all freed to the pool: the reserve is full again (16)"), out);
+    }
+
+    @Test
+    void aGfpKernelCallerSleepsUntilTheOtherThreadFrees() {
+        String out = lesson("wait");
+        assertTrue(out.contains("__get_free_pages(GFP_NOWAIT, 2) returned NULL"), out);
+        Matcher slept = Pattern.compile("__get_free_pages\\(GFP_KERNEL, 2\\) returned 0x[0-9a-f]+ after (\\d+) ms")
+                .matcher(out);
+        assertTrue(slept.find(), out);
+        assertTrue(Long.parseLong(slept.group(1)) >= 100, "it waited for the other thread's 200 ms:\n" + out);
+        assertTrue(out.contains("kmalloc(8192) succeeded on try"), out);
+    }
+
+    @Test
+    void gfpKernelInAnInterruptHandlerIsReported() {
+        String out = lesson("atomic");
+        assertTrue(out.contains("in_interrupt: kmalloc(512, GFP_ATOMIC) = 0x"), out);
+        assertTrue(out.contains("GFP_NOWAIT: NULL;  GFP_ATOMIC in the handler: 0x"), out);
+        assertTrue(out.contains("BUG: sleeping function called from invalid context at kmalloc(GFP_KERNEL)"), out);
+        assertTrue(out.contains("atomic because: irq 6 (floppy)"), out);
+    }
+
+    @Test
+    void theDmaControllerRefusesWhatItCannotReachAndAcceptsTheBounceBuffer() {
+        Run run = Run.kmemlab("lesson", "dma");
+        assertEquals(0, run.status(), run.err());
+        String out = run.out();
+        assertTrue(out.contains("is beyond the controller's 16 MiB reach"), out);
+        assertTrue(out.contains("DMA crossing 64-K boundary"), out);
+        assertTrue(out.contains("below 16 MiB true, aligned to its size true, crosses 64 KiB: false"), out);
+        assertTrue(out.contains("a 9216-byte track arrived intact"), out);
+    }
+
+    @Test
+    void largeContiguousMemoryFailsOnFragmentedMemoryButVmallocWorks() {
+        String out = lesson("vmalloc");
+        assertTrue(out.contains("kmalloc(65536, GFP_KERNEL) = NULL"), out);
+        assertTrue(out.contains("pages=16 vmalloc"), out);
+        assertTrue(out.contains("the buffer works"), out);
+        assertTrue(out.contains("BUG: unable to handle page fault for address"), "the guard page:\n" + out);
+    }
+
+    @Test
+    void bootMemoryIsRefusedAfterMemInitAndCannotBeFreed() {
+        String out = lesson("boot");
+        assertTrue(out.contains("reserved   [mem 0x"), out);
+        assertTrue(out.contains("] sound DMA buffer"), out);
+        assertTrue(out.contains("refused: boot memory for 'late driver buffer' requested after mem_init()"), out);
+        assertTrue(out.contains("BUG: Bad page state"), out);
+    }
+
+    @Test
+    void everyLessonGoesAsExpectedOnTheLinux20Machine() {
+        for (String name : new String[] {"check-returns", "unwind", "pools", "wait", "atomic", "vmalloc", "boot"}) {
+            Run run = Run.kmemlab("lesson", name);
+            assertEquals(0, run.status(), name + ":\n" + run.out() + run.err());
+        }
+    }
+
+    @Test
+    void crossing64KbIsTheFloppyDriversMacro() {
+        assertTrue(IsaDmaController.cross64k(0xfff0, 0x20));
+        assertTrue(!IsaDmaController.cross64k(0x10000, 0x10000));
+        assertTrue(IsaDmaController.cross64k(0x10000, 0x10001));
+        assertTrue(!IsaDmaController.cross64k(0x1fff0, 0x10));
+    }
+
+    @Test
+    void lessonsAreFoundByNameOrNumber() {
+        Lessons lessons = new Lessons("zones-reference", "buddy-reference");
+        assertEquals(8, lessons.all().size());
+        for (int i = 0; i < 8; i++) {
+            assertEquals(i + 1, lessons.all().get(i).number());
+            assertEquals(lessons.all().get(i), lessons.find(Integer.toString(i + 1)));
+            assertEquals(lessons.all().get(i), lessons.find(lessons.all().get(i).name()));
+        }
+        assertEquals("atomic", lessons.find("lesson5").name());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lessons.find("9"));
+        assertEquals("no lesson '9'; the lessons are 1 check-returns, 2 unwind, 3 pools, 4 wait, 5 atomic, 6 dma,"
+                + " 7 vmalloc, 8 boot", e.getMessage());
+    }
+
+    @Test
+    void withoutANameTheLessonsAreListed() {
+        Run run = Run.kmemlab("lesson");
+        assertEquals(0, run.status());
+        assertTrue(run.out().contains("  5 atomic         GFP_ATOMIC from an interrupt handler"), run.out());
+    }
+}
