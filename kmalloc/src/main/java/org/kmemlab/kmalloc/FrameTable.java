@@ -2,6 +2,7 @@ package org.kmemlab.kmalloc;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.ZoneSpan;
@@ -180,24 +181,33 @@ final class FrameTable {
 
     // ---------------------------------------------------------------- slab frames
 
-    /** Makes the block at {@code pfn} a slab block: tags, no class yet, fresh slot bits. */
+    /**
+     * Makes the block at {@code pfn} a slab block: tags, no class yet, all slot bits clear. A frame's slot
+     * words are created the first time it becomes a slab frame and kept when it stops being one, so a
+     * frame that cycles between the page allocator and the slab costs no Java allocation after the first
+     * time (at most {@value #WORDS_PER_FRAME} longs per frame ever used for slabs).
+     */
     void makeSlab(long pfn, int order) {
         int first = (int) pfn;
         int end = first + (1 << order);
         for (int i = first; i < end; i++) {
             classes[i] = NO_CLASS;
-            slots[i] = new long[WORDS_PER_FRAME];
+            long[] words = slots[i];
+            if (words == null) {
+                slots[i] = new long[WORDS_PER_FRAME];
+            } else {
+                Arrays.fill(words, 0L);
+            }
             orders[i] = NOT_A_HEAD;
         }
         tagBlock(pfn, order, SLAB, SLAB);
     }
 
-    /** Undoes {@link #makeSlab}: the block is free again. */
+    /** Undoes {@link #makeSlab}: the block is free again (its slot words stay for the next time). */
     void releaseSlab(long pfn, int order) {
         int first = (int) pfn;
         int end = first + (1 << order);
         for (int i = first; i < end; i++) {
-            slots[i] = null;
             classes[i] = NO_CLASS;
         }
         tagBlock(pfn, order, FREE, FREE);
