@@ -52,7 +52,7 @@ public final class CommonOptions {
     String slabDebug;
 
     @Option(names = "--failslab", paramLabel = "I,P,S,T",
-            description = "fault injection for kmalloc: <interval>,<probability %>,<space>,<times> as the kernel's"
+            description = "fault injection for kmalloc: <interval>,<probability in percent>,<space>,<times> as the kernel's"
                     + " failslab= boot option, e.g. 1,10,0,-1; allocations that may sleep are eligible too"
                     + " (ignore-gfp-wait off)")
     String failslab;

@@ -29,6 +29,14 @@ class KmemlabCommandTests {
     }
 
     @Test
+    void faultInjectionHelpIsPrintedAsWrittenNotAsAFormatString() {
+        Run run = Run.kmemlab("tour", "--help");
+        assertEquals(0, run.status(), run.err());
+        String help = run.out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("<interval>, <probability in percent>,<space>,<times>"), run.out());
+    }
+
+    @Test
     void experimentGfpHasHelp() {
         Run run = Run.kmemlab("experiment", "gfp", "--help");
         assertEquals(0, run.status());
