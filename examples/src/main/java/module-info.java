@@ -10,6 +10,7 @@ module org.kmemlab.examples {
     requires org.kmemlab.api;
     requires org.kmemlab.kmalloc;
     requires org.kmemlab.testkit;
+    requires org.kmemlab.grader;
     requires info.picocli;
     requires java.desktop;
 

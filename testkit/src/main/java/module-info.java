@@ -23,19 +23,6 @@ module org.kmemlab.testkit {
     exports org.kmemlab.testkit.contract.support;
     exports org.kmemlab.testkit.rules;
 
-    // The autograder: GradeMain is its entry; the child-JVM runner (grade.child) stays unexported so a
-    // submission cannot reach the key that signs its results.
-    requires com.fasterxml.jackson.databind;
-    requires com.fasterxml.jackson.dataformat.yaml;
-    // ArchUnit, an automatic module, logs through slf4j but cannot require it: without this line a grader
-    // started with `java -p … -m org.kmemlab.testkit/…` fails in ClassFileImporter (NoClassDefFoundError).
-    requires org.slf4j;
-    exports org.kmemlab.testkit.grade;
-    uses org.kmemlab.api.spi.PageAllocatorProvider;
-    uses org.kmemlab.api.spi.ObjectAllocatorProvider;
-    uses org.kmemlab.api.spi.ZoneAllocatorProvider;
-    uses org.kmemlab.testkit.grade.PropertySet;
-
     // JUnit reflects on the abstract contract classes that students extend.
     opens org.kmemlab.testkit.contract to org.junit.platform.commons;
 }

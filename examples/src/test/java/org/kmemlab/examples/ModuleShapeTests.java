@@ -78,13 +78,22 @@ class ModuleShapeTests {
     @Test
     void everyModuleOfTheDesignIsBuilt() {
         assertTrue(descriptors.keySet().containsAll(Set.of("org.kmemlab.api", "org.kmemlab.buddy",
-                "org.kmemlab.bucket", "org.kmemlab.dmazone", "org.kmemlab.kmalloc", "org.kmemlab.testkit")),
+                "org.kmemlab.bucket", "org.kmemlab.dmazone", "org.kmemlab.kmalloc", "org.kmemlab.testkit",
+                "org.kmemlab.grader")),
                 "modules found: " + descriptors.keySet());
     }
 
     @Test
     void theApiDependsOnJavaBaseOnly() {
         assertEquals(Set.of("java.base"), requires(descriptor("org.kmemlab.api")));
+    }
+
+    @Test
+    void aStudentsTestDependencyOnTheTestkitBringsNoGradingMachinery() {
+        Set<String> testkit = requires(descriptor("org.kmemlab.testkit"));
+        assertFalse(testkit.stream().anyMatch(m -> m.startsWith("com.fasterxml.jackson")), "testkit requires " + testkit);
+        assertFalse(testkit.contains("org.kmemlab.grader"), "testkit requires " + testkit);
+        assertTrue(requires(descriptor("org.kmemlab.grader")).contains("org.kmemlab.testkit"));
     }
 
     @Test
@@ -113,7 +122,8 @@ class ModuleShapeTests {
         JavaClasses classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("org.kmemlab");
-        noClasses().that().resideInAnyPackage("org.kmemlab.api..", "org.kmemlab.kmalloc..", "org.kmemlab.testkit..")
+        noClasses().that().resideInAnyPackage("org.kmemlab.api..", "org.kmemlab.kmalloc..", "org.kmemlab.testkit..",
+                        "org.kmemlab.grader..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.kmemlab.buddy..", "org.kmemlab.bucket..",
                         "org.kmemlab.dmazone..")
                 .check(classes);

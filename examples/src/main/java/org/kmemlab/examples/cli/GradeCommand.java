@@ -1,7 +1,7 @@
 package org.kmemlab.examples.cli;
 
 import java.util.concurrent.Callable;
-import org.kmemlab.testkit.grade.GradeMain;
+import org.kmemlab.grader.GradeMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.spi.ProviderLookupException;
 import org.kmemlab.examples.trace.TraceFormatException;
-import org.kmemlab.testkit.grade.GradeMain;
+import org.kmemlab.grader.GradeMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

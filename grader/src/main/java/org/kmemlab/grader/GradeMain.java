@@ -1,0 +1,257 @@
+package org.kmemlab.grader;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The autograder's command line: {@code kmemlab grade}. See {@link #USAGE} and {@code grader/GRADING.md}.
+ *
+ * <p>{@link #run} is the entry other front ends call; it prints only to the streams it is given and
+ * returns the exit code: 0 when grading completed (whatever the score, unless {@code --fail-under} asks
+ * otherwise), 1 when the score is below {@code --fail-under}, 2 for a usage error.
+ */
+public final class GradeMain {
+
+    /** The help text. */
+    public static final String USAGE = """
+            Usage: kmemlab grade SUBMISSION [options]       grade one jar, class folder, Maven project or sources
+                   kmemlab grade --batch DIR [options]      grade every submission in DIR (summary.csv in --out)
+                   kmemlab grade --gradescope-bundle DIR [--rubric FILE]...   write setup.sh, run_autograder, autograder.zip
+                   kmemlab grade --classroom-workflow FILE [--spi S] [--rubric FILE]   write a GitHub Classroom workflow
+                   kmemlab grade --print-rubric page|object|zone                       print a shipped rubric
+
+            Options:
+              --rubric FILE       a rubric (YAML or JSON); repeat for several SPIs; default: the shipped one
+              --spi S             grade only the page, object or zone provider
+              --only ID           run only property ID (no performance); with --seed to replay a failure
+              --seed N            use seed N for every property instead of the rubric's
+              --tries N --steps N override the rubric's effort
+              --no-perf           leave the performance test out
+              --reference PATH    a jar or folder with reference implementations (repeatable)
+              --out DIR           write results.json, junit.xml and report.md there (default: grade-results)
+              --results FILE      write Gradescope's results.json here instead
+              --junit FILE        write JUnit XML here instead
+              --markdown FILE     write the Markdown report here instead
+              --prairielearn FILE also write PrairieLearn's results.json (score as a fraction, under 100 KiB)
+              --work DIR          where child JVMs run and sources are built (default: a temporary folder)
+              --maven-args ARGS   extra arguments for building Maven submissions, e.g. "-o"
+              --fail-under P      exit with 1 when the score is below P percent (for CI)
+              --quiet             print only the score line
+            """;
+
+    private GradeMain() {
+    }
+
+    /** Runs the grader with {@code args}; exits with the code {@link #run} returns. */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs the grader.
+     *
+     * @return 0 when grading completed, 1 when the score is below {@code --fail-under}, 2 for a usage error
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Args a;
+        try {
+            a = Args.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("kmemlab grade: " + e.getMessage());
+            err.println();
+            err.print(USAGE);
+            return 2;
+        }
+        if (a.help) {
+            out.print(USAGE);
+            return 0;
+        }
+        try {
+            if (a.printRubric != null) {
+                out.print(RubricLoader.defaultText(Spi.of(a.printRubric)));
+                return 0;
+            }
+            Map<Spi, Rubric> rubrics = new EnumMap<>(Spi.class);
+            for (Path r : a.rubrics) {
+                Rubric rubric = RubricLoader.load(r);
+                rubrics.put(rubric.spi(), rubric);
+            }
+            if (a.bundle != null) {
+                Path zip = GradescopeBundle.write(a.bundle, ChildPath.fromCurrentJvm().withReferences(a.references),
+                        a.rubrics, a.mavenArgs);
+                out.println("Wrote " + a.bundle.resolve("setup.sh") + ", " + a.bundle.resolve("run_autograder")
+                        + " and " + zip + "; upload " + zip.getFileName() + " as the Gradescope autograder.");
+                return 0;
+            }
+            if (a.workflow != null) {
+                Spi spi = a.spi == null ? Spi.PAGE : Spi.of(a.spi);
+                Rubric rubric = rubrics.containsKey(spi) ? rubrics.get(spi) : RubricLoader.defaultFor(spi);
+                GradescopeResults.writeAtomically(a.workflow, ClassroomWorkflow.text(spi, rubric));
+                out.println("Wrote " + a.workflow + "; commit it as .github/workflows/classroom.yml in the template"
+                        + " repository.");
+                return 0;
+            }
+            Path work = a.work != null ? a.work : Files.createTempDirectory("kmemlab-grade");
+            ChildPath path = ChildPath.fromCurrentJvm().withReferences(a.references);
+            GradeOptions options = new GradeOptions(rubrics, a.spi == null ? null : Spi.of(a.spi), a.only, a.seed,
+                    a.tries, a.steps, a.noPerf, path, new SubmissionBuilder("mvn", a.mavenArgs,
+                    GradeOptions.apiOf(path), Duration.ofMinutes(5)), work);
+            if (a.batch != null) {
+                List<GradeReport> reports = BatchGrader.gradeAll(a.batch, a.out, options, err);
+                out.println("Graded " + reports.size() + " submissions; summary in " + a.out.resolve("summary.csv"));
+                return 0;
+            }
+            GradeReport report = Grader.grade(a.submission, options);
+            writeAll(report, a.results != null ? a.results : a.out.resolve("results.json"),
+                    a.junit != null ? a.junit : a.out.resolve("junit.xml"),
+                    a.markdown != null ? a.markdown : a.out.resolve("report.md"));
+            if (a.prairieLearn != null) {
+                GradescopeResults.writeAtomically(a.prairieLearn, PrairieLearnResults.toJson(report));
+            }
+            if (!a.quiet) {
+                out.print(MarkdownReport.toMarkdown(report, false));
+                out.println();
+            }
+            out.println("Score: " + Grader.format(report.score()) + " / " + Grader.format(report.maxScore()) + " ("
+                    + String.format(java.util.Locale.ROOT, "%.1f", report.executionSeconds()) + " s)");
+            if (a.failUnder >= 0) {
+                double percent = report.maxScore() == 0 ? 0 : 100 * report.score() / report.maxScore();
+                return percent + 1e-9 >= a.failUnder ? 0 : 1;
+            }
+            return 0;
+        } catch (IllegalArgumentException | IllegalStateException | IOException | java.io.UncheckedIOException e) {
+            err.println("kmemlab grade: " + e.getMessage());
+            if (a.results != null) {
+                writeFailure(a.results, e, err);
+            }
+            return 2;
+        }
+    }
+
+    /** Writes the three reports of {@code report}. */
+    static void writeAll(GradeReport report, Path results, Path junit, Path markdown) throws IOException {
+        GradescopeResults.write(report, results);
+        GradescopeResults.writeAtomically(junit, JUnitReport.toXml(report));
+        GradescopeResults.writeAtomically(markdown, MarkdownReport.toMarkdown(report, false));
+    }
+
+    /** Even a grader that cannot start (a broken rubric) leaves a results file that says so. */
+    private static void writeFailure(Path results, Exception e, PrintStream err) {
+        TestResult t = new TestResult("grader", "0.1", 0, 0, Status.CRASHED, "**CRASHED**: the autograder is"
+                + " misconfigured: " + e.getMessage() + "\n\nTell your instructor; this is not your fault.",
+                Rubric.Visibility.VISIBLE, List.of("grader"), 0);
+        GradeReport report = new GradeReport("submission", "", 0, 0, 0, "The autograder is misconfigured: "
+                + e.getMessage(), List.of(t), List.of(), List.of());
+        try {
+            GradescopeResults.write(report, results);
+        } catch (IOException io) {
+            err.println("kmemlab grade: cannot write " + results + ": " + io.getMessage());
+        }
+    }
+
+    /** The parsed command line. */
+    private static final class Args {
+        Path submission;
+        Path batch;
+        Path bundle;
+        Path workflow;
+        String printRubric;
+        final List<Path> rubrics = new ArrayList<>();
+        final List<Path> references = new ArrayList<>();
+        String spi;
+        String only;
+        Long seed;
+        int tries;
+        int steps;
+        boolean noPerf;
+        boolean quiet;
+        boolean help;
+        Path out = Path.of("grade-results");
+        Path results;
+        Path junit;
+        Path markdown;
+        Path prairieLearn;
+        Path work;
+        List<String> mavenArgs = List.of();
+        double failUnder = -1;
+
+        static Args parse(String[] args) {
+            Args a = new Args();
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "-h", "--help" -> a.help = true;
+                    case "--batch" -> a.batch = Path.of(value(args, ++i, arg));
+                    case "--gradescope-bundle" -> a.bundle = Path.of(value(args, ++i, arg));
+                    case "--classroom-workflow" -> a.workflow = Path.of(value(args, ++i, arg));
+                    case "--print-rubric" -> a.printRubric = value(args, ++i, arg);
+                    case "--rubric" -> a.rubrics.add(Path.of(value(args, ++i, arg)));
+                    case "--reference" -> a.references.add(Path.of(value(args, ++i, arg)));
+                    case "--spi" -> a.spi = Spi.of(value(args, ++i, arg)).key();
+                    case "--only" -> a.only = value(args, ++i, arg);
+                    case "--seed" -> a.seed = number(value(args, ++i, arg), arg);
+                    case "--tries" -> a.tries = positive(value(args, ++i, arg), arg);
+                    case "--steps" -> a.steps = positive(value(args, ++i, arg), arg);
+                    case "--no-perf" -> a.noPerf = true;
+                    case "--quiet" -> a.quiet = true;
+                    case "--out" -> a.out = Path.of(value(args, ++i, arg));
+                    case "--results" -> a.results = Path.of(value(args, ++i, arg));
+                    case "--junit" -> a.junit = Path.of(value(args, ++i, arg));
+                    case "--markdown" -> a.markdown = Path.of(value(args, ++i, arg));
+                    case "--prairielearn" -> a.prairieLearn = Path.of(value(args, ++i, arg));
+                    case "--work" -> a.work = Path.of(value(args, ++i, arg));
+                    case "--maven-args" -> a.mavenArgs = List.of(value(args, ++i, arg).trim().split("\\s+"));
+                    case "--fail-under" -> a.failUnder = number(value(args, ++i, arg), arg);
+                    default -> {
+                        if (arg.startsWith("-")) {
+                            throw new IllegalArgumentException("unknown option " + arg);
+                        }
+                        if (a.submission != null) {
+                            throw new IllegalArgumentException("one submission at a time (got " + a.submission
+                                    + " and " + arg + "); use --batch DIR for many");
+                        }
+                        a.submission = Path.of(arg);
+                    }
+                }
+            }
+            int modes = (a.submission != null ? 1 : 0) + (a.batch != null ? 1 : 0) + (a.bundle != null ? 1 : 0)
+                    + (a.workflow != null ? 1 : 0) + (a.printRubric != null ? 1 : 0);
+            if (!a.help && modes != 1) {
+                throw new IllegalArgumentException(modes == 0 ? "name a submission (or --batch, --gradescope-bundle,"
+                        + " --classroom-workflow, --print-rubric)" : "name only one of: a submission, --batch,"
+                        + " --gradescope-bundle, --classroom-workflow, --print-rubric");
+            }
+            return a;
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static long number(String text, String option) {
+            try {
+                return Long.parseLong(text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " " + text + " is not a whole number", e);
+            }
+        }
+
+        private static int positive(String text, String option) {
+            long n = number(text, option);
+            if (n < 1 || n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(option + " " + text + " must be at least 1");
+            }
+            return (int) n;
+        }
+    }
+}

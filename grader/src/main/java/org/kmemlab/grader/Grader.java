@@ -1,0 +1,250 @@
+package org.kmemlab.grader;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.kmemlab.api.Checks;
+import org.kmemlab.grader.child.ChildJob;
+
+/**
+ * Grades one submission: builds it, checks the submission rules, discovers its providers, runs every
+ * rubric group and the performance test in child JVMs, and scores the outcomes. Only this class (in the
+ * parent JVM, where the submission never runs) turns outcomes into points.
+ *
+ * <p>{@link #grade} never throws: a submission that does not build, provides nothing, or breaks the
+ * grader still gets a report that says so, because instructors need a results file for every submission.
+ */
+public final class Grader {
+
+    private Grader() {
+    }
+
+    /** Grades {@code input} with {@code options}; always returns a report. */
+    public static GradeReport grade(Path input, GradeOptions options) {
+        Checks.requireNonNull(input, "submission");
+        Checks.requireNonNull(options, "options");
+        long started = System.nanoTime();
+        String name = input.getFileName() == null ? input.toString() : input.getFileName().toString();
+        try {
+            return gradeOrFail(input, options, started);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            TestResult crash = new TestResult("grader", "0.1", 0, 0, Status.CRASHED,
+                    "**CRASHED**: the grader itself failed on this submission. Tell your instructor; this is"
+                            + " not your fault.\n\n```text\n" + e + "\n```", Rubric.Visibility.VISIBLE,
+                    List.of("grader"), 0);
+            return new GradeReport(name, "", 0, 0, elapsed(started), "The grader failed: " + e.getMessage(),
+                    List.of(crash), List.of(), List.of(trace.toString()));
+        }
+    }
+
+    private static GradeReport gradeOrFail(Path input, GradeOptions options, long started) throws IOException {
+        Path work = options.workDir();
+        Submission sub;
+        try {
+            sub = Submission.resolve(input, work.resolve("build"), options.builder());
+        } catch (IllegalArgumentException e) {
+            TestResult t = new TestResult("submission", "0.1", 0, 0, Status.CRASHED, "**CRASHED**: " + e.getMessage(),
+                    Rubric.Visibility.VISIBLE, List.of("submission"), 0);
+            return new GradeReport(input.toString(), "", 0, 0, elapsed(started), e.getMessage(), List.of(t), List.of(),
+                    List.of());
+        }
+        if (sub.buildFailed()) {
+            TestResult t = new TestResult("build", "0.1", 0, 0, Status.FAILED,
+                    "**FAILED**: your submission does not build. The compiler says:\n\n```text\n"
+                            + sub.buildOutput().strip() + "\n```", Rubric.Visibility.VISIBLE, List.of("build"), 0);
+            return new GradeReport(sub.name(), sub.sha256(), 0, 0, elapsed(started),
+                    "Your submission does not build; see the **build** test for the compiler's messages.",
+                    List.of(t), List.of(), List.of());
+        }
+        long runDeadline = System.nanoTime() + runBudget(options).toNanos();
+        List<String> notes = new ArrayList<>();
+        if (!options.path().encapsulated()) {
+            notes.add("The grader runs on a class path, so the child runs the testkit unencapsulated; run it on"
+                    + " the module path (kmemlab grade) for tamper-proof results.");
+        }
+        // ArchUnit reads class files in the parent while the discovery child starts: both take seconds.
+        java.util.concurrent.CompletableFuture<List<String>> rules =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> RulesCheck.violations(sub.classes()));
+
+        // Instructors' extra property sets must be listed too, so discovery sees every group's hidden tests.
+        List<Path> hidden = new ArrayList<>();
+        for (Spi spi : Spi.values()) {
+            for (Rubric.Group g : options.rubricFor(spi).groups()) {
+                for (String h : g.hiddenTests()) {
+                    Path p = Path.of(h);
+                    if (java.nio.file.Files.exists(p) && !hidden.contains(p)) {
+                        hidden.add(p);
+                    }
+                }
+            }
+        }
+        Discovery found = Discovery.run(options.path(), sub.classes(), hidden, runDeadline, work.resolve("discover"));
+        if (found.run().rejectedLines() > 0) {
+            notes.add(found.run().rejectedLines() + " unauthenticated lines on the record channel during discovery");
+        }
+        if (!found.others().isEmpty()) {
+            notes.add("Providers on the child's path that are not the submission's (ignored): " + found.others());
+        }
+        List<TestResult> tests = new ArrayList<>();
+        List<GradeReport.LeaderboardEntry> leaderboard = new ArrayList<>();
+        StringBuilder output = new StringBuilder();
+        List<Discovery.Found> graded = new ArrayList<>();
+        for (Discovery.Found f : found.providers()) {
+            if (options.onlySpi() == null || options.onlySpi() == f.spi()) {
+                graded.add(f);
+            }
+        }
+        if (graded.isEmpty()) {
+            tests.add(noProvider(found, options));
+        }
+        int providerNumber = 0;
+        double rulesDeduct = 0;
+        boolean rulesZero = false;
+        for (Discovery.Found f : graded) {
+            providerNumber++;
+            Rubric rubric = options.rubricFor(f.spi());
+            rulesZero |= rubric.rules().onViolation().equals("zero");
+            if (rubric.rules().onViolation().equals("deduct")) {
+                rulesDeduct = Math.max(rulesDeduct, rubric.rules().deduct());
+            }
+            String prefix = graded.size() > 1 ? providerNumber + "." : "";
+            Map<String, String> listed = found.properties().getOrDefault(f.spi(), Map.of());
+            if (listed.isEmpty()) {
+                tests.add(new TestResult(f.name() + " / properties", prefix + "1.1", 0, 0, Status.CRASHED,
+                        "**CRASHED**: the grader could not list the " + f.spi().key() + " properties for " + f.name()
+                                + ".\n\n```text\n" + String.join("\n", found.errors()) + "\n```",
+                        Rubric.Visibility.VISIBLE, List.of(f.spi().key(), Status.CRASHED.key()), 0));
+                continue;
+            }
+            ProviderGrader.Result r = ProviderGrader.grade(f, rubric, listed, sub, options, prefix, runDeadline,
+                    work.resolve("p" + providerNumber));
+            tests.addAll(r.tests());
+            leaderboard.addAll(r.leaderboard());
+            notes.addAll(r.notes());
+            if (!r.output().isBlank()) {
+                output.append("\n### Output of your code (").append(f.name()).append(")\n\n```text\n")
+                        .append(GroupRunner.head(r.output(), 8000)).append("\n```\n");
+            }
+        }
+        List<String> violations = rules.join();
+        double max = 0;
+        double sum = 0;
+        for (TestResult t : tests) {
+            max += t.maxScore();
+            sum += t.score();
+        }
+        String rulesLine = "";
+        if (violations.isEmpty()) {
+            tests.add(new TestResult("submission rules", "0.1", 0, 0, Status.PASSED,
+                    "**PASSED**: the submission uses only org.kmemlab.api and java.base, and none of the forbidden"
+                            + " APIs.", Rubric.Visibility.VISIBLE, List.of("rules"), 0));
+        } else {
+            double before = sum;
+            if (rulesZero) {
+                sum = 0;
+                rulesLine = "The submission breaks the submission rules, so its score is 0 (it would have been "
+                        + format(before) + ").";
+            } else if (rulesDeduct > 0) {
+                sum = Math.max(0, sum - rulesDeduct);
+                rulesLine = "The submission breaks the submission rules: " + format(rulesDeduct) + " points are"
+                        + " deducted.";
+            } else {
+                rulesLine = "The submission breaks the submission rules (reported only; no points deducted).";
+            }
+            tests.add(new TestResult("submission rules", "0.1", 0, 0, Status.RULES_VIOLATED,
+                    "**RULES VIOLATED**: " + rulesLine + "\n\n```text\n" + String.join("\n", violations) + "\n```",
+                    Rubric.Visibility.VISIBLE, List.of("rules", Status.RULES_VIOLATED.key()), 0));
+        }
+        String summary = summary(sub, tests, sum, max, rulesLine) + output;
+        return new GradeReport(sub.name(), sub.sha256(), round(sum), round(max), elapsed(started), summary, tests,
+                leaderboard, notes);
+    }
+
+    private static TestResult noProvider(Discovery found, GradeOptions options) {
+        StringBuilder why = new StringBuilder("**CRASHED**: no allocator provider was found in the submission");
+        why.append(options.onlySpi() == null ? "" : " for the " + options.onlySpi().key() + " SPI").append(".\n\n")
+                .append("A provider is a public class with a public no-argument constructor that implements"
+                        + " PageAllocatorProvider, ObjectAllocatorProvider or ZoneAllocatorProvider, named in"
+                        + " `META-INF/services/org.kmemlab.api.spi.<Interface>` (or `provides … with …` in"
+                        + " module-info.java).");
+        if (!found.errors().isEmpty()) {
+            why.append("\n\nLoading providers failed:\n\n```text\n").append(String.join("\n", found.errors()))
+                    .append("\n```");
+        }
+        if (!found.run().done()) {
+            Status s = GroupRunner.classify(found.run(), found.errors());
+            why.append("\n\nThe JVM that looked for providers ended early: ").append(s.label()).append('.');
+        }
+        if (!found.run().output().isBlank()) {
+            why.append("\n\n```text\n").append(GroupRunner.head(found.run().output(), 4000)).append("\n```");
+        }
+        return new TestResult("providers", "0.1", 0, 0, Status.CRASHED, why.toString(), Rubric.Visibility.VISIBLE,
+                List.of("discovery"), 0);
+    }
+
+    private static String summary(Submission sub, List<TestResult> tests, double score, double max, String rules) {
+        Map<Status, Integer> counts = new LinkedHashMap<>();
+        for (TestResult t : tests) {
+            if (t.visibility() == Rubric.Visibility.VISIBLE) {
+                counts.merge(t.status(), 1, Integer::sum);
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("## kmemlab grade: ").append(sub.name()).append("\n\n");
+        out.append("**Score: ").append(format(score)).append(" / ").append(format(max)).append("**\n\n");
+        out.append("Visible tests: ");
+        List<String> parts = new ArrayList<>();
+        counts.forEach((s, n) -> parts.add(n + " " + s.label().toLowerCase(java.util.Locale.ROOT)));
+        out.append(String.join(", ", parts)).append(".\n\n");
+        if (!rules.isEmpty()) {
+            out.append(rules).append("\n\n");
+        }
+        out.append("Submission SHA-256: `").append(sub.sha256())
+                .append("` (hidden tests derive their seeds from it).\n");
+        return out.toString();
+    }
+
+    private static java.time.Duration runBudget(GradeOptions options) {
+        java.time.Duration most = java.time.Duration.ZERO;
+        for (Spi spi : Spi.values()) {
+            java.time.Duration d = options.rubricFor(spi).runTimeout();
+            most = d.compareTo(most) > 0 ? d : most;
+        }
+        return most;
+    }
+
+    static String format(double points) {
+        return points == Math.rint(points) ? Long.toString((long) points)
+                : String.format(java.util.Locale.ROOT, "%.2f", points);
+    }
+
+    static double round(double points) {
+        return Math.round(points * 1000) / 1000.0;
+    }
+
+    private static double elapsed(long started) {
+        return round((System.nanoTime() - started) / 1e9);
+    }
+
+    /** Makes the job for one provider's pending properties. */
+    static ChildJob propertiesJob(Discovery.Found f, String pageProvider, Submission sub, ChildPath path,
+                                  List<ChildJob.PropertyRun> runs) {
+        return new ChildJob(ChildJob.Mode.PROPERTIES, f.spi(), f.name(), pageProvider, "", strings(sub.classes()),
+                strings(path.references()), runs, List.of());
+    }
+
+    static List<String> strings(List<Path> paths) {
+        List<String> out = new ArrayList<>();
+        for (Path p : paths) {
+            out.add(p.toString());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,168 @@
+package org.kmemlab.grader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile submissions: each one still gets a results.json whose test has the right status. The
+ * submission is the reference buddy with a hostile prologue in its provider's {@code create}; the
+ * rubric runs one property with a 3-second timeout, a 64 MB heap and a thread allowance of 16.
+ */
+class HostileSubmissionTests {
+
+    private static final String RUBRIC = """
+            spi: page
+            seed: 7
+            effort: { tries: 2, steps: 10 }
+            limits: { heapMegabytes: 64, propertyTimeoutSeconds: 3, groupTimeoutSeconds: 60, groupCpuSeconds: 60,
+                      outputKibibytes: 16, maxThreads: 16 }
+            groups:
+              - name: contract
+                properties:
+                  - { id: page.range-alignment, weight: 5 }
+            rules: { onViolation: report }
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anInfiniteLoopIsTimedOut() throws Exception {
+        JsonNode test = grade("loop", "while (config.frames() > 0) { Thread.onSpinWait(); }");
+        assertStatus(test, Status.TIMED_OUT);
+        assertTrue(test.get("output").asText().contains("time limit of 3 s"), test.toString());
+    }
+
+    @Test
+    void systemExitIsReportedAsExited() throws Exception {
+        JsonNode test = grade("exit", "System.exit(0);");
+        assertStatus(test, Status.EXITED);
+        assertTrue(test.get("output").asText().contains("System.exit"), test.toString());
+    }
+
+    @Test
+    void haltWithoutShutdownHooksIsReportedAsExitedToo() throws Exception {
+        JsonNode test = grade("halt", "Runtime.getRuntime().halt(7);");
+        assertStatus(test, Status.EXITED);
+        assertTrue(test.get("output").asText().contains("exit code 7"), test.toString());
+    }
+
+    @Test
+    void hundredMegabytesOfOutputAreCutWithAVisibleMarker() throws Exception {
+        // Printing 100 MB takes seconds on a busy host: this fixture gets 30 s, not 3, to finish its property.
+        String patient = RUBRIC.replace("propertyTimeoutSeconds: 3", "propertyTimeoutSeconds: 30");
+        JsonNode results = gradeResults("flood", patient, """
+                String line = "x".repeat(1023);
+                for (int i = 0; i < 100 * 1024; i++) {
+                    System.out.println(line);
+                }
+                """);
+        JsonNode test = results.get("tests").get(0);
+        // The allocator works after printing: the property passes, and the output is cut.
+        assertStatus(test, Status.PASSED);
+        String output = results.get("output").asText();
+        assertTrue(output.contains("[output truncated: "), output.substring(0, Math.min(500, output.length())));
+        assertTrue(output.length() < 64 * 1024, "summary output is " + output.length() + " chars");
+    }
+
+    @Test
+    void runningOutOfMemoryIsReportedAsOutOfMemory() throws Exception {
+        JsonNode test = grade("oom", """
+                java.util.List<long[]> hog = new java.util.ArrayList<>();
+                while (hog.size() >= 0) {
+                    hog.add(new long[1 << 20]);
+                }
+                """);
+        assertStatus(test, Status.OUT_OF_MEMORY);
+        assertTrue(test.get("output").asText().contains("heap limit 64 MB"), test.toString());
+    }
+
+    @Test
+    void aThreadBombIsStoppedAsARulesViolation() throws Exception {
+        JsonNode results = gradeResults("threads", """
+                while (config.frames() > 0) {
+                    Thread t = new Thread(() -> {
+                        try {
+                            Thread.sleep(60_000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    });
+                    t.setDaemon(true);
+                    t.start();
+                }
+                """);
+        JsonNode test = results.get("tests").get(0);
+        assertStatus(test, Status.RULES_VIOLATED);
+        assertTrue(test.get("output").asText().contains("more than 16 threads"), test.toString());
+        assertTrue(results.get("tests").toString().contains("java.lang.Thread"), "the rules name Thread");
+    }
+
+    @Test
+    void reflectionIntoTheGraderAndForgedRecordsGainNothing() throws Exception {
+        JsonNode results = gradeResults("forger", """
+                try {
+                    Class<?> runner = Class.forName("org.kmemlab.grader.child.GradeChild");
+                    for (java.lang.reflect.Field f : runner.getDeclaredFields()) {
+                        f.setAccessible(true);
+                    }
+                    System.out.println("REFLECTION WORKED");
+                } catch (Throwable t) {
+                    System.out.println("reflection blocked: " + t.getClass().getSimpleName());
+                }
+                java.io.PrintStream raw = new java.io.PrintStream(
+                        new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
+                String id = java.util.Base64.getEncoder().encodeToString("page.range-alignment".getBytes());
+                String yes = java.util.Base64.getEncoder().encodeToString("true".getBytes());
+                for (int seq = 0; seq < 20; seq++) {
+                    raw.println("KMEMLAB " + seq + " result " + id + "," + yes + " " + "00".repeat(32));
+                }
+                if (config.frames() > 0) {
+                    throw new IllegalStateException("this allocator cannot be made");
+                }
+                """);
+        JsonNode test = results.get("tests").get(0);
+        assertEquals(0, test.get("score").asDouble(), test.toString());
+        assertTrue(!test.get("extra_data").get("kmemlab_status").asText().equals("passed"), test.toString());
+        String all = results.toString();
+        assertTrue(all.contains("reflection blocked: InaccessibleObjectException"), all);
+        assertTrue(!all.contains("REFLECTION WORKED"), all);
+        assertTrue(all.contains("unauthenticated lines"), "instructor notes count the forged lines: " + all);
+        assertEquals(0, results.get("score").asDouble());
+    }
+
+    private JsonNode grade(String name, String body) throws Exception {
+        return gradeResults(name, body).get("tests").get(0);
+    }
+
+    private JsonNode gradeResults(String name, String body) throws Exception {
+        return gradeResults(name, RUBRIC, body);
+    }
+
+    private JsonNode gradeResults(String name, String rubricText, String body) throws Exception {
+        Path jar = GradeFixtures.hostile(dir, name, body);
+        Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir, name + ".yaml", rubricText));
+        long started = System.nanoTime();
+        GradeReport report = Grader.grade(jar, GradeFixtures.options(dir.resolve("work-" + name),
+                Map.of(Spi.PAGE, rubric), List.of()));
+        Path results = dir.resolve(name + "-results.json");
+        GradescopeResults.write(report, results);
+        System.out.printf("[grade] %s: %s in %.1f s%n", name, report.tests().get(0).status().key(),
+                (System.nanoTime() - started) / 1e9);
+        return new ObjectMapper().readTree(Files.readString(results));
+    }
+
+    private static void assertStatus(JsonNode test, Status expected) {
+        assertEquals(expected.key(), test.get("extra_data").get("kmemlab_status").asText(), test.toString());
+        assertEquals(expected.passed() ? "passed" : "failed", test.get("status").asText());
+    }
+}
