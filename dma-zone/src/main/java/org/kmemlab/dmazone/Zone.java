@@ -20,7 +20,7 @@ import org.kmemlab.api.stats.ZoneStats;
  * search over {@link #rangeStart} without allocating anything.
  *
  * <p>Invariant, under {@link #lock}: {@link #free} equals the sum of the page allocators'
- * {@code freeFrames()}. {@code free} is also volatile so that {@link ReferenceZoneAllocator#freeFrames()}
+ * {@code freeFrames()}. {@code free} is also volatile so that {@link DmaZoneAllocator#freeFrames()}
  * and the reclaim heuristics may read it without the lock; every decision that hands out a page reads it
  * with the lock held.
  */

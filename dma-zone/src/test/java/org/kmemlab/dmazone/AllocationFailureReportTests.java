@@ -21,15 +21,15 @@ import org.kmemlab.api.stats.ZoneStats;
 class AllocationFailureReportTests {
 
     /** The 64 MiB x86_64 machine after GFP_ATOMIC took everything it may: DMA 58 free, DMA32 55. */
-    private static ReferenceZoneAllocator exhausted() {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, 64 * MiB);
+    private static DmaZoneAllocator exhausted() {
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, 64 * MiB);
         ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN, 0);
         return zones;
     }
 
     @Test
     void aFailedAtomicAllocationLogsTheKernelsReport() {
-        ReferenceZoneAllocator zones = exhausted();
+        DmaZoneAllocator zones = exhausted();
         Dmesg dmesg = zones.machine().dmesg();
         long seq = dmesg.nextSequence();
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_ATOMIC | Gfp.__GFP_ZERO, 2));
@@ -54,7 +54,7 @@ class AllocationFailureReportTests {
 
     @Test
     void theHeadlineNamesTheThreadOrderAndFlags() {
-        ReferenceZoneAllocator zones = exhausted();
+        DmaZoneAllocator zones = exhausted();
         Thread t = new Thread(() -> zones.allocPages(Gfp.GFP_KERNEL | Gfp.GFP_DMA, 0), "kworker/0:1");
         t.start();
         join(t);
@@ -64,7 +64,7 @@ class AllocationFailureReportTests {
 
     @Test
     void nowarnSuppressesTheReport() {
-        ReferenceZoneAllocator zones = exhausted();
+        DmaZoneAllocator zones = exhausted();
         Dmesg dmesg = zones.machine().dmesg();
         long seq = dmesg.nextSequence();
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN, 0));
@@ -75,7 +75,7 @@ class AllocationFailureReportTests {
 
     @Test
     void anOrderAboveTheErasMaximumIsReportedToo() {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
                 16 * MiB);
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_KERNEL, 6));
         assertTrue(zones.machine().dmesg().contains("page allocation failure: order:6, mode:0xcc0(GFP_KERNEL)"));
@@ -84,7 +84,7 @@ class AllocationFailureReportTests {
 
     @Test
     void reportsAreRateLimitedToABurstOfTen() {
-        ReferenceZoneAllocator zones = exhausted();
+        DmaZoneAllocator zones = exhausted();
         for (int i = 0; i < 15; i++) {
             assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_ATOMIC, 0));
         }
@@ -95,7 +95,7 @@ class AllocationFailureReportTests {
 
     @Test
     void aShrinkerThatClaimsProgressWithoutFreeingCannotHangAnAllocation() {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
                 16 * MiB, Duration.ofMillis(50));
         ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN, 0);
         AtomicLong scans = new AtomicLong();
@@ -119,7 +119,7 @@ class AllocationFailureReportTests {
         long start = System.nanoTime();
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_KERNEL, 0));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
-        assertTrue(scans.get() >= ReferenceZoneAllocator.MAX_RECLAIM_PASSES, "scans " + scans.get());
+        assertTrue(scans.get() >= DmaZoneAllocator.MAX_RECLAIM_PASSES, "scans " + scans.get());
         assertTrue(zones.machine().dmesg().contains("page allocation failure: order:0, mode:0xcc0(GFP_KERNEL)"));
     }
 

@@ -46,7 +46,7 @@ class ConcurrencyTests {
         long seed = Long.getLong("kmemlab.seed", System.nanoTime());
         System.out.println("ConcurrencyTests seed " + seed + " (" + pages.name() + ")");
         // 64 MiB: small enough that the threads run into the watermarks and wait for each other.
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB, Duration.ofMillis(2));
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB, Duration.ofMillis(2));
         Machine machine = zones.machine();
         List<ZoneStats> initial = zones.zoneinfo();
         long initialFree = zones.freeFrames();

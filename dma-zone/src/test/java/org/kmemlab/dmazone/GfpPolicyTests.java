@@ -25,8 +25,8 @@ class GfpPolicyTests {
     private static final String PROVIDERS = "org.kmemlab.dmazone.ZoneTesting#pageProviders";
     private static final int QUIET = Gfp.__GFP_NOWARN;
 
-    private static ReferenceZoneAllocator drainedToMin(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB);
+    private static DmaZoneAllocator drainedToMin(PageAllocatorProvider pages) {
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB);
         ZoneTesting.drain(zones, Gfp.GFP_NOWAIT, 0);
         assertEquals(146, free(zones, ZoneType.DMA32), "GFP_NOWAIT stops at DMA32's min");
         assertEquals(70 + 31, free(zones, ZoneType.DMA), "and at DMA's min + lowmem_reserve[Normal]");
@@ -36,7 +36,7 @@ class GfpPolicyTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void gfpNowaitGetsNoReserve(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = drainedToMin(pages);
+        DmaZoneAllocator zones = drainedToMin(pages);
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_NOWAIT, 0));
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_KERNEL | QUIET, 0),
                 "GFP_KERNEL with nothing to reclaim and no wait fails at min too");
@@ -46,7 +46,7 @@ class GfpPolicyTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void gfpAtomicGoesDownToThreeEighthsOfMinAndNoFurther(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = drainedToMin(pages);
+        DmaZoneAllocator zones = drainedToMin(pages);
         List<Long> atomic = ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);
         assertEquals(55, free(zones, ZoneType.DMA32));
         assertEquals(27 + 31, free(zones, ZoneType.DMA));
@@ -58,7 +58,7 @@ class GfpPolicyTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void highPriorityThatMayBlockGetsHalfOfMin(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = drainedToMin(pages);
+        DmaZoneAllocator zones = drainedToMin(pages);
         ZoneTesting.drain(zones, Gfp.GFP_KERNEL | Gfp.__GFP_HIGH | QUIET, 0);
         assertEquals(73, free(zones, ZoneType.DMA32));
         assertEquals(35 + 31, free(zones, ZoneType.DMA));
@@ -67,7 +67,7 @@ class GfpPolicyTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void nomemallocKeepsAnAtomicRequestAtHalfOfMin(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = drainedToMin(pages);
+        DmaZoneAllocator zones = drainedToMin(pages);
         ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | Gfp.__GFP_NOMEMALLOC | QUIET, 0);
         assertEquals(73, free(zones, ZoneType.DMA32));
     }
@@ -75,7 +75,7 @@ class GfpPolicyTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void memallocIgnoresEveryWatermarkUnlessNomemallocSaysOtherwise(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = drainedToMin(pages);
+        DmaZoneAllocator zones = drainedToMin(pages);
         ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | Gfp.__GFP_MEMALLOC | Gfp.__GFP_NOMEMALLOC | QUIET, 0);
         assertEquals(73, free(zones, ZoneType.DMA32), "NOMEMALLOC wins");
         ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | Gfp.__GFP_MEMALLOC | QUIET, 0);
@@ -85,7 +85,7 @@ class GfpPolicyTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void theRestOfABlockCountsAgainstTheMark(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB);
         List<Long> pfns = ZoneTesting.drain(zones, Gfp.GFP_NOWAIT | Gfp.GFP_DMA32, 0);
         Machine machine = Machine.boot(MachineProfile.X86_64, 64 * MiB);
         long dma32Page = pfns.stream().filter(p -> machine.zoneOf(p) == ZoneType.DMA32).findFirst().orElseThrow();
@@ -105,7 +105,7 @@ class GfpPolicyTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void lowmemReserveProtectsDmaFromNormalFallbacks(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, GiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, GiB);
         List<long[]> blocks = ZoneTesting.drainAllOrders(zones, Gfp.GFP_NOWAIT, 10);
         assertEquals(991, free(zones, ZoneType.DMA32), "DMA32 at its min");
         assertEquals(15 + 976, free(zones, ZoneType.DMA), "DMA keeps its protection from Normal requests");
@@ -125,7 +125,7 @@ class GfpPolicyTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void linux20AtomicTakesEveryPageAndOthersLeaveMinFreePages(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB);
         List<Long> nowait = ZoneTesting.drain(zones, Gfp.GFP_NOWAIT, 0);
         assertEquals(3711 - 32, nowait.size(), "no low-watermark fast path in 2.0: straight down to 32");
         assertEquals(32, zones.freeFrames());
@@ -138,7 +138,7 @@ class GfpPolicyTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void linux20ComparesTheFreeCountWithoutTheOrder(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB);
         long pair = zones.allocPages(Gfp.GFP_KERNEL, 1);
         ZoneTesting.drain(zones, Gfp.GFP_NOWAIT, 0);
         List<Long> atomic = ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);

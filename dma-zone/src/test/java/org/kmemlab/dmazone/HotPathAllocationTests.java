@@ -25,7 +25,7 @@ class HotPathAllocationTests {
     @ParameterizedTest
     @MethodSource("org.kmemlab.dmazone.ZoneTesting#pageProviders")
     void allocPagesAndFreePagesAllocateNothingOnTheFastPath(PageAllocatorProvider pages) throws Exception {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB);
         long free = zones.freeFrames();
         Object mxBean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
         Method bytes = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
@@ -43,7 +43,7 @@ class HotPathAllocationTests {
         assertTrue(sum > 0);
     }
 
-    private static long cycle(ReferenceZoneAllocator zones, int rounds) {
+    private static long cycle(DmaZoneAllocator zones, int rounds) {
         int[] gfps = {Gfp.GFP_KERNEL, Gfp.GFP_ATOMIC, Gfp.GFP_KERNEL | Gfp.GFP_DMA, Gfp.GFP_NOWAIT | Gfp.GFP_DMA32};
         long sum = 0;
         for (int i = 0; i < rounds; i++) {

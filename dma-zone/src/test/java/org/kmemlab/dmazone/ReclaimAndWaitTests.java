@@ -32,8 +32,8 @@ class ReclaimAndWaitTests {
     private static final int QUIET = Gfp.__GFP_NOWARN;
 
     /** The default i386 machine (Linux 2.0, min_free_pages 32, high 64) with every page taken. */
-    private static ReferenceZoneAllocator emptiedI386(PageAllocatorProvider pages, Duration maxWait) {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB, maxWait);
+    private static DmaZoneAllocator emptiedI386(PageAllocatorProvider pages, Duration maxWait) {
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB, maxWait);
         ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);
         assertEquals(0, zones.freeFrames());
         return zones;
@@ -42,7 +42,7 @@ class ReclaimAndWaitTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void aFullMachineStillSatisfiesGfpKernelWhileGfpAtomicFails(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB, Duration.ZERO);
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB, Duration.ZERO);
         Machine machine = machineOf(zones);
         PageCache cache = new PageCache(zones);
         zones.registerShrinker(cache);
@@ -72,7 +72,7 @@ class ReclaimAndWaitTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void linux20KernelRequestsReclaimUpToFreePagesHigh(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB, Duration.ZERO);
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB, Duration.ZERO);
         PageCache cache = new PageCache(zones);
         zones.registerShrinker(cache);
         cache.fill(Gfp.GFP_NOWAIT, Long.MAX_VALUE);
@@ -86,7 +86,7 @@ class ReclaimAndWaitTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void withoutNoretryReclaimRepeatsUntilEnoughComesBack(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB,
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB,
                 Duration.ofSeconds(5));
         StingyShrinker stingy = stingyShrinkerOnAnEmptyMachine(zones);
         long pfn = zones.allocPages(Gfp.GFP_KERNEL, 0);
@@ -97,7 +97,7 @@ class ReclaimAndWaitTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void noretryGivesUpAfterOneReclaimPassWithoutWaiting(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB,
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB,
                 Duration.ofSeconds(5));
         StingyShrinker stingy = stingyShrinkerOnAnEmptyMachine(zones);
         long start = System.nanoTime();
@@ -109,7 +109,7 @@ class ReclaimAndWaitTests {
 
     @Test
     void unregisteredShrinkersAreNotCalled() {
-        ReferenceZoneAllocator zones = emptiedI386(FirstFitPageAllocator.PROVIDER, Duration.ZERO);
+        DmaZoneAllocator zones = emptiedI386(FirstFitPageAllocator.PROVIDER, Duration.ZERO);
         StingyShrinker stingy = new StingyShrinker(zones, 0);
         zones.registerShrinker(stingy);
         zones.unregisterShrinker(stingy);
@@ -131,7 +131,7 @@ class ReclaimAndWaitTests {
     }
 
     /** Empties the 2.0 machine, starts a GFP_KERNEL waiter, frees 33 pages and expects the waiter served. */
-    private static void wakeWaiterByFreeing(ReferenceZoneAllocator zones) throws Exception {
+    private static void wakeWaiterByFreeing(DmaZoneAllocator zones) throws Exception {
         List<Long> held = ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);
         CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() -> zones.allocPages(Gfp.GFP_KERNEL, 0));
         awaitWaiters(zones, 1);
@@ -147,7 +147,7 @@ class ReclaimAndWaitTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void aWaitingAllocationFailsAfterItsTimeout(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = emptiedI386(pages, Duration.ofMillis(50));
+        DmaZoneAllocator zones = emptiedI386(pages, Duration.ofMillis(50));
         long start = System.nanoTime();
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_KERNEL | QUIET, 0));
         long elapsed = System.nanoTime() - start;
@@ -158,7 +158,7 @@ class ReclaimAndWaitTests {
 
     @Test
     void aRequestThatCannotBlockNeverWaits() {
-        ReferenceZoneAllocator zones = emptiedI386(FirstFitPageAllocator.PROVIDER, Duration.ofSeconds(10));
+        DmaZoneAllocator zones = emptiedI386(FirstFitPageAllocator.PROVIDER, Duration.ofSeconds(10));
         long start = System.nanoTime();
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_ATOMIC | QUIET, 0));
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_NOWAIT, 0));
@@ -167,7 +167,7 @@ class ReclaimAndWaitTests {
 
     @Test
     void anInterruptEndsTheWaitAndStaysPending() throws Exception {
-        ReferenceZoneAllocator zones = emptiedI386(FirstFitPageAllocator.PROVIDER, Duration.ofSeconds(30));
+        DmaZoneAllocator zones = emptiedI386(FirstFitPageAllocator.PROVIDER, Duration.ofSeconds(30));
         CompletableFuture<Boolean> interruptedAfter = new CompletableFuture<>();
         long[] result = new long[1];
         Thread t = new Thread(() -> {
@@ -185,7 +185,7 @@ class ReclaimAndWaitTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void nofailWaitsPastMaxWaitUntilMemoryComes(PageAllocatorProvider pages) throws Exception {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB, Duration.ZERO);
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB, Duration.ZERO);
         List<Long> held = ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_KERNEL | QUIET, 0), "maxWait 0: no wait");
         CompletableFuture<Long> nofail = CompletableFuture.supplyAsync(
@@ -210,7 +210,7 @@ class ReclaimAndWaitTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void aSleepingRequestInAtomicContextIsABugEvenWithPlentyOfMemory(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB);
         Machine machine = machineOf(zones);
         long before = zones.freeFrames();
         SleepInAtomicBug bug = assertThrows(SleepInAtomicBug.class, () -> machine.context().runAtomic(
@@ -227,7 +227,7 @@ class ReclaimAndWaitTests {
     }
 
     /** Gives a stingy shrinker 40 pages, lets GFP_ATOMIC take every other page, then registers it. */
-    private static StingyShrinker stingyShrinkerOnAnEmptyMachine(ReferenceZoneAllocator zones) {
+    private static StingyShrinker stingyShrinkerOnAnEmptyMachine(DmaZoneAllocator zones) {
         StingyShrinker stingy = new StingyShrinker(zones, 40);
         ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);
         assertEquals(0, zones.freeFrames());
@@ -235,11 +235,11 @@ class ReclaimAndWaitTests {
         return stingy;
     }
 
-    private static Machine machineOf(ReferenceZoneAllocator zones) {
+    private static Machine machineOf(DmaZoneAllocator zones) {
         return zones.machine();
     }
 
-    private static void awaitWaiters(ReferenceZoneAllocator zones, int count) throws InterruptedException {
+    private static void awaitWaiters(DmaZoneAllocator zones, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (zones.waiters() < count) {
             assertTrue(System.nanoTime() < deadline, "no thread started waiting");
@@ -249,12 +249,12 @@ class ReclaimAndWaitTests {
 
     /** A shrinker that holds some pages and gives back one per scan, however many are asked for. */
     private static final class StingyShrinker implements Shrinker {
-        private final ReferenceZoneAllocator zones;
+        private final DmaZoneAllocator zones;
         private final long[] pfns;
         private int size;
         final AtomicLong scans = new AtomicLong();
 
-        StingyShrinker(ReferenceZoneAllocator zones, int pages) {
+        StingyShrinker(DmaZoneAllocator zones, int pages) {
             this.zones = zones;
             this.pfns = new long[pages];
             for (int i = 0; i < pages; i++) {

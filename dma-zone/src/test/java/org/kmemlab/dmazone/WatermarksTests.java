@@ -117,7 +117,7 @@ class WatermarksTests {
 
     @Test
     void zoneinfoOfTheDefaultX8664MachineShowsTheComputedMarks() {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, GiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, GiB);
         List<ZoneStats> info = zones.zoneinfo();
         assertZone(info.get(0), ZoneType.DMA, 4096, 3840, 15, 18, 21, 24, 0, 976, 976);
         assertZone(info.get(1), ZoneType.DMA32, 258_048, 249_856, 991, 1240, 1489, 1738, 0, 0, 0);
@@ -126,7 +126,7 @@ class WatermarksTests {
 
     @Test
     void zoneinfoOfTheDefaultI386MachineShowsLinux20Marks() {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
                 16 * MiB);
         List<ZoneStats> info = zones.zoneinfo();
         // 4096 frames less page 0, the ISA hole (96), the kernel image (256) and mem_map (4096 x 32 B = 32).
@@ -137,7 +137,7 @@ class WatermarksTests {
     /* The same i386 machine under today's rules: int_sqrt(3711*4*16 = 237504) = 487 kB, pages_min 121. */
     @Test
     void aModernKernelOnTheI386MachineUsesMinFreeKbytes() {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
                 16 * MiB, Era.MODERN);
         assertZone(zones.zoneinfo().get(0), ZoneType.DMA, 4096, 3711, 121, 151, 181, 211, 0, 0);
     }
@@ -145,7 +145,7 @@ class WatermarksTests {
     @Test
     void sixteenGibibyteMachineBootsWithTheHandComputedMarks() {
         Machine machine = Machine.boot(MachineProfile.X86_64, 16 * GiB);
-        ReferenceZoneAllocator zones = ZoneTesting.create(
+        DmaZoneAllocator zones = ZoneTesting.create(
                 new ZoneAllocatorConfig(machine, FirstFitPageAllocator.PROVIDER, Era.MODERN, Duration.ZERO, 0));
         ZoneStats normal = zones.zoneinfo().get(2);
         assertEquals(3_145_728, normal.managed());

@@ -38,27 +38,27 @@ final class ZoneTesting {
     }
 
     /** A zone allocator over a fresh machine, with its own era and the given wait. */
-    static ReferenceZoneAllocator boot(PageAllocatorProvider pages, MachineProfile profile, long ram, Duration maxWait) {
+    static DmaZoneAllocator boot(PageAllocatorProvider pages, MachineProfile profile, long ram, Duration maxWait) {
         Machine machine = Machine.boot(profile, ram);
         return create(new ZoneAllocatorConfig(machine, pages, profile.era(), maxWait, 0));
     }
 
     /** A zone allocator over a fresh machine that does not wait. */
-    static ReferenceZoneAllocator boot(PageAllocatorProvider pages, MachineProfile profile, long ram) {
+    static DmaZoneAllocator boot(PageAllocatorProvider pages, MachineProfile profile, long ram) {
         return boot(pages, profile, ram, Duration.ZERO);
     }
 
     /** A zone allocator over a fresh machine with a chosen era. */
-    static ReferenceZoneAllocator boot(PageAllocatorProvider pages, MachineProfile profile, long ram, Era era) {
+    static DmaZoneAllocator boot(PageAllocatorProvider pages, MachineProfile profile, long ram, Era era) {
         return create(new ZoneAllocatorConfig(Machine.boot(profile, ram), pages, era, Duration.ZERO, 0));
     }
 
-    static ReferenceZoneAllocator create(ZoneAllocatorConfig config) {
-        return (ReferenceZoneAllocator) new ReferenceZoneAllocatorProvider().create(config);
+    static DmaZoneAllocator create(ZoneAllocatorConfig config) {
+        return (DmaZoneAllocator) new DmaZoneAllocatorProvider().create(config);
     }
 
     /** Returns the figures of zone {@code type}. */
-    static ZoneStats zone(ReferenceZoneAllocator zones, ZoneType type) {
+    static ZoneStats zone(DmaZoneAllocator zones, ZoneType type) {
         for (ZoneStats z : zones.zoneinfo()) {
             if (z.type() == type) {
                 return z;
@@ -68,14 +68,14 @@ final class ZoneTesting {
     }
 
     /** Returns the free pages of zone {@code type}. */
-    static long free(ReferenceZoneAllocator zones, ZoneType type) {
+    static long free(DmaZoneAllocator zones, ZoneType type) {
         return zone(zones, type).free();
     }
 
     /**
      * Allocates order-{@code order} blocks with {@code gfp} until one fails; returns their pfns.
      */
-    static List<Long> drain(ReferenceZoneAllocator zones, int gfp, int order) {
+    static List<Long> drain(DmaZoneAllocator zones, int gfp, int order) {
         List<Long> pfns = new ArrayList<>();
         while (true) {
             long pfn = zones.allocPages(gfp, order);
@@ -87,7 +87,7 @@ final class ZoneTesting {
     }
 
     /** Drains with every order from the era's highest down to 0, fast first; returns [pfn, order] pairs. */
-    static List<long[]> drainAllOrders(ReferenceZoneAllocator zones, int gfp, int maxOrder) {
+    static List<long[]> drainAllOrders(DmaZoneAllocator zones, int gfp, int maxOrder) {
         List<long[]> blocks = new ArrayList<>();
         for (int order = maxOrder; order >= 0; order--) {
             for (long pfn : drain(zones, gfp, order)) {
@@ -98,7 +98,7 @@ final class ZoneTesting {
     }
 
     /** Frees blocks returned by {@link #drainAllOrders}. */
-    static void freeAll(ReferenceZoneAllocator zones, List<long[]> blocks) {
+    static void freeAll(DmaZoneAllocator zones, List<long[]> blocks) {
         for (long[] b : blocks) {
             zones.freePages(b[0], (int) b[1]);
         }

@@ -16,7 +16,7 @@ public enum Spi {
     /** A bucket / slab-like object allocator ({@link ObjectAllocatorProvider}). */
     OBJECT("object", ObjectAllocatorProvider.class, "bucket-reference"),
     /** A zone allocator ({@link ZoneAllocatorProvider}). */
-    ZONE("zone", ZoneAllocatorProvider.class, "zones-reference");
+    ZONE("zone", ZoneAllocatorProvider.class, "dma-zone-reference");
 
     private final String key;
     private final Class<? extends Provider> type;

@@ -21,6 +21,7 @@ import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import org.kmemlab.api.Machine;
+import org.kmemlab.testkit.contract.ContractProperty;
 
 /**
  * Builds fixture submissions for the grader's tests: Java sources (files of a sibling module, or text
@@ -42,10 +43,17 @@ final class FixtureJars {
         }
     }
 
-    /** Returns the testkit's own classes (for fixtures that implement its interfaces). */
-    static Path testkitPath() {
+    /**
+     * Returns the testkit's and the grader's own classes, as a class path (for fixtures that implement
+     * their interfaces: an instructor's property set names both).
+     */
+    static String testkitPath() {
+        return codeSource(ContractProperty.class) + java.io.File.pathSeparator + codeSource(PropertySet.class);
+    }
+
+    private static Path codeSource(Class<?> type) {
         try {
-            return Path.of(PropertySet.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -130,7 +130,8 @@ class GradeMainTests {
         }
         assertTrue(entries.containsAll(List.of("setup.sh", "run_autograder", "rubrics/page.yaml",
                 "rubrics/object.yaml", "rubrics/zone.yaml")), entries.toString());
-        assertTrue(entries.contains("lib/org.kmemlab.testkit.jar"), entries.toString());
+        assertTrue(entries.contains("lib/org.kmemlab.grader.jar"), entries.toString());
+        assertTrue(entries.stream().anyMatch(e -> e.startsWith("lib/") && e.contains("testkit")), entries.toString());
         assertTrue(entries.stream().anyMatch(e -> e.startsWith("lib/") && e.contains("jackson-databind")), entries.toString());
     }
 

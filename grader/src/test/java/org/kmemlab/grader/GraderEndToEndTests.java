@@ -109,13 +109,13 @@ class GraderEndToEndTests {
     }
 
     @Test
-    void theReferenceZoneAllocatorGetsFullMarksOnTheReferenceBuddy() throws Exception {
+    void theDmaZoneAllocatorGetsFullMarksOnTheReferenceBuddy() throws Exception {
         UnaryOperator<String> student = text -> text.replace("org.kmemlab.dmazone", "edu.student.zones")
-                .replace("\"zones-reference\"", "\"student-zones\"");
+                .replace("\"dma-zone-reference\"", "\"student-zones\"");
         Path jar = FixtureJars.jar(FixtureJars.moduleSources("dma-zone"), student, dir.resolve("zones.jar"));
         Path buddy = GradeFixtures.referenceBuddy(dir.resolve("ref"));
         Path zones = FixtureJars.jar(FixtureJars.moduleSources("dma-zone"), UnaryOperator.identity(),
-                dir.resolve("ref").resolve("zones-reference.jar"));
+                dir.resolve("ref").resolve("dma-zone-reference.jar"));
         Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir, "zone.yaml", """
                 spi: zone
                 effort: { tries: 4, steps: 20 }

@@ -40,7 +40,7 @@ import org.kmemlab.api.spi.ZoneAllocatorProvider;
  *       {@code kmemlab.minFreeKbytes}, {@code kmemlab.cpuCaches};</li>
  *   <li>a {@code kmemlab.properties} file with the same keys: the file given to {@link #propertiesFile},
  *       or else the one in the working directory if it exists (plus any {@link #properties} given);</li>
- *   <li>the defaults: {@code buddy-reference}, {@code bucket-reference}, {@code zones-reference}, the
+ *   <li>the defaults: {@code buddy-reference}, {@code bucket-reference}, {@code dma-zone-reference}, the
  *       {@link MachineProfile#X86_64} profile with its default RAM, the profile's era, a 100 ms
  *       {@code maxWait}, computed watermarks, per-thread caches on.</li>
  * </ol>

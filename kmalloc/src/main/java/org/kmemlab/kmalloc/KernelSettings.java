@@ -23,7 +23,7 @@ import org.kmemlab.api.Checks;
  *       one in the working directory when there is one (and properties given with
  *       {@link KernelBuilder#properties});</li>
  *   <li>the default: the reference providers {@code buddy-reference}, {@code bucket-reference} and
- *       {@code zones-reference}, the x86_64 profile with its default RAM and era.</li>
+ *       {@code dma-zone-reference}, the x86_64 profile with its default RAM and era.</li>
  * </ol>
  * The first source that has a value wins. Keys are {@link #KEYS} with the prefix {@code kmemlab.} in
  * system properties and files; a file or command line that names an unknown {@code kmemlab.} key fails
@@ -42,7 +42,7 @@ final class KernelSettings {
     static final Map<String, String> DEFAULTS = Map.of(
             "pages", "buddy-reference",
             "objects", "bucket-reference",
-            "zones", "zones-reference",
+            "zones", "dma-zone-reference",
             "cpuCaches", "true");
 
     /** The name of the file read from the working directory. */

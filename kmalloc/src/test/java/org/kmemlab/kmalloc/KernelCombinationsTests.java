@@ -21,7 +21,7 @@ import org.kmemlab.testkit.zoo.Alternates;
 /**
  * The kernel contract for every combination of reference and alternate parts: page allocators
  * {buddy-reference, testkit-simple-buddy, list-buddy, bitmap-buddy} × object allocators {bucket-reference,
- * slab-objects, first-fit-objects} × zone allocators {zones-reference, alternate-zones}, each in both
+ * slab-objects, first-fit-objects} × zone allocators {dma-zone-reference, alternate-zones}, each in both
  * eras (Linux 2.0 on a 16 MiB i386, modern on a 64 MiB x86_64), without per-CPU caches so the leak check
  * is exact. The all-reference assembly is {@link ReferenceKernelContractTests}' job at full effort.
  *
@@ -51,7 +51,7 @@ class KernelCombinationsTests {
 
     static List<ZoneAllocatorProvider> zoneAllocators() {
         List<ZoneAllocatorProvider> all = new ArrayList<>();
-        all.add(null); // zones-reference
+        all.add(null); // dma-zone-reference
         all.add(AlternateZones.provider());
         return all;
     }
@@ -73,7 +73,7 @@ class KernelCombinationsTests {
 
     static String name(PageAllocatorProvider p, ObjectAllocatorProvider o, ZoneAllocatorProvider z) {
         return (p == null ? "buddy-reference" : p.name()) + " + " + (o == null ? "bucket-reference" : o.name())
-                + " + " + (z == null ? "zones-reference" : z.name());
+                + " + " + (z == null ? "dma-zone-reference" : z.name());
     }
 
     @TestFactory

@@ -50,7 +50,7 @@ class KernelSettingsTests {
                 new Properties(), "none");
         assertEquals("buddy-reference", s.get("pages").value());
         assertEquals("bucket-reference", s.get("objects").value());
-        assertEquals("zones-reference", s.get("zones").value());
+        assertEquals("dma-zone-reference", s.get("zones").value());
         assertEquals("default", s.get("pages").source());
         assertEquals(null, s.get("ram").value(), "RAM comes from the profile");
     }

@@ -27,7 +27,7 @@ class ReferenceAssemblyTests {
         Kernel kernel = boot(MachineProfile.X86_64, 256L << 20);
         String config = kernel.configuration();
         assertTrue(config.contains("buddy-reference") && config.contains("bucket-reference")
-                && config.contains("zones-reference") && config.contains("(default)"), config);
+                && config.contains("dma-zone-reference") && config.contains("(default)"), config);
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.kmemlab.api.ZoneType;
 import org.kmemlab.testkit.contract.KernelContract;
 
 /**
- * The kernel contract for the reference assembly (buddy-reference, bucket-reference, zones-reference,
+ * The kernel contract for the reference assembly (buddy-reference, bucket-reference, dma-zone-reference,
  * found by {@code ServiceLoader}) in both eras: Linux 2.0 on a 16 MiB i386 and the modern kernel on a
  * small x86_64, without per-CPU caches (exact accounting) and with them.
  */

@@ -39,7 +39,7 @@ public final class CommonOptions {
             description = "object allocator provider (default bucket-reference)")
     String objects;
 
-    @Option(names = "--zones", paramLabel = "NAME", description = "zone allocator provider (default zones-reference)")
+    @Option(names = "--zones", paramLabel = "NAME", description = "zone allocator provider (default dma-zone-reference)")
     String zones;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1996",
@@ -140,7 +140,7 @@ public final class CommonOptions {
 
     /** Returns the zone allocator provider's name: the option, the system property, or the reference. */
     public String zonesProvider() {
-        return zones != null ? zones : System.getProperty("kmemlab.zones", "zones-reference");
+        return zones != null ? zones : System.getProperty("kmemlab.zones", "dma-zone-reference");
     }
 
     /** Returns the RAM size the user asked for, or {@code fallback}. */

@@ -79,7 +79,7 @@ class InfoCommandTests {
     @Test
     void dmesgShowsTheAssembly() {
         Run run = Run.small("info", "--show", "dmesg");
-        assertTrue(run.out().contains("kmalloc: pages=buddy-reference objects=bucket-reference zones=zones-reference"),
+        assertTrue(run.out().contains("kmalloc: pages=buddy-reference objects=bucket-reference zones=dma-zone-reference"),
                 run.out());
     }
 

@@ -14,7 +14,7 @@ class TourCommandTests {
         assertEquals(0, run.status(), run.err());
         String out = run.out();
         assertTrue(out.contains("pages          buddy-reference"), out);
-        assertTrue(out.contains("zones          zones-reference"), out);
+        assertTrue(out.contains("zones          dma-zone-reference"), out);
         assertTrue(out.contains("Node 0, zone      DMA "), "live /proc/buddyinfo:\n" + out);
         assertTrue(out.contains("MemFree:"), out);
         for (int lesson = 1; lesson <= 8; lesson++) {

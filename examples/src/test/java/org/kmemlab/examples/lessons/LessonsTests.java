@@ -115,7 +115,7 @@ class LessonsTests {
 
     @Test
     void lessonsAreFoundByNameOrNumber() {
-        Lessons lessons = new Lessons("zones-reference", "buddy-reference");
+        Lessons lessons = new Lessons("dma-zone-reference", "buddy-reference");
         assertEquals(8, lessons.all().size());
         for (int i = 0; i < 8; i++) {
             assertEquals(i + 1, lessons.all().get(i).number());

@@ -9,11 +9,11 @@ import org.kmemlab.testkit.contract.ZoneAllocatorContract;
  * The reference zone allocator over the reference buddy allocator, the pair kmalloc assembles by
  * default: the zone contract again, with {@code buddy-reference} found the way kmalloc finds it.
  */
-class ZoneAllocatorWithBuddyContractTests extends ZoneAllocatorContract {
+class DmaZoneAllocatorWithBuddyContractTests extends ZoneAllocatorContract {
 
     @Override
     protected ZoneAllocatorProvider provider() {
-        return new ReferenceZoneAllocatorProvider();
+        return new DmaZoneAllocatorProvider();
     }
 
     @Override

@@ -7,10 +7,10 @@ import org.kmemlab.testkit.contract.ZoneAllocatorContract;
  * The reference zone allocator against the testkit's zone allocator contract, with the testkit's own
  * page allocators, so that a failure here is the zone allocator's.
  */
-class ZoneAllocatorContractTests extends ZoneAllocatorContract {
+class DmaZoneAllocatorContractTests extends ZoneAllocatorContract {
 
     @Override
     protected ZoneAllocatorProvider provider() {
-        return new ReferenceZoneAllocatorProvider();
+        return new DmaZoneAllocatorProvider();
     }
 }

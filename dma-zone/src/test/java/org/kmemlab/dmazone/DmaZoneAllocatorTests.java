@@ -31,15 +31,15 @@ import org.kmemlab.api.stats.ProcFormat;
 import org.kmemlab.api.stats.ZoneStats;
 
 /** Boot, zonelist fallback, zone restrictions, free routing and the reports. */
-class ReferenceZoneAllocatorTests {
+class DmaZoneAllocatorTests {
 
     private static final String PROVIDERS = "org.kmemlab.dmazone.ZoneTesting#pageProviders";
     private static final int NOWAIT = Gfp.GFP_NOWAIT;
 
     @Test
     void serviceLoaderFindsTheProviderByName() {
-        ZoneAllocatorProvider provider = ProviderRegistry.load(ZoneAllocatorProvider.class).get("zones-reference");
-        assertEquals("zones-reference", provider.name());
+        ZoneAllocatorProvider provider = ProviderRegistry.load(ZoneAllocatorProvider.class).get("dma-zone-reference");
+        assertEquals("dma-zone-reference", provider.name());
         ZoneAllocator zones = provider.create(ZoneAllocatorConfig.defaults(
                 Machine.boot(MachineProfile.I386_LINUX_2_0), FirstFitPageAllocator.PROVIDER));
         assertEquals(3711, zones.freeFrames());
@@ -66,7 +66,7 @@ class ReferenceZoneAllocatorTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void theI386DmaZoneHasTwoFreeRangesAndReservedFramesAreNeverHandedOut(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB);
         List<Long> pfns = ZoneTesting.drain(zones, Gfp.GFP_ATOMIC, 0);
         assertEquals(3711, pfns.size(), "GFP_ATOMIC under 2.0 takes every free page");
         boolean low = false;
@@ -85,7 +85,7 @@ class ReferenceZoneAllocatorTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void zoneinfoListsEveryZoneWithExactFreeCountsAndBuddyinfo(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB);
         List<ZoneStats> before = zones.zoneinfo();
         assertEquals(List.of(ZoneType.DMA, ZoneType.DMA32, ZoneType.NORMAL),
                 before.stream().map(ZoneStats::type).toList());
@@ -109,7 +109,7 @@ class ReferenceZoneAllocatorTests {
 
     @Test
     void gfpDmaIsServedOnlyFromZoneDma() {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, 64 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, 64 * MiB);
         List<Long> pfns = ZoneTesting.drain(zones, NOWAIT | Gfp.GFP_DMA, 0);
         assertEquals(3840 - 70, pfns.size(), "ZONE_DMA down to its min mark");
         for (long pfn : pfns) {
@@ -123,7 +123,7 @@ class ReferenceZoneAllocatorTests {
 
     @Test
     void gfpDma32NeverReachesNormal() {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64,
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64,
                 4 * GiB + 64 * MiB);
         List<Long> pfns = ZoneTesting.drain(zones, NOWAIT | Gfp.GFP_DMA32, 10);
         assertTrue(pfns.size() > 900);
@@ -140,7 +140,7 @@ class ReferenceZoneAllocatorTests {
 
     @Test
     void gfpDma32FallsBackToDmaOnASmallMachine() {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, 64 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, 64 * MiB);
         Machine machine = Machine.boot(MachineProfile.X86_64, 64 * MiB);
         List<ZoneType> order = zoneSequence(machine, ZoneTesting.drain(zones, NOWAIT | Gfp.GFP_DMA32, 0));
         assertEquals(List.of(ZoneType.DMA32, ZoneType.DMA, ZoneType.DMA32, ZoneType.DMA), order,
@@ -151,7 +151,7 @@ class ReferenceZoneAllocatorTests {
 
     @Test
     void onI386GfpDma32IsServedFromDmaWhichLiesBelowFourGibibytes() {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
                 64 * MiB);
         for (long pfn : ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | Gfp.GFP_DMA32, 0)) {
             assertTrue(pfn < 4096, "pfn " + pfn);
@@ -161,7 +161,7 @@ class ReferenceZoneAllocatorTests {
 
     @Test
     void aNormalRequestFallsBackFromNormalToDma32() {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64,
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64,
                 4 * GiB + 64 * MiB);
         Machine machine = Machine.boot(MachineProfile.X86_64, 4 * GiB + 64 * MiB);
         List<ZoneType> order = zoneSequence(machine, ZoneTesting.drain(zones, NOWAIT, 10));
@@ -171,7 +171,7 @@ class ReferenceZoneAllocatorTests {
 
     @Test
     void aNormalRequestFallsBackToDmaWhenDmaIsNotFullyProtected() {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, 64 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, 64 * MiB);
         Machine machine = Machine.boot(MachineProfile.X86_64, 64 * MiB);
         List<ZoneType> order = zoneSequence(machine, ZoneTesting.drain(zones, NOWAIT, 0));
         assertEquals(List.of(ZoneType.DMA32, ZoneType.DMA, ZoneType.DMA32, ZoneType.DMA), order,
@@ -194,7 +194,7 @@ class ReferenceZoneAllocatorTests {
 
     @Test
     void emptyZonesAreSkipped() {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
                 16 * MiB);
         long pfn = zones.allocPages(Gfp.GFP_KERNEL, 0);
         assertNotEquals(PageAllocator.NO_PAGE, pfn, "Normal is empty, so the request is served by DMA");
@@ -204,7 +204,7 @@ class ReferenceZoneAllocatorTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void blocksAreNaturallyAlignedAndOrdersBeyondTheErasMaximumFail(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB);
         long pfn = zones.allocPages(Gfp.GFP_KERNEL, 5);
         assertEquals(0, pfn % 32);
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, 6),
@@ -216,7 +216,7 @@ class ReferenceZoneAllocatorTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void badFreesRaiseKernelBugsAndChangeNothing(PageAllocatorProvider pages) {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB);
         long pfn = zones.allocPages(Gfp.GFP_KERNEL, 1);
         List<ZoneStats> before = zones.zoneinfo();
 
@@ -247,7 +247,7 @@ class ReferenceZoneAllocatorTests {
 
     @Test
     void zoneinfoTextShowsProtection() {
-        ReferenceZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, GiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, GiB);
         String text = ProcFormat.zoneinfo(zones.zoneinfo());
         assertTrue(text.contains("        protection: (0, 976, 976)"), text);
         assertArrayEquals(new long[] {0, 0, 0}, zones.zoneinfo().get(2).protection());

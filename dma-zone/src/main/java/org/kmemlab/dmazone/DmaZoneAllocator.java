@@ -29,7 +29,7 @@ import org.kmemlab.api.stats.ZoneStats;
  *
  * @see Watermarks for how the marks are computed
  */
-final class ReferenceZoneAllocator implements ZoneAllocator {
+final class DmaZoneAllocator implements ZoneAllocator {
 
     // Allocation flags: how far below the min mark an attempt may go (the kernel's ALLOC_* bits).
     /** Compare with the low mark instead of min: the fast path. */
@@ -59,7 +59,7 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
     private final FreePageWaitQueue waitQueue = new FreePageWaitQueue();
     private final AllocationFailureReport failures;
 
-    private ReferenceZoneAllocator(ZoneAllocatorConfig config, Zone[] zones) {
+    private DmaZoneAllocator(ZoneAllocatorConfig config, Zone[] zones) {
         this.machine = config.machine();
         this.era = config.era();
         this.maxOrder = era.maxOrder();
@@ -84,7 +84,7 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
      *
      * @throws IllegalArgumentException when {@code min_free_kbytes} exceeds the machine's RAM
      */
-    static ReferenceZoneAllocator create(ZoneAllocatorConfig config) {
+    static DmaZoneAllocator create(ZoneAllocatorConfig config) {
         Machine machine = config.machine();
         Checks.requireArgument(config.minFreeKbytes() <= machine.ramBytes() >> 10,
                 "min_free_kbytes %d exceeds the machine's %d kB of RAM", config.minFreeKbytes(),
@@ -118,7 +118,7 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
             total += managed[i];
         }
         machine.dmesg().info(Checks.format("Built 1 zonelists, mobility grouping off.  Total pages: %d", total));
-        return new ReferenceZoneAllocator(config, zones);
+        return new DmaZoneAllocator(config, zones);
     }
 
     /*
@@ -395,7 +395,7 @@ final class ReferenceZoneAllocator implements ZoneAllocator {
 
     @Override
     public String toString() {
-        return "zones-reference[" + machine.profile().displayName() + ", " + era + ", " + freeFrames()
+        return "dma-zone-reference[" + machine.profile().displayName() + ", " + era + ", " + freeFrames()
                 + " free pages]";
     }
 }

@@ -10,13 +10,13 @@ import org.kmemlab.api.spi.ZoneAllocatorProvider;
  * with the watermarks, lowmem_reserve, zonelist fallback, reclaim and bounded waiting of the machine's
  * era. Found through {@link java.util.ServiceLoader}; nothing else in this module is public.
  */
-public final class ReferenceZoneAllocatorProvider implements ZoneAllocatorProvider {
+public final class DmaZoneAllocatorProvider implements ZoneAllocatorProvider {
 
     /** The name this provider is chosen by. */
-    public static final String NAME = "zones-reference";
+    public static final String NAME = "dma-zone-reference";
 
     /** Creates the provider; cheap, as the registry requires. */
-    public ReferenceZoneAllocatorProvider() {
+    public DmaZoneAllocatorProvider() {
     }
 
     @Override
@@ -36,6 +36,6 @@ public final class ReferenceZoneAllocatorProvider implements ZoneAllocatorProvid
      */
     @Override
     public ZoneAllocator create(ZoneAllocatorConfig config) {
-        return ReferenceZoneAllocator.create(Checks.requireNonNull(config, "zone allocator config"));
+        return DmaZoneAllocator.create(Checks.requireNonNull(config, "zone allocator config"));
     }
 }
