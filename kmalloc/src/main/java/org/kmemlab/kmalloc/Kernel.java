@@ -189,6 +189,19 @@ public final class Kernel implements KernelMemory {
         return era.maxKmallocSize();
     }
 
+    /**
+     * Returns who owns page frame {@code pfn} now (the flags of its {@code struct page}): free, boot
+     * memory, a slab page, a large kmalloc, a get_free_pages block, the page cache, vmalloc, page tables.
+     * Memory maps read this instead of watching the providers.
+     *
+     * @throws IllegalArgumentException when {@code pfn} is not a frame of this machine's RAM
+     */
+    public FrameOwner frameOwner(long pfn) {
+        Checks.requireArgument(pfn >= 0 && pfn < machine.frames(), "pfn %d is not a frame of RAM (0..%d)", pfn,
+                machine.frames() - 1);
+        return FrameOwner.ofTag(frames.tag(pfn));
+    }
+
     /** Returns the simulated page cache. */
     public PageCache pageCache() {
         return pageCache;
