@@ -109,10 +109,11 @@ final class SmallObjects {
             }
             long pfn = machine.virtToPfn(addr);
             int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
-            if (frames.moveSlot(pfn, offset, FrameTable.SLOT_CACHED, FrameTable.SLOT_LIVE) != FrameTable.SLOT_CACHED) {
+            if (frames.objectState(pfn, offset) != FrameTable.OBJECT_CACHED) {
                 throw new IllegalStateException("kmalloc magazine held 0x" + Long.toHexString(addr)
                         + ", which is not a cached object");
             }
+            frames.setObjectState(pfn, offset, FrameTable.OBJECT_LIVE);
             size = classes.size(slot);
         }
         if ((gfp & Gfp.__GFP_ZERO) != 0) {
@@ -180,30 +181,29 @@ final class SmallObjects {
     private void take(long addr, int slot) {
         long pfn = machine.virtToPfn(addr);
         int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
-        if (frames.tag(pfn) != FrameTable.SLAB || (offset & ((1 << FrameTable.GRANULE_SHIFT) - 1)) != 0) {
+        if (frames.tag(pfn) != FrameTable.SLAB || (offset & FrameTable.GRANULE_MASK) != 0) {
             throw new IllegalStateException("object allocator " + providerName + " returned 0x"
                     + Long.toHexString(addr) + ", which is not 4-byte aligned in a page from its page source");
         }
-        int to = slot >= 0 ? FrameTable.SLOT_CACHED : FrameTable.SLOT_LIVE;
-        int was = frames.moveSlot(pfn, offset, FrameTable.SLOT_FREE, to);
-        if (was != FrameTable.SLOT_FREE) {
+        if (frames.objectState(pfn, offset) != FrameTable.OBJECT_FREE) {
             throw new IllegalStateException("object allocator " + providerName + " returned 0x"
                     + Long.toHexString(addr) + ", which is still allocated: two live objects overlap");
         }
+        frames.setObjectState(pfn, offset, slot >= 0 ? FrameTable.OBJECT_CACHED : FrameTable.OBJECT_LIVE);
         frames.noteClass(pfn, slot >= 0 ? slot : FrameTable.MIXED);
     }
 
     /** Frees a kmalloc object in slab frame {@code pfn}. */
     void free(CpuCache cache, long addr, long pfn) {
         int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
-        if ((offset & ((1 << FrameTable.GRANULE_SHIFT) - 1)) != 0) {
-            freeUnknown(addr, pfn, offset, FrameTable.SLOT_FREE);
+        if ((offset & FrameTable.GRANULE_MASK) != 0) {
+            freeUnknown(addr, pfn, offset, FrameTable.OBJECT_FREE);
             return;
         }
         int slot = frames.classOf(pfn);
         if (slot >= 0 && cache.capacity(slot) > 0) {
-            int was = frames.moveSlot(pfn, offset, FrameTable.SLOT_LIVE, FrameTable.SLOT_CACHED);
-            if (was != FrameTable.SLOT_LIVE) {
+            byte was = frames.moveObject(pfn, offset, FrameTable.OBJECT_LIVE, FrameTable.OBJECT_CACHED);
+            if (was != FrameTable.OBJECT_LIVE) {
                 freeUnknown(addr, pfn, offset, was);
                 return;
             }
@@ -213,8 +213,8 @@ final class SmallObjects {
             cache.pushObject(slot, addr);
             return;
         }
-        int was = frames.moveSlot(pfn, offset, FrameTable.SLOT_LIVE, FrameTable.SLOT_FREE);
-        if (was != FrameTable.SLOT_LIVE) {
+        byte was = frames.moveObject(pfn, offset, FrameTable.OBJECT_LIVE, FrameTable.OBJECT_FREE);
+        if (was != FrameTable.OBJECT_LIVE) {
             freeUnknown(addr, pfn, offset, was);
             return;
         }
@@ -222,7 +222,7 @@ final class SmallObjects {
             try {
                 objects.free(addr);
             } catch (RuntimeException e) {
-                frames.moveSlot(pfn, offset, FrameTable.SLOT_FREE, FrameTable.SLOT_LIVE);
+                frames.setObjectState(pfn, offset, FrameTable.OBJECT_LIVE);
                 throw e;
             }
         }
@@ -232,8 +232,8 @@ final class SmallObjects {
      * Reports a free of an address in a slab page that the caller does not hold: a second free of a
      * cached object here, anything else by the object allocator, which sees a free or interior address.
      */
-    private void freeUnknown(long addr, long pfn, int offset, int state) {
-        if (state == FrameTable.SLOT_CACHED) {
+    private void freeUnknown(long addr, long pfn, int offset, byte state) {
+        if (state == FrameTable.OBJECT_CACHED) {
             throw new DoubleFreeBug(cacheName(pfn), addr, "INFO: the object was already freed and waits in a"
                     + " per-thread magazine for reuse");
         }
@@ -247,20 +247,20 @@ final class SmallObjects {
     /** Returns the usable size of the live object at {@code addr} in slab frame {@code pfn}. */
     long usableSize(long addr, long pfn) {
         int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
-        boolean granule = (offset & ((1 << FrameTable.GRANULE_SHIFT) - 1)) == 0;
-        int state = granule ? frames.slotState(pfn, offset) : FrameTable.SLOT_FREE;
+        boolean granule = (offset & FrameTable.GRANULE_MASK) == 0;
+        byte state = granule ? frames.objectState(pfn, offset) : FrameTable.OBJECT_FREE;
         int slot = frames.classOf(pfn);
-        if (state == FrameTable.SLOT_LIVE && slot >= 0) {
+        if (state == FrameTable.OBJECT_LIVE && slot >= 0) {
             return classes.size(slot);
         }
-        if (state == FrameTable.SLOT_CACHED) {
+        if (state == FrameTable.OBJECT_CACHED) {
             throw InvalidFreeBug.of("BUG " + cacheName(pfn) + " (Not tainted): ksize of freed object 0x"
                             + Long.toHexString(addr), "INFO: the object was freed and waits in a per-thread magazine",
                     "call ksize() only on memory you still hold", addr);
         }
         synchronized (lock) {
             long usable = objects.usableSize(addr);
-            if (state != FrameTable.SLOT_LIVE) {
+            if (state != FrameTable.OBJECT_LIVE) {
                 throw new IllegalStateException("object allocator " + providerName + " gave a usable size for 0x"
                         + Long.toHexString(addr) + ", an address kmalloc never handed out");
             }
@@ -282,8 +282,7 @@ final class SmallObjects {
             for (int i = 0; i < n; i++) {
                 long addr = cache.objects[base + i];
                 long pfn = machine.virtToPfn(addr);
-                frames.moveSlot(pfn, (int) (addr & (MachineProfile.PAGE_SIZE - 1)),
-                        FrameTable.SLOT_CACHED, FrameTable.SLOT_FREE);
+                frames.setObjectState(pfn, (int) (addr & (MachineProfile.PAGE_SIZE - 1)), FrameTable.OBJECT_FREE);
                 objects.free(addr);
             }
         }
