@@ -67,7 +67,8 @@ class GraderEndToEndTests {
                 performance: { maxScore: 5, gate: [contract], thresholds: [{ ratio: 0.5, points: 5 }] }
                 """));
         GradeOptions options = GradeFixtures.options(dir.resolve("work"), Map.of(Spi.PAGE, rubric), List.of());
-        options = options.withPath(new ChildPath(options.path().libraries(), List.of(), options.path().encapsulated()));
+        options = options.withPath(new ChildPath(options.path().libraries(), List.of(), options.path().encapsulated(),
+                options.path().sandbox()));
         GradeReport report = Grader.grade(jar, options);
         TestResult perf = report.tests().stream().filter(t -> t.tags().contains("performance")).findFirst()
                 .orElseThrow();
