@@ -156,15 +156,22 @@ public final class Sandbox {
      * @param readOnly files and folders visible read-only at their own paths (libraries, the submission)
      * @param writable folders visible read-write at their own paths (a build's copy); MUST be few
      * @param privateDir a folder that the process sees as an empty private {@code tmpfs} (bubblewrap) or
-     *                   gets as its own (user level); its home, working and temporary folder
+     *                   gets as its own (user level); its home and temporary folder
+     * @param workingDir where the process starts: {@code privateDir} or one of {@code writable}
      */
-    record View(List<Path> readOnly, List<Path> writable, Path privateDir) {
+    record View(List<Path> readOnly, List<Path> writable, Path privateDir, Path workingDir) {
 
         /** Copies the lists. */
         View {
             readOnly = List.copyOf(readOnly);
             writable = List.copyOf(writable);
             Checks.requireNonNull(privateDir, "private folder");
+            Checks.requireNonNull(workingDir, "working folder");
+        }
+
+        /** A view whose process starts in its private folder. */
+        View(List<Path> readOnly, List<Path> writable, Path privateDir) {
+            this(readOnly, writable, privateDir, privateDir);
         }
     }
 
@@ -189,7 +196,7 @@ public final class Sandbox {
         }
         cmd.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(cmd);
-        builder.directory(view.privateDir().toFile());
+        builder.directory(view.workingDir().toFile());
         Map<String, String> env = builder.environment();
         // The submission sees no tokens or secrets of the grader's environment (CI runners keep some there).
         env.clear();
@@ -284,7 +291,7 @@ public final class Sandbox {
         }
         String home = view.privateDir().toAbsolutePath().normalize().toString();
         a.addAll(List.of("--size", Long.toString(TMPFS_BYTES), "--perms", "0700", "--tmpfs", home));
-        a.addAll(List.of("--chdir", home, "--"));
+        a.addAll(List.of("--chdir", view.workingDir().toAbsolutePath().normalize().toString(), "--"));
         return a;
     }
 
@@ -294,9 +301,17 @@ public final class Sandbox {
      * the real path of {@code root} itself when it is a link.
      */
     static List<Path> systemPaths(Path root) {
+        return SYSTEM_PATHS.computeIfAbsent(root.toAbsolutePath().normalize(), Sandbox::findSystemPaths);
+    }
+
+    /** The links found under a folder, per folder: the JDK's and Maven's do not change while the grader runs. */
+    private static final java.util.concurrent.ConcurrentMap<Path, List<Path>> SYSTEM_PATHS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static List<Path> findSystemPaths(Path root) {
         List<Path> out = new ArrayList<>();
         if (!Files.exists(root)) {
-            return out;
+            return List.of();
         }
         try {
             Path real = root.toRealPath();
@@ -304,9 +319,9 @@ public final class Sandbox {
                 out.add(real);
             }
             if (!Files.isDirectory(real) || !real.startsWith("/usr")) {
-                return out;
+                return List.copyOf(out);
             }
-            try (Stream<Path> s = Files.walk(real, 4)) {
+            try (Stream<Path> s = Files.walk(real)) {
                 for (Path p : s.filter(Files::isSymbolicLink).toList()) {
                     try {
                         Path target = p.toRealPath();
@@ -319,9 +334,9 @@ public final class Sandbox {
                 }
             }
         } catch (IOException e) {
-            return out;
+            return List.copyOf(out);
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** The probe's outcome, computed once per grader JVM (the machine does not change while it runs). */

@@ -111,10 +111,12 @@ public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Pat
                 "-Dmaven.repo.local=" + localRepository));
         cmd.addAll(mavenArgs);
         cmd.add("package");
-        List<Path> readOnly = new ArrayList<>(List.of(localRepository, mvn));
-        readOnly.addAll(Sandbox.systemPaths(mvn));
-        Sandbox.View view = new Sandbox.View(readOnly, List.of(copy), workDir.resolve("home"));
-        Result run = run(sandbox.builder(cmd, view).directory(copy.toFile()), deadline);
+        // Maven's home (bin/mvn's folder's parent) holds links into /etc (m2.conf, conf/).
+        Path mavenHome = mvn.toRealPath().getParent().getParent();
+        List<Path> readOnly = new ArrayList<>(List.of(localRepository, mavenHome));
+        readOnly.addAll(Sandbox.systemPaths(mavenHome));
+        Sandbox.View view = new Sandbox.View(readOnly, List.of(copy), workDir.resolve("home"), copy);
+        Result run = run(sandbox.builder(cmd, view), deadline);
         if (!run.succeeded()) {
             return run;
         }
