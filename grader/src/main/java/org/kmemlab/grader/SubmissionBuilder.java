@@ -161,7 +161,8 @@ public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Pat
         for (Path f : files) {
             Path t = copy.resolve(project.relativize(f).toString());
             Files.createDirectories(t.getParent());
-            Files.copy(f, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(f, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
         Files.createDirectories(copy);
         return null;
