@@ -36,18 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ContainmentTests {
 
-    private static final String RUBRIC = """
-            spi: page
-            seed: 7
-            effort: { tries: 2, steps: 10 }
-            limits: { heapMegabytes: 64, propertyTimeoutSeconds: 15, groupTimeoutSeconds: 60, groupCpuSeconds: 60,
-                      outputKibibytes: 16, maxThreads: 16 }
-            groups:
-              - name: contract
-                properties:
-                  - { id: page.range-alignment, weight: 5 }
-            rules: { onViolation: report }
-            """;
+    /** The hostile fixtures' rubric (one property worth 5), with time for a sandbox on a busy host. */
+    private static final String RUBRIC = HostileSubmissionTests.RUBRIC
+            .replace("propertyTimeoutSeconds: 3", "propertyTimeoutSeconds: 15");
     private static final String HELPER = """
             package org.kmemlab.buddy;
 
