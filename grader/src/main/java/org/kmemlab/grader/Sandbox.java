@@ -70,11 +70,11 @@ public final class Sandbox {
         BUBBLEWRAP("bubblewrap", "bubblewrap sandbox (new user, PID, IPC and network namespaces, read-only"
                 + " submission and JDK, private size-capped /tmp and work folder, empty environment)"),
         /** A dedicated unprivileged user. */
-        UNPRIVILEGED_USER("user", "dedicated unprivileged user " + USER + " (no namespaces: bubblewrap is not"
-                + " usable here; every process of that user is killed at the end)"),
+        UNPRIVILEGED_USER("user", "dedicated unprivileged user " + USER + " (no namespaces; every process of that"
+                + " user is killed at the end)"),
         /** No operating-system isolation. */
-        NONE("none", "none (bubblewrap is not usable and the grader is not root: the submission ran as the"
-                + " grader's user, contained only by time, memory and thread limits)");
+        NONE("none", "none (the submission ran as the grader's user, contained only by time, memory and thread"
+                + " limits)");
 
         private final String key;
         private final String description;
@@ -122,7 +122,7 @@ public final class Sandbox {
         Checks.requireArgument(List.of("auto", "bubblewrap", "user", "none").contains(r),
                 "--isolation %s is not one of auto, bubblewrap, user, none", requested);
         if (r.equals("none")) {
-            return none();
+            return new Sandbox(Level.NONE, null, "asked for with --isolation none");
         }
         String probe = Probe.RESULT;
         if (r.equals("bubblewrap") || (r.equals("auto") && probe.startsWith("/"))) {
@@ -134,9 +134,10 @@ public final class Sandbox {
             Checks.requireArgument(root, "--isolation user needs a grader running as root (it switches to %s)",
                     USER);
             ensureUser();
-            return new Sandbox(Level.UNPRIVILEGED_USER, null, probe);
+            return new Sandbox(Level.UNPRIVILEGED_USER, null, r.equals("user") ? "asked for with --isolation user"
+                    : probe);
         }
-        return new Sandbox(Level.NONE, null, probe);
+        return new Sandbox(Level.NONE, null, probe + ", and the grader is not root");
     }
 
     /** Returns the level. */
