@@ -19,7 +19,7 @@ import org.kmemlab.api.Checks;
  * <p>An entry holds the slab id plus one, so the zero of a fresh section means "not a slab page".
  * Sections are never released: a section that held a slab once is likely to hold one again.
  */
-final class FrameTable {
+final class SlabOwners {
 
     /** log2 of the frames per section. */
     static final int SECTION_SHIFT = 10;
@@ -32,7 +32,7 @@ final class FrameTable {
     private long mappedFrames;
 
     /** Creates an empty table for a machine of {@code frames} frames. */
-    FrameTable(long frames) {
+    SlabOwners(long frames) {
         Checks.requireArgument(frames > 0, "frame count %d must be positive", frames);
         this.frames = frames;
         this.sections = new int[(int) ((frames + SECTION_MASK) >>> SECTION_SHIFT)][];
