@@ -82,6 +82,8 @@ final class FrameTable {
     static final byte VMALLOC = 9;
     /** A page of the kernel's page tables. */
     static final byte PAGE_TABLE = 10;
+    /** A page of a named slab cache ({@code kmem_cache_create}); see {@code KmemCaches}. */
+    static final byte KMEM_CACHE = 11;
 
     /** {@link #classOf(long)} of a slab frame that holds no object handed out through kmalloc yet. */
     static final int NO_CLASS = -1;

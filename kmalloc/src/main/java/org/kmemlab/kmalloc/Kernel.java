@@ -102,6 +102,7 @@ public final class Kernel implements KernelMemory {
     private final FaultInjection faults;
     private final Vmalloc vmalloc;
     private final Mmu mmu;
+    private final PageFaults pageFaults;
     /** Null unless debugging is on: kmalloc's only test of it. */
     private final SlabDebug debug;
 
@@ -136,7 +137,8 @@ public final class Kernel implements KernelMemory {
         zones.registerShrinker(pageCache.shrinker());
         zones.registerShrinker(new CacheShrinker(this));
         this.vmalloc = new Vmalloc(machine, pagePath);
-        this.mmu = new Mmu(vmalloc, machine.memory());
+        this.pageFaults = new PageFaults(machine, vmalloc.tables(), era);
+        this.mmu = new Mmu(vmalloc, machine.memory(), pageFaults);
         this.debug = debugging.slabDebug().isEmpty() ? null : new SlabDebug(this, debugging.slabDebug());
         if (debug != null) {
             zones.registerShrinker(KernelDebug.quarantineShrinker(this, debug));
@@ -187,6 +189,19 @@ public final class Kernel implements KernelMemory {
     /** Returns the largest request kmalloc serves: 131048 bytes for Linux 2.0, 4 MiB today. */
     public long maxKmallocSize() {
         return era.maxKmallocSize();
+    }
+
+    /**
+     * Returns who owns page frame {@code pfn} now (the flags of its {@code struct page}): free, boot
+     * memory, a slab page, a large kmalloc, a get_free_pages block, the page cache, vmalloc, page tables.
+     * Memory maps read this instead of watching the providers.
+     *
+     * @throws IllegalArgumentException when {@code pfn} is not a frame of this machine's RAM
+     */
+    public FrameOwner frameOwner(long pfn) {
+        Checks.requireArgument(pfn >= 0 && pfn < machine.frames(), "pfn %d is not a frame of RAM (0..%d)", pfn,
+                machine.frames() - 1);
+        return FrameOwner.ofTag(frames.tag(pfn));
     }
 
     /** Returns the simulated page cache. */
@@ -690,10 +705,15 @@ public final class Kernel implements KernelMemory {
 
     // ---------------------------------------------------------------- memory by kernel address
 
+    /** Returns the simulated page tables of the vmalloc area (for the page-fault report's tests). */
+    PageTables pageTables() {
+        return vmalloc.tables();
+    }
+
     private long phys(long addr, long length, boolean write) {
         long offset = addr - pageOffset;
         if (Long.compareUnsigned(offset, ramBytes) >= 0 || length > ramBytes - offset) {
-            throw KernelReports.oops(machine, addr, write);
+            throw pageFaults.outsideDirectMap(addr, write);
         }
         return offset;
     }

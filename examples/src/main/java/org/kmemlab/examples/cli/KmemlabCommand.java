@@ -56,7 +56,8 @@ public final class KmemlabCommand {
     public static int execute(String[] args, PrintStream outStream, PrintStream errStream, boolean interactive) {
         if (args.length > 0 && args[0].equals("grade")) {
             // The autograder has its own command line (GradeMain.USAGE); hand it everything after "grade".
-            return GradeMain.run(Arrays.copyOfRange(args, 1, args.length), outStream, errStream);
+            return GradeMain.run(Arrays.copyOfRange(args, 1, args.length), outStream, errStream,
+                    interactive);
         }
         PrintWriter out = new PrintWriter(outStream, true);
         PrintWriter err = new PrintWriter(errStream, true);

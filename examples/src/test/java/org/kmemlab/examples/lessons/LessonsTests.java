@@ -29,6 +29,20 @@ class LessonsTests {
     }
 
     @Test
+    void onTheLinux20MachineTheOopsIsTwoPointZeros() {
+        Run run = Run.kmemlab("lesson", "check-returns", "--profile", "i386");
+        assertEquals(0, run.status(), run.out() + run.err());
+        // Linux 2.0 arch/i386/mm/fault.c:124,128 and traps.c:112 (LINUX-FACTS 1.5)
+        assertTrue(run.out().contains("Unable to handle kernel NULL pointer dereference at virtual address c0000000"),
+                run.out());
+        assertTrue(run.out().contains("Oops: 0002"), run.out());
+        assertTrue(!run.out().contains("P4D") && !run.out().contains("#PF:"), run.out());
+        Run vmalloc = Run.kmemlab("lesson", "vmalloc", "--profile", "i386");
+        assertEquals(0, vmalloc.status(), vmalloc.out() + vmalloc.err());
+        assertTrue(vmalloc.out().contains("Unable to handle kernel paging request at virtual address c"), vmalloc.out());
+    }
+
+    @Test
     void unwindLeaksNothingWhileTheCarelessOpenLeaks() {
         String out = lesson("unwind");
         assertTrue(out.contains("open() returned -12 (-ENOMEM)"), out);
