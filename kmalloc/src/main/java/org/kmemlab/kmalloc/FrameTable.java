@@ -9,7 +9,7 @@ import org.kmemlab.api.ZoneSpan;
 import org.kmemlab.api.ZoneType;
 
 /**
- * Who owns each page frame, and the state of every object slot in the object allocator's pages: the
+ * Who owns each page frame, and the state of every object in the object allocator's pages: the
  * part of the kernel's {@code struct page} that kmalloc needs to find the owner of any address.
  *
  * <h2>Overview</h2>

@@ -40,7 +40,7 @@ import org.kmemlab.api.stats.ZoneStats;
  * {@link KernelBuilder#boot()} boots the machine (boot memory reserves the kernel image and
  * {@code mem_map}), creates the zone allocator through the chosen provider (it retires boot memory and
  * frees every other frame into page allocators made by the page provider), then the object allocator with
- * a page source over the zone allocator, learns its size classes ({@link SizeClasses}), and registers the
+ * a page source over the zone allocator, learns its size classes ({@link ProbedSizeClasses}), and registers the
  * page cache and the per-thread caches as shrinkers.
  *
  * <h2>Where a request goes</h2>
@@ -121,8 +121,8 @@ public final class Kernel implements KernelMemory {
                 parts.minFreeKbytes()));
         KernelPageSource pageSource = new KernelPageSource(machine, zones, frames);
         var objects = parts.objects().create(new ObjectAllocatorConfig(machine, pageSource, era));
-        SizeClasses classes = SizeClasses.probe(objects, parts.objects().name());
-        int[] capacity = new int[classes.slots()];
+        ProbedSizeClasses classes = ProbedSizeClasses.probe(objects, parts.objects().name());
+        int[] capacity = new int[classes.count()];
         for (int s = 0; s < capacity.length; s++) {
             capacity[s] = parts.cpuCaches() ? SmallObjects.magazineCapacity(classes.size(s)) : 0;
         }
@@ -147,7 +147,7 @@ public final class Kernel implements KernelMemory {
         faults.failslab(debugging.failslab());
         faults.failPageAlloc(debugging.failPageAlloc());
         machine.dmesg().info("kmalloc: pages=" + parts.pages().name() + " objects=" + parts.objects().name()
-                + " zones=" + parts.zones().name() + ", " + era + " era, " + classes.slots() + " size classes up to "
+                + " zones=" + parts.zones().name() + ", " + era + " era, " + classes.count() + " size classes up to "
                 + classes.maxSize() + " bytes, larger up to " + era.maxKmallocSize() + " bytes from pages");
     }
 
@@ -368,8 +368,9 @@ public final class Kernel implements KernelMemory {
         long pfn = pfnOf(addr, "kfree_s");
         long usable = ksize(addr);
         if (frames.tag(pfn) == FrameTable.SLAB) {
-            int slot = frames.classOf(pfn);
-            boolean fits = slot >= 0 ? small.classes().slotFor(size, small.classes().isDma(slot)) == slot
+            int sizeClass = frames.classOf(pfn);
+            boolean fits = sizeClass >= 0
+                    ? small.classes().classFor(size, small.classes().isDma(sizeClass)) == sizeClass
                     : size <= usable;
             if (!fits) {
                 throw InvalidFreeBug.wrongSize(small.cacheName(pfn), addr, size, usable);

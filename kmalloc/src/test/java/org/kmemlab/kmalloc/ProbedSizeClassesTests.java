@@ -8,22 +8,22 @@ import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.spi.PageSource;
 
-class SizeClassesTests {
+class ProbedSizeClassesTests {
 
     @Test
     void requestsMapToTheSmallestClassThatHoldsThem() {
-        SizeClasses c = SizeClasses.of(131_048, 24, 56, 120, 244, 500, 131_048);
-        assertEquals(0, c.slotFor(1, false));
-        assertEquals(0, c.slotFor(24, false));
-        assertEquals(1, c.slotFor(25, false));
-        assertEquals(3, c.slotFor(244, false));
-        assertEquals(4, c.slotFor(245, false));
-        assertEquals(5, c.slotFor(70_000, false), "beyond the table: binary search");
-        assertEquals(5, c.slotFor(131_048, false));
-        assertEquals(6 + 2, c.slotFor(100, true), "DMA classes follow the normal ones");
+        ProbedSizeClasses c = ProbedSizeClasses.of(131_048, 24, 56, 120, 244, 500, 131_048);
+        assertEquals(0, c.classFor(1, false));
+        assertEquals(0, c.classFor(24, false));
+        assertEquals(1, c.classFor(25, false));
+        assertEquals(3, c.classFor(244, false));
+        assertEquals(4, c.classFor(245, false));
+        assertEquals(5, c.classFor(70_000, false), "beyond the table: binary search");
+        assertEquals(5, c.classFor(131_048, false));
+        assertEquals(6 + 2, c.classFor(100, true), "DMA classes follow the normal ones");
         assertTrue(c.isDma(8));
         assertEquals("dma-kmalloc-120", c.name(8));
-        assertEquals(-1, c.slotFor(131_049, false));
+        assertEquals(-1, c.classFor(131_049, false));
     }
 
     @Test
@@ -47,8 +47,8 @@ class SizeClassesTests {
             }
         };
         var objects = new TestProviders.TestObjectAllocator(machine, source);
-        SizeClasses c = SizeClasses.probe(objects, "test-objects");
-        assertEquals(18, c.slots());
+        ProbedSizeClasses c = ProbedSizeClasses.probe(objects, "test-objects");
+        assertEquals(18, c.count());
         assertEquals(8, c.size(0));
         assertEquals(2048, c.size(8));
         assertEquals("kmalloc-64", c.name(3));

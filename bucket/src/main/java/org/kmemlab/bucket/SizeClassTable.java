@@ -44,7 +44,7 @@ import org.kmemlab.api.MachineProfile;
  *
  * <p>Instances are immutable and shared by nothing but their allocator.
  */
-final class SizeClasses {
+final class SizeClassTable {
 
     /** The least number of objects a modern slab should hold. */
     static final int MIN_OBJECTS = 8;
@@ -81,7 +81,7 @@ final class SizeClasses {
     private final byte[] classBySize;
     private final long maxSize;
 
-    private SizeClasses(Era era, int[] blockSize, int[] order, int headerBytes, int descriptorBytes,
+    private SizeClassTable(Era era, int[] blockSize, int[] order, int headerBytes, int descriptorBytes,
                         int granuleShift) {
         this.era = era;
         this.count = blockSize.length;
@@ -92,55 +92,55 @@ final class SizeClasses {
         this.reciprocal = new long[count];
         this.slabBytes = new long[count];
         this.slabUsedBytes = new long[count];
-        for (int c = 0; c < count; c++) {
-            usableSize[c] = blockSize[c] - headerBytes;
-            objectsPerSlab[c] = (int) ((MachineProfile.PAGE_SIZE << order[c]) - descriptorBytes) / blockSize[c];
-            reciprocal[c] = (1L << RECIPROCAL_SHIFT) / blockSize[c] + 1;
-            slabBytes[c] = MachineProfile.PAGE_SIZE << order[c];
-            slabUsedBytes[c] = descriptorBytes + (long) objectsPerSlab[c] * blockSize[c];
+        for (int sizeClass = 0; sizeClass < count; sizeClass++) {
+            usableSize[sizeClass] = blockSize[sizeClass] - headerBytes;
+            objectsPerSlab[sizeClass] = (int) ((MachineProfile.PAGE_SIZE << order[sizeClass]) - descriptorBytes) / blockSize[sizeClass];
+            reciprocal[sizeClass] = (1L << RECIPROCAL_SHIFT) / blockSize[sizeClass] + 1;
+            slabBytes[sizeClass] = MachineProfile.PAGE_SIZE << order[sizeClass];
+            slabUsedBytes[sizeClass] = descriptorBytes + (long) objectsPerSlab[sizeClass] * blockSize[sizeClass];
         }
         this.firstBlockOffset = descriptorBytes;
         this.firstObjectOffset = descriptorBytes + headerBytes;
         this.granuleShift = granuleShift;
         this.maxSize = usableSize[count - 1];
         this.classBySize = new byte[(int) (maxSize >> granuleShift)];
-        int c = 0;
+        int sizeClass = 0;
         for (int i = 0; i < classBySize.length; i++) {
             long largestInGranule = ((long) i + 1) << granuleShift;
-            while (usableSize[c] < largestInGranule) {
-                c++;
+            while (usableSize[sizeClass] < largestInGranule) {
+                sizeClass++;
             }
-            classBySize[i] = (byte) c;
+            classBySize[i] = (byte) sizeClass;
         }
     }
 
     /** Returns the table of {@code era}. */
-    static SizeClasses forEra(Era era) {
+    static SizeClassTable forEra(Era era) {
         return era == Era.LINUX_2_0 ? linux20() : modern();
     }
 
-    private static SizeClasses linux20() {
+    private static SizeClassTable linux20() {
         int n = LINUX_2_0_BLOCKS.size() + Era.LINUX_2_0.maxOrder() + 1;
         int[] blocks = new int[n];
         int[] orders = new int[n];
-        for (int c = 0; c < LINUX_2_0_BLOCKS.size(); c++) {
-            blocks[c] = LINUX_2_0_BLOCKS.get(c);
+        for (int sizeClass = 0; sizeClass < LINUX_2_0_BLOCKS.size(); sizeClass++) {
+            blocks[sizeClass] = LINUX_2_0_BLOCKS.get(sizeClass);
         }
         for (int k = 0; k <= Era.LINUX_2_0.maxOrder(); k++) {
             blocks[LINUX_2_0_BLOCKS.size() + k] = (int) (MachineProfile.PAGE_SIZE << k) - PAGE_DESCRIPTOR_BYTES;
             orders[LINUX_2_0_BLOCKS.size() + k] = k;
         }
-        return new SizeClasses(Era.LINUX_2_0, blocks, orders, BLOCK_HEADER_BYTES, PAGE_DESCRIPTOR_BYTES, 2);
+        return new SizeClassTable(Era.LINUX_2_0, blocks, orders, BLOCK_HEADER_BYTES, PAGE_DESCRIPTOR_BYTES, 2);
     }
 
-    private static SizeClasses modern() {
+    private static SizeClassTable modern() {
         int[] sizes = new int[MODERN_SIZES.size()];
         int[] orders = new int[sizes.length];
-        for (int c = 0; c < sizes.length; c++) {
-            sizes[c] = MODERN_SIZES.get(c);
-            orders[c] = modernOrder(sizes[c]);
+        for (int sizeClass = 0; sizeClass < sizes.length; sizeClass++) {
+            sizes[sizeClass] = MODERN_SIZES.get(sizeClass);
+            orders[sizeClass] = modernOrder(sizes[sizeClass]);
         }
-        return new SizeClasses(Era.MODERN, sizes, orders, 0, 0, 3);
+        return new SizeClassTable(Era.MODERN, sizes, orders, 0, 0, 3);
     }
 
     /** The slab order rule of the modern table; see the class comment. */
@@ -187,30 +187,30 @@ final class SizeClasses {
     }
 
     /** Returns the bytes of one object slot, header included: the slabinfo {@code objsize}. */
-    int blockSize(int c) {
-        return blockSize[c];
+    int blockSize(int sizeClass) {
+        return blockSize[sizeClass];
     }
 
-    /** Returns the bytes a caller may use in an object of class {@code c} (ksize). */
-    int usableSize(int c) {
-        return usableSize[c];
+    /** Returns the bytes a caller may use in an object of class {@code sizeClass} (ksize). */
+    int usableSize(int sizeClass) {
+        return usableSize[sizeClass];
     }
 
-    /** Returns the number of objects in one slab of class {@code c}. */
-    int objectsPerSlab(int c) {
-        return objectsPerSlab[c];
+    /** Returns the number of objects in one slab of class {@code sizeClass}. */
+    int objectsPerSlab(int sizeClass) {
+        return objectsPerSlab[sizeClass];
     }
 
-    /** Returns the buddy order of a slab of class {@code c}. */
-    int order(int c) {
-        return order[c];
+    /** Returns the buddy order of a slab of class {@code sizeClass}. */
+    int order(int sizeClass) {
+        return order[sizeClass];
     }
 
     /** Returns the largest number of objects any slab of this table holds. */
     int maxObjectsPerSlab() {
         int max = 0;
-        for (int c = 0; c < count; c++) {
-            max = Math.max(max, objectsPerSlab[c]);
+        for (int sizeClass = 0; sizeClass < count; sizeClass++) {
+            max = Math.max(max, objectsPerSlab[sizeClass]);
         }
         return max;
     }
@@ -220,14 +220,14 @@ final class SizeClasses {
         return firstBlockOffset;
     }
 
-    /** Returns the bytes of a slab of class {@code c} that descriptor and blocks cover; the rest is spare. */
-    long slabUsedBytes(int c) {
-        return slabUsedBytes[c];
+    /** Returns the bytes of a slab of class {@code sizeClass} that descriptor and blocks cover; the rest is spare. */
+    long slabUsedBytes(int sizeClass) {
+        return slabUsedBytes[sizeClass];
     }
 
-    /** Returns the bytes of a slab of class {@code c}: {@code PAGE_SIZE << order}. */
-    long slabBytes(int c) {
-        return slabBytes[c];
+    /** Returns the bytes of a slab of class {@code sizeClass}: {@code PAGE_SIZE << order}. */
+    long slabBytes(int sizeClass) {
+        return slabBytes[sizeClass];
     }
 
     /** Returns the offset of the first object (not its header) from the start of a slab. */
@@ -235,29 +235,29 @@ final class SizeClasses {
         return firstObjectOffset;
     }
 
-    /** Returns the offset of object {@code index} of class {@code c} from the start of its slab. */
-    long objectOffset(int c, int index) {
-        return firstObjectOffset + (long) index * blockSize[c];
+    /** Returns the offset of object {@code index} of class {@code sizeClass} from the start of its slab. */
+    long objectOffset(int sizeClass, int index) {
+        return firstObjectOffset + (long) index * blockSize[sizeClass];
     }
 
     /**
-     * Returns {@code offset / blockSize(c)} without a division: SLUB's {@code obj_to_index()} with a
+     * Returns {@code offset / blockSize(sizeClass)} without a division: SLUB's {@code obj_to_index()} with a
      * precomputed reciprocal. With {@code r = 2^40 / block + 1} the product {@code offset * r >> 40} is
      * exact as long as {@code offset * block < 2^40}, which holds for every slab (at most 128 KiB, so
      * offset and block are both below 2^17).
      *
      * @param offset bytes from the first object, 0 ≤ offset &lt; slab size
      */
-    int objectIndex(int c, long offset) {
-        return (int) ((offset * reciprocal[c]) >>> RECIPROCAL_SHIFT);
+    int objectIndex(int sizeClass, long offset) {
+        return (int) ((offset * reciprocal[sizeClass]) >>> RECIPROCAL_SHIFT);
     }
 
     /**
-     * Returns the cache name of class {@code c}: {@code kmalloc-64}, {@code dma-kmalloc-64}, with the
+     * Returns the cache name of class {@code sizeClass}: {@code kmalloc-64}, {@code dma-kmalloc-64}, with the
      * kernel's {@code k} suffix for power-of-two sizes from 1 KiB ({@code kmalloc-8k}).
      */
-    String name(int c, boolean dma) {
-        int size = blockSize[c];
+    String name(int sizeClass, boolean dma) {
+        int size = blockSize[sizeClass];
         String number = size >= 1024 && Integer.bitCount(size) == 1 ? (size >> 10) + "k" : Integer.toString(size);
         return (dma ? "dma-kmalloc-" : "kmalloc-") + number;
     }

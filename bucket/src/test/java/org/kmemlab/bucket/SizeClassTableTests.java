@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.kmemlab.api.Era;
 import org.kmemlab.api.MachineProfile;
 
-class SizeClassesTests {
+class SizeClassTableTests {
 
-    private static final SizeClasses LINUX_2_0 = SizeClasses.forEra(Era.LINUX_2_0);
-    private static final SizeClasses MODERN = SizeClasses.forEra(Era.MODERN);
+    private static final SizeClassTable LINUX_2_0 = SizeClassTable.forEra(Era.LINUX_2_0);
+    private static final SizeClassTable MODERN = SizeClassTable.forEra(Era.MODERN);
 
     @Test
     void linux20TableIsMmKmallocC() {
@@ -43,7 +43,7 @@ class SizeClassesTests {
 
     @Test
     void everyClassBoundaryChoosesTheSmallestClassThatFits() {
-        for (SizeClasses table : new SizeClasses[] {LINUX_2_0, MODERN}) {
+        for (SizeClassTable table : new SizeClassTable[] {LINUX_2_0, MODERN}) {
             assertEquals(0, table.classOf(1), table.era() + ": 1 byte");
             for (int c = 0; c < table.count(); c++) {
                 int usable = table.usableSize(c);
@@ -58,7 +58,7 @@ class SizeClassesTests {
 
     @Test
     void reciprocalIndexEqualsDivisionForEveryOffsetOfEverySlab() {
-        for (SizeClasses table : new SizeClasses[] {LINUX_2_0, MODERN}) {
+        for (SizeClassTable table : new SizeClassTable[] {LINUX_2_0, MODERN}) {
             for (int c = 0; c < table.count(); c++) {
                 long slabBytes = MachineProfile.PAGE_SIZE << table.order(c);
                 for (long offset = 0; offset < slabBytes; offset++) {
@@ -82,7 +82,7 @@ class SizeClassesTests {
         assertEquals("kmalloc-131056", LINUX_2_0.name(12, false));
     }
 
-    private static int[] column(SizeClasses table, int which) {
+    private static int[] column(SizeClassTable table, int which) {
         int[] values = new int[table.count()];
         for (int c = 0; c < values.length; c++) {
             values[c] = switch (which) {

@@ -21,14 +21,14 @@ import org.kmemlab.api.stats.SlabInfo;
  *
  * <p>Worked example with Linux 2.0's buckets: {@code allocate(1)} has usable size 24 (a 32-byte block
  * minus its 8-byte header), {@code allocate(25)} has 56, {@code allocate(57)} has 120, and so on. A
- * request for 100 bytes then maps to the class of 120 bytes, served from magazine slot 2.
+ * request for 100 bytes then maps to the class of 120 bytes, served from the magazine of class 2.
  *
- * <p>Normal and DMA classes are probed separately (slots {@code 0..n-1} and {@code n..n+m-1}); their
+ * <p>Normal and DMA classes are probed separately (classes {@code 0..n-1} and {@code n..n+m-1}); their
  * cache names come from the {@code /proc/slabinfo} row whose active count the probe raised. At most
  * {@link #MAX_CLASSES} classes of each kind are cached; larger requests still work, through the
  * object allocator under its lock.
  */
-final class SizeClasses {
+final class ProbedSizeClasses {
 
     /** The most classes of one kind that get magazines. */
     static final int MAX_CLASSES = 48;
@@ -42,7 +42,7 @@ final class SizeClasses {
     private final byte[] dmaTable;
     private final long maxSize;
 
-    private SizeClasses(long[] sizes, String[] names, int normalCount, long maxSize) {
+    private ProbedSizeClasses(long[] sizes, String[] names, int normalCount, long maxSize) {
         this.sizes = sizes;
         this.names = names;
         this.normalCount = normalCount;
@@ -56,7 +56,7 @@ final class SizeClasses {
      *
      * @throws IllegalStateException when the allocator's usable size is below what was asked
      */
-    static SizeClasses probe(ObjectAllocator objects, String providerName) {
+    static ProbedSizeClasses probe(ObjectAllocator objects, String providerName) {
         long max = objects.maxSize();
         List<Long> sizes = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -68,11 +68,11 @@ final class SizeClasses {
         for (int i = 0; i < s.length; i++) {
             s[i] = sizes.get(i);
         }
-        return new SizeClasses(s, names.toArray(new String[0]), normal, max);
+        return new ProbedSizeClasses(s, names.toArray(new String[0]), normal, max);
     }
 
     /** Builds classes from known sizes (for tests); DMA classes equal the normal ones. */
-    static SizeClasses of(long maxSize, long... classSizes) {
+    static ProbedSizeClasses of(long maxSize, long... classSizes) {
         long[] s = new long[classSizes.length * 2];
         String[] n = new String[s.length];
         for (int i = 0; i < classSizes.length; i++) {
@@ -81,7 +81,7 @@ final class SizeClasses {
             n[i] = "kmalloc-" + classSizes[i];
             n[i + classSizes.length] = "dma-kmalloc-" + classSizes[i];
         }
-        return new SizeClasses(s, n, classSizes.length, maxSize);
+        return new ProbedSizeClasses(s, n, classSizes.length, maxSize);
     }
 
     private static void probeKind(ObjectAllocator objects, String providerName, int gfp, long max,
@@ -132,21 +132,21 @@ final class SizeClasses {
     private byte[] table(int from, int to) {
         int limit = (int) Math.min(TABLE_LIMIT, to > from ? sizes[to - 1] : 0);
         byte[] table = new byte[limit + 1];
-        int slot = from;
+        int sizeClass = from;
         for (int size = 1; size <= limit; size++) {
-            while (sizes[slot] < size) {
-                slot++;
+            while (sizes[sizeClass] < size) {
+                sizeClass++;
             }
-            table[size] = (byte) slot;
+            table[size] = (byte) sizeClass;
         }
         return table;
     }
 
     /**
-     * Returns the magazine slot for a request of {@code size} bytes (1 .. {@link #maxSize()}), DMA when
+     * Returns the size class for a request of {@code size} bytes (1 .. {@link #maxSize()}), DMA when
      * {@code dma}, or -1 when no probed class holds it.
      */
-    int slotFor(long size, boolean dma) {
+    int classFor(long size, boolean dma) {
         byte[] table = dma ? dmaTable : normalTable;
         if (size < table.length) {
             return table[(int) size];
@@ -169,24 +169,24 @@ final class SizeClasses {
         return low;
     }
 
-    /** Returns the number of slots, normal and DMA. */
-    int slots() {
+    /** Returns the number of classes, normal and DMA. */
+    int count() {
         return sizes.length;
     }
 
-    /** Returns the usable size of the objects of {@code slot}. */
-    long size(int slot) {
-        return sizes[slot];
+    /** Returns the usable size of the objects of {@code sizeClass}. */
+    long size(int sizeClass) {
+        return sizes[sizeClass];
     }
 
-    /** Returns the cache name of {@code slot}, e.g. {@code kmalloc-64} or {@code dma-kmalloc-64}. */
-    String name(int slot) {
-        return names[slot];
+    /** Returns the cache name of {@code sizeClass}, e.g. {@code kmalloc-64} or {@code dma-kmalloc-64}. */
+    String name(int sizeClass) {
+        return names[sizeClass];
     }
 
-    /** Returns true when {@code slot} is a DMA class. */
-    boolean isDma(int slot) {
-        return slot >= normalCount;
+    /** Returns true when {@code sizeClass} is a DMA class. */
+    boolean isDma(int sizeClass) {
+        return sizeClass >= normalCount;
     }
 
     /** Returns the largest request the object allocator serves. */

@@ -3,23 +3,29 @@ package org.kmemlab.bucket;
 import org.kmemlab.api.Checks;
 
 /**
- * Which slab owns a frame: the allocator's private part of {@code struct page}, found from an address in
- * O(1) so that {@code free} and {@code usableSize} never search.
+ * Which slab owns each frame: the bucket allocator's private part of {@code struct page}, found from an
+ * address in O(1) so that {@code free} and {@code usableSize} never search.
  *
  * <h2>Why two levels</h2>
- * Linux keeps a {@code struct page} for every frame and reads {@code page->slab_cache} on kfree. A flat
- * {@code int[]} over all frames would do the same here, but it costs 4 bytes per frame up front: 16 MiB
- * of Java heap for a 16 GiB machine, 64 MiB for 64 GiB, even when the allocator holds ten pages. A hash
- * keyed by pfn would be small but needs probing and tombstones. So the table is split like
- * {@code CONFIG_SPARSEMEM}'s {@code mem_section}: a directory with one slot per section of
- * {@value #SECTION_FRAMES} frames (4 MiB of RAM), and a section array of ints created the first time a
- * slab lands in that section. A lookup is two array loads; the cost is 4 KiB per section touched plus
- * the directory (16 Ki references for 64 GiB).
+ * Linux keeps a {@code struct page} for every frame and reads {@code page->slab_cache} on kfree. The
+ * kernel side of kmemlab does the same: kmalloc's {@code FrameTable} is a set of flat arrays over every
+ * frame of RAM (3 bytes and a reference per frame, plus 1,024 bytes of object states for a frame that has
+ * ever held a slab), because the kernel must answer for any address. An object allocator is a guest of
+ * that kernel: it sees only the pages its page source gave it, usually a small part of RAM, and it may not
+ * reach into the kernel's table. A flat {@code int[]} of its own over all frames would cost 4 bytes per
+ * frame up front: 16 MiB of Java heap for a 16 GiB machine, 64 MiB for 64 GiB, even when the allocator
+ * holds ten pages. A hash keyed by pfn would be small but needs probing and tombstones. So this table is
+ * split like {@code CONFIG_SPARSEMEM}'s {@code mem_section}: a directory with one reference per section
+ * of {@value #SECTION_FRAMES} frames (4 MiB of RAM), and a section array of ints created the first time a
+ * slab lands in that section. A lookup is two array loads.
+ *
+ * <p>Metadata bytes per frame: 4 in a section that holds or held a slab (an int), 0 elsewhere, plus the
+ * directory's reference per 1,024 frames (4 bytes with compressed references, so 1/256 byte per frame).
  *
  * <p>An entry holds the slab id plus one, so the zero of a fresh section means "not a slab page".
  * Sections are never released: a section that held a slab once is likely to hold one again.
  */
-final class FrameTable {
+final class SlabOwners {
 
     /** log2 of the frames per section. */
     static final int SECTION_SHIFT = 10;
@@ -32,7 +38,7 @@ final class FrameTable {
     private long mappedFrames;
 
     /** Creates an empty table for a machine of {@code frames} frames. */
-    FrameTable(long frames) {
+    SlabOwners(long frames) {
         Checks.requireArgument(frames > 0, "frame count %d must be positive", frames);
         this.frames = frames;
         this.sections = new int[(int) ((frames + SECTION_MASK) >>> SECTION_SHIFT)][];
