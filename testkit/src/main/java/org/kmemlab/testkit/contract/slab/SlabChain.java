@@ -247,7 +247,8 @@ public final class SlabChain implements StateMachine<SlabState> {
         }
         if (row.objectSize() < s.extent || row.objectSize() % s.config.alignment() != 0) {
             throw new InvariantViolation("slabinfo's object size is the slot: at least the object with its red zone"
-                    + " and a multiple of the alignment " + s.config.alignment(), "at least " + s.extent,
+                    + " and a multiple of the alignment " + s.config.alignment(), "at least " + s.extent
+                    + " and a multiple of " + s.config.alignment(),
                     Long.toString(row.objectSize()));
         }
         if (row.objectsPerSlab() * row.objectSize() > row.pagesPerSlab() * s.machine.pageSize()) {
