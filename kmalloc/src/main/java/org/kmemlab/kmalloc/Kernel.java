@@ -194,6 +194,7 @@ public final class Kernel implements KernelMemory {
     }
 
     /** Returns the largest request kmalloc serves: 131048 bytes for Linux 2.0, 4 MiB today. */
+    @Override
     public long maxKmallocSize() {
         return era.maxKmallocSize();
     }
