@@ -83,7 +83,7 @@ public final class Kernel implements KernelMemory {
     record Parts(MachineProfile profile, long ram, Era era, Duration maxWait, long minFreeKbytes, boolean cpuCaches,
                  PageAllocatorProvider pages, ObjectAllocatorProvider objects, ZoneAllocatorProvider zones,
                  java.util.function.Supplier<org.kmemlab.api.spi.SlabCacheProvider> slabs,
-                 List<KernelSettings.Setting> settings) {
+                 List<KernelSettings.Setting> settings, Machine bareMachine) {
     }
 
     /** The debugging a builder asks for: {@code slab_debug} options and the fault injectors' knobs. */
@@ -113,7 +113,7 @@ public final class Kernel implements KernelMemory {
     private Kernel(Parts parts, Debugging debugging) {
         this.parts = parts;
         this.era = parts.era();
-        this.machine = Machine.boot(parts.profile(), parts.ram());
+        this.machine = parts.bareMachine() != null ? parts.bareMachine() : Machine.boot(parts.profile(), parts.ram());
         this.pageOffset = parts.profile().pageOffset();
         this.ramBytes = machine.ramBytes();
         this.frames = new FrameTable(machine);

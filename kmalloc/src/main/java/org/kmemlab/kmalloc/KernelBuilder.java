@@ -69,6 +69,7 @@ public final class KernelBuilder {
     private ObjectAllocatorProvider objectProvider;
     private ZoneAllocatorProvider zoneProvider;
     private org.kmemlab.api.spi.SlabCacheProvider slabProvider;
+    private org.kmemlab.api.Machine bareMachine;
     private java.util.Set<SlabDebug.Option> slabDebug = java.util.Set.of();
     private FaultAttr failslab = FaultAttr.OFF;
     private FaultAttr failPageAlloc = FaultAttr.OFF;
@@ -79,6 +80,22 @@ public final class KernelBuilder {
     /** Chooses the machine profile. */
     public KernelBuilder profile(MachineProfile profile) {
         explicit.put("profile", Checks.requireNonNull(profile, "profile").name());
+        return this;
+    }
+
+    /**
+     * Boots the kernel on {@code machine}, a machine booted with {@link org.kmemlab.api.Machine#boot} whose
+     * boot memory is still in use: what early code reserved there ({@code bootMemory().allocate}) stays
+     * reserved for good, as {@code memory_start} reservations did in Linux 2.0. The machine's profile and
+     * RAM become the kernel's; the era is still the profile's unless {@link #era} says otherwise. A machine
+     * carries one kernel: its boot memory is retired when the kernel boots.
+     *
+     * @throws IllegalStateException at {@link #boot()} when the machine already runs a kernel
+     */
+    public KernelBuilder machine(org.kmemlab.api.Machine machine) {
+        this.bareMachine = Checks.requireNonNull(machine, "machine");
+        explicit.put("profile", machine.profile().name());
+        explicit.put("ram", Long.toString(machine.ramBytes()));
         return this;
     }
 
@@ -293,8 +310,12 @@ public final class KernelBuilder {
                 ? () -> chosenSlabs
                 : () -> ProviderRegistry.of(org.kmemlab.api.spi.SlabCacheProvider.class,
                         ServiceLoader.load(org.kmemlab.api.spi.SlabCacheProvider.class)).get(slabName);
+        if (bareMachine != null) {
+            Checks.requireState(!bareMachine.bootMemory().retired(), "the machine given to machine(...) already"
+                    + " runs a kernel (its boot memory is retired); boot a fresh one with Machine.boot(...)");
+        }
         return Kernel.assemble(new Kernel.Parts(profile, ram, era, maxWait, minFree, cpuCaches, pages, objects,
-                zones, slabs, settings.values().stream().toList()), new Kernel.Debugging(slabDebug, failslab, failPageAlloc));
+                zones, slabs, settings.values().stream().toList(), bareMachine), new Kernel.Debugging(slabDebug, failslab, failPageAlloc));
     }
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, KernelSettings.Setting s) {
