@@ -56,8 +56,8 @@ public final class SlabLesson extends Lesson {
         });
         long d = kernel.kmemCacheAlloc(dentries, Gfp.GFP_KERNEL);
         ctx.expect(d != Kernel.NULL, "a dentry on an idle machine");
-        ctx.say("   first kmem_cache_alloc = 0x%x (aligned to %d), constructor calls so far: %d (the whole slab)",
-                d, dentries.alignment(), ctorCalls[0]);
+        ctx.say("   first kmem_cache_alloc = 0x%x (aligned to %d); constructor calls so far: %d, every object of"
+                + " the slabs made to fill this thread's magazine", d, dentries.alignment(), ctorCalls[0]);
         kernel.kmemCacheFree(dentries, d);
 
         ctx.step("the same work both ways, best of five runs of " + ROUNDS + " rounds each");
@@ -81,7 +81,7 @@ public final class SlabLesson extends Lesson {
             }
         }
         ctx.expect(row != null, "a dentry row in /proc/slabinfo");
-        ctx.show("/proc/slabinfo (dentry)", row.toString());
+        ctx.show("/proc/slabinfo (dentry)", org.kmemlab.api.stats.ProcFormat.slabinfo(java.util.List.of(row)));
 
         ctx.step("kmem_cache_destroy: only when every object is back");
         long held = kernel.kmemCacheAlloc(dentries, Gfp.GFP_KERNEL);
