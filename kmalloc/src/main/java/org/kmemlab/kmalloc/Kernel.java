@@ -14,7 +14,10 @@ import org.kmemlab.api.bug.InvalidFreeBug;
 import org.kmemlab.api.spi.ObjectAllocatorConfig;
 import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.api.spi.ObjectConstructor;
 import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.api.spi.SlabCacheConfig;
+import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.api.spi.ZoneAllocator;
 import org.kmemlab.api.spi.ZoneAllocatorConfig;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
@@ -79,7 +82,8 @@ public final class Kernel implements KernelMemory {
     /** What a builder hands to {@link #assemble}. */
     record Parts(MachineProfile profile, long ram, Era era, Duration maxWait, long minFreeKbytes, boolean cpuCaches,
                  PageAllocatorProvider pages, ObjectAllocatorProvider objects, ZoneAllocatorProvider zones,
-                 List<KernelSettings.Setting> settings) {
+                 java.util.function.Supplier<org.kmemlab.api.spi.SlabCacheProvider> slabs,
+                 List<KernelSettings.Setting> settings, Machine bareMachine) {
     }
 
     /** The debugging a builder asks for: {@code slab_debug} options and the fault injectors' knobs. */
@@ -105,11 +109,12 @@ public final class Kernel implements KernelMemory {
     private final PageFaults pageFaults;
     /** Null unless debugging is on: kmalloc's only test of it. */
     private final SlabDebug debug;
+    private final KmemCaches kmemCaches;
 
     private Kernel(Parts parts, Debugging debugging) {
         this.parts = parts;
         this.era = parts.era();
-        this.machine = Machine.boot(parts.profile(), parts.ram());
+        this.machine = parts.bareMachine() != null ? parts.bareMachine() : Machine.boot(parts.profile(), parts.ram());
         this.pageOffset = parts.profile().pageOffset();
         this.ramBytes = machine.ramBytes();
         this.frames = new FrameTable(machine);
@@ -144,6 +149,10 @@ public final class Kernel implements KernelMemory {
             zones.registerShrinker(KernelDebug.quarantineShrinker(this, debug));
             machine.dmesg().info("slab_debug=" + debug.letters() + ": allocation debugging is on");
         }
+        int cacheDebug = (debugging.slabDebug().contains(SlabDebug.Option.POISON) ? SlabFlags.SLAB_POISON : 0)
+                | (debugging.slabDebug().contains(SlabDebug.Option.RED_ZONE) ? SlabFlags.SLAB_RED_ZONE : 0);
+        this.kmemCaches = new KmemCaches(machine, era, zones, frames, faults, parts.slabs(), cacheDebug,
+                parts.cpuCaches());
         faults.failslab(debugging.failslab());
         faults.failPageAlloc(debugging.failPageAlloc());
         machine.dmesg().info("kmalloc: pages=" + parts.pages().name() + " objects=" + parts.objects().name()
@@ -187,6 +196,7 @@ public final class Kernel implements KernelMemory {
     }
 
     /** Returns the largest request kmalloc serves: 131048 bytes for Linux 2.0, 4 MiB today. */
+    @Override
     public long maxKmallocSize() {
         return era.maxKmallocSize();
     }
@@ -506,6 +516,84 @@ public final class Kernel implements KernelMemory {
                 "free_pages() takes only blocks from __get_free_pages(); free kmalloc memory with kfree()");
     }
 
+    // ---------------------------------------------------------------- named slab caches
+
+    /**
+     * Creates a named cache of objects of one type ({@code kmem_cache_create}), served by the installed
+     * slab cache provider ({@code kmemlab.slabs}, default {@code slab-reference}); see {@link KmemCaches}.
+     *
+     * <pre>{@code
+     * KmemCache dentries = kernel.kmemCacheCreate("dentry", 192, 0, SlabFlags.SLAB_HWCACHE_ALIGN,
+     *         d -> kernel.writeLong(d, d));           // constructor: runs once per object, not per alloc
+     * long d = kernel.kmemCacheAlloc(dentries, GFP_KERNEL);
+     * if (d == Kernel.NULL) {
+     *     return -ENOMEM;
+     * }
+     * kernel.kmemCacheFree(dentries, d);              // leave it constructed: the next user gets it so
+     * }</pre>
+     *
+     * @param name the cache's name in {@code /proc/slabinfo}: one word, unique, not a kmalloc cache's
+     * @param size the object size, 1..{@link SlabCacheConfig#MAX_OBJECT_SIZE}
+     * @param align 0 or a power of two up to a page
+     * @param flags {@link SlabFlags} bits; {@code slab_debug=P} and {@code Z} add POISON and RED_ZONE
+     * @param ctor the constructor, or null
+     * @return the cache
+     * @throws UnsupportedOperationException in the Linux 2.0 era, which had no named caches
+     * @throws IllegalArgumentException for a bad argument or a name in use, naming it
+     * @throws org.kmemlab.api.spi.ProviderLookupException when no slab cache provider of that name is installed
+     */
+    public KmemCache kmemCacheCreate(String name, long size, int align, int flags, ObjectConstructor ctor) {
+        return kmemCaches.create(name, size, align, flags, ctor);
+    }
+
+    /**
+     * Allocates an object from {@code cache} ({@code kmem_cache_alloc}); it is constructed, and holds
+     * what its last user left in it. {@code __GFP_ZERO} zeroes it (undoing the constructor).
+     *
+     * @return the object's address, or {@link #NULL}
+     * @throws org.kmemlab.api.bug.SleepInAtomicBug for a gfp that may sleep in atomic context
+     * @throws org.kmemlab.api.bug.SlabCacheBug when the cache was destroyed
+     */
+    public long kmemCacheAlloc(KmemCache cache, int gfp) {
+        machine.context().mightSleep(gfp, "kmem_cache_alloc");
+        return kmemCaches.alloc(cache, gfp);
+    }
+
+    /**
+     * Frees an object into the cache it came from ({@code kmem_cache_free}); {@link #NULL} is ignored.
+     *
+     * @throws org.kmemlab.api.bug.KernelBug for an object of another cache ({@code Wrong slab cache}), an
+     *         address in no slab of the cache, a pointer into an object, or a second free
+     */
+    public void kmemCacheFree(KmemCache cache, long addr) {
+        if (addr == NULL) {
+            return;
+        }
+        kmemCaches.free(cache, addr, small::cacheName);
+    }
+
+    /**
+     * Gives the empty slabs of {@code cache} back ({@code kmem_cache_shrink}), after emptying the calling
+     * thread's magazine and those of finished threads.
+     *
+     * @return the pages given back
+     */
+    public long kmemCacheShrink(KmemCache cache) {
+        return kmemCaches.shrink(cache);
+    }
+
+    /**
+     * Destroys {@code cache} ({@code kmem_cache_destroy}); {@code null} is ignored.
+     *
+     * @throws org.kmemlab.api.bug.SlabCacheBug {@code kmem_cache_destroy NAME: Slab cache still has
+     *         objects} while objects are allocated, with the cache unchanged
+     */
+    public void kmemCacheDestroy(KmemCache cache) {
+        if (cache != null) {
+            kmemCaches.destroy(cache);
+        }
+    }
+
     // ---------------------------------------------------------------- vmalloc, mempool, debugging
 
     /**
@@ -628,7 +716,9 @@ public final class Kernel implements KernelMemory {
     /** Returns the kmalloc cache of the live slot at {@code slot}, for debug reports. */
     String cacheNameOf(long slot) {
         long pfn = pfnOf(slot, "ksize");
-        return frames.tag(pfn) == FrameTable.SLAB ? small.cacheName(pfn) : "kmalloc-large";
+        byte tag = frames.tag(pfn);
+        return tag == FrameTable.SLAB ? small.cacheName(pfn)
+                : tag == FrameTable.KMEM_CACHE ? kmemCaches.cacheNameOfFrame(pfn) : "kmalloc-large";
     }
 
     // ---------------------------------------------------------------- helpers for the free paths
@@ -810,7 +900,7 @@ public final class Kernel implements KernelMemory {
     @Override
     public MemInfo meminfo() {
         MemInfo m = KernelReports.meminfo(machine, zones.zoneinfo(), zones.freeFrames(), pageCache.pages(),
-                small.slabPages());
+                small.slabPages() + kmemCaches.slabPages());
         long kbPerPage = MachineProfile.PAGE_SIZE >>> 10;
         return new MemInfo(m.memTotal(), m.memFree(), m.memAvailable(), m.cached(), m.slab(), m.sReclaimable(),
                 m.sUnreclaim(), vmalloc.tablePages() * kbPerPage, m.vmallocTotal(), vmalloc.pages() * kbPerPage,
@@ -820,7 +910,9 @@ public final class Kernel implements KernelMemory {
     /** {@inheritDoc} Objects waiting in per-thread magazines count as active. */
     @Override
     public List<SlabInfo> slabinfo() {
-        return small.slabinfo();
+        List<SlabInfo> rows = new java.util.ArrayList<>(small.slabinfo());
+        rows.addAll(kmemCaches.slabinfo());
+        return rows;
     }
 
     @Override
@@ -879,6 +971,7 @@ public final class Kernel implements KernelMemory {
     public void checkInvariants() {
         zones.checkInvariants();
         small.checkInvariants();
+        kmemCaches.checkInvariants();
     }
 
     @Override

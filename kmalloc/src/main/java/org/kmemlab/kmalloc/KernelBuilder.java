@@ -35,12 +35,12 @@ import org.kmemlab.api.spi.ZoneAllocatorProvider;
  *       {@link #ram(long)}, …);</li>
  *   <li>a command-line option, passed on by the {@code kmemlab} command with
  *       {@link #commandLine(String, String)};</li>
- *   <li>a system property: {@code kmemlab.pages}, {@code kmemlab.objects}, {@code kmemlab.zones},
+ *   <li>a system property: {@code kmemlab.pages}, {@code kmemlab.objects}, {@code kmemlab.zones}, {@code kmemlab.slabs},
  *       {@code kmemlab.profile}, {@code kmemlab.ram}, {@code kmemlab.era}, {@code kmemlab.maxWait},
  *       {@code kmemlab.minFreeKbytes}, {@code kmemlab.cpuCaches};</li>
  *   <li>a {@code kmemlab.properties} file with the same keys: the file given to {@link #propertiesFile},
  *       or else the one in the working directory if it exists (plus any {@link #properties} given);</li>
- *   <li>the defaults: {@code buddy-reference}, {@code bucket-reference}, {@code dma-zone-reference}, the
+ *   <li>the defaults: {@code buddy-reference}, {@code bucket-reference}, {@code dma-zone-reference}, {@code slab-reference}, the
  *       {@link MachineProfile#X86_64} profile with its default RAM, the profile's era, a 100 ms
  *       {@code maxWait}, computed watermarks, per-thread caches on.</li>
  * </ol>
@@ -50,7 +50,7 @@ import org.kmemlab.api.spi.ZoneAllocatorProvider;
  *
  * <h2>Finding providers</h2>
  * Providers named by a setting are found with {@link ServiceLoader} from this module (which {@code uses}
- * all three SPIs), on the module path and on the class path alike. A name no provider has, or two
+ * all four SPIs), on the module path and on the class path alike. A name no provider has, or two
  * providers with one name, fails {@link #boot()} with a
  * {@link org.kmemlab.api.spi.ProviderLookupException} that lists the names found. A provider passed as
  * an instance is used as it is and needs no installation (tests, a student's work in progress).
@@ -68,6 +68,8 @@ public final class KernelBuilder {
     private PageAllocatorProvider pageProvider;
     private ObjectAllocatorProvider objectProvider;
     private ZoneAllocatorProvider zoneProvider;
+    private org.kmemlab.api.spi.SlabCacheProvider slabProvider;
+    private org.kmemlab.api.Machine bareMachine;
     private java.util.Set<SlabDebug.Option> slabDebug = java.util.Set.of();
     private FaultAttr failslab = FaultAttr.OFF;
     private FaultAttr failPageAlloc = FaultAttr.OFF;
@@ -78,6 +80,22 @@ public final class KernelBuilder {
     /** Chooses the machine profile. */
     public KernelBuilder profile(MachineProfile profile) {
         explicit.put("profile", Checks.requireNonNull(profile, "profile").name());
+        return this;
+    }
+
+    /**
+     * Boots the kernel on {@code machine}, a machine booted with {@link org.kmemlab.api.Machine#boot} whose
+     * boot memory is still in use: what early code reserved there ({@code bootMemory().allocate}) stays
+     * reserved for good, as {@code memory_start} reservations did in Linux 2.0. The machine's profile and
+     * RAM become the kernel's; the era is still the profile's unless {@link #era} says otherwise. A machine
+     * carries one kernel: its boot memory is retired when the kernel boots.
+     *
+     * @throws IllegalStateException at {@link #boot()} when the machine already runs a kernel
+     */
+    public KernelBuilder machine(org.kmemlab.api.Machine machine) {
+        this.bareMachine = Checks.requireNonNull(machine, "machine");
+        explicit.put("profile", machine.profile().name());
+        explicit.put("ram", Long.toString(machine.ramBytes()));
         return this;
     }
 
@@ -133,6 +151,23 @@ public final class KernelBuilder {
     public KernelBuilder zones(ZoneAllocatorProvider provider) {
         zoneProvider = Checks.requireNonNull(provider, "zone allocator provider");
         explicit.put("zones", provider.name());
+        return this;
+    }
+
+    /**
+     * Chooses the slab cache provider of {@code kmemCacheCreate} by name; it is looked up when the first
+     * cache is created, so a kernel that creates none needs none installed.
+     */
+    public KernelBuilder slabs(String providerName) {
+        explicit.put("slabs", Checks.requireNonNull(providerName, "slab cache provider name"));
+        slabProvider = null;
+        return this;
+    }
+
+    /** Uses {@code provider} as the slab cache provider, installed or not. */
+    public KernelBuilder slabs(org.kmemlab.api.spi.SlabCacheProvider provider) {
+        slabProvider = Checks.requireNonNull(provider, "slab cache provider");
+        explicit.put("slabs", provider.name());
         return this;
     }
 
@@ -269,8 +304,18 @@ public final class KernelBuilder {
         ZoneAllocatorProvider zones = zoneProvider != null ? zoneProvider
                 : ProviderRegistry.of(ZoneAllocatorProvider.class, ServiceLoader.load(ZoneAllocatorProvider.class))
                         .get(settings.get("zones").value().trim());
+        org.kmemlab.api.spi.SlabCacheProvider chosenSlabs = slabProvider;
+        String slabName = settings.get("slabs").value().trim();
+        java.util.function.Supplier<org.kmemlab.api.spi.SlabCacheProvider> slabs = chosenSlabs != null
+                ? () -> chosenSlabs
+                : () -> ProviderRegistry.of(org.kmemlab.api.spi.SlabCacheProvider.class,
+                        ServiceLoader.load(org.kmemlab.api.spi.SlabCacheProvider.class)).get(slabName);
+        if (bareMachine != null) {
+            Checks.requireState(!bareMachine.bootMemory().retired(), "the machine given to machine(...) already"
+                    + " runs a kernel (its boot memory is retired); boot a fresh one with Machine.boot(...)");
+        }
         return Kernel.assemble(new Kernel.Parts(profile, ram, era, maxWait, minFree, cpuCaches, pages, objects,
-                zones, settings.values().stream().toList()), new Kernel.Debugging(slabDebug, failslab, failPageAlloc));
+                zones, slabs, settings.values().stream().toList(), bareMachine), new Kernel.Debugging(slabDebug, failslab, failPageAlloc));
     }
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, KernelSettings.Setting s) {

@@ -35,7 +35,7 @@ final class KernelSettings {
     static final String PREFIX = "kmemlab.";
 
     /** The keys a kernel reads, without prefix. */
-    static final List<String> KEYS = List.of("profile", "ram", "era", "pages", "objects", "zones", "maxWait",
+    static final List<String> KEYS = List.of("profile", "ram", "era", "pages", "objects", "zones", "slabs", "maxWait",
             "minFreeKbytes", "cpuCaches");
 
     /** The default provider names and switches. */
@@ -43,6 +43,7 @@ final class KernelSettings {
             "pages", "buddy-reference",
             "objects", "bucket-reference",
             "zones", "dma-zone-reference",
+            "slabs", "slab-reference",
             "cpuCaches", "true");
 
     /** The name of the file read from the working directory. */

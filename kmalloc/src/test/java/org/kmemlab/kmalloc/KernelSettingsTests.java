@@ -59,7 +59,7 @@ class KernelSettingsTests {
     void unknownKeysFailWithTheKnownOnes() {
         IllegalArgumentException cli = assertThrows(IllegalArgumentException.class,
                 () -> Kernel.builder().commandLine("pagez", "x"));
-        assertEquals("unknown kmemlab setting 'pagez'; known settings: profile, ram, era, pages, objects, zones,"
+        assertEquals("unknown kmemlab setting 'pagez'; known settings: profile, ram, era, pages, objects, zones, slabs,"
                 + " maxWait, minFreeKbytes, cpuCaches", cli.getMessage());
         IllegalArgumentException file = assertThrows(IllegalArgumentException.class, () -> KernelSettings.resolve(
                 Map.of(), Map.of(), new Properties(), props("kmemlab.objetcs", "x"), "my.properties"));

@@ -39,7 +39,7 @@ final class LessonCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Lessons lessons = new Lessons(options.zonesProvider(), options.pagesProvider());
+        Lessons lessons = new Lessons();
         if (name == null) {
             for (Lesson lesson : lessons.all()) {
                 out.printf("  %d %-14s %s%n", lesson.number(), lesson.name(), lesson.title());

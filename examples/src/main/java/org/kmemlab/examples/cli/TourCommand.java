@@ -44,7 +44,7 @@ final class TourCommand implements Callable<Integer> {
         out.println("/proc/meminfo:");
         out.print(indent(kernel.procMeminfo()));
 
-        Lessons lessons = new Lessons(options.zonesProvider(), options.pagesProvider());
+        Lessons lessons = new Lessons();
         LessonContext ctx = LessonCommand.context(options, out);
         Progress progress = Commands.progress(spec, options);
         progress.start("tour", lessons.all().size());

@@ -3,19 +3,16 @@ package org.kmemlab.examples.lessons;
 import java.util.List;
 import java.util.Locale;
 
-/** The eight lessons in tour order, and lookup by name or number. */
+/** The lessons in tour order, and lookup by name or number. */
 public final class Lessons {
 
     private final List<Lesson> all;
 
-    /**
-     * Creates the lessons; the boot-memory lesson assembles a zone allocator itself and needs the names
-     * of the providers to use.
-     */
-    public Lessons(String zonesProvider, String pagesProvider) {
+    /** Creates the lessons. */
+    public Lessons() {
         this.all = List.of(new CheckReturnsLesson(), new UnwindLesson(), new PoolsLesson(), new WaitLesson(),
-                new AtomicLesson(), new DmaLesson(), new ChooseAllocatorLesson(),
-                new BootMemoryLesson(zonesProvider, pagesProvider));
+                new AtomicLesson(), new DmaLesson(), new ChooseAllocatorLesson(), new BootMemoryLesson(),
+                new SlabLesson());
     }
 
     /** Returns every lesson in tour order. */

@@ -120,6 +120,15 @@ class LessonsTests {
     }
 
     @Test
+    void theSlabLessonMeasuresBothWaysAndCountsNoConstructorCallsForReusedObjects() {
+        Run run = Run.kmemlab("lesson", "slab");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("constructor calls during 250000 cache rounds: 0"), run.out());
+        assertTrue(run.out().contains("kmem_cache_destroy dentry: Slab cache still has objects"), run.out());
+        assertTrue(run.out().matches("(?s).*kmem_cache_alloc \\+ kmem_cache_free: +[0-9.]+ ns a round.*"), run.out());
+    }
+
+    @Test
     void crossing64KbIsTheFloppyDriversMacro() {
         assertTrue(IsaDmaController.cross64k(0xfff0, 0x20));
         assertTrue(!IsaDmaController.cross64k(0x10000, 0x10000));
@@ -129,17 +138,17 @@ class LessonsTests {
 
     @Test
     void lessonsAreFoundByNameOrNumber() {
-        Lessons lessons = new Lessons("dma-zone-reference", "buddy-reference");
-        assertEquals(8, lessons.all().size());
-        for (int i = 0; i < 8; i++) {
+        Lessons lessons = new Lessons();
+        assertEquals(9, lessons.all().size());
+        for (int i = 0; i < 9; i++) {
             assertEquals(i + 1, lessons.all().get(i).number());
             assertEquals(lessons.all().get(i), lessons.find(Integer.toString(i + 1)));
             assertEquals(lessons.all().get(i), lessons.find(lessons.all().get(i).name()));
         }
         assertEquals("atomic", lessons.find("lesson5").name());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lessons.find("9"));
-        assertEquals("no lesson '9'; the lessons are 1 check-returns, 2 unwind, 3 pools, 4 wait, 5 atomic, 6 dma,"
-                + " 7 vmalloc, 8 boot", e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lessons.find("10"));
+        assertEquals("no lesson '10'; the lessons are 1 check-returns, 2 unwind, 3 pools, 4 wait, 5 atomic, 6 dma,"
+                + " 7 vmalloc, 8 boot, 9 slab", e.getMessage());
     }
 
     @Test

@@ -166,9 +166,10 @@ final class KernelActions {
             }
             return "ZERO_SIZE_PTR";
         }
-        if (size > LARGEST_KMALLOC && addr != KernelMemory.NULL) {
-            throw new InvariantViolation(call + " must return NULL: no era's kmalloc serves more than "
-                    + LARGEST_KMALLOC + " bytes", "NULL", hex(addr));
+        long max = s.kernel.maxKmallocSize();
+        if (size > max && addr != KernelMemory.NULL) {
+            throw new InvariantViolation(call + " must return NULL: this kernel's kmalloc serves at most " + max
+                    + " bytes (maxKmallocSize())", "NULL", hex(addr));
         }
         if (addr == KernelMemory.NULL) {
             return "NULL";
