@@ -415,7 +415,8 @@
       const cell = Math.floor((pfn - viewStart) / fpc);
       return { x: GUTTER + (cell % COLS) * CELL + CELL / 2, y: Math.floor(cell / COLS) * CELL + CELL / 2 };
     },
-    owner: (pfn) => data.owners[owners[pfn]][0]
+    owner: (pfn) => data.owners[owners[pfn]][0],
+    startsFreeBlock: (pfn) => blockOrder[pfn] >= 0 && blockStart[pfn] === pfn
   };
   loadFilm(0);
   window.kmemlab.readyMillis = performance.now();
