@@ -11,9 +11,11 @@
   const $ = (id) => document.getElementById(id);
   const OWNER = {};
   data.owners.forEach((o, i) => { OWNER[o[0]] = i; });
-  const COLS = 128;          // cells per row
-  const MAX_ROWS = 64;       // rows drawn at once
-  const CELL = 8;            // pixels per cell
+  const WIDTH = 1024;        // pixels of the grid, gutter aside
+  const HEIGHT = 1024;       // the most pixels of grid drawn at once
+  let CELL = 8;              // pixels per cell: 8, or up to 32 when zoomed in past one frame per cell
+  let COLS = WIDTH / CELL;   // cells per row
+  let MAX_ROWS = HEIGHT / CELL;
   const GUTTER = 132;        // pixels left of the grid for pfn, address and zone labels
   const canvas = $('grid');
   const ctx = canvas.getContext('2d');
@@ -57,6 +59,7 @@
     $('machine').textContent = film.machine + ' \u00b7 ' + n + ' frames of ' + film.pageSize + ' bytes';
     $('zones').textContent = 'zones: ' + film.zones.map((z) => z[0] + ' pfn ' + z[1] + '\u2013' + (z[2] - 1)).join(' \u00b7 ');
     $('scrubber').max = film.steps.length - 1;
+    setCell(8);
     fpc = wholeMemoryFpc();
     viewStart = 0;
     current = -1;
@@ -147,15 +150,26 @@
         let owner;
         if (fpc === 1) {
           owner = owners[first];
+          ctx.fillStyle = data.owners[owner][2];
+          ctx.fillRect(x, y, CELL, CELL);
         } else {
+          // A summarised cell takes the colour of the owner most of its used frames have, paler the
+          // more of its frames are free: memory that is mostly free but in pieces stays visible.
           votes.fill(0);
           const last = Math.min(film.frames, first + fpc);
           for (let p = first; p < last; p++) { votes[owners[p]]++; }
-          owner = 0;
-          for (let o = 1; o < votes.length; o++) { if (votes[o] > votes[owner]) { owner = o; } }
+          const free = votes[OWNER.FREE];
+          owner = OWNER.FREE;
+          for (let o = 0; o < votes.length; o++) {
+            if (o !== OWNER.FREE && votes[o] > 0 && (owner === OWNER.FREE || votes[o] > votes[owner])) { owner = o; }
+          }
+          ctx.fillStyle = '#ffffff';
+          ctx.fillRect(x, y, CELL, CELL);
+          ctx.globalAlpha = owner === OWNER.FREE ? 1 : 0.3 + 0.7 * (last - first - free) / (last - first);
+          ctx.fillStyle = data.owners[owner][2];
+          ctx.fillRect(x, y, CELL, CELL);
+          ctx.globalAlpha = 1;
         }
-        ctx.fillStyle = data.owners[owner][2];
-        ctx.fillRect(x, y, CELL, CELL);
         if (fpc === 1 && owner === OWNER.SLAB && objBytes[first] > 0) {
           // A slab page's fill: the share of the page its live objects use, from the bottom.
           const h = Math.max(1, Math.round(CELL * Math.min(1, objBytes[first] / film.pageSize)));
@@ -170,7 +184,8 @@
     $('position').textContent = 'step ' + current + ' of ' + (film.steps.length - 1);
     $('scrubber').value = current;
     $('label').textContent = film.steps[current].l;
-    $('zoom-info').textContent = (fpc === 1 ? '1 frame per cell' : fpc + ' frames per cell (summary: the owner most frames have)')
+    $('zoom-info').textContent = (fpc === 1 ? '1 frame per cell of ' + CELL + ' px'
+        : fpc + ' frames per cell (summary: the owner most used frames have, paler when partly free)')
         + ', pfn ' + viewStart + '\u2013' + Math.min(film.frames - 1, viewStart + rows * rowFrames() - 1);
     document.body.dataset.step = current;
     panels();
@@ -199,7 +214,7 @@
       if (!same(p, p - COLS)) { ctx.fillRect(x, y, CELL, 1); }
       if (!same(p, p + COLS)) { ctx.fillRect(x, y + CELL - 1, CELL, 1); }
     }
-    ctx.font = 'bold 8px monospace';
+    ctx.font = 'bold ' + Math.max(8, CELL / 2) + 'px monospace';
     ctx.textBaseline = 'top';
     ctx.fillStyle = '#1f2937';
     for (let p = viewStart; p < end; p++) {
@@ -228,7 +243,7 @@
     ctx.font = '10px monospace';
     ctx.fillStyle = '#334';
     const bytes = BigInt(film.pageSize);
-    for (let r = 0; r < rows; r += 4) {
+    for (let r = 0; r < rows; r += Math.max(1, 32 / CELL)) {
       const pfn = viewStart + r * rowFrames();
       ctx.fillText('pfn ' + pfn, 4, r * CELL);
       ctx.fillText(hex(BigInt(pfn) * bytes), 4, r * CELL + 11);
@@ -342,11 +357,24 @@
     viewStart = Math.max(0, Math.min(max, viewStart + rows * rowFrames()));
     render();
   }
+  // Zooming in halves the frames per cell down to one, then doubles the cells' size up to 32 pixels
+  // (where a slab page's fill and a block's order are easy to see); zooming out goes back the same way.
   function zoom(factor) {
     const middle = viewStart + Math.floor(visibleRows() * rowFrames() / 2);
-    fpc = Math.max(1, Math.min(wholeMemoryFpc(), fpc * factor));
+    if (factor < 1 && fpc === 1) {
+      setCell(Math.min(32, CELL * 2));
+    } else if (factor > 1 && CELL > 8) {
+      setCell(CELL / 2);
+    } else {
+      fpc = Math.max(1, Math.min(wholeMemoryFpc(), fpc * factor));
+    }
     centre(middle);
     render();
+  }
+  function setCell(size) {
+    CELL = size;
+    COLS = WIDTH / CELL;
+    MAX_ROWS = HEIGHT / CELL;
   }
 
   // ---- controls
@@ -411,11 +439,18 @@
     step: () => current,
     steps: () => film.steps.length,
     framesPerCell: () => fpc,
+    cellPixels: () => CELL,
     cellCentre: (pfn) => {
       const cell = Math.floor((pfn - viewStart) / fpc);
       return { x: GUTTER + (cell % COLS) * CELL + CELL / 2, y: Math.floor(cell / COLS) * CELL + CELL / 2 };
     },
     owner: (pfn) => data.owners[owners[pfn]][0],
+    ownerCounts: () => {
+      const counts = {};
+      data.owners.forEach((o) => { counts[o[0]] = 0; });
+      owners.forEach((o) => { counts[data.owners[o][0]]++; });
+      return counts;
+    },
     startsFreeBlock: (pfn) => blockOrder[pfn] >= 0 && blockStart[pfn] === pfn
   };
   loadFilm(0);
