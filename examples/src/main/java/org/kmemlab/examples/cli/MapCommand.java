@@ -94,9 +94,7 @@ final class MapCommand implements Callable<Integer> {
                 kernel.pageCache().pages());
         out.print(TextMap.render(map, perChar, columns));
         if (png != null) {
-            int cell = kernel.machine().frames() <= 16384 ? 4 : 1;
-            int pngColumns = kernel.machine().frames() <= 16384 ? 128 : 512;
-            MapImage.write(map, cell, pngColumns, png);
+            MapImage.write(map, "Physical memory after a workload of " + load + "% (seed " + options.seed() + ")", png);
             out.println();
             out.println("Image written to " + png);
         }
