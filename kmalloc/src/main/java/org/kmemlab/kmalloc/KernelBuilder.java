@@ -73,6 +73,7 @@ public final class KernelBuilder {
     private java.util.Set<SlabDebug.Option> slabDebug = java.util.Set.of();
     private FaultAttr failslab = FaultAttr.OFF;
     private FaultAttr failPageAlloc = FaultAttr.OFF;
+    private final java.util.List<java.util.function.Consumer<Kernel>> bootListeners = new java.util.ArrayList<>();
 
     KernelBuilder() {
     }
@@ -268,6 +269,16 @@ public final class KernelBuilder {
     }
 
     /**
+     * Has {@link #boot()} hand every kernel it boots to {@code listener} before returning it: how a tool
+     * that records a run (the HTML pages of {@code kmemlab}) learns of kernels that code it does not own
+     * boots. Listeners run in the order added and MUST NOT keep the kernel from being used.
+     */
+    public KernelBuilder whenBooted(java.util.function.Consumer<Kernel> listener) {
+        bootListeners.add(Checks.requireNonNull(listener, "boot listener"));
+        return this;
+    }
+
+    /**
      * Resolves the settings, finds the providers, boots the machine and assembles the kernel.
      *
      * @throws org.kmemlab.api.spi.ProviderLookupException when a provider name is unknown or duplicated
@@ -314,8 +325,13 @@ public final class KernelBuilder {
             Checks.requireState(!bareMachine.bootMemory().retired(), "the machine given to machine(...) already"
                     + " runs a kernel (its boot memory is retired); boot a fresh one with Machine.boot(...)");
         }
-        return Kernel.assemble(new Kernel.Parts(profile, ram, era, maxWait, minFree, cpuCaches, pages, objects,
-                zones, slabs, settings.values().stream().toList(), bareMachine), new Kernel.Debugging(slabDebug, failslab, failPageAlloc));
+        Kernel kernel = Kernel.assemble(new Kernel.Parts(profile, ram, era, maxWait, minFree, cpuCaches, pages,
+                objects, zones, slabs, settings.values().stream().toList(), bareMachine),
+                new Kernel.Debugging(slabDebug, failslab, failPageAlloc));
+        for (java.util.function.Consumer<Kernel> listener : bootListeners) {
+            listener.accept(kernel);
+        }
+        return kernel;
     }
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, KernelSettings.Setting s) {

@@ -1,15 +1,23 @@
 package org.kmemlab.examples.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.examples.lessons.Lesson;
 import org.kmemlab.examples.lessons.LessonContext;
 import org.kmemlab.examples.lessons.Lessons;
+import org.kmemlab.examples.web.IndexPage;
 import org.kmemlab.kmalloc.Kernel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code kmemlab tour}: boots a Linux 2.0 machine and walks through every lesson. */
@@ -23,11 +31,19 @@ final class TourCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
+    @Option(names = "--html", paramLabel = "DIR",
+            description = "also write a page per lesson into DIR (created if missing), and DIR/index.html")
+    Path html;
+
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        if (html != null) {
+            Commands.requireDirectoryOf(html, "--html");
+            Files.createDirectories(html);
+        }
         PrintWriter out = spec.commandLine().getOut();
         Kernel kernel = options.boot(MachineProfile.I386_LINUX_2_0);
         out.println("kmemlab: a tour of kernel memory allocation");
@@ -50,12 +66,27 @@ final class TourCommand implements Callable<Integer> {
         progress.start("tour", lessons.all().size());
         int status = 0;
         int done = 0;
+        List<String[]> pages = new ArrayList<>();
         for (Lesson lesson : lessons.all()) {
             out.println();
-            status = Math.max(status, LessonCommand.run(lesson, ctx, out, spec.commandLine().getErr()));
+            if (html == null) {
+                status = Math.max(status, LessonCommand.run(lesson, ctx, out, spec.commandLine().getErr()));
+            } else {
+                Path page = html.resolve(String.format(Locale.ROOT, "%02d-%s.html", lesson.number(), lesson.name()));
+                status = Math.max(status, LessonCommand.runRecorded(lesson, options, out, spec.commandLine().getErr(),
+                        page));
+                if (Files.isRegularFile(page)) {
+                    pages.add(new String[] {page.getFileName().toString(), lesson.number() + ". " + lesson.title()});
+                }
+            }
             progress.update(++done);
         }
         progress.done();
+        if (html != null) {
+            IndexPage.write(html.resolve("index.html"), "kmemlab tour", pages);
+            out.println();
+            out.println("Tour pages written to " + html + " (open " + html.resolve("index.html") + ")");
+        }
         out.println();
         out.println("That was the tour. Each lesson is a small class in examples/src/main/java/org/kmemlab/"
                 + "examples/lessons;");

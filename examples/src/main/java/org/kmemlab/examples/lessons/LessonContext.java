@@ -2,6 +2,7 @@ package org.kmemlab.examples.lessons;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
@@ -18,6 +19,7 @@ public final class LessonContext {
     private final Function<MachineProfile, KernelBuilder> builders;
     private final Function<MachineProfile, Machine> machines;
     private final long seed;
+    private final Consumer<String> narration;
 
     /**
      * Creates a context.
@@ -30,10 +32,20 @@ public final class LessonContext {
      */
     public LessonContext(PrintWriter out, Function<MachineProfile, KernelBuilder> builders,
                          Function<MachineProfile, Machine> machines, long seed) {
+        this(out, builders, machines, seed, line -> { });
+    }
+
+    /**
+     * Creates a context that also hands every line the lesson prints through {@link #say}, {@link #step}
+     * and {@link #show} to {@code narration} (a recording of the lesson follows its narration this way).
+     */
+    public LessonContext(PrintWriter out, Function<MachineProfile, KernelBuilder> builders,
+                         Function<MachineProfile, Machine> machines, long seed, Consumer<String> narration) {
         this.out = out;
         this.builders = builders;
         this.machines = machines;
         this.seed = seed;
+        this.narration = narration;
     }
 
     /** Boots a bare machine, without any allocator but boot memory: {@code profile} unless the user chose. */
@@ -68,21 +80,30 @@ public final class LessonContext {
 
     /** Prints a line; {@code args} fill {@code %} placeholders as in {@link String#format}. */
     public void say(String format, Object... args) {
-        out.println(args.length == 0 ? format : String.format(Locale.ROOT, format, args));
+        String line = args.length == 0 ? format : String.format(Locale.ROOT, format, args);
+        out.println(line);
+        narration.accept(line);
     }
 
     /** Prints a step heading. */
     public void step(String title) {
         out.println();
         out.println("-- " + title);
+        narration.accept("-- " + title);
     }
 
     /** Prints {@code text} (several lines) indented under a caption, e.g. a /proc file. */
     public void show(String caption, String text) {
+        narration.accept(caption + ": " + firstLine(text));
         out.println("   " + caption + ":");
         for (String line : text.split("\n")) {
             out.println("     " + line);
         }
+    }
+
+    private static String firstLine(String text) {
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline) + " ...";
     }
 
     /** Prints the report of a kernel bug the lesson provoked and caught. */
