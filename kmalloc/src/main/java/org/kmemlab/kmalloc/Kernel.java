@@ -87,6 +87,13 @@ public final class Kernel implements KernelMemory {
         static final Debugging OFF = new Debugging(java.util.Set.of(), FaultAttr.OFF, FaultAttr.OFF);
     }
 
+    /** The first line of a report that Linux 2.0 did not have, shown on the 2.0 era by {@link #kmemlabView}. */
+    public static final String KMEMLAB_VIEW_LABEL = "# kmemlab's view, not a Linux 2.0 file: ";
+
+    /** The reports kmemlab keeps in today's {@code /proc} layout whatever the era. */
+    private static final List<String> VIEWS = List.of("buddyinfo", "slabinfo", "zoneinfo",
+            "vmallocinfo");
+
     private final Machine machine;
     private final Era era;
     private final Parts parts;
@@ -829,18 +836,45 @@ public final class Kernel implements KernelMemory {
         return org.kmemlab.api.stats.ProcFormat.zoneinfo(zoneinfo());
     }
 
-    /** Returns {@code /proc/meminfo} as text. */
+    /**
+     * Returns {@code /proc/meminfo} as text: today's {@code "%-16s%8lu kB"} lines, or on the Linux 2.0 era
+     * 2.0's own file (a table in bytes, then seven kB lines; see {@link Linux20Proc}).
+     */
     public String procMeminfo() {
-        return org.kmemlab.api.stats.ProcFormat.meminfo(meminfo());
+        return era == Era.LINUX_2_0 ? Linux20Proc.meminfo(meminfo())
+                : org.kmemlab.api.stats.ProcFormat.meminfo(meminfo());
     }
 
     /**
-     * Returns the file {@code path} ({@code /proc/meminfo}, {@code meminfo}, {@code buddyinfo}, …) as text.
+     * Returns what Linux 2.0's {@code show_free_areas()} printed on the console (SysRq-M, an OOM kill):
+     * {@code Free pages:} and the free blocks of every order, summed over all zones as 2.0 kept one set of
+     * lists. It was 2.0's only window on its free lists; either era may call it.
+     */
+    public String showFreeAreas() {
+        return Linux20Proc.showFreeAreas(zones.freeFrames(), zoneinfo(), era.maxOrder() + 1);
+    }
+
+    /**
+     * Returns the file {@code path} ({@code /proc/meminfo}, {@code meminfo}, {@code buddyinfo}, …) as text,
+     * as the era's kernel had it. Today's kernel has meminfo, buddyinfo, slabinfo, zoneinfo and
+     * vmallocinfo; Linux 2.0 had only meminfo (the others are available, labelled, through
+     * {@link #kmemlabView}).
      *
      * @throws IllegalArgumentException for another file, listing the ones there are
      */
     public String proc(String path) {
         String name = Checks.requireNonNull(path, "path").replaceFirst("^/proc/", "");
+        if (era == Era.LINUX_2_0) {
+            if (name.equals("meminfo")) {
+                return procMeminfo();
+            }
+            if (VIEWS.contains(name)) {
+                throw new IllegalArgumentException("Linux 2.0 has no /proc/" + name + ": its only memory file is"
+                        + " /proc/meminfo, and it showed its free lists only on the console (showFreeAreas());"
+                        + " use kmemlabView(\"" + name + "\") for kmemlab's own view in today's layout");
+            }
+            throw new IllegalArgumentException("no /proc file '" + path + "'; Linux 2.0 has /proc/meminfo");
+        }
         return switch (name) {
             case "buddyinfo" -> procBuddyinfo();
             case "slabinfo" -> procSlabinfo();
@@ -850,6 +884,35 @@ public final class Kernel implements KernelMemory {
             default -> throw new IllegalArgumentException("no /proc file '" + path + "'; there are /proc/buddyinfo,"
                     + " /proc/slabinfo, /proc/zoneinfo, /proc/meminfo and /proc/vmallocinfo");
         };
+    }
+
+    /**
+     * Returns kmemlab's report {@code name} ({@code buddyinfo}, {@code slabinfo}, {@code zoneinfo} or
+     * {@code vmallocinfo}) in today's {@code /proc} layout. On the Linux 2.0 era, which had no such file,
+     * the text starts with a line that says so ({@link #KMEMLAB_VIEW_LABEL}), so it is never mistaken for
+     * what 2.0 showed; on today's era it is the {@code /proc} file itself.
+     *
+     * @throws IllegalArgumentException for another name, listing the ones there are
+     */
+    public String kmemlabView(String name) {
+        String file = Checks.requireNonNull(name, "name").replaceFirst("^/proc/", "");
+        String text = switch (file) {
+            case "buddyinfo" -> procBuddyinfo();
+            case "slabinfo" -> procSlabinfo();
+            case "zoneinfo" -> procZoneinfo();
+            case "vmallocinfo" -> procVmallocinfo();
+            default -> throw new IllegalArgumentException("no view '" + name + "'; there are " + VIEWS);
+        };
+        if (era != Era.LINUX_2_0) {
+            return text;
+        }
+        String what = switch (file) {
+            case "buddyinfo" -> "free blocks per order and zone (today's /proc/buddyinfo layout)";
+            case "slabinfo" -> "objects per size class (today's /proc/slabinfo layout)";
+            case "zoneinfo" -> "kmemlab's zones (today's /proc/zoneinfo layout; 2.0 had no zones)";
+            default -> "vmalloc areas (today's /proc/vmallocinfo layout)";
+        };
+        return KMEMLAB_VIEW_LABEL + what + "\n" + text;
     }
 
     /** Returns the kernel log with printk levels, one line each: {@code <4>[    0.001234] text}. */

@@ -2,6 +2,7 @@ package org.kmemlab.examples.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.examples.lessons.Lesson;
 import org.kmemlab.examples.lessons.LessonContext;
@@ -38,10 +39,10 @@ final class TourCommand implements Callable<Integer> {
         out.println("The machine:");
         out.print(indent(kernel.machine().layout()));
         out.println();
-        out.println("/proc/buddyinfo after boot (free blocks of 1, 2, 4, ... pages per zone):");
-        out.print(indent(kernel.procBuddyinfo()));
+        out.println(LessonContext.freeListsCaption(kernel) + " after boot (free blocks of 1, 2, 4, ... pages):");
+        out.print(indent(LessonContext.freeLists(kernel)));
         out.println();
-        out.println("/proc/meminfo:");
+        out.println("/proc/meminfo" + (kernel.era() == Era.LINUX_2_0 ? " (Linux 2.0's: bytes, then kB)" : "") + ":");
         out.print(indent(kernel.procMeminfo()));
 
         Lessons lessons = new Lessons(options.zonesProvider(), options.pagesProvider());

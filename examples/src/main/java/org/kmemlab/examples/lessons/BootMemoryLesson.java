@@ -92,7 +92,8 @@ public final class BootMemoryLesson extends Lesson {
         zones.freePages(block, 4);
         ctx.say("   alloc_pages(GFP_KERNEL|GFP_DMA, 4) = pfn %d; freed again: free pages %d -> %d", block, before,
                 zones.freeFrames());
-        ctx.show("/proc/buddyinfo", ProcFormat.buddyinfo(zones.zoneinfo()));
+        ctx.show(LessonContext.viewCaption(machine.profile().era(), "buddyinfo"),
+                ProcFormat.buddyinfo(zones.zoneinfo()));
         ctx.say("");
         ctx.say("Rule: boot memory is for what the kernel needs for its whole life (mem_map); everything else is"
                 + " allocated when needed and freed when done.");

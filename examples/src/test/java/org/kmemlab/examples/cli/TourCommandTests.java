@@ -32,5 +32,9 @@ class TourCommandTests {
         assertTrue(run.out().contains("zone Normal empty"), run.out());
         assertTrue(run.out().contains("era            LINUX_2_0"), run.out());
         assertTrue(run.out().contains("== Lesson 8: "), run.out());
+        assertTrue(run.out().contains("show_free_areas() (Linux 2.0 had no /proc/buddyinfo"), run.out());
+        assertTrue(run.out().contains("        total:    used:    free:  shared: buffers:  cached:"), run.out());
+        assertTrue(!run.out().contains("   /proc/buddyinfo:") && !run.out().contains("   /proc/vmallocinfo:") && !run.out().contains("MemAvailable:"),
+                "nothing of today's /proc on the 2.0 machine:\n" + run.out());
     }
 }
