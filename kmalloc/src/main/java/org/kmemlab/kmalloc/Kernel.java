@@ -45,8 +45,8 @@ import org.kmemlab.api.stats.ZoneStats;
  *
  * <h2>Where a request goes</h2>
  * <ul>
- *   <li>{@code kmalloc(0)} returns {@link #ZERO_SIZE_PTR}; a size above the era's maximum returns
- *       {@link #NULL} and logs a warning.</li>
+ *   <li>{@code kmalloc(0)} returns {@link #ZERO_SIZE_PTR} (on the Linux 2.0 era a real 32-byte block, as
+ *       2.0 gave); a size above the era's maximum returns {@link #NULL} and logs a warning.</li>
  *   <li>Up to the object allocator's {@code maxSize()}: a per-thread magazine of that size class, refilled
  *       from the object allocator ({@code GFP_DMA} requests use the DMA classes).</li>
  *   <li>Larger: {@code 2^order} pages ({@code kmalloc_large}), {@code order = get_order(size)}.</li>
@@ -56,6 +56,12 @@ import org.kmemlab.api.stats.ZoneStats;
  * anything else is a {@link org.kmemlab.api.bug.KernelBug}. Every allocation whose gfp may sleep calls
  * {@code might_sleep()} first, so {@code GFP_KERNEL} in atomic context is reported even when memory is
  * plentiful.
+ *
+ * <h2>The Linux 2.0 era's messages</h2>
+ * On the Linux 2.0 era a refused kfree, a sleeping kmalloc or {@code __get_free_pages} in an interrupt
+ * handler, a failed kmalloc and a {@code free_pages} of a reserved page print what 2.0 printed (or, for
+ * the reserved page, nothing), then stop with a {@code KernelBug} or carry on as 2.0 did
+ * ({@link Linux20Misuse}, setting {@code kmemlab.misuse}); {@code kfree_s} ignores its size, as 2.0's did.
  *
  * <h2>vmalloc, mempool, fault injection, debugging</h2>
  * {@link #vmalloc(long)} maps single pages through simulated page tables ({@link Vmalloc},
@@ -110,6 +116,8 @@ public final class Kernel implements KernelMemory {
     private final Vmalloc vmalloc;
     private final Mmu mmu;
     private final PageFaults pageFaults;
+    /** Null unless the era is Linux 2.0: what 2.0 printed for misuse and failure, and what follows. */
+    private final Linux20Misuse linux20;
     /** Null unless debugging is on: kmalloc's only test of it. */
     private final SlabDebug debug;
 
@@ -146,6 +154,8 @@ public final class Kernel implements KernelMemory {
         this.vmalloc = new Vmalloc(machine, pagePath);
         this.pageFaults = new PageFaults(machine, vmalloc.tables(), era);
         this.mmu = new Mmu(vmalloc, machine.memory(), pageFaults);
+        this.linux20 = era == Era.LINUX_2_0 ? new Linux20Misuse(machine, carryOn(parts.settings()), System::nanoTime)
+                : null;
         this.debug = debugging.slabDebug().isEmpty() ? null : new SlabDebug(this, debugging.slabDebug());
         if (debug != null) {
             zones.registerShrinker(KernelDebug.quarantineShrinker(this, debug));
@@ -156,6 +166,19 @@ public final class Kernel implements KernelMemory {
         machine.dmesg().info("kmalloc: pages=" + parts.pages().name() + " objects=" + parts.objects().name()
                 + " zones=" + parts.zones().name() + ", " + era + " era, " + classes.slots() + " size classes up to "
                 + classes.maxSize() + " bytes, larger up to " + era.maxKmallocSize() + " bytes from pages");
+    }
+
+    /** Reads {@code kmemlab.misuse}: {@code stop} (the default) or {@code carry-on}. */
+    private static boolean carryOn(List<KernelSettings.Setting> settings) {
+        for (KernelSettings.Setting s : settings) {
+            if (s.key().equals("misuse") && s.value() != null) {
+                String v = s.value().trim();
+                Checks.requireArgument(v.equals("stop") || v.equals("carry-on"),
+                        "misuse '%s' (%s) is neither stop nor carry-on", s.value(), s.source());
+                return v.equals("carry-on");
+            }
+        }
+        return false;
     }
 
     /** The per-thread page list mark: about one list entry per 4096 frames of RAM, 2 to 32. */
@@ -217,7 +240,8 @@ public final class Kernel implements KernelMemory {
      * @param size 0 .. {@link #maxKmallocSize()}; larger returns NULL with a warning
      * @param gfp the flags: {@code GFP_KERNEL} may sleep, {@code GFP_ATOMIC} never does, {@code GFP_DMA}
      *            gives memory below 16 MiB, {@code __GFP_ZERO} zeroes it
-     * @return the address, {@link #ZERO_SIZE_PTR} for size 0, or {@link #NULL}
+     * @return the address, {@link #ZERO_SIZE_PTR} for size 0 (on the Linux 2.0 era a 32-byte block), or
+     *         {@link #NULL}
      * @throws org.kmemlab.api.bug.SleepInAtomicBug for a gfp that may sleep in atomic context
      * @throws IllegalArgumentException for a negative size
      */
@@ -228,15 +252,28 @@ public final class Kernel implements KernelMemory {
 
     /** kmalloc without the debug wrapper; failslab applies to the object path. */
     long kmallocRaw(long size, int gfp) {
+        if (linux20 != null) {
+            gfp = linux20.nonatomicFromInterrupt(gfp, "kmalloc");
+        }
         machine.context().mightSleep(gfp, "kmalloc");
         if (size <= 0) {
             Checks.requireArgument(size == 0, "kmalloc size %d is negative", size);
-            return ZERO_SIZE_PTR;
+            if (linux20 == null) {
+                return ZERO_SIZE_PTR;
+            }
+            size = 1;   // 2.0: 0 + an 8-byte header fits the 32-byte bucket, a real block (ZERO_SIZE_PTR is modern)
         }
         if (size > era.maxKmallocSize()) {
             return tooLarge(size, gfp);
         }
-        CpuCache cache = cpu();
+        long addr = kmallocFrom(cpu(), size, gfp);
+        if (addr == NULL && linux20 != null) {
+            linux20.kmallocFailed();
+        }
+        return addr;
+    }
+
+    private long kmallocFrom(CpuCache cache, long size, int gfp) {
         if (size <= smallLimit) {
             if (faults.shouldFailSlab(gfp, size)) {
                 return NULL;
@@ -322,7 +359,27 @@ public final class Kernel implements KernelMemory {
             debug.kfree(addr);
             return;
         }
+        if (linux20 != null) {
+            kfree20(addr);
+            return;
+        }
         kfreeRaw(addr);
+    }
+
+    /**
+     * kfree on the Linux 2.0 era: a free the allocator refuses prints 2.0's {@code kfree of non-kmalloced
+     * memory} line with the page descriptor's {@code next} and {@code order} words read from the start of
+     * the pointer's page, then stops or carries on ({@link Linux20Misuse}).
+     */
+    private void kfree20(long addr) {
+        try {
+            kfreeRaw(addr);
+        } catch (org.kmemlab.api.bug.KernelBug refused) {
+            long page = machine.pa(Linux20Misuse.pageOf(addr));
+            long next = machine.memory().readInt(page) & 0xffff_ffffL;
+            long order = machine.memory().readInt(page + Linux20Misuse.orderOffset());
+            linux20.badKfree(addr, next, order, refused);
+        }
     }
 
     /** kfree without the debug wrapper, of an address above ZERO_SIZE_PTR. */
@@ -345,13 +402,14 @@ public final class Kernel implements KernelMemory {
 
     /**
      * The old {@code kfree_s(addr, size)}: frees {@code addr} after checking that {@code size} belongs to
-     * the allocation's size class (size 0 means "unknown", as in Linux 1.2).
+     * the allocation's size class (size 0 means "unknown", as in Linux 1.2). On the Linux 2.0 era the size
+     * is ignored, as 2.0's {@code #define kfree_s(a,b) kfree(a)} ({@code include/linux/malloc.h}) ignored it.
      *
      * @throws InvalidFreeBug when the size does not fit the allocation, with nothing freed
      */
     public void kfree(long addr, long size) {
         Checks.requireArgument(size >= 0, "kfree_s size %d is negative", size);
-        if (size == 0 || Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0) {
+        if (size == 0 || linux20 != null || Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0) {
             kfree(addr);
             return;
         }
@@ -427,6 +485,9 @@ public final class Kernel implements KernelMemory {
      * @return the first pfn, or {@link PageAllocator#NO_PAGE}
      */
     public long allocPages(int gfp, int order) {
+        if (linux20 != null) {
+            gfp = linux20.nonatomicFromInterrupt(gfp, "gfp");
+        }
         machine.context().mightSleep(gfp, "__get_free_pages");
         Checks.requireArgument(order >= 0, "order %d is negative", order);
         if (order > era.maxOrder()) {
@@ -494,6 +555,10 @@ public final class Kernel implements KernelMemory {
         }
         if (tag == FrameTable.FREE || tag == FrameTable.PER_CPU) {
             throw BadPageStateBug.alreadyFree(pfn, order);
+        }
+        if (tag == FrameTable.RESERVED && linux20 != null) {
+            linux20.reservedPageFreed(pfn, order);
+            return;
         }
         throw new BadPageStateBug(pfn, order, "freeing pfn " + pfn + ", which belongs to " + FreeReports.owner(tag),
                 "free_pages() takes only blocks from __get_free_pages(); free kmalloc memory with kfree()");

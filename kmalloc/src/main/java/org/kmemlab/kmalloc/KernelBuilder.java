@@ -94,6 +94,17 @@ public final class KernelBuilder {
         return this;
     }
 
+    /**
+     * Chooses what the Linux 2.0 era does after printing 2.0's message for a misuse (a bad kfree, a
+     * sleeping kmalloc in an interrupt, freeing a reserved page): {@code false} (the default) stops with a
+     * {@code KernelBug}, {@code true} carries on exactly as 2.0 did. Setting {@code kmemlab.misuse},
+     * values {@code stop} and {@code carry-on}. Today's era always stops.
+     */
+    public KernelBuilder carryOnAfterMisuse(boolean carryOn) {
+        explicit.put("misuse", carryOn ? "carry-on" : "stop");
+        return this;
+    }
+
     /** Chooses the page allocator by provider name. */
     public KernelBuilder pages(String providerName) {
         explicit.put("pages", Checks.requireNonNull(providerName, "page allocator name"));

@@ -36,14 +36,15 @@ final class KernelSettings {
 
     /** The keys a kernel reads, without prefix. */
     static final List<String> KEYS = List.of("profile", "ram", "era", "pages", "objects", "zones", "maxWait",
-            "minFreeKbytes", "cpuCaches");
+            "minFreeKbytes", "cpuCaches", "misuse");
 
     /** The default provider names and switches. */
     static final Map<String, String> DEFAULTS = Map.of(
             "pages", "buddy-reference",
             "objects", "bucket-reference",
             "zones", "dma-zone-reference",
-            "cpuCaches", "true");
+            "cpuCaches", "true",
+            "misuse", "stop");
 
     /** The name of the file read from the working directory. */
     static final String FILE_NAME = "kmemlab.properties";

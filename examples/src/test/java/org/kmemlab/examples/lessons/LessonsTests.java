@@ -82,6 +82,16 @@ class LessonsTests {
         assertTrue(out.contains("atomic because: irq 6 (floppy)"), out);
     }
 
+    /** Linux 2.0 mm/kmalloc.c:269-276: print, force GFP_ATOMIC, carry on (the first 4 times). */
+    @Test
+    void onTheLinux20MachineGfpKernelInAnInterruptIsTwoPointZerosMessageAndCarryOnIsShown() {
+        Run run = Run.kmemlab("lesson", "atomic", "--profile", "i386");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("kmalloc called nonatomically from interrupt AtomicLesson."), run.out());
+        assertTrue(run.out().contains("2.0 printed one line, went on with GFP_ATOMIC"), run.out());
+        assertTrue(!run.out().contains("BUG: sleeping function called from invalid context at"), run.out());
+    }
+
     @Test
     void theDmaControllerRefusesWhatItCannotReachAndAcceptsTheBounceBuffer() {
         Run run = Run.kmemlab("lesson", "dma");
