@@ -3,7 +3,7 @@ package org.kmemlab.examples.lessons;
 import java.util.List;
 import java.util.Locale;
 
-/** The eight lessons in tour order, and lookup by name or number. */
+/** The nine lessons in tour order, and lookup by name or number. */
 public final class Lessons {
 
     private final List<Lesson> all;
@@ -15,7 +15,7 @@ public final class Lessons {
     public Lessons(String zonesProvider, String pagesProvider) {
         this.all = List.of(new CheckReturnsLesson(), new UnwindLesson(), new PoolsLesson(), new WaitLesson(),
                 new AtomicLesson(), new DmaLesson(), new ChooseAllocatorLesson(),
-                new BootMemoryLesson(zonesProvider, pagesProvider));
+                new BootMemoryLesson(zonesProvider, pagesProvider), new CarryOnLesson());
     }
 
     /** Returns every lesson in tour order. */

@@ -92,6 +92,18 @@ class LessonsTests {
         assertTrue(!run.out().contains("BUG: sleeping function called from invalid context at"), run.out());
     }
 
+    /** Linux 2.0 mm/kmalloc.c:404-405,445-447: a block that is not MF_USED is reported, the free returns. */
+    @Test
+    void carryingOnAfterADoubleKfreeEndsWithTwoDriversSharingOneBlock() {
+        Run run = Run.kmemlab("lesson", "carry-on");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(Pattern.compile("kfree of non-kmalloced memory: [0-9a-f]{8}, next= [0-9a-f]{8}, order=\\d+")
+                .matcher(run.out()).find(), run.out());
+        assertTrue(run.out().contains("the same block, and wrote its sector"), run.out());
+        String modern = lesson("carry-on");
+        assertTrue(modern.contains("BUG kmalloc-128 (Not tainted): Object already free"), modern);
+    }
+
     @Test
     void theDmaControllerRefusesWhatItCannotReachAndAcceptsTheBounceBuffer() {
         Run run = Run.kmemlab("lesson", "dma");
@@ -140,8 +152,8 @@ class LessonsTests {
     @Test
     void lessonsAreFoundByNameOrNumber() {
         Lessons lessons = new Lessons("dma-zone-reference", "buddy-reference");
-        assertEquals(8, lessons.all().size());
-        for (int i = 0; i < 8; i++) {
+        assertEquals(9, lessons.all().size());
+        for (int i = 0; i < 9; i++) {
             assertEquals(i + 1, lessons.all().get(i).number());
             assertEquals(lessons.all().get(i), lessons.find(Integer.toString(i + 1)));
             assertEquals(lessons.all().get(i), lessons.find(lessons.all().get(i).name()));
@@ -149,7 +161,7 @@ class LessonsTests {
         assertEquals("atomic", lessons.find("lesson5").name());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lessons.find("9"));
         assertEquals("no lesson '9'; the lessons are 1 check-returns, 2 unwind, 3 pools, 4 wait, 5 atomic, 6 dma,"
-                + " 7 vmalloc, 8 boot", e.getMessage());
+                + " 7 vmalloc, 8 boot, 9 carry-on", e.getMessage());
     }
 
     @Test
