@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.kmemlab.api.Checks;
+import org.kmemlab.api.Era;
 
 /**
  * Where each setting of a kernel comes from, in the documented order of precedence.
@@ -43,7 +44,6 @@ final class KernelSettings {
             "pages", "buddy-reference",
             "objects", "bucket-reference",
             "zones", "dma-zone-reference",
-            "cpuCaches", "true",
             "misuse", "stop");
 
     /** The name of the file read from the working directory. */
@@ -108,6 +108,7 @@ final class KernelSettings {
                     case "ram" -> ram;
                     case "era" -> era;
                     case "maxWait" -> maxWait;
+                    case "cpuCaches" -> Boolean.toString(!era.equals(Era.LINUX_2_0.name()));
                     default -> "0 (computed)";
                 };
             }

@@ -149,4 +149,18 @@ class Linux20MisuseTests {
                 .commandLine("misuse", "ignore").boot());
         assertTrue(e.getMessage().contains("misuse 'ignore'"), e.getMessage());
     }
+
+    /** 2.0 had no per-CPU caches: a freed block's header says MF_FREE (0x0055ffaa, mm/kmalloc.c:406) at once. */
+    @Test
+    void perThreadCachesAreOffByDefaultOnThe20EraSoAFreedBlockIsMfFree() {
+        Kernel kernel = Kernel.builder().profile(MachineProfile.I386_LINUX_2_0)
+                .systemProperties(new java.util.Properties()).boot();
+        assertTrue(kernel.configuration().contains("cpuCaches      false"), kernel.configuration());
+        long p = kernel.kmalloc(100, Gfp.GFP_KERNEL);
+        kernel.kfree(p);
+        assertEquals(0x0055ffaa, kernel.machine().memory().readInt(kernel.machine().pa(p) - 8));
+        Kernel modern = Kernel.builder().profile(MachineProfile.X86_64).systemProperties(new java.util.Properties())
+                .boot();
+        assertTrue(modern.configuration().contains("cpuCaches      true"), modern.configuration());
+    }
 }
