@@ -37,12 +37,13 @@ import org.kmemlab.api.spi.ZoneAllocatorProvider;
  *       {@link #commandLine(String, String)};</li>
  *   <li>a system property: {@code kmemlab.pages}, {@code kmemlab.objects}, {@code kmemlab.zones}, {@code kmemlab.slabs},
  *       {@code kmemlab.profile}, {@code kmemlab.ram}, {@code kmemlab.era}, {@code kmemlab.maxWait},
- *       {@code kmemlab.minFreeKbytes}, {@code kmemlab.cpuCaches};</li>
+ *       {@code kmemlab.minFreeKbytes}, {@code kmemlab.cpuCaches}, {@code kmemlab.misuse};</li>
  *   <li>a {@code kmemlab.properties} file with the same keys: the file given to {@link #propertiesFile},
  *       or else the one in the working directory if it exists (plus any {@link #properties} given);</li>
  *   <li>the defaults: {@code buddy-reference}, {@code bucket-reference}, {@code dma-zone-reference}, {@code slab-reference}, the
  *       {@link MachineProfile#X86_64} profile with its default RAM, the profile's era, a 100 ms
- *       {@code maxWait}, computed watermarks, per-thread caches on.</li>
+ *       {@code maxWait}, computed watermarks, per-thread caches on (off on the Linux 2.0 era, which had
+ *       none), a misuse stops the kernel ({@code kmemlab.misuse=stop}).</li>
  * </ol>
  *
  * <p>Allocation debugging ({@link #debug(String)}) and the fault injectors ({@link #failslab},
@@ -110,6 +111,17 @@ public final class KernelBuilder {
     /** Chooses the kmalloc era: Linux 2.0's buckets and 128 KiB limit, or today's classes and 4 MiB. */
     public KernelBuilder era(Era era) {
         explicit.put("era", Checks.requireNonNull(era, "era").name());
+        return this;
+    }
+
+    /**
+     * Chooses what the Linux 2.0 era does after printing 2.0's message for a misuse (a bad kfree, a
+     * sleeping kmalloc in an interrupt, freeing a reserved page): {@code false} (the default) stops with a
+     * {@code KernelBug}, {@code true} carries on exactly as 2.0 did. Setting {@code kmemlab.misuse},
+     * values {@code stop} and {@code carry-on}. Today's era always stops.
+     */
+    public KernelBuilder carryOnAfterMisuse(boolean carryOn) {
+        explicit.put("misuse", carryOn ? "carry-on" : "stop");
         return this;
     }
 
@@ -188,8 +200,10 @@ public final class KernelBuilder {
     }
 
     /**
-     * Turns the per-thread object magazines and page lists on (the default) or off. Off, every call
-     * visits the shared allocators under their locks and {@code /proc/slabinfo} is exact at all times.
+     * Turns the per-thread object magazines and page lists on (the default on today's era) or off (the
+     * default on the Linux 2.0 era: 2.0 had no per-CPU caches, so a freed block is MF_FREE at once). Off,
+     * every call visits the shared allocators under their locks and {@code /proc/slabinfo} is exact at all
+     * times.
      */
     public KernelBuilder cpuCaches(boolean enabled) {
         explicit.put("cpuCaches", Boolean.toString(enabled));
@@ -304,7 +318,9 @@ public final class KernelBuilder {
                 ? org.kmemlab.api.spi.ZoneAllocatorConfig.DEFAULT_MAX_WAIT : parseDuration(settings.get("maxWait"));
         long minFree = settings.get("minFreeKbytes").value() == null ? 0
                 : parseLong(settings.get("minFreeKbytes"));
-        boolean cpuCaches = Boolean.parseBoolean(settings.get("cpuCaches").value().trim());
+        // Linux 2.0 had no per-CPU caches: on its era a freed block goes straight back (MF_FREE) by default
+        boolean cpuCaches = settings.get("cpuCaches").value() == null ? era != Era.LINUX_2_0
+                : Boolean.parseBoolean(settings.get("cpuCaches").value().trim());
 
         PageAllocatorProvider pages = pageProvider != null ? pageProvider
                 : ProviderRegistry.of(PageAllocatorProvider.class, ServiceLoader.load(PageAllocatorProvider.class))

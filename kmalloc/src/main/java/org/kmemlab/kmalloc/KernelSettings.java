@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.kmemlab.api.Checks;
+import org.kmemlab.api.Era;
 
 /**
  * Where each setting of a kernel comes from, in the documented order of precedence.
@@ -36,7 +37,7 @@ final class KernelSettings {
 
     /** The keys a kernel reads, without prefix. */
     static final List<String> KEYS = List.of("profile", "ram", "era", "pages", "objects", "zones", "slabs", "maxWait",
-            "minFreeKbytes", "cpuCaches");
+            "minFreeKbytes", "cpuCaches", "misuse");
 
     /** The default provider names and switches. */
     static final Map<String, String> DEFAULTS = Map.of(
@@ -44,7 +45,7 @@ final class KernelSettings {
             "objects", "bucket-reference",
             "zones", "dma-zone-reference",
             "slabs", "slab-reference",
-            "cpuCaches", "true");
+            "misuse", "stop");
 
     /** The name of the file read from the working directory. */
     static final String FILE_NAME = "kmemlab.properties";
@@ -108,6 +109,7 @@ final class KernelSettings {
                     case "ram" -> ram;
                     case "era" -> era;
                     case "maxWait" -> maxWait;
+                    case "cpuCaches" -> Boolean.toString(!era.equals(Era.LINUX_2_0.name()));
                     default -> "0 (computed)";
                 };
             }

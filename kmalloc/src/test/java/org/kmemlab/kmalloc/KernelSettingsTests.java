@@ -60,7 +60,7 @@ class KernelSettingsTests {
         IllegalArgumentException cli = assertThrows(IllegalArgumentException.class,
                 () -> Kernel.builder().commandLine("pagez", "x"));
         assertEquals("unknown kmemlab setting 'pagez'; known settings: profile, ram, era, pages, objects, zones, slabs,"
-                + " maxWait, minFreeKbytes, cpuCaches", cli.getMessage());
+                + " maxWait, minFreeKbytes, cpuCaches, misuse", cli.getMessage());
         IllegalArgumentException file = assertThrows(IllegalArgumentException.class, () -> KernelSettings.resolve(
                 Map.of(), Map.of(), new Properties(), props("kmemlab.objetcs", "x"), "my.properties"));
         assertTrue(file.getMessage().startsWith("unknown kmemlab setting 'kmemlab.objetcs' in my.properties"),

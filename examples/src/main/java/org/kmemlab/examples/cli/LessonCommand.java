@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
             "  5 atomic         GFP_ATOMIC from an interrupt handler",
             "  6 dma            GFP_DMA for an ISA DMA controller: a bounce buffer",
             "  7 vmalloc        kmalloc vs vmalloc vs get_free_pages",
-            "  8 boot           boot-time allocation, and why it is gone"})
+            "  8 boot           boot-time allocation, and why it is gone",
+            "  9 carry-on       a double kfree on Linux 2.0, which warned and carried on"})
 final class LessonCommand implements Callable<Integer> {
 
     @Mixin

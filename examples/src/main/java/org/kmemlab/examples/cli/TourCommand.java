@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.examples.lessons.Lesson;
 import org.kmemlab.examples.lessons.LessonContext;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code kmemlab tour}: boots a Linux 2.0 machine and walks through every lesson. */
 @Command(name = "tour", mixinStandardHelpOptions = true,
-        description = {"Walks through the eight lessons on a booted Linux 2.0-style machine.",
+        description = {"Walks through the ten lessons on a booted Linux 2.0-style machine.",
             "Boots the machine, assembles kmalloc from the installed providers (and says which), and runs the",
             "lessons with live /proc output between them.",
             "This is what 'kmemlab' with no command runs."})
@@ -54,10 +55,10 @@ final class TourCommand implements Callable<Integer> {
         out.println("The machine:");
         out.print(indent(kernel.machine().layout()));
         out.println();
-        out.println("/proc/buddyinfo after boot (free blocks of 1, 2, 4, ... pages per zone):");
-        out.print(indent(kernel.procBuddyinfo()));
+        out.println(LessonContext.freeListsCaption(kernel) + " after boot (free blocks of 1, 2, 4, ... pages):");
+        out.print(indent(LessonContext.freeLists(kernel)));
         out.println();
-        out.println("/proc/meminfo:");
+        out.println("/proc/meminfo" + (kernel.era() == Era.LINUX_2_0 ? " (Linux 2.0's: bytes, then kB)" : "") + ":");
         out.print(indent(kernel.procMeminfo()));
 
         Lessons lessons = new Lessons();

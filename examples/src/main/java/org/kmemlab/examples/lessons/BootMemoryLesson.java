@@ -83,7 +83,7 @@ public final class BootMemoryLesson extends Lesson {
         kernel.freePagesPfn(block, 4);
         ctx.say("   alloc_pages(GFP_KERNEL|GFP_DMA, 4) = pfn %d; freed again: MemFree %d kB -> %d kB", block, before,
                 kernel.meminfo().memFree());
-        ctx.show("/proc/buddyinfo", kernel.procBuddyinfo());
+        ctx.showFreeLists(kernel);
         ctx.say("");
         ctx.say("Rule: boot memory is for what the kernel needs for its whole life (mem_map); everything else is"
                 + " allocated when needed and freed when done.");

@@ -17,7 +17,7 @@ public abstract class Lesson {
     /**
      * For subclasses.
      *
-     * @param number the lesson's place in the tour, 1 to 8
+     * @param number the lesson's place in the tour, from 1
      * @param name the short name {@code kmemlab lesson NAME} accepts, e.g. {@code atomic}
      * @param title the one-line title
      */

@@ -3,7 +3,7 @@ package org.kmemlab.examples.lessons;
 import java.util.List;
 import java.util.Locale;
 
-/** The lessons in tour order, and lookup by name or number. */
+/** The ten lessons in tour order, and lookup by name or number. */
 public final class Lessons {
 
     private final List<Lesson> all;
@@ -12,7 +12,7 @@ public final class Lessons {
     public Lessons() {
         this.all = List.of(new CheckReturnsLesson(), new UnwindLesson(), new PoolsLesson(), new WaitLesson(),
                 new AtomicLesson(), new DmaLesson(), new ChooseAllocatorLesson(), new BootMemoryLesson(),
-                new SlabLesson());
+                new SlabLesson(), new CarryOnLesson());
     }
 
     /** Returns every lesson in tour order. */

@@ -82,6 +82,28 @@ class LessonsTests {
         assertTrue(out.contains("atomic because: irq 6 (floppy)"), out);
     }
 
+    /** Linux 2.0 mm/kmalloc.c:269-276: print, force GFP_ATOMIC, carry on (the first 4 times). */
+    @Test
+    void onTheLinux20MachineGfpKernelInAnInterruptIsTwoPointZerosMessageAndCarryOnIsShown() {
+        Run run = Run.kmemlab("lesson", "atomic", "--profile", "i386");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("kmalloc called nonatomically from interrupt AtomicLesson."), run.out());
+        assertTrue(run.out().contains("2.0 printed one line, went on with GFP_ATOMIC"), run.out());
+        assertTrue(!run.out().contains("BUG: sleeping function called from invalid context at"), run.out());
+    }
+
+    /** Linux 2.0 mm/kmalloc.c:404-405,445-447: a block that is not MF_USED is reported, the free returns. */
+    @Test
+    void carryingOnAfterADoubleKfreeEndsWithTwoDriversSharingOneBlock() {
+        Run run = Run.kmemlab("lesson", "carry-on");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(Pattern.compile("kfree of non-kmalloced memory: [0-9a-f]{8}, next= [0-9a-f]{8}, order=\\d+")
+                .matcher(run.out()).find(), run.out());
+        assertTrue(run.out().contains("the same block, and wrote its sector"), run.out());
+        String modern = lesson("carry-on");
+        assertTrue(modern.contains("BUG kmalloc-128 (Not tainted): Object already free"), modern);
+    }
+
     @Test
     void theDmaControllerRefusesWhatItCannotReachAndAcceptsTheBounceBuffer() {
         Run run = Run.kmemlab("lesson", "dma");
@@ -139,8 +161,8 @@ class LessonsTests {
     @Test
     void lessonsAreFoundByNameOrNumber() {
         Lessons lessons = new Lessons();
-        assertEquals(9, lessons.all().size());
-        for (int i = 0; i < 9; i++) {
+        assertEquals(10, lessons.all().size());
+        for (int i = 0; i < 10; i++) {
             assertEquals(i + 1, lessons.all().get(i).number());
             assertEquals(lessons.all().get(i), lessons.find(Integer.toString(i + 1)));
             assertEquals(lessons.all().get(i), lessons.find(lessons.all().get(i).name()));
@@ -148,7 +170,7 @@ class LessonsTests {
         assertEquals("atomic", lessons.find("lesson5").name());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lessons.find("10"));
         assertEquals("no lesson '10'; the lessons are 1 check-returns, 2 unwind, 3 pools, 4 wait, 5 atomic, 6 dma,"
-                + " 7 vmalloc, 8 boot, 9 slab", e.getMessage());
+                + " 7 vmalloc, 8 boot, 9 slab, 10 carry-on", e.getMessage());
     }
 
     @Test
