@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.Provider;
+import org.kmemlab.api.spi.ReferenceProviders;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
 
 /**
@@ -12,11 +13,11 @@ import org.kmemlab.api.spi.ZoneAllocatorProvider;
 public enum Spi {
 
     /** A buddy page allocator ({@link PageAllocatorProvider}). */
-    PAGE("page", PageAllocatorProvider.class, "buddy-reference"),
+    PAGE("page", PageAllocatorProvider.class, ReferenceProviders.PAGES),
     /** A bucket / slab-like object allocator ({@link ObjectAllocatorProvider}). */
-    OBJECT("object", ObjectAllocatorProvider.class, "bucket-reference"),
+    OBJECT("object", ObjectAllocatorProvider.class, ReferenceProviders.OBJECTS),
     /** A zone allocator ({@link ZoneAllocatorProvider}). */
-    ZONE("zone", ZoneAllocatorProvider.class, "dma-zone-reference");
+    ZONE("zone", ZoneAllocatorProvider.class, ReferenceProviders.ZONES);
 
     private final String key;
     private final Class<? extends Provider> type;

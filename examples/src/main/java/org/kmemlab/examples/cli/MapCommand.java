@@ -19,6 +19,7 @@ import org.kmemlab.examples.map.TextMap;
 import org.kmemlab.examples.map.WatchedPages;
 import org.kmemlab.examples.map.WatchedSlabs;
 import org.kmemlab.kmalloc.Kernel;
+import org.kmemlab.kmalloc.ResolvedSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,10 +28,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code kmemlab map}: a picture of physical memory after a seeded workload. */
 @Command(name = "map", mixinStandardHelpOptions = true,
+        // One element per paragraph: picocli wraps each at the terminal's width, so none is broken by hand.
         description = {"Draws physical memory: zones, the owner of every frame, free buddy blocks.",
-            "Boots a machine, runs a seeded workload (page cache, small and large kmallocs,",
-            "__get_free_pages, then frees a random part of it), and draws physical memory: zones, the owner of",
-            "every frame, and the free buddy blocks. Text on the terminal; --png also writes an image."})
+            "Boots a machine, runs a seeded workload (page cache, small and large kmallocs, __get_free_pages,"
+                    + " then frees a random part of it), and draws physical memory: zones, the owner of every"
+                    + " frame, and the free buddy blocks. Text on the terminal; --png also writes an image."})
 final class MapCommand implements Callable<Integer> {
 
     @Mixin
@@ -69,11 +71,13 @@ final class MapCommand implements Callable<Integer> {
         if (png != null && png.getParent() != null && !png.getParent().toFile().isDirectory()) {
             throw new UserError(png + ": no such directory " + png.getParent());
         }
-        FrameWatch watch = new FrameWatch(options.bareMachine(MachineProfile.I386_LINUX_2_0).frames());
+        // The watcher is sized from the settings the kernel will boot with, resolved once by its builder.
+        ResolvedSettings settings = options.resolve(MachineProfile.I386_LINUX_2_0);
+        FrameWatch watch = new FrameWatch(settings.frames());
         PageAllocatorProvider pages = new WatchedPages(
-                ProviderRegistry.load(PageAllocatorProvider.class).get(options.pagesProvider()), watch);
+                ProviderRegistry.load(PageAllocatorProvider.class).get(settings.pages()), watch);
         ObjectAllocatorProvider objects = new WatchedSlabs(
-                ProviderRegistry.load(ObjectAllocatorProvider.class).get(options.objectsProvider()), watch);
+                ProviderRegistry.load(ObjectAllocatorProvider.class).get(settings.objects()), watch);
         // Per-thread caches off: a page parked in a per-thread list would look allocated to the map.
         Kernel kernel = options.builder(MachineProfile.I386_LINUX_2_0).pages(pages).objects(objects)
                 .cpuCaches(false).boot();

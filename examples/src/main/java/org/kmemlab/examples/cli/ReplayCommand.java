@@ -21,9 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Replays allocation traces against kmalloc and measures it.",
             "Reports throughput, peak utilisation, internal and external fragmentation and failures.",
             "",
-            "A trace is either a CS:APP malloc-lab .rep file (four header lines: heap size, ids, operations,",
-            "weight; then 'a id size', 'f id', 'r id size') or Linux ftrace output of the kmem:kmalloc and",
-            "kmem:kfree events (perf script, trace-cmd report or /sys/kernel/tracing/trace).",
+            "A trace is either a CS:APP malloc-lab .rep file (four header lines: heap size, ids, operations,"
+                    + " weight; then 'a id size', 'f id', 'r id size') or Linux ftrace output of the kmem:kmalloc"
+                    + " and kmem:kfree events (perf script, trace-cmd report or /sys/kernel/tracing/trace).",
             "Sample traces of our own are in examples/traces."},
         footer = {"", "A malformed line is reported as FILE:LINE: what was expected, with exit status 2."})
 final class ReplayCommand implements Callable<Integer> {

@@ -7,6 +7,7 @@ import org.kmemlab.examples.lessons.Lesson;
 import org.kmemlab.examples.lessons.LessonContext;
 import org.kmemlab.examples.lessons.Lessons;
 import org.kmemlab.kmalloc.Kernel;
+import org.kmemlab.kmalloc.ResolvedSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,9 +15,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code kmemlab tour}: boots a Linux 2.0 machine and walks through every lesson. */
 @Command(name = "tour", mixinStandardHelpOptions = true,
-        description = {"Walks through the eight lessons on a booted Linux 2.0-style machine.",
-            "Boots the machine, assembles kmalloc from the installed providers (and says which), and runs the",
-            "lessons with live /proc output between them.",
+        description = {"Walks through every lesson on a booted Linux 2.0-style machine.",
+            "Boots the machine, assembles kmalloc from the installed providers (and says which), and runs the"
+                    + " lessons with live /proc output between them.",
             "This is what 'kmemlab' with no command runs."})
 final class TourCommand implements Callable<Integer> {
 
@@ -29,6 +30,7 @@ final class TourCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        ResolvedSettings settings = options.resolve(MachineProfile.I386_LINUX_2_0);
         Kernel kernel = options.boot(MachineProfile.I386_LINUX_2_0);
         out.println("kmemlab: a tour of kernel memory allocation");
         out.println();
@@ -44,7 +46,7 @@ final class TourCommand implements Callable<Integer> {
         out.println("/proc/meminfo:");
         out.print(indent(kernel.procMeminfo()));
 
-        Lessons lessons = new Lessons(options.zonesProvider(), options.pagesProvider());
+        Lessons lessons = LessonCommand.lessons(options);
         LessonContext ctx = LessonCommand.context(options, out);
         Progress progress = Commands.progress(spec, options);
         progress.start("tour", lessons.all().size());
@@ -52,7 +54,7 @@ final class TourCommand implements Callable<Integer> {
         int done = 0;
         for (Lesson lesson : lessons.all()) {
             out.println();
-            status = Math.max(status, LessonCommand.run(lesson, ctx, out, spec.commandLine().getErr()));
+            status = Math.max(status, LessonCommand.run(lesson, ctx, settings, out, spec.commandLine().getErr()));
             progress.update(++done);
         }
         progress.done();

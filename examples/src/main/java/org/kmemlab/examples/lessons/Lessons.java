@@ -13,9 +13,13 @@ public final class Lessons {
      * of the providers to use.
      */
     public Lessons(String zonesProvider, String pagesProvider) {
+        // The tour's order, and so each lesson's number: this list is the one place it is kept.
         this.all = List.of(new CheckReturnsLesson(), new UnwindLesson(), new PoolsLesson(), new WaitLesson(),
-                new AtomicLesson(), new DmaLesson(), new ChooseAllocatorLesson(),
-                new BootMemoryLesson(zonesProvider, pagesProvider));
+                new AtomicLesson(), new DmaLesson(), new VmallocLesson(),
+                new BootLesson(zonesProvider, pagesProvider));
+        for (int i = 0; i < all.size(); i++) {
+            all.get(i).place(i + 1);
+        }
     }
 
     /** Returns every lesson in tour order. */

@@ -32,5 +32,7 @@ class TourCommandTests {
         assertTrue(run.out().contains("zone Normal empty"), run.out());
         assertTrue(run.out().contains("era            LINUX_2_0"), run.out());
         assertTrue(run.out().contains("== Lesson 8: "), run.out());
+        assertTrue(run.out().contains("profile        I386_LINUX_2_0         (default of this command)"),
+                "no --profile was typed, so the table must not say 'command line':\n" + run.out());
     }
 }

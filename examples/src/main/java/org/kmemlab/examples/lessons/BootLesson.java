@@ -14,7 +14,7 @@ import org.kmemlab.api.stats.ProcFormat;
 import org.kmemlab.api.stats.ZoneStats;
 
 /**
- * Lesson 8: the static ways of old, boot-time allocation, and why they are gone.
+ * The lesson: the static ways of old, boot-time allocation, and why they are gone.
  *
  * <p>Before the page allocator exists, the kernel takes memory with a pointer that only moves up: the
  * kernel image, then {@code mem_map} (one {@code struct page} per frame), then whatever early code asks
@@ -31,7 +31,7 @@ import org.kmemlab.api.stats.ZoneStats;
  *
  * <p>Try: reserve a second buffer before the zone allocator is created and watch {@code managed} fall.
  */
-public final class BootMemoryLesson extends Lesson {
+public final class BootLesson extends Lesson {
 
     static final long SOUND_BUFFER = 64 * 1024;
 
@@ -39,8 +39,8 @@ public final class BootMemoryLesson extends Lesson {
     private final String pagesProvider;
 
     /** Creates the lesson with the names of the zone and page allocator providers it assembles. */
-    public BootMemoryLesson(String zonesProvider, String pagesProvider) {
-        super(8, "boot", "the static ways of old: boot-time allocation, and why it is gone");
+    public BootLesson(String zonesProvider, String pagesProvider) {
+        super("boot", "the static ways of old: boot-time allocation, and why it is gone");
         this.zonesProvider = zonesProvider;
         this.pagesProvider = pagesProvider;
     }
