@@ -15,6 +15,7 @@ import org.kmemlab.examples.lessons.LessonContext;
 import org.kmemlab.examples.lessons.Lessons;
 import org.kmemlab.examples.web.IndexPage;
 import org.kmemlab.kmalloc.Kernel;
+import org.kmemlab.kmalloc.ResolvedSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code kmemlab tour}: boots a Linux 2.0 machine and walks through every lesson. */
 @Command(name = "tour", mixinStandardHelpOptions = true,
-        description = {"Walks through the ten lessons on a booted Linux 2.0-style machine.",
+        description = {"Walks through every lesson on a booted Linux 2.0-style machine.",
             "Boots the machine, assembles kmalloc from the installed providers (and says which), and runs the",
             "lessons with live /proc output between them.",
             "This is what 'kmemlab' with no command runs."})
@@ -46,6 +47,7 @@ final class TourCommand implements Callable<Integer> {
             Files.createDirectories(html);
         }
         PrintWriter out = spec.commandLine().getOut();
+        ResolvedSettings settings = options.resolve(MachineProfile.I386_LINUX_2_0);
         Kernel kernel = options.boot(MachineProfile.I386_LINUX_2_0);
         out.println("kmemlab: a tour of kernel memory allocation");
         out.println();
@@ -71,11 +73,11 @@ final class TourCommand implements Callable<Integer> {
         for (Lesson lesson : lessons.all()) {
             out.println();
             if (html == null) {
-                status = Math.max(status, LessonCommand.run(lesson, ctx, out, spec.commandLine().getErr()));
+                status = Math.max(status, LessonCommand.run(lesson, ctx, settings, out, spec.commandLine().getErr()));
             } else {
                 Path page = html.resolve(String.format(Locale.ROOT, "%02d-%s.html", lesson.number(), lesson.name()));
-                status = Math.max(status, LessonCommand.runRecorded(lesson, options, out, spec.commandLine().getErr(),
-                        page));
+                status = Math.max(status, LessonCommand.runRecorded(lesson, options, settings, out,
+                        spec.commandLine().getErr(), page));
                 if (Files.isRegularFile(page)) {
                     pages.add(new String[] {page.getFileName().toString(), lesson.number() + ". " + lesson.title()});
                 }

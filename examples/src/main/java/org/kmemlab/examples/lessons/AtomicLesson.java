@@ -9,7 +9,7 @@ import org.kmemlab.api.stats.ZoneStats;
 import org.kmemlab.kmalloc.Kernel;
 
 /**
- * Lesson 5: in an interrupt handler, allocate with {@code GFP_ATOMIC}.
+ * The lesson: in an interrupt handler, allocate with {@code GFP_ATOMIC}.
  *
  * <p>An interrupt handler runs with interrupts off and cannot sleep: nothing would ever wake it. So it
  * may only ask for memory with {@code GFP_ATOMIC}, which never sleeps and may fail (check it!). In
@@ -35,7 +35,7 @@ public final class AtomicLesson extends Lesson {
 
     /** Creates the lesson. */
     public AtomicLesson() {
-        super(5, "atomic", "GFP_ATOMIC from an interrupt handler, and the bug report when GFP_KERNEL is used there");
+        super("atomic", "GFP_ATOMIC from an interrupt handler, and the bug report when GFP_KERNEL is used there");
     }
 
     @Override

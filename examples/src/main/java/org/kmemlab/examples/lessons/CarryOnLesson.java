@@ -32,7 +32,7 @@ public final class CarryOnLesson extends Lesson {
 
     /** Creates the lesson. */
     public CarryOnLesson() {
-        super(10, "carry-on", "a kernel that warns and carries on: a double kfree on Linux 2.0 and what it leads to");
+        super("carry-on", "a kernel that warns and carries on: a double kfree on Linux 2.0 and what it leads to");
     }
 
     @Override

@@ -10,9 +10,13 @@ public final class Lessons {
 
     /** Creates the lessons. */
     public Lessons() {
+        // The tour's order, and so each lesson's number: this list is the one place it is kept.
         this.all = List.of(new CheckReturnsLesson(), new UnwindLesson(), new PoolsLesson(), new WaitLesson(),
-                new AtomicLesson(), new DmaLesson(), new ChooseAllocatorLesson(), new BootMemoryLesson(),
-                new SlabLesson(), new CarryOnLesson());
+                new AtomicLesson(), new DmaLesson(), new VmallocLesson(), new BootLesson(), new SlabLesson(),
+                new CarryOnLesson());
+        for (int i = 0; i < all.size(); i++) {
+            all.get(i).place(i + 1);
+        }
     }
 
     /** Returns every lesson in tour order. */

@@ -6,7 +6,7 @@ import org.kmemlab.api.stats.MemInfo;
 import org.kmemlab.kmalloc.Kernel;
 
 /**
- * Lesson 2: allocate at the top of the function, and unwind cleanly when something fails.
+ * The lesson: allocate at the top of the function, and unwind cleanly when something fails.
  *
  * <p>A driver's {@code open()} needs three things: its private state (kzalloc), a receive ring of four
  * pages (__get_free_pages, order 2) and a 32 KiB buffer (kmalloc). The kernel's idiom is to get all of
@@ -44,7 +44,7 @@ public final class UnwindLesson extends Lesson {
 
     /** Creates the lesson. */
     public UnwindLesson() {
-        super(2, "unwind", "allocate at the top of the function and unwind cleanly on failure");
+        super("unwind", "allocate at the top of the function and unwind cleanly on failure");
     }
 
     @Override

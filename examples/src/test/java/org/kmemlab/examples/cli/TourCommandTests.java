@@ -31,10 +31,12 @@ class TourCommandTests {
         assertTrue(run.out().contains("i386 (Linux 2.0), 16 MiB RAM (4096 frames of 4096 bytes)"), run.out());
         assertTrue(run.out().contains("zone Normal empty"), run.out());
         assertTrue(run.out().contains("era            LINUX_2_0"), run.out());
-        assertTrue(run.out().contains("== Lesson 9: "), run.out());
+        assertTrue(run.out().contains("== Lesson 10: "), run.out());
         assertTrue(run.out().contains("show_free_areas() (Linux 2.0 had no /proc/buddyinfo"), run.out());
         assertTrue(run.out().contains("        total:    used:    free:  shared: buffers:  cached:"), run.out());
         assertTrue(!run.out().contains("   /proc/buddyinfo:") && !run.out().contains("   /proc/vmallocinfo:") && !run.out().contains("MemAvailable:"),
                 "nothing of today's /proc on the 2.0 machine:\n" + run.out());
+        assertTrue(run.out().contains("profile        I386_LINUX_2_0         (default of this command)"),
+                "no --profile was typed, so the table must not say 'command line':\n" + run.out());
     }
 }

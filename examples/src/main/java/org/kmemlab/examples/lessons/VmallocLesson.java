@@ -8,7 +8,7 @@ import org.kmemlab.api.stats.MemInfo;
 import org.kmemlab.kmalloc.Kernel;
 
 /**
- * Lesson 7: kmalloc, get_free_pages or vmalloc: when each is right.
+ * The lesson: kmalloc, get_free_pages or vmalloc: when each is right.
  *
  * <ul>
  *   <li><b>kmalloc</b> for objects smaller than a page, or a few pages: fast, physically contiguous,
@@ -28,13 +28,13 @@ import org.kmemlab.kmalloc.Kernel;
  *
  * <p>Try: ask for 64 KiB with {@code getFreePages(GFP_KERNEL, 4)} on the fragmented machine.
  */
-public final class ChooseAllocatorLesson extends Lesson {
+public final class VmallocLesson extends Lesson {
 
     static final int BIG_BYTES = 64 * 1024;
 
     /** Creates the lesson. */
-    public ChooseAllocatorLesson() {
-        super(7, "vmalloc", "kmalloc vs vmalloc vs get_free_pages: when each is right");
+    public VmallocLesson() {
+        super("vmalloc", "kmalloc vs vmalloc vs get_free_pages: when each is right");
     }
 
     @Override

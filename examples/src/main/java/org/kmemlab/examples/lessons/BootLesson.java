@@ -10,7 +10,7 @@ import org.kmemlab.kmalloc.FrameOwner;
 import org.kmemlab.kmalloc.Kernel;
 
 /**
- * Lesson 8: the static ways of old, boot-time allocation, and why they are gone.
+ * The lesson: the static ways of old, boot-time allocation, and why they are gone.
  *
  * <p>Before the page allocator exists, the kernel takes memory with a pointer that only moves up: the
  * kernel image, then {@code mem_map} (one {@code struct page} per frame), then whatever early code asks
@@ -28,13 +28,13 @@ import org.kmemlab.kmalloc.Kernel;
  *
  * <p>Try: reserve a second buffer before the zone allocator is created and watch {@code managed} fall.
  */
-public final class BootMemoryLesson extends Lesson {
+public final class BootLesson extends Lesson {
 
     static final long SOUND_BUFFER = 64 * 1024;
 
     /** Creates the lesson. */
-    public BootMemoryLesson() {
-        super(8, "boot", "the static ways of old: boot-time allocation, and why it is gone");
+    public BootLesson() {
+        super("boot", "the static ways of old: boot-time allocation, and why it is gone");
     }
 
     @Override
