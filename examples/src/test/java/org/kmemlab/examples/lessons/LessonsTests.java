@@ -168,8 +168,8 @@ class LessonsTests {
             assertEquals(lessons.all().get(i), lessons.find(lessons.all().get(i).name()));
         }
         assertEquals("atomic", lessons.find("lesson5").name());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lessons.find("10"));
-        assertEquals("no lesson '10'; the lessons are 1 check-returns, 2 unwind, 3 pools, 4 wait, 5 atomic, 6 dma,"
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lessons.find("11"));
+        assertEquals("no lesson '11'; the lessons are 1 check-returns, 2 unwind, 3 pools, 4 wait, 5 atomic, 6 dma,"
                 + " 7 vmalloc, 8 boot, 9 slab, 10 carry-on", e.getMessage());
     }
 
