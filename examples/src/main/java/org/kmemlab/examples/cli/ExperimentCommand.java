@@ -35,9 +35,9 @@ final class ExperimentCommand implements Callable<Integer> {
     /** {@code kmemlab experiment gfp}. */
     @Command(name = "gfp", mixinStandardHelpOptions = true,
             description = {"Measures failure rates of GFP_ATOMIC, GFP_KERNEL and GFP_DMA under pressure.",
-                "At each pressure level a seeded fragmenting workload pins part of memory, the page cache fills",
-                "the rest, then a burst of RAM/16 is requested in blocks of each order. Prints the table and",
-                "what it shows; --png also draws it.",
+                "At each pressure level a seeded fragmenting workload pins part of memory, the page cache fills"
+                        + " the rest, then a burst of RAM/16 is requested in blocks of each order. Prints the table"
+                        + " and what it shows; --png also draws it.",
                 "Default machine: i386 (Linux 2.0) with 64 MiB (16 MiB of ZONE_DMA)."})
     static final class Gfp implements Callable<Integer> {
 
@@ -93,7 +93,7 @@ final class ExperimentCommand implements Callable<Integer> {
 
         private Kernel kernel() {
             return options.builder(MachineProfile.I386_LINUX_2_0)
-                    .commandLine("ram", Long.toString(options.ramOr(64 * Sizes.MiB)))
+                    .commandDefault("ram", "64M")
                     .maxWait(Duration.ZERO)
                     .boot();
         }

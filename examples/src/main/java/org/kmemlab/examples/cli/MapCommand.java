@@ -9,9 +9,6 @@ import java.util.function.Consumer;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.api.MachineProfile;
-import org.kmemlab.api.spi.ObjectAllocatorProvider;
-import org.kmemlab.api.spi.PageAllocatorProvider;
-import org.kmemlab.api.spi.ProviderRegistry;
 import org.kmemlab.examples.map.FrameWatch;
 import org.kmemlab.examples.map.MapImage;
 import org.kmemlab.examples.map.MemoryMap;
@@ -19,9 +16,8 @@ import org.kmemlab.examples.map.Owner;
 import org.kmemlab.examples.map.TextMap;
 import org.kmemlab.examples.web.Film;
 import org.kmemlab.examples.web.Recording;
-import org.kmemlab.examples.map.WatchedPages;
-import org.kmemlab.examples.map.WatchedSlabs;
 import org.kmemlab.kmalloc.Kernel;
+import org.kmemlab.kmalloc.ResolvedSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,10 +26,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code kmemlab map}: a picture of physical memory after a seeded workload. */
 @Command(name = "map", mixinStandardHelpOptions = true,
+        // One element per paragraph: picocli wraps each at the terminal's width, so none is broken by hand.
         description = {"Draws physical memory: zones, the owner of every frame, free buddy blocks.",
-            "Boots a machine, runs a seeded workload (page cache, small and large kmallocs,",
-            "__get_free_pages, then frees a random part of it), and draws physical memory: zones, the owner of",
-            "every frame, and the free buddy blocks. Text on the terminal; --png also writes an image."})
+            "Boots a machine, runs a seeded workload (page cache, small and large kmallocs, __get_free_pages,"
+                    + " then frees a random part of it), and draws physical memory: zones, the owner of every"
+                    + " frame, and the free buddy blocks. Text on the terminal; --png also writes an image."})
 final class MapCommand implements Callable<Integer> {
 
     @Mixin
@@ -81,9 +78,11 @@ final class MapCommand implements Callable<Integer> {
         }
         Recording recording = new Recording("kmemlab map: a workload of " + load + "% (seed " + options.seed() + ")");
         Film film = recording.film("map workload");
+        // The watcher is sized from the settings the kernel will boot with, resolved once by its builder.
+        ResolvedSettings settings = options.resolve(MachineProfile.I386_LINUX_2_0);
         // Per-thread caches off: a page parked in a per-thread list would look allocated to the map.
-        Kernel kernel = film.watching(options.builder(MachineProfile.I386_LINUX_2_0), options.pagesProvider(),
-                options.objectsProvider()).cpuCaches(false).boot();
+        Kernel kernel = film.watching(options.builder(MachineProfile.I386_LINUX_2_0), settings.pages(),
+                settings.objects()).cpuCaches(false).boot();
         FrameWatch watch = film.watch();
         workload(kernel, watch, load, options.seed(), html != null ? film::step : label -> { });
         MemoryMap map = MemoryMap.of(kernel.machine(), watch, kernel.zoneinfo());

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.bug.KernelBug;
@@ -104,6 +105,41 @@ public final class LessonContext {
     private static String firstLine(String text) {
         int newline = text.indexOf('\n');
         return newline < 0 ? text : text.substring(0, newline) + " ...";
+    }
+
+    /**
+     * Shows the free lists the way the kernel's era let a user see them: today's {@code /proc/buddyinfo},
+     * or on the Linux 2.0 era {@code show_free_areas()} (2.0 printed its free lists only on the console).
+     */
+    public void showFreeLists(Kernel kernel) {
+        show(freeListsCaption(kernel), freeLists(kernel));
+    }
+
+    /** Returns the caption of {@link #showFreeLists}: which file or report of the era the text is. */
+    public static String freeListsCaption(Kernel kernel) {
+        return kernel.era() == Era.LINUX_2_0
+                ? "show_free_areas() (Linux 2.0 had no /proc/buddyinfo; SysRq-M printed this on the console)"
+                : "/proc/buddyinfo";
+    }
+
+    /** Returns the text of {@link #showFreeLists}. */
+    public static String freeLists(Kernel kernel) {
+        return kernel.era() == Era.LINUX_2_0 ? kernel.showFreeAreas() : kernel.procBuddyinfo();
+    }
+
+    /**
+     * Shows kmemlab's report {@code file} ({@code buddyinfo}, {@code slabinfo}, {@code zoneinfo},
+     * {@code vmallocinfo}): captioned as the {@code /proc} file on today's era, and as kmemlab's view on
+     * the Linux 2.0 era, which had no such file ({@link Kernel#kmemlabView}).
+     */
+    public void showView(Kernel kernel, String file) {
+        show(viewCaption(kernel.era(), file), kernel.kmemlabView(file));
+    }
+
+    /** Returns the caption of a report that today's kernel has as {@code /proc/file}, for {@code era}. */
+    public static String viewCaption(Era era, String file) {
+        return era == Era.LINUX_2_0 ? "kmemlab's view (today's /proc/" + file + " layout; Linux 2.0 had no such file)"
+                : "/proc/" + file;
     }
 
     /** Prints the report of a kernel bug the lesson provoked and caught. */
