@@ -48,12 +48,10 @@ public final class Film implements FrameWatch.Listener {
     private byte[] bootOwners;
     private long dmesgSequence = -1;
     private final String[] lastProc = new String[PROC_FILES.size()];
-    /** The frame runs changed since the last step: pfn, count, owner ordinal, repeated. */
-    private long[] frameChanges = new long[96];
-    private int frameChangeCount;
-    /** The slab pages changed since the last step: pfn, objects, bytes, repeated. */
-    private long[] objectChanges = new long[96];
-    private int objectChangeCount;
+    /** The frame runs changed since the last step: pfn, count, owner ordinal. */
+    private final Triples frameChanges = new Triples();
+    /** The slab pages changed since the last step: pfn, objects, bytes. */
+    private final Triples objectChanges = new Triples();
     private final List<String> steps = new ArrayList<>();
 
     Film(Recording recording, String title) {
@@ -99,8 +97,8 @@ public final class Film implements FrameWatch.Listener {
         for (int pfn = 0; pfn < bootOwners.length; pfn++) {
             bootOwners[pfn] = (byte) watch.owner(pfn).ordinal();
         }
-        frameChangeCount = 0;
-        objectChangeCount = 0;
+        frameChanges.clear();
+        objectChanges.clear();
         step("boot: " + booted.machine().profile().displayName());
     }
 
@@ -118,10 +116,10 @@ public final class Film implements FrameWatch.Listener {
         }
         Json step = new Json().beginObject().field("l", label);
         synchronized (watch) {
-            step.key("f").numbers(frameChanges, frameChangeCount);
-            step.key("o").numbers(objectChanges, objectChangeCount);
-            frameChangeCount = 0;
-            objectChangeCount = 0;
+            step.key("f").numbers(frameChanges.values, frameChanges.size);
+            step.key("o").numbers(objectChanges.values, objectChanges.size);
+            frameChanges.clear();
+            objectChanges.clear();
         }
         step.key("p").beginArray();
         for (int i = 0; i < PROC_FILES.size(); i++) {
@@ -147,22 +145,31 @@ public final class Film implements FrameWatch.Listener {
 
     @Override
     public void framesChanged(long pfn, long count, Owner owner) {
-        if (frameChangeCount + 3 > frameChanges.length) {
-            frameChanges = Arrays.copyOf(frameChanges, frameChanges.length * 2);
-        }
-        frameChanges[frameChangeCount++] = pfn;
-        frameChanges[frameChangeCount++] = count;
-        frameChanges[frameChangeCount++] = owner.ordinal();
+        frameChanges.add(pfn, count, owner.ordinal());
     }
 
     @Override
     public void objectsChanged(long pfn, int objects, long bytes) {
-        if (objectChangeCount + 3 > objectChanges.length) {
-            objectChanges = Arrays.copyOf(objectChanges, objectChanges.length * 2);
+        objectChanges.add(pfn, objects, bytes);
+    }
+
+    /** A growing list of number triples, kept flat. */
+    private static final class Triples {
+        long[] values = new long[96];
+        int size;
+
+        void add(long a, long b, long c) {
+            if (size + 3 > values.length) {
+                values = Arrays.copyOf(values, values.length * 2);
+            }
+            values[size++] = a;
+            values[size++] = b;
+            values[size++] = c;
         }
-        objectChanges[objectChangeCount++] = pfn;
-        objectChanges[objectChangeCount++] = objects;
-        objectChanges[objectChangeCount++] = bytes;
+
+        void clear() {
+            size = 0;
+        }
     }
 
     /** Writes the film as a JSON object; a film whose kernel never booted writes nothing. */

@@ -35,27 +35,26 @@ public final class GfpChartPage {
         out.endArray();
         out.key("levels").numbers(table.levels()).key("orders").numbers(table.orders())
                 .key("pinned").numbers(table.pinnedPercent()).key("cache").numbers(table.cachePercent());
-        out.key("requests").beginArray();
-        for (int[][] level : table.requests()) {
-            out.beginArray();
-            for (int[] gfp : level) {
-                out.numbers(gfp);
-            }
-            out.endArray();
-        }
-        out.endArray().key("failures").beginArray();
-        for (int[][] level : table.failures()) {
-            out.beginArray();
-            for (int[] gfp : level) {
-                out.numbers(gfp);
-            }
-            out.endArray();
-        }
-        out.endArray().key("findings").beginArray();
+        counts(out.key("requests"), table.requests());
+        counts(out.key("failures"), table.failures());
+        out.key("findings").beginArray();
         for (String finding : table.findings()) {
             out.string(finding);
         }
         return out.endArray().endObject().toString();
+    }
+
+    /** Writes counts indexed [level][gfp][order] as nested arrays. */
+    private static void counts(Json out, int[][][] counts) {
+        out.beginArray();
+        for (int[][] level : counts) {
+            out.beginArray();
+            for (int[] gfp : level) {
+                out.numbers(gfp);
+            }
+            out.endArray();
+        }
+        out.endArray();
     }
 
     /** Writes the page for {@code table}, measured on {@code machine} (a description), to {@code file}. */

@@ -453,6 +453,19 @@
     },
     startsFreeBlock: (pfn) => blockOrder[pfn] >= 0 && blockStart[pfn] === pfn
   };
+  // A link may name a run and a step: page.html#film=1&step=200 (step=end for the last one).
+  function fromHash() {
+    const wanted = new URLSearchParams(location.hash.slice(1));
+    const f = Number(wanted.get('film'));
+    if (Number.isInteger(f) && f > 0 && f < data.films.length && data.films[f] !== film) {
+      chooser.value = f;
+      loadFilm(f);
+    }
+    const s = wanted.get('step');
+    if (s !== null) { goTo(s === 'end' ? film.steps.length - 1 : Number(s) || 0); }
+  }
+  window.addEventListener('hashchange', fromHash);
   loadFilm(0);
+  fromHash();
   window.kmemlab.readyMillis = performance.now();
 }());

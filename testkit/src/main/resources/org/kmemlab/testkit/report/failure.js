@@ -74,5 +74,7 @@
     $('play').textContent = '\u23F8 pause';
   });
   window.kmemlab = { step: () => current, divergence: () => divergence, failing: () => last };
-  show(0);
+  // A link may name a step (page.html#step=2) or the divergence (#step=diverges).
+  const wanted = new URLSearchParams(location.hash.slice(1)).get('step');
+  show(wanted === 'diverges' ? divergence : Number(wanted) || 0);
 }());
