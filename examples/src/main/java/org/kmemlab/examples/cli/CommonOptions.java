@@ -42,6 +42,10 @@ public final class CommonOptions {
     @Option(names = "--zones", paramLabel = "NAME", description = "zone allocator provider (default dma-zone-reference)")
     String zones;
 
+    @Option(names = "--slabs", paramLabel = "NAME", description = "slab cache provider of kmem_cache_create"
+            + " (default slab-reference)")
+    String slabs;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1996",
             description = "seed of every random choice, so a run can be repeated (default: ${DEFAULT-VALUE})")
     long seed;
@@ -102,6 +106,9 @@ public final class CommonOptions {
         }
         if (zones != null) {
             b.commandLine("zones", zones);
+        }
+        if (slabs != null) {
+            b.commandLine("slabs", slabs);
         }
         if (slabDebug != null) {
             b.debug(slabDebug);
