@@ -591,6 +591,45 @@ public final class Kernel implements KernelMemory {
         }
     }
 
+    /**
+     * Returns the named caches as the {@link org.kmemlab.api.SlabCaches} interface (for contracts and
+     * callers that see only {@link KernelMemory}), or null in the Linux 2.0 era.
+     */
+    @Override
+    public org.kmemlab.api.SlabCaches slabCaches() {
+        return era == Era.LINUX_2_0 ? null : new org.kmemlab.api.SlabCaches() {
+            @Override
+            public Cache create(String name, long size, int align, int flags, ObjectConstructor ctor) {
+                return kmemCacheCreate(name, size, align, flags, ctor);
+            }
+
+            @Override
+            public long alloc(Cache cache, int gfp) {
+                return kmemCacheAlloc(own(cache), gfp);
+            }
+
+            @Override
+            public void free(Cache cache, long addr) {
+                kmemCacheFree(own(cache), addr);
+            }
+
+            @Override
+            public long shrink(Cache cache) {
+                return kmemCacheShrink(own(cache));
+            }
+
+            @Override
+            public void destroy(Cache cache) {
+                kmemCacheDestroy(own(cache));
+            }
+
+            private KmemCache own(Cache cache) {
+                Checks.requireArgument(cache instanceof KmemCache, "%s is not a cache of this kernel", cache);
+                return (KmemCache) cache;
+            }
+        };
+    }
+
     // ---------------------------------------------------------------- vmalloc, mempool, debugging
 
     /**

@@ -28,8 +28,8 @@ import org.kmemlab.testkit.property.Effort;
  *
  * <h2>What is checked</h2>
  * At every call: kmalloc memory is a direct-map address with {@code ksize} at least the size, sharing
- * no byte with any live allocation; {@code kmalloc(0)} is {@code ZERO_SIZE_PTR}; a size above every era's
- * maximum (4 MiB) gives NULL; {@code getFreePages} blocks are naturally aligned and overlap no kmalloc
+ * no byte with any live allocation; {@code kmalloc(0)} is {@code ZERO_SIZE_PTR}; a size above the kernel's
+ * {@code maxKmallocSize()} (131048 bytes in the Linux 2.0 era, 4 MiB today) gives NULL; {@code getFreePages} blocks are naturally aligned and overlap no kmalloc
  * memory; {@code kfree(NULL)} and {@code kfree(ZERO_SIZE_PTR)} do nothing; kfree of a freed, interior,
  * page-block, never-returned or outside-RAM address raises {@code KernelBug} and changes nothing; a
  * sleeping gfp in atomic context raises {@code SleepInAtomicBug} and allocates nothing, while
@@ -37,6 +37,8 @@ import org.kmemlab.testkit.property.Effort;
  * written through the facade) read back unchanged; {@code ksize} stays put; {@code __GFP_ZERO} memory is
  * zeroed (on memory dirtied by earlier patterns) and {@code GFP_DMA} memory lies below 16 MiB; meminfo,
  * zoneinfo and slabinfo agree, and nothing leaks once everything is freed ({@link KernelAccounting}).
+ * {@code kernel.named-caches} checks {@code kmem_cache_*} beside kmalloc when the kernel has named caches
+ * ({@link KernelMemory#slabCaches()}).
  */
 public abstract class KernelContract {
 
@@ -105,7 +107,7 @@ public abstract class KernelContract {
                 property("kernel.live-bytes", "Every live allocation's bytes stay as written; no two share a byte",
                         EnumSet.of(KernelCheck.PATTERNS), new int[] {50, 30, 8, 6, 0, 0, 0, 3}, 0, 10, 10),
                 property("kernel.ksize", "ksize is at least the size asked and stays put; kmalloc(0) is ZERO_SIZE_PTR,"
-                        + " above 4 MiB is NULL", EnumSet.of(KernelCheck.KSIZE),
+                        + " above maxKmallocSize() is NULL", EnumSet.of(KernelCheck.KSIZE),
                         new int[] {55, 30, 0, 0, 0, 0, 4, 3}, 12, 10, 10),
                 property("kernel.gfp-zero", "__GFP_ZERO memory is zeroed, even where freed memory was dirty",
                         EnumSet.of(KernelCheck.GFP), new int[] {50, 35, 8, 8, 0, 0, 0, 3}, 0, 10, 50),
@@ -123,7 +125,12 @@ public abstract class KernelContract {
                         new int[] {45, 30, 8, 8, 0, 3, 0, 8}, 3, 15, 10),
                 property("kernel.everything", "Every call and every invariant at once",
                         EnumSet.allOf(KernelCheck.class), new int[] {45, 25, 8, 6, 8, 4, 2, 4}, 4, 15, 15))
-                .stream().map(p -> p.build(kernels, subject, replayPrefix, perCpuPages)).toList();
+                .stream().map(p -> p.build(kernels, subject, replayPrefix, perCpuPages))
+                .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), list -> {
+                    list.add(org.kmemlab.testkit.contract.slab.KernelCacheChain.property(kernels, subject,
+                            replayPrefix));
+                    return java.util.List.copyOf(list);
+                }));
     }
 
     /** A property's definition before it is bound to a kernel supplier. */
