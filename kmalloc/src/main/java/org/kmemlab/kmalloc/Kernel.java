@@ -125,7 +125,7 @@ public final class Kernel implements KernelMemory {
                 parts.minFreeKbytes()));
         KernelPageSource pageSource = new KernelPageSource(machine, zones, frames);
         var objects = parts.objects().create(new ObjectAllocatorConfig(machine, pageSource, era));
-        SizeClasses classes = SizeClasses.probe(objects, parts.objects().name());
+        SizeClasses classes = SizeClasses.of(objects, parts.objects().name());
         int[] capacity = new int[classes.slots()];
         for (int s = 0; s < capacity.length; s++) {
             capacity[s] = parts.cpuCaches() ? SmallObjects.magazineCapacity(classes.size(s)) : 0;
