@@ -53,7 +53,9 @@ class SlabTemplateTests {
         String root = Files.readString(Path.of("..", "pom.xml"), StandardCharsets.UTF_8);
         assertEquals(tag(root, "version"), tag(pom, "kmemlab.version"), "the kmemlab version");
         assertEquals(tag(root, "junit.version"), tag(pom, "junit.version"), "the JUnit version");
-        assertTrue(read("README.md").contains("mvn test"), "the README says how to run the tests");
+        assertTrue(read("README.md").contains("mvn test -Dtest=StudentSlabTests -Dkmemlab.seed="), "the pasted run");
+        assertTrue(read("README.md").contains("target/slab-allocator-1.0-SNAPSHOT.jar"), "the jar's name");
+        assertTrue(pom.contains("<artifactId>slab-allocator</artifactId>"), pom);
     }
 
     @Test
@@ -75,15 +77,19 @@ class SlabTemplateTests {
         SlabCache cache = provider.create(new SlabCacheConfig(machine, none, "t", 64, 0, 0, null));
         assertEquals(SlabCache.NULL, cache.allocate(Gfp.GFP_KERNEL), "allocate answers no memory, without crashing");
         assertThrows(KernelBug.class, () -> cache.free(machine.pfnToVirt(100)), "a free of what was never allocated");
+        Matcher pasted = Pattern.compile("Tests run: (\\d+), Failures: (\\d+), Errors: 0").matcher(read("README.md"));
+        assertTrue(pasted.find(), "the README pastes a failing run");
         int failed = 0;
-        for (ContractProperty property : SlabCacheContract.properties(provider)) {
+        List<ContractProperty> properties = SlabCacheContract.properties(provider);
+        for (ContractProperty property : properties) {
             PropertyResult result = property.check(new Effort(3, 40, 11));
             if (!result.passed()) {
                 failed++;
                 assertTrue(result.report().contains("replay: "), "a failure says how to replay it:\n" + result.report());
             }
         }
-        assertTrue(failed >= 5, "the skeleton must fail the contract until the student writes the cache: " + failed);
+        assertEquals(Integer.parseInt(pasted.group(1)), properties.size(), "properties run, as the README shows");
+        assertEquals(Integer.parseInt(pasted.group(2)), failed, "failures, as the README shows");
     }
 
     /** Compiles the template's main sources (without module-info) with javac against the api jar. */

@@ -150,7 +150,7 @@ public final class Kernel implements KernelMemory {
         int cacheDebug = (debugging.slabDebug().contains(SlabDebug.Option.POISON) ? SlabFlags.SLAB_POISON : 0)
                 | (debugging.slabDebug().contains(SlabDebug.Option.RED_ZONE) ? SlabFlags.SLAB_RED_ZONE : 0);
         this.kmemCaches = new KmemCaches(machine, era, zones, frames, faults, parts.slabs(), cacheDebug,
-                parts.cpuCaches());
+                parts.cpuCaches(), small::cacheName);
         faults.failslab(debugging.failslab());
         faults.failPageAlloc(debugging.failPageAlloc());
         machine.dmesg().info("kmalloc: pages=" + parts.pages().name() + " objects=" + parts.objects().name()
@@ -566,7 +566,7 @@ public final class Kernel implements KernelMemory {
         if (addr == NULL) {
             return;
         }
-        kmemCaches.free(cache, addr, small::cacheName);
+        kmemCaches.free(cache, addr);
     }
 
     /**
