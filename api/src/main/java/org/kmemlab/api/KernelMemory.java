@@ -87,6 +87,14 @@ public interface KernelMemory {
     /** Sets {@code length} bytes at kernel address {@code addr} to {@code value}. */
     void fill(long addr, long length, byte value);
 
+    /**
+     * Returns the kernel's named slab caches ({@code kmem_cache_*}), or null when this kernel has none:
+     * the default, and the Linux 2.0 era, which predates them.
+     */
+    default SlabCaches slabCaches() {
+        return null;
+    }
+
     /** Returns the {@code /proc/meminfo} figures now. */
     MemInfo meminfo();
 

@@ -141,7 +141,7 @@ public final class Kernel implements KernelMemory {
                 parts.minFreeKbytes()));
         KernelPageSource pageSource = new KernelPageSource(machine, zones, frames);
         var objects = parts.objects().create(new ObjectAllocatorConfig(machine, pageSource, era));
-        ProbedSizeClasses classes = ProbedSizeClasses.probe(objects, parts.objects().name());
+        ProbedSizeClasses classes = ProbedSizeClasses.of(objects, parts.objects().name());
         int[] capacity = new int[classes.count()];
         for (int s = 0; s < capacity.length; s++) {
             capacity[s] = parts.cpuCaches() ? SmallObjects.magazineCapacity(classes.size(s)) : 0;
@@ -169,7 +169,7 @@ public final class Kernel implements KernelMemory {
         int cacheDebug = (debugging.slabDebug().contains(SlabDebug.Option.POISON) ? SlabFlags.SLAB_POISON : 0)
                 | (debugging.slabDebug().contains(SlabDebug.Option.RED_ZONE) ? SlabFlags.SLAB_RED_ZONE : 0);
         this.kmemCaches = new KmemCaches(machine, era, zones, frames, faults, parts.slabs(), cacheDebug,
-                parts.cpuCaches());
+                parts.cpuCaches(), small::cacheName);
         faults.failslab(debugging.failslab());
         faults.failPageAlloc(debugging.failPageAlloc());
         machine.dmesg().info("kmalloc: pages=" + parts.pages().name() + " objects=" + parts.objects().name()
@@ -641,7 +641,7 @@ public final class Kernel implements KernelMemory {
         if (addr == NULL) {
             return;
         }
-        kmemCaches.free(cache, addr, small::cacheName);
+        kmemCaches.free(cache, addr);
     }
 
     /**
@@ -664,6 +664,45 @@ public final class Kernel implements KernelMemory {
         if (cache != null) {
             kmemCaches.destroy(cache);
         }
+    }
+
+    /**
+     * Returns the named caches as the {@link org.kmemlab.api.SlabCaches} interface (for contracts and
+     * callers that see only {@link KernelMemory}), or null in the Linux 2.0 era.
+     */
+    @Override
+    public org.kmemlab.api.SlabCaches slabCaches() {
+        return era == Era.LINUX_2_0 ? null : new org.kmemlab.api.SlabCaches() {
+            @Override
+            public Cache create(String name, long size, int align, int flags, ObjectConstructor ctor) {
+                return kmemCacheCreate(name, size, align, flags, ctor);
+            }
+
+            @Override
+            public long alloc(Cache cache, int gfp) {
+                return kmemCacheAlloc(own(cache), gfp);
+            }
+
+            @Override
+            public void free(Cache cache, long addr) {
+                kmemCacheFree(own(cache), addr);
+            }
+
+            @Override
+            public long shrink(Cache cache) {
+                return kmemCacheShrink(own(cache));
+            }
+
+            @Override
+            public void destroy(Cache cache) {
+                kmemCacheDestroy(own(cache));
+            }
+
+            private KmemCache own(Cache cache) {
+                Checks.requireArgument(cache instanceof KmemCache, "%s is not a cache of this kernel", cache);
+                return (KmemCache) cache;
+            }
+        };
     }
 
     // ---------------------------------------------------------------- vmalloc, mempool, debugging

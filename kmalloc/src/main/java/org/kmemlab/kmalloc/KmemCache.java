@@ -15,7 +15,7 @@ import org.kmemlab.api.spi.SlabCacheConfig;
  * kmalloc has per size class ({@link KmemCaches}). A handle is not usable after
  * {@code kmemCacheDestroy}.
  */
-public final class KmemCache {
+public final class KmemCache implements org.kmemlab.api.SlabCaches.Cache {
 
     final int id;
     final SlabCache spi;
@@ -45,16 +45,19 @@ public final class KmemCache {
     }
 
     /** Returns the cache's name, as {@code /proc/slabinfo} shows it. */
+    @Override
     public String name() {
         return config.name();
     }
 
     /** Returns the object size asked for at creation. */
+    @Override
     public long objectSize() {
         return config.size();
     }
 
     /** Returns the alignment of every object ({@code SlabFlags.alignment}). */
+    @Override
     public int alignment() {
         return config.alignment();
     }

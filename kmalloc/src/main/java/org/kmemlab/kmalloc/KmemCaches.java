@@ -63,6 +63,7 @@ final class KmemCaches {
     private final FrameTable frames;
     private final FaultInjection faults;
     private final Supplier<SlabCacheProvider> providerLookup;
+    private final FrameOwnerNames names;
     private final int debugFlags;
     private final boolean magazines;
     private final List<KmemCache> caches = new ArrayList<>();
@@ -73,7 +74,8 @@ final class KmemCaches {
     private final java.util.concurrent.atomic.AtomicLong slabPages = new java.util.concurrent.atomic.AtomicLong();
 
     KmemCaches(Machine machine, Era era, ZoneAllocator zones, FrameTable frames, FaultInjection faults,
-               Supplier<SlabCacheProvider> providerLookup, int debugFlags, boolean magazines) {
+               Supplier<SlabCacheProvider> providerLookup, int debugFlags, boolean magazines, FrameOwnerNames names) {
+        this.names = names;
         this.machine = machine;
         this.era = era;
         this.zones = zones;
@@ -198,7 +200,7 @@ final class KmemCaches {
 
     // ---------------------------------------------------------------- free
 
-    void free(KmemCache cache, long addr, FrameOwnerNames names) {
+    void free(KmemCache cache, long addr) {
         requireLive(cache, "kmem_cache_free");
         if (!machine.isDirectMapped(addr)) {
             throw SlabCacheBug.notInCache(cache.name(), addr);

@@ -46,6 +46,10 @@ public final class CommonOptions {
             description = "zone allocator provider (default " + ReferenceProviders.ZONES + ")")
     String zones;
 
+    @Option(names = "--slabs", paramLabel = "NAME", description = "slab cache provider of kmem_cache_create"
+            + " (default " + ReferenceProviders.SLABS + ")")
+    String slabs;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1996",
             description = "seed of every random choice, so a run can be repeated (default: ${DEFAULT-VALUE})")
     long seed;
@@ -88,6 +92,7 @@ public final class CommonOptions {
         typed(b, "pages", pages);
         typed(b, "objects", objects);
         typed(b, "zones", zones);
+        typed(b, "slabs", slabs);
         if (slabDebug != null) {
             b.debug(slabDebug);
         }
