@@ -14,6 +14,7 @@ import org.kmemlab.examples.cli.KmemlabCommand;
  * kmemlab replay TRACE          replay a CS:APP or ftrace trace against kmalloc
  * kmemlab map                   a picture of physical memory
  * kmemlab info                  /proc/buddyinfo, slabinfo, zoneinfo, meminfo and dmesg
+ * kmemlab compare               one workload on a Linux 2.0 machine and on today's, side by side
  * kmemlab grade SUBMISSION      the autograder (see kmemlab grade --help)
  * kmemlab --help                every command; kmemlab COMMAND --help for one
  * </pre>

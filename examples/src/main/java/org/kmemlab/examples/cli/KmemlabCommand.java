@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.OptionSpec;
         description = {"A simulated Linux machine whose kernel memory allocators you can read, change and test.",
             "With no command, runs the tour."},
         subcommands = {TourCommand.class, LessonCommand.class, ExperimentCommand.class, ReplayCommand.class,
-            MapCommand.class, InfoCommand.class, GradeCommand.class, CommandLine.HelpCommand.class},
+            MapCommand.class, InfoCommand.class, CompareCommand.class, GradeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'kmemlab COMMAND --help' for the options of one command.",
             "Exit status: 0 success, 1 the work failed, 2 a mistake on the command line or in an input file."})
 public final class KmemlabCommand {

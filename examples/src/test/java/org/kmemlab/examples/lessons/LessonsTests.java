@@ -73,6 +73,17 @@ class LessonsTests {
         assertTrue(out.contains("kmalloc(8192) succeeded on try"), out);
     }
 
+    /** Linux 2.0 mm/page_alloc.c:193-203: reclaim, then 0; no waiting for another task, no GFP_NOWAIT. */
+    @Test
+    void onTheLinux20MachineGfpKernelFailsAtOnceAndTheDriverRetries() {
+        Run run = Run.kmemlab("lesson", "wait", "--profile", "i386");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("__get_free_pages(GFP_ATOMIC, 2) returned NULL"), run.out());
+        assertTrue(run.out().contains("__get_free_pages(GFP_KERNEL, 2) returned NULL after"), run.out());
+        assertTrue(run.out().contains("the 2.0 way: the driver calls schedule() and tries again"), run.out());
+        assertTrue(!run.out().contains("GFP_NOWAIT"), "2.0 had no GFP_NOWAIT:\n" + run.out());
+    }
+
     @Test
     void gfpKernelInAnInterruptHandlerIsReported() {
         String out = lesson("atomic");
