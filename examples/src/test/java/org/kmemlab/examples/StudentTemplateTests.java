@@ -32,11 +32,14 @@ import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.PageAllocatorConfig;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.Provider;
+import org.kmemlab.api.spi.ZoneAllocatorProvider;
 import org.kmemlab.grader.GradeMain;
 import org.kmemlab.testkit.contract.ContractProperty;
 import org.kmemlab.testkit.contract.ObjectAllocatorContract;
 import org.kmemlab.testkit.contract.PageAllocatorContract;
 import org.kmemlab.testkit.contract.PropertyResult;
+import org.kmemlab.testkit.contract.ZoneAllocatorContract;
+import org.kmemlab.testkit.contract.support.SimplePageAllocator;
 import org.kmemlab.testkit.property.Effort;
 
 /**
@@ -78,7 +81,9 @@ class StudentTemplateTests {
             new Template("buddy", PageAllocatorProvider.class, PageAllocatorContract.class, "page",
                     p -> PageAllocatorContract.properties((PageAllocatorProvider) p)),
             new Template("bucket", ObjectAllocatorProvider.class, ObjectAllocatorContract.class, "object",
-                    p -> ObjectAllocatorContract.properties((ObjectAllocatorProvider) p)));
+                    p -> ObjectAllocatorContract.properties((ObjectAllocatorProvider) p)),
+            new Template("zone", ZoneAllocatorProvider.class, ZoneAllocatorContract.class, "zone",
+                    p -> ZoneAllocatorContract.properties((ZoneAllocatorProvider) p, SimplePageAllocator.provider())));
 
     static List<Template> templates() {
         return TEMPLATES_LIST;
