@@ -159,7 +159,8 @@ public final class GradescopeBundle {
         s.append("# builds the autograder image.\n");
         s.append("set -euo pipefail\n");
         s.append("apt-get update -q\n");
-        s.append("DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless maven\n");
+        s.append("DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless maven"
+                + " bubblewrap\n");
         s.append("chmod +x /autograder/source/run_autograder\n");
         s.append("# Students' Maven projects depend on the kmemlab api (and their tests on the testkit), which are in\n");
         s.append("# no public repository: install both into root's local Maven repository. Everything else a\n");

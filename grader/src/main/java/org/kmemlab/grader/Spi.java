@@ -4,11 +4,12 @@ import java.util.Locale;
 import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.Provider;
+import org.kmemlab.api.spi.SlabCacheProvider;
 import org.kmemlab.api.spi.ReferenceProviders;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
 
 /**
- * The three SPIs a submission can provide, each graded by its own contract and rubric.
+ * The four SPIs a submission can provide, each graded by its own contract and rubric.
  */
 public enum Spi {
 
@@ -17,7 +18,9 @@ public enum Spi {
     /** A bucket / slab-like object allocator ({@link ObjectAllocatorProvider}). */
     OBJECT("object", ObjectAllocatorProvider.class, ReferenceProviders.OBJECTS),
     /** A zone allocator ({@link ZoneAllocatorProvider}). */
-    ZONE("zone", ZoneAllocatorProvider.class, ReferenceProviders.ZONES);
+    ZONE("zone", ZoneAllocatorProvider.class, ReferenceProviders.ZONES),
+    /** A slab cache, {@code kmem_cache} ({@link SlabCacheProvider}): the fourth assignment. */
+    SLAB("slab", SlabCacheProvider.class, ReferenceProviders.SLABS);
 
     private final String key;
     private final Class<? extends Provider> type;
@@ -29,7 +32,7 @@ public enum Spi {
         this.referenceName = referenceName;
     }
 
-    /** Returns the short name used in rubrics, property ids and options: {@code page}, {@code object}, {@code zone}. */
+    /** Returns the short name used in rubrics, property ids and options: {@code page}, {@code object}, {@code zone}, {@code slab}. */
     public String key() {
         return key;
     }
@@ -58,7 +61,7 @@ public enum Spi {
                 return spi;
             }
         }
-        throw new IllegalArgumentException("unknown SPI \"" + text + "\"; use page, object or zone");
+        throw new IllegalArgumentException("unknown SPI \"" + text + "\"; use page, object, zone or slab");
     }
 
     /** Returns the SPI whose provider interface {@code provider} implements, or null. */

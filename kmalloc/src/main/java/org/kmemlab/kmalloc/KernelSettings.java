@@ -40,15 +40,16 @@ public final class KernelSettings {
     static final String PREFIX = "kmemlab.";
 
     /** The keys a kernel reads, without prefix. */
-    static final List<String> KEYS = List.of("profile", "ram", "era", "pages", "objects", "zones", "maxWait",
-            "minFreeKbytes", "cpuCaches");
+    static final List<String> KEYS = List.of("profile", "ram", "era", "pages", "objects", "zones", "slabs", "maxWait",
+            "minFreeKbytes", "cpuCaches", "misuse");
 
     /** The default provider names and switches. */
     static final Map<String, String> DEFAULTS = Map.of(
             "pages", ReferenceProviders.PAGES,
             "objects", ReferenceProviders.OBJECTS,
             "zones", ReferenceProviders.ZONES,
-            "cpuCaches", "true");
+            "slabs", ReferenceProviders.SLABS,
+            "misuse", "stop");
 
     /** The name of the file read from the working directory. */
     static final String FILE_NAME = "kmemlab.properties";
@@ -174,6 +175,7 @@ public final class KernelSettings {
                     case "ram" -> ram;
                     case "era" -> era;
                     case "maxWait" -> maxWait;
+                    case "cpuCaches" -> Boolean.toString(!era.equals(Era.LINUX_2_0.name()));
                     default -> "0 (computed)";
                 };
             }

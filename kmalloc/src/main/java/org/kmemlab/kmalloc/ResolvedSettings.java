@@ -21,10 +21,11 @@ import org.kmemlab.api.Sizes;
  * @param pages the page allocator provider's name (of the instance, when one was passed)
  * @param objects the object allocator provider's name
  * @param zones the zone allocator provider's name
+ * @param slabs the slab cache provider's name (looked up only when a named cache is created)
  * @param sources each setting with its value and source, in {@link KernelSettings#KEYS} order
  */
 public record ResolvedSettings(MachineProfile profile, long ram, Era era, Duration maxWait, long minFreeKbytes,
-                               boolean cpuCaches, String pages, String objects, String zones,
+                               boolean cpuCaches, String pages, String objects, String zones, String slabs,
                                List<KernelSettings.Setting> sources) {
 
     /** Copies the list. */

@@ -59,8 +59,8 @@ class KernelSettingsTests {
     void unknownKeysFailWithTheKnownOnes() {
         IllegalArgumentException cli = assertThrows(IllegalArgumentException.class,
                 () -> Kernel.builder().commandLine("pagez", "x"));
-        assertEquals("unknown kmemlab setting 'pagez'; known settings: profile, ram, era, pages, objects, zones,"
-                + " maxWait, minFreeKbytes, cpuCaches", cli.getMessage());
+        assertEquals("unknown kmemlab setting 'pagez'; known settings: profile, ram, era, pages, objects, zones, slabs,"
+                + " maxWait, minFreeKbytes, cpuCaches, misuse", cli.getMessage());
         IllegalArgumentException file = assertThrows(IllegalArgumentException.class, () -> KernelSettings.resolve(
                 Map.of(), Map.of(), new Properties(), props("kmemlab.objetcs", "x"), "my.properties"));
         assertTrue(file.getMessage().startsWith("unknown kmemlab setting 'kmemlab.objetcs' in my.properties"),

@@ -20,6 +20,9 @@ public final class ReferenceProviders {
     /** The reference {@link ZoneAllocatorProvider}: the zone allocator of module {@code dma-zone}. */
     public static final String ZONES = "dma-zone-reference";
 
+    /** The reference {@link SlabCacheProvider}: the slab cache ({@code kmem_cache}) of module {@code slab}. */
+    public static final String SLABS = "slab-reference";
+
     private ReferenceProviders() {
     }
 }

@@ -10,6 +10,7 @@ import org.kmemlab.api.Sizes;
 import org.kmemlab.examples.experiment.GfpExperiment;
 import org.kmemlab.examples.experiment.GfpPlot;
 import org.kmemlab.examples.experiment.GfpTable;
+import org.kmemlab.examples.web.GfpChartPage;
 import org.kmemlab.kmalloc.Kernel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,6 +56,10 @@ final class ExperimentCommand implements Callable<Integer> {
         @Option(names = "--png", paramLabel = "FILE", description = "also write the plot to FILE (PNG)")
         Path png;
 
+        @Option(names = "--html", paramLabel = "FILE",
+                description = "also write FILE, an interactive chart (point at a point for its exact rate)")
+        Path html;
+
         @Spec
         CommandSpec spec;
 
@@ -76,6 +81,12 @@ final class ExperimentCommand implements Callable<Integer> {
                 GfpPlot.write(table, png);
                 out.println();
                 out.println("Plot written to " + png);
+            }
+            if (html != null) {
+                GfpChartPage.write(table, probe.machine().profile().displayName() + ", "
+                        + (probe.machine().ramBytes() >> 20) + " MiB", html);
+                out.println();
+                out.println("Page written to " + html + " (open it in a browser)");
             }
             return 0;
         }
@@ -100,8 +111,11 @@ final class ExperimentCommand implements Callable<Integer> {
                     throw new UserError("--orders must lie in 0..10, not " + order);
                 }
             }
-            if (png != null && png.getParent() != null && !png.getParent().toFile().isDirectory()) {
-                throw new UserError(png + ": no such directory " + png.getParent());
+            if (png != null) {
+                Commands.requireDirectoryOf(png, "--png");
+            }
+            if (html != null) {
+                Commands.requireDirectoryOf(html, "--html");
             }
         }
     }

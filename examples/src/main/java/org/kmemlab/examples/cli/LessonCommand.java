@@ -1,6 +1,8 @@
 package org.kmemlab.examples.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.spi.ReferenceProviders;
@@ -8,10 +10,14 @@ import org.kmemlab.examples.lessons.Lesson;
 import org.kmemlab.examples.lessons.LessonContext;
 import org.kmemlab.examples.lessons.LessonFailed;
 import org.kmemlab.examples.lessons.Lessons;
+import org.kmemlab.examples.web.Film;
+import org.kmemlab.examples.web.LessonFilms;
+import org.kmemlab.examples.web.Recording;
 import org.kmemlab.kmalloc.ResolvedSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -28,13 +34,17 @@ final class LessonCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", arity = "0..1", description = "the lesson's name or number")
     String name;
 
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "also write FILE, a page that replays the lesson's kernels step by step in a browser")
+    Path html;
+
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Lessons lessons = lessons(options);
+        Lessons lessons = new Lessons();
         ResolvedSettings settings = options.resolve(MachineProfile.I386_LINUX_2_0);
         if (name == null) {
             for (Lesson lesson : lessons.all()) {
@@ -46,13 +56,39 @@ final class LessonCommand implements Callable<Integer> {
             return 0;
         }
         Lesson lesson = lessons.find(name);
-        return run(lesson, context(options, out), settings, out, spec.commandLine().getErr());
+        if (html == null) {
+            return run(lesson, context(options, out), settings, out, spec.commandLine().getErr());
+        }
+        Commands.requireDirectoryOf(html, "--html");
+        return runRecorded(lesson, options, settings, out, spec.commandLine().getErr(), html);
     }
 
-    /** Returns the lessons, with the provider names the kernel builder resolves from the options. */
-    static Lessons lessons(CommonOptions options) {
-        ResolvedSettings r = options.resolve(MachineProfile.I386_LINUX_2_0);
-        return new Lessons(r.zones(), r.pages());
+    /**
+     * Runs {@code lesson} as {@link #run} does while recording its kernels, and writes the page to
+     * {@code html} (or says why there is none: a lesson that boots no kernel has nothing to draw).
+     */
+    static int runRecorded(Lesson lesson, CommonOptions options, ResolvedSettings settings, PrintWriter out,
+                           PrintWriter err, Path html)
+            throws IOException {
+        Recording recording = new Recording("kmemlab lesson " + lesson.number() + ": " + lesson.title());
+        LessonFilms films = new LessonFilms(recording, lesson.name(), options::builder, settings.pages(),
+                settings.objects());
+        LessonContext ctx = new LessonContext(out, films::builder, options::bareMachine, options.seed(),
+                films::narrate);
+        int status = run(lesson, ctx, settings, out, err);
+        films.narrate("end of lesson " + lesson.number());
+        boolean recorded = false;
+        for (Film film : recording.films()) {
+            recorded |= film.kernel() != null;
+        }
+        if (recorded) {
+            recording.write(html);
+            out.println("Page written to " + html + " (open it in a browser)");
+        } else {
+            out.println("No page written to " + html + ": lesson " + lesson.name()
+                    + " boots no kernel whose frames could be drawn");
+        }
+        return status;
     }
 
     /** Returns the context lessons run in, built from the common options. */

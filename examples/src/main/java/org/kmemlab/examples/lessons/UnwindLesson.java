@@ -62,7 +62,7 @@ public final class UnwindLesson extends Lesson {
         ctx.step("another driver keeps one page in every 8: memory is mostly free, but in pieces");
         MemoryHog hog = MemoryHog.fragment(kernel, 8);
         ctx.say("   it holds %d pages; no free block is 8 pages or larger:", hog.pages());
-        ctx.show("/proc/buddyinfo", kernel.procBuddyinfo());
+        ctx.showFreeLists(kernel);
 
         ctx.step("a careful open(): allocates everything first, unwinds on failure");
         kernel.drainCpuCaches();   // empty slab pages go back first, so the figures below see only open()

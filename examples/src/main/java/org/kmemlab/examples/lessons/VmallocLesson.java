@@ -62,7 +62,7 @@ public final class VmallocLesson extends Lesson {
         MemInfo info = kernel.meminfo();
         ctx.say("   MemFree %d kB of MemTotal %d kB, but no two free pages are buddies:", info.memFree(),
                 info.memTotal());
-        ctx.show("/proc/buddyinfo", kernel.procBuddyinfo());
+        ctx.showFreeLists(kernel);
         long big = kernel.kmalloc(BIG_BYTES, Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN);
         ctx.expect(big == KernelMemory.NULL, "a physically contiguous 64 KiB to fail on fragmented memory");
         ctx.say("   kmalloc(%d, GFP_KERNEL) = NULL", BIG_BYTES);
@@ -72,7 +72,7 @@ public final class VmallocLesson extends Lesson {
         ctx.expect(buffer != KernelMemory.NULL, "vmalloc to find sixteen single pages while half of memory is free");
         ctx.say("   vmalloc(%d) = 0x%x: in the vmalloc area (0x%x-0x%x), outside the direct map: %s", BIG_BYTES,
                 buffer, machine.vmallocStart(), machine.vmallocEnd() - 1, !machine.isDirectMapped(buffer));
-        ctx.show("/proc/vmallocinfo", kernel.procVmallocinfo());
+        ctx.showView(kernel, "vmallocinfo");
         for (int offset = 0; offset < BIG_BYTES; offset += 1024) {
             kernel.writeByte(buffer + offset, (byte) (offset >>> 10));     // each access walks the page tables
         }
