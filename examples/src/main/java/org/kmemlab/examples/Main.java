@@ -3,6 +3,7 @@ package org.kmemlab.examples;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.kmemlab.examples.cli.KmemlabCommand;
+import org.kmemlab.grader.Terminal;
 
 /**
  * The {@code kmemlab} command: the entry point the {@code ./kmemlab} launcher runs.
@@ -30,7 +31,7 @@ public final class Main {
     public static void main(String[] args) {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
-        System.exit(run(args, out, err, System.console() != null));
+        System.exit(run(args, out, err, Terminal.isInteractive()));
     }
 
     /**

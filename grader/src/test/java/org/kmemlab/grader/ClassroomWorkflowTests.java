@@ -39,7 +39,7 @@ class ClassroomWorkflowTests {
                 ClassroomWorkflow.text(Spi.PAGE, RubricLoader.defaultFor(Spi.PAGE)));
         Path home = Files.createDirectories(dir.resolve("home"));
         Path runnerTemp = Files.createDirectories(dir.resolve("runner-temp"));
-        Path repo = copy(FixtureJars.repository().resolve("examples/student-template"), dir.resolve("repo"));
+        Path repo = copy(FixtureJars.repository().resolve("examples/templates/buddy"), dir.resolve("repo"));
         Map<String, String> env = Map.of("HOME", home.toString(), "RUNNER_TEMP", runnerTemp.toString(),
                 "PATH", Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent() + ":/usr/bin:/bin");
 

@@ -88,12 +88,7 @@ public final class KernelSettings {
      * @throws IllegalArgumentException naming the value, its source and the names to use
      */
     static MachineProfile profile(Setting s) {
-        MachineProfile p = PROFILE_NAMES.get(s.value().trim().toLowerCase(java.util.Locale.ROOT));
-        if (p == null) {
-            throw new IllegalArgumentException("unknown profile '" + s.value() + "'" + from(s)
-                    + "; use i386 or x86_64");
-        }
-        return p;
+        return named(PROFILE_NAMES, s, "i386 or x86_64");
     }
 
     /**
@@ -102,12 +97,16 @@ public final class KernelSettings {
      * @throws IllegalArgumentException naming the value, its source and the names to use
      */
     static Era era(Setting s) {
-        Era e = ERA_NAMES.get(s.value().trim().toLowerCase(java.util.Locale.ROOT));
-        if (e == null) {
-            throw new IllegalArgumentException("unknown era '" + s.value() + "'" + from(s)
-                    + "; use linux-2.0 or modern");
+        return named(ERA_NAMES, s, "linux-2.0 or modern");
+    }
+
+    /** Looks {@code s}'s value up in {@code names}, case-insensitively; an unknown one names the ones to use. */
+    private static <T> T named(Map<String, T> names, Setting s, String use) {
+        T found = names.get(s.value().trim().toLowerCase(java.util.Locale.ROOT));
+        if (found == null) {
+            throw new IllegalArgumentException("unknown " + s.key() + " '" + s.value() + "'" + from(s) + "; use " + use);
         }
-        return e;
+        return found;
     }
 
     /** Returns " (in SOURCE)" for sources other than the command line, where the user just typed it. */
