@@ -152,8 +152,8 @@ final class SmallObjects {
                     take(first, sizeClass);
                     if (sizeClass >= 0) {
                         int nonBlocking = (request & ~Gfp.__GFP_DIRECT_RECLAIM) | Gfp.__GFP_NOWARN;
-                        for (int i = 1; i < batch[sizeClass] && cache.objectCount[sizeClass] < cache.capacity(sizeClass);
-                                i++) {
+                        int room = cache.capacity(sizeClass);
+                        for (int i = 1; i < batch[sizeClass] && cache.objectCount[sizeClass] < room; i++) {
                             long more = objects.allocate(size, nonBlocking);
                             if (more == 0) {
                                 break;
