@@ -121,7 +121,10 @@ public final class CpuTimeRun {
         };
     }
 
-    /** Makes a loop per thread (on that thread) and returns the CPU ns per pair of each round, averaged over the threads. */
+    /**
+     * Makes a loop per thread (on that thread) and returns the CPU ns per pair of each round, averaged
+     * over the threads.
+     */
     private static double[] run(int threads, java.util.function.Supplier<Loop> loops) throws InterruptedException {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         CyclicBarrier start = new CyclicBarrier(threads);

@@ -94,7 +94,8 @@ final class SizeClassTable {
         this.slabUsedBytes = new long[count];
         for (int sizeClass = 0; sizeClass < count; sizeClass++) {
             usableSize[sizeClass] = blockSize[sizeClass] - headerBytes;
-            objectsPerSlab[sizeClass] = (int) ((MachineProfile.PAGE_SIZE << order[sizeClass]) - descriptorBytes) / blockSize[sizeClass];
+            objectsPerSlab[sizeClass] =
+                    (int) ((MachineProfile.PAGE_SIZE << order[sizeClass]) - descriptorBytes) / blockSize[sizeClass];
             reciprocal[sizeClass] = (1L << RECIPROCAL_SHIFT) / blockSize[sizeClass] + 1;
             slabBytes[sizeClass] = MachineProfile.PAGE_SIZE << order[sizeClass];
             slabUsedBytes[sizeClass] = descriptorBytes + (long) objectsPerSlab[sizeClass] * blockSize[sizeClass];

@@ -105,7 +105,8 @@ final class SlabChecker {
         long slabVirt = pageOffset + slabPhys;
         long pfn = slabPhys >>> MachineProfile.PAGE_SHIFT;
         for (long f = pfn; f < pfn + (1L << classes.order(sizeClass)); f++) {
-            require(owners.slabOf(f) == slab, "%s: pfn %d of slab %d is mapped to slab %d", name, f, slab, owners.slabOf(f));
+            require(owners.slabOf(f) == slab, "%s: pfn %d of slab %d is mapped to slab %d", name, f, slab,
+                    owners.slabOf(f));
         }
         int live = 0;
         for (int i = 0; i < objects; i++) {
@@ -125,9 +126,11 @@ final class SlabChecker {
             long offset = object - slabVirt - classes.firstObjectOffset();
             int index = offset < 0 ? -1 : classes.objectIndex(sizeClass, offset);
             require(index >= 0 && index < objects && classes.objectOffset(sizeClass, index) == object - slabVirt,
-                    "%s: free list of slab 0x%x reaches 0x%x, which is not an object of the slab", name, slabVirt, object);
+                    "%s: free list of slab 0x%x reaches 0x%x, which is not an object of the slab", name, slabVirt,
+                    object);
             require(!visited[index], "%s: free list of slab 0x%x visits 0x%x twice (a cycle)", name, slabVirt, object);
-            require(!slabs.isLive(slab, index), "%s: free list of slab 0x%x holds live object 0x%x", name, slabVirt, object);
+            require(!slabs.isLive(slab, index), "%s: free list of slab 0x%x holds live object 0x%x", name,
+                    slabVirt, object);
             if (classes.hasHeaders()) {
                 require(layout.flags(object - pageOffset) == SlabLayout.MF_FREE,
                         "%s: free block 0x%x has bh_flags 0x%08x, not MF_FREE", name, object,

@@ -9,7 +9,7 @@ import org.kmemlab.api.Checks;
  * <h2>Why two levels</h2>
  * Linux keeps a {@code struct page} for every frame and reads {@code page->slab_cache} on kfree. The
  * kernel side of kmemlab does the same: kmalloc's {@code FrameTable} is a set of flat arrays over every
- * frame of RAM (3 bytes and a reference per frame, plus 1,024 bytes of object states for a frame that has
+ * frame of RAM (3 bytes per frame, plus 1,024 bytes of object states per frame of a 16-frame group that has
  * ever held a slab), because the kernel must answer for any address. An object allocator is a guest of
  * that kernel: it sees only the pages its page source gave it, usually a small part of RAM, and it may not
  * reach into the kernel's table. A flat {@code int[]} of its own over all frames would cost 4 bytes per

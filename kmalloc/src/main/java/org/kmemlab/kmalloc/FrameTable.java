@@ -27,9 +27,10 @@ import org.kmemlab.api.ZoneType;
  *       (the object starting there is the caller's) or {@link #OBJECT_CACHED} (it sits in a per-thread
  *       magazine).</li>
  * </ul>
- * Metadata bytes per frame: 3 for every frame of RAM (tag, order, class) plus a reference to the state
- * bytes (4 with compressed references), and for a frame that has ever been a slab page 1,040 more (its
- * 1,024 state bytes and their array header). The bucket allocator keeps its own, smaller table from a
+ * Metadata bytes per frame: 3 for every frame of RAM (tag, order, class), a quarter byte for the
+ * reference to its group's state bytes (4 bytes with compressed references per 16 frames), and 1,024
+ * more for every frame of a group of 16 that has ever held a slab page (its state bytes). The bucket
+ * allocator keeps its own, smaller table from a
  * frame to its slab ({@code org.kmemlab.bucket.SlabOwners}); the two are different views of what Linux
  * keeps in one {@code struct page}.
  *
@@ -50,7 +51,7 @@ import org.kmemlab.api.ZoneType;
  * freelist and no locked instruction is needed.
  *
  * <p>Worked example: the object at offset 0x144 of its page is granule {@code 0x144 >>> 2 = 81}, so its
- * state is byte 81 of the frame's 1,024 state bytes.
+ * state is byte 81 of the frame's 1,024 state bytes (in the array its group of 16 frames shares).
  *
  * <h2>Concurrency</h2>
  * Tags of block heads change by compare-and-set, object states as described above. The other entries
@@ -106,6 +107,9 @@ final class FrameTable {
     /** The mask of the offset bits below a granule: an object start has none of them set. */
     static final int GRANULE_MASK = (1 << GRANULE_SHIFT) - 1;
     private static final int GRANULES_PER_FRAME = 1 << (MachineProfile.PAGE_SHIFT - GRANULE_SHIFT);
+    /** log2 of the frames whose object states share one array (see {@link #objectStates}). */
+    private static final int GROUP_SHIFT = 4;
+    private static final int GROUP_MASK = (1 << GROUP_SHIFT) - 1;
 
     /** Tags and object states: byte array elements with acquire/release and compare-and-set access. */
     private static final VarHandle BYTES = MethodHandles.arrayElementVarHandle(byte[].class);
@@ -113,7 +117,13 @@ final class FrameTable {
     private final byte[] tags;
     private final byte[] orders;
     private final byte[] classes;
-    /** Per frame, its object states by granule; created the first time the frame becomes a slab page. */
+    /**
+     * Object states by granule, one array per group of {@code 2^GROUP_SHIFT} = 16 neighbouring frames,
+     * created the first time one of them becomes a slab page. Groups rather than one array per frame,
+     * because a lookup loads the array's length for the bounds check: with a few hundred group arrays
+     * those headers stay in cache, with thousands of per-frame arrays each kfree of a random object paid
+     * one more cache miss for the header.
+     */
     private final byte[][] objectStates;
     private final long[] zoneStart = new long[ZoneType.values().length];
     private final long[] zoneEnd = new long[ZoneType.values().length];
@@ -124,7 +134,7 @@ final class FrameTable {
         this.tags = new byte[n];
         this.orders = new byte[n];
         this.classes = new byte[n];
-        this.objectStates = new byte[n][];
+        this.objectStates = new byte[(n + GROUP_MASK) >>> GROUP_SHIFT][];
         for (ZoneSpan span : machine.zones()) {
             zoneStart[span.type().ordinal()] = span.startPfn();
             zoneEnd[span.type().ordinal()] = span.endPfn();
@@ -201,21 +211,22 @@ final class FrameTable {
     // ---------------------------------------------------------------- slab frames
 
     /**
-     * Makes the block at {@code pfn} a slab block: tags, no class yet, every object state FREE. A frame's
-     * state bytes are created the first time it becomes a slab frame and kept when it stops being one, so
+     * Makes the block at {@code pfn} a slab block: tags, no class yet, every object state FREE. The state
+     * bytes of a group of frames are created the first time one of them becomes a slab frame and kept, so
      * a frame that cycles between the page allocator and the slab costs no Java allocation after the
-     * first time ({@value #GRANULES_PER_FRAME} bytes per frame ever used for slabs).
+     * first time ({@value #GRANULES_PER_FRAME} bytes per frame of a group that ever held a slab).
      */
     void makeSlab(long pfn, int order) {
         int first = (int) pfn;
         int end = first + (1 << order);
         for (int i = first; i < end; i++) {
             classes[i] = NO_CLASS;
-            byte[] states = objectStates[i];
-            if (states == null) {
-                objectStates[i] = new byte[GRANULES_PER_FRAME];
+            byte[] group = objectStates[i >>> GROUP_SHIFT];
+            if (group == null) {
+                objectStates[i >>> GROUP_SHIFT] = new byte[GRANULES_PER_FRAME << GROUP_SHIFT];
             } else {
-                Arrays.fill(states, OBJECT_FREE);
+                int from = (i & GROUP_MASK) * GRANULES_PER_FRAME;
+                Arrays.fill(group, from, from + GRANULES_PER_FRAME, OBJECT_FREE);
             }
             orders[i] = NOT_A_HEAD;
         }
@@ -256,7 +267,7 @@ final class FrameTable {
      * at {@code offset} (a multiple of 4) of slab frame {@code pfn}.
      */
     byte objectState(long pfn, int offset) {
-        return (byte) BYTES.getAcquire(objectStates[(int) pfn], offset >>> GRANULE_SHIFT);
+        return (byte) BYTES.getAcquire(objectStates[(int) pfn >>> GROUP_SHIFT], granule(pfn, offset));
     }
 
     /**
@@ -265,7 +276,7 @@ final class FrameTable {
      * magazine's owner, or the holder of the object allocator's lock.
      */
     void setObjectState(long pfn, int offset, byte state) {
-        BYTES.setRelease(objectStates[(int) pfn], offset >>> GRANULE_SHIFT, state);
+        BYTES.setRelease(objectStates[(int) pfn >>> GROUP_SHIFT], granule(pfn, offset), state);
     }
 
     /**
@@ -275,6 +286,11 @@ final class FrameTable {
      * @return the state before the call; the move happened only when it equals {@code from}
      */
     byte moveObject(long pfn, int offset, byte from, byte to) {
-        return (byte) BYTES.compareAndExchange(objectStates[(int) pfn], offset >>> GRANULE_SHIFT, from, to);
+        return (byte) BYTES.compareAndExchange(objectStates[(int) pfn >>> GROUP_SHIFT], granule(pfn, offset), from, to);
+    }
+
+    /** Returns the index of the state of the object at {@code offset} of frame {@code pfn} in its group's array. */
+    private static int granule(long pfn, int offset) {
+        return (((int) pfn & GROUP_MASK) << (MachineProfile.PAGE_SHIFT - GRANULE_SHIFT)) | (offset >>> GRANULE_SHIFT);
     }
 }

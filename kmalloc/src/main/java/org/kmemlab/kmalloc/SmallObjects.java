@@ -152,8 +152,8 @@ final class SmallObjects {
                     take(first, sizeClass);
                     if (sizeClass >= 0) {
                         int nonBlocking = (request & ~Gfp.__GFP_DIRECT_RECLAIM) | Gfp.__GFP_NOWARN;
-                        for (int i = 1; i < batch[sizeClass] && cache.objectCount[sizeClass] < cache.capacity(sizeClass);
-                                i++) {
+                        int room = cache.capacity(sizeClass);
+                        for (int i = 1; i < batch[sizeClass] && cache.objectCount(sizeClass) < room; i++) {
                             long more = objects.allocate(size, nonBlocking);
                             if (more == 0) {
                                 break;
@@ -213,7 +213,7 @@ final class SmallObjects {
                 freeUnknown(addr, pfn, offset, was);
                 return;
             }
-            if (cache.objectCount[sizeClass] == cache.capacity(sizeClass)) {
+            if (cache.objectCount(sizeClass) == cache.capacity(sizeClass)) {
                 flush(cache, sizeClass, batch[sizeClass]);
             }
             cache.pushObject(sizeClass, addr);
@@ -282,18 +282,15 @@ final class SmallObjects {
 
     /** Gives the {@code n} oldest objects of magazine {@code sizeClass} back to the object allocator. */
     private void flush(CpuCache cache, int sizeClass, int n) {
-        int base = cache.objectBase[sizeClass];
-        int count = cache.objectCount[sizeClass];
         synchronized (lock) {
             for (int i = 0; i < n; i++) {
-                long addr = cache.objects[base + i];
+                long addr = cache.oldestObject(sizeClass, i);
                 long pfn = machine.virtToPfn(addr);
                 frames.setObjectState(pfn, (int) (addr & (MachineProfile.PAGE_SIZE - 1)), FrameTable.OBJECT_FREE);
                 objects.free(addr);
             }
         }
-        System.arraycopy(cache.objects, base + n, cache.objects, base, count - n);
-        cache.objectCount[sizeClass] = count - n;
+        cache.dropOldestObjects(sizeClass, n);
     }
 
     /**
@@ -303,10 +300,11 @@ final class SmallObjects {
      */
     long drain(CpuCache cache) {
         long n = 0;
-        for (int sizeClass = 0; sizeClass < cache.objectCount.length; sizeClass++) {
-            n += cache.objectCount[sizeClass];
-            if (cache.objectCount[sizeClass] > 0) {
-                flush(cache, sizeClass, cache.objectCount[sizeClass]);
+        for (int sizeClass = 0; sizeClass < cache.sizeClasses(); sizeClass++) {
+            int count = cache.objectCount(sizeClass);
+            n += count;
+            if (count > 0) {
+                flush(cache, sizeClass, count);
             }
         }
         return n;
