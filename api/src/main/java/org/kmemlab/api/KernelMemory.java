@@ -40,6 +40,16 @@ public interface KernelMemory {
     Machine machine();
 
     /**
+     * Returns the largest size {@link #kmalloc} serves: 131048 bytes in the Linux 2.0 era (128 KiB less the
+     * page descriptor and the block header), 4 MiB today. A larger request MUST return {@link #NULL}.
+     * The default is the maximum of the machine profile's era; a kernel booted in another era MUST
+     * override it.
+     */
+    default long maxKmallocSize() {
+        return machine().profile().era().maxKmallocSize();
+    }
+
+    /**
      * Allocates {@code size} bytes of kernel memory.
      *
      * @return the direct-map address, {@link #ZERO_SIZE_PTR} for size 0, or {@link #NULL} on failure

@@ -40,13 +40,19 @@ public final class GradeMain {
               --junit FILE        write JUnit XML here instead
               --markdown FILE     write the Markdown report here instead
               --prairielearn FILE also write PrairieLearn's results.json (score as a fraction, under 100 KiB)
+              --jobs N            with --batch: grade N submissions at a time (default: the number of cores)
               --work DIR          make the work folder (children, builds) in DIR (default: the temporary folder)
               --keep-work         keep the work folder afterwards (it is removed by default)
               --isolation L       auto (default), bubblewrap, user or none; see GRADING.md, "Isolation"
               --maven-args ARGS   extra arguments for building Maven submissions (builds always run offline)
               --maven-repo DIR    the local Maven repository builds read (default: ~/.m2/repository)
               --fail-under P      exit with 1 when the score is below P percent (for CI)
-              --quiet             print only the score line
+              --quiet             print only the score line (and no progress bar)
+
+            With --batch, every submission gets OUT/<submission>/ with results.json, junit.xml and report.md,
+            and --results, --junit, --markdown and --prairielearn name FOLDERS that receive one more file per
+            submission, named after it (alice.jar.json, alice.jar.xml, alice.jar.md). --fail-under is for
+            one submission; in batch mode read summary.csv instead.
             """;
 
     private GradeMain() {
@@ -63,6 +69,16 @@ public final class GradeMain {
      * @return 0 when grading completed, 1 when the score is below {@code --fail-under}, 2 for a usage error
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, Terminal.isInteractive());
+    }
+
+    /**
+     * Runs the grader; a progress bar is drawn on {@code err} only when {@code interactive} (a person
+     * watches a terminal) and {@code --quiet} was not given.
+     *
+     * @return 0 when grading completed, 1 when the score is below {@code --fail-under}, 2 for a usage error
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, boolean interactive) {
         Args a;
         try {
             a = Args.parse(args);
@@ -117,7 +133,7 @@ public final class GradeMain {
                         a.tries, a.steps, a.noPerf, path, new SubmissionBuilder("mvn", a.mavenArgs,
                         GradeOptions.apiOf(path), Duration.ofMinutes(5), sandbox,
                         a.mavenRepo != null ? a.mavenRepo : SubmissionBuilder.defaultRepository()), work);
-                return grade(a, options, out, err);
+                return grade(a, options, interactive, out, err);
             } finally {
                 if (a.keepWork) {
                     err.println("kmemlab grade: kept the work folder " + work);
@@ -139,9 +155,12 @@ public final class GradeMain {
     }
 
     /** Grades one submission or a batch with {@code options} and writes the results. */
-    private static int grade(Args a, GradeOptions options, PrintStream out, PrintStream err) throws IOException {
+    private static int grade(Args a, GradeOptions options, boolean interactive, PrintStream out, PrintStream err)
+            throws IOException {
         if (a.batch != null) {
-            List<GradeReport> reports = BatchGrader.gradeAll(a.batch, a.out, options, err);
+            BatchGrader.Outputs extra = new BatchGrader.Outputs(a.results, a.junit, a.markdown, a.prairieLearn);
+            List<GradeReport> reports = BatchGrader.gradeAll(a.batch, a.out, options, extra, a.jobs,
+                    interactive && !a.quiet ? err : null);
             out.println("Graded " + reports.size() + " submissions; summary in " + a.out.resolve("summary.csv"));
             return 0;
         }
@@ -209,6 +228,8 @@ public final class GradeMain {
         Path markdown;
         Path prairieLearn;
         Path work;
+        int jobs = Runtime.getRuntime().availableProcessors();
+        boolean jobsGiven;
         boolean keepWork;
         String isolation = "auto";
         Path mavenRepo;
@@ -240,6 +261,10 @@ public final class GradeMain {
                     case "--markdown" -> a.markdown = Path.of(value(args, ++i, arg));
                     case "--prairielearn" -> a.prairieLearn = Path.of(value(args, ++i, arg));
                     case "--work" -> a.work = Path.of(value(args, ++i, arg));
+                    case "--jobs" -> {
+                        a.jobs = positive(value(args, ++i, arg), arg);
+                        a.jobsGiven = true;
+                    }
                     case "--keep-work" -> a.keepWork = true;
                     case "--isolation" -> a.isolation = value(args, ++i, arg);
                     case "--maven-repo" -> a.mavenRepo = Path.of(value(args, ++i, arg));
@@ -263,6 +288,14 @@ public final class GradeMain {
                 throw new IllegalArgumentException(modes == 0 ? "name a submission (or --batch, --gradescope-bundle,"
                         + " --classroom-workflow, --print-rubric)" : "name only one of: a submission, --batch,"
                         + " --gradescope-bundle, --classroom-workflow, --print-rubric");
+            }
+            if (a.batch != null && a.failUnder >= 0) {
+                throw new IllegalArgumentException("--fail-under applies to one submission; with --batch, read"
+                        + " the scores in summary.csv");
+            }
+            if (a.batch == null && a.jobsGiven) {
+                throw new IllegalArgumentException("--jobs applies to --batch only (one submission is graded by one"
+                        + " job)");
             }
             return a;
         }

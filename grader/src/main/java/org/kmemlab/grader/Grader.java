@@ -197,7 +197,7 @@ public final class Grader {
         StringBuilder why = new StringBuilder("**CRASHED**: no allocator provider was found in the submission");
         why.append(options.onlySpi() == null ? "" : " for the " + options.onlySpi().key() + " SPI").append(".\n\n")
                 .append("A provider is a public class with a public no-argument constructor that implements"
-                        + " PageAllocatorProvider, ObjectAllocatorProvider or ZoneAllocatorProvider, named in"
+                        + " PageAllocatorProvider, ObjectAllocatorProvider, ZoneAllocatorProvider or SlabCacheProvider, named in"
                         + " `META-INF/services/org.kmemlab.api.spi.<Interface>` (or `provides … with …` in"
                         + " module-info.java).");
         if (!found.errors().isEmpty()) {

@@ -84,9 +84,10 @@ public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Pat
      */
     public record Result(boolean succeeded, List<Path> classes, String output) {
 
-        /** Copies the list. */
+        /** Copies the list and takes terminal colour codes out of the output (it ends up in result files). */
         public Result {
             classes = List.copyOf(classes);
+            output = Terminal.stripEscapes(output);
         }
     }
 

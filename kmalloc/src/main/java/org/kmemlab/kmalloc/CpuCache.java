@@ -15,8 +15,8 @@ package org.kmemlab.kmalloc;
  * which makes all the owner's writes visible) or when the owner asks for it through
  * {@link #drainRequested}.
  *
- * <p>Layout: magazine {@code s} occupies {@code objects[objectBase[s] .. objectBase[s] + capacity[s])}
- * and holds {@code objectCount[s]} addresses, newest last. Page list {@code l} (zone {@code l / orders},
+ * <p>Layout: the magazine of size class {@code c} occupies {@code objects[objectBase[c] .. objectBase[c + 1])}
+ * and holds {@code objectCount[c]} addresses, newest last. Page list {@code l} (zone {@code l / orders},
  * order {@code l % orders}) occupies {@code pages[l * pageCapacity ...]}, pfns newest last.
  */
 final class CpuCache {
@@ -42,26 +42,26 @@ final class CpuCache {
         this.pageCount = new int[pageLists];
     }
 
-    /** Returns the number of objects magazine {@code slot} can hold. */
-    int capacity(int slot) {
-        return objectBase[slot + 1] - objectBase[slot];
+    /** Returns the number of objects magazine {@code sizeClass} can hold. */
+    int capacity(int sizeClass) {
+        return objectBase[sizeClass + 1] - objectBase[sizeClass];
     }
 
-    /** Takes the newest object of magazine {@code slot}, or returns 0 when it is empty. */
-    long popObject(int slot) {
-        int n = objectCount[slot];
+    /** Takes the newest object of magazine {@code sizeClass}, or returns 0 when it is empty. */
+    long popObject(int sizeClass) {
+        int n = objectCount[sizeClass];
         if (n == 0) {
             return 0;
         }
-        objectCount[slot] = n - 1;
-        return objects[objectBase[slot] + n - 1];
+        objectCount[sizeClass] = n - 1;
+        return objects[objectBase[sizeClass] + n - 1];
     }
 
-    /** Puts {@code addr} into magazine {@code slot}, which the caller made sure is not full. */
-    void pushObject(int slot, long addr) {
-        int n = objectCount[slot];
-        objects[objectBase[slot] + n] = addr;
-        objectCount[slot] = n + 1;
+    /** Puts {@code addr} into magazine {@code sizeClass}, which the caller made sure is not full. */
+    void pushObject(int sizeClass, long addr) {
+        int n = objectCount[sizeClass];
+        objects[objectBase[sizeClass] + n] = addr;
+        objectCount[sizeClass] = n + 1;
     }
 
     /** Returns the number of objects cached in all magazines. */

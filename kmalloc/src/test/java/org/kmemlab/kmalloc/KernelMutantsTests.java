@@ -45,6 +45,11 @@ class KernelMutantsTests {
         }
 
         @Override
+        public long maxKmallocSize() {
+            return kernel.maxKmallocSize();
+        }
+
+        @Override
         public long kmalloc(long size, int gfp) {
             return kernel.kmalloc(size, gfp);
         }

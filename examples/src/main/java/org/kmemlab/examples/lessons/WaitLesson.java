@@ -8,7 +8,7 @@ import org.kmemlab.api.KernelMemory;
 import org.kmemlab.kmalloc.Kernel;
 
 /**
- * Lesson 4: a caller that may sleep can wait for memory instead of failing.
+ * The lesson: a caller that may sleep can wait for memory instead of failing.
  *
  * <p>{@code GFP_KERNEL} means "I am in process context, I may sleep". When no memory is free, the
  * allocator first reclaims (drops page cache, shrinks caches) and then puts the caller to sleep until
@@ -37,7 +37,7 @@ public final class WaitLesson extends Lesson {
 
     /** Creates the lesson. */
     public WaitLesson() {
-        super(4, "wait", "wait and retry: a GFP_KERNEL caller sleeps until another thread frees memory");
+        super("wait", "wait and retry: a GFP_KERNEL caller sleeps until another thread frees memory");
     }
 
     @Override

@@ -1,0 +1,58 @@
+package org.kmemlab.kmalloc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.spi.PageSource;
+
+class ProbedSizeClassesTests {
+
+    @Test
+    void requestsMapToTheSmallestClassThatHoldsThem() {
+        ProbedSizeClasses c = ProbedSizeClasses.of(131_048, 24, 56, 120, 244, 500, 131_048);
+        assertEquals(0, c.classFor(1, false));
+        assertEquals(0, c.classFor(24, false));
+        assertEquals(1, c.classFor(25, false));
+        assertEquals(3, c.classFor(244, false));
+        assertEquals(4, c.classFor(245, false));
+        assertEquals(5, c.classFor(70_000, false), "beyond the table: binary search");
+        assertEquals(5, c.classFor(131_048, false));
+        assertEquals(6 + 2, c.classFor(100, true), "DMA classes follow the normal ones");
+        assertTrue(c.isDma(8));
+        assertEquals("dma-kmalloc-120", c.name(8));
+        assertEquals(-1, c.classFor(131_049, false));
+    }
+
+    @Test
+    void probingFindsTheObjectAllocatorsClassesAndLeavesItEmpty() {
+        Machine machine = Machine.boot(MachineProfile.I386_LINUX_2_0);
+        int[] pages = new int[1];
+        PageSource source = new PageSource() {
+            long next = machine.pfnToVirt(1024);
+
+            @Override
+            public long getFreePages(int gfp, int order) {
+                pages[0]++;
+                long addr = next;
+                next += 4096L << order;
+                return addr;
+            }
+
+            @Override
+            public void freePages(long addr, int order) {
+                pages[0]--;
+            }
+        };
+        var objects = new TestProviders.TestObjectAllocator(machine, source);
+        ProbedSizeClasses c = ProbedSizeClasses.probe(objects, "test-objects");
+        assertEquals(18, c.count());
+        assertEquals(8, c.size(0));
+        assertEquals(2048, c.size(8));
+        assertEquals("kmalloc-64", c.name(3));
+        assertEquals("dma-kmalloc-2048", c.name(17));
+        assertEquals(0, pages[0], "every probe page went back");
+    }
+}
