@@ -272,6 +272,11 @@ class ContainmentTests {
                 report.tests().get(0).status().key(), report.score(), report.maxScore(),
                 (System.nanoTime() - started) / 1e9);
         assertTrue(Files.size(results) > 0);
+        // Every results file says how the submission was contained.
+        String level = "Isolation: " + sandbox.level().description();
+        assertTrue(report.output().contains(level), report.output());
+        assertTrue(MarkdownReport.toMarkdown(report, false).contains(level));
+        assertTrue(PrairieLearnResults.toJson(report).contains(level));
         return new ObjectMapper().readTree(Files.readString(results));
     }
 
