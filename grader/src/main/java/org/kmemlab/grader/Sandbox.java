@@ -39,7 +39,9 @@ import org.kmemlab.api.Checks;
  *       session of its own. That user cannot read the grader's {@code /proc/<pid>/environ}, its files or
  *       the read-only submission; when the grader's last sandboxed process ends, every process of that user
  *       is killed and its files in {@code /tmp}, {@code /var/tmp} and {@code /dev/shm} are removed. It still
- *       shares the network, {@code /tmp} while it runs, and may read whatever is world-readable.</li>
+ *       shares the network, {@code /tmp} while it runs, and may read whatever is world-readable. Two
+ *       graders running at once as root on one machine share that user, so one's clean-up kills the
+ *       other's children: run them in separate containers.</li>
  *   <li><b>{@link Level#NONE}</b>: neither is possible (an ordinary user without user namespaces): the
  *       process runs as the grader's user with only the grader's own measures (emptied environment, kill of
  *       the process tree, limits). Grade untrusted work elsewhere.</li>
