@@ -123,7 +123,7 @@ public final class Film implements FrameWatch.Listener {
         }
         step.key("p").beginArray();
         for (int i = 0; i < PROC_FILES.size(); i++) {
-            String text = kernel.proc(PROC_FILES.get(i));
+            String text = procPanel(kernel, PROC_FILES.get(i));
             if (text.equals(lastProc[i])) {
                 step.number(-1);
             } else {
@@ -141,6 +141,14 @@ public final class Film implements FrameWatch.Listener {
         }
         step.key("d").numbers(lines).endObject();
         steps.add(step.toString());
+    }
+
+    /**
+     * Returns the text of one /proc panel: the file where the kernel's era has it, and kmemlab's labelled
+     * view where it does not (Linux 2.0 had only /proc/meminfo).
+     */
+    static String procPanel(Kernel kernel, String file) {
+        return file.equals("meminfo") ? kernel.proc(file) : kernel.kmemlabView(file);
     }
 
     @Override

@@ -122,7 +122,7 @@ class RecordingPageTests {
             scrubTo(n);
             Kernel kernel = after(n);
             for (String file : Film.PROC_FILES) {
-                assertEquals(kernel.proc(file).strip(), text("proc-" + file).strip(), file + " at step " + n);
+                assertEquals(Film.procPanel(kernel, file).strip(), text("proc-" + file).strip(), file + " at step " + n);
             }
         }
     }
