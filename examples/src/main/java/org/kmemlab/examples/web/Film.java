@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.kmemlab.api.Dmesg;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.ZoneSpan;
 import org.kmemlab.api.spi.ObjectAllocatorProvider;
@@ -123,7 +124,7 @@ public final class Film implements FrameWatch.Listener {
         }
         step.key("p").beginArray();
         for (int i = 0; i < PROC_FILES.size(); i++) {
-            String text = procPanel(kernel, PROC_FILES.get(i));
+            String text = panel(kernel, PROC_FILES.get(i));
             if (text.equals(lastProc[i])) {
                 step.number(-1);
             } else {
@@ -144,11 +145,11 @@ public final class Film implements FrameWatch.Listener {
     }
 
     /**
-     * Returns the text of one /proc panel: the file where the kernel's era has it, and kmemlab's labelled
-     * view where it does not (Linux 2.0 had only /proc/meminfo).
+     * Returns what the panel of {@code file} shows: the era's {@code /proc} file, or where the era had none
+     * (Linux 2.0 had only meminfo) kmemlab's labelled view of the same numbers in today's layout.
      */
-    static String procPanel(Kernel kernel, String file) {
-        return file.equals("meminfo") ? kernel.proc(file) : kernel.kmemlabView(file);
+    static String panel(Kernel kernel, String file) {
+        return kernel.era() != Era.LINUX_2_0 || file.equals("meminfo") ? kernel.proc(file) : kernel.kmemlabView(file);
     }
 
     @Override

@@ -80,6 +80,23 @@ final class Browser implements AutoCloseable {
         return driver.executeScript(script, args);
     }
 
+    /**
+     * Moves the pointer over the point ({@code x}, {@code y}) of element {@code id}, measured from its top
+     * left corner in CSS pixels, after scrolling that point to the middle of the window; returns the
+     * actions so that a caller may click there.
+     */
+    org.openqa.selenium.interactions.Actions pointAt(String id, int x, int y) {
+        @SuppressWarnings("unchecked")
+        List<Number> at = (List<Number>) js("const e = document.getElementById(arguments[0]);"
+                + " window.scrollBy(0, e.getBoundingClientRect().top + arguments[2] - window.innerHeight / 2);"
+                + " const r = e.getBoundingClientRect(); return [r.left + arguments[1], r.top + arguments[2]];",
+                id, x, y);
+        org.openqa.selenium.interactions.Actions actions = new org.openqa.selenium.interactions.Actions(driver)
+                .moveToLocation(at.get(0).intValue(), at.get(1).intValue());
+        actions.perform();
+        return actions;
+    }
+
     /** Returns the console messages logged at SEVERE (errors) since the last call. */
     List<String> consoleErrors() {
         List<String> errors = new ArrayList<>();

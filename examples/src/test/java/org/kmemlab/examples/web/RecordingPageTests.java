@@ -23,7 +23,6 @@ import org.kmemlab.kmalloc.Kernel;
 import org.kmemlab.kmalloc.KernelBuilder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -122,7 +121,7 @@ class RecordingPageTests {
             scrubTo(n);
             Kernel kernel = after(n);
             for (String file : Film.PROC_FILES) {
-                assertEquals(Film.procPanel(kernel, file).strip(), text("proc-" + file).strip(), file + " at step " + n);
+                assertEquals(Film.panel(kernel, file).strip(), text("proc-" + file).strip(), file + " at step " + n);
             }
         }
     }
@@ -170,11 +169,9 @@ class RecordingPageTests {
             }
         }
         assertTrue(slab > 0, "the trace leaves a slab page with objects at step " + n);
-        WebElement grid = browser.driver.findElement(By.id("grid"));
         @SuppressWarnings("unchecked")
         Map<String, Long> at = (Map<String, Long>) browser.js("return window.kmemlab.cellCentre(arguments[0]);", slab);
-        new Actions(browser.driver).moveToElement(grid, (int) (at.get("x") - grid.getSize().getWidth() / 2),
-                (int) (at.get("y") - grid.getSize().getHeight() / 2)).perform();
+        browser.pointAt("grid", at.get("x").intValue(), at.get("y").intValue());
         WebElement hover = browser.driver.findElement(By.id("hover"));
         assertEquals(Integer.toString(slab), hover.getAttribute("data-pfn"));
         String shown = hover.getText();
