@@ -383,6 +383,15 @@ final class BucketAllocator implements ObjectAllocator {
     // ---------------------------------------------------------------- pages back, reports
 
     @Override
+    public List<org.kmemlab.api.spi.SizeClass> sizeClasses() {
+        List<org.kmemlab.api.spi.SizeClass> out = new ArrayList<>();
+        for (int s = 0; s < 2 * classCount; s++) {
+            out.add(new org.kmemlab.api.spi.SizeClass(names[s], classes.usableSize(classOf[s]), s >= classCount));
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
     public long maxSize() {
         return classes.maxSize();
     }

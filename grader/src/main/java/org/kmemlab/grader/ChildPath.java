@@ -34,7 +34,8 @@ import org.kmemlab.api.Checks;
 public record ChildPath(List<Path> libraries, List<Path> references, boolean encapsulated, Sandbox sandbox) {
 
     private static final Set<String> SPI_SERVICES = Set.of("org.kmemlab.api.spi.PageAllocatorProvider",
-            "org.kmemlab.api.spi.ObjectAllocatorProvider", "org.kmemlab.api.spi.ZoneAllocatorProvider");
+            "org.kmemlab.api.spi.ObjectAllocatorProvider", "org.kmemlab.api.spi.ZoneAllocatorProvider",
+            "org.kmemlab.api.spi.SlabCacheProvider");
 
     /** Copies the lists. */
     public ChildPath {

@@ -92,11 +92,6 @@ public final class GradeMain {
             out.print(USAGE);
             return 0;
         }
-        if (a.submission != null && (!Files.exists(a.submission) || !Files.isReadable(a.submission))) {
-            err.println("kmemlab grade: submission " + a.submission + (Files.exists(a.submission)
-                    ? " cannot be read (check its permissions)" : " does not exist (check the path)"));
-            return 2;
-        }
         try {
             if (a.printRubric != null) {
                 out.print(RubricLoader.defaultText(Spi.of(a.printRubric)));
@@ -121,6 +116,13 @@ public final class GradeMain {
                 out.println("Wrote " + a.workflow + "; commit it as .github/workflows/classroom.yml in the template"
                         + " repository.");
                 return 0;
+            }
+            // A missing submission is the caller's mistake, not the student's: no results, exit 2 (after the
+            // rubric checks, so a broken rubric still leaves its results file).
+            if (a.submission != null && (!Files.exists(a.submission) || !Files.isReadable(a.submission))) {
+                err.println("kmemlab grade: submission " + a.submission + (Files.exists(a.submission)
+                        ? " cannot be read (check its permissions)" : " does not exist (check the path)"));
+                return 2;
             }
             Sandbox sandbox = Sandbox.choose(a.isolation);
             ChildPath path = ChildPath.fromCurrentJvm().withReferences(a.references).withSandbox(sandbox);

@@ -21,7 +21,8 @@ import org.kmemlab.api.Checks;
  *
  * <p>{@code setup.sh} runs once when Gradescope builds the image: it installs a JDK 17 and Maven and
  * puts the kmemlab api and testkit jars into the local Maven repository, so a student's Maven project
- * that depends on them builds offline. {@code run_autograder} runs the grader on
+ * that depends on them finds them. Maven still downloads its plugins and the testkit's libraries from
+ * Maven Central on the first build (the script says so); jars, class folders and sources need no Maven. {@code run_autograder} runs the grader on
  * {@code /autograder/submission} and always leaves {@code /autograder/results/results.json}: when the
  * grader cannot even start (no Java, a broken rubric) the script writes one that says so.
  */
@@ -158,10 +159,14 @@ public final class GradescopeBundle {
         s.append("# builds the autograder image.\n");
         s.append("set -euo pipefail\n");
         s.append("apt-get update -q\n");
-        s.append("DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless maven\n");
+        s.append("DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless maven"
+                + " bubblewrap\n");
         s.append("chmod +x /autograder/source/run_autograder\n");
-        s.append("# Students' Maven projects depend on the kmemlab api (and their tests on the testkit): install\n");
-        s.append("# both into the local repository so builds need nothing from the network.\n");
+        s.append("# Students' Maven projects depend on the kmemlab api (and their tests on the testkit), which are in\n");
+        s.append("# no public repository: install both into root's local Maven repository. Everything else a\n");
+        s.append("# build needs (Maven's plugins, JUnit, ArchUnit) Maven downloads from Maven Central on the first\n");
+        s.append("# build, so the autograder needs network access when it grades a Maven project. Jars, class\n");
+        s.append("# folders and bare sources are graded without Maven.\n");
         for (String jar : jars) {
             Matcher m = VERSIONED.matcher(jar);
             String artifact = m.matches() ? m.group(1) : jar.startsWith("org.kmemlab.api") ? "api"

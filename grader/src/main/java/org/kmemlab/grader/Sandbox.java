@@ -39,7 +39,9 @@ import org.kmemlab.api.Checks;
  *       session of its own. That user cannot read the grader's {@code /proc/<pid>/environ}, its files or
  *       the read-only submission; when the grader's last sandboxed process ends, every process of that user
  *       is killed and its files in {@code /tmp}, {@code /var/tmp} and {@code /dev/shm} are removed. It still
- *       shares the network, {@code /tmp} while it runs, and may read whatever is world-readable.</li>
+ *       shares the network, {@code /tmp} while it runs, and may read whatever is world-readable. Two
+ *       graders running at once as root on one machine share that user, so one's clean-up kills the
+ *       other's children: run them in separate containers.</li>
  *   <li><b>{@link Level#NONE}</b>: neither is possible (an ordinary user without user namespaces): the
  *       process runs as the grader's user with only the grader's own measures (emptied environment, kill of
  *       the process tree, limits). Grade untrusted work elsewhere.</li>
@@ -70,11 +72,11 @@ public final class Sandbox {
         BUBBLEWRAP("bubblewrap", "bubblewrap sandbox (new user, PID, IPC and network namespaces, read-only"
                 + " submission and JDK, private size-capped /tmp and work folder, empty environment)"),
         /** A dedicated unprivileged user. */
-        UNPRIVILEGED_USER("user", "dedicated unprivileged user " + USER + " (no namespaces: bubblewrap is not"
-                + " usable here; every process of that user is killed at the end)"),
+        UNPRIVILEGED_USER("user", "dedicated unprivileged user " + USER + " (no namespaces; every process of that"
+                + " user is killed at the end)"),
         /** No operating-system isolation. */
-        NONE("none", "none (bubblewrap is not usable and the grader is not root: the submission ran as the"
-                + " grader's user, contained only by time, memory and thread limits)");
+        NONE("none", "none (the submission ran as the grader's user, contained only by time, memory and thread"
+                + " limits)");
 
         private final String key;
         private final String description;
@@ -122,7 +124,7 @@ public final class Sandbox {
         Checks.requireArgument(List.of("auto", "bubblewrap", "user", "none").contains(r),
                 "--isolation %s is not one of auto, bubblewrap, user, none", requested);
         if (r.equals("none")) {
-            return none();
+            return new Sandbox(Level.NONE, null, "asked for with --isolation none");
         }
         String probe = Probe.RESULT;
         if (r.equals("bubblewrap") || (r.equals("auto") && probe.startsWith("/"))) {
@@ -134,9 +136,10 @@ public final class Sandbox {
             Checks.requireArgument(root, "--isolation user needs a grader running as root (it switches to %s)",
                     USER);
             ensureUser();
-            return new Sandbox(Level.UNPRIVILEGED_USER, null, probe);
+            return new Sandbox(Level.UNPRIVILEGED_USER, null, r.equals("user") ? "asked for with --isolation user"
+                    : probe);
         }
-        return new Sandbox(Level.NONE, null, probe);
+        return new Sandbox(Level.NONE, null, probe + ", and the grader is not root");
     }
 
     /** Returns the level. */
@@ -156,15 +159,22 @@ public final class Sandbox {
      * @param readOnly files and folders visible read-only at their own paths (libraries, the submission)
      * @param writable folders visible read-write at their own paths (a build's copy); MUST be few
      * @param privateDir a folder that the process sees as an empty private {@code tmpfs} (bubblewrap) or
-     *                   gets as its own (user level); its home, working and temporary folder
+     *                   gets as its own (user level); its home and temporary folder
+     * @param workingDir where the process starts: {@code privateDir} or one of {@code writable}
      */
-    record View(List<Path> readOnly, List<Path> writable, Path privateDir) {
+    record View(List<Path> readOnly, List<Path> writable, Path privateDir, Path workingDir) {
 
         /** Copies the lists. */
         View {
             readOnly = List.copyOf(readOnly);
             writable = List.copyOf(writable);
             Checks.requireNonNull(privateDir, "private folder");
+            Checks.requireNonNull(workingDir, "working folder");
+        }
+
+        /** A view whose process starts in its private folder. */
+        View(List<Path> readOnly, List<Path> writable, Path privateDir) {
+            this(readOnly, writable, privateDir, privateDir);
         }
     }
 
@@ -189,7 +199,7 @@ public final class Sandbox {
         }
         cmd.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(cmd);
-        builder.directory(view.privateDir().toFile());
+        builder.directory(view.workingDir().toFile());
         Map<String, String> env = builder.environment();
         // The submission sees no tokens or secrets of the grader's environment (CI runners keep some there).
         env.clear();
@@ -284,7 +294,7 @@ public final class Sandbox {
         }
         String home = view.privateDir().toAbsolutePath().normalize().toString();
         a.addAll(List.of("--size", Long.toString(TMPFS_BYTES), "--perms", "0700", "--tmpfs", home));
-        a.addAll(List.of("--chdir", home, "--"));
+        a.addAll(List.of("--chdir", view.workingDir().toAbsolutePath().normalize().toString(), "--"));
         return a;
     }
 
@@ -294,9 +304,17 @@ public final class Sandbox {
      * the real path of {@code root} itself when it is a link.
      */
     static List<Path> systemPaths(Path root) {
+        return SYSTEM_PATHS.computeIfAbsent(root.toAbsolutePath().normalize(), Sandbox::findSystemPaths);
+    }
+
+    /** The links found under a folder, per folder: the JDK's and Maven's do not change while the grader runs. */
+    private static final java.util.concurrent.ConcurrentMap<Path, List<Path>> SYSTEM_PATHS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static List<Path> findSystemPaths(Path root) {
         List<Path> out = new ArrayList<>();
         if (!Files.exists(root)) {
-            return out;
+            return List.of();
         }
         try {
             Path real = root.toRealPath();
@@ -304,9 +322,9 @@ public final class Sandbox {
                 out.add(real);
             }
             if (!Files.isDirectory(real) || !real.startsWith("/usr")) {
-                return out;
+                return List.copyOf(out);
             }
-            try (Stream<Path> s = Files.walk(real, 4)) {
+            try (Stream<Path> s = Files.walk(real)) {
                 for (Path p : s.filter(Files::isSymbolicLink).toList()) {
                     try {
                         Path target = p.toRealPath();
@@ -319,9 +337,9 @@ public final class Sandbox {
                 }
             }
         } catch (IOException e) {
-            return out;
+            return List.copyOf(out);
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** The probe's outcome, computed once per grader JVM (the machine does not change while it runs). */

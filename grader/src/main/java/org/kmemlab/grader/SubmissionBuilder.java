@@ -108,14 +108,21 @@ public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Pat
             return new Result(false, List.of(), "The grader cannot build Maven projects: `" + mavenCommand
                     + "` is not installed. Tell your instructor; this is not your fault.\n");
         }
+        if (sandbox.level() == Sandbox.Level.UNPRIVILEGED_USER && !readableByOthers(localRepository)) {
+            return new Result(false, List.of(), "The grader's local Maven repository " + localRepository + " cannot be"
+                    + " read by the sandbox user " + Sandbox.USER + ", so nothing can be built. Tell your instructor"
+                    + " (grade with --maven-repo DIR, a repository every user can read); this is not your fault.\n");
+        }
         List<String> cmd = new ArrayList<>(List.of(mvn.toString(), "-B", "-q", "-o", "-DskipTests",
                 "-Dmaven.repo.local=" + localRepository));
         cmd.addAll(mavenArgs);
         cmd.add("package");
-        List<Path> readOnly = new ArrayList<>(List.of(localRepository, mvn));
-        readOnly.addAll(Sandbox.systemPaths(mvn));
-        Sandbox.View view = new Sandbox.View(readOnly, List.of(copy), workDir.resolve("home"));
-        Result run = run(sandbox.builder(cmd, view).directory(copy.toFile()), deadline);
+        // Maven's home (bin/mvn's folder's parent) holds links into /etc (m2.conf, conf/).
+        Path mavenHome = mvn.toRealPath().getParent().getParent();
+        List<Path> readOnly = new ArrayList<>(List.of(localRepository, mavenHome));
+        readOnly.addAll(Sandbox.systemPaths(mavenHome));
+        Sandbox.View view = new Sandbox.View(readOnly, List.of(copy), workDir.resolve("home"), copy);
+        Result run = run(sandbox.builder(cmd, view), deadline);
         if (!run.succeeded()) {
             return run;
         }
@@ -160,10 +167,30 @@ public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Pat
         for (Path f : files) {
             Path t = copy.resolve(project.relativize(f).toString());
             Files.createDirectories(t.getParent());
-            Files.copy(f, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(f, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
         Files.createDirectories(copy);
         return null;
+    }
+
+    /** Returns true when every user may enter each folder above {@code folder} and read {@code folder}. */
+    static boolean readableByOthers(Path folder) {
+        try {
+            Path real = folder.toRealPath();
+            if (!Files.getPosixFilePermissions(real).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                return false;
+            }
+            for (Path p = real; p != null; p = p.getParent()) {
+                if (!Files.getPosixFilePermissions(p).contains(
+                        java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** Returns {@code command} as an absolute path (looked up on {@code PATH}), or null when not found. */

@@ -47,7 +47,13 @@ final class GradeFixtures {
      * (Java statements) before returning a working allocator from the student buddy: the hostile fixtures.
      */
     static Path hostile(Path dir, String name, String body) throws IOException {
+        return hostile(dir, name, body, Map.of());
+    }
+
+    /** Returns {@link #hostile(Path, String, String)} with {@code extra} sources or resources added. */
+    static Path hostile(Path dir, String name, String body, Map<String, String> extra) throws IOException {
         Map<String, String> files = new LinkedHashMap<>(FixtureJars.moduleSources("buddy"));
+        files.putAll(extra);
         String provider = "org/kmemlab/buddy/BuddyAllocatorProvider.java";
         String text = files.get(provider);
         int create = text.indexOf("create(PageAllocatorConfig config) {");

@@ -79,6 +79,33 @@ class GraderEndToEndTests {
     }
 
     @Test
+    void theReferenceSlabCacheGetsFullMarksWithTheShippedRubric() throws Exception {
+        UnaryOperator<String> student = text -> text.replace("org.kmemlab.slab", "edu.student.slab")
+                .replace("\"slab-reference\"", "\"student-slab\"");
+        Path jar = FixtureJars.jar(FixtureJars.moduleSources("slab"), student, dir.resolve("slab.jar"));
+        Path reference = FixtureJars.jar(FixtureJars.moduleSources("slab"), UnaryOperator.identity(),
+                dir.resolve("ref").resolve("slab-reference.jar"));
+        GradeOptions options = GradeFixtures.options(dir.resolve("work"), Map.of(), List.of(reference));
+        options = new GradeOptions(options.rubrics(), Spi.SLAB, null, null, GradeFixtures.TRIES, GradeFixtures.STEPS,
+                false, options.path(), options.builder(), options.workDir());
+        long started = System.nanoTime();
+        GradeReport report = Grader.grade(jar, options);
+        String md = MarkdownReport.toMarkdown(report, false);
+        System.out.printf("[grade] reference slab: %s / %s in %.1f s, ratio %s%n", Grader.format(report.score()),
+                Grader.format(report.maxScore()), (System.nanoTime() - started) / 1e9,
+                report.leaderboard().isEmpty() ? "-" : report.leaderboard().get(0).value());
+        assertTrue(md.contains("student-slab / contract / slab.constructor-once"), md);
+        for (TestResult t : report.tests()) {
+            assertEquals(Status.PASSED, t.status(), t.name() + "\n" + t.output());
+            if (t.tags().contains("performance")) {
+                assertTrue(t.score() > 0, t.output());
+            } else {
+                assertEquals(t.maxScore(), t.score(), t.name());
+            }
+        }
+    }
+
+    @Test
     void theReferenceBucketAllocatorGetsFullMarksWithTheShippedRubric() throws Exception {
         UnaryOperator<String> student = text -> text.replace("org.kmemlab.bucket", "edu.student.bucket")
                 .replace("\"bucket-reference\"", "\"student-bucket\"");

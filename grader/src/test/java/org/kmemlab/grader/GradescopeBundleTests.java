@@ -76,6 +76,23 @@ class GradescopeBundleTests {
         assertTrue(e.getMessage().contains("name them by a relative path"), e.getMessage());
     }
 
+    @Test
+    void setupInstallsTheApiAndTestkitThatAreInTheBundleAndPromisesNoOfflineBuild() throws Exception {
+        Path bundle = dir.resolve("bundle");
+        GradescopeBundle.write(bundle, ChildPath.fromCurrentJvm(), List.of(), List.of());
+        String setup = Files.readString(bundle.resolve("setup.sh"));
+        assertFalse(setup.contains("nothing from the network"), "Maven downloads its plugins:\n" + setup);
+        assertTrue(setup.contains("downloads from Maven Central"), setup);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "-Dfile=/autograder/source/lib/(\\S+) -DgroupId=org.kmemlab -DartifactId=(kmemlab-\\w+)").matcher(setup);
+        java.util.Set<String> installed = new java.util.TreeSet<>();
+        while (m.find()) {
+            assertTrue(Files.isRegularFile(bundle.resolve("lib").resolve(m.group(1))), m.group(1) + " is in lib/");
+            installed.add(m.group(2));
+        }
+        assertEquals(java.util.Set.of("kmemlab-api", "kmemlab-testkit"), installed, setup);
+    }
+
     private static void unzip(Path zip, Path to) throws IOException {
         try (ZipFile z = new ZipFile(zip.toFile())) {
             for (ZipEntry e : java.util.Collections.list(z.entries())) {

@@ -1,6 +1,5 @@
 package org.kmemlab.kmalloc;
 
-import org.kmemlab.api.Checks;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.bug.Oops;
@@ -136,6 +135,6 @@ final class Linux20Oops {
     }
 
     private static String hex8(long value) {
-        return Checks.format("%08x", value & MASK_32);
+        return Linux20Misuse.hex8(value);
     }
 }

@@ -7,10 +7,13 @@ import org.kmemlab.api.spi.ObjectAllocator;
 import org.kmemlab.api.stats.SlabInfo;
 
 /**
- * The size classes of the installed object allocator, learnt by asking it, and the map from a request
- * size to a class: kmalloc's {@code kmalloc_index()}.
+ * The size classes of the installed object allocator, as it declares them
+ * ({@link ObjectAllocator#sizeClasses()}) or learnt by probing it, and the map from a request size to a
+ * class: kmalloc's {@code kmalloc_index()}.
  *
  * <h2>Why probe</h2>
+ * An allocator that declares its classes is taken at its word (the kernel contract still checks every
+ * ksize). One that does not, a submission written before {@code sizeClasses()} existed, is probed.
  * The SPI lets every object allocator choose its own classes (Linux 2.0's 32, 64, 128, 252 … byte
  * buckets with 8-byte headers, SLUB's 8, 16, 32, 64, 96 …). The per-thread magazines in front of it
  * must keep objects of one class together, so kmalloc needs the classes. It learns them at boot the way a
@@ -49,6 +52,49 @@ final class ProbedSizeClasses {
         this.maxSize = maxSize;
         this.normalTable = table(0, normalCount);
         this.dmaTable = table(normalCount, sizes.length);
+    }
+
+    /**
+     * Returns the classes {@code objects} declares ({@link ObjectAllocator#sizeClasses()}), or probes for
+     * them when it declares none. At most {@link #MAX_CLASSES} of each kind are kept.
+     *
+     * @throws IllegalStateException when the declared classes are not ascending within each kind
+     */
+    static ProbedSizeClasses of(ObjectAllocator objects, String providerName) {
+        List<org.kmemlab.api.spi.SizeClass> declared = objects.sizeClasses();
+        if (declared == null || declared.isEmpty()) {
+            return probe(objects, providerName);
+        }
+        List<Long> sizes = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        int normal = 0;
+        for (boolean dma : new boolean[] {false, true}) {
+            long last = 0;
+            int kept = 0;
+            for (org.kmemlab.api.spi.SizeClass c : declared) {
+                if (c.dma() != dma) {
+                    continue;
+                }
+                if (c.size() <= last) {
+                    throw new IllegalStateException("object allocator " + providerName + " declares size class "
+                            + c.name() + " of " + c.size() + " bytes after one of " + last + " bytes; sizeClasses() must"
+                            + " list each kind smallest first");
+                }
+                last = c.size();
+                if (kept++ < MAX_CLASSES) {
+                    sizes.add(c.size());
+                    names.add(c.name());
+                }
+            }
+            if (!dma) {
+                normal = sizes.size();
+            }
+        }
+        long[] s = new long[sizes.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = sizes.get(i);
+        }
+        return new ProbedSizeClasses(s, names.toArray(new String[0]), normal, objects.maxSize());
     }
 
     /**

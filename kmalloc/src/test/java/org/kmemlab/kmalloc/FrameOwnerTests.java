@@ -40,4 +40,19 @@ class FrameOwnerTests {
         assertEquals("pfn " + frames + " is not a frame of RAM (0.." + (frames - 1) + ")", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> kernel.frameOwner(-1));
     }
+
+    @Test
+    void aKernelBootedOnAGivenMachineKeepsItsBootReservationsForGood() {
+        org.kmemlab.api.Machine machine = org.kmemlab.api.Machine.boot(org.kmemlab.api.MachineProfile.I386_LINUX_2_0,
+                16L << 20);
+        long sound = machine.bootMemory().allocate("sound DMA buffer", 64 * 1024, 64 * 1024);
+        KernelBuilder builder = TestProviders.builder().machine(machine);
+        Kernel booted = builder.boot();
+        assertTrue(booted.machine() == machine, "the kernel runs on the given machine");
+        assertEquals(FrameOwner.RESERVED, booted.frameOwner(machine.physToPfn(sound)));
+        assertThrows(org.kmemlab.api.bug.KernelBug.class, () -> booted.freePagesPfn(machine.physToPfn(sound), 4));
+        IllegalStateException again = assertThrows(IllegalStateException.class, builder::boot);
+        assertTrue(again.getMessage().startsWith("the machine given to machine(...) already runs a kernel"),
+                again.getMessage());
+    }
 }

@@ -4,9 +4,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.slab.KernelCacheChain;
 
 /**
  * The properties of the kernel contract ({@code kernel.*}): each is one focus of the shared {@link KernelChain}
@@ -39,7 +41,7 @@ public final class KernelProperties {
                 property("kernel.live-bytes", "Every live allocation's bytes stay as written; no two share a byte",
                         EnumSet.of(KernelCheck.PATTERNS), new int[] {50, 30, 8, 6, 0, 0, 0, 3}, 0, 10, 10),
                 property("kernel.ksize", "ksize is at least the size asked and stays put; kmalloc(0) is ZERO_SIZE_PTR,"
-                        + " above 4 MiB is NULL", EnumSet.of(KernelCheck.KSIZE),
+                        + " above maxKmallocSize() is NULL", EnumSet.of(KernelCheck.KSIZE),
                         new int[] {55, 30, 0, 0, 0, 0, 4, 3}, 12, 10, 10),
                 property("kernel.gfp-zero", "__GFP_ZERO memory is zeroed, even where freed memory was dirty",
                         EnumSet.of(KernelCheck.GFP), new int[] {50, 35, 8, 8, 0, 0, 0, 3}, 0, 10, 50),
@@ -57,7 +59,11 @@ public final class KernelProperties {
                         new int[] {45, 30, 8, 8, 0, 3, 0, 8}, 3, 15, 10),
                 property("kernel.everything", "Every call and every invariant at once",
                         EnumSet.allOf(KernelCheck.class), new int[] {45, 25, 8, 6, 8, 4, 2, 4}, 4, 15, 15))
-                .stream().map(p -> p.build(kernels, subject, replayPrefix, perCpuPages)).toList();
+                .stream().map(p -> p.build(kernels, subject, replayPrefix, perCpuPages))
+                .collect(Collectors.collectingAndThen(Collectors.toList(), list -> {
+                    list.add(KernelCacheChain.property(kernels, subject, replayPrefix));
+                    return List.copyOf(list);
+                }));
     }
 
     /** A property's definition before it is bound to a kernel supplier. */

@@ -8,7 +8,7 @@ import org.kmemlab.api.stats.MemInfo;
 import org.kmemlab.kmalloc.Kernel;
 
 /**
- * Lesson 7: kmalloc, get_free_pages or vmalloc: when each is right.
+ * The lesson: kmalloc, get_free_pages or vmalloc: when each is right.
  *
  * <ul>
  *   <li><b>kmalloc</b> for objects smaller than a page, or a few pages: fast, physically contiguous,
@@ -28,13 +28,13 @@ import org.kmemlab.kmalloc.Kernel;
  *
  * <p>Try: ask for 64 KiB with {@code getFreePages(GFP_KERNEL, 4)} on the fragmented machine.
  */
-public final class ChooseAllocatorLesson extends Lesson {
+public final class VmallocLesson extends Lesson {
 
     static final int BIG_BYTES = 64 * 1024;
 
     /** Creates the lesson. */
-    public ChooseAllocatorLesson() {
-        super(7, "vmalloc", "kmalloc vs vmalloc vs get_free_pages: when each is right");
+    public VmallocLesson() {
+        super("vmalloc", "kmalloc vs vmalloc vs get_free_pages: when each is right");
     }
 
     @Override
@@ -62,7 +62,7 @@ public final class ChooseAllocatorLesson extends Lesson {
         MemInfo info = kernel.meminfo();
         ctx.say("   MemFree %d kB of MemTotal %d kB, but no two free pages are buddies:", info.memFree(),
                 info.memTotal());
-        ctx.show("/proc/buddyinfo", kernel.procBuddyinfo());
+        ctx.showFreeLists(kernel);
         long big = kernel.kmalloc(BIG_BYTES, Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN);
         ctx.expect(big == KernelMemory.NULL, "a physically contiguous 64 KiB to fail on fragmented memory");
         ctx.say("   kmalloc(%d, GFP_KERNEL) = NULL", BIG_BYTES);
@@ -72,7 +72,7 @@ public final class ChooseAllocatorLesson extends Lesson {
         ctx.expect(buffer != KernelMemory.NULL, "vmalloc to find sixteen single pages while half of memory is free");
         ctx.say("   vmalloc(%d) = 0x%x: in the vmalloc area (0x%x-0x%x), outside the direct map: %s", BIG_BYTES,
                 buffer, machine.vmallocStart(), machine.vmallocEnd() - 1, !machine.isDirectMapped(buffer));
-        ctx.show("/proc/vmallocinfo", kernel.procVmallocinfo());
+        ctx.showView(kernel, "vmallocinfo");
         for (int offset = 0; offset < BIG_BYTES; offset += 1024) {
             kernel.writeByte(buffer + offset, (byte) (offset >>> 10));     // each access walks the page tables
         }
