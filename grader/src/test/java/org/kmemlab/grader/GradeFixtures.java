@@ -25,8 +25,19 @@ final class GradeFixtures {
     }
 
     /** Makes the reference buddy into a student's: another package and provider name. */
-    static final UnaryOperator<String> STUDENT = text -> text.replace("org.kmemlab.buddy", "edu.student.buddy")
-            .replace("\"buddy-reference\"", "\"student-buddy\"");
+    static final UnaryOperator<String> STUDENT = asStudent("org.kmemlab.buddy", "edu.student.buddy", "PAGES",
+            "student-buddy");
+
+    /**
+     * Returns a transform that turns a reference module's sources into a student's: package {@code pkg}
+     * becomes {@code studentPkg}, and the provider name, spelt {@code ReferenceProviders.<constant>} in
+     * the reference, becomes the literal {@code name}, so that the copy does not clash with the reference.
+     */
+    static UnaryOperator<String> asStudent(String pkg, String studentPkg, String constant, String name) {
+        return text -> text.replace(pkg, studentPkg)
+                .replaceAll("(org\\.kmemlab\\.api\\.spi\\.)?ReferenceProviders\\." + constant + "\\b",
+                        "\"" + name + "\"");
+    }
 
     /** Returns the student copy of the reference buddy, with {@code mutation} applied to BuddyAllocator.java. */
     static Path studentBuddy(Path dir, String name, UnaryOperator<String> mutation) throws IOException {
