@@ -5,6 +5,7 @@ import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.Provider;
 import org.kmemlab.api.spi.SlabCacheProvider;
+import org.kmemlab.api.spi.ReferenceProviders;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
 
 /**
@@ -13,13 +14,13 @@ import org.kmemlab.api.spi.ZoneAllocatorProvider;
 public enum Spi {
 
     /** A buddy page allocator ({@link PageAllocatorProvider}). */
-    PAGE("page", PageAllocatorProvider.class, "buddy-reference"),
+    PAGE("page", PageAllocatorProvider.class, ReferenceProviders.PAGES),
     /** A bucket / slab-like object allocator ({@link ObjectAllocatorProvider}). */
-    OBJECT("object", ObjectAllocatorProvider.class, "bucket-reference"),
+    OBJECT("object", ObjectAllocatorProvider.class, ReferenceProviders.OBJECTS),
     /** A zone allocator ({@link ZoneAllocatorProvider}). */
-    ZONE("zone", ZoneAllocatorProvider.class, "dma-zone-reference"),
+    ZONE("zone", ZoneAllocatorProvider.class, ReferenceProviders.ZONES),
     /** A slab cache, {@code kmem_cache} ({@link SlabCacheProvider}): the fourth assignment. */
-    SLAB("slab", SlabCacheProvider.class, "slab-reference");
+    SLAB("slab", SlabCacheProvider.class, ReferenceProviders.SLABS);
 
     private final String key;
     private final Class<? extends Provider> type;

@@ -43,13 +43,13 @@ import org.kmemlab.api.stats.ZoneStats;
  * {@link KernelBuilder#boot()} boots the machine (boot memory reserves the kernel image and
  * {@code mem_map}), creates the zone allocator through the chosen provider (it retires boot memory and
  * frees every other frame into page allocators made by the page provider), then the object allocator with
- * a page source over the zone allocator, learns its size classes ({@link SizeClasses}), and registers the
+ * a page source over the zone allocator, learns its size classes ({@link ProbedSizeClasses}), and registers the
  * page cache and the per-thread caches as shrinkers.
  *
  * <h2>Where a request goes</h2>
  * <ul>
- *   <li>{@code kmalloc(0)} returns {@link #ZERO_SIZE_PTR}; a size above the era's maximum returns
- *       {@link #NULL} and logs a warning.</li>
+ *   <li>{@code kmalloc(0)} returns {@link #ZERO_SIZE_PTR} (on the Linux 2.0 era a real 32-byte block, as
+ *       2.0 gave); a size above the era's maximum returns {@link #NULL} and logs a warning.</li>
  *   <li>Up to the object allocator's {@code maxSize()}: a per-thread magazine of that size class, refilled
  *       from the object allocator ({@code GFP_DMA} requests use the DMA classes).</li>
  *   <li>Larger: {@code 2^order} pages ({@code kmalloc_large}), {@code order = get_order(size)}.</li>
@@ -59,6 +59,12 @@ import org.kmemlab.api.stats.ZoneStats;
  * anything else is a {@link org.kmemlab.api.bug.KernelBug}. Every allocation whose gfp may sleep calls
  * {@code might_sleep()} first, so {@code GFP_KERNEL} in atomic context is reported even when memory is
  * plentiful.
+ *
+ * <h2>The Linux 2.0 era's messages</h2>
+ * On the Linux 2.0 era a refused kfree, a sleeping kmalloc or {@code __get_free_pages} in an interrupt
+ * handler, a failed kmalloc and a {@code free_pages} of a reserved page print what 2.0 printed (or, for
+ * the reserved page, nothing), then stop with a {@code KernelBug} or carry on as 2.0 did
+ * ({@link Linux20Misuse}, setting {@code kmemlab.misuse}); {@code kfree_s} ignores its size, as 2.0's did.
  *
  * <h2>vmalloc, mempool, fault injection, debugging</h2>
  * {@link #vmalloc(long)} maps single pages through simulated page tables ({@link Vmalloc},
@@ -91,6 +97,13 @@ public final class Kernel implements KernelMemory {
         static final Debugging OFF = new Debugging(java.util.Set.of(), FaultAttr.OFF, FaultAttr.OFF);
     }
 
+    /** The first line of a report that Linux 2.0 did not have, shown on the 2.0 era by {@link #kmemlabView}. */
+    public static final String KMEMLAB_VIEW_LABEL = "# kmemlab's view, not a Linux 2.0 file: ";
+
+    /** The reports kmemlab keeps in today's {@code /proc} layout whatever the era. */
+    private static final List<String> VIEWS = List.of("buddyinfo", "slabinfo", "zoneinfo",
+            "vmallocinfo");
+
     private final Machine machine;
     private final Era era;
     private final Parts parts;
@@ -106,6 +119,9 @@ public final class Kernel implements KernelMemory {
     private final FaultInjection faults;
     private final Vmalloc vmalloc;
     private final Mmu mmu;
+    private final PageFaults pageFaults;
+    /** Null unless the era is Linux 2.0: what 2.0 printed for misuse and failure, and what follows. */
+    private final Linux20Misuse linux20;
     /** Null unless debugging is on: kmalloc's only test of it. */
     private final SlabDebug debug;
     private final KmemCaches kmemCaches;
@@ -125,8 +141,8 @@ public final class Kernel implements KernelMemory {
                 parts.minFreeKbytes()));
         KernelPageSource pageSource = new KernelPageSource(machine, zones, frames);
         var objects = parts.objects().create(new ObjectAllocatorConfig(machine, pageSource, era));
-        SizeClasses classes = SizeClasses.of(objects, parts.objects().name());
-        int[] capacity = new int[classes.slots()];
+        ProbedSizeClasses classes = ProbedSizeClasses.of(objects, parts.objects().name());
+        int[] capacity = new int[classes.count()];
         for (int s = 0; s < capacity.length; s++) {
             capacity[s] = parts.cpuCaches() ? SmallObjects.magazineCapacity(classes.size(s)) : 0;
         }
@@ -141,7 +157,10 @@ public final class Kernel implements KernelMemory {
         zones.registerShrinker(pageCache.shrinker());
         zones.registerShrinker(new CacheShrinker(this));
         this.vmalloc = new Vmalloc(machine, pagePath);
-        this.mmu = new Mmu(vmalloc, machine.memory());
+        this.pageFaults = new PageFaults(machine, vmalloc.tables(), era);
+        this.mmu = new Mmu(vmalloc, machine.memory(), pageFaults);
+        this.linux20 = era == Era.LINUX_2_0 ? new Linux20Misuse(machine, carryOn(parts.settings()), System::nanoTime)
+                : null;
         this.debug = debugging.slabDebug().isEmpty() ? null : new SlabDebug(this, debugging.slabDebug());
         if (debug != null) {
             zones.registerShrinker(KernelDebug.quarantineShrinker(this, debug));
@@ -154,8 +173,21 @@ public final class Kernel implements KernelMemory {
         faults.failslab(debugging.failslab());
         faults.failPageAlloc(debugging.failPageAlloc());
         machine.dmesg().info("kmalloc: pages=" + parts.pages().name() + " objects=" + parts.objects().name()
-                + " zones=" + parts.zones().name() + ", " + era + " era, " + classes.slots() + " size classes up to "
+                + " zones=" + parts.zones().name() + ", " + era + " era, " + classes.count() + " size classes up to "
                 + classes.maxSize() + " bytes, larger up to " + era.maxKmallocSize() + " bytes from pages");
+    }
+
+    /** Reads {@code kmemlab.misuse}: {@code stop} (the default) or {@code carry-on}. */
+    private static boolean carryOn(List<KernelSettings.Setting> settings) {
+        for (KernelSettings.Setting s : settings) {
+            if (s.key().equals("misuse") && s.value() != null) {
+                String v = s.value().trim();
+                Checks.requireArgument(v.equals("stop") || v.equals("carry-on"),
+                        "misuse '%s' (%s) is neither stop nor carry-on", s.value(), s.source());
+                return v.equals("carry-on");
+            }
+        }
+        return false;
     }
 
     /** The per-thread page list mark: about one list entry per 4096 frames of RAM, 2 to 32. */
@@ -231,7 +263,8 @@ public final class Kernel implements KernelMemory {
      * @param size 0 .. {@link #maxKmallocSize()}; larger returns NULL with a warning
      * @param gfp the flags: {@code GFP_KERNEL} may sleep, {@code GFP_ATOMIC} never does, {@code GFP_DMA}
      *            gives memory below 16 MiB, {@code __GFP_ZERO} zeroes it
-     * @return the address, {@link #ZERO_SIZE_PTR} for size 0, or {@link #NULL}
+     * @return the address, {@link #ZERO_SIZE_PTR} for size 0 (on the Linux 2.0 era a 32-byte block), or
+     *         {@link #NULL}
      * @throws org.kmemlab.api.bug.SleepInAtomicBug for a gfp that may sleep in atomic context
      * @throws IllegalArgumentException for a negative size
      */
@@ -242,15 +275,28 @@ public final class Kernel implements KernelMemory {
 
     /** kmalloc without the debug wrapper; failslab applies to the object path. */
     long kmallocRaw(long size, int gfp) {
+        if (linux20 != null) {
+            gfp = linux20.nonatomicFromInterrupt(gfp, "kmalloc");
+        }
         machine.context().mightSleep(gfp, "kmalloc");
         if (size <= 0) {
             Checks.requireArgument(size == 0, "kmalloc size %d is negative", size);
-            return ZERO_SIZE_PTR;
+            if (linux20 == null) {
+                return ZERO_SIZE_PTR;
+            }
+            size = 1;   // 2.0: 0 + an 8-byte header fits the 32-byte bucket, a real block (ZERO_SIZE_PTR is modern)
         }
         if (size > era.maxKmallocSize()) {
             return tooLarge(size, gfp);
         }
-        CpuCache cache = cpu();
+        long addr = kmallocFrom(cpu(), size, gfp);
+        if (addr == NULL && linux20 != null) {
+            linux20.kmallocFailed();
+        }
+        return addr;
+    }
+
+    private long kmallocFrom(CpuCache cache, long size, int gfp) {
         if (size <= smallLimit) {
             if (faults.shouldFailSlab(gfp, size)) {
                 return NULL;
@@ -336,7 +382,27 @@ public final class Kernel implements KernelMemory {
             debug.kfree(addr);
             return;
         }
+        if (linux20 != null) {
+            kfree20(addr);
+            return;
+        }
         kfreeRaw(addr);
+    }
+
+    /**
+     * kfree on the Linux 2.0 era: a free the allocator refuses prints 2.0's {@code kfree of non-kmalloced
+     * memory} line with the page descriptor's {@code next} and {@code order} words read from the start of
+     * the pointer's page, then stops or carries on ({@link Linux20Misuse}).
+     */
+    private void kfree20(long addr) {
+        try {
+            kfreeRaw(addr);
+        } catch (org.kmemlab.api.bug.KernelBug refused) {
+            long page = machine.pa(Linux20Misuse.pageOf(addr));
+            long next = machine.memory().readInt(page) & 0xffff_ffffL;
+            long order = machine.memory().readInt(page + Linux20Misuse.orderOffset());
+            linux20.badKfree(addr, next, order, refused);
+        }
     }
 
     /** kfree without the debug wrapper, of an address above ZERO_SIZE_PTR. */
@@ -359,13 +425,14 @@ public final class Kernel implements KernelMemory {
 
     /**
      * The old {@code kfree_s(addr, size)}: frees {@code addr} after checking that {@code size} belongs to
-     * the allocation's size class (size 0 means "unknown", as in Linux 1.2).
+     * the allocation's size class (size 0 means "unknown", as in Linux 1.2). On the Linux 2.0 era the size
+     * is ignored, as 2.0's {@code #define kfree_s(a,b) kfree(a)} ({@code include/linux/malloc.h}) ignored it.
      *
      * @throws InvalidFreeBug when the size does not fit the allocation, with nothing freed
      */
     public void kfree(long addr, long size) {
         Checks.requireArgument(size >= 0, "kfree_s size %d is negative", size);
-        if (size == 0 || Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0) {
+        if (size == 0 || linux20 != null || Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0) {
             kfree(addr);
             return;
         }
@@ -376,8 +443,9 @@ public final class Kernel implements KernelMemory {
         long pfn = pfnOf(addr, "kfree_s");
         long usable = ksize(addr);
         if (frames.tag(pfn) == FrameTable.SLAB) {
-            int slot = frames.classOf(pfn);
-            boolean fits = slot >= 0 ? small.classes().slotFor(size, small.classes().isDma(slot)) == slot
+            int sizeClass = frames.classOf(pfn);
+            boolean fits = sizeClass >= 0
+                    ? small.classes().classFor(size, small.classes().isDma(sizeClass)) == sizeClass
                     : size <= usable;
             if (!fits) {
                 throw InvalidFreeBug.wrongSize(small.cacheName(pfn), addr, size, usable);
@@ -441,6 +509,9 @@ public final class Kernel implements KernelMemory {
      * @return the first pfn, or {@link PageAllocator#NO_PAGE}
      */
     public long allocPages(int gfp, int order) {
+        if (linux20 != null) {
+            gfp = linux20.nonatomicFromInterrupt(gfp, "gfp");
+        }
         machine.context().mightSleep(gfp, "__get_free_pages");
         Checks.requireArgument(order >= 0, "order %d is negative", order);
         if (order > era.maxOrder()) {
@@ -508,6 +579,10 @@ public final class Kernel implements KernelMemory {
         }
         if (tag == FrameTable.FREE || tag == FrameTable.PER_CPU) {
             throw BadPageStateBug.alreadyFree(pfn, order);
+        }
+        if (tag == FrameTable.RESERVED && linux20 != null) {
+            linux20.reservedPageFreed(pfn, order);
+            return;
         }
         throw new BadPageStateBug(pfn, order, "freeing pfn " + pfn + ", which belongs to " + FreeReports.owner(tag),
                 "free_pages() takes only blocks from __get_free_pages(); free kmalloc memory with kfree()");
@@ -831,10 +906,15 @@ public final class Kernel implements KernelMemory {
 
     // ---------------------------------------------------------------- memory by kernel address
 
+    /** Returns the simulated page tables of the vmalloc area (for the page-fault report's tests). */
+    PageTables pageTables() {
+        return vmalloc.tables();
+    }
+
     private long phys(long addr, long length, boolean write) {
         long offset = addr - pageOffset;
         if (Long.compareUnsigned(offset, ramBytes) >= 0 || length > ramBytes - offset) {
-            throw KernelReports.oops(machine, addr, write);
+            throw pageFaults.outsideDirectMap(addr, write);
         }
         return offset;
     }
@@ -966,18 +1046,45 @@ public final class Kernel implements KernelMemory {
         return org.kmemlab.api.stats.ProcFormat.zoneinfo(zoneinfo());
     }
 
-    /** Returns {@code /proc/meminfo} as text. */
+    /**
+     * Returns {@code /proc/meminfo} as text: today's {@code "%-16s%8lu kB"} lines, or on the Linux 2.0 era
+     * 2.0's own file (a table in bytes, then seven kB lines; see {@link Linux20Proc}).
+     */
     public String procMeminfo() {
-        return org.kmemlab.api.stats.ProcFormat.meminfo(meminfo());
+        return era == Era.LINUX_2_0 ? Linux20Proc.meminfo(meminfo())
+                : org.kmemlab.api.stats.ProcFormat.meminfo(meminfo());
     }
 
     /**
-     * Returns the file {@code path} ({@code /proc/meminfo}, {@code meminfo}, {@code buddyinfo}, …) as text.
+     * Returns what Linux 2.0's {@code show_free_areas()} printed on the console (SysRq-M, an OOM kill):
+     * {@code Free pages:} and the free blocks of every order, summed over all zones as 2.0 kept one set of
+     * lists. It was 2.0's only window on its free lists; either era may call it.
+     */
+    public String showFreeAreas() {
+        return Linux20Proc.showFreeAreas(zones.freeFrames(), zoneinfo(), era.maxOrder() + 1);
+    }
+
+    /**
+     * Returns the file {@code path} ({@code /proc/meminfo}, {@code meminfo}, {@code buddyinfo}, …) as text,
+     * as the era's kernel had it. Today's kernel has meminfo, buddyinfo, slabinfo, zoneinfo and
+     * vmallocinfo; Linux 2.0 had only meminfo (the others are available, labelled, through
+     * {@link #kmemlabView}).
      *
      * @throws IllegalArgumentException for another file, listing the ones there are
      */
     public String proc(String path) {
         String name = Checks.requireNonNull(path, "path").replaceFirst("^/proc/", "");
+        if (era == Era.LINUX_2_0) {
+            if (name.equals("meminfo")) {
+                return procMeminfo();
+            }
+            if (VIEWS.contains(name)) {
+                throw new IllegalArgumentException("Linux 2.0 has no /proc/" + name + ": its only memory file is"
+                        + " /proc/meminfo, and it showed its free lists only on the console (showFreeAreas());"
+                        + " use kmemlabView(\"" + name + "\") for kmemlab's own view in today's layout");
+            }
+            throw new IllegalArgumentException("no /proc file '" + path + "'; Linux 2.0 has /proc/meminfo");
+        }
         return switch (name) {
             case "buddyinfo" -> procBuddyinfo();
             case "slabinfo" -> procSlabinfo();
@@ -987,6 +1094,35 @@ public final class Kernel implements KernelMemory {
             default -> throw new IllegalArgumentException("no /proc file '" + path + "'; there are /proc/buddyinfo,"
                     + " /proc/slabinfo, /proc/zoneinfo, /proc/meminfo and /proc/vmallocinfo");
         };
+    }
+
+    /**
+     * Returns kmemlab's report {@code name} ({@code buddyinfo}, {@code slabinfo}, {@code zoneinfo} or
+     * {@code vmallocinfo}) in today's {@code /proc} layout. On the Linux 2.0 era, which had no such file,
+     * the text starts with a line that says so ({@link #KMEMLAB_VIEW_LABEL}), so it is never mistaken for
+     * what 2.0 showed; on today's era it is the {@code /proc} file itself.
+     *
+     * @throws IllegalArgumentException for another name, listing the ones there are
+     */
+    public String kmemlabView(String name) {
+        String file = Checks.requireNonNull(name, "name").replaceFirst("^/proc/", "");
+        String text = switch (file) {
+            case "buddyinfo" -> procBuddyinfo();
+            case "slabinfo" -> procSlabinfo();
+            case "zoneinfo" -> procZoneinfo();
+            case "vmallocinfo" -> procVmallocinfo();
+            default -> throw new IllegalArgumentException("no view '" + name + "'; there are " + VIEWS);
+        };
+        if (era != Era.LINUX_2_0) {
+            return text;
+        }
+        String what = switch (file) {
+            case "buddyinfo" -> "free blocks per order and zone (today's /proc/buddyinfo layout)";
+            case "slabinfo" -> "objects per size class (today's /proc/slabinfo layout)";
+            case "zoneinfo" -> "kmemlab's zones (today's /proc/zoneinfo layout; 2.0 had no zones)";
+            default -> "vmalloc areas (today's /proc/vmallocinfo layout)";
+        };
+        return KMEMLAB_VIEW_LABEL + what + "\n" + text;
     }
 
     /** Returns the kernel log with printk levels, one line each: {@code <4>[    0.001234] text}. */

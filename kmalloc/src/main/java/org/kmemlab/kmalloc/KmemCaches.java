@@ -139,8 +139,8 @@ final class KmemCaches {
             KmemCache.Magazine m = cache.magazine.get();
             while (m.count > 0) {
                 long candidate = m.objects[--m.count];
-                if (frames.moveSlot(pfn(candidate), offset(candidate), FrameTable.SLOT_CACHED, FrameTable.SLOT_LIVE)
-                        == FrameTable.SLOT_CACHED) {
+                if (frames.moveObject(pfn(candidate), offset(candidate), FrameTable.OBJECT_CACHED, FrameTable.OBJECT_LIVE)
+                        == FrameTable.OBJECT_CACHED) {
                     addr = candidate;
                     break;
                 }
@@ -166,7 +166,7 @@ final class KmemCaches {
             if (first == 0) {
                 return 0;
             }
-            take(cache, first, FrameTable.SLOT_LIVE);
+            take(cache, first, FrameTable.OBJECT_LIVE);
             if (m != null) {
                 int nonBlocking = (request & ~Gfp.__GFP_DIRECT_RECLAIM) | Gfp.__GFP_NOWARN;
                 int batch = Math.max(1, (cache.capacity + 1) / 2);
@@ -175,7 +175,7 @@ final class KmemCaches {
                     if (more == 0) {
                         break;
                     }
-                    take(cache, more, FrameTable.SLOT_CACHED);
+                    take(cache, more, FrameTable.OBJECT_CACHED);
                     m.objects[m.count++] = more;
                 }
             }
@@ -184,7 +184,7 @@ final class KmemCaches {
     }
 
     /** Records an object fresh from the provider; the cache's lock is held. */
-    private void take(KmemCache cache, long addr, int state) {
+    private void take(KmemCache cache, long addr, byte state) {
         long pfn = machine.isDirectMapped(addr) ? machine.virtToPfn(addr) : -1;
         if (pfn < 0 || frames.tag(pfn) != FrameTable.KMEM_CACHE || cacheOf[(int) pfn] != cache.id
                 || (addr & (SlabFlags.MIN_ALIGN - 1)) != 0) {
@@ -192,7 +192,7 @@ final class KmemCaches {
                     + Long.toHexString(addr) + " for cache " + cache.name() + ", which is not an 8-byte aligned"
                     + " address in the cache's own slabs");
         }
-        if (frames.moveSlot(pfn, offset(addr), FrameTable.SLOT_FREE, state) != FrameTable.SLOT_FREE) {
+        if (frames.moveObject(pfn, offset(addr), FrameTable.OBJECT_FREE, state) != FrameTable.OBJECT_FREE) {
             throw new IllegalStateException("slab cache provider " + provider.name() + " returned 0x"
                     + Long.toHexString(addr) + ", which is still allocated: two live objects overlap");
         }
@@ -219,12 +219,12 @@ final class KmemCaches {
         }
         int offset = offset(addr);
         if ((offset & ((1 << FrameTable.GRANULE_SHIFT) - 1)) != 0) {
-            freeUnknown(cache, addr, FrameTable.SLOT_FREE);
+            freeUnknown(cache, addr, FrameTable.OBJECT_FREE);
             return;
         }
         if (cache.capacity > 0) {
-            int was = frames.moveSlot(pfn, offset, FrameTable.SLOT_LIVE, FrameTable.SLOT_CACHED);
-            if (was != FrameTable.SLOT_LIVE) {
+            byte was = frames.moveObject(pfn, offset, FrameTable.OBJECT_LIVE, FrameTable.OBJECT_CACHED);
+            if (was != FrameTable.OBJECT_LIVE) {
                 freeUnknown(cache, addr, was);
                 return;
             }
@@ -235,8 +235,8 @@ final class KmemCaches {
             m.objects[m.count++] = addr;
             return;
         }
-        int was = frames.moveSlot(pfn, offset, FrameTable.SLOT_LIVE, FrameTable.SLOT_FREE);
-        if (was != FrameTable.SLOT_LIVE) {
+        byte was = frames.moveObject(pfn, offset, FrameTable.OBJECT_LIVE, FrameTable.OBJECT_FREE);
+        if (was != FrameTable.OBJECT_LIVE) {
             freeUnknown(cache, addr, was);
             return;
         }
@@ -244,15 +244,15 @@ final class KmemCaches {
             try {
                 cache.spi.free(addr);
             } catch (RuntimeException e) {
-                frames.moveSlot(pfn, offset, FrameTable.SLOT_FREE, FrameTable.SLOT_LIVE);
+                frames.moveObject(pfn, offset, FrameTable.OBJECT_FREE, FrameTable.OBJECT_LIVE);
                 throw e;
             }
         }
     }
 
     /** A free of an address the caller does not hold: reported here (cached) or by the provider. */
-    private void freeUnknown(KmemCache cache, long addr, int state) {
-        if (state == FrameTable.SLOT_CACHED) {
+    private void freeUnknown(KmemCache cache, long addr, byte state) {
+        if (state == FrameTable.OBJECT_CACHED) {
             throw new DoubleFreeBug(cache.name(), addr, "INFO: the object was already freed and waits in a"
                     + " per-thread magazine for reuse");
         }
@@ -268,8 +268,8 @@ final class KmemCaches {
         synchronized (cache.lock) {
             for (int i = 0; i < n; i++) {
                 long addr = m.objects[i];
-                if (frames.moveSlot(pfn(addr), offset(addr), FrameTable.SLOT_CACHED, FrameTable.SLOT_FREE)
-                        == FrameTable.SLOT_CACHED) {
+                if (frames.moveObject(pfn(addr), offset(addr), FrameTable.OBJECT_CACHED, FrameTable.OBJECT_FREE)
+                        == FrameTable.OBJECT_CACHED) {
                     cache.spi.free(addr);
                 }
             }
@@ -312,11 +312,11 @@ final class KmemCaches {
         requireLive(cache, "kmem_cache_destroy");
         drainOwnAndFinished(cache);
         synchronized (cache.lock) {
-            long live = countSlots(cache, FrameTable.SLOT_LIVE, false);
+            long live = countSlots(cache, FrameTable.OBJECT_LIVE, false);
             if (live > 0) {
                 throw SlabCacheBug.stillHasObjects(cache.name(), live);
             }
-            countSlots(cache, FrameTable.SLOT_CACHED, true);
+            countSlots(cache, FrameTable.OBJECT_CACHED, true);
             cache.spi.destroy();
             cache.destroyed = true;
         }
@@ -329,7 +329,7 @@ final class KmemCaches {
      * Counts the slots of {@code cache}'s frames in {@code state}; with {@code claim}, moves each CACHED one
      * to FREE and gives it to the provider (objects in other threads' magazines). Lock held.
      */
-    private long countSlots(KmemCache cache, int state, boolean claim) {
+    private long countSlots(KmemCache cache, byte state, boolean claim) {
         int[] owners = cacheOf;
         long n = 0;
         int granules = (int) (MachineProfile.PAGE_SIZE >>> FrameTable.GRANULE_SHIFT);
@@ -339,12 +339,12 @@ final class KmemCaches {
             }
             for (int g = 0; g < granules; g++) {
                 int offset = g << FrameTable.GRANULE_SHIFT;
-                if (frames.slotState(pfn, offset) != state) {
+                if (frames.objectState(pfn, offset) != state) {
                     continue;
                 }
                 n++;
-                if (claim && frames.moveSlot(pfn, offset, FrameTable.SLOT_CACHED, FrameTable.SLOT_FREE)
-                        == FrameTable.SLOT_CACHED) {
+                if (claim && frames.moveObject(pfn, offset, FrameTable.OBJECT_CACHED, FrameTable.OBJECT_FREE)
+                        == FrameTable.OBJECT_CACHED) {
                     cache.spi.free(machine.pfnToVirt(pfn) + offset);
                 }
             }

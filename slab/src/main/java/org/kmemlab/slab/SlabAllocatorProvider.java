@@ -1,6 +1,7 @@
 package org.kmemlab.slab;
 
 import org.kmemlab.api.Checks;
+import org.kmemlab.api.spi.ReferenceProviders;
 import org.kmemlab.api.spi.SlabCache;
 import org.kmemlab.api.spi.SlabCacheConfig;
 import org.kmemlab.api.spi.SlabCacheProvider;
@@ -19,7 +20,7 @@ import org.kmemlab.api.spi.SlabCacheProvider;
 public final class SlabAllocatorProvider implements SlabCacheProvider {
 
     /** The name this provider is chosen by. */
-    public static final String NAME = "slab-reference";
+    public static final String NAME = ReferenceProviders.SLABS;
 
     /** Creates the provider; cheap, as the registry instantiates every provider to learn its name. */
     public SlabAllocatorProvider() {

@@ -18,7 +18,7 @@ import org.kmemlab.api.bug.SlabCacheBug;
 import org.kmemlab.api.spi.ObjectConstructor;
 import org.kmemlab.api.spi.SlabCacheConfig;
 import org.kmemlab.api.spi.SlabFlags;
-import org.kmemlab.testkit.contract.ContractPageSource;
+import org.kmemlab.testkit.contract.support.ContractPageSource;
 
 class SlabAllocatorTests {
 

@@ -32,7 +32,7 @@ public final class SlabLesson extends Lesson {
 
     /** Creates the lesson. */
     public SlabLesson() {
-        super(9, "slab", "a cache per object type: the constructor runs once, not on every allocation");
+        super("slab", "a cache per object type: the constructor runs once, not on every allocation");
     }
 
     /** Sets a fresh dentry up: what kmalloc's users do every time and a cache's constructor does once. */

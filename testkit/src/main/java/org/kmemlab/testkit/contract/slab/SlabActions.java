@@ -10,7 +10,7 @@ import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.spi.SlabCache;
 import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.api.stats.SlabInfo;
-import org.kmemlab.testkit.contract.ContractPageSource;
+import org.kmemlab.testkit.contract.support.ContractPageSource;
 import org.kmemlab.testkit.property.Action;
 import org.kmemlab.testkit.property.InvariantViolation;
 

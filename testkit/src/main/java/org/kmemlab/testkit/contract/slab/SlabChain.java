@@ -12,7 +12,7 @@ import org.kmemlab.api.spi.SlabCacheConfig;
 import org.kmemlab.api.spi.SlabCacheProvider;
 import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.api.stats.SlabInfo;
-import org.kmemlab.testkit.contract.ContractPageSource;
+import org.kmemlab.testkit.contract.support.ContractPageSource;
 import org.kmemlab.testkit.property.Action;
 import org.kmemlab.testkit.property.InvariantViolation;
 import org.kmemlab.testkit.property.Randomness;

@@ -12,7 +12,7 @@ import org.kmemlab.api.spi.SlabCache;
 import org.kmemlab.api.spi.SlabCacheConfig;
 import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.api.stats.SlabInfo;
-import org.kmemlab.testkit.contract.ContractPageSource;
+import org.kmemlab.testkit.contract.support.ContractPageSource;
 
 /**
  * One chain's world: the machine, the page source, the cache under test and its model (live objects by
