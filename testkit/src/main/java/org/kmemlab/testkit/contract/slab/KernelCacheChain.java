@@ -192,10 +192,6 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
         }
     }
 
-    private static String bug(KernelBug bug) {
-        return bug.getClass().getSimpleName() + ": " + bug.headline();
-    }
-
     /** {@code c3 = kmem_cache_alloc(cache, GFP_KERNEL)}. */
     record Alloc(String label) implements Action<State> {
         @Override
@@ -264,7 +260,7 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
                 s.caches.free(s.cache, addr);
             } catch (KernelBug bug) {
                 throw new InvariantViolation("freeing live object " + label + " into its cache must be accepted",
-                        "no KernelBug", bug(bug));
+                        "no KernelBug", SlabActions.bug(bug));
             }
             s.objects.remove(label);
             s.freed.put(label, addr);
@@ -354,7 +350,7 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
                     throw new InvariantViolation("kmem_cache_destroy with live objects must say so as Linux does",
                             expected, bug.headline());
                 }
-                return bug(bug);
+                return SlabActions.bug(bug);
             }
             if (kind.equals("destroy")) {
                 s.destroyed = true;
@@ -381,7 +377,7 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
                 s.caches.destroy(s.cache);
             } catch (KernelBug bug) {
                 throw new InvariantViolation("kmem_cache_destroy of a cache without live objects must succeed",
-                        "no KernelBug", bug(bug));
+                        "no KernelBug", SlabActions.bug(bug));
             }
             s.destroyed = true;
             return "ok";
