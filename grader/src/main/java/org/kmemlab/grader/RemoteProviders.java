@@ -1,0 +1,427 @@
+package org.kmemlab.grader;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.ZoneType;
+import org.kmemlab.api.spi.ObjectAllocator;
+import org.kmemlab.api.spi.ObjectAllocatorConfig;
+import org.kmemlab.api.spi.ObjectAllocatorProvider;
+import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.api.spi.PageAllocatorConfig;
+import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.api.spi.Provider;
+import org.kmemlab.api.spi.Shrinker;
+import org.kmemlab.api.spi.ZoneAllocator;
+import org.kmemlab.api.spi.ZoneAllocatorConfig;
+import org.kmemlab.api.spi.ZoneAllocatorProvider;
+import org.kmemlab.api.stats.SlabInfo;
+import org.kmemlab.api.stats.ZoneStats;
+import org.kmemlab.grader.child.Op;
+
+/**
+ * The SPIs on the grader's side of the channel: providers and allocators whose every method is a call
+ * into the submission's JVM ({@link ChildSession#call}). The testkit's contracts run against them
+ * unchanged, in the grader's process: the contract makes the machine, generates the actions, keeps the
+ * model, writes and checks the patterns and shrinks; the submission only answers calls.
+ *
+ * <p>Each proxy forwards the caller's execution context and the machine it works on (booted again in
+ * the child, its memory kept in step by {@link org.kmemlab.grader.child.Replicas}). An object
+ * allocator's page source and a zone allocator's shrinkers stay here: the child calls them back. Every
+ * successful allocation is counted ({@link ChildSession#countAllocation()}), so the scorer knows what a
+ * property exercised.
+ */
+final class RemoteProviders {
+
+    private RemoteProviders() {
+    }
+
+    /** Returns a proxy of the child's provider {@code handle}, named {@code name}, for {@code spi}. */
+    static Provider of(ChildSession session, Spi spi, int handle, String name) {
+        return switch (spi) {
+            case PAGE -> new Pages(session, handle, name);
+            case OBJECT -> new Objects(session, handle, name);
+            case ZONE -> new Zones(session, handle, name);
+        };
+    }
+
+    private static UncheckedIOException broken(IOException e) {
+        return new UncheckedIOException("the submission's JVM sent a short answer", e);
+    }
+
+    /** A page allocator provider in the child. */
+    static final class Pages implements PageAllocatorProvider {
+        final ChildSession session;
+        final int handle;
+        private final String name;
+
+        Pages(ChildSession session, int handle, String name) {
+            this.session = session;
+            this.handle = handle;
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String description() {
+            return name + " (in the submission's JVM)";
+        }
+
+        @Override
+        public PageAllocator create(PageAllocatorConfig config) {
+            Machine machine = config.machine();
+            int m = session.machine(machine);
+            try {
+                int a = session.call(handle, Op.PAGE_CREATE, null, out -> {
+                    out.writeInt(m);
+                    out.writeUTF(config.zoneName());
+                    out.writeLong(config.startPfn());
+                    out.writeLong(config.frames());
+                    out.writeInt(config.maxOrder());
+                }).readInt();
+                return new RemotePageAllocator(session, a, machine);
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+    }
+
+    private record RemotePageAllocator(ChildSession session, int handle, Machine machine) implements PageAllocator {
+        private DataInputStream call(short op, ChildSession.Args args) {
+            return session.call(handle, op, machine, args);
+        }
+
+        @Override
+        public long startPfn() {
+            try {
+                return call(Op.P_START_PFN, out -> { }).readLong();
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public long frames() {
+            try {
+                return call(Op.P_FRAMES, out -> { }).readLong();
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public int maxOrder() {
+            try {
+                return call(Op.P_MAX_ORDER, out -> { }).readInt();
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public long allocate(int order) {
+            try {
+                long pfn = call(Op.P_ALLOCATE, out -> out.writeInt(order)).readLong();
+                if (pfn != NO_PAGE) {
+                    session.countAllocation();
+                }
+                return pfn;
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public void free(long pfn, int order) {
+            call(Op.P_FREE, out -> {
+                out.writeLong(pfn);
+                out.writeInt(order);
+            });
+        }
+
+        @Override
+        public long freeFrames() {
+            try {
+                return call(Op.P_FREE_FRAMES, out -> { }).readLong();
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public long freeBlocks(int order) {
+            try {
+                return call(Op.P_FREE_BLOCKS, out -> out.writeInt(order)).readLong();
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public void checkInvariants() {
+            call(Op.P_CHECK, out -> { });
+        }
+    }
+
+    /** An object allocator provider in the child. */
+    static final class Objects implements ObjectAllocatorProvider {
+        private final ChildSession session;
+        private final int handle;
+        private final String name;
+
+        Objects(ChildSession session, int handle, String name) {
+            this.session = session;
+            this.handle = handle;
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String description() {
+            return name + " (in the submission's JVM)";
+        }
+
+        @Override
+        public ObjectAllocator create(ObjectAllocatorConfig config) {
+            Machine machine = config.machine();
+            int m = session.machine(machine);
+            int source = session.callback(config.pages());
+            try {
+                int a = session.call(handle, Op.OBJECT_CREATE, null, out -> {
+                    out.writeInt(m);
+                    out.writeInt(source);
+                    out.writeUTF(config.era().name());
+                }).readInt();
+                return new RemoteObjectAllocator(session, a, machine);
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+    }
+
+    private record RemoteObjectAllocator(ChildSession session, int handle, Machine machine)
+            implements ObjectAllocator {
+        private DataInputStream call(short op, ChildSession.Args args) {
+            return session.call(handle, op, machine, args);
+        }
+
+        @Override
+        public long allocate(long size, int gfp) {
+            try {
+                long addr = call(Op.O_ALLOCATE, out -> {
+                    out.writeLong(size);
+                    out.writeInt(gfp);
+                }).readLong();
+                if (addr != NULL) {
+                    session.countAllocation();
+                }
+                return addr;
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public void free(long addr) {
+            call(Op.O_FREE, out -> out.writeLong(addr));
+        }
+
+        @Override
+        public long usableSize(long addr) {
+            try {
+                return call(Op.O_USABLE_SIZE, out -> out.writeLong(addr)).readLong();
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public long maxSize() {
+            try {
+                return call(Op.O_MAX_SIZE, out -> { }).readLong();
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public long shrink() {
+            try {
+                return call(Op.O_SHRINK, out -> { }).readLong();
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public List<SlabInfo> slabinfo() {
+            try {
+                DataInputStream in = call(Op.O_SLABINFO, out -> { });
+                int n = in.readInt();
+                List<SlabInfo> rows = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    rows.add(new SlabInfo(in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                            in.readLong(), in.readLong(), in.readLong()));
+                }
+                return rows;
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public void checkInvariants() {
+            call(Op.O_CHECK, out -> { });
+        }
+    }
+
+    /** A zone allocator provider in the child. */
+    static final class Zones implements ZoneAllocatorProvider {
+        private final ChildSession session;
+        private final int handle;
+        private final String name;
+
+        Zones(ChildSession session, int handle, String name) {
+            this.session = session;
+            this.handle = handle;
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String description() {
+            return name + " (in the submission's JVM)";
+        }
+
+        @Override
+        public ZoneAllocator create(ZoneAllocatorConfig config) {
+            if (!(config.pageAllocators() instanceof Pages pages) || pages.session != session) {
+                throw new IllegalArgumentException("a zone allocator in the submission's JVM must be built from a"
+                        + " page allocator provider of the same JVM, not " + config.pageAllocators().name());
+            }
+            Machine machine = config.machine();
+            int m = session.machine(machine);
+            try {
+                DataInputStream in = session.call(handle, Op.ZONE_CREATE, null, out -> {
+                    out.writeInt(m);
+                    out.writeInt(pages.handle);
+                    out.writeUTF(config.era().name());
+                    out.writeLong(config.maxWait().toNanos());
+                    out.writeLong(config.minFreeKbytes());
+                });
+                int a = in.readInt();
+                if (in.readBoolean() && !machine.bootMemory().retired()) {
+                    machine.bootMemory().retire();
+                }
+                return new RemoteZoneAllocator(session, a, machine);
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+    }
+
+    private record RemoteZoneAllocator(ChildSession session, int handle, Machine machine) implements ZoneAllocator {
+        private DataInputStream call(short op, ChildSession.Args args) {
+            return session.call(handle, op, machine, args);
+        }
+
+        @Override
+        public long allocPages(int gfp, int order) {
+            try {
+                long pfn = call(Op.Z_ALLOC_PAGES, out -> {
+                    out.writeInt(gfp);
+                    out.writeInt(order);
+                }).readLong();
+                if (pfn != PageAllocator.NO_PAGE) {
+                    session.countAllocation();
+                }
+                return pfn;
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public void freePages(long pfn, int order) {
+            call(Op.Z_FREE_PAGES, out -> {
+                out.writeLong(pfn);
+                out.writeInt(order);
+            });
+        }
+
+        @Override
+        public long freeFrames() {
+            try {
+                return call(Op.Z_FREE_FRAMES, out -> { }).readLong();
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public List<ZoneStats> zoneinfo() {
+            try {
+                DataInputStream in = call(Op.Z_ZONEINFO, out -> { });
+                int n = in.readInt();
+                List<ZoneStats> zones = new ArrayList<>();
+                for (int i = 0; i < n && i < 64; i++) {
+                    int node = in.readInt();
+                    ZoneType type = ZoneType.valueOf(in.readUTF());
+                    long[] v = new long[9];
+                    for (int k = 0; k < v.length; k++) {
+                        v[k] = in.readLong();
+                    }
+                    zones.add(new ZoneStats(node, type, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
+                            longs(in), longs(in)));
+                }
+                return zones;
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        private static long[] longs(DataInputStream in) throws IOException {
+            int n = in.readInt();
+            if (n < 0 || n > 4096) {
+                throw new IOException("an array of " + n + " values");
+            }
+            long[] values = new long[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = in.readLong();
+            }
+            return values;
+        }
+
+        @Override
+        public void registerShrinker(Shrinker shrinker) {
+            int cb = session.callback(shrinker);
+            call(Op.Z_REGISTER_SHRINKER, out -> out.writeInt(cb));
+        }
+
+        @Override
+        public void unregisterShrinker(Shrinker shrinker) {
+            int cb = session.callback(shrinker);
+            call(Op.Z_UNREGISTER_SHRINKER, out -> out.writeInt(cb));
+        }
+
+        @Override
+        public void checkInvariants() {
+            call(Op.Z_CHECK, out -> { });
+        }
+    }
+}
