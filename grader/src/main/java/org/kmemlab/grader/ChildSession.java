@@ -185,7 +185,10 @@ final class ChildSession implements Wire.Dispatcher {
         allocations.incrementAndGet();
     }
 
-    /** Returns the calls made so far (for the channel's figures). */
+    /**
+     * Returns the calls made so far (for the channel's figures). A proxy that keeps the answers of its
+     * queries uses it as an epoch: they stay valid only while no other call was made in between.
+     */
     long calls() {
         return calls.get();
     }

@@ -40,6 +40,8 @@ public final class Op {
     public static final short P_FREE_FRAMES = 25;
     public static final short P_FREE_BLOCKS = 26;
     public static final short P_CHECK = 27;
+    /** → the answers of every query at once (see {@code Executor#pageSnapshot}). */
+    public static final short P_SNAPSHOT = 28;
 
     // ---- ObjectAllocator
     public static final short O_ALLOCATE = 30;
