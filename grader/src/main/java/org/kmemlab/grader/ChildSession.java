@@ -66,6 +66,7 @@ final class ChildSession implements Wire.Dispatcher {
     private volatile boolean exiting;
     private volatile boolean outOfMemory;
     private volatile boolean closing;
+    private volatile boolean garbage;
     private volatile int threadLimit = Integer.MAX_VALUE;
     private volatile long cpuNanos = -1;
     private final AtomicInteger lanes = new AtomicInteger();
@@ -90,6 +91,14 @@ final class ChildSession implements Wire.Dispatcher {
         this.stepDeadline = started + limits.propertyTimeout().plus(STARTUP_ALLOWANCE).toNanos();
         this.wire = new Wire(process.getInputStream(), process.getOutputStream(), replicas, null);
         wire.onExiting(() -> exiting = true);
+        wire.onGarbage(text -> {
+            if (text.contains(OOM_MARKER)) {
+                outOfMemory = true;
+            } else {
+                garbage = true;
+            }
+            output.appendLine(text);
+        });
         this.stderr = ChildJvm.drain(process.getErrorStream(), "stderr", line -> {
             if (line.contains(OOM_MARKER)) {
                 outOfMemory = true;
@@ -401,7 +410,7 @@ final class ChildSession implements Wire.Dispatcher {
         ChildJvm.join(stderr);
         long cpu = cpuNanos;
         long wall = (System.nanoTime() - started) / 1_000_000;
-        return new ChildRun(output.toString(), exitCode, kill, outOfMemory, exiting, wall,
+        return new ChildRun(output.toString(), exitCode, kill, outOfMemory, exiting, garbage, wall,
                 cpu < 0 ? -1 : cpu / 1_000_000);
     }
 

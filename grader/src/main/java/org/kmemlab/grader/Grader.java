@@ -135,37 +135,50 @@ public final class Grader {
             }
         }
         List<String> violations = rules.join();
+        String rulesLine = "";
+        double rulesScore = 0;
+        if (violations.isEmpty()) {
+            tests.add(new TestResult("submission rules", "0.1", 0, 0, Status.PASSED,
+                    "**PASSED**: the submission uses only org.kmemlab.api and java.base, and none of the forbidden"
+                            + " APIs.", Rubric.Visibility.VISIBLE, List.of("rules"), 0));
+        } else {
+            if (rulesZero) {
+                // Every test scores 0, hidden ones included, so no total (and no hidden points) is stated.
+                tests.replaceAll(t -> new TestResult(t.name(), t.number(), 0, t.maxScore(), t.status(), t.output(),
+                        t.visibility(), t.tags(), t.seconds()));
+                rulesLine = "The submission breaks the submission rules, so every test scores 0.";
+            } else if (rulesDeduct > 0) {
+                // Deducted from the visible points only, so the deduction never depends on (or reveals) hidden ones.
+                rulesScore = -Math.min(rulesDeduct, visible(tests, false));
+                rulesLine = "The submission breaks the submission rules: " + format(-rulesScore) + " points are"
+                        + " deducted.";
+            } else {
+                rulesLine = "The submission breaks the submission rules (reported only; no points deducted).";
+            }
+            tests.add(new TestResult("submission rules", "0.1", rulesScore, 0, Status.RULES_VIOLATED,
+                    "**RULES VIOLATED**: " + rulesLine + "\n\n```text\n" + String.join("\n", violations) + "\n```",
+                    Rubric.Visibility.VISIBLE, List.of("rules", Status.RULES_VIOLATED.key()), 0));
+        }
         double max = 0;
         double sum = 0;
         for (TestResult t : tests) {
             max += t.maxScore();
             sum += t.score();
         }
-        String rulesLine = "";
-        if (violations.isEmpty()) {
-            tests.add(new TestResult("submission rules", "0.1", 0, 0, Status.PASSED,
-                    "**PASSED**: the submission uses only org.kmemlab.api and java.base, and none of the forbidden"
-                            + " APIs.", Rubric.Visibility.VISIBLE, List.of("rules"), 0));
-        } else {
-            double before = sum;
-            if (rulesZero) {
-                sum = 0;
-                rulesLine = "The submission breaks the submission rules, so its score is 0 (it would have been "
-                        + format(before) + ").";
-            } else if (rulesDeduct > 0) {
-                sum = Math.max(0, sum - rulesDeduct);
-                rulesLine = "The submission breaks the submission rules: " + format(rulesDeduct) + " points are"
-                        + " deducted.";
-            } else {
-                rulesLine = "The submission breaks the submission rules (reported only; no points deducted).";
+        String summary = summary(sub, tests, rulesLine) + output;
+        return new GradeReport(sub.name(), sub.sha256(), round(Math.max(0, sum)), round(max), elapsed(started),
+                summary, tests, leaderboard, notes);
+    }
+
+    /** Returns the points ({@code max} false) or the maximum of the visible tests only. */
+    static double visible(List<TestResult> tests, boolean max) {
+        double total = 0;
+        for (TestResult t : tests) {
+            if (t.visibility() == Rubric.Visibility.VISIBLE) {
+                total += max ? t.maxScore() : t.score();
             }
-            tests.add(new TestResult("submission rules", "0.1", 0, 0, Status.RULES_VIOLATED,
-                    "**RULES VIOLATED**: " + rulesLine + "\n\n```text\n" + String.join("\n", violations) + "\n```",
-                    Rubric.Visibility.VISIBLE, List.of("rules", Status.RULES_VIOLATED.key()), 0));
         }
-        String summary = summary(sub, tests, sum, max, rulesLine) + output;
-        return new GradeReport(sub.name(), sub.sha256(), round(sum), round(max), elapsed(started), summary, tests,
-                leaderboard, notes);
+        return total;
     }
 
     private static TestResult noProvider(Discovery found, GradeOptions options) {
@@ -190,16 +203,28 @@ public final class Grader {
                 List.of("discovery"), 0);
     }
 
-    private static String summary(Submission sub, List<TestResult> tests, double score, double max, String rules) {
+    /**
+     * The summary a student reads first. It states the points of the visible tests only: a total that
+     * included hidden tests (or their maximum) would give their results away before they are released.
+     */
+    private static String summary(Submission sub, List<TestResult> tests, String rules) {
         Map<Status, Integer> counts = new LinkedHashMap<>();
+        boolean hidden = false;
         for (TestResult t : tests) {
             if (t.visibility() == Rubric.Visibility.VISIBLE) {
                 counts.merge(t.status(), 1, Integer::sum);
+            } else {
+                hidden = true;
             }
         }
         StringBuilder out = new StringBuilder();
         out.append("## kmemlab grade: ").append(sub.name()).append("\n\n");
-        out.append("**Score: ").append(format(score)).append(" / ").append(format(max)).append("**\n\n");
+        out.append("**Visible score: ").append(format(Math.max(0, visible(tests, false)))).append(" / ")
+                .append(format(visible(tests, true))).append("**\n\n");
+        if (hidden) {
+            out.append("Hidden tests are graded too; their results and points appear when your instructor releases"
+                    + " them.\n\n");
+        }
         out.append("Visible tests: ");
         List<String> parts = new ArrayList<>();
         counts.forEach((s, n) -> parts.add(n + " " + s.label().toLowerCase(java.util.Locale.ROOT)));

@@ -236,6 +236,9 @@ final class GroupRunner {
         if (run.exiting()) {
             return Status.EXITED;
         }
+        if (run.brokeChannel()) {
+            return Status.CRASHED;
+        }
         return run.exitCode() >= 0 && run.exitCode() < 128 ? Status.EXITED : Status.CRASHED;
     }
 
@@ -261,8 +264,12 @@ final class GroupRunner {
             case EXITED -> why.append("The submission stopped the JVM (System.exit, Runtime.exit or Runtime.halt")
                     .append(run.exitCode() >= 0 ? ", exit code " + run.exitCode() : "")
                     .append(") before the property finished. Report misuse by throwing a KernelBug, never by exiting.");
-            default -> why.append("The JVM that runs your code crashed or did not start (exit code ")
-                    .append(run.exitCode()).append("). Its output below says why.");
+            default -> why.append(run.brokeChannel()
+                    ? "Your code wrote to the JVM's real standard output (FileDescriptor.out), which is the grader's"
+                            + " channel, so the grader stopped listening. Print with System.out (it goes to your"
+                            + " output below) or not at all."
+                    : "The JVM that runs your code crashed or did not start (exit code " + run.exitCode()
+                            + "). Its output below says why.");
         }
         if (!run.output().isBlank()) {
             why.append("\n\nOutput of your code (last run):\n\n```text\n").append(head(run.output(), 4000))

@@ -87,6 +87,8 @@ public final class Wire {
     private volatile String goneBecause;
     private volatile Runnable onExiting = () -> { };
     private volatile boolean lanesClosed;
+    private volatile java.util.function.Consumer<String> onGarbage = text -> { };
+    private final byte[] header = new byte[5];
 
     /**
      * Creates a wire; call {@link #start()} to begin reading.
@@ -104,6 +106,15 @@ public final class Wire {
     /** Sets what happens when the child announces that its JVM is exiting. */
     public void onExiting(Runnable action) {
         this.onExiting = action;
+    }
+
+    /**
+     * Sets what happens with bytes that are not a frame: the channel is then out of step and closes, and
+     * {@code action} gets the bytes as text (HotSpot prints "Terminating due to
+     * java.lang.OutOfMemoryError" on standard output; a submission may write there too).
+     */
+    public void onGarbage(java.util.function.Consumer<String> action) {
+        this.onGarbage = action;
     }
 
     /** Starts the reader thread. */
@@ -206,8 +217,14 @@ public final class Wire {
     private void readLoop() {
         try {
             while (true) {
-                int lane = in.readInt();
-                byte kind = in.readByte();
+                in.readFully(header);
+                int lane = ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8)
+                        | (header[3] & 0xff);
+                byte kind = header[4];
+                if (kind < CALL || kind > EXITING || lane < -1 || lane > 1 << 16) {
+                    garbage();
+                    throw new IOException("bytes that are not a frame (the channel is out of step)");
+                }
                 replicas.readChanges(in);
                 int length = in.readInt();
                 if (length < 0 || length > MAX_BODY) {
@@ -219,9 +236,6 @@ public final class Wire {
                     onExiting.run();
                     continue;
                 }
-                if (kind != CALL && kind != RETURN && kind != THROW) {
-                    throw new IOException("a frame of unknown kind " + kind + " (the channel is out of step)");
-                }
                 boolean fresh = !lanes.containsKey(lane);
                 lane(lane).add(new Frame(kind, new DataInputStream(new ByteArrayInputStream(body))));
                 if (fresh && onNewLane != null) {
@@ -232,6 +246,19 @@ public final class Wire {
             close("the other side closed the channel");
         } catch (IOException | RuntimeException e) {
             close("the channel broke: " + e.getMessage());
+        }
+    }
+
+    /** Hands the header and what else is waiting to be read, as text, to the garbage handler. */
+    private void garbage() {
+        try {
+            int n = Math.min(in.available(), 1 << 16);
+            byte[] rest = new byte[n];
+            int got = in.read(rest, 0, n);
+            onGarbage.accept(new String(header, java.nio.charset.StandardCharsets.ISO_8859_1)
+                    + new String(rest, 0, Math.max(0, got), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            onGarbage.accept(new String(header, java.nio.charset.StandardCharsets.ISO_8859_1));
         }
     }
 
