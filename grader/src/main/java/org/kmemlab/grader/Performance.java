@@ -118,7 +118,15 @@ final class Performance {
     private static long round(ChildSession session, Spi spi, int round, int[] ops, boolean submission) {
         session.call(round, Op.WORKLOAD_PREPARE, null, out -> { });
         long before = session.cpuNow();
-        DataInputStream in = session.call(round, Op.WORKLOAD_RUN, null, out -> { });
+        DataInputStream in;
+        try {
+            in = session.call(round, Op.WORKLOAD_RUN, null, out -> { });
+        } catch (RuntimeException e) {
+            if (submission) {
+                throw new WrongResult("the round threw " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            throw e;
+        }
         long after = session.cpuNow();
         session.beginStep();
         long[] results;

@@ -94,7 +94,9 @@ class TrustTests {
         String snooped = output.substring(output.indexOf("SNOOPED"));
         assertFalse(snooped.contains(Long.toString(hiddenSeed)), "hidden seeds never reach the child");
         assertFalse(snooped.contains("page.accounting"), "nor do the property ids or the rubric");
-        assertEquals(5, total(results), "a working allocator keeps its honest score: " + all);
+        // Its honest score: the 5 points its working allocator earns, less the rules' deduction of 2 for
+        // reading files and dumping threads (taken from the visible points only).
+        assertEquals(3, total(results), "a working allocator keeps its honest score: " + all);
     }
 
     @Test
@@ -271,7 +273,8 @@ class TrustTests {
         assertFalse(results.has("score"), "with hidden tests Gradescope adds up the tests itself: " + results);
         String output = results.get("output").asText();
         assertTrue(output.contains("Visible score: 2 / 2"), output);
-        assertFalse(output.contains("9"), "neither the total nor the maximum with hidden points: " + output);
+        assertFalse(output.contains("/ 9") || output.contains(" 9 /"),
+                "neither the total nor the maximum with hidden points: " + output);
         assertEquals(9, total(results));
         GradeReport report = new GradeReport("dora", "", 9, 9, 1, output, List.of(
                 new TestResult("a", "1.1", 2, 2, Status.PASSED, "", Rubric.Visibility.VISIBLE, List.of(), 0),
