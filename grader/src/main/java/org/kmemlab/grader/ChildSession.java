@@ -314,6 +314,19 @@ final class ChildSession implements Wire.Dispatcher {
                 out.writeLong(source.getFreePages(in.readInt(), in.readInt()));
             } else if (callback instanceof PageSource source && op == Op.PS_FREE_PAGES) {
                 source.freePages(in.readLong(), in.readInt());
+            } else if (callback instanceof org.kmemlab.api.spi.PageAllocatorProvider pages && op == Op.PP_CREATE) {
+                Machine machine = replicas.get(in.readInt());
+                if (machine == null) {
+                    throw new IllegalStateException("the submission's JVM named a machine the grader does not have");
+                }
+                org.kmemlab.api.spi.PageAllocator made = pages.create(new org.kmemlab.api.spi.PageAllocatorConfig(
+                        machine, in.readUTF(), in.readLong(), in.readLong(), in.readInt()));
+                int handle = RemoteProviders.handleOf(made, this);
+                if (handle < 0) {
+                    throw new IllegalStateException("the grader's page allocator provider " + pages.name()
+                            + " made an allocator outside the submission's JVM; a zone allocator there cannot use it");
+                }
+                out.writeInt(handle);
             } else if (callback instanceof Shrinker s && op == Op.SH_NAME) {
                 out.writeUTF(String.valueOf(s.name()));
             } else if (callback instanceof Shrinker s && op == Op.SH_COUNT) {

@@ -48,6 +48,11 @@ final class RemoteProviders {
         };
     }
 
+    /** Returns the child's handle of {@code allocator} when it is a proxy in {@code session}, else -1. */
+    static int handleOf(PageAllocator allocator, ChildSession session) {
+        return allocator instanceof RemotePageAllocator r && r.session == session ? r.handle : -1;
+    }
+
     private static UncheckedIOException broken(IOException e) {
         return new UncheckedIOException("the submission's JVM sent a short answer", e);
     }
@@ -384,16 +389,18 @@ final class RemoteProviders {
 
         @Override
         public ZoneAllocator create(ZoneAllocatorConfig config) {
-            if (!(config.pageAllocators() instanceof Pages pages) || pages.session != session) {
-                throw new IllegalArgumentException("a zone allocator in the submission's JVM must be built from a"
-                        + " page allocator provider of the same JVM, not " + config.pageAllocators().name());
-            }
+            PageAllocatorProvider given = config.pageAllocators();
+            boolean local = given instanceof Pages p && p.session == session;
+            int pageHandle = local ? ((Pages) given).handle : session.callback(given);
+            String pageName = String.valueOf(given.name());
             Machine machine = config.machine();
             int m = session.machine(machine);
             try {
                 DataInputStream in = session.call(handle, Op.ZONE_CREATE, null, out -> {
                     out.writeInt(m);
-                    out.writeInt(pages.handle);
+                    out.writeByte(local ? 0 : 1);
+                    out.writeInt(pageHandle);
+                    out.writeUTF(pageName);
                     out.writeUTF(config.era().name());
                     out.writeLong(config.maxWait().toNanos());
                     out.writeLong(config.minFreeKbytes());

@@ -190,7 +190,13 @@ final class Executor implements Wire.Dispatcher {
                 ZoneAllocatorProvider p = (ZoneAllocatorProvider) get(target);
                 int m = in.readInt();
                 Machine machine = machine(m);
-                PageAllocatorProvider pages = (PageAllocatorProvider) get(in.readInt());
+                // The page allocators: a provider of this JVM, or the grader's (the zone contract wraps the
+                // provider to see which allocators the zone allocator makes), called back to create each one.
+                boolean local = in.readByte() == 0;
+                int pageHandle = in.readInt();
+                String pageName = in.readUTF();
+                PageAllocatorProvider pages = local ? (PageAllocatorProvider) get(pageHandle)
+                        : new CallbackPageProvider(pageHandle, pageName);
                 ZoneAllocator a = p.create(new ZoneAllocatorConfig(machine, pages, Era.valueOf(in.readUTF()),
                         Duration.ofNanos(in.readLong()), in.readLong()));
                 out.writeInt(keep(requireNonNull(a, "ZoneAllocatorProvider.create"), m));
@@ -471,6 +477,45 @@ final class Executor implements Wire.Dispatcher {
                 out.writeLong(addr);
                 out.writeInt(order);
             });
+        }
+    }
+
+    /**
+     * The grader's page allocator provider, reached through callbacks: each {@code create} is made by the
+     * grader, which answers with the handle of the allocator it had this JVM make.
+     */
+    private final class CallbackPageProvider implements PageAllocatorProvider {
+        private final int handle;
+        private final String name;
+
+        CallbackPageProvider(int handle, String name) {
+            this.handle = handle;
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public PageAllocator create(PageAllocatorConfig config) {
+            int machine = replicas.handleOf(config.machine());
+            if (machine < 0) {
+                throw new IllegalArgumentException("page allocators are made on the zone allocator's machine only");
+            }
+            try {
+                int made = callBack(handle, Op.PP_CREATE, out -> {
+                    out.writeInt(machine);
+                    out.writeUTF(config.zoneName());
+                    out.writeLong(config.startPfn());
+                    out.writeLong(config.frames());
+                    out.writeInt(config.maxOrder());
+                }).readInt();
+                return (PageAllocator) get(made);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 

@@ -67,6 +67,8 @@ public final class Op {
     public static final short SH_NAME = 62;
     public static final short SH_COUNT = 63;
     public static final short SH_SCAN = 64;
+    /** (callback, machine, zone name, start pfn, frames, max order) → the child's handle of the allocator. */
+    public static final short PP_CREATE = 65;
 
     /** Context byte: process context. */
     public static final byte PROCESS = 0;

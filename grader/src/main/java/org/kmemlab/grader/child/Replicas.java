@@ -73,6 +73,16 @@ public final class Replicas {
         return r == null ? null : r.machine;
     }
 
+    /** Returns the number of {@code machine}, or -1 when it is not replicated. */
+    public synchronized int handleOf(Machine machine) {
+        for (Map.Entry<Integer, Replica> e : machines.entrySet()) {
+            if (e.getValue().machine == machine) {
+                return e.getKey();
+            }
+        }
+        return -1;
+    }
+
     /** Writes the blocks written (and dmesg lines logged) since the last call, ending with handle -1. */
     synchronized void writeChanges(DataOutputStream out) throws IOException {
         for (Map.Entry<Integer, Replica> e : machines.entrySet()) {
