@@ -69,7 +69,7 @@ final class ChildSession implements Wire.Dispatcher {
     private volatile boolean garbage;
     private volatile int threadLimit = Integer.MAX_VALUE;
     private volatile long cpuNanos = -1;
-    private final AtomicInteger lanes = new AtomicInteger();
+    private final List<Thread> laneOwners = new ArrayList<>();
     private final ThreadLocal<Integer> lane = new ThreadLocal<>();
     private final Map<Machine, Integer> machines = new IdentityHashMap<>();
     private final List<Machine> machineOrder = new ArrayList<>();
@@ -105,7 +105,6 @@ final class ChildSession implements Wire.Dispatcher {
             }
             output.appendLine(line);
         }, output);
-        wire.start("kmemlab-channel-" + process.pid());
         this.watch = new Thread(this::watchLoop, "kmemlab-watch-" + process.pid());
         watch.setDaemon(true);
         watch.start();
@@ -244,14 +243,33 @@ final class ChildSession implements Wire.Dispatcher {
         return answer.body();
     }
 
+    /**
+     * Returns the calling thread's lane, opening one the first time. A lane whose thread has ended (the
+     * zone contract starts new threads for each concurrent step) is handed to the next new thread, so the
+     * child keeps one serving thread per caller alive at once, not one per caller ever.
+     */
     private int myLane() {
         Integer n = lane.get();
-        if (n == null) {
-            n = lanes.getAndIncrement();
-            lane.set(n);
-            if (n > 0 && threadLimit != Integer.MAX_VALUE) {
-                threadLimit++;
+        if (n != null) {
+            return n;
+        }
+        synchronized (laneOwners) {
+            for (int i = 0; i < laneOwners.size(); i++) {
+                if (!laneOwners.get(i).isAlive()) {
+                    laneOwners.set(i, Thread.currentThread());
+                    lane.set(i);
+                    return i;
+                }
             }
+            n = laneOwners.size();
+            laneOwners.add(Thread.currentThread());
+        }
+        lane.set(n);
+        if (n > 0 && threadLimit != Integer.MAX_VALUE) {
+            threadLimit++;
+        }
+        if (n == 1) {
+            wire.start("kmemlab-channel-" + process.pid());
         }
         return n;
     }
@@ -322,6 +340,8 @@ final class ChildSession implements Wire.Dispatcher {
                 org.kmemlab.api.spi.PageAllocator made = pages.create(new org.kmemlab.api.spi.PageAllocatorConfig(
                         machine, in.readUTF(), in.readLong(), in.readLong(), in.readInt()));
                 int handle = RemoteProviders.handleOf(made, this);
+                // A zone allocator that hands frames to page allocators at boot did what zone.boot checks.
+                countAllocation();
                 if (handle < 0) {
                     throw new IllegalStateException("the grader's page allocator provider " + pages.name()
                             + " made an allocator outside the submission's JVM; a zone allocator there cannot use it");

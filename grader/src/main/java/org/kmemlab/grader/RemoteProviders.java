@@ -57,13 +57,31 @@ final class RemoteProviders {
         return new UncheckedIOException("the submission's JVM sent a short answer", e);
     }
 
-    /** A page allocator provider in the child. */
-    static final class Pages implements PageAllocatorProvider {
+    /** Reads the long an answer carries. */
+    private static long longOf(DataInputStream answer) {
+        try {
+            return answer.readLong();
+        } catch (IOException e) {
+            throw broken(e);
+        }
+    }
+
+    /** Reads the int an answer carries. */
+    private static int intOf(DataInputStream answer) {
+        try {
+            return answer.readInt();
+        } catch (IOException e) {
+            throw broken(e);
+        }
+    }
+
+    /** What the three provider proxies share: the session, the child's handle and the name. */
+    abstract static class RemoteProvider implements Provider {
         final ChildSession session;
         final int handle;
         private final String name;
 
-        Pages(ChildSession session, int handle, String name) {
+        RemoteProvider(ChildSession session, int handle, String name) {
             this.session = session;
             this.handle = handle;
             this.name = name;
@@ -77,6 +95,13 @@ final class RemoteProviders {
         @Override
         public String description() {
             return name + " (in the submission's JVM)";
+        }
+    }
+
+    /** A page allocator provider in the child. */
+    static final class Pages extends RemoteProvider implements PageAllocatorProvider {
+        Pages(ChildSession session, int handle, String name) {
+            super(session, handle, name);
         }
 
         @Override
@@ -157,11 +182,7 @@ final class RemoteProviders {
             if (fresh()) {
                 return startPfn;
             }
-            try {
-                return call(Op.P_START_PFN, out -> { }).readLong();
-            } catch (IOException e) {
-                throw broken(e);
-            }
+            return longOf(call(Op.P_START_PFN, out -> { }));
         }
 
         @Override
@@ -169,11 +190,7 @@ final class RemoteProviders {
             if (fresh()) {
                 return frames;
             }
-            try {
-                return call(Op.P_FRAMES, out -> { }).readLong();
-            } catch (IOException e) {
-                throw broken(e);
-            }
+            return longOf(call(Op.P_FRAMES, out -> { }));
         }
 
         @Override
@@ -181,11 +198,7 @@ final class RemoteProviders {
             if (fresh()) {
                 return maxOrder;
             }
-            try {
-                return call(Op.P_MAX_ORDER, out -> { }).readInt();
-            } catch (IOException e) {
-                throw broken(e);
-            }
+            return intOf(call(Op.P_MAX_ORDER, out -> { }));
         }
 
         @Override
@@ -220,11 +233,7 @@ final class RemoteProviders {
             if (fresh()) {
                 return freeFrames;
             }
-            try {
-                return call(Op.P_FREE_FRAMES, out -> { }).readLong();
-            } catch (IOException e) {
-                throw broken(e);
-            }
+            return longOf(call(Op.P_FREE_FRAMES, out -> { }));
         }
 
         @Override
@@ -232,11 +241,7 @@ final class RemoteProviders {
             if (fresh() && order >= 0 && order < freeBlocks.length) {
                 return freeBlocks[order];
             }
-            try {
-                return call(Op.P_FREE_BLOCKS, out -> out.writeInt(order)).readLong();
-            } catch (IOException e) {
-                throw broken(e);
-            }
+            return longOf(call(Op.P_FREE_BLOCKS, out -> out.writeInt(order)));
         }
 
         @Override
@@ -250,25 +255,9 @@ final class RemoteProviders {
     }
 
     /** An object allocator provider in the child. */
-    static final class Objects implements ObjectAllocatorProvider {
-        private final ChildSession session;
-        private final int handle;
-        private final String name;
-
+    static final class Objects extends RemoteProvider implements ObjectAllocatorProvider {
         Objects(ChildSession session, int handle, String name) {
-            this.session = session;
-            this.handle = handle;
-            this.name = name;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public String description() {
-            return name + " (in the submission's JVM)";
+            super(session, handle, name);
         }
 
         @Override
@@ -318,29 +307,17 @@ final class RemoteProviders {
 
         @Override
         public long usableSize(long addr) {
-            try {
-                return call(Op.O_USABLE_SIZE, out -> out.writeLong(addr)).readLong();
-            } catch (IOException e) {
-                throw broken(e);
-            }
+            return longOf(call(Op.O_USABLE_SIZE, out -> out.writeLong(addr)));
         }
 
         @Override
         public long maxSize() {
-            try {
-                return call(Op.O_MAX_SIZE, out -> { }).readLong();
-            } catch (IOException e) {
-                throw broken(e);
-            }
+            return longOf(call(Op.O_MAX_SIZE, out -> { }));
         }
 
         @Override
         public long shrink() {
-            try {
-                return call(Op.O_SHRINK, out -> { }).readLong();
-            } catch (IOException e) {
-                throw broken(e);
-            }
+            return longOf(call(Op.O_SHRINK, out -> { }));
         }
 
         @Override
@@ -366,25 +343,9 @@ final class RemoteProviders {
     }
 
     /** A zone allocator provider in the child. */
-    static final class Zones implements ZoneAllocatorProvider {
-        private final ChildSession session;
-        private final int handle;
-        private final String name;
-
+    static final class Zones extends RemoteProvider implements ZoneAllocatorProvider {
         Zones(ChildSession session, int handle, String name) {
-            this.session = session;
-            this.handle = handle;
-            this.name = name;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public String description() {
-            return name + " (in the submission's JVM)";
+            super(session, handle, name);
         }
 
         @Override
@@ -447,11 +408,7 @@ final class RemoteProviders {
 
         @Override
         public long freeFrames() {
-            try {
-                return call(Op.Z_FREE_FRAMES, out -> { }).readLong();
-            } catch (IOException e) {
-                throw broken(e);
-            }
+            return longOf(call(Op.Z_FREE_FRAMES, out -> { }));
         }
 
         @Override

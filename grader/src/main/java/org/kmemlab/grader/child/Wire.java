@@ -87,6 +87,8 @@ public final class Wire {
     private volatile String goneBecause;
     private volatile Runnable onExiting = () -> { };
     private volatile boolean lanesClosed;
+    private volatile boolean readerThread;
+    private final java.util.concurrent.locks.ReentrantLock readLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile java.util.function.Consumer<String> onGarbage = text -> { };
     private final byte[] header = new byte[5];
 
@@ -117,8 +119,13 @@ public final class Wire {
         this.onGarbage = action;
     }
 
-    /** Starts the reader thread. */
+    /**
+     * Starts the reader thread: the child's side always has one; the grader's side starts it when a second
+     * lane opens. Without one, the single caller reads the stream itself while it waits (no hand-over
+     * between threads); with several callers, a reader thread hands each frame to its lane at once.
+     */
     public Wire start(String name) {
+        readerThread = true;
         Thread reader = new Thread(this::readLoop, name);
         reader.setDaemon(true);
         reader.start();
@@ -177,7 +184,7 @@ public final class Wire {
     /** Waits on {@code lane} for an answer, serving calls that arrive first. */
     Frame await(int lane, BlockingQueue<Frame> queue, Dispatcher dispatcher) {
         while (true) {
-            Frame f = take(queue);
+            Frame f = readerThread ? take(queue) : lead(lane, queue);
             if (f.kind() == CALL) {
                 serve(lane, f, dispatcher);
             } else {
@@ -196,6 +203,53 @@ public final class Wire {
             throw new UncheckedIOException(e);
         }
         send(lane, kind, reply);
+    }
+
+    /**
+     * Returns the next frame of {@code lane} on the grader's side, which has no reader thread: the waiting
+     * caller reads the stream itself when no other caller does (so an answer reaches its caller without a
+     * hand-over between threads, which on a busy host costs more than the call), and otherwise waits for
+     * the reading caller to hand its frame over.
+     */
+    private Frame lead(int lane, BlockingQueue<Frame> queue) {
+        while (true) {
+            Frame f = queue.poll();
+            if (f == null && readLock.tryLock()) {
+                try {
+                    f = queue.poll();
+                    while (f == null) {
+                        if (lanesClosed) {
+                            f = GONE;
+                            break;
+                        }
+                        f = readOne(lane);
+                    }
+                } catch (EOFException e) {
+                    close("the other side closed the channel");
+                    f = GONE;
+                } catch (IOException | RuntimeException e) {
+                    close("the channel broke: " + e.getMessage());
+                    f = GONE;
+                } finally {
+                    readLock.unlock();
+                }
+            }
+            if (f == null) {
+                try {
+                    f = queue.poll(2, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Gone("interrupted while waiting for the other side");
+                }
+            }
+            if (f == GONE) {
+                queue.offer(GONE);
+                throw new Gone(goneBecause);
+            }
+            if (f != null) {
+                return f;
+            }
+        }
     }
 
     /** Takes the next frame of a lane, or throws {@link Gone} when the wire closed. */
@@ -217,29 +271,11 @@ public final class Wire {
     private void readLoop() {
         try {
             while (true) {
-                in.readFully(header);
-                int lane = ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8)
-                        | (header[3] & 0xff);
-                byte kind = header[4];
-                if (kind < CALL || kind > EXITING || lane < -1 || lane > 1 << 16) {
-                    garbage();
-                    throw new IOException("bytes that are not a frame (the channel is out of step)");
-                }
-                replicas.readChanges(in);
-                int length = in.readInt();
-                if (length < 0 || length > MAX_BODY) {
-                    throw new IOException("a frame of " + length + " bytes (the channel is out of step)");
-                }
-                byte[] body = new byte[length];
-                in.readFully(body);
-                if (kind == EXITING) {
-                    onExiting.run();
-                    continue;
-                }
-                boolean fresh = !lanes.containsKey(lane);
-                lane(lane).add(new Frame(kind, new DataInputStream(new ByteArrayInputStream(body))));
-                if (fresh && onNewLane != null) {
-                    onNewLane.accept(lane);
+                readLock.lock();
+                try {
+                    readOne(Integer.MIN_VALUE);
+                } finally {
+                    readLock.unlock();
                 }
             }
         } catch (EOFException e) {
@@ -247,6 +283,43 @@ public final class Wire {
         } catch (IOException | RuntimeException e) {
             close("the channel broke: " + e.getMessage());
         }
+    }
+
+    /**
+     * Reads one frame, applies its replica section and hands it to its lane's queue, unless it belongs to
+     * {@code mine}: then it is returned. Only one thread reads at a time (the reader thread, or on the
+     * grader's side the caller holding {@link #readLock}).
+     */
+    private Frame readOne(int mine) throws IOException {
+        in.readFully(header);
+        int lane = ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8)
+                | (header[3] & 0xff);
+        byte kind = header[4];
+        if (kind < CALL || kind > EXITING || lane < -1 || lane > 1 << 16) {
+            garbage();
+            throw new IOException("bytes that are not a frame (the channel is out of step)");
+        }
+        replicas.readChanges(in);
+        int length = in.readInt();
+        if (length < 0 || length > MAX_BODY) {
+            throw new IOException("a frame of " + length + " bytes (the channel is out of step)");
+        }
+        byte[] body = new byte[length];
+        in.readFully(body);
+        if (kind == EXITING) {
+            onExiting.run();
+            return null;
+        }
+        Frame f = new Frame(kind, new DataInputStream(new ByteArrayInputStream(body)));
+        if (lane == mine) {
+            return f;
+        }
+        boolean fresh = !lanes.containsKey(lane);
+        lane(lane).add(f);
+        if (fresh && onNewLane != null) {
+            onNewLane.accept(lane);
+        }
+        return null;
     }
 
     /** Hands the header and what else is waiting to be read, as text, to the garbage handler. */
