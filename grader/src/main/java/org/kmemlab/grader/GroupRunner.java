@@ -60,6 +60,20 @@ final class GroupRunner {
     record Subject(Discovery.Found provider, String pageProvider, List<PropertySet> sets) {
     }
 
+    /**
+     * Calls per thread of {@code zone.concurrent} when graded: each call crosses into the submission's JVM
+     * (about 0.1-0.2 ms instead of nanoseconds), so the contract's 20,000 would take minutes; an instructor
+     * may set {@code -Dkmemlab.zone.concurrentOperations=N} on the grader to choose another number.
+     */
+    static final int GRADED_CONCURRENT_OPERATIONS = 2_500;
+
+    static {
+        String key = "kmemlab.zone.concurrentOperations";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, Integer.toString(GRADED_CONCURRENT_OPERATIONS));
+        }
+    }
+
     private GroupRunner() {
     }
 
