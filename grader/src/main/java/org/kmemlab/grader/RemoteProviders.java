@@ -130,6 +130,8 @@ final class RemoteProviders {
      * query (start, frames, max order, free frames, buddyinfo); queries are answered from it while no other
      * call went to the child since and the grader wrote nothing into the machine's memory since (an
      * allocator may keep its lists there, so the grader's writes could change what a query would say).
+     * A query that finds the snapshot stale asks for a new one, so reading a whole buddyinfo row costs one
+     * round trip, also for the page allocators a zone allocator changes behind them.
      */
     private static final class RemotePageAllocator implements PageAllocator {
         private final ChildSession session;
@@ -172,6 +174,21 @@ final class RemoteProviders {
             return epoch == session.calls() && machine.memory().nextWrittenWord(0) < 0;
         }
 
+        /**
+         * Returns true when the snapshot is fresh, asking the child for a new one (one round trip for all the
+         * queries) when it is not; false when one of the queries threw, so each is then asked on its own.
+         */
+        private boolean refreshed() {
+            if (!fresh()) {
+                try {
+                    snapshot(call(Op.P_SNAPSHOT, out -> { }));
+                } catch (IOException e) {
+                    throw broken(e);
+                }
+            }
+            return fresh();
+        }
+
         private DataInputStream call(short op, ChildSession.Args args) {
             epoch = -1;
             return session.call(handle, op, machine, args);
@@ -179,7 +196,7 @@ final class RemoteProviders {
 
         @Override
         public long startPfn() {
-            if (fresh()) {
+            if (refreshed()) {
                 return startPfn;
             }
             return longOf(call(Op.P_START_PFN, out -> { }));
@@ -187,7 +204,7 @@ final class RemoteProviders {
 
         @Override
         public long frames() {
-            if (fresh()) {
+            if (refreshed()) {
                 return frames;
             }
             return longOf(call(Op.P_FRAMES, out -> { }));
@@ -195,7 +212,7 @@ final class RemoteProviders {
 
         @Override
         public int maxOrder() {
-            if (fresh()) {
+            if (refreshed()) {
                 return maxOrder;
             }
             return intOf(call(Op.P_MAX_ORDER, out -> { }));
@@ -230,7 +247,7 @@ final class RemoteProviders {
 
         @Override
         public long freeFrames() {
-            if (fresh()) {
+            if (refreshed()) {
                 return freeFrames;
             }
             return longOf(call(Op.P_FREE_FRAMES, out -> { }));
@@ -238,7 +255,7 @@ final class RemoteProviders {
 
         @Override
         public long freeBlocks(int order) {
-            if (fresh() && order >= 0 && order < freeBlocks.length) {
+            if (order >= 0 && order <= 63 && refreshed() && order < freeBlocks.length) {
                 return freeBlocks[order];
             }
             return longOf(call(Op.P_FREE_BLOCKS, out -> out.writeInt(order)));

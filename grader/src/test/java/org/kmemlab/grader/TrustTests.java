@@ -194,6 +194,7 @@ class TrustTests {
                   warmups: 1
                   rounds: 2
                   thresholds: [{ ratio: 0.1, points: 10 }]
+                rules: { onViolation: report }
                 """, List.of(reference));
         JsonNode perf = null;
         for (JsonNode t : results.get("tests")) {
