@@ -40,6 +40,16 @@ public interface KernelMemory {
     Machine machine();
 
     /**
+     * Returns the largest size {@link #kmalloc} serves: 131048 bytes in the Linux 2.0 era (128 KiB less the
+     * page descriptor and the block header), 4 MiB today. A larger request MUST return {@link #NULL}.
+     * The default is the maximum of the machine profile's era; a kernel booted in another era MUST
+     * override it.
+     */
+    default long maxKmallocSize() {
+        return machine().profile().era().maxKmallocSize();
+    }
+
+    /**
      * Allocates {@code size} bytes of kernel memory.
      *
      * @return the direct-map address, {@link #ZERO_SIZE_PTR} for size 0, or {@link #NULL} on failure
@@ -76,6 +86,14 @@ public interface KernelMemory {
 
     /** Sets {@code length} bytes at kernel address {@code addr} to {@code value}. */
     void fill(long addr, long length, byte value);
+
+    /**
+     * Returns the kernel's named slab caches ({@code kmem_cache_*}), or null when this kernel has none:
+     * the default, and the Linux 2.0 era, which predates them.
+     */
+    default SlabCaches slabCaches() {
+        return null;
+    }
 
     /** Returns the {@code /proc/meminfo} figures now. */
     MemInfo meminfo();

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.kmemlab.grader.child.GradeChild;
@@ -28,8 +27,9 @@ final class ChildJvm {
     }
 
     /**
-     * Starts the submission's JVM in {@code workDir}, with an environment emptied of everything but
-     * {@code PATH}, {@code LANG} and {@code HOME} (CI runners keep tokens there).
+     * Starts the submission's JVM in {@code workDir} through the path's {@link Sandbox}, with an environment
+     * emptied of everything but {@code PATH}, {@code LANG} and {@code HOME} (CI runners keep tokens there).
+     * The caller MUST hand the process to {@link Sandbox#cleanUp} once, when it is done with it.
      *
      * @param path the libraries and references
      * @param submission the submission's jars or directories
@@ -37,15 +37,16 @@ final class ChildJvm {
      */
     static Process launch(ChildPath path, List<Path> submission, Limits limits, Path workDir) throws IOException {
         Files.createDirectories(workDir);
-        ProcessBuilder builder = new ProcessBuilder(command(path, submission, List.of(), limits, workDir));
-        builder.directory(workDir.toFile());
-        Map<String, String> env = builder.environment();
-        String pathVariable = env.getOrDefault("PATH", "/usr/bin:/bin");
-        env.clear();
-        env.put("PATH", pathVariable);
-        env.put("LANG", "C.UTF-8");
-        env.put("HOME", workDir.toString());
-        return builder.start();
+        // The sandbox shows the child its libraries, the references and the extracted submission read-only,
+        // and the work folder as a private, empty folder of its own; see Sandbox. The channel is the
+        // process's pipes, which every isolation level passes through unchanged.
+        Sandbox sandbox = path.sandbox();
+        List<Path> visible = new ArrayList<>(path.libraries());
+        visible.addAll(path.references());
+        visible.addAll(submission);
+        ProcessBuilder builder = sandbox.builder(command(path, submission, List.of(), limits, workDir),
+                new Sandbox.View(visible, List.of(), workDir));
+        return sandbox.start(builder);
     }
 
     /** Returns the command line of the child JVM. */

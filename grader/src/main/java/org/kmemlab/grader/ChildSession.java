@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.kmemlab.api.Machine;
+import org.kmemlab.api.spi.ObjectConstructor;
 import org.kmemlab.api.spi.PageSource;
 import org.kmemlab.api.spi.Shrinker;
 import org.kmemlab.grader.child.Failure;
@@ -51,6 +52,9 @@ final class ChildSession implements Wire.Dispatcher {
     private static final int MACHINES_KEPT = 6;
 
     private final Process process;
+    private final Sandbox sandbox;
+    /** The JVM inside the sandbox (under bubblewrap {@link #process} is bwrap), once it is seen. */
+    private volatile ProcessHandle jvm;
     private final Wire wire;
     private final Replicas replicas = new Replicas(false);
     private final BoundedOutput output;
@@ -81,8 +85,10 @@ final class ChildSession implements Wire.Dispatcher {
     private final AtomicLong allocations = new AtomicLong();
     private final AtomicLong calls = new AtomicLong();
 
-    private ChildSession(Process process, Limits limits, long cpuAlreadyUsed, long groupDeadline, long runDeadline) {
+    private ChildSession(Process process, Sandbox sandbox, Limits limits, long cpuAlreadyUsed, long groupDeadline,
+                         long runDeadline) {
         this.process = process;
+        this.sandbox = sandbox;
         this.limits = limits;
         this.cpuAlreadyUsed = cpuAlreadyUsed;
         this.groupDeadline = groupDeadline;
@@ -120,7 +126,12 @@ final class ChildSession implements Wire.Dispatcher {
     static ChildSession start(ChildPath path, List<Path> submission, Limits limits, long cpuAlreadyUsed,
                               long groupDeadline, long runDeadline, Path workDir) throws IOException {
         Process p = ChildJvm.launch(path, submission, limits, workDir);
-        return new ChildSession(p, limits, cpuAlreadyUsed, groupDeadline, runDeadline);
+        try {
+            return new ChildSession(p, path.sandbox(), limits, cpuAlreadyUsed, groupDeadline, runDeadline);
+        } catch (RuntimeException | Error e) {
+            path.sandbox().cleanUp(p);
+            throw e;
+        }
     }
 
     /**
@@ -151,7 +162,7 @@ final class ChildSession implements Wire.Dispatcher {
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("the submission's JVM sent a broken provider list: " + e.getMessage());
         }
-        int base = ChildJvm.threadCount(process.pid());
+        int base = threads();
         threadLimit = base < 0 ? Integer.MAX_VALUE : base + limits.maxThreads() + 2;
         beginStep();
         return found;
@@ -307,7 +318,8 @@ final class ChildSession implements Wire.Dispatcher {
         return handle;
     }
 
-    /** Returns the handle by which the child calls {@code callback} (a page source or a shrinker) back. */
+    /** Returns the handle by which the child calls {@code callback} (a page source, a slab constructor or a shrinker)
+     * back. */
     int callback(Object callback) {
         synchronized (callbackHandles) {
             Integer h = callbackHandles.get(callback);
@@ -320,7 +332,7 @@ final class ChildSession implements Wire.Dispatcher {
         }
     }
 
-    /** Serves a call the child makes back: a page source's or a shrinker's method. */
+    /** Serves a call the child makes back: a page source's, a slab constructor's or a shrinker's method. */
     @Override
     public byte serve(DataInputStream in, DataOutputStream out) throws IOException {
         int target = in.readInt();
@@ -347,6 +359,8 @@ final class ChildSession implements Wire.Dispatcher {
                             + " made an allocator outside the submission's JVM; a zone allocator there cannot use it");
                 }
                 out.writeInt(handle);
+            } else if (callback instanceof ObjectConstructor ctor && op == Op.CTOR_CONSTRUCT) {
+                ctor.construct(in.readLong());
             } else if (callback instanceof Shrinker s && op == Op.SH_NAME) {
                 out.writeUTF(String.valueOf(s.name()));
             } else if (callback instanceof Shrinker s && op == Op.SH_COUNT) {
@@ -387,7 +401,7 @@ final class ChildSession implements Wire.Dispatcher {
                 k = ChildRun.Kill.PROPERTY_TIMEOUT;
             } else if (cpuNanos >= 0 && cpuAlreadyUsed + cpuNanos / 1_000_000 > limits.groupCpu().toMillis()) {
                 k = ChildRun.Kill.CPU_LIMIT;
-            } else if (ChildJvm.threadCount(process.pid()) > threadLimit) {
+            } else if (threads() > threadLimit) {
                 k = ChildRun.Kill.THREAD_LIMIT;
             }
             if (k != null && !closing) {
@@ -406,6 +420,19 @@ final class ChildSession implements Wire.Dispatcher {
             }
             wire.close("the submission's JVM ended");
         }
+    }
+
+    /**
+     * Returns the threads of the submission's JVM, or -1 while it is not seen yet: under bubblewrap the
+     * process the grader started is bwrap, and the JVM is one of its descendants ({@link Sandbox#jvm}).
+     */
+    private int threads() {
+        ProcessHandle j = jvm;
+        if (j == null) {
+            j = sandbox.jvm(process).orElse(null);
+            jvm = j;
+        }
+        return j == null ? -1 : ChildJvm.threadCount(j.pid());
     }
 
     /** Returns true while the child runs and the channel is open. */
@@ -437,7 +464,7 @@ final class ChildSession implements Wire.Dispatcher {
             Thread.currentThread().interrupt();
             exitCode = -1;
         }
-        ChildJvm.killTree(process);
+        sandbox.cleanUp(process);
         watch.interrupt();
         wire.close("the grader ended the session");
         ChildJvm.join(stderr);
@@ -450,7 +477,9 @@ final class ChildSession implements Wire.Dispatcher {
     /**
      * Returns the CPU time of {@code process} and its descendants: the sum over their threads of
      * {@code /proc/<pid>/task/<tid>/schedstat} (nanoseconds on a CPU) on Linux, else what
-     * {@link ProcessHandle.Info#totalCpuDuration()} says (10 ms ticks), or -1.
+     * {@link ProcessHandle.Info#totalCpuDuration()} says (10 ms ticks), or -1. Under bubblewrap
+     * {@code process} is bwrap, whose own threads sleep; the JVM and whatever it started are among the
+     * descendants, so they are counted.
      */
     static long cpuNanos(Process process) {
         long total = schedstat(process.pid());

@@ -9,6 +9,8 @@ import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.spi.ObjectAllocator;
 import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.api.spi.SlabCache;
+import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.grader.child.Op;
 import org.kmemlab.grader.child.WorkloadDriver;
 
@@ -153,7 +155,8 @@ final class Performance {
 
     /**
      * Replays {@code ops} against a model of live blocks and checks every result: no failed allocation,
-     * in RAM, aligned, no overlap with a live block.
+     * in RAM, aligned (8 bytes for objects, the cache's alignment for slab objects), no overlap with a live
+     * block.
      *
      * @throws WrongResult naming the first wrong result
      */
@@ -170,7 +173,23 @@ final class Performance {
             if (op >= 0) {
                 long from;
                 long to;
-                if (spi == Spi.OBJECT) {
+                if (spi == Spi.SLAB) {
+                    // Every slab operation allocates one 192-byte object of a cache-line aligned cache.
+                    long size = WorkloadDriver.SLAB_OBJECT;
+                    long align = SlabFlags.alignment(WorkloadDriver.SLAB_FLAGS, 0, size);
+                    if (r == SlabCache.NULL) {
+                        throw new WrongResult("operation " + i + ": allocate(GFP_KERNEL) returned NULL with only "
+                                + count + " objects live");
+                    }
+                    if (!machine.isDirectMapped(r) || machine.pa(r) + size > WorkloadDriver.MACHINE_BYTES
+                            || (r & (align - 1)) != 0) {
+                        throw new WrongResult("operation " + i + ": allocate(GFP_KERNEL) returned 0x"
+                                + Long.toHexString(r) + ", not a " + align + "-byte aligned address in the machine's"
+                                + " RAM");
+                    }
+                    from = r;
+                    to = r + size;
+                } else if (spi == Spi.OBJECT) {
                     if (r == ObjectAllocator.NULL) {
                         throw new WrongResult("operation " + i + ": allocate(" + WorkloadDriver.OBJECT_SIZES[op]
                                 + ") returned NULL with only " + count + " objects live");
@@ -230,7 +249,9 @@ final class Performance {
         for (int i = 0; i < count; i++) {
             boolean allocate = live == 0 || (live < MAX_LIVE && random.nextInt(100) < 55);
             if (allocate) {
-                ops[i] = spi == Spi.OBJECT ? skewed(random, WorkloadDriver.OBJECT_SIZES.length) : skewed(random, 4);
+                // A slab cache has one object size, so its allocations are all code 0.
+                ops[i] = spi == Spi.SLAB ? 0
+                        : spi == Spi.OBJECT ? skewed(random, WorkloadDriver.OBJECT_SIZES.length) : skewed(random, 4);
                 live++;
             } else {
                 ops[i] = -1 - random.nextInt(live);

@@ -15,6 +15,9 @@ import org.kmemlab.api.spi.PageAllocatorConfig;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.Provider;
 import org.kmemlab.api.spi.Shrinker;
+import org.kmemlab.api.spi.SlabCache;
+import org.kmemlab.api.spi.SlabCacheConfig;
+import org.kmemlab.api.spi.SlabCacheProvider;
 import org.kmemlab.api.spi.ZoneAllocator;
 import org.kmemlab.api.spi.ZoneAllocatorConfig;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
@@ -30,8 +33,8 @@ import org.kmemlab.grader.child.Op;
  *
  * <p>Each proxy forwards the caller's execution context and the machine it works on (booted again in
  * the child, its memory kept in step by {@link org.kmemlab.grader.child.Replicas}). An object
- * allocator's page source and a zone allocator's shrinkers stay here: the child calls them back. Every
- * successful allocation is counted ({@link ChildSession#countAllocation()}), so the scorer knows what a
+ * allocator's or slab cache's page source, a slab cache's constructor and a zone allocator's shrinkers
+ * stay here: the child calls them back. Every successful allocation is counted ({@link ChildSession#countAllocation()}), so the scorer knows what a
  * property exercised.
  */
 final class RemoteProviders {
@@ -45,6 +48,7 @@ final class RemoteProviders {
             case PAGE -> new Pages(session, handle, name);
             case OBJECT -> new Objects(session, handle, name);
             case ZONE -> new Zones(session, handle, name);
+            case SLAB -> new Slabs(session, handle, name);
         };
     }
 
@@ -360,6 +364,96 @@ final class RemoteProviders {
     }
 
     /** A zone allocator provider in the child. */
+    static final class Slabs extends RemoteProvider implements SlabCacheProvider {
+        Slabs(ChildSession session, int handle, String name) {
+            super(session, handle, name);
+        }
+
+        /**
+         * Creates the cache in the submission's JVM. Its page source and its constructor stay here: the
+         * child calls them back, so the contract's constructor records every object it constructs.
+         */
+        @Override
+        public SlabCache create(SlabCacheConfig config) {
+            Machine machine = config.machine();
+            int m = session.machine(machine);
+            int source = session.callback(config.pages());
+            int ctor = config.ctor() == null ? -1 : session.callback(config.ctor());
+            try {
+                int c = session.call(handle, Op.SLAB_CREATE, null, out -> {
+                    out.writeInt(m);
+                    out.writeInt(source);
+                    out.writeUTF(config.name());
+                    out.writeLong(config.size());
+                    out.writeInt(config.align());
+                    out.writeInt(config.flags());
+                    out.writeInt(ctor);
+                }).readInt();
+                return new RemoteSlabCache(session, c, machine);
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+    }
+
+    private record RemoteSlabCache(ChildSession session, int handle, Machine machine) implements SlabCache {
+        private DataInputStream call(short op, ChildSession.Args args) {
+            return session.call(handle, op, machine, args);
+        }
+
+        @Override
+        public String name() {
+            try {
+                return call(Op.S_NAME, out -> { }).readUTF();
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public long allocate(int gfp) {
+            long addr = longOf(call(Op.S_ALLOCATE, out -> out.writeInt(gfp)));
+            if (addr != NULL) {
+                session.countAllocation();
+            }
+            return addr;
+        }
+
+        @Override
+        public void free(long addr) {
+            call(Op.S_FREE, out -> out.writeLong(addr));
+        }
+
+        @Override
+        public long shrink() {
+            return longOf(call(Op.S_SHRINK, out -> { }));
+        }
+
+        @Override
+        public void destroy() {
+            call(Op.S_DESTROY, out -> { });
+        }
+
+        @Override
+        public SlabInfo slabinfo() {
+            try {
+                DataInputStream in = call(Op.S_SLABINFO, out -> { });
+                if (in.readInt() != 1) {
+                    throw new IOException("a slab cache's slabinfo is one row");
+                }
+                return new SlabInfo(in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                        in.readLong(), in.readLong(), in.readLong());
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public void checkInvariants() {
+            call(Op.S_CHECK, out -> { });
+        }
+    }
+
     static final class Zones extends RemoteProvider implements ZoneAllocatorProvider {
         Zones(ChildSession session, int handle, String name) {
             super(session, handle, name);

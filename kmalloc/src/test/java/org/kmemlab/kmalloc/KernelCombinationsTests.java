@@ -14,8 +14,8 @@ import org.kmemlab.api.spi.ZoneAllocatorProvider;
 import org.kmemlab.testkit.contract.ContractJUnit;
 import org.kmemlab.testkit.contract.KernelContract;
 import org.kmemlab.testkit.contract.support.SimplePageAllocator;
-import org.kmemlab.testkit.contract.zone.AlternateZones;
 import org.kmemlab.testkit.property.Effort;
+import org.kmemlab.testkit.zoo.AlternateZones;
 import org.kmemlab.testkit.zoo.Alternates;
 
 /**

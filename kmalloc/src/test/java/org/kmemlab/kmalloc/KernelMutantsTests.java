@@ -45,6 +45,16 @@ class KernelMutantsTests {
         }
 
         @Override
+        public long maxKmallocSize() {
+            return kernel.maxKmallocSize();
+        }
+
+        @Override
+        public org.kmemlab.api.SlabCaches slabCaches() {
+            return kernel.slabCaches();
+        }
+
+        @Override
         public long kmalloc(long size, int gfp) {
             return kernel.kmalloc(size, gfp);
         }
@@ -207,6 +217,76 @@ class KernelMutantsTests {
         }
     }
 
+    /** Named caches that forward every call, for mutants that get one of them wrong. */
+    static class ForwardingCaches implements org.kmemlab.api.SlabCaches {
+        final org.kmemlab.api.SlabCaches inner;
+        final Kernel kernel;
+
+        ForwardingCaches(Kernel kernel) {
+            this.kernel = kernel;
+            this.inner = kernel.slabCaches();
+        }
+
+        @Override
+        public Cache create(String name, long size, int align, int flags, org.kmemlab.api.spi.ObjectConstructor ctor) {
+            return inner.create(name, size, align, flags, ctor);
+        }
+
+        @Override
+        public long alloc(Cache cache, int gfp) {
+            return inner.alloc(cache, gfp);
+        }
+
+        @Override
+        public void free(Cache cache, long addr) {
+            inner.free(cache, addr);
+        }
+
+        @Override
+        public long shrink(Cache cache) {
+            return inner.shrink(cache);
+        }
+
+        @Override
+        public void destroy(Cache cache) {
+            inner.destroy(cache);
+        }
+    }
+
+    /** kmem_cache_free of kmalloc memory quietly kfrees it instead of reporting the wrong cache. */
+    static final class KfreesIntoAnyCache extends Forwarding {
+        @Override
+        public org.kmemlab.api.SlabCaches slabCaches() {
+            return new ForwardingCaches(kernel) {
+                @Override
+                public void free(Cache cache, long addr) {
+                    if (kernel.frameOwner(kernel.machine().virtToPfn(addr)) == FrameOwner.SLAB) {
+                        kernel.kfree(addr);
+                        return;
+                    }
+                    inner.free(cache, addr);
+                }
+            };
+        }
+    }
+
+    /** kmem_cache_destroy with live objects is silently ignored. */
+    static final class IgnoresDestroyWithLiveObjects extends Forwarding {
+        @Override
+        public org.kmemlab.api.SlabCaches slabCaches() {
+            return new ForwardingCaches(kernel) {
+                @Override
+                public void destroy(Cache cache) {
+                    try {
+                        inner.destroy(cache);
+                    } catch (org.kmemlab.api.bug.SlabCacheBug ignored) {
+                        return;
+                    }
+                }
+            };
+        }
+    }
+
     record Mutant(String name, Supplier<KernelMemory> boot, String property, String invariant) {
     }
 
@@ -224,7 +304,11 @@ class KernelMutantsTests {
                 new Mutant("forgives sleeping in atomic context", ForgivesSleepInAtomic::new, "kernel.atomic",
                         "SleepInAtomicBug"),
                 new Mutant("leaves Slab out of meminfo", SlabMissingFromMeminfo::new, "kernel.accounting",
-                        "Slab must be the pages of the slabinfo rows"));
+                        "Slab must be the pages of the slabinfo rows"),
+                new Mutant("kfrees kmalloc memory passed to kmem_cache_free", KfreesIntoAnyCache::new,
+                        "kernel.named-caches", "must raise KernelBug"),
+                new Mutant("ignores kmem_cache_destroy with live objects", IgnoresDestroyWithLiveObjects::new,
+                        "kernel.named-caches", "must raise KernelBug"));
     }
 
     @TestFactory

@@ -20,7 +20,11 @@ import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.PageAllocatorConfig;
 import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.api.spi.ObjectConstructor;
 import org.kmemlab.api.spi.PageSource;
+import org.kmemlab.api.spi.SlabCache;
+import org.kmemlab.api.spi.SlabCacheConfig;
+import org.kmemlab.api.spi.SlabCacheProvider;
 import org.kmemlab.api.spi.Provider;
 import org.kmemlab.api.spi.Shrinker;
 import org.kmemlab.api.spi.ZoneAllocator;
@@ -186,6 +190,21 @@ final class Executor implements Wire.Dispatcher {
                 ObjectAllocator a = p.create(new ObjectAllocatorConfig(machine(m), source, Era.valueOf(in.readUTF())));
                 out.writeInt(keep(requireNonNull(a, "ObjectAllocatorProvider.create"), m));
             }
+            case Op.SLAB_CREATE -> {
+                SlabCacheProvider p = (SlabCacheProvider) get(target);
+                int m = in.readInt();
+                PageSource source = new CallbackPageSource(in.readInt());
+                String name = in.readUTF();
+                long size = in.readLong();
+                int align = in.readInt();
+                int flags = in.readInt();
+                int ctor = in.readInt();
+                // The constructor is the grader's (the contract's): it runs there, on the grader's machine, and
+                // the bytes it writes come back with its answer.
+                SlabCache c = p.create(new SlabCacheConfig(machine(m), source, name, size, align, flags,
+                        ctor < 0 ? null : new CallbackConstructor(ctor)));
+                out.writeInt(keep(requireNonNull(c, "SlabCacheProvider.create"), m));
+            }
             case Op.ZONE_CREATE -> {
                 ZoneAllocatorProvider p = (ZoneAllocatorProvider) get(target);
                 int m = in.readInt();
@@ -240,6 +259,17 @@ final class Executor implements Wire.Dispatcher {
                 case Op.O_SHRINK -> out.writeLong(a.shrink());
                 case Op.O_SLABINFO -> writeSlabinfo(a.slabinfo(), out);
                 case Op.O_CHECK -> a.checkInvariants();
+                default -> throw unknown(op, o);
+            }
+        } else if (o instanceof SlabCache c) {
+            switch (op) {
+                case Op.S_NAME -> out.writeUTF(String.valueOf(c.name()));
+                case Op.S_ALLOCATE -> out.writeLong(c.allocate(in.readInt()));
+                case Op.S_FREE -> c.free(in.readLong());
+                case Op.S_SHRINK -> out.writeLong(c.shrink());
+                case Op.S_DESTROY -> c.destroy();
+                case Op.S_SLABINFO -> writeSlabinfo(List.of(requireNonNull(c.slabinfo(), "SlabCache.slabinfo")), out);
+                case Op.S_CHECK -> c.checkInvariants();
                 default -> throw unknown(op, o);
             }
         } else if (o instanceof ZoneAllocator a) {
@@ -516,6 +546,20 @@ final class Executor implements Wire.Dispatcher {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+        }
+    }
+
+    /** The constructor the grader gave a slab cache, reached through callbacks. */
+    private final class CallbackConstructor implements ObjectConstructor {
+        private final int handle;
+
+        CallbackConstructor(int handle) {
+            this.handle = handle;
+        }
+
+        @Override
+        public void construct(long addr) {
+            callBack(handle, Op.CTOR_CONSTRUCT, out -> out.writeLong(addr));
         }
     }
 

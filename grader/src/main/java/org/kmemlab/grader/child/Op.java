@@ -30,6 +30,7 @@ public final class Op {
     public static final short OBJECT_CREATE = 11;
     /** (machine, page provider, era, max wait nanos, min_free_kbytes) → allocator handle, boot retired. */
     public static final short ZONE_CREATE = 12;
+    public static final short SLAB_CREATE = 13;
 
     // ---- PageAllocator (target: allocator handle)
     public static final short P_START_PFN = 20;
@@ -61,6 +62,15 @@ public final class Op {
     public static final short Z_UNREGISTER_SHRINKER = 45;
     public static final short Z_CHECK = 46;
 
+    // ---- SlabCache
+    public static final short S_NAME = 50;
+    public static final short S_ALLOCATE = 51;
+    public static final short S_FREE = 52;
+    public static final short S_SHRINK = 53;
+    public static final short S_DESTROY = 54;
+    public static final short S_SLABINFO = 55;
+    public static final short S_CHECK = 56;
+
     // ---- callbacks the child makes to the grader (target: callback handle)
     public static final short PS_GET_FREE_PAGES = 60;
     public static final short PS_FREE_PAGES = 61;
@@ -69,6 +79,7 @@ public final class Op {
     public static final short SH_SCAN = 64;
     /** (callback, machine, zone name, start pfn, frames, max order) → the child's handle of the allocator. */
     public static final short PP_CREATE = 65;
+    public static final short CTOR_CONSTRUCT = 66;
 
     /** Context byte: process context. */
     public static final byte PROCESS = 0;

@@ -10,6 +10,10 @@ import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.PageAllocatorConfig;
 import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.api.spi.SlabCache;
+import org.kmemlab.api.spi.SlabCacheConfig;
+import org.kmemlab.api.spi.SlabCacheProvider;
+import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.api.spi.ZoneAllocator;
 import org.kmemlab.api.spi.ZoneAllocatorConfig;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
@@ -48,7 +52,7 @@ public final class WorkloadDriver {
     /**
      * Creates the driver of one implementation.
      *
-     * @param spi the SPI's key: {@code page}, {@code object} or {@code zone}
+     * @param spi the SPI's key: {@code page}, {@code object}, {@code zone} or {@code slab}
      * @param provider the provider measured
      * @param pageProvider for zones: the page allocators they are built from; else null
      * @param ops the operation codes: at or above 0 allocate that order (or object size class), below 0
@@ -72,6 +76,11 @@ public final class WorkloadDriver {
                     new ObjectAllocatorConfig(machine, new SplittingPageSource(machine), machine.profile().era()));
             case "zone" -> ((ZoneAllocatorProvider) provider).create(
                     ZoneAllocatorConfig.defaults(machine, (PageAllocatorProvider) pageProvider));
+            // The lesson's dentry: a 192-byte object, cache-line aligned, whose constructor stores the
+            // object's own address in its first word.
+            case "slab" -> ((SlabCacheProvider) provider).create(new SlabCacheConfig(machine,
+                    new SplittingPageSource(machine), "grader_cache", SLAB_OBJECT, 0, SLAB_FLAGS,
+                    addr -> machine.memory().writeLong(machine.pa(addr), addr)));
             default -> throw new IllegalArgumentException("unknown SPI " + spi);
         };
     }
@@ -91,6 +100,8 @@ public final class WorkloadDriver {
             pages(p);
         } else if (a instanceof ObjectAllocator o) {
             objects(o);
+        } else if (a instanceof SlabCache c) {
+            slabs(c);
         } else {
             zones((ZoneAllocator) a);
         }
@@ -128,6 +139,30 @@ public final class WorkloadDriver {
             } else if (live > 0) {
                 int k = (-op - 1) % live;
                 allocator.free(addr[k]);
+                addr[k] = addr[--live];
+            }
+        }
+    }
+
+    /** The object size of the slab workload: a 192-byte object with a constructor, the lesson's dentry. */
+    public static final long SLAB_OBJECT = 192;
+    /** The slab workload's cache flags. */
+    public static final int SLAB_FLAGS = SlabFlags.SLAB_HWCACHE_ALIGN;
+
+    private void slabs(SlabCache cache) {
+        long[] addr = new long[MAX_LIVE];
+        int live = 0;
+        for (int i = 0; i < ops.length; i++) {
+            int op = ops[i];
+            if (op >= 0) {
+                long a = cache.allocate(Gfp.GFP_KERNEL);
+                results[i] = a;
+                if (a != SlabCache.NULL && live < MAX_LIVE) {
+                    addr[live++] = a;
+                }
+            } else if (live > 0) {
+                int k = (-op - 1) % live;
+                cache.free(addr[k]);
                 addr[k] = addr[--live];
             }
         }

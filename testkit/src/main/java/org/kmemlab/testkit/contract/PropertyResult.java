@@ -5,6 +5,7 @@ import org.kmemlab.api.Checks;
 import org.kmemlab.testkit.property.Counterexample;
 import org.kmemlab.testkit.property.Effort;
 import org.kmemlab.testkit.property.RunResult;
+import org.kmemlab.testkit.property.Snapshot;
 
 /**
  * The outcome of checking one {@link ContractProperty} against one implementation.
@@ -28,10 +29,21 @@ import org.kmemlab.testkit.property.RunResult;
  * @param originalSteps the length of the failing chain before shrinking, 0 when passed
  * @param replayCommand the one-line command that replays this run
  * @param warnings SHOULD-level findings that do not fail the property
+ * @param snapshots the state after set-up and after each step, for the failure page (empty when the
+ *                  property draws none, or when it passed)
  */
 public record PropertyResult(String id, String title, String subject, boolean passed, Effort effort, int triesRun,
                              String setUp, List<String> steps, String brokenInvariant, String expected,
-                             String actual, int originalSteps, String replayCommand, List<String> warnings) {
+                             String actual, int originalSteps, String replayCommand, List<String> warnings,
+                             List<Snapshot> snapshots) {
+
+    /** A result without snapshots. */
+    public PropertyResult(String id, String title, String subject, boolean passed, Effort effort, int triesRun,
+                          String setUp, List<String> steps, String brokenInvariant, String expected, String actual,
+                          int originalSteps, String replayCommand, List<String> warnings) {
+        this(id, title, subject, passed, effort, triesRun, setUp, steps, brokenInvariant, expected, actual,
+                originalSteps, replayCommand, warnings, List.of());
+    }
 
     /** Checks the parts and copies the lists. */
     public PropertyResult {
@@ -46,6 +58,7 @@ public record PropertyResult(String id, String title, String subject, boolean pa
         Checks.requireNonNull(replayCommand, "replay command");
         steps = List.copyOf(steps);
         warnings = List.copyOf(warnings);
+        snapshots = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(snapshots));
     }
 
     /**
@@ -61,7 +74,7 @@ public record PropertyResult(String id, String title, String subject, boolean pa
         }
         Counterexample c = run.counterexample().get();
         return new PropertyResult(id, title, subject, false, run.effort(), run.triesRun(), c.setUp(), c.steps(),
-                c.invariant(), c.expected(), c.actual(), c.originalSteps(), replay, run.warnings());
+                c.invariant(), c.expected(), c.actual(), c.originalSteps(), replay, run.warnings(), c.snapshots());
     }
 
     /** Returns the seed that replays this run. */

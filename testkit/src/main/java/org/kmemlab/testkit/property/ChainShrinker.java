@@ -57,7 +57,7 @@ final class ChainShrinker {
         }
         InvariantViolation v = best.failure();
         return new Counterexample(tryNumber, best.setUp(), best.lines(), v.invariant(), v.expected(), v.actual(),
-                chain.actions().size(), budget.spent);
+                chain.actions().size(), budget.spent, PropertyEngine.snapshots(machine, setUpSeed, best.executed()));
     }
 
     /** Removes windows of actions, largest first, keeping every removal that still fails. */

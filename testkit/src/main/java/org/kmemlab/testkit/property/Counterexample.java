@@ -14,12 +14,21 @@ import java.util.List;
  * @param actual what the system under test did
  * @param originalSteps how many steps the chain had before shrinking
  * @param shrinkRuns how many replays shrinking took
+ * @param snapshots the state after set-up and after each step, as {@link StateMachine#snapshot} drew it;
+ *                  empty when the state machine draws none (a snapshot it could not draw is null)
  */
 public record Counterexample(int tryNumber, String setUp, List<String> steps, String invariant, String expected,
-                             String actual, int originalSteps, int shrinkRuns) {
+                             String actual, int originalSteps, int shrinkRuns, List<Snapshot> snapshots) {
+
+    /** A counterexample without snapshots. */
+    public Counterexample(int tryNumber, String setUp, List<String> steps, String invariant, String expected,
+                          String actual, int originalSteps, int shrinkRuns) {
+        this(tryNumber, setUp, steps, invariant, expected, actual, originalSteps, shrinkRuns, List.of());
+    }
 
     /** Copies the steps. */
     public Counterexample {
         steps = List.copyOf(steps);
+        snapshots = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(snapshots));
     }
 }

@@ -49,6 +49,23 @@ class MutantZooTests {
     }
 
     @Test
+    void slabCacheContractKillsEveryKmemCacheMutant() {
+        Effort effort = effort();
+        KillTable table = new KillTable();
+        List<org.kmemlab.api.spi.SlabCacheProvider> mutants = AlternateSlabCache.mutants();
+        for (org.kmemlab.api.spi.SlabCacheProvider mutant : mutants) {
+            table.run(mutant.name(), org.kmemlab.testkit.contract.SlabCacheContract.properties(mutant,
+                    "mvn test -Dtest=MutantZooTests"), effort);
+        }
+        System.out.println("[kmemlab] slab-cache mutant zoo, " + effort + ":\n" + table.format());
+        assertTrue(mutants.size() >= 10, "the zoo needs at least 10 slab-cache mutants");
+        assertEquals(List.of(), table.survivors(), "mutants no slab-contract property killed");
+        List<PropertyResult> longOnes = table.longReports(MAX_STEPS);
+        assertEquals(List.of(), longOnes.stream().map(r -> r.subject() + " " + r.id() + ":\n" + r.report())
+                .collect(Collectors.toList()), "counterexamples longer than " + MAX_STEPS + " steps");
+    }
+
+    @Test
     void objectContractKillsEverySlabMutant() {
         Effort effort = effort();
         KillTable table = new KillTable();

@@ -1,0 +1,252 @@
+package org.kmemlab.testkit.contract.object;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.kmemlab.api.Era;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.Sizes;
+import org.kmemlab.api.bug.KernelBug;
+import org.kmemlab.api.spi.ObjectAllocator;
+import org.kmemlab.api.spi.ObjectAllocatorConfig;
+import org.kmemlab.api.spi.ObjectAllocatorProvider;
+import org.kmemlab.api.stats.SlabInfo;
+import org.kmemlab.testkit.contract.chain.Draws;
+import org.kmemlab.testkit.contract.chain.FreeList;
+import org.kmemlab.testkit.contract.chain.Reports;
+import org.kmemlab.testkit.contract.support.ContractPageSource;
+import org.kmemlab.testkit.property.Action;
+import org.kmemlab.testkit.property.InvariantViolation;
+import org.kmemlab.testkit.property.Randomness;
+import org.kmemlab.testkit.property.StateMachine;
+
+/**
+ * The state machine behind every object-contract property: random allocations of every size and GFP
+ * mix, frees, bad frees, exhaustion, shrinks and page-source failures against a fresh allocator of a
+ * random era, with the property's invariants after every step.
+ *
+ * <p>Each chain boots its own machine: {@link Era#LINUX_2_0} runs on a 32 MiB
+ * {@link MachineProfile#I386_LINUX_2_0}, {@link Era#MODERN} on a 64 MiB {@link MachineProfile#X86_64}. The
+ * allocator gets a {@link ContractPageSource} with a DMA pool at 4 MiB and a normal pool above 16 MiB (32
+ * MiB on x86_64), roomy or tight.
+ */
+final class ObjectChain implements StateMachine<ObjectState> {
+
+    /**
+     * What a property checks and how its chains are drawn.
+     *
+     * @param checks the invariants checked
+     * @param weights relative weights of allocate, free, bad call, exhaust, free-all, shrink and
+     *                page-source switch steps
+     * @param badSizePercent how often a size is 0 or above maxSize
+     * @param tightPercent how often the page source has only a few pages
+     * @param dmaPercent how often a request carries {@code __GFP_DMA}
+     * @param zeroPercent how often a request carries {@code __GFP_ZERO}
+     */
+    record Focus(Set<ObjectCheck> checks, int[] weights, int badSizePercent, int tightPercent, int dmaPercent,
+                 int zeroPercent) {
+    }
+
+    private final ObjectAllocatorProvider provider;
+    private final Focus focus;
+
+    ObjectChain(ObjectAllocatorProvider provider, Focus focus) {
+        this.provider = provider;
+        this.focus = focus;
+    }
+
+    @Override
+    public ObjectState setUp(Randomness random) {
+        Era era = random.percent(50) ? Era.LINUX_2_0 : Era.MODERN;
+        boolean tight = random.percent(focus.tightPercent());
+        long dmaFrames = tight ? random.between(4, 16) : 32;
+        long normalFrames = tight ? random.between(8, 48) : 160;
+        Machine machine;
+        long normalStart;
+        if (era == Era.LINUX_2_0) {
+            machine = Machine.boot(MachineProfile.I386_LINUX_2_0, 32 * Sizes.MiB);
+            normalStart = (16 * Sizes.MiB) >>> MachineProfile.PAGE_SHIFT;
+        } else {
+            machine = Machine.boot(MachineProfile.X86_64, 64 * Sizes.MiB);
+            normalStart = (32 * Sizes.MiB) >>> MachineProfile.PAGE_SHIFT;
+        }
+        long dmaStart = (4 * Sizes.MiB) >>> MachineProfile.PAGE_SHIFT;
+        ContractPageSource source = new ContractPageSource(machine, dmaStart, dmaFrames, normalStart, normalFrames);
+        ObjectAllocator sut = provider.create(new ObjectAllocatorConfig(machine, source, era));
+        if (sut == null) {
+            throw new InvariantViolation("the provider's create() must return an allocator", "an ObjectAllocator",
+                    "null");
+        }
+        if (!source.outstanding().isEmpty()) {
+            throw new InvariantViolation("a new object allocator must hold no page yet",
+                    "0 pages held", source.outstandingPages() + " pages held");
+        }
+        return new ObjectState(era, machine, source, sut, focus.checks());
+    }
+
+    @Override
+    public String describeSetUp(ObjectState s) {
+        return "allocator = create(era " + s.era + " on " + s.machine.profile().displayName() + ", page source "
+                + s.source.describe() + ")  [maxSize " + s.maxSize + "]";
+    }
+
+    @Override
+    public Action<ObjectState> nextAction(ObjectState s, Randomness random) {
+        switch (random.choose(focus.weights())) {
+            case 1:
+                if (!s.live.isEmpty()) {
+                    return new ObjectActions.Free(random.pick(s.liveLabels()));
+                }
+                break;
+            case 2: {
+                Action<ObjectState> misuse = misuse(s, random);
+                if (misuse != null) {
+                    return misuse;
+                }
+                break;
+            }
+            case 3: {
+                int gfp = gfp(random);
+                long poolBytes = s.source.poolFrames((gfp & Gfp.__GFP_DMA) != 0) * s.machine.pageSize();
+                // At most about a thousand objects fit: larger pools are exhausted with larger objects.
+                long least = Math.min(s.maxSize, Math.max(8, poolBytes / 1024));
+                long size = random.longBetween(least, s.maxSize);
+                // No allocator can place more objects than both pools hold, whichever pool it (wrongly) uses.
+                long allBytes = (s.source.poolFrames(true) + s.source.poolFrames(false)) * s.machine.pageSize();
+                int cap = (int) (allBytes / Math.max(8, size) + 2);
+                int group = s.newIds(cap);
+                return new ObjectActions.Exhaust("e" + group, group, cap, size, gfp);
+            }
+            case 4:
+                if (!s.live.isEmpty()) {
+                    return FreeList.everyLive(s, "objects", random.nextLong());
+                }
+                break;
+            case 5:
+                return new ObjectActions.Shrink();
+            case 6:
+                return new ObjectActions.SourceFails(!s.source.failing());
+            default:
+                break;
+        }
+        int id = s.newId();
+        return new ObjectActions.Allocate("o" + id, id, size(s, random), gfp(random));
+    }
+
+    private long size(ObjectState s, Randomness random) {
+        if (random.percent(focus.badSizePercent())) {
+            return random.percent(40) ? 0 : s.maxSize + random.between(1, 64);
+        }
+        return switch (random.choose(70, 20, 10)) {
+            case 0 -> random.boundarySize(Math.min(s.maxSize, 1024));
+            case 1 -> random.boundarySize(s.maxSize);
+            default -> s.maxSize - random.between(0, 1);
+        };
+    }
+
+    private int gfp(Randomness random) {
+        return Draws.gfp(random, focus.dmaPercent(), focus.zeroPercent());
+    }
+
+
+    private static Action<ObjectState> misuse(ObjectState s, Randomness random) {
+        ObjectMisuse.Kind[] kinds = ObjectMisuse.Kind.values();
+        for (int attempt = 0; attempt < 6; attempt++) {
+            ObjectMisuse.Kind kind = kinds[random.between(0, kinds.length - 1)];
+            ObjectMisuse candidate = switch (kind) {
+                case DOUBLE_FREE, USABLE_SIZE_OF_FREED -> s.freed.isEmpty() ? null
+                        : new ObjectMisuse(kind, random.pick(new ArrayList<>(s.freed.keySet())), 0);
+                case INTERIOR_FREE, USABLE_SIZE_OF_INTERIOR -> {
+                    if (s.live.isEmpty()) {
+                        yield null;
+                    }
+                    String label = random.pick(s.liveLabels());
+                    long usable = s.live.get(label).usable();
+                    if (usable < 2) {
+                        yield null;
+                    }
+                    yield new ObjectMisuse(kind, label, Draws.interiorOffset(random, usable));
+                }
+                case UNOWNED_FREE -> new ObjectMisuse(kind, null, 8L * random.between(0, 64));
+            };
+            if (candidate != null && candidate.precondition(s)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void checkInvariants(ObjectState s) {
+        try {
+            s.sut.checkInvariants();
+        } catch (IllegalStateException e) {
+            throw new InvariantViolation("the allocator's own checkInvariants() failed",
+                    "no IllegalStateException", e.getMessage() == null ? "IllegalStateException" : e.getMessage(), e);
+        }
+        List<String> wrongReturns = s.source.violations();
+        if (!wrongReturns.isEmpty()) {
+            throw new InvariantViolation("pages must go back to the page source with the address and order they"
+                    + " came with, once", "no wrong freePages call", wrongReturns.get(0));
+        }
+        if (s.checks(ObjectCheck.ACCOUNTING)) {
+            checkSlabinfo(s);
+        }
+        if (s.checks(ObjectCheck.USABLE_SIZE)) {
+            for (LiveObject o : s.live.values()) {
+                long usable;
+                try {
+                    usable = s.sut.usableSize(o.addr());
+                } catch (KernelBug bug) {
+                    throw new InvariantViolation("usableSize() of live object " + o.label() + " at "
+                            + ObjectActions.hex(o.addr()) + " must not raise KernelBug", Long.toString(o.usable()),
+                            Reports.headline(bug));
+                }
+                if (usable != o.usable()) {
+                    throw new InvariantViolation("usableSize() of live object " + o.label() + " changed while it was"
+                            + " live", o.usable() + " (as when it was allocated)", Long.toString(usable));
+                }
+            }
+        }
+        if (s.checks(ObjectCheck.PATTERNS)) {
+            s.verifyPatterns();
+        }
+    }
+
+    private static void checkSlabinfo(ObjectState s) {
+        List<SlabInfo> rows = s.sut.slabinfo();
+        long active = 0;
+        long pages = 0;
+        for (SlabInfo row : rows) {
+            active += row.activeObjects();
+            pages += row.totalSlabs() * row.pagesPerSlab();
+            if (row.totalObjects() != row.objectsPerSlab() * row.totalSlabs()) {
+                throw new InvariantViolation("slabinfo row " + row.name() + ": total objects must be objects per slab"
+                        + " times slabs", row.objectsPerSlab() + " x " + row.totalSlabs() + " = "
+                        + row.objectsPerSlab() * row.totalSlabs(), Long.toString(row.totalObjects()));
+            }
+            if ((row.activeObjects() == 0) != (row.activeSlabs() == 0)
+                    || row.activeSlabs() * row.objectsPerSlab() < row.activeObjects()) {
+                throw new InvariantViolation("slabinfo row " + row.name() + ": active slabs must be the slabs holding"
+                        + " the active objects", row.activeObjects() + " active objects in slabs of "
+                        + row.objectsPerSlab(), row.activeSlabs() + " active slabs");
+            }
+        }
+        if (active != s.live.size()) {
+            throw new InvariantViolation("slabinfo's active objects must equal the live objects",
+                    s.live.size() + " active objects", active + " active objects");
+        }
+        long held = s.source.outstandingPages();
+        if (pages != held) {
+            throw new InvariantViolation("slabinfo's slabs must account for every page held from the page source",
+                    held + " pages in slabs", pages + " pages in slabs");
+        }
+    }
+
+    @Override
+    public List<String> warnings(ObjectState s) {
+        return new ArrayList<>(s.warnings);
+    }
+}

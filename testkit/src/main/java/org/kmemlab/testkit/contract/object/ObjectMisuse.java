@@ -1,0 +1,108 @@
+package org.kmemlab.testkit.contract.object;
+
+import org.kmemlab.api.bug.KernelBug;
+import org.kmemlab.testkit.contract.chain.Reports;
+import org.kmemlab.testkit.property.Action;
+import org.kmemlab.testkit.property.InvariantViolation;
+
+/**
+ * A bad {@code free} or {@code usableSize}: the allocator MUST throw {@link KernelBug}, change nothing,
+ * and go on working. Addresses are relative to a labelled object where they can be, so the action
+ * survives shrinking; a call that happens to name a live object's start is legal and skipped.
+ *
+ * @param kind the kind of misuse
+ * @param label the object it is relative to, or {@code null}
+ * @param offset bytes added to the object's address, or to the unowned page's
+ */
+record ObjectMisuse(Kind kind, String label, long offset) implements Action<ObjectState> {
+
+    /** The kinds of misuse. */
+    enum Kind {
+        /** {@code free} of an object already freed. */
+        DOUBLE_FREE("already free"),
+        /** {@code free} of an address inside a live object. */
+        INTERIOR_FREE("inside a live object, not its start"),
+        /** {@code free} of an address in a page the allocator does not hold. */
+        UNOWNED_FREE("in a page the allocator does not hold"),
+        /** {@code usableSize} of a freed object. */
+        USABLE_SIZE_OF_FREED("already free"),
+        /** {@code usableSize} of an address inside a live object. */
+        USABLE_SIZE_OF_INTERIOR("inside a live object, not its start");
+
+        private final String words;
+
+        Kind(String words) {
+            this.words = words;
+        }
+    }
+
+    private boolean freeing() {
+        return kind == Kind.DOUBLE_FREE || kind == Kind.INTERIOR_FREE || kind == Kind.UNOWNED_FREE;
+    }
+
+    @Override
+    public String describe() {
+        String method = freeing() ? "free" : "usableSize";
+        return switch (kind) {
+            case DOUBLE_FREE -> "free(" + label + ") again";
+            case USABLE_SIZE_OF_FREED -> "usableSize(" + label + ") after free(" + label + ")";
+            case INTERIOR_FREE, USABLE_SIZE_OF_INTERIOR -> method + "(" + label + " + " + offset + ")";
+            case UNOWNED_FREE -> method + "(an address " + offset + " bytes into a page the allocator does not hold)";
+        } + "  [" + kind.words + "]";
+    }
+
+    @Override
+    public boolean precondition(ObjectState s) {
+        long addr = resolve(s);
+        return addr != 0 && !s.byAddress.containsKey(addr);
+    }
+
+    private long resolve(ObjectState s) {
+        switch (kind) {
+            case DOUBLE_FREE:
+            case USABLE_SIZE_OF_FREED: {
+                LiveObject dead = s.live.containsKey(label) ? null : s.freed.get(label);
+                return dead == null ? 0 : dead.addr();
+            }
+            case INTERIOR_FREE:
+            case USABLE_SIZE_OF_INTERIOR: {
+                LiveObject o = s.live.get(label);
+                return o == null || offset <= 0 || offset >= o.usable() ? 0 : o.addr() + offset;
+            }
+            default: {
+                long page = s.source.unownedPage(false);
+                return page == 0 ? 0 : page + offset;
+            }
+        }
+    }
+
+    @Override
+    public String run(ObjectState s) {
+        long addr = resolve(s);
+        ObjectState.Snapshot before = s.snapshot();
+        String call = (freeing() ? "free(" : "usableSize(") + ObjectActions.hex(addr) + ")";
+        try {
+            if (freeing()) {
+                s.sut.free(addr);
+            } else {
+                long usable = s.sut.usableSize(addr);
+                throw new InvariantViolation(call + " of an address " + kind.words + " must raise KernelBug",
+                        "a KernelBug such as InvalidFreeBug", "returned " + usable);
+            }
+        } catch (KernelBug bug) {
+            ObjectState.Snapshot after = s.snapshot();
+            if (!before.equals(after)) {
+                throw new InvariantViolation(call + " raised KernelBug but changed the allocator's state",
+                        before + " (unchanged)", after.toString());
+            }
+            return call + ": " + Reports.headline(bug);
+        } catch (InvariantViolation v) {
+            throw v;
+        } catch (RuntimeException e) {
+            throw new InvariantViolation(call + " of an address " + kind.words + " must raise KernelBug",
+                    "a KernelBug such as DoubleFreeBug or InvalidFreeBug", Reports.thrown(e), e);
+        }
+        throw new InvariantViolation(call + " of an address " + kind.words + " must raise KernelBug",
+                "a KernelBug such as DoubleFreeBug or InvalidFreeBug", "returned normally (the free was accepted)");
+    }
+}
