@@ -132,7 +132,7 @@ final class GroupRunner {
                 if (!session.alive()) {
                     died = true;
                 } else {
-                    setUpError = describe(e);
+                    setUpError = org.kmemlab.grader.child.GradeChild.describe(e);
                 }
             }
             calls += session.calls();
@@ -220,19 +220,6 @@ final class GroupRunner {
     private static String outputTail(ChildRun run) {
         return run.output().isBlank() ? "" : "\n\nOutput of your code:\n\n```text\n" + head(run.output(), 4000)
                 + "\n```";
-    }
-
-    /** The throwable's stack trace, at most 40 lines. */
-    static String describe(Throwable t) {
-        java.io.StringWriter text = new java.io.StringWriter();
-        t.printStackTrace(new java.io.PrintWriter(text));
-        List<String> lines = new ArrayList<>(List.of(text.toString().split("\n")));
-        if (lines.size() > 40) {
-            int more = lines.size() - 40;
-            lines = new ArrayList<>(lines.subList(0, 40));
-            lines.add("\t... " + more + " more lines");
-        }
-        return String.join("\n", lines);
     }
 
     private static double seconds(long since) {

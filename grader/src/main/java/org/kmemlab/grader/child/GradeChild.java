@@ -63,7 +63,7 @@ public final class GradeChild {
     }
 
     /** The throwable's stack trace, at most 40 lines: what the student needs to find the place. */
-    static String describe(Throwable t) {
+    public static String describe(Throwable t) {
         StringWriter text = new StringWriter();
         t.printStackTrace(new PrintWriter(text));
         List<String> lines = new ArrayList<>(List.of(text.toString().split("\n")));
