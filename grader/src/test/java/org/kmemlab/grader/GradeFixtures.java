@@ -25,8 +25,18 @@ final class GradeFixtures {
     }
 
     /** Makes the reference buddy into a student's: another package and provider name. */
-    static final UnaryOperator<String> STUDENT = text -> text.replace("org.kmemlab.buddy", "edu.student.buddy")
-            .replace("\"buddy-reference\"", "\"student-buddy\"");
+    static final UnaryOperator<String> STUDENT = text -> renamed(text.replace("org.kmemlab.buddy",
+            "edu.student.buddy"), "PAGES", "student-buddy");
+
+    /**
+     * Returns a reference provider's source with its name changed to {@code name}: the providers name
+     * themselves by a constant of {@link org.kmemlab.api.spi.ReferenceProviders} ({@code constant}, such as
+     * {@code PAGES}), and a student's copy must not share the reference's name.
+     */
+    static String renamed(String text, String constant, String name) {
+        return text.replaceAll("(org\\.kmemlab\\.api\\.spi\\.)?ReferenceProviders\\." + constant + "\\b",
+                "\"" + name + "\"");
+    }
 
     /** Returns the student copy of the reference buddy, with {@code mutation} applied to BuddyAllocator.java. */
     static Path studentBuddy(Path dir, String name, UnaryOperator<String> mutation) throws IOException {

@@ -80,8 +80,8 @@ class GraderEndToEndTests {
 
     @Test
     void theReferenceSlabCacheGetsFullMarksWithTheShippedRubric() throws Exception {
-        UnaryOperator<String> student = text -> text.replace("org.kmemlab.slab", "edu.student.slab")
-                .replace("\"slab-reference\"", "\"student-slab\"");
+        UnaryOperator<String> student = text -> GradeFixtures.renamed(
+                text.replace("org.kmemlab.slab", "edu.student.slab"), "SLABS", "student-slab");
         Path jar = FixtureJars.jar(FixtureJars.moduleSources("slab"), student, dir.resolve("slab.jar"));
         Path reference = FixtureJars.jar(FixtureJars.moduleSources("slab"), UnaryOperator.identity(),
                 dir.resolve("ref").resolve("slab-reference.jar"));
@@ -107,8 +107,8 @@ class GraderEndToEndTests {
 
     @Test
     void theReferenceBucketAllocatorGetsFullMarksWithTheShippedRubric() throws Exception {
-        UnaryOperator<String> student = text -> text.replace("org.kmemlab.bucket", "edu.student.bucket")
-                .replace("\"bucket-reference\"", "\"student-bucket\"");
+        UnaryOperator<String> student = text -> GradeFixtures.renamed(
+                text.replace("org.kmemlab.bucket", "edu.student.bucket"), "OBJECTS", "student-bucket");
         Path jar = FixtureJars.jar(FixtureJars.moduleSources("bucket"), student, dir.resolve("bucket.jar"));
         Path reference = FixtureJars.jar(FixtureJars.moduleSources("bucket"), UnaryOperator.identity(),
                 dir.resolve("ref").resolve("bucket-reference.jar"));
@@ -138,8 +138,8 @@ class GraderEndToEndTests {
 
     @Test
     void theDmaZoneAllocatorGetsFullMarksOnTheReferenceBuddy() throws Exception {
-        UnaryOperator<String> student = text -> text.replace("org.kmemlab.dmazone", "edu.student.zones")
-                .replace("\"dma-zone-reference\"", "\"student-zones\"");
+        UnaryOperator<String> student = text -> GradeFixtures.renamed(
+                text.replace("org.kmemlab.dmazone", "edu.student.zones"), "ZONES", "student-zones");
         Path jar = FixtureJars.jar(FixtureJars.moduleSources("dma-zone"), student, dir.resolve("zones.jar"));
         Path buddy = GradeFixtures.referenceBuddy(dir.resolve("ref"));
         Path zones = FixtureJars.jar(FixtureJars.moduleSources("dma-zone"), UnaryOperator.identity(),

@@ -215,10 +215,10 @@ class TrustTests {
         Map<String, String> files = new LinkedHashMap<>(FixtureJars.moduleSources("buddy"));
         String provider = files.get("org/kmemlab/buddy/BuddyAllocatorProvider.java");
         for (String suffix : List.of("Two", "Three")) {
-            files.put("org/kmemlab/buddy/BuddyAllocatorProvider" + suffix + ".java", provider
+            files.put("org/kmemlab/buddy/BuddyAllocatorProvider" + suffix + ".java", GradeFixtures.renamed(provider
                     .replace("class BuddyAllocatorProvider", "class BuddyAllocatorProvider" + suffix)
-                    .replace("public BuddyAllocatorProvider(", "public BuddyAllocatorProvider" + suffix + "(")
-                    .replace("\"buddy-reference\"", "\"buddy-" + suffix.toLowerCase(java.util.Locale.ROOT) + "\""));
+                    .replace("public BuddyAllocatorProvider(", "public BuddyAllocatorProvider" + suffix + "("),
+                    "PAGES", "buddy-" + suffix.toLowerCase(java.util.Locale.ROOT)));
         }
         files.put("META-INF/services/org.kmemlab.api.spi.PageAllocatorProvider", "org.kmemlab.buddy.BuddyAllocatorProvider\n"
                 + "org.kmemlab.buddy.BuddyAllocatorProviderTwo\norg.kmemlab.buddy.BuddyAllocatorProviderThree\n");
@@ -247,7 +247,7 @@ class TrustTests {
 
     @Test
     void theUntouchedStudentTemplateScoresZero() throws Exception {
-        Path template = FixtureJars.repository().resolve("examples/student-template/src/main/java/edu/example/buddy");
+        Path template = FixtureJars.repository().resolve("examples/templates/buddy/src/main/java/edu/example/buddy");
         Map<String, String> files = new LinkedHashMap<>();
         for (String f : List.of("StudentBuddyAllocator.java", "StudentBuddyProvider.java")) {
             files.put("edu/example/buddy/" + f, Files.readString(template.resolve(f), StandardCharsets.UTF_8));

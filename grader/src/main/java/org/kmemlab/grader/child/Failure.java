@@ -4,6 +4,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.function.Function;
+import org.kmemlab.api.bug.CorruptionBug;
+import org.kmemlab.api.bug.InvalidFreeBug;
 import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.bug.SleepInAtomicBug;
 
@@ -28,6 +30,17 @@ public final class Failure {
             out.writeByte(1);
             out.writeUTF(cut(s.where()));
             writeBug(s, out);
+        } else if (t instanceof CorruptionBug c) {
+            // The slab contract tells a corruption report (red zone, poison) from other bugs by its type.
+            out.writeByte(3);
+            out.writeUTF(cut(c.cache()));
+            out.writeUTF(cut(c.what()));
+            out.writeLong(c.firstBadAddress());
+            writeBug(c, out);
+        } else if (t instanceof InvalidFreeBug f) {
+            out.writeByte(4);
+            out.writeLong(f.address());
+            writeBug(f, out);
         } else if (t instanceof KernelBug b) {
             out.writeByte(0);
             writeBug(b, out);
@@ -70,6 +83,12 @@ public final class Failure {
                 t = new SleepInAtomicBug(where, 1, headline.contains("irq"), "the caller's context, forwarded");
             }
             case 2 -> t = rebuild(in.readUTF(), in.readUTF());
+            case 3 -> t = corruption(in.readUTF(), in.readUTF(), in.readLong(), in.readUTF(), in.readUTF(),
+                    in.readUTF());
+            case 4 -> {
+                long address = in.readLong();
+                t = InvalidFreeBug.of(in.readUTF(), in.readUTF(), in.readUTF(), address);
+            }
             default -> throw new IOException("a failure of unknown type " + type);
         }
         int n = in.readUnsignedShort();
@@ -104,6 +123,34 @@ public final class Failure {
             default -> m -> new RuntimeException(type + ": " + m);
         };
         return make.apply(message);
+    }
+
+    /** The first line of a {@link CorruptionBug}'s details, as its constructor formats it. */
+    private static final java.util.regex.Pattern CORRUPTION = java.util.regex.Pattern.compile(
+            "0x([0-9a-f]+)-0x([0-9a-f]+) @offset=(\\d+)\\. First byte 0x([0-9a-f]{2}) instead of 0x([0-9a-f]{2})");
+
+    /**
+     * Rebuilds a corruption report with the same type, cache, what and first bad address. Its details are
+     * parsed back into the constructor's values, so headline and details read as they did in the child;
+     * details in another form are kept whole after a first line that names only the first bad address.
+     */
+    private static CorruptionBug corruption(String cache, String what, long firstBad, String headline, String details,
+                                            String advice) {
+        int newline = details.indexOf('\n');
+        String first = newline < 0 ? details : details.substring(0, newline);
+        String extra = newline < 0 ? "" : details.substring(newline + 1);
+        java.util.regex.Matcher m = CORRUPTION.matcher(first);
+        try {
+            if (m.matches()) {
+                return new CorruptionBug(cache, what, Long.parseUnsignedLong(m.group(1), 16),
+                        Long.parseUnsignedLong(m.group(2), 16), Long.parseLong(m.group(3)),
+                        (byte) Integer.parseInt(m.group(4), 16), (byte) Integer.parseInt(m.group(5), 16), extra,
+                        advice);
+            }
+        } catch (NumberFormatException e) {
+            // Fall through to the plain form.
+        }
+        return new CorruptionBug(cache, what, firstBad, firstBad, 0, (byte) 0, (byte) 0, details, advice);
     }
 
     private static String nullIfEmpty(String s) {
