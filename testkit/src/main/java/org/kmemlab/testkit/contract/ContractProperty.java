@@ -46,6 +46,19 @@ public interface ContractProperty {
      */
     static <S> ContractProperty stateful(String id, String title, String subject, String replayPrefix,
                                          StateMachine<S> machine) {
+        return stateful(id, title, subject, replayPrefix, machine, null);
+    }
+
+    /**
+     * Returns a property that runs {@code machine} through the {@link PropertyEngine} and refuses to pass
+     * vacuously: when the machine counts the operations it exercised ({@link StateMachine#exercised}) and
+     * its tries exercised fewer than one per try, the property fails citing {@code vacuityRule}, the rule
+     * that demands success (an allocator that refuses every request checks nothing).
+     *
+     * @param vacuityRule the rule a vacuous run breaks, or {@code null} for a property about refusals
+     */
+    static <S> ContractProperty stateful(String id, String title, String subject, String replayPrefix,
+                                         StateMachine<S> machine, Rule vacuityRule) {
         Checks.requireNonNull(id, "property id");
         Checks.requireNonNull(title, "property title");
         Checks.requireNonNull(subject, "subject");
@@ -65,7 +78,12 @@ public interface ContractProperty {
             @Override
             public PropertyResult check(Effort effort) {
                 RunResult run = PropertyEngine.run(machine, effort);
-                return PropertyResult.of(id, title, subject, replayPrefix, run);
+                PropertyResult result = PropertyResult.of(id, title, subject, replayPrefix, run);
+                if (vacuityRule != null && result.passed() && result.operations() >= 0
+                        && result.operations() < result.triesRun()) {
+                    return result.vacuous(result.triesRun(), vacuityRule.id(), vacuityRule.quote());
+                }
+                return result;
             }
 
             @Override

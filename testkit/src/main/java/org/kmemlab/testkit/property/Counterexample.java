@@ -14,12 +14,22 @@ import java.util.List;
  * @param actual what the system under test did
  * @param originalSteps how many steps the chain had before shrinking
  * @param shrinkRuns how many replays shrinking took
+ * @param rule the id of the rule the violation cites ({@link InvariantViolation#rule()}), or empty
+ * @param ruleSentence the SPI sentence of that rule, or empty
  */
 public record Counterexample(int tryNumber, String setUp, List<String> steps, String invariant, String expected,
-                             String actual, int originalSteps, int shrinkRuns) {
+                             String actual, int originalSteps, int shrinkRuns, String rule, String ruleSentence) {
 
     /** Copies the steps. */
     public Counterexample {
         steps = List.copyOf(steps);
+        rule = rule == null ? "" : rule;
+        ruleSentence = ruleSentence == null ? "" : ruleSentence;
+    }
+
+    /** A counterexample that cites no rule. */
+    public Counterexample(int tryNumber, String setUp, List<String> steps, String invariant, String expected,
+                          String actual, int originalSteps, int shrinkRuns) {
+        this(tryNumber, setUp, steps, invariant, expected, actual, originalSteps, shrinkRuns, "", "");
     }
 }

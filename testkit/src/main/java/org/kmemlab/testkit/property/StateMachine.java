@@ -64,4 +64,15 @@ public interface StateMachine<S> {
     default List<String> warnings(S state) {
         return List.of();
     }
+
+    /**
+     * Returns how many operations of this chain really exercised the subject: calls that succeeded and
+     * so gave the invariants something to check (an allocation that returned memory, a free that freed
+     * it). The engine adds them up over all tries ({@link RunResult#operations()}), so that a property can
+     * refuse to pass vacuously, for example against an allocator that refuses every request. The default,
+     * -1, means the machine does not count.
+     */
+    default long exercised(S state) {
+        return -1;
+    }
 }

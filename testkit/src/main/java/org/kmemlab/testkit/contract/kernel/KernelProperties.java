@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.Rule;
 
 /**
  * The properties of the kernel contract ({@code kernel.*}): each is one focus of the shared {@link KernelChain}
@@ -65,7 +66,7 @@ public final class KernelProperties {
         ContractProperty build(Supplier<? extends KernelMemory> kernels, String subject, String replayPrefix,
                                long perCpuPages) {
             return ContractProperty.stateful(id, title, subject, replayPrefix,
-                    new KernelChain(kernels, focus, perCpuPages));
+                    new KernelChain(kernels, focus, perCpuPages), Rule.KERNEL_KMALLOC);
         }
     }
 

@@ -7,10 +7,10 @@ import org.kmemlab.api.Gfp;
 import org.kmemlab.api.Sizes;
 import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.spi.ObjectAllocator;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Reports;
 import org.kmemlab.testkit.contract.support.ContractPageSource;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 
 /** The actions of object-contract chains: immutable values naming their objects by label. */
 final class ObjectActions {
@@ -36,12 +36,12 @@ final class ObjectActions {
      */
     static LiveObject accept(ObjectState s, String call, String label, int id, long size, int gfp, long addr) {
         if (!s.machine.isDirectMapped(addr)) {
-            throw new InvariantViolation("object " + hex(addr) + " is not a direct-map address of this machine",
+            throw Rule.OBJECT_MEMORY.violation("object " + hex(addr) + " is not a direct-map address of this machine",
                     "an address the page source handed out", call + " returned " + hex(addr));
         }
         int align = ObjectAllocator.minimumAlignment(s.era);
         if ((addr & (align - 1)) != 0) {
-            throw new InvariantViolation("object " + hex(addr) + " is not " + align + "-byte aligned (address % " + align
+            throw Rule.OBJECT_ALIGNED.violation("object " + hex(addr) + " is not " + align + "-byte aligned (address % " + align
                     + " = " + (addr & (align - 1)) + "), the least the " + s.era + " era allows",
                     "an address that is a multiple of " + align, call + " returned " + hex(addr));
         }
@@ -49,30 +49,30 @@ final class ObjectActions {
         try {
             usable = s.sut.usableSize(addr);
         } catch (KernelBug bug) {
-            throw new InvariantViolation("usableSize(" + hex(addr) + ") of the object just allocated must not"
+            throw Rule.OBJECT_USABLE_SIZE.violation("usableSize(" + hex(addr) + ") of the object just allocated must not"
                     + " raise KernelBug", "its usable size", Reports.headline(bug));
         }
         if (usable < size) {
-            throw new InvariantViolation("usableSize(" + hex(addr) + ") is " + usable + " but " + size
+            throw Rule.OBJECT_MEMORY.violation("usableSize(" + hex(addr) + ") is " + usable + " but " + size
                     + " bytes were asked for: a size must never be rounded down", "at least " + size,
                     Long.toString(usable));
         }
         ContractPageSource.Block block = s.source.blockHolding(addr, usable);
         if (block == null) {
-            throw new InvariantViolation("object " + hex(addr) + " (" + usable + " usable bytes) does not lie inside"
+            throw Rule.OBJECT_MEMORY.violation("object " + hex(addr) + " (" + usable + " usable bytes) does not lie inside"
                     + " pages the allocator holds from its page source",
                     "an object inside one block of pages getFreePages returned (and not yet freed)",
                     call + " returned " + hex(addr));
         }
         LiveObject other = s.overlapping(addr, usable);
         if (other != null) {
-            throw new InvariantViolation("object at " + hex(addr) + " (" + usable + " usable bytes) overlaps live object "
+            throw Rule.OBJECT_NO_OVERLAP.violation("object at " + hex(addr) + " (" + usable + " usable bytes) overlaps live object "
                     + other.label() + " at " + hex(other.addr()) + " (" + other.usable() + " usable bytes)",
                     "an object sharing no byte with a live one", call + " returned " + hex(addr));
         }
         boolean wantDma = (gfp & Gfp.__GFP_DMA) != 0;
         if (s.checks(ObjectCheck.GFP) && wantDma && !block.dma()) {
-            throw new InvariantViolation("a __GFP_DMA object must lie in pages obtained with __GFP_DMA (below 16 MiB)",
+            throw Rule.OBJECT_DMA.violation("a __GFP_DMA object must lie in pages obtained with __GFP_DMA (below 16 MiB)",
                     "an object in the DMA pool", call + " returned " + hex(addr) + " in normal pages at pfn "
                             + block.pfn());
         }
@@ -83,7 +83,7 @@ final class ObjectActions {
         if (s.checks(ObjectCheck.GFP) && (gfp & Gfp.__GFP_ZERO) != 0) {
             long bad = s.machine.memory().findMismatch(s.machine.pa(addr), size, (byte) 0);
             if (bad >= 0) {
-                throw new InvariantViolation("a __GFP_ZERO object must be zeroed: byte " + (bad - s.machine.pa(addr))
+                throw Rule.OBJECT_ZERO.violation("a __GFP_ZERO object must be zeroed: byte " + (bad - s.machine.pa(addr))
                         + " of " + hex(addr) + " is not 0", size + " zero bytes",
                         "0x" + Integer.toHexString(s.machine.memory().readByte(bad) & 0xff) + " at offset "
                                 + (bad - s.machine.pa(addr)));
@@ -106,12 +106,12 @@ final class ObjectActions {
         if (before != null) {
             ObjectState.Snapshot after = s.snapshot();
             if (!before.equals(after)) {
-                throw new InvariantViolation("a failed " + call + " changed the allocator's state",
+                throw Rule.OBJECT_REFUSE_WHEN_SOURCE_FAILS.violation("a failed " + call + " changed the allocator's state",
                         before + " (unchanged)", after.toString());
             }
         }
         if (validSize && s.checks(ObjectCheck.FAILED_ALLOCATION) && s.source.refusals() == refusalsBefore) {
-            throw new InvariantViolation(call + " returned NULL although the page source refused no request",
+            throw Rule.OBJECT_NO_FALSE_FAILURE.violation(call + " returned NULL although the page source refused no request",
                     "an object (NULL only when the page source fails)", "NULL");
         }
     }
@@ -165,7 +165,7 @@ final class ObjectActions {
             return "NULL";
         }
         if (!validSize) {
-            throw new InvariantViolation(call + " must return NULL: sizes run 1.." + s.maxSize + " (maxSize())",
+            throw Rule.OBJECT_BAD_SIZE.violation(call + " must return NULL: sizes run 1.." + s.maxSize + " (maxSize())",
                     "NULL", hex(addr));
         }
         LiveObject o = accept(s, call, label, id, size, gfp, addr);
@@ -193,7 +193,7 @@ final class ObjectActions {
             try {
                 s.sut.free(o.addr());
             } catch (KernelBug bug) {
-                throw new InvariantViolation("freeing live object " + label + " at " + hex(o.addr()) + " must be accepted",
+                throw Rule.OBJECT_FREE_LIVE.violation("freeing live object " + label + " at " + hex(o.addr()) + " must be accepted",
                         "free(" + hex(o.addr()) + ") returns normally", Reports.headline(bug));
             }
             s.remove(o);
@@ -218,18 +218,20 @@ final class ObjectActions {
             long answer = s.sut.shrink();
             long pages = s.source.pagesReturned() - pagesBefore;
             long blocks = s.source.blocksReturned() - blocksBefore;
+            if (answer != pages) {
+                throw Rule.OBJECT_SHRINK_COUNTS_FRAMES.violation("shrink() must return the number of pages (frames)"
+                        + " it gave back" + (answer == blocks && blocks != pages ? ", not the number of slabs" : ""),
+                        pages + " pages in " + blocks + " blocks returned to the page source during the call",
+                        Long.toString(answer));
+            }
             if (s.checks(ObjectCheck.SHRINK)) {
-                if (answer != pages && answer != blocks) {
-                    throw new InvariantViolation("shrink() must return the number of pages it gave back",
-                            pages + " (pages returned to the page source during the call)", Long.toString(answer));
-                }
                 for (ContractPageSource.Block b : s.source.outstanding()) {
                     long from = s.machine.pfnToVirt(b.pfn());
                     long to = from + ((1L << b.order()) << s.machine.pageShift());
                     LiveObject inside = s.overlapping(from, to - from);
                     if (inside == null) {
-                        throw new InvariantViolation("after shrink() the allocator still holds pfn " + b.pfn() + " order "
-                                + b.order() + ", which holds no live object",
+                        throw Rule.OBJECT_SHRINK.violation("after shrink() the allocator still holds pfn " + b.pfn()
+                                + " order " + b.order() + ", which holds no live object",
                                 "every page without a live object returned to the page source",
                                 s.source.outstandingPages() + " pages held, " + s.live.size() + " live objects");
                     }
@@ -280,7 +282,7 @@ final class ObjectActions {
                     return i + " objects, then NULL";
                 }
             }
-            throw new InvariantViolation(call(size, gfp) + " kept returning objects: more than the page source's"
+            throw Rule.OBJECT_NO_OVERLAP.violation(call(size, gfp) + " kept returning objects: more than the page source's"
                     + " pages can hold", "NULL after at most " + (cap - 1) + " objects", cap + " objects");
         }
     }

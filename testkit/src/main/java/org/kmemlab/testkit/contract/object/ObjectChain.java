@@ -13,6 +13,7 @@ import org.kmemlab.api.spi.ObjectAllocator;
 import org.kmemlab.api.spi.ObjectAllocatorConfig;
 import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.stats.SlabInfo;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Draws;
 import org.kmemlab.testkit.contract.chain.FreeList;
 import org.kmemlab.testkit.contract.chain.Reports;
@@ -76,12 +77,8 @@ final class ObjectChain implements StateMachine<ObjectState> {
         ContractPageSource source = new ContractPageSource(machine, dmaStart, dmaFrames, normalStart, normalFrames);
         ObjectAllocator sut = provider.create(new ObjectAllocatorConfig(machine, source, era));
         if (sut == null) {
-            throw new InvariantViolation("the provider's create() must return an allocator", "an ObjectAllocator",
-                    "null");
-        }
-        if (!source.outstanding().isEmpty()) {
-            throw new InvariantViolation("a new object allocator must hold no page yet",
-                    "0 pages held", source.outstandingPages() + " pages held");
+            throw Rule.OBJECT_MEMORY.violation("the provider's create() must return an allocator",
+                    "an ObjectAllocator", "null");
         }
         return new ObjectState(era, machine, source, sut, focus.checks());
     }
@@ -183,12 +180,12 @@ final class ObjectChain implements StateMachine<ObjectState> {
         try {
             s.sut.checkInvariants();
         } catch (IllegalStateException e) {
-            throw new InvariantViolation("the allocator's own checkInvariants() failed",
+            throw Rule.OBJECT_SELF_CHECK_SOUND.violation("the allocator's own checkInvariants() failed",
                     "no IllegalStateException", e.getMessage() == null ? "IllegalStateException" : e.getMessage(), e);
         }
         List<String> wrongReturns = s.source.violations();
         if (!wrongReturns.isEmpty()) {
-            throw new InvariantViolation("pages must go back to the page source with the address and order they"
+            throw Rule.PAGESOURCE_GIVE_BACK.violation("pages must go back to the page source with the address and order they"
                     + " came with, once", "no wrong freePages call", wrongReturns.get(0));
         }
         if (s.checks(ObjectCheck.ACCOUNTING)) {
@@ -200,12 +197,12 @@ final class ObjectChain implements StateMachine<ObjectState> {
                 try {
                     usable = s.sut.usableSize(o.addr());
                 } catch (KernelBug bug) {
-                    throw new InvariantViolation("usableSize() of live object " + o.label() + " at "
+                    throw Rule.OBJECT_USABLE_SIZE.violation("usableSize() of live object " + o.label() + " at "
                             + ObjectActions.hex(o.addr()) + " must not raise KernelBug", Long.toString(o.usable()),
                             Reports.headline(bug));
                 }
                 if (usable != o.usable()) {
-                    throw new InvariantViolation("usableSize() of live object " + o.label() + " changed while it was"
+                    throw Rule.OBJECT_USABLE_SIZE.violation("usableSize() of live object " + o.label() + " changed while it was"
                             + " live", o.usable() + " (as when it was allocated)", Long.toString(usable));
                 }
             }
@@ -223,24 +220,24 @@ final class ObjectChain implements StateMachine<ObjectState> {
             active += row.activeObjects();
             pages += row.totalSlabs() * row.pagesPerSlab();
             if (row.totalObjects() != row.objectsPerSlab() * row.totalSlabs()) {
-                throw new InvariantViolation("slabinfo row " + row.name() + ": total objects must be objects per slab"
+                throw Rule.OBJECT_SLABINFO_ROWS.violation("slabinfo row " + row.name() + ": total objects must be objects per slab"
                         + " times slabs", row.objectsPerSlab() + " x " + row.totalSlabs() + " = "
                         + row.objectsPerSlab() * row.totalSlabs(), Long.toString(row.totalObjects()));
             }
             if ((row.activeObjects() == 0) != (row.activeSlabs() == 0)
                     || row.activeSlabs() * row.objectsPerSlab() < row.activeObjects()) {
-                throw new InvariantViolation("slabinfo row " + row.name() + ": active slabs must be the slabs holding"
+                throw Rule.OBJECT_SLABINFO_ROWS.violation("slabinfo row " + row.name() + ": active slabs must be the slabs holding"
                         + " the active objects", row.activeObjects() + " active objects in slabs of "
                         + row.objectsPerSlab(), row.activeSlabs() + " active slabs");
             }
         }
         if (active != s.live.size()) {
-            throw new InvariantViolation("slabinfo's active objects must equal the live objects",
+            throw Rule.OBJECT_SLABINFO_ROWS.violation("slabinfo's active objects must equal the live objects",
                     s.live.size() + " active objects", active + " active objects");
         }
         long held = s.source.outstandingPages();
         if (pages != held) {
-            throw new InvariantViolation("slabinfo's slabs must account for every page held from the page source",
+            throw Rule.OBJECT_SLABINFO_PAGES.violation("slabinfo's slabs must account for every page held from the page source",
                     held + " pages in slabs", pages + " pages in slabs");
         }
     }
@@ -248,5 +245,10 @@ final class ObjectChain implements StateMachine<ObjectState> {
     @Override
     public List<String> warnings(ObjectState s) {
         return new ArrayList<>(s.warnings);
+    }
+
+    @Override
+    public long exercised(ObjectState s) {
+        return s.exercised;
     }
 }

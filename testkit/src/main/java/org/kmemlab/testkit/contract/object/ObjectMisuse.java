@@ -1,6 +1,7 @@
 package org.kmemlab.testkit.contract.object;
 
 import org.kmemlab.api.bug.KernelBug;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Reports;
 import org.kmemlab.testkit.property.Action;
 import org.kmemlab.testkit.property.InvariantViolation;
@@ -34,6 +35,11 @@ record ObjectMisuse(Kind kind, String label, long offset) implements Action<Obje
         Kind(String words) {
             this.words = words;
         }
+    }
+
+    /** Returns the rule this misuse checks: a bad free, or usableSize of something not a live object. */
+    Rule rule() {
+        return freeing() ? Rule.OBJECT_BAD_FREE : Rule.OBJECT_BAD_USABLE_SIZE;
     }
 
     private boolean freeing() {
@@ -86,23 +92,23 @@ record ObjectMisuse(Kind kind, String label, long offset) implements Action<Obje
                 s.sut.free(addr);
             } else {
                 long usable = s.sut.usableSize(addr);
-                throw new InvariantViolation(call + " of an address " + kind.words + " must raise KernelBug",
+                throw rule().violation(call + " of an address " + kind.words + " must raise KernelBug",
                         "a KernelBug such as InvalidFreeBug", "returned " + usable);
             }
         } catch (KernelBug bug) {
             ObjectState.Snapshot after = s.snapshot();
             if (!before.equals(after)) {
-                throw new InvariantViolation(call + " raised KernelBug but changed the allocator's state",
+                throw rule().violation(call + " raised KernelBug but changed the allocator's state",
                         before + " (unchanged)", after.toString());
             }
             return call + ": " + Reports.headline(bug);
         } catch (InvariantViolation v) {
             throw v;
         } catch (RuntimeException e) {
-            throw new InvariantViolation(call + " of an address " + kind.words + " must raise KernelBug",
+            throw rule().violation(call + " of an address " + kind.words + " must raise KernelBug",
                     "a KernelBug such as DoubleFreeBug or InvalidFreeBug", Reports.thrown(e), e);
         }
-        throw new InvariantViolation(call + " of an address " + kind.words + " must raise KernelBug",
+        throw rule().violation(call + " of an address " + kind.words + " must raise KernelBug",
                 "a KernelBug such as DoubleFreeBug or InvalidFreeBug", "returned normally (the free was accepted)");
     }
 }

@@ -7,11 +7,11 @@ import java.util.Set;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Draws;
 import org.kmemlab.testkit.contract.chain.FreeList;
 import org.kmemlab.testkit.contract.chain.Reports;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 import org.kmemlab.testkit.property.Randomness;
 import org.kmemlab.testkit.property.StateMachine;
 
@@ -52,7 +52,7 @@ final class PageChain implements StateMachine<PageState> {
         Machine machine = PageGeometry.bootMachine();
         PageAllocator sut = provider.create(geometry.config(machine));
         if (sut == null) {
-            throw new InvariantViolation("the provider's create() must return an allocator", "a PageAllocator", "null");
+            throw Rule.PAGE_ACCOUNTING.violation("the provider's create() must return an allocator", "a PageAllocator", "null");
         }
         return new PageState(geometry, machine, sut, focus.checks());
     }
@@ -200,7 +200,7 @@ final class PageChain implements StateMachine<PageState> {
         try {
             s.sut.checkInvariants();
         } catch (IllegalStateException e) {
-            throw new InvariantViolation("the allocator's own checkInvariants() failed",
+            throw Rule.PAGE_SELF_CHECK_SOUND.violation("the allocator's own checkInvariants() failed",
                     "no IllegalStateException", e.getMessage() == null ? "IllegalStateException" : e.getMessage(), e);
         }
         if (s.checks(PageCheck.ACCOUNTING)) {
@@ -210,7 +210,7 @@ final class PageChain implements StateMachine<PageState> {
             long[] layout = s.layout();
             long free = s.sut.freeFrames();
             if (!Arrays.equals(layout, s.initialLayout) || free != s.geometry.frames()) {
-                throw new InvariantViolation(
+                throw Rule.PAGE_COALESCE.violation(
                         "with every block freed, the free blocks must be the initial ones again (free buddies must"
                                 + " coalesce)",
                         s.geometry.frames() + " free frames, buddyinfo " + Reports.layout(s.initialLayout),
@@ -225,7 +225,7 @@ final class PageChain implements StateMachine<PageState> {
     private static void checkAccounting(PageState s) {
         long free = s.sut.freeFrames();
         if (free != s.model.freeFrames()) {
-            throw new InvariantViolation("freeFrames() must equal the frames not in live blocks",
+            throw Rule.PAGE_ACCOUNTING.violation("freeFrames() must equal the frames not in live blocks",
                     s.model.freeFrames() + " free frames", free + " free frames");
         }
         long[] layout = s.layout();
@@ -236,14 +236,14 @@ final class PageChain implements StateMachine<PageState> {
                 while (layout[k] == expected[k]) {
                     k++;
                 }
-                throw new InvariantViolation(
+                throw Rule.PAGE_ACCOUNTING.violation(
                         "buddyinfo must match the free frames: freeBlocks(" + k + ") is " + layout[k] + " but the free"
                                 + " frames form " + expected[k] + " order-" + k + (expected[k] == 1 ? " block" : " blocks")
                                 + " once free buddies merge",
                         "buddyinfo " + Reports.layout(expected), "buddyinfo " + Reports.layout(layout));
             }
         } else if (PageState.sumFrames(layout) != free) {
-            throw new InvariantViolation("the free blocks per order must add up to freeFrames()",
+            throw Rule.PAGE_ACCOUNTING.violation("the free blocks per order must add up to freeFrames()",
                     free + " frames in free blocks", PageState.sumFrames(layout) + " frames in buddyinfo "
                             + Reports.layout(layout));
         }
@@ -252,5 +252,10 @@ final class PageChain implements StateMachine<PageState> {
     @Override
     public List<String> warnings(PageState s) {
         return new ArrayList<>(s.warnings);
+    }
+
+    @Override
+    public long exercised(PageState s) {
+        return s.exercised;
     }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.Shrinker;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 
 /**
  * The steps of the fixed scenarios: allocations that must not wait, a {@code __GFP_NOFAIL} allocation
@@ -37,7 +37,7 @@ final class ScenarioActions {
             ZoneModel.Block block = Allocation.run(s, label, gfp, order, Allocation.Context.PROCESS);
             long millis = (System.nanoTime() - start) / 1_000_000;
             if (millis > limitMillis) {
-                throw new InvariantViolation("allocPages(" + Gfp.toString(gfp) + ", order " + order + ") took "
+                throw Rule.ZONE_NO_WAIT.violation("allocPages(" + Gfp.toString(gfp) + ", order " + order + ") took "
                         + millis + " ms with maxWait " + s.maxWait.toMillis() + " ms: a request that"
                         + (Gfp.allowsBlocking(gfp) ? " gives up after one reclaim pass" : " cannot block")
                         + " must not wait for memory", "an answer within " + limitMillis + " ms",
@@ -96,18 +96,18 @@ final class ScenarioActions {
             }
             if (thrown[0] != null || thrown[1] != null) {
                 RuntimeException e = thrown[0] != null ? thrown[0] : thrown[1];
-                throw new InvariantViolation((thrown[0] != null ? "freePages from another thread" : "the __GFP_NOFAIL"
+                throw Rule.ZONE_NOFAIL.violation((thrown[0] != null ? "freePages from another thread" : "the __GFP_NOFAIL"
                         + " allocation") + " threw " + e.getClass().getSimpleName(), "no exception",
                         String.valueOf(e.getMessage()), e);
             }
             if (caller.isAlive()) {
-                throw new InvariantViolation("allocPages(GFP_KERNEL|__GFP_NOFAIL, order 0) did not return within "
+                throw Rule.ZONE_NOFAIL.violation("allocPages(GFP_KERNEL|__GFP_NOFAIL, order 0) did not return within "
                         + NOFAIL_PATIENCE_MILLIS + " ms although another thread freed " + live.size() + " blocks: a"
                         + " waiting allocation must be woken when memory is freed", "a block soon after the frees",
                         "still waiting");
             }
             if (result[0] == PageAllocator.NO_PAGE) {
-                throw new InvariantViolation("allocPages(GFP_KERNEL|__GFP_NOFAIL, order 0) returned NO_PAGE:"
+                throw Rule.ZONE_NOFAIL.violation("allocPages(GFP_KERNEL|__GFP_NOFAIL, order 0) returned NO_PAGE:"
                         + " __GFP_NOFAIL never fails, it waits (longer than maxWait " + s.maxWait.toMillis()
                         + " ms) until memory is freed", "a block", "NO_PAGE");
             }
@@ -173,7 +173,7 @@ final class ScenarioActions {
             long pfn = s.sut.allocPages(Gfp.GFP_KERNEL, 0);
             cache.settle();
             if (pfn == PageAllocator.NO_PAGE) {
-                throw new InvariantViolation("allocPages(GFP_KERNEL, order 0) returned NO_PAGE although a registered"
+                throw Rule.ZONE_RECLAIM.violation("allocPages(GFP_KERNEL, order 0) returned NO_PAGE although a registered"
                         + " shrinker could free " + cache.count() + " pages (scan was called " + cache.scans
                         + " times): direct reclaim runs the shrinkers before failing", "a block",
                         "NO_PAGE");
