@@ -41,15 +41,14 @@ public enum Rule {
                 + "kernel refuses such orders the same way)."),
     /** PageAllocator: page.free-live. */
     PAGE_FREE_LIVE("page.free-live", "PageAllocator", Level.MUST,
-            "int) MUST accept exactly the blocks that allocate returned, with the order they were "
-                + "allocated with, once each."),
+            "free(long, int) MUST accept exactly the blocks that allocate returned, with the order "
+                + "they were allocated with, once each."),
     /** PageAllocator: page.bad-free. */
     PAGE_BAD_FREE("page.bad-free", "PageAllocator", Level.MUST,
-            "For anything else free MUST throw org.kmemlab.api.bug.KernelBug (normally a "
-                + "org.kmemlab.api.bug.BadPageStateBug) and leave its state unchanged: a pfn outside the "
-                + "range, a pfn not aligned to the order, an order outside 0..maxOrder(), a block that is "
-                + "(even partly) free already, a pfn inside a live block that is not the block's first "
-                + "frame, or an order other than the allocated one."),
+            "For anything else free MUST throw KernelBug (normally a BadPageStateBug) and leave its "
+                + "state unchanged: a pfn outside the range, a pfn not aligned to the order, an order "
+                + "outside 0..maxOrder(), a block that is (even partly) free already, a pfn inside a live "
+                + "block that is not the block's first frame, or an order other than the allocated one."),
     /** PageAllocator: page.coalesce. */
     PAGE_COALESCE("page.coalesce", "PageAllocator", Level.MUST,
             "Free buddies MUST coalesce, and at once: after every call no two free buddies of equal "
@@ -79,9 +78,9 @@ public enum Rule {
             "Implementations SHOULD NOT allocate Java objects in allocate and free."),
     /** ObjectAllocator: object.memory. */
     OBJECT_MEMORY("object.memory", "ObjectAllocator", Level.MUST,
-            "int) MUST return the direct-map address of at least size usable bytes inside a page the "
-                + "allocator holds from its page source; a request is never rounded down: usableSize(p) >= "
-                + "size."),
+            "allocate(long, int) MUST return the direct-map address of at least size usable bytes "
+                + "inside a page the allocator holds from its page source; a request is never rounded down: "
+                + "usableSize(p) >= size."),
     /** ObjectAllocator: object.no-overlap. */
     OBJECT_NO_OVERLAP("object.no-overlap", "ObjectAllocator", Level.MUST,
             "The object MUST overlap no other live object."),
@@ -119,19 +118,18 @@ public enum Rule {
             "free(long) MUST accept exactly the live addresses allocate returned, once each."),
     /** ObjectAllocator: object.bad-free. */
     OBJECT_BAD_FREE("object.bad-free", "ObjectAllocator", Level.MUST,
-            "free MUST throw org.kmemlab.api.bug.KernelBug and change nothing for an address that is "
-                + "not in one of its pages, not at the start of an object (bytes that belong to no object, "
-                + "such as page descriptors, headers or the slack at the end of a page, included), or "
-                + "already free."),
+            "free MUST throw KernelBug and change nothing for an address that is not in one of its "
+                + "pages, not at the start of an object (bytes that belong to no object, such as page "
+                + "descriptors, headers or the slack at the end of a page, included), or already free."),
     /** ObjectAllocator: object.usable-size. */
     OBJECT_USABLE_SIZE("object.usable-size", "ObjectAllocator", Level.MUST,
             "usableSize(long) of a live object MUST return at least the size asked for, the same "
                 + "value for as long as the object lives."),
     /** ObjectAllocator: object.bad-usable-size. */
     OBJECT_BAD_USABLE_SIZE("object.bad-usable-size", "ObjectAllocator", Level.MUST,
-            "usableSize MUST throw org.kmemlab.api.bug.KernelBug and change nothing for an address "
-                + "that is not a live object: a freed one, one inside an object, bytes that belong to no "
-                + "object, or one outside its pages."),
+            "usableSize MUST throw KernelBug and change nothing for an address that is not a live "
+                + "object: a freed one, one inside an object, bytes that belong to no object, or one "
+                + "outside its pages."),
     /** ObjectAllocator: object.shrink. */
     OBJECT_SHRINK("object.shrink", "ObjectAllocator", Level.MUST,
             "shrink() MUST return to the page source every page that holds no live object; an "
@@ -161,8 +159,8 @@ public enum Rule {
             "Implementations SHOULD NOT allocate Java objects in allocate and free."),
     /** PageSource: pagesource.give-back. */
     PAGESOURCE_GIVE_BACK("pagesource.give-back", "PageSource", Level.MUST,
-            "An object allocator MUST give pages back with int) at the address and with the order "
-                + "int) gave them, once each, and only pages it holds."),
+            "An object allocator MUST give pages back with freePages(long, int) at the address and "
+                + "with the order getFreePages(int, int) gave them, once each, and only pages it holds."),
     /** ZoneAllocator: zone.boot. */
     ZONE_BOOT("zone.boot", "ZoneAllocator", Level.MUST,
             "At creation the allocator MUST retire the machine's boot memory and give every frame of "
@@ -172,8 +170,8 @@ public enum Rule {
             "Reserved frames MUST never be handed out."),
     /** ZoneAllocator: zone.block. */
     ZONE_BLOCK("zone.block", "ZoneAllocator", Level.MUST,
-            "int) MUST return the first pfn of a naturally aligned block of 2^order free frames "
-                + "inside RAM that overlaps no live block."),
+            "allocPages(int, int) MUST return the first pfn of a naturally aligned block of 2^order "
+                + "free frames inside RAM that overlaps no live block."),
     /** ZoneAllocator: zone.gfp-zones. */
     ZONE_GFP_ZONES("zone.gfp-zones", "ZoneAllocator", Level.MUST,
             "A GFP_DMA request MUST come from ZONE_DMA, a GFP_DMA32 request from DMA32 or DMA, any "
@@ -205,8 +203,8 @@ public enum Rule {
     /** ZoneAllocator: zone.might-sleep. */
     ZONE_MIGHT_SLEEP("zone.might-sleep", "ZoneAllocator", Level.MUST,
             "allocPages with a gfp that allows blocking MUST call machine.context().mightSleep(...) "
-                + "first, so that it raises org.kmemlab.api.bug.SleepInAtomicBug in atomic context even "
-                + "when memory is plentiful."),
+                + "first, so that it raises SleepInAtomicBug in atomic context even when memory is "
+                + "plentiful."),
     /** ZoneAllocator: zone.reclaim. */
     ZONE_RECLAIM("zone.reclaim", "ZoneAllocator", Level.MUST,
             "Such a request MUST run the registered Shrinkers (direct reclaim) before it fails, and "
@@ -237,11 +235,12 @@ public enum Rule {
             "A failure with __GFP_NOWARN MUST NOT be logged."),
     /** ZoneAllocator: zone.free. */
     ZONE_FREE("zone.free", "ZoneAllocator", Level.MUST,
-            "int) MUST route the block to the page allocator that owns it, which frees it."),
+            "freePages(long, int) MUST route the block to the page allocator that owns it, which "
+                + "frees it."),
     /** ZoneAllocator: zone.bad-free. */
     ZONE_BAD_FREE("zone.bad-free", "ZoneAllocator", Level.MUST,
-            "freePages MUST raise org.kmemlab.api.bug.KernelBug and change nothing for a block that "
-                + "is not live, as free does."),
+            "freePages MUST raise KernelBug and change nothing for a block that is not live, as free "
+                + "does."),
     /** ZoneAllocator: zone.zoneinfo. */
     ZONE_ZONEINFO("zone.zoneinfo", "ZoneAllocator", Level.MUST,
             "zoneinfo() and freeFrames() MUST be exact for every zone of the machine, empty ones "
@@ -260,9 +259,10 @@ public enum Rule {
                 + "no CPU time."),
     /** KernelMemory: kernel.kmalloc. */
     KERNEL_KMALLOC("kernel.kmalloc", "KernelMemory", Level.MUST,
-            "int) MUST return the direct-map address of at least size bytes that overlap no live "
-                + "allocation (kmalloc memory or page block), or NULL when memory cannot be had or the size "
-                + "exceeds the era's maximum (logging a warning); allocation failure is never an exception."),
+            "kmalloc(long, int) MUST return the direct-map address of at least size bytes that "
+                + "overlap no live allocation (kmalloc memory or page block), or NULL when memory cannot be "
+                + "had or the size exceeds the era's maximum (logging a warning); allocation failure is "
+                + "never an exception."),
     /** KernelMemory: kernel.zero-size. */
     KERNEL_ZERO_SIZE("kernel.zero-size", "KernelMemory", Level.MUST,
             "kmalloc(0, gfp) MUST return ZERO_SIZE_PTR."),
@@ -279,19 +279,19 @@ public enum Rule {
     /** KernelMemory: kernel.bad-kfree. */
     KERNEL_BAD_KFREE("kernel.bad-kfree", "KernelMemory", Level.MUST,
             "kfree of anything else (a freed address, an interior pointer, a page block, an address "
-                + "kmalloc never returned) MUST throw org.kmemlab.api.bug.KernelBug and change nothing."),
+                + "kmalloc never returned) MUST throw KernelBug and change nothing."),
     /** KernelMemory: kernel.ksize. */
     KERNEL_KSIZE("kernel.ksize", "KernelMemory", Level.MUST,
             "ksize(long) MUST return at least the requested size for a live allocation, the same "
                 + "value for as long as it lives."),
     /** KernelMemory: kernel.pages. */
     KERNEL_PAGES("kernel.pages", "KernelMemory", Level.MUST,
-            "int) MUST return a naturally aligned block of 2^order pages that overlaps no live "
-                + "allocation, or NULL."),
+            "getFreePages(int, int) MUST return a naturally aligned block of 2^order pages that "
+                + "overlaps no live allocation, or NULL."),
     /** KernelMemory: kernel.sleep-in-atomic. */
     KERNEL_SLEEP_IN_ATOMIC("kernel.sleep-in-atomic", "KernelMemory", Level.MUST,
-            "An allocation whose gfp may sleep MUST raise org.kmemlab.api.bug.SleepInAtomicBug in "
-                + "atomic context and allocate nothing; GFP_ATOMIC allocations work there."),
+            "An allocation whose gfp may sleep MUST raise SleepInAtomicBug in atomic context and "
+                + "allocate nothing; GFP_ATOMIC allocations work there."),
     /** KernelMemory: kernel.memory. */
     KERNEL_MEMORY("kernel.memory", "KernelMemory", Level.MUST,
             "Reads and writes by kernel address MUST reach the bytes of the machine's memory: what is "

@@ -53,6 +53,33 @@ final class KillTable {
         return longOnes;
     }
 
+    /** Returns the mutants, in the order they were run. */
+    List<String> mutants() {
+        return new ArrayList<>(results.keySet());
+    }
+
+    /** Returns the rules the failed properties of {@code mutant} cite, sorted ("" for a failure citing none). */
+    java.util.SortedSet<String> rulesCited(String mutant) {
+        java.util.SortedSet<String> rules = new java.util.TreeSet<>();
+        for (PropertyResult r : results.get(mutant).values()) {
+            if (!r.passed()) {
+                rules.add(r.rule());
+            }
+        }
+        return rules;
+    }
+
+    /** Returns the length of the longest shrunk counterexample of {@code mutant}'s failures (0 for none). */
+    int longest(String mutant) {
+        int longest = 0;
+        for (PropertyResult r : results.get(mutant).values()) {
+            if (!r.passed()) {
+                longest = Math.max(longest, r.steps().size());
+            }
+        }
+        return longest;
+    }
+
     /** Returns the results of one mutant. */
     Map<String, PropertyResult> row(String mutant) {
         return results.get(mutant);
@@ -73,7 +100,7 @@ final class KillTable {
         for (int i = 0; i < propertyIds.size(); i++) {
             out.append(String.format(" %3s", "P" + (i + 1)));
         }
-        out.append("  killed by\n");
+        out.append("  killed by; rules the failures cite\n");
         results.forEach((mutant, row) -> {
             out.append(String.format(name, mutant));
             int kills = 0;
@@ -83,7 +110,8 @@ final class KillTable {
                 kills += killed ? 1 : 0;
                 out.append(String.format(" %3s", killed ? Integer.toString(r.steps().size()) : "."));
             }
-            out.append("  ").append(kills).append(kills == 1 ? " property\n" : " properties\n");
+            out.append("  ").append(kills).append(kills == 1 ? " property" : " properties");
+            out.append("; rules ").append(String.join(", ", rulesCited(mutant))).append('\n');
         });
         for (int i = 0; i < propertyIds.size(); i++) {
             out.append(String.format("P%-3d %s%n", i + 1, propertyIds.get(i)));

@@ -36,7 +36,7 @@ public final class KernelProperties {
         Checks.requireArgument(perCpuPages >= 0, "per-CPU pages %d must not be negative", perCpuPages);
         Set<KernelCheck> none = EnumSet.noneOf(KernelCheck.class);
         //  kmalloc kfree pages freePages bad atomic null freeAll
-        return List.of(
+        List<ContractProperty> all = List.of(
                 property("kernel.live-bytes", "Every live allocation's bytes stay as written; no two share a byte",
                         EnumSet.of(KernelCheck.PATTERNS), new int[] {50, 30, 8, 6, 0, 0, 0, 3}, 0, 10, 10),
                 property("kernel.ksize", "ksize is at least the size asked and stays put; kmalloc(0) is ZERO_SIZE_PTR,"
@@ -58,7 +58,34 @@ public final class KernelProperties {
                         new int[] {45, 30, 8, 8, 0, 3, 0, 8}, 3, 15, 10),
                 property("kernel.everything", "Every call and every invariant at once",
                         EnumSet.allOf(KernelCheck.class), new int[] {45, 25, 8, 6, 8, 4, 2, 4}, 4, 15, 15))
-                .stream().map(p -> p.build(kernels, subject, replayPrefix, perCpuPages)).toList();
+                .stream().map(p -> p.build(kernels, subject, replayPrefix, perCpuPages))
+                .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+        all.add(concurrent(kernels, subject, replayPrefix));
+        return List.copyOf(all);
+    }
+
+    /** {@code kernel.concurrent}, run with at most two tries: each try is one storm of threads. */
+    private static ContractProperty concurrent(Supplier<? extends KernelMemory> kernels, String subject,
+                                               String replayPrefix) {
+        ContractProperty storm = ContractProperty.stateful("kernel.concurrent", "Threads calling kmalloc and kfree at"
+                + " once never share memory or break each other's bytes", subject, replayPrefix,
+                new ConcurrentKernel(kernels), Rule.KERNEL_KMALLOC);
+        return new ContractProperty() {
+            @Override
+            public String id() {
+                return storm.id();
+            }
+
+            @Override
+            public String title() {
+                return storm.title();
+            }
+
+            @Override
+            public org.kmemlab.testkit.contract.PropertyResult check(org.kmemlab.testkit.property.Effort effort) {
+                return storm.check(effort.withTries(Math.min(2, effort.tries())));
+            }
+        };
     }
 
     /** A property's definition before it is bound to a kernel supplier. */

@@ -77,8 +77,8 @@ final class ObjectActions {
                             + block.pfn());
         }
         if (!wantDma && block.dma()) {
-            s.warnings.add("a request without __GFP_DMA was served from DMA pages (" + call + " -> " + hex(addr)
-                    + "); the SPI says other requests SHOULD NOT use DMA pages, which are scarce");
+            s.warnings.add(Rule.OBJECT_DMA_ONLY_WHEN_ASKED.warning("a request without __GFP_DMA was served from DMA"
+                    + " pages (" + call + " -> " + hex(addr) + "); DMA pages are scarce"));
         }
         if (s.checks(ObjectCheck.GFP) && (gfp & Gfp.__GFP_ZERO) != 0) {
             long bad = s.machine.memory().findMismatch(s.machine.pa(addr), size, (byte) 0);
@@ -91,8 +91,8 @@ final class ObjectActions {
         }
         if (s.era == Era.MODERN && Sizes.isPowerOfTwo(usable) && usable <= s.machine.pageSize()
                 && (addr & (usable - 1)) != 0) {
-            s.warnings.add("objects of the power-of-two class " + usable + " are not naturally aligned (" + hex(addr)
-                    + "); the SPI says they SHOULD be in the modern era");
+            s.warnings.add(Rule.OBJECT_NATURAL_ALIGNMENT.warning("objects of the power-of-two class " + usable
+                    + " are not naturally aligned (" + hex(addr) + ")"));
         }
         LiveObject o = new LiveObject(label, id, addr, size, usable, gfp);
         s.add(o);
@@ -158,8 +158,15 @@ final class ObjectActions {
         boolean validSize = size >= 1 && size <= s.maxSize;
         ObjectState.Snapshot before = !validSize || s.checks(ObjectCheck.FAILED_ALLOCATION) ? s.snapshot() : null;
         long refusals = s.source.refusals();
-        long addr = s.sut.allocate(size, gfp);
         String call = call(size, gfp);
+        long addr;
+        try {
+            addr = s.sut.allocate(size, gfp);
+        } catch (RuntimeException e) {
+            Rule rule = validSize ? Rule.OBJECT_REFUSE_WHEN_SOURCE_FAILS : Rule.OBJECT_BAD_SIZE;
+            throw rule.violation(call + " threw " + e.getClass().getSimpleName() + ": a failed allocation returns"
+                    + " NULL, never an exception", "an object or NULL", Reports.thrown(e), e);
+        }
         if (addr == ObjectAllocator.NULL) {
             checkNull(s, call, validSize, before, refusals);
             return "NULL";

@@ -3,6 +3,7 @@ package org.kmemlab.testkit.contract.object;
 import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Reports;
+import org.kmemlab.testkit.contract.support.ContractPageSource;
 import org.kmemlab.testkit.property.Action;
 import org.kmemlab.testkit.property.InvariantViolation;
 
@@ -28,7 +29,17 @@ record ObjectMisuse(Kind kind, String label, long offset) implements Action<Obje
         /** {@code usableSize} of a freed object. */
         USABLE_SIZE_OF_FREED("already free"),
         /** {@code usableSize} of an address inside a live object. */
-        USABLE_SIZE_OF_INTERIOR("inside a live object, not its start");
+        USABLE_SIZE_OF_INTERIOR("inside a live object, not its start"),
+        /**
+         * {@code free} of an address in one of the allocator's pages that is no live object's start: a
+         * page descriptor, a header, slack at the end of the page, a free slot, or inside an object. The
+         * offset is from the first page of the block that holds the labelled live object.
+         */
+        NON_OBJECT_FREE("in one of the allocator's pages but no live object's start (a header, slack, a free"
+                + " slot or inside an object)"),
+        /** {@code usableSize} of such an address. */
+        USABLE_SIZE_OF_NON_OBJECT("in one of the allocator's pages but no live object's start (a header, slack,"
+                + " a free slot or inside an object)");
 
         private final String words;
 
@@ -43,7 +54,8 @@ record ObjectMisuse(Kind kind, String label, long offset) implements Action<Obje
     }
 
     private boolean freeing() {
-        return kind == Kind.DOUBLE_FREE || kind == Kind.INTERIOR_FREE || kind == Kind.UNOWNED_FREE;
+        return kind == Kind.DOUBLE_FREE || kind == Kind.INTERIOR_FREE || kind == Kind.UNOWNED_FREE
+                || kind == Kind.NON_OBJECT_FREE;
     }
 
     @Override
@@ -54,6 +66,7 @@ record ObjectMisuse(Kind kind, String label, long offset) implements Action<Obje
             case USABLE_SIZE_OF_FREED -> "usableSize(" + label + ") after free(" + label + ")";
             case INTERIOR_FREE, USABLE_SIZE_OF_INTERIOR -> method + "(" + label + " + " + offset + ")";
             case UNOWNED_FREE -> method + "(an address " + offset + " bytes into a page the allocator does not hold)";
+            case NON_OBJECT_FREE, USABLE_SIZE_OF_NON_OBJECT -> method + "(the page of " + label + " + " + offset + ")";
         } + "  [" + kind.words + "]";
     }
 
@@ -74,6 +87,13 @@ record ObjectMisuse(Kind kind, String label, long offset) implements Action<Obje
             case USABLE_SIZE_OF_INTERIOR: {
                 LiveObject o = s.live.get(label);
                 return o == null || offset <= 0 || offset >= o.usable() ? 0 : o.addr() + offset;
+            }
+            case NON_OBJECT_FREE:
+            case USABLE_SIZE_OF_NON_OBJECT: {
+                LiveObject o = s.live.get(label);
+                ContractPageSource.Block block = o == null ? null : s.source.blockHolding(o.addr(), 1);
+                return block == null || offset >= (1L << block.order()) * s.machine.pageSize() ? 0
+                        : s.machine.pfnToVirt(block.pfn()) + offset;
             }
             default: {
                 long page = s.source.unownedPage(false);

@@ -105,8 +105,16 @@ final class PageActions {
             boolean valid = validOrder(s, order);
             boolean check = s.checks(PageCheck.FAILED_ALLOCATION);
             long[] before = check ? s.snapshot() : null;
-            long pfn = s.sut.allocate(order);
             String call = "allocate(order " + order + ")";
+            long pfn;
+            try {
+                pfn = s.sut.allocate(order);
+            } catch (RuntimeException e) {
+                throw (valid ? Rule.PAGE_REFUSE_WHEN_FULL : Rule.PAGE_BAD_ORDER).violation(call + " threw "
+                        + e.getClass().getSimpleName() + ": running out of memory, or an order outside 0.."
+                        + s.geometry.maxOrder() + ", gives NO_PAGE, never an exception", "a block or NO_PAGE",
+                        Reports.thrown(e), e);
+            }
             if (pfn == PageAllocator.NO_PAGE) {
                 checkNoPage(s, call, order, before);
                 return "NO_PAGE";

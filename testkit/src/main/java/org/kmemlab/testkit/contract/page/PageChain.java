@@ -10,6 +10,7 @@ import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Draws;
 import org.kmemlab.testkit.contract.chain.FreeList;
+import org.kmemlab.testkit.contract.support.AllocatedBytes;
 import org.kmemlab.testkit.contract.chain.Reports;
 import org.kmemlab.testkit.property.Action;
 import org.kmemlab.testkit.property.Randomness;
@@ -40,6 +41,8 @@ final class PageChain implements StateMachine<PageState> {
 
     private final PageAllocatorProvider provider;
     private final Focus focus;
+    /** True once this property's run has measured the allocate/free garbage (once is enough). */
+    private boolean garbageMeasured;
 
     PageChain(PageAllocatorProvider provider, Focus focus) {
         this.provider = provider;
@@ -52,9 +55,27 @@ final class PageChain implements StateMachine<PageState> {
         Machine machine = PageGeometry.bootMachine();
         PageAllocator sut = provider.create(geometry.config(machine));
         if (sut == null) {
-            throw Rule.PAGE_ACCOUNTING.violation("the provider's create() must return an allocator", "a PageAllocator", "null");
+            throw Rule.PAGE_ACCOUNTING.violation("the provider's create() must return an allocator",
+                    "a PageAllocator", "null");
         }
-        return new PageState(geometry, machine, sut, focus.checks());
+        PageState state = new PageState(geometry, machine, sut, focus.checks());
+        if (!overridesCheckInvariants(sut.getClass())) {
+            state.warnings.add(Rule.PAGE_SELF_CHECK.warning(sut.getClass().getSimpleName() + " does not override"
+                    + " checkInvariants(), so the contract cannot run your own consistency checks after each step"));
+        }
+        return state;
+    }
+
+    /** True when {@code type} (or a superclass) declares its own {@code checkInvariants()}. */
+    private static boolean overridesCheckInvariants(Class<?> type) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                if (m.getName().equals("checkInvariants") && m.getParameterCount() == 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
@@ -236,10 +257,13 @@ final class PageChain implements StateMachine<PageState> {
                 while (layout[k] == expected[k]) {
                     k++;
                 }
-                throw Rule.PAGE_ACCOUNTING.violation(
+                // The frames add up but sit in smaller blocks than they would merged: buddies left unmerged.
+                // Otherwise the row miscounts.
+                boolean unmerged = PageState.sumFrames(layout) == free;
+                throw (unmerged ? Rule.PAGE_COALESCE : Rule.PAGE_ACCOUNTING).violation(
                         "buddyinfo must match the free frames: freeBlocks(" + k + ") is " + layout[k] + " but the free"
                                 + " frames form " + expected[k] + " order-" + k + (expected[k] == 1 ? " block" : " blocks")
-                                + " once free buddies merge",
+                                + " once free buddies merge" + (unmerged ? " (free buddies were left unmerged)" : ""),
                         "buddyinfo " + Reports.layout(expected), "buddyinfo " + Reports.layout(layout));
             }
         } else if (PageState.sumFrames(layout) != free) {
@@ -251,7 +275,55 @@ final class PageChain implements StateMachine<PageState> {
 
     @Override
     public List<String> warnings(PageState s) {
-        return new ArrayList<>(s.warnings);
+        List<String> warnings = new ArrayList<>(s.warnings);
+        if (!garbageMeasured) {
+            garbageMeasured = true;
+            String garbage = garbage(s);
+            if (garbage != null) {
+                warnings.add(garbage);
+            }
+        }
+        return warnings;
+    }
+
+    /** Pairs of allocate and free the no-garbage measurement runs (after as many to warm up). */
+    static final int GARBAGE_PAIRS = 20_000;
+
+    /**
+     * Measures, once per property run, whether {@code allocate} and {@code free} allocate Java objects: a
+     * fresh allocator of the chain's geometry runs allocate/free pairs of orders 0..3 under the thread's
+     * allocated-bytes counter. More than a byte a pair on average is a SHOULD warning.
+     */
+    private String garbage(PageState s) {
+        AllocatedBytes counter = AllocatedBytes.counter();
+        if (counter == null || !counter.calibrated()) {
+            return null;
+        }
+        try {
+            PageAllocator fresh = provider.create(s.geometry.config(PageGeometry.bootMachine()));
+            cycle(fresh, GARBAGE_PAIRS);
+            long before = counter.now();
+            cycle(fresh, GARBAGE_PAIRS);
+            long used = counter.now() - before;
+            if (used > GARBAGE_PAIRS) {
+                return Rule.PAGE_NO_GARBAGE.warning(used + " bytes of Java objects allocated in " + GARBAGE_PAIRS
+                        + " allocate/free pairs (boxing a Long, an iterator, a list node?)");
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return null; // a broken allocator fails its MUST properties; this measurement is only a SHOULD
+        }
+    }
+
+    private static void cycle(PageAllocator a, int pairs) {
+        int orders = Math.min(3, a.maxOrder()) + 1;
+        for (int i = 0; i < pairs; i++) {
+            int order = i % orders;
+            long pfn = a.allocate(order);
+            if (pfn != PageAllocator.NO_PAGE) {
+                a.free(pfn, order);
+            }
+        }
     }
 
     @Override

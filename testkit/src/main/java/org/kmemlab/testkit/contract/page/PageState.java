@@ -51,9 +51,9 @@ final class PageState implements LabelledState {
         long[] expected = model.canonicalLayout();
         this.canonical = Arrays.equals(initialLayout, expected);
         if (!canonical && sumFrames(initialLayout) == geometry.frames()) {
-            warnings.add("the initial free blocks " + Reports.layout(initialLayout)
+            warnings.add(Rule.PAGE_INITIAL_LAYOUT.warning("the initial free blocks " + Reports.layout(initialLayout)
                     + " are not the largest naturally aligned blocks that fit the zone " + Reports.layout(expected)
-                    + " (the SPI says SHOULD); buddyinfo is then only checked for consistency");
+                    + "; buddyinfo is then only checked for consistency"));
         }
     }
 

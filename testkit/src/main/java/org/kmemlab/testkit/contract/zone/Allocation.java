@@ -92,6 +92,10 @@ final class Allocation {
             throw Rule.ZONE_NO_PAGE.violation(call + " raised SleepInAtomicBug for a gfp that cannot sleep",
                     "a block or NO_PAGE: " + Gfp.toString(gfp) + " has no __GFP_DIRECT_RECLAIM",
                     "SleepInAtomicBug: " + bug.headline());
+        } catch (RuntimeException e) {
+            throw Rule.ZONE_NO_PAGE.violation(call + " threw " + e.getClass().getSimpleName() + ": an allocation"
+                    + " that cannot be served returns NO_PAGE, never an exception", "a block or NO_PAGE",
+                    e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
         if (mustRaise) {
             throw Rule.ZONE_MIGHT_SLEEP.violation(call + " in atomic context must raise SleepInAtomicBug even with plenty of"
@@ -198,8 +202,13 @@ final class Allocation {
         int requesting = s.model.indexOf(highestZoneAtMost(s, highest));
         long[] protection = zone.protection();
         long reserve = requesting < protection.length ? protection[requesting] : 0;
+        long bootMark = !high ? s.initial(served).min() : 3 * s.initial(served).min() / 8;
         if (freeBefore[served] <= mark) {
-            throw Rule.ZONE_WATERMARKS.violation(call + " took a block from ZONE_" + zone.type() + " with only "
+            // Broken only against the watermarks zoneinfo() shows now, not against those of boot: the
+            // allocator decided on stale marks.
+            Rule rule = freeBefore[served] > bootMark && mark != bootMark ? Rule.ZONE_LIVE_WATERMARKS
+                    : Rule.ZONE_WATERMARKS;
+            throw rule.violation(call + " took a block from ZONE_" + zone.type() + " with only "
                     + freeBefore[served] + " free pages: " + which,
                     "NO_PAGE (or a block from a zone with more than " + mark + " free pages)",
                     "pfn " + block.pfn() + " with ZONE_" + zone.type() + " at " + freeBefore[served] + " free, min "

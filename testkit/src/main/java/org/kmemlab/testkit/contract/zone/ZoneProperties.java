@@ -92,10 +92,18 @@ public final class ZoneProperties {
                         s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_ATOMIC, 0, QUICK_MILLIS),
                         s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_NOWAIT | Gfp.GFP_DMA, 0,
                                 QUICK_MILLIS))));
-        all.add(f.scenario("zone.noretry", "__GFP_NORETRY gives up after one reclaim pass, without waiting",
-                TIMING_WAIT, script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
-                        s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_KERNEL | Gfp.__GFP_NORETRY, 0,
-                                QUICK_MILLIS))));
+        all.add(f.scenario("zone.noretry", "__GFP_NORETRY runs one reclaim pass, then gives up without waiting",
+                TIMING_WAIT, script(s -> new ScenarioActions.RegisterStubborn(s.newLabel()),
+                        drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
+                        s -> new ScenarioActions.NoRetryReclaimsOnce(s.newLabel(), QUICK_MILLIS))));
+        all.add(f.scenario("zone.unregister", "Reclaim never calls a shrinker once unregisterShrinker returned",
+                SHORT_WAIT, script(s -> new ScenarioActions.RegisterCache(s.newLabel(), 64),
+                        s -> new ScenarioActions.Unregister(s.newLabel()),
+                        drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
+                        s -> new ScenarioActions.ReclaimWithoutUnregistered(s.newLabel()))));
+        all.add(f.scenario("zone.wait-on-condition", "A waiting allocation sleeps on a condition: it uses (nearly)"
+                        + " no CPU time while it waits", TIMING_WAIT, script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
+                        s -> new ScenarioActions.WaitsOnCondition(s.newLabel()))));
         all.add(f.scenario("zone.nofail", "__GFP_NOFAIL waits past maxWait until another thread frees memory",
                 SHORT_WAIT, script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
                         s -> new ScenarioActions.NoFail(s.newLabel()))));
