@@ -50,6 +50,36 @@ public interface ContractProperty {
     }
 
     /**
+     * Returns {@code property} checked with at most {@code maxTries} tries whatever the effort asks: for
+     * fixed scenarios, whose steps do not vary, and for properties whose every try is expensive.
+     */
+    static ContractProperty capped(ContractProperty property, int maxTries) {
+        Checks.requireNonNull(property, "property");
+        Checks.requireArgument(maxTries >= 1, "maxTries %d must be at least 1", maxTries);
+        return new ContractProperty() {
+            @Override
+            public String id() {
+                return property.id();
+            }
+
+            @Override
+            public String title() {
+                return property.title();
+            }
+
+            @Override
+            public PropertyResult check(Effort effort) {
+                return property.check(effort.withTries(Math.min(effort.tries(), maxTries)));
+            }
+
+            @Override
+            public String toString() {
+                return property + " (at most " + maxTries + " tries)";
+            }
+        };
+    }
+
+    /**
      * Returns a property that runs {@code machine} through the {@link PropertyEngine} and refuses to pass
      * vacuously: when the machine counts the operations it exercised ({@link StateMachine#exercised}) and
      * its tries exercised fewer than one per try, the property fails citing {@code vacuityRule}, the rule

@@ -63,6 +63,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         UNREGISTER_IGNORED,
         SPINS_WHILE_WAITING,
         NOWAIT_WAITS_FOR_MEMORY,
+        GIVES_UP_AFTER_RECLAIM,
         /** With boosting: zoneinfo shows the boosted marks, decisions use the marks of boot. */
         STALE_WATERMARKS,
         /** With boosting: zoneinfo shows lowmem_reserve, decisions leave it out. */
@@ -234,7 +235,11 @@ final class AlternateZoneAllocator implements ZoneAllocator {
                 if (!reclaimed && flaw != Flaw.NEVER_RUNS_SHRINKERS
                         && !(noRetry && flaw == Flaw.NORETRY_SKIPS_RECLAIM)) {
                     reclaimed = true;
-                    if (reclaim() > 0) {
+                    long got = reclaim();
+                    if (flaw == Flaw.GIVES_UP_AFTER_RECLAIM && !noFail) {
+                        break; // "reclaim is for next time": the freed pages are not tried
+                    }
+                    if (got > 0) {
                         continue;
                     }
                 }

@@ -58,6 +58,8 @@ final class BuddyMutants {
                         + " maxOrder block", ClampsBadOrder::new),
                 new ZooPageProvider("rejects-max-order-free", "free() of a maxOrder block raises a bug",
                         RejectsMaxOrderFree::new),
+                new ZooPageProvider("merges-only-when-allocating", "free() leaves buddies unmerged; the next"
+                        + " allocate() merges everything first", MergesOnlyWhenAllocating::new),
                 new ZooPageProvider("self-check-false-alarm", "checkInvariants() reports a broken allocator"
                         + " whenever fewer than half the frames are free", SelfCheckFalseAlarm::new));
     }
@@ -465,6 +467,34 @@ final class BuddyMutants {
             if (freeFrames() * 2 < frames()) {
                 throw new IllegalStateException("fewer than half the frames are free: free lists lost?");
             }
+        }
+    }
+
+    /** Lazy coalescing: buddyinfo shows unmerged buddies between a free and the next allocate. */
+    static final class MergesOnlyWhenAllocating extends Mutant {
+        MergesOnlyWhenAllocating(PageAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected boolean mergesAt(int k) {
+            return false;
+        }
+
+        @Override
+        public long allocate(int order) {
+            for (int k = 0; k < maxOrder; k++) {
+                for (Long pfn : new java.util.ArrayList<>(freeLists.get(k))) {
+                    long buddy = buddyOf(pfn, k);
+                    int i = index(pfn);
+                    if (headFree[i] && headOrder[i] == k && canMerge(buddy, k)) {
+                        removeFree(pfn, k);
+                        removeFree(buddy, k);
+                        pushFree(Math.min(pfn, buddy), k + 1);
+                    }
+                }
+            }
+            return super.allocate(order);
         }
     }
 }

@@ -80,6 +80,26 @@ final class KillTable {
         return longest;
     }
 
+    /** Returns the shortest failure report of {@code mutant}, or an empty string when it survived. */
+    String shortestReport(String mutant) {
+        PropertyResult best = null;
+        for (PropertyResult r : results.get(mutant).values()) {
+            if (!r.passed() && (best == null || r.steps().size() < best.steps().size())) {
+                best = r;
+            }
+        }
+        return best == null ? "" : best.report();
+    }
+
+    /** Returns every mutant's shortest report, each under a line naming the mutant. */
+    String shortestReports() {
+        StringBuilder out = new StringBuilder();
+        for (String mutant : results.keySet()) {
+            out.append("---- ").append(mutant).append(", shortest report:\n").append(shortestReport(mutant));
+        }
+        return out.toString();
+    }
+
     /** Returns the results of one mutant. */
     Map<String, PropertyResult> row(String mutant) {
         return results.get(mutant);

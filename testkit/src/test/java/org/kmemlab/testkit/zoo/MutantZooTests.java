@@ -24,7 +24,8 @@ class MutantZooTests {
     @Test
     void pageContractKillsEveryBuddyMutant() {
         KillTable table = Zoo.pages();
-        System.out.println("[kmemlab] page-allocator mutant zoo, " + Zoo.effort() + ":\n" + table.format());
+        System.out.println("[kmemlab] page-allocator mutant zoo, " + Zoo.effort() + ":\n" + table.format()
+                + table.shortestReports());
         assertTrue(table.mutants().size() >= 10, "the zoo needs at least 10 page-allocator mutants");
         assertEquals(List.of(), table.survivors(), "mutants no page-contract property killed");
         List<PropertyResult> longOnes = table.longReports(MAX_STEPS);
@@ -35,7 +36,8 @@ class MutantZooTests {
     @Test
     void objectContractKillsEverySlabMutant() {
         KillTable table = Zoo.objects();
-        System.out.println("[kmemlab] object-allocator mutant zoo, " + Zoo.effort() + ":\n" + table.format());
+        System.out.println("[kmemlab] object-allocator mutant zoo, " + Zoo.effort() + ":\n" + table.format()
+                + table.shortestReports());
         assertTrue(table.mutants().size() >= 10, "the zoo needs at least 10 object-allocator mutants");
         assertEquals(List.of(), table.survivors(), "mutants no object-contract property killed");
         List<PropertyResult> longOnes = table.longReports(MAX_STEPS);

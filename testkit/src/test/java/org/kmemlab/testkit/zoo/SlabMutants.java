@@ -61,6 +61,10 @@ final class SlabMutants {
                         + " size", GivesBackOrderZero::new),
                 new ZooObjectProvider("accepts-free-in-header", "a 16-byte slab header; free() of an address in"
                         + " it frees the first slot", AcceptsFreeInHeader::new),
+                new ZooObjectProvider("usable-size-rejects-last-slot", "usableSize() of a slab's last slot raises"
+                        + " a bug", UsableSizeRejectsLastSlot::new),
+                new ZooObjectProvider("slabinfo-omits-empty-slabs", "slabinfo counts only slabs holding a live"
+                        + " object", SlabinfoOmitsEmptySlabs::new),
                 new ZooObjectProvider("self-check-false-alarm", "checkInvariants() reports a broken allocator"
                         + " whenever a slab is full", SelfCheckFalseAlarm::new));
     }
@@ -424,6 +428,40 @@ final class SlabMutants {
                     }
                 }
             }
+        }
+    }
+
+    /** usableSize() of the last slot of a slab fails, although the object is live. */
+    static final class UsableSizeRejectsLastSlot extends Mutant {
+        UsableSizeRejectsLastSlot(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public long usableSize(long addr) {
+            Slab s = slabOf(addr);
+            if (s != null && s.used.length > 1 && liveIndex(addr) == s.used.length - 1) {
+                throw org.kmemlab.api.bug.InvalidFreeBug.notOwned(s.cache.name, addr);
+            }
+            return super.usableSize(addr);
+        }
+    }
+
+    /** Empty slabs the allocator still holds are left out of slabinfo. */
+    static final class SlabinfoOmitsEmptySlabs extends Mutant {
+        SlabinfoOmitsEmptySlabs(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public java.util.List<org.kmemlab.api.stats.SlabInfo> slabinfo() {
+            java.util.List<org.kmemlab.api.stats.SlabInfo> rows = new java.util.ArrayList<>();
+            for (org.kmemlab.api.stats.SlabInfo r : super.slabinfo()) {
+                rows.add(new org.kmemlab.api.stats.SlabInfo(r.name(), r.activeObjects(),
+                        r.objectsPerSlab() * r.activeSlabs(), r.objectSize(), r.objectsPerSlab(), r.pagesPerSlab(),
+                        r.activeSlabs(), r.activeSlabs()));
+            }
+            return rows;
         }
     }
 }

@@ -27,7 +27,7 @@ class ZoneMutantZooTests {
     void everyMutantIsKilledWithAShortReport() {
         KillTable table = Zoo.zones();
         System.out.println("[kmemlab] zone-allocator mutant zoo, " + Zoo.zoneEffort() + " (" + Zoo.RACY
-                + " left out):\n" + table.format());
+                + " left out):\n" + table.format() + table.shortestReports());
         List<String> problems = new ArrayList<>();
         for (String mutant : table.mutants()) {
             if (table.rulesCited(mutant).isEmpty()) {

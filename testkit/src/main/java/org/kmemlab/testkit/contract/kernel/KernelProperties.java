@@ -67,25 +67,9 @@ public final class KernelProperties {
     /** {@code kernel.concurrent}, run with at most two tries: each try is one storm of threads. */
     private static ContractProperty concurrent(Supplier<? extends KernelMemory> kernels, String subject,
                                                String replayPrefix) {
-        ContractProperty storm = ContractProperty.stateful("kernel.concurrent", "Threads calling kmalloc and kfree at"
-                + " once never share memory or break each other's bytes", subject, replayPrefix,
-                new ConcurrentKernel(kernels), Rule.KERNEL_KMALLOC);
-        return new ContractProperty() {
-            @Override
-            public String id() {
-                return storm.id();
-            }
-
-            @Override
-            public String title() {
-                return storm.title();
-            }
-
-            @Override
-            public org.kmemlab.testkit.contract.PropertyResult check(org.kmemlab.testkit.property.Effort effort) {
-                return storm.check(effort.withTries(Math.min(2, effort.tries())));
-            }
-        };
+        return ContractProperty.capped(ContractProperty.stateful("kernel.concurrent", "Threads calling kmalloc and"
+                + " kfree at once never share memory or break each other's bytes", subject, replayPrefix,
+                new ConcurrentKernel(kernels), Rule.KERNEL_KMALLOC), 2);
     }
 
     /** A property's definition before it is bound to a kernel supplier. */

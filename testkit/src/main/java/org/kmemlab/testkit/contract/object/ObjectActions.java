@@ -222,7 +222,15 @@ final class ObjectActions {
         public String run(ObjectState s) {
             long pagesBefore = s.source.pagesReturned();
             long blocksBefore = s.source.blocksReturned();
-            long answer = s.sut.shrink();
+            long answer;
+            try {
+                answer = s.sut.shrink();
+            } catch (RuntimeException e) {
+                Rule rule = s.source.violations().isEmpty() ? Rule.OBJECT_SHRINK : Rule.PAGESOURCE_GIVE_BACK;
+                throw rule.violation("shrink() threw " + e.getClass().getSimpleName() + (rule == Rule.OBJECT_SHRINK
+                        ? "" : ": " + s.source.violations().get(0)), "pages given back, and no exception",
+                        Reports.thrown(e), e);
+            }
             long pages = s.source.pagesReturned() - pagesBefore;
             long blocks = s.source.blocksReturned() - blocksBefore;
             if (answer != pages) {

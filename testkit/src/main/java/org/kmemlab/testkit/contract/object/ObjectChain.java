@@ -235,7 +235,7 @@ final class ObjectChain implements StateMachine<ObjectState> {
     }
 
     private static void checkSlabinfo(ObjectState s) {
-        List<SlabInfo> rows = s.sut.slabinfo();
+        List<SlabInfo> rows = s.slabinfo();
         long active = 0;
         long pages = 0;
         for (SlabInfo row : rows) {
@@ -374,10 +374,7 @@ final class ObjectChain implements StateMachine<ObjectState> {
             return null;
         }
         try {
-            cycle(s, GARBAGE_PAIRS);
-            long before = counter.now();
-            cycle(s, GARBAGE_PAIRS);
-            long used = counter.now() - before;
+            long used = counter.ofSecondRun(() -> cycle(s, GARBAGE_PAIRS));
             if (used > GARBAGE_PAIRS) {
                 return Rule.OBJECT_NO_GARBAGE.warning(used + " bytes of Java objects allocated in " + GARBAGE_PAIRS
                         + " allocate/free pairs (boxing, an iterator, a map entry?)");

@@ -121,7 +121,18 @@ final class ObjectState implements LabelledState {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(List.copyOf(sut.slabinfo()), source.outstanding());
+        return new Snapshot(List.copyOf(slabinfo()), source.outstanding());
+    }
+
+    /** Calls slabinfo(); an exception it throws breaks the rule that slabinfo is exact. */
+    List<SlabInfo> slabinfo() {
+        try {
+            return sut.slabinfo();
+        } catch (RuntimeException e) {
+            throw Rule.OBJECT_SLABINFO_ROWS.violation("slabinfo() threw " + e.getClass().getSimpleName()
+                    + ": its rows must be exact (and so valid)", "one valid row per class",
+                    e.getClass().getName() + ": " + e.getMessage(), e);
+        }
     }
 
     // ---------------------------------------------------------------- byte patterns

@@ -194,7 +194,14 @@ final class PageActions {
             for (int i = 0; i < cap; i++) {
                 boolean check = s.checks(PageCheck.FAILED_ALLOCATION);
                 long[] before = check ? s.snapshot() : null;
-                long pfn = s.sut.allocate(order);
+                long pfn;
+                try {
+                    pfn = s.sut.allocate(order);
+                } catch (RuntimeException e) {
+                    throw Rule.PAGE_REFUSE_WHEN_FULL.violation(call + " threw " + e.getClass().getSimpleName()
+                            + " after " + i + " blocks: running out of memory gives NO_PAGE, never an exception",
+                            "a block or NO_PAGE", Reports.thrown(e), e);
+                }
                 if (pfn == PageAllocator.NO_PAGE) {
                     checkNoPage(s, call + " (after " + i + " blocks)", order, before);
                     return i + " blocks" + (i <= 16 ? " (pfn" + pfns + ")" : "") + ", then NO_PAGE";

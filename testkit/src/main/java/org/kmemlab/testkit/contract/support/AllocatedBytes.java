@@ -37,6 +37,17 @@ public final class AllocatedBytes {
         return threads.getCurrentThreadAllocatedBytes();
     }
 
+    /**
+     * Returns the bytes {@code work} allocates in the current thread on its second run, the first being
+     * its warm-up (classes loaded, code compiled).
+     */
+    public long ofSecondRun(Runnable work) {
+        work.run();
+        long before = now();
+        work.run();
+        return now() - before;
+    }
+
     /** True when the counter sees a 16 KiB array being allocated (it counts, so a 0 difference means 0). */
     public boolean calibrated() {
         long before = now();

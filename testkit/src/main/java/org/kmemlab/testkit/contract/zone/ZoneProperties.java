@@ -8,10 +8,8 @@ import org.kmemlab.api.Gfp;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
 import org.kmemlab.testkit.contract.ContractProperty;
-import org.kmemlab.testkit.contract.PropertyResult;
 import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.Effort;
 
 /**
  * The properties of the zone allocator contract. Random chains (maxWait 0, so a failing GFP_KERNEL
@@ -130,25 +128,6 @@ public final class ZoneProperties {
         return (s, random, index) -> index < list.size() ? list.get(index).make(s) : null;
     }
 
-    /** A property checked with at most {@code maxTries} tries, whatever the effort asks for. */
-    private record Capped(ContractProperty property, int maxTries) implements ContractProperty {
-
-        @Override
-        public String id() {
-            return property.id();
-        }
-
-        @Override
-        public String title() {
-            return property.title();
-        }
-
-        @Override
-        public PropertyResult check(Effort effort) {
-            return property.check(effort.withTries(Math.min(effort.tries(), maxTries)));
-        }
-    }
-
     /** Turns chains and scenarios into contract properties. */
     private static final class Factory {
         private final ZoneAllocatorProvider zones;
@@ -175,7 +154,7 @@ public final class ZoneProperties {
         }
 
         ContractProperty scenario(String id, String title, Duration maxWait, ZoneChain.Steps steps) {
-            return new Capped(ContractProperty.stateful(id, title, subject, replayPrefix,
+            return ContractProperty.capped(ContractProperty.stateful(id, title, subject, replayPrefix,
                     new ZoneChain(zones, pages, Geometry.SCENARIOS, maxWait, steps)), SCENARIO_TRIES);
         }
     }
