@@ -58,8 +58,8 @@ final class BuddyMutants {
                         + " maxOrder block", ClampsBadOrder::new),
                 new ZooPageProvider("rejects-max-order-free", "free() of a maxOrder block raises a bug",
                         RejectsMaxOrderFree::new),
-                new ZooPageProvider("merges-only-when-allocating", "free() leaves buddies unmerged; the next"
-                        + " allocate() merges everything first", MergesOnlyWhenAllocating::new),
+                new ZooPageProvider("reports-max-order-blocks-as-halves", "after the first free, buddyinfo shows"
+                        + " every free maxOrder block as two unmerged buddies", ReportsMaxOrderBlocksAsHalves::new),
                 new ZooPageProvider("self-check-false-alarm", "checkInvariants() reports a broken allocator"
                         + " whenever fewer than half the frames are free", SelfCheckFalseAlarm::new));
     }
@@ -470,31 +470,32 @@ final class BuddyMutants {
         }
     }
 
-    /** Lazy coalescing: buddyinfo shows unmerged buddies between a free and the next allocate. */
-    static final class MergesOnlyWhenAllocating extends Mutant {
-        MergesOnlyWhenAllocating(PageAllocatorConfig c) {
+    /**
+     * Merges its buddies, but once anything was freed buddyinfo shows every free maxOrder block as two
+     * unmerged halves (the "merge" of the top order forgets to update the row).
+     */
+    static final class ReportsMaxOrderBlocksAsHalves extends Mutant {
+        private boolean freed;
+
+        ReportsMaxOrderBlocksAsHalves(PageAllocatorConfig c) {
             super(c);
         }
 
         @Override
-        protected boolean mergesAt(int k) {
-            return false;
+        public void free(long pfn, int order) {
+            super.free(pfn, order);
+            freed = true;
         }
 
         @Override
-        public long allocate(int order) {
-            for (int k = 0; k < maxOrder; k++) {
-                for (Long pfn : new java.util.ArrayList<>(freeLists.get(k))) {
-                    long buddy = buddyOf(pfn, k);
-                    int i = index(pfn);
-                    if (headFree[i] && headOrder[i] == k && canMerge(buddy, k)) {
-                        removeFree(pfn, k);
-                        removeFree(buddy, k);
-                        pushFree(Math.min(pfn, buddy), k + 1);
-                    }
-                }
+        public long freeBlocks(int order) {
+            if (maxOrder == 0 || !freed) {
+                return super.freeBlocks(order);
             }
-            return super.allocate(order);
+            if (order == maxOrder) {
+                return 0;
+            }
+            return super.freeBlocks(order) + (order == maxOrder - 1 ? 2 * super.freeBlocks(maxOrder) : 0);
         }
     }
 }

@@ -99,9 +99,11 @@ public final class ZoneProperties {
                         s -> new ScenarioActions.Unregister(s.newLabel()),
                         drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
                         s -> new ScenarioActions.ReclaimWithoutUnregistered(s.newLabel()))));
-        all.add(f.scenario("zone.wait-on-condition", "A waiting allocation sleeps on a condition: it uses (nearly)"
-                        + " no CPU time while it waits", TIMING_WAIT, script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
-                        s -> new ScenarioActions.WaitsOnCondition(s.newLabel()))));
+        // Two tries: each waits twice for maxWait (a warm-up call, then the measured one).
+        all.add(ContractProperty.capped(f.scenario("zone.wait-on-condition", "A waiting allocation sleeps on a"
+                        + " condition: it uses (nearly) no CPU time while it waits", TIMING_WAIT,
+                script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN), s -> new ScenarioActions.WaitsOnCondition(
+                        s.newLabel()))), 2));
         all.add(f.scenario("zone.nofail", "__GFP_NOFAIL waits past maxWait until another thread frees memory",
                 SHORT_WAIT, script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
                         s -> new ScenarioActions.NoFail(s.newLabel()))));
