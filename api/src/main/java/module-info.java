@@ -6,7 +6,7 @@
  *       zone layout, boot memory, dmesg, execution context) and {@link org.kmemlab.api.Gfp};</li>
  *   <li>{@code org.kmemlab.api.bug}: {@link org.kmemlab.api.bug.KernelBug} and its kinds, the one way
  *       misuse is reported;</li>
- *   <li>{@code org.kmemlab.api.spi}: the three allocator SPIs, their providers and the registry that finds
+ *   <li>{@code org.kmemlab.api.spi}: the four allocator SPIs (pages, objects, zones, slab caches), their providers and the registry that finds
  *       providers by name;</li>
  *   <li>{@code org.kmemlab.api.stats}: the records behind {@code /proc/buddyinfo}, {@code /proc/slabinfo},
  *       {@code /proc/zoneinfo} and {@code /proc/meminfo}, and their text layout.</li>
@@ -24,4 +24,5 @@ module org.kmemlab.api {
     uses org.kmemlab.api.spi.PageAllocatorProvider;
     uses org.kmemlab.api.spi.ObjectAllocatorProvider;
     uses org.kmemlab.api.spi.ZoneAllocatorProvider;
+    uses org.kmemlab.api.spi.SlabCacheProvider;
 }

@@ -6,6 +6,8 @@
  * providers found on the module path, and the boot-memory lesson and the memory map look providers up
  * by name themselves (hence the {@code uses} clauses).
  */
+// JFreeChart is an automatic module (its jar names itself org.jfree.jfreechart but has no module-info).
+@SuppressWarnings("requires-automatic")
 module org.kmemlab.examples {
     requires org.kmemlab.api;
     requires org.kmemlab.kmalloc;
@@ -13,6 +15,7 @@ module org.kmemlab.examples {
     requires org.kmemlab.grader;
     requires info.picocli;
     requires java.desktop;
+    requires org.jfree.jfreechart;
 
     exports org.kmemlab.examples;
 

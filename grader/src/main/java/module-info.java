@@ -19,5 +19,6 @@ module org.kmemlab.grader {
     uses org.kmemlab.api.spi.PageAllocatorProvider;
     uses org.kmemlab.api.spi.ObjectAllocatorProvider;
     uses org.kmemlab.api.spi.ZoneAllocatorProvider;
+    uses org.kmemlab.api.spi.SlabCacheProvider;
     uses org.kmemlab.grader.PropertySet;
 }

@@ -4,7 +4,7 @@
  * {@code /proc} reports.
  *
  * <p>This module names no implementation. It finds providers through {@link java.util.ServiceLoader}
- * (hence the three {@code uses} clauses) and chooses them by name, so a student's allocator plays its part
+ * (hence the four {@code uses} clauses) and chooses them by name, so a student's allocator plays its part
  * in a whole kernel by being on the module or class path.
  */
 module org.kmemlab.kmalloc {
@@ -15,4 +15,5 @@ module org.kmemlab.kmalloc {
     uses org.kmemlab.api.spi.PageAllocatorProvider;
     uses org.kmemlab.api.spi.ObjectAllocatorProvider;
     uses org.kmemlab.api.spi.ZoneAllocatorProvider;
+    uses org.kmemlab.api.spi.SlabCacheProvider;
 }

@@ -25,6 +25,7 @@ module org.kmemlab.testkit {
     exports org.kmemlab.testkit.contract;
     exports org.kmemlab.testkit.contract.support;
     exports org.kmemlab.testkit.rules;
+    exports org.kmemlab.testkit.report;
 
     // JUnit reflects on the abstract contract classes that students extend.
     opens org.kmemlab.testkit.contract to org.junit.platform.commons;

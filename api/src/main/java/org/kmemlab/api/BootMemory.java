@@ -41,6 +41,9 @@ public final class BootMemory {
         }
     }
 
+    /** Where the legacy ISA hole (video RAM, ROMs) starts: 640 KiB. */
+    private static final long ISA_HOLE_START = 640 * Sizes.KiB;
+
     private final Machine machine;
     private final List<Region> regions = new ArrayList<>();
     private long top;
@@ -52,7 +55,7 @@ public final class BootMemory {
         long page = MachineProfile.PAGE_SIZE;
         if (profile.lowMemoryUsable()) {
             reserve("BIOS data area (page 0)", 0, page);
-            reserve("ISA hole (video RAM, ROMs)", 640 * Sizes.KiB, Sizes.MiB);
+            reserve("ISA hole (video RAM, ROMs)", ISA_HOLE_START, Sizes.MiB);
         } else {
             reserve("low memory (BIOS, real mode, ISA hole)", 0, Sizes.MiB);
         }
@@ -118,8 +121,36 @@ public final class BootMemory {
             }
         }
         long ram = machine.ramBytes();
+        if (machine.profile() == MachineProfile.I386_LINUX_2_0) {
+            machine.dmesg().info(linux20MemoryLine(ram, reservedTotal));
+            return;
+        }
         machine.dmesg().info(Checks.format("Memory: %dk/%dk available (%dk kernel code, %dk reserved)",
                 (ram - reservedTotal) >> 10, ram >> 10, kernel >> 10, (reservedTotal - kernel) >> 10));
+    }
+
+    /**
+     * Linux 2.0's {@code mem_init} line ({@code arch/i386/mm/init.c}, tag 2.0, line 266):
+     * {@code Memory: %luk/%luk available (%dk kernel code, %dk reserved, %dk data)}. 2.0 sorted every page
+     * still reserved after boot: one in the ISA hole ({@code 0xA0000 <= addr < 0x100000}) is "reserved",
+     * one below {@code &_etext} is "kernel code" (page 0 too), any other is "data" ({@code mem_map}, boot
+     * allocations). kmemlab's kernel image has no separate text segment, so {@code _etext} is taken as the
+     * end of the image: the whole image counts as code.
+     */
+    private String linux20MemoryLine(long ram, long reservedTotal) {
+        long code = 0;
+        long hole = 0;
+        long etext = machine.profile().kernelLoadAddress() + machine.profile().kernelImageBytes();
+        for (Region r : regions) {
+            long holeStart = Math.max(r.start(), ISA_HOLE_START);
+            long holeEnd = Math.min(r.end(), Sizes.MiB);
+            long inHole = Math.max(0, holeEnd - holeStart);
+            hole += inHole;
+            code += Math.max(0, Math.min(r.end(), etext) - r.start()) - inHole;
+        }
+        long data = reservedTotal - code - hole;
+        return Checks.format("Memory: %dk/%dk available (%dk kernel code, %dk reserved, %dk data)",
+                (ram - reservedTotal) >> 10, ram >> 10, code >> 10, hole >> 10, data >> 10);
     }
 
     /** Returns the reserved regions in the order they were reserved. */

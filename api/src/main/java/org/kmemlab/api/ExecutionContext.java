@@ -1,5 +1,7 @@
 package org.kmemlab.api;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.Supplier;
 import org.kmemlab.api.bug.SleepInAtomicBug;
 
@@ -16,12 +18,31 @@ import org.kmemlab.api.bug.SleepInAtomicBug;
  *
  * <p>Atomic sections nest (an interrupt may arrive while a spinlock is held); the depth is kept per
  * thread, so two threads on one machine do not see each other's context.
+ *
+ * <h2>Cost on the allocation path</h2>
+ * Every {@code kmalloc(GFP_KERNEL)} asks {@link #mightSleep(int, String)}, and a thread-local lookup on
+ * every call would be a good part of a fast allocation. So the context also counts the atomic sections
+ * open on all threads together. While that count is 0, which is nearly always, no thread can be atomic
+ * and the check ends after one read of a field no allocation writes. A thread that is itself atomic
+ * always sees its own increment (a thread reads its own writes), so the shortcut never hides a bug.
  */
 public final class ExecutionContext {
+
+    private static final VarHandle OPEN_SECTIONS;
+
+    static {
+        try {
+            OPEN_SECTIONS = MethodHandles.lookup().findVarHandle(ExecutionContext.class, "openSections", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Per thread: [0] atomic depth (preempt count), [1] interrupt depth. */
     private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[2]);
     private final ThreadLocal<String> reason = new ThreadLocal<>();
+    /** Atomic sections open on all threads; changed atomically, read with opaque access. */
+    private int openSections;
 
     /** Creates a context in which every thread starts in process context. */
     public ExecutionContext() {
@@ -54,11 +75,13 @@ public final class ExecutionContext {
         int[] d = depth.get();
         String outer = reason.get();
         d[0]++;
+        OPEN_SECTIONS.getAndAdd(this, 1);
         reason.set(why);
         try {
             return body.get();
         } finally {
             d[0]--;
+            OPEN_SECTIONS.getAndAdd(this, -1);
             reason.set(outer);
         }
     }
@@ -74,12 +97,14 @@ public final class ExecutionContext {
         String outer = reason.get();
         d[0]++;
         d[1]++;
+        OPEN_SECTIONS.getAndAdd(this, 1);
         reason.set("irq " + irq + " (" + name + ")");
         try {
             handler.run();
         } finally {
             d[0]--;
             d[1]--;
+            OPEN_SECTIONS.getAndAdd(this, -1);
             reason.set(outer);
         }
     }
@@ -105,7 +130,7 @@ public final class ExecutionContext {
      * @param where the call, e.g. {@code "kmalloc"}; the report adds the flags
      */
     public void mightSleep(int gfp, String where) {
-        if (Gfp.allowsBlocking(gfp)) {
+        if (Gfp.allowsBlocking(gfp) && (int) OPEN_SECTIONS.getOpaque(this) != 0) {
             int[] d = depth.get();
             if (d[0] > 0) {
                 throw new SleepInAtomicBug(where + "(" + Gfp.toString(gfp) + ")", d[0], d[1] > 0,

@@ -18,7 +18,8 @@ import org.kmemlab.api.stats.ZoneStats;
  *       {@code size} bytes that overlap no live allocation (kmalloc memory or page block), or {@link #NULL}
  *       when memory cannot be had or the size exceeds the era's maximum (logging a warning); allocation
  *       failure is never an exception.
- *       [kernel.zero-size] {@code kmalloc(0, gfp)} MUST return {@link #ZERO_SIZE_PTR}.</li>
+ *       [kernel.zero-size] {@code kmalloc(0, gfp)} MUST return {@link #ZERO_SIZE_PTR}, except on a Linux 2.0
+ *       machine, whose kmalloc(0) gave a real block (any live allocation that kfree takes back).</li>
  *   <li>[kernel.gfp-dma] {@code GFP_DMA} memory MUST lie below 16 MiB.
  *       [kernel.gfp-zero] {@code __GFP_ZERO} memory MUST be zeroed.</li>
  *   <li>[kernel.kfree-null] {@link #kfree(long)} of {@link #NULL} or {@link #ZERO_SIZE_PTR} MUST do nothing;
@@ -50,6 +51,18 @@ public interface KernelMemory {
 
     /** Returns the machine this kernel runs on. */
     Machine machine();
+
+    /**
+     * Returns the largest size {@link #kmalloc} serves: 131048 bytes in the Linux 2.0 era (128 KiB less the
+     * page descriptor and the block header), 4 MiB today; a larger request returns {@link #NULL} (rule
+     * kernel.kmalloc above, which the contract checks against this value).
+     *
+     * <p>[kernel.max-kmalloc-size] The default is the maximum of the machine profile's era; a kernel booted
+     * in another era MUST override it.
+     */
+    default long maxKmallocSize() {
+        return machine().profile().era().maxKmallocSize();
+    }
 
     /**
      * Allocates {@code size} bytes of kernel memory.
@@ -88,6 +101,14 @@ public interface KernelMemory {
 
     /** Sets {@code length} bytes at kernel address {@code addr} to {@code value}. */
     void fill(long addr, long length, byte value);
+
+    /**
+     * Returns the kernel's named slab caches ({@code kmem_cache_*}), or null when this kernel has none:
+     * the default, and the Linux 2.0 era, which predates them.
+     */
+    default SlabCaches slabCaches() {
+        return null;
+    }
 
     /** Returns the {@code /proc/meminfo} figures now. */
     MemInfo meminfo();

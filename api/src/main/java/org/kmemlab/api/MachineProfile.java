@@ -19,7 +19,7 @@ import static org.kmemlab.api.Sizes.MiB;
  *   <tr><td>zones</td><td>DMA &lt; 16 MiB, Normal above</td><td>DMA &lt; 16 MiB, DMA32 &lt; 4 GiB, Normal above</td></tr>
  *   <tr><td>buddy orders</td><td>0..5 (128 KiB)</td><td>0..10 (4 MiB)</td></tr>
  *   <tr><td>kernel image</td><td>1 MiB at 1 MiB</td><td>16 MiB at 16 MiB</td></tr>
- *   <tr><td>{@code struct page}</td><td>32 bytes</td><td>64 bytes</td></tr>
+ *   <tr><td>{@code struct page}</td><td>52 bytes (2.0's {@code mem_map_t}: 13 four-byte fields)</td><td>64 bytes</td></tr>
  *   <tr><td>page tables</td><td>2 levels</td><td>4 levels</td></tr>
  * </table>
  *
@@ -33,7 +33,7 @@ public enum MachineProfile {
 
     /** An i386 PC running Linux 2.0, as in 1996. */
     I386_LINUX_2_0("i386 (Linux 2.0)", Era.LINUX_2_0, 0xC000_0000L, 16 * MiB, 4 * MiB, 896 * MiB,
-            0, 1 * MiB, 1 * MiB, 32, 2, true),
+            0, 1 * MiB, 1 * MiB, 52, 2, true),
 
     /** A modern x86_64 machine. */
     X86_64("x86_64", Era.MODERN, 0xffff_8880_0000_0000L, 1 * GiB, 64 * MiB, 64 * GiB,

@@ -13,10 +13,10 @@ class BootMemoryTests {
     void theI386MachineKeepsLowMemoryButNotTheIsaHole() {
         Machine m = Machine.boot(MachineProfile.I386_LINUX_2_0);
         // page 0 reserved; 4 KiB..640 KiB free; 640 KiB..1 MiB ISA hole; kernel image 1..2 MiB;
-        // mem_map 4096 x 32 bytes = 128 KiB = 32 frames; the rest free.
-        assertEquals(List.of(new FrameRange(ZoneType.DMA, 1, 159), new FrameRange(ZoneType.DMA, 544, 4096 - 544)),
+        // mem_map 4096 x 52 bytes (2.0's struct page, include/linux/mm.h) = 208 KiB = 52 frames; the rest free.
+        assertEquals(List.of(new FrameRange(ZoneType.DMA, 1, 159), new FrameRange(ZoneType.DMA, 564, 4096 - 564)),
                 m.bootMemory().freeRanges());
-        assertEquals(1 + 96 + 256 + 32, m.bootMemory().reservedFrames(m.zone(ZoneType.DMA)));
+        assertEquals(1 + 96 + 256 + 52, m.bootMemory().reservedFrames(m.zone(ZoneType.DMA)));
     }
 
     @Test
@@ -51,7 +51,7 @@ class BootMemoryTests {
         assertEquals(0, a % 16);
         assertEquals(a + 4096, b);
         assertTrue(boot.reservations().stream().anyMatch(r -> r.owner().equals("sound DMA buffer") && r.bytes() == 8192));
-        assertEquals(544 + 3, boot.freeRanges().get(1).startPfn());
+        assertEquals(564 + 3, boot.freeRanges().get(1).startPfn());
     }
 
     @Test
@@ -62,7 +62,12 @@ class BootMemoryTests {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> m.bootMemory().allocate("late table", 4096, 4096));
         assertTrue(e.getMessage().startsWith("boot memory for 'late table' requested after mem_init()"), e.getMessage());
-        assertTrue(m.dmesg().contains("Memory: 14844k/16384k available (1024k kernel code, 516k reserved)"),
+        // Linux 2.0 arch/i386/mm/init.c:266; code = page 0 + the image, reserved = 640K..1M, data = mem_map
+        assertTrue(m.dmesg().contains("Memory: 14764k/16384k available (1028k kernel code, 384k reserved, 208k data)"),
                 m.dmesg().text());
+        Machine x86 = Machine.boot(MachineProfile.X86_64, 256L << 20);
+        x86.bootMemory().retire();
+        assertTrue(x86.dmesg().text().matches("(?s).*Memory: \\d+k/262144k available \\(16384k kernel code, \\d+k reserved\\)\n.*"),
+                "today's layout unchanged: " + x86.dmesg().text());
     }
 }

@@ -64,4 +64,27 @@ class ExecutionContextTests {
         });
         assertFalse(otherAtomic.get());
     }
+
+    @Test
+    void theShortcutForAnIdleMachineNeitherHidesNorInventsABug() throws InterruptedException {
+        AtomicBoolean otherMaySleep = new AtomicBoolean();
+        context.runAtomic("lock", () -> {
+            Thread other = new Thread(() -> {
+                context.mightSleep(Gfp.GFP_KERNEL, "kmalloc");
+                otherMaySleep.set(true);
+            });
+            other.start();
+            try {
+                other.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            assertThrows(SleepInAtomicBug.class, () -> context.mightSleep(Gfp.GFP_KERNEL, "kmalloc"),
+                    "this thread is atomic while another thread is not");
+        });
+        assertTrue(otherMaySleep.get(), "one thread's atomic section does not make another thread atomic");
+        assertThrows(SleepInAtomicBug.class, () -> context.runInInterrupt(1, "keyboard",
+                () -> context.mightSleep(Gfp.GFP_KERNEL, "kmalloc")), "the count went back and up again");
+        assertDoesNotThrow(() -> context.mightSleep(Gfp.GFP_KERNEL, "kmalloc"), "and back to none open");
+    }
 }

@@ -93,6 +93,6 @@ class MachineTests {
         assertTrue(layout.contains("zone DMA    pfn       0-4095"), layout);
         assertTrue(layout.contains("zone Normal empty"), layout);
         assertTrue(layout.contains("kernel image"), layout);
-        assertTrue(layout.contains("mem_map (4096 frames x 32 bytes)"), layout);
+        assertTrue(layout.contains("mem_map (4096 frames x 52 bytes)"), layout);
     }
 }

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The workload is {@link BucketBenchmarks.Workload}: each thread keeps {@value BucketBenchmarks#LIVE}
  * live objects; one operation frees a randomly chosen one and allocates a new one in its place, sizes
  * 8..4096 bytes, every octave equally likely, from the seeded precomputed sequence. Both contenders run
- * it on one thread and on two threads sharing one kernel (one pooled allocator); each thread has its own
+ * it on one, two and four threads sharing one kernel (one pooled allocator); each thread has its own
  * live set. Netty is {@link PooledByteBufAllocator} with two heap arenas and its thread caches on.
  * {@code locked*} runs the same kernel built with {@code cpuCaches(false)}, so every call takes the
  * object lock or the zone lock: the baseline that shows what the per-thread caches buy.
@@ -190,6 +190,16 @@ public class KmallocBenchmarks {
         return kernelPair(t);
     }
 
+    /**
+     * The same on four threads. This machine has two cores, so four threads oversubscribe it: the figure
+     * shows how the kernel behaves when threads are preempted, not how it scales.
+     */
+    @Benchmark
+    @Threads(4)
+    public long kmallocMix4Threads(KernelThread t) {
+        return kernelPair(t);
+    }
+
     /** kfree + kmalloc through a kernel without per-thread caches, one thread. */
     @Benchmark
     @Threads(1)
@@ -215,6 +225,13 @@ public class KmallocBenchmarks {
     @Benchmark
     @Threads(2)
     public ByteBuf nettyMix2Threads(SharedNetty shared, NettyThread t) {
+        return nettyPair(shared, t);
+    }
+
+    /** The same on four threads sharing the allocator (two cores: oversubscribed, as for the kernel). */
+    @Benchmark
+    @Threads(4)
+    public ByteBuf nettyMix4Threads(SharedNetty shared, NettyThread t) {
         return nettyPair(shared, t);
     }
 }

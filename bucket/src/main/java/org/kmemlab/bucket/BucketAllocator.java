@@ -63,14 +63,14 @@ import org.kmemlab.api.stats.SlabInfo;
  *
  * <h2>The fast paths</h2>
  * <pre>
- * allocate(size, gfp): cache = class of size (+ DMA)       free(p): slab = frame table [pfn of p]
+ * allocate(size, gfp): cache = class of size (+ DMA)       free(p): slab = slab owners [pfn of p]
  *   s = cache's active slab (refill if none)                 index = (p - slab start) / object size
  *   p = s.freelist; s.freelist = free pointer stored at p    check: boundary, live bit, 2.0 flag
  *   set live bit; s.inUse++                                  store s.freelist at p; s.freelist = p
  *   full? move s to the full list                            not active? move between full/partial/empty
  * </pre>
  * Both are O(1): no list is searched, no object is created, nothing is boxed or logged. The division is
- * a multiplication by a precomputed reciprocal ({@link SizeClasses#objectIndex}).
+ * a multiplication by a precomputed reciprocal ({@link SizeClassTable#objectIndex}).
  *
  * <h2>Pages back to the page source</h2>
  * Each cache keeps its active slab and at most {@value #KEEP_EMPTY} more empty slab between calls to
@@ -97,9 +97,9 @@ final class BucketAllocator implements ObjectAllocator {
 
     private final PhysicalMemory memory;
     private final PageSource pages;
-    private final SizeClasses classes;
+    private final SizeClassTable classes;
     private final SlabLayout layout;
-    private final FrameTable frames;
+    private final SlabOwners owners;
     private final SlabTable slabs;
     private final long pageOffset;
     private final long ramBytes;
@@ -114,21 +114,21 @@ final class BucketAllocator implements ObjectAllocator {
         Machine machine = config.machine();
         this.memory = machine.memory();
         this.pages = config.pages();
-        this.classes = SizeClasses.forEra(config.era());
+        this.classes = SizeClassTable.forEra(config.era());
         this.pageOffset = machine.profile().pageOffset();
         this.ramBytes = machine.ramBytes();
         this.headers = classes.hasHeaders();
         this.layout = new SlabLayout(memory, pageOffset, headers);
-        this.frames = new FrameTable(machine.frames());
+        this.owners = new SlabOwners(machine.frames());
         this.classCount = classes.count();
         this.slabs = new SlabTable(2 * classCount, classes.maxObjectsPerSlab());
         this.names = new String[2 * classCount];
         this.classOf = new int[2 * classCount];
-        for (int c = 0; c < classCount; c++) {
-            names[c] = classes.name(c, false);
-            names[classCount + c] = classes.name(c, true);
-            classOf[c] = c;
-            classOf[classCount + c] = c;
+        for (int sizeClass = 0; sizeClass < classCount; sizeClass++) {
+            names[sizeClass] = classes.name(sizeClass, false);
+            names[classCount + sizeClass] = classes.name(sizeClass, true);
+            classOf[sizeClass] = sizeClass;
+            classOf[classCount + sizeClass] = sizeClass;
         }
         this.objectsInUse = new long[2 * classCount];
     }
@@ -141,100 +141,117 @@ final class BucketAllocator implements ObjectAllocator {
             return NULL;
         }
         boolean dma = (gfp & Gfp.__GFP_DMA) != 0;
-        int c = classes.classOf(size);
-        int cache = dma ? classCount + c : c;
-        int s = slabs.active[cache];
-        if (s < 0) {
-            s = refill(cache, c, dma, gfp);
-            if (s < 0) {
+        int sizeClass = classes.classOf(size);
+        int cache = dma ? classCount + sizeClass : sizeClass;
+        int slab = slabs.active(cache);
+        if (slab < 0) {
+            slab = refill(cache, sizeClass, dma, gfp);
+            if (slab < 0) {
                 return NULL;
             }
         }
-        return takeObject(s, cache, c, size, gfp);
+        return takeObject(slab, cache, sizeClass, size, gfp);
     }
 
-    /** Pops the first free object of slab {@code s}, the active slab of {@code cache}. */
-    private long takeObject(int s, int cache, int c, long size, int gfp) {
-        long slabPhys = slabs.phys[s];
-        long object = slabs.freelist[s];
+    /**
+     * Pops the first free object of {@code slab}, the active slab of {@code cache}. The free pointer read
+     * from the object is checked before anything changes, one check per kind of damage, each with its
+     * own report (SLUB's {@code check_valid_pointer} and {@code on_freelist} tell the same cases apart).
+     */
+    private long takeObject(int slab, int cache, int sizeClass, long size, int gfp) {
+        long slabPhys = slabs.phys(slab);
+        long object = slabs.freelist(slab);
         long objectPhys = object - pageOffset;
-        int index = classes.objectIndex(c, objectPhys - slabPhys - classes.firstObjectOffset());
+        int index = classes.objectIndex(sizeClass, objectPhys - slabPhys - classes.firstObjectOffset());
         long next = layout.readFreePointer(objectPhys, pageOffset + slabPhys);
-        int inUse = slabs.inUse[s] + 1;
-        boolean full = inUse == classes.objectsPerSlab(c);
-        if (full != (next == NULL) || slabs.isLive(s, index)
-                || Long.compareUnsigned(next - pageOffset - slabPhys, classes.slabBytes(c)) >= 0 && next != NULL) {
-            throw freelistCorrupt(s, cache, object, next);
+        int freeLeft = classes.objectsPerSlab(sizeClass) - slabs.inUse(slab) - 1;
+        if (slabs.isLive(slab, index)) {
+            throw freelistCorrupt(slab, object, "the free list leads to an object that is live");
+        }
+        if (next == NULL && freeLeft > 0) {
+            throw freelistCorrupt(slab, object, "the free list ends here, but " + freeLeft
+                    + " more objects of the slab are free");
+        }
+        if (next != NULL && freeLeft == 0) {
+            throw freelistCorrupt(slab, object, "the slab has no other free object, but its free pointer goes on"
+                    + " to 0x" + Long.toHexString(next));
+        }
+        if (next != NULL && !isInSlab(sizeClass, slabPhys, next)) {
+            throw freelistCorrupt(slab, object, "its free pointer 0x" + Long.toHexString(next)
+                    + " is not an object of this slab or NULL");
+        }
+        if (next != NULL && !isObjectStart(sizeClass, slabPhys, next)) {
+            throw freelistCorrupt(slab, object, "its free pointer 0x" + Long.toHexString(next)
+                    + " points into the slab, but not at the start of an object");
         }
         if (headers) {
-            takeBlock(s, objectPhys, cache >= classCount, size, next, classes.objectsPerSlab(c) - inUse);
+            takeBlock(slab, objectPhys, cache >= classCount, size, next, freeLeft);
         }
-        slabs.freelist[s] = next;
-        slabs.toggleLive(s, index);
-        slabs.inUse[s] = inUse;
+        slabs.popObject(slab, index, next);
         objectsInUse[cache]++;
-        if (full) {
-            slabs.active[cache] = -1;
-            slabs.push(s, SlabTable.FULL);
+        if (freeLeft == 0) {
+            slabs.retireActive(cache, SlabTable.FULL);
         }
         if ((gfp & Gfp.__GFP_ZERO) != 0) {
-            memory.fill(objectPhys, classes.usableSize(c), (byte) 0);
+            memory.fill(objectPhys, classes.usableSize(sizeClass), (byte) 0);
         }
         return object;
+    }
+
+    /** Returns true when direct-map address {@code addr} lies in the objects of the slab at {@code slabPhys}. */
+    private boolean isInSlab(int sizeClass, long slabPhys, long addr) {
+        long offset = addr - pageOffset - slabPhys - classes.firstObjectOffset();
+        return Long.compareUnsigned(offset, classes.slabUsedBytes(sizeClass) - classes.firstObjectOffset()) < 0;
+    }
+
+    /** Returns true when {@code addr}, which {@link #isInSlab} accepted, is the start of an object. */
+    private boolean isObjectStart(int sizeClass, long slabPhys, long addr) {
+        long offset = addr - pageOffset - slabPhys - classes.firstObjectOffset();
+        return offset == (long) classes.objectIndex(sizeClass, offset) * classes.blockSize(sizeClass);
     }
 
     /**
      * 2.0 only: checks that the block about to be handed out is marked free, then stamps its header and
      * the page descriptor.
      */
-    private void takeBlock(int s, long objectPhys, boolean dma, long size, long next, int nfree) {
-        if (layout.flags(objectPhys) != SlabLayout.MF_FREE) {
-            throw freelistCorrupt(s, slabs.cache[s], objectPhys + pageOffset, next);
+    private void takeBlock(int slab, long objectPhys, boolean dma, long size, long next, int nfree) {
+        int flags = layout.flags(objectPhys);
+        if (flags != SlabLayout.MF_FREE) {
+            throw freelistCorrupt(slab, objectPhys + pageOffset,
+                    "block on freelist isn't free (bh_flags 0x" + Integer.toHexString(flags) + ")");
         }
         layout.writeUsed(objectPhys, dma, size);
-        layout.writeDescriptor(slabs.phys[s], next, nfree);
+        layout.writeDescriptor(slabs.phys(slab), next, nfree);
     }
 
-    /** Says how the free list of slab {@code s} is broken at {@code object}; called only when it is. */
-    private KernelBug freelistCorrupt(int s, int cache, long object, long next) {
-        long slabVirt = pageOffset + slabs.phys[s];
-        long objectPhys = object - pageOffset;
-        int c = classOf[cache];
-        String what;
-        if (headers && layout.flags(objectPhys) != SlabLayout.MF_FREE) {
-            what = "block on freelist isn't free (bh_flags 0x" + Integer.toHexString(layout.flags(objectPhys)) + ")";
-        } else if (slabs.isLive(s, classes.objectIndex(c, objectPhys - slabs.phys[s] - classes.firstObjectOffset()))) {
-            what = "the free list leads to an object that is live";
-        } else {
-            what = "its free pointer 0x" + Long.toHexString(next) + " is not an object of this slab or NULL";
-        }
-        return BucketBugs.freelistCorrupt(names[cache], slabVirt, object, what);
+    /** The report of a free list of {@code slab} found broken at {@code object}; {@code what} says how. */
+    private KernelBug freelistCorrupt(int slab, long object, String what) {
+        return BucketBugs.freelistCorrupt(names[slabs.cacheOf(slab)], pageOffset + slabs.phys(slab), object, what);
     }
 
     /**
      * Finds the cache a new active slab: the first partial slab, else a kept empty one, else a new slab
      * from the page source. Returns -1, having changed nothing, when the page source has no pages.
      */
-    private int refill(int cache, int c, boolean dma, int gfp) {
-        int s = slabs.head(cache, SlabTable.PARTIAL);
-        if (s < 0) {
-            s = slabs.head(cache, SlabTable.EMPTY);
+    private int refill(int cache, int sizeClass, boolean dma, int gfp) {
+        int slab = slabs.head(cache, SlabTable.PARTIAL);
+        if (slab < 0) {
+            slab = slabs.head(cache, SlabTable.EMPTY);
         }
-        if (s >= 0) {
-            slabs.unlink(s);
+        if (slab >= 0) {
+            slabs.unlink(slab);
         } else {
-            s = newSlab(cache, c, dma, gfp);
-            if (s < 0) {
+            slab = newSlab(cache, sizeClass, dma, gfp);
+            if (slab < 0) {
                 return -1;
             }
         }
-        slabs.kind[s] = SlabTable.ACTIVE;
-        slabs.active[cache] = s;
-        return s;
+        slabs.activate(cache, slab);
+        return slab;
     }
 
-    private int newSlab(int cache, int c, boolean dma, int gfp) {
-        int order = classes.order(c);
+    private int newSlab(int cache, int sizeClass, boolean dma, int gfp) {
+        int order = classes.order(sizeClass);
         int pageGfp = gfp & ~Gfp.__GFP_ZERO;
         long virt = pages.getFreePages(pageGfp, order);
         if (virt == NULL) {
@@ -246,15 +263,14 @@ final class BucketAllocator implements ObjectAllocator {
                 || (dma && slabPhys + slabBytes > MachineProfile.MAX_DMA_ADDRESS)) {
             throw new IllegalStateException(badPages(virt, order, dma));
         }
-        int s = slabs.create(cache, slabPhys, NULL);
+        int slab = slabs.create(cache, slabPhys, layout.format(classes, sizeClass, slabPhys));
         try {
-            frames.map(slabPhys >>> MachineProfile.PAGE_SHIFT, order, s);
+            owners.map(slabPhys >>> MachineProfile.PAGE_SHIFT, order, slab);
         } catch (IllegalStateException e) {
-            slabs.destroy(s);
+            slabs.destroy(slab);
             throw e;
         }
-        slabs.freelist[s] = layout.format(classes, c, slabPhys);
-        return s;
+        return slab;
     }
 
     private static String badPages(long virt, int order, boolean dma) {
@@ -267,24 +283,23 @@ final class BucketAllocator implements ObjectAllocator {
 
     @Override
     public void free(long addr) {
-        long found = locateLive(addr, true);
-        int s = (int) (found >>> 32);
-        int cache = slabs.cache[s];
+        int slab = slabOfLiveObject(addr, true);
+        int cache = slabs.cacheOf(slab);
+        int sizeClass = classOf[cache];
         long objectPhys = addr - pageOffset;
+        int index = classes.objectIndex(sizeClass, objectPhys - slabs.phys(slab) - classes.firstObjectOffset());
         if (headers) {
             checkHeader(cache, objectPhys);
         }
-        layout.writeFree(objectPhys, slabs.freelist[s]);
-        slabs.freelist[s] = addr;
-        slabs.toggleLive(s, (int) found);
-        int inUse = --slabs.inUse[s];
+        layout.writeFree(objectPhys, slabs.freelist(slab));
+        int inUse = slabs.pushObject(slab, index, addr);
         objectsInUse[cache]--;
-        int objects = classes.objectsPerSlab(classOf[cache]);
+        int objects = classes.objectsPerSlab(sizeClass);
         if (headers) {
-            layout.writeDescriptor(slabs.phys[s], addr, objects - inUse);
+            layout.writeDescriptor(slabs.phys(slab), addr, objects - inUse);
         }
-        if (slabs.kind[s] != SlabTable.ACTIVE) {
-            refile(s, cache, inUse, objects);
+        if (slabs.kind(slab) != SlabTable.ACTIVE) {
+            refile(slab, cache, inUse, objects);
         }
     }
 
@@ -293,78 +308,88 @@ final class BucketAllocator implements ObjectAllocator {
         int expected = cache < classCount ? SlabLayout.MF_USED : SlabLayout.MF_DMA;
         int flags = layout.flags(objectPhys);
         if (flags != expected) {
-            throw BucketBugs.headerOverwritten(names[cache], pageOffset + objectPhys - SizeClasses.BLOCK_HEADER_BYTES,
-                    flags, expected);
+            throw BucketBugs.headerOverwritten(names[cache],
+                    pageOffset + objectPhys - SizeClassTable.BLOCK_HEADER_BYTES, flags, expected);
         }
     }
 
     /** Moves a non-active slab to the list its new count calls for, or returns it to the page source. */
-    private void refile(int s, int cache, int inUse, int objects) {
+    private void refile(int slab, int cache, int inUse, int objects) {
         boolean wasFull = inUse + 1 == objects;
         if (inUse > 0 && !wasFull) {
             return;
         }
-        slabs.unlink(s);
+        slabs.unlink(slab);
         if (inUse > 0) {
-            slabs.push(s, SlabTable.PARTIAL);
+            slabs.push(slab, SlabTable.PARTIAL);
         } else if (slabs.count(cache, SlabTable.EMPTY) < KEEP_EMPTY) {
-            slabs.push(s, SlabTable.EMPTY);
+            slabs.push(slab, SlabTable.EMPTY);
         } else {
-            release(s);
+            release(slab);
         }
     }
 
     @Override
     public long usableSize(long addr) {
-        int s = (int) (locateLive(addr, false) >>> 32);
-        int cache = slabs.cache[s];
-        return classes.usableSize(classOf[cache]);
+        int slab = slabOfLiveObject(addr, false);
+        return classes.usableSize(classOf[slabs.cacheOf(slab)]);
     }
 
     /**
-     * Finds the live object at {@code addr} and returns its slab in the high 32 bits and its index in the
-     * low 32, or throws the report that says what {@code addr} is instead.
+     * Returns the slab of the live object that starts at {@code addr}, or throws the report that says
+     * what {@code addr} is instead: not ours, not an object start, or an object that is free.
      */
-    private long locateLive(long addr, boolean forFree) {
+    private int slabOfLiveObject(long addr, boolean forFree) {
         long phys = addr - pageOffset;
-        int s = Long.compareUnsigned(phys, ramBytes) < 0 ? frames.slabOf(phys >>> MachineProfile.PAGE_SHIFT) : -1;
-        if (s < 0) {
+        int slab = Long.compareUnsigned(phys, ramBytes) < 0 ? owners.slabOf(phys >>> MachineProfile.PAGE_SHIFT) : -1;
+        if (slab < 0) {
             throw BucketBugs.notOwned(addr);
         }
-        int cache = slabs.cache[s];
-        int c = classOf[cache];
-        long offset = phys - slabs.phys[s] - classes.firstObjectOffset();
-        int index = classes.objectIndex(c, offset);
-        if (offset < 0 || index >= classes.objectsPerSlab(c) || offset != (long) index * classes.blockSize(c)) {
-            throw notAnObject(s, addr);
+        int cache = slabs.cacheOf(slab);
+        int sizeClass = classOf[cache];
+        long offset = phys - slabs.phys(slab) - classes.firstObjectOffset();
+        int index = classes.objectIndex(sizeClass, offset);
+        if (offset < 0 || index >= classes.objectsPerSlab(sizeClass)
+                || offset != (long) index * classes.blockSize(sizeClass)) {
+            throw notAnObject(slab, addr);
         }
-        if (!slabs.isLive(s, index)) {
+        if (!slabs.isLive(slab, index)) {
             throw forFree ? BucketBugs.doubleFree(names[cache], addr) : BucketBugs.sizeOfFreeObject(names[cache], addr);
         }
-        return ((long) s << 32) | index;
+        return slab;
     }
 
-    /** Says where in slab {@code s} the address that is not an object start lies. */
-    private KernelBug notAnObject(int s, long addr) {
-        int cache = slabs.cache[s];
-        int c = classOf[cache];
-        long slabVirt = pageOffset + slabs.phys[s];
+    /** Says where in {@code slab} the address that is not an object start lies. */
+    private KernelBug notAnObject(int slab, long addr) {
+        int cache = slabs.cacheOf(slab);
+        int sizeClass = classOf[cache];
+        long slabVirt = pageOffset + slabs.phys(slab);
         long inSlab = addr - slabVirt;
         if (inSlab < classes.firstBlockOffset()) {
             return BucketBugs.notInAnObject(names[cache], addr, "page descriptor", slabVirt);
         }
-        if (inSlab >= classes.slabUsedBytes(c)) {
+        if (inSlab >= classes.slabUsedBytes(sizeClass)) {
             return BucketBugs.notInAnObject(names[cache], addr, "unused tail", slabVirt);
         }
         long offset = inSlab - classes.firstObjectOffset();
-        long within = offset < 0 ? -1 : offset - (long) classes.objectIndex(c, offset) * classes.blockSize(c);
-        if (within < 0 || within >= classes.usableSize(c)) {
+        long within = offset < 0 ? -1
+                : offset - (long) classes.objectIndex(sizeClass, offset) * classes.blockSize(sizeClass);
+        if (within < 0 || within >= classes.usableSize(sizeClass)) {
             return BucketBugs.notInAnObject(names[cache], addr, "block header", slabVirt);
         }
         return BucketBugs.interior(names[cache], addr, addr - within, within);
     }
 
     // ---------------------------------------------------------------- pages back, reports
+
+    @Override
+    public List<org.kmemlab.api.spi.SizeClass> sizeClasses() {
+        List<org.kmemlab.api.spi.SizeClass> out = new ArrayList<>();
+        for (int s = 0; s < 2 * classCount; s++) {
+            out.add(new org.kmemlab.api.spi.SizeClass(names[s], classes.usableSize(classOf[s]), s >= classCount));
+        }
+        return List.copyOf(out);
+    }
 
     @Override
     public long maxSize() {
@@ -376,14 +401,14 @@ final class BucketAllocator implements ObjectAllocator {
         long released = 0;
         for (int cache = 0; cache < 2 * classCount; cache++) {
             int pagesPerSlab = 1 << classes.order(classOf[cache]);
-            for (int s = slabs.head(cache, SlabTable.EMPTY); s >= 0; s = slabs.head(cache, SlabTable.EMPTY)) {
-                slabs.unlink(s);
-                release(s);
+            for (int slab = slabs.head(cache, SlabTable.EMPTY); slab >= 0; slab = slabs.head(cache, SlabTable.EMPTY)) {
+                slabs.unlink(slab);
+                release(slab);
                 released += pagesPerSlab;
             }
-            int active = slabs.active[cache];
-            if (active >= 0 && slabs.inUse[active] == 0) {
-                slabs.active[cache] = -1;
+            int active = slabs.active(cache);
+            if (active >= 0 && slabs.inUse(active) == 0) {
+                slabs.dropActive(cache);
                 release(active);
                 released += pagesPerSlab;
             }
@@ -391,12 +416,12 @@ final class BucketAllocator implements ObjectAllocator {
         return released;
     }
 
-    /** Returns slab {@code s}, on no list and without live objects, to the page source. */
-    private void release(int s) {
-        int order = classes.order(classOf[slabs.cache[s]]);
-        long slabPhys = slabs.phys[s];
-        frames.unmap(slabPhys >>> MachineProfile.PAGE_SHIFT, order);
-        slabs.destroy(s);
+    /** Returns {@code slab}, on no list and without live objects, to the page source. */
+    private void release(int slab) {
+        int order = classes.order(classOf[slabs.cacheOf(slab)]);
+        long slabPhys = slabs.phys(slab);
+        owners.unmap(slabPhys >>> MachineProfile.PAGE_SHIFT, order);
+        slabs.destroy(slab);
         pages.freePages(pageOffset + slabPhys, order);
     }
 
@@ -404,35 +429,35 @@ final class BucketAllocator implements ObjectAllocator {
     @Override
     public List<SlabInfo> slabinfo() {
         List<SlabInfo> rows = new ArrayList<>(2 * classCount);
-        for (int c = 0; c < classCount; c++) {
-            rows.add(row(c));
-            rows.add(row(classCount + c));
+        for (int sizeClass = 0; sizeClass < classCount; sizeClass++) {
+            rows.add(row(sizeClass));
+            rows.add(row(classCount + sizeClass));
         }
         return rows;
     }
 
     private SlabInfo row(int cache) {
-        int c = classOf[cache];
-        long objects = classes.objectsPerSlab(c);
-        int active = slabs.active[cache];
+        int sizeClass = classOf[cache];
+        long objects = classes.objectsPerSlab(sizeClass);
+        int active = slabs.active(cache);
         long activeSlabs = slabs.count(cache, SlabTable.PARTIAL) + slabs.count(cache, SlabTable.FULL);
         long totalSlabs = activeSlabs + slabs.count(cache, SlabTable.EMPTY);
         if (active >= 0) {
             totalSlabs++;
-            activeSlabs += slabs.inUse[active] > 0 ? 1 : 0;
+            activeSlabs += slabs.inUse(active) > 0 ? 1 : 0;
         }
-        return new SlabInfo(names[cache], objectsInUse[cache], totalSlabs * objects, classes.blockSize(c),
-                objects, 1L << classes.order(c), activeSlabs, totalSlabs);
+        return new SlabInfo(names[cache], objectsInUse[cache], totalSlabs * objects, classes.blockSize(sizeClass),
+                objects, 1L << classes.order(sizeClass), activeSlabs, totalSlabs);
     }
 
     @Override
     public void checkInvariants() {
-        new SlabChecker(classes, slabs, frames, layout, names, objectsInUse, pageOffset).check();
+        new SlabChecker(classes, slabs, owners, layout, names, objectsInUse, pageOffset).check();
     }
 
     @Override
     public String toString() {
         return "BucketAllocator[" + classes.era() + ", " + slabs.slabsInUse() + " slabs, "
-                + frames.mappedFrames() + " pages]";
+                + owners.mappedFrames() + " pages]";
     }
 }

@@ -21,7 +21,7 @@ import org.kmemlab.api.spi.ObjectAllocatorProvider;
 public final class BucketAllocatorProvider implements ObjectAllocatorProvider {
 
     /** The name this provider is chosen by. */
-    public static final String NAME = "bucket-reference";
+    public static final String NAME = org.kmemlab.api.spi.ReferenceProviders.OBJECTS;
 
     /** Creates the provider; cheap, as the registry instantiates every provider to learn its name. */
     public BucketAllocatorProvider() {

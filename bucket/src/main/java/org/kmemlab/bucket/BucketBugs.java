@@ -61,7 +61,7 @@ final class BucketBugs {
 
     /** 2.0: the header of a live block lost its MF_USED/MF_DMA flag, so something wrote over it. */
     static KernelBug headerOverwritten(String cache, long headerVirt, int found, int expected) {
-        return new CorruptionBug(cache, "Block header", headerVirt, headerVirt + 3, -SizeClasses.BLOCK_HEADER_BYTES,
+        return new CorruptionBug(cache, "Block header", headerVirt, headerVirt + 3, -SizeClassTable.BLOCK_HEADER_BYTES,
                 (byte) found, (byte) expected,
                 Checks.format("INFO: bh_flags 0x%08x instead of %s 0x%08x", found,
                         expected == SlabLayout.MF_DMA ? "MF_DMA" : "MF_USED", expected),

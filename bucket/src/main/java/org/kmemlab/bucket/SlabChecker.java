@@ -12,25 +12,25 @@ import org.kmemlab.api.MachineProfile;
  * as its count says; the active slab is marked active. For every slab: its live bits count its objects
  * in use; its free list in memory visits only free objects of the slab, at object boundaries, each once,
  * exactly {@code objects - inUse} of them, and ends in NULL; in the 2.0 layout every block's flag word
- * and the page descriptor agree; the frame table maps each of its frames to it. Across the allocator:
+ * and the page descriptor agree; the slab owner table maps each of its frames to it. Across the allocator:
  * objects in use per cache and mapped frames add up.
  */
 final class SlabChecker {
 
-    private final SizeClasses classes;
+    private final SizeClassTable classes;
     private final SlabTable slabs;
-    private final FrameTable frames;
+    private final SlabOwners owners;
     private final SlabLayout layout;
     private final String[] names;
     private final long[] objectsInUse;
     private final long pageOffset;
     private final int classCount;
 
-    SlabChecker(SizeClasses classes, SlabTable slabs, FrameTable frames, SlabLayout layout, String[] names,
+    SlabChecker(SizeClassTable classes, SlabTable slabs, SlabOwners owners, SlabLayout layout, String[] names,
                 long[] objectsInUse, long pageOffset) {
         this.classes = classes;
         this.slabs = slabs;
-        this.frames = frames;
+        this.owners = owners;
         this.layout = layout;
         this.names = names;
         this.objectsInUse = objectsInUse;
@@ -62,33 +62,33 @@ final class SlabChecker {
         }
         require(seen == slabs.slabsInUse(), "the caches' lists and active slabs hold %d slabs but %d ids are in use",
                 seen, slabs.slabsInUse());
-        require(mapped == frames.mappedFrames(), "the slabs cover %d frames but the frame table maps %d",
-                mapped, frames.mappedFrames());
+        require(mapped == owners.mappedFrames(), "the slabs cover %d frames but the slab owner table maps %d",
+                mapped, owners.mappedFrames());
     }
 
     private long checkList(int cache, byte list) {
         long live = 0;
         int count = 0;
         int before = -1;
-        for (int s = slabs.head(cache, list); s >= 0; s = slabs.next[s]) {
+        for (int slab = slabs.head(cache, list); slab >= 0; slab = slabs.next[slab]) {
             require(++count <= slabs.count(cache, list), "%s: list %d is longer than its count %d (a cycle?)",
                     names[cache], list, slabs.count(cache, list));
-            require(slabs.cache[s] == cache && slabs.kind[s] == list,
-                    "%s: slab %d on list %d belongs to cache %d in state %d", names[cache], s, list,
-                    slabs.cache[s], slabs.kind[s]);
-            require(slabs.prev[s] == before, "%s: slab %d's prev is %d, expected %d", names[cache], s,
-                    slabs.prev[s], before);
+            require(slabs.cache[slab] == cache && slabs.kind[slab] == list,
+                    "%s: slab %d on list %d belongs to cache %d in state %d", names[cache], slab, list,
+                    slabs.cache[slab], slabs.kind[slab]);
+            require(slabs.prev[slab] == before, "%s: slab %d's prev is %d, expected %d", names[cache], slab,
+                    slabs.prev[slab], before);
             int objects = classes.objectsPerSlab(cache % classCount);
-            int inUse = slabs.inUse[s];
+            int inUse = slabs.inUse[slab];
             boolean fits = switch (list) {
                 case SlabTable.FULL -> inUse == objects;
                 case SlabTable.EMPTY -> inUse == 0;
                 default -> inUse > 0 && inUse < objects;
             };
-            require(fits, "%s: slab %d with %d of %d objects in use is on list %d", names[cache], s, inUse,
+            require(fits, "%s: slab %d with %d of %d objects in use is on list %d", names[cache], slab, inUse,
                     objects, list);
-            live += checkSlab(s);
-            before = s;
+            live += checkSlab(slab);
+            before = slab;
         }
         require(count == slabs.count(cache, list), "%s: list %d holds %d slabs but counts %d", names[cache],
                 list, count, slabs.count(cache, list));
@@ -96,38 +96,41 @@ final class SlabChecker {
     }
 
     /** Checks one slab and returns its number of live objects. */
-    private long checkSlab(int s) {
-        int cache = slabs.cache[s];
-        int c = cache % classCount;
+    private long checkSlab(int slab) {
+        int cache = slabs.cache[slab];
+        int sizeClass = cache % classCount;
         String name = names[cache];
-        int objects = classes.objectsPerSlab(c);
-        long slabPhys = slabs.phys[s];
+        int objects = classes.objectsPerSlab(sizeClass);
+        long slabPhys = slabs.phys[slab];
         long slabVirt = pageOffset + slabPhys;
         long pfn = slabPhys >>> MachineProfile.PAGE_SHIFT;
-        for (long f = pfn; f < pfn + (1L << classes.order(c)); f++) {
-            require(frames.slabOf(f) == s, "%s: pfn %d of slab %d is mapped to slab %d", name, f, s, frames.slabOf(f));
+        for (long f = pfn; f < pfn + (1L << classes.order(sizeClass)); f++) {
+            require(owners.slabOf(f) == slab, "%s: pfn %d of slab %d is mapped to slab %d", name, f, slab,
+                    owners.slabOf(f));
         }
         int live = 0;
         for (int i = 0; i < objects; i++) {
-            if (slabs.isLive(s, i)) {
+            if (slabs.isLive(slab, i)) {
                 live++;
             }
         }
         for (int i = objects; i < slabs.bitmapWords * 64; i++) {
-            require(!slabs.isLive(s, i), "%s: slab 0x%x has live bit %d set beyond its %d objects", name, slabVirt,
+            require(!slabs.isLive(slab, i), "%s: slab 0x%x has live bit %d set beyond its %d objects", name, slabVirt,
                     i, objects);
         }
-        require(live == slabs.inUse[s], "%s: slab 0x%x has %d live bits but counts %d objects in use", name,
-                slabVirt, live, slabs.inUse[s]);
+        require(live == slabs.inUse[slab], "%s: slab 0x%x has %d live bits but counts %d objects in use", name,
+                slabVirt, live, slabs.inUse[slab]);
         boolean[] visited = new boolean[objects];
         int free = 0;
-        for (long object = slabs.freelist[s]; object != 0; ) {
+        for (long object = slabs.freelist[slab]; object != 0; ) {
             long offset = object - slabVirt - classes.firstObjectOffset();
-            int index = offset < 0 ? -1 : classes.objectIndex(c, offset);
-            require(index >= 0 && index < objects && classes.objectOffset(c, index) == object - slabVirt,
-                    "%s: free list of slab 0x%x reaches 0x%x, which is not an object of the slab", name, slabVirt, object);
+            int index = offset < 0 ? -1 : classes.objectIndex(sizeClass, offset);
+            require(index >= 0 && index < objects && classes.objectOffset(sizeClass, index) == object - slabVirt,
+                    "%s: free list of slab 0x%x reaches 0x%x, which is not an object of the slab", name, slabVirt,
+                    object);
             require(!visited[index], "%s: free list of slab 0x%x visits 0x%x twice (a cycle)", name, slabVirt, object);
-            require(!slabs.isLive(s, index), "%s: free list of slab 0x%x holds live object 0x%x", name, slabVirt, object);
+            require(!slabs.isLive(slab, index), "%s: free list of slab 0x%x holds live object 0x%x", name,
+                    slabVirt, object);
             if (classes.hasHeaders()) {
                 require(layout.flags(object - pageOffset) == SlabLayout.MF_FREE,
                         "%s: free block 0x%x has bh_flags 0x%08x, not MF_FREE", name, object,
@@ -137,30 +140,30 @@ final class SlabChecker {
             free++;
             object = layout.readFreePointer(object - pageOffset, slabVirt);
         }
-        require(free == objects - slabs.inUse[s], "%s: free list of slab 0x%x has %d objects, expected %d", name,
-                slabVirt, free, objects - slabs.inUse[s]);
+        require(free == objects - slabs.inUse[slab], "%s: free list of slab 0x%x has %d objects, expected %d", name,
+                slabVirt, free, objects - slabs.inUse[slab]);
         if (classes.hasHeaders()) {
-            checkDescriptor(s, name, slabVirt, objects);
+            checkDescriptor(slab, name, slabVirt, objects);
         }
         return live;
     }
 
-    private void checkDescriptor(int s, String name, long slabVirt, int objects) {
+    private void checkDescriptor(int slab, String name, long slabVirt, int objects) {
         long slabPhys = slabVirt - pageOffset;
-        int c = slabs.cache[s] % classCount;
-        require(layout.descriptorFirstFree(slabPhys) == slabs.freelist[s],
+        int sizeClass = slabs.cache[slab] % classCount;
+        require(layout.descriptorFirstFree(slabPhys) == slabs.freelist[slab],
                 "%s: page descriptor of 0x%x says firstfree 0x%x, the slab's free list starts at 0x%x", name,
-                slabVirt, layout.descriptorFirstFree(slabPhys), slabs.freelist[s]);
-        require(layout.descriptorNfree(slabPhys) == objects - slabs.inUse[s],
+                slabVirt, layout.descriptorFirstFree(slabPhys), slabs.freelist[slab]);
+        require(layout.descriptorNfree(slabPhys) == objects - slabs.inUse[slab],
                 "%s: page descriptor of 0x%x says nfree %d, expected %d", name, slabVirt,
-                layout.descriptorNfree(slabPhys), objects - slabs.inUse[s]);
-        require(layout.descriptorOrder(slabPhys) == classes.order(c),
+                layout.descriptorNfree(slabPhys), objects - slabs.inUse[slab]);
+        require(layout.descriptorOrder(slabPhys) == classes.order(sizeClass),
                 "%s: page descriptor of 0x%x says order %d, expected %d", name, slabVirt,
-                layout.descriptorOrder(slabPhys), classes.order(c));
-        int usedFlag = slabs.cache[s] < classCount ? SlabLayout.MF_USED : SlabLayout.MF_DMA;
+                layout.descriptorOrder(slabPhys), classes.order(sizeClass));
+        int usedFlag = slabs.cache[slab] < classCount ? SlabLayout.MF_USED : SlabLayout.MF_DMA;
         for (int i = 0; i < objects; i++) {
-            if (slabs.isLive(s, i)) {
-                long objectPhys = slabPhys + classes.objectOffset(c, i);
+            if (slabs.isLive(slab, i)) {
+                long objectPhys = slabPhys + classes.objectOffset(sizeClass, i);
                 require(layout.flags(objectPhys) == usedFlag, "%s: live block 0x%x has bh_flags 0x%08x, expected 0x%08x",
                         name, pageOffset + objectPhys, layout.flags(objectPhys), usedFlag);
             }

@@ -64,7 +64,7 @@ final class SlabLayout {
             return memory.readLong(objectPhys);
         }
         int next = memory.readInt(objectPhys - 4);
-        return next == 0 ? 0 : ((slabVirt & HIGH_HALF) | (next & LOW_HALF)) + SizeClasses.BLOCK_HEADER_BYTES;
+        return next == 0 ? 0 : ((slabVirt & HIGH_HALF) | (next & LOW_HALF)) + SizeClassTable.BLOCK_HEADER_BYTES;
     }
 
     /** Makes the object at {@code objectPhys} a free one whose successor is {@code nextVirt} (or 0). */
@@ -73,8 +73,8 @@ final class SlabLayout {
             memory.writeLong(objectPhys, nextVirt);
             return;
         }
-        int next = nextVirt == 0 ? 0 : (int) (nextVirt - SizeClasses.BLOCK_HEADER_BYTES);
-        memory.writeLong(objectPhys - SizeClasses.BLOCK_HEADER_BYTES, header(MF_FREE, next));
+        int next = nextVirt == 0 ? 0 : (int) (nextVirt - SizeClassTable.BLOCK_HEADER_BYTES);
+        memory.writeLong(objectPhys - SizeClassTable.BLOCK_HEADER_BYTES, header(MF_FREE, next));
     }
 
     /** Both words of a 2.0 block header as one little-endian long: {@code bh_flags} first. */
@@ -84,18 +84,18 @@ final class SlabLayout {
 
     /** 2.0 only: stamps a live block's header with its flag and the requested length. */
     void writeUsed(long objectPhys, boolean dma, long size) {
-        memory.writeLong(objectPhys - SizeClasses.BLOCK_HEADER_BYTES, header(dma ? MF_DMA : MF_USED, (int) size));
+        memory.writeLong(objectPhys - SizeClassTable.BLOCK_HEADER_BYTES, header(dma ? MF_DMA : MF_USED, (int) size));
     }
 
     /** 2.0 only: returns the {@code bh_flags} word of the block whose object is at {@code objectPhys}. */
     int flags(long objectPhys) {
-        return memory.readInt(objectPhys - SizeClasses.BLOCK_HEADER_BYTES);
+        return memory.readInt(objectPhys - SizeClassTable.BLOCK_HEADER_BYTES);
     }
 
     /** 2.0 only: records the area's first free block ({@code firstFreeVirt} is an object address, or 0). */
     void writeDescriptor(long slabPhys, long firstFreeVirt, int nfree) {
         memory.writeInt(slabPhys + PD_FIRSTFREE,
-                firstFreeVirt == 0 ? 0 : (int) (firstFreeVirt - SizeClasses.BLOCK_HEADER_BYTES));
+                firstFreeVirt == 0 ? 0 : (int) (firstFreeVirt - SizeClassTable.BLOCK_HEADER_BYTES));
         memory.writeInt(slabPhys + PD_NFREE, nfree);
     }
 
@@ -103,7 +103,7 @@ final class SlabLayout {
     long descriptorFirstFree(long slabPhys) {
         int first = memory.readInt(slabPhys + PD_FIRSTFREE);
         long slabVirt = pageOffset + slabPhys;
-        return first == 0 ? 0 : ((slabVirt & HIGH_HALF) | (first & LOW_HALF)) + SizeClasses.BLOCK_HEADER_BYTES;
+        return first == 0 ? 0 : ((slabVirt & HIGH_HALF) | (first & LOW_HALF)) + SizeClassTable.BLOCK_HEADER_BYTES;
     }
 
     /** 2.0 only: returns the descriptor's {@code order}. */
@@ -121,17 +121,17 @@ final class SlabLayout {
      *
      * @return the direct-map address of the first object, the head of the new free list
      */
-    long format(SizeClasses classes, int c, long slabPhys) {
-        int objects = classes.objectsPerSlab(c);
+    long format(SizeClassTable classes, int sizeClass, long slabPhys) {
+        int objects = classes.objectsPerSlab(sizeClass);
         long slabVirt = pageOffset + slabPhys;
         for (int i = 0; i < objects; i++) {
-            long next = i + 1 < objects ? slabVirt + classes.objectOffset(c, i + 1) : 0;
-            writeFree(slabPhys + classes.objectOffset(c, i), next);
+            long next = i + 1 < objects ? slabVirt + classes.objectOffset(sizeClass, i + 1) : 0;
+            writeFree(slabPhys + classes.objectOffset(sizeClass, i), next);
         }
-        long first = slabVirt + classes.objectOffset(c, 0);
+        long first = slabVirt + classes.objectOffset(sizeClass, 0);
         if (headers) {
             memory.writeInt(slabPhys, 0);
-            memory.writeInt(slabPhys + PD_ORDER, classes.order(c));
+            memory.writeInt(slabPhys + PD_ORDER, classes.order(sizeClass));
             writeDescriptor(slabPhys, first, objects);
         }
         return first;

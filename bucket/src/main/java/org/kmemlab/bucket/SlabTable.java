@@ -18,6 +18,10 @@ import java.util.Arrays;
  * into it, the common case, moves nothing. Other slabs sit on exactly one doubly linked list of their
  * cache, threaded through {@link #next} and {@link #prev}; linking and unlinking are O(1).
  *
+ * <p>The arrays are read directly by {@link SlabChecker}; every write goes through a method of this class,
+ * so the rules above hold in one place. The fast paths use {@link #popObject} and {@link #pushObject}:
+ * one object off or onto a slab's free list, its live bit and the slab's count together.
+ *
  * <p>Slab ids are recycled through a stack. The arrays grow by doubling when the allocator holds more
  * slabs than ever before, which happens only when a new page arrives; in a steady state nothing is
  * allocated.
@@ -93,39 +97,107 @@ final class SlabTable {
         return slabsInUse;
     }
 
-    /** Takes a fresh id for a slab of {@code cacheIndex} at {@code slabPhys}, in no list yet. */
+    /**
+     * Takes a fresh id for a slab of {@code cacheIndex} at {@code slabPhys} whose free list starts at
+     * {@code firstFree}, every object free, in no list yet.
+     */
     int create(int cacheIndex, long slabPhys, long firstFree) {
         if (freeIdCount == 0) {
             grow(capacity * 2);
         }
-        int s = freeIds[--freeIdCount];
-        phys[s] = slabPhys;
-        freelist[s] = firstFree;
-        cache[s] = cacheIndex;
-        inUse[s] = 0;
-        next[s] = -1;
-        prev[s] = -1;
-        kind[s] = ACTIVE;
-        Arrays.fill(liveBits, s * bitmapWords, (s + 1) * bitmapWords, 0L);
+        int slab = freeIds[--freeIdCount];
+        phys[slab] = slabPhys;
+        freelist[slab] = firstFree;
+        cache[slab] = cacheIndex;
+        inUse[slab] = 0;
+        next[slab] = -1;
+        prev[slab] = -1;
+        kind[slab] = ACTIVE;
+        Arrays.fill(liveBits, slab * bitmapWords, (slab + 1) * bitmapWords, 0L);
         slabsInUse++;
-        return s;
+        return slab;
     }
 
-    /** Gives id {@code s} back; the slab must be on no list. */
-    void destroy(int s) {
-        kind[s] = UNUSED;
-        freeIds[freeIdCount++] = s;
+    /** Gives id {@code slab} back; the slab must be on no list. */
+    void destroy(int slab) {
+        kind[slab] = UNUSED;
+        freeIds[freeIdCount++] = slab;
         slabsInUse--;
     }
 
-    /** Returns true when object {@code index} of slab {@code s} is live. */
-    boolean isLive(int s, int index) {
-        return (liveBits[s * bitmapWords + (index >>> 6)] & (1L << index)) != 0;
+    /** Returns the physical address of {@code slab}'s first byte. */
+    long phys(int slab) {
+        return phys[slab];
     }
 
-    /** Flips the live bit of object {@code index} of slab {@code s}. */
-    void toggleLive(int s, int index) {
-        liveBits[s * bitmapWords + (index >>> 6)] ^= 1L << index;
+    /** Returns the direct-map address of {@code slab}'s first free object, or 0 when it is full. */
+    long freelist(int slab) {
+        return freelist[slab];
+    }
+
+    /** Returns the cache {@code slab} belongs to. */
+    int cacheOf(int slab) {
+        return cache[slab];
+    }
+
+    /** Returns the number of live objects in {@code slab}. */
+    int inUse(int slab) {
+        return inUse[slab];
+    }
+
+    /** Returns the state of {@code slab}: {@link #ACTIVE}, a list kind, or {@link #UNUSED}. */
+    byte kind(int slab) {
+        return kind[slab];
+    }
+
+    /** Returns {@code cacheIndex}'s active slab, or -1. */
+    int active(int cacheIndex) {
+        return active[cacheIndex];
+    }
+
+    /** Returns true when object {@code index} of {@code slab} is live. */
+    boolean isLive(int slab, int index) {
+        return (liveBits[slab * bitmapWords + (index >>> 6)] & (1L << index)) != 0;
+    }
+
+    /**
+     * Hands out object {@code index}, the head of {@code slab}'s free list: {@code next} becomes the head,
+     * the object's live bit is set and the count goes up. The caller has checked all three.
+     */
+    void popObject(int slab, int index, long next) {
+        freelist[slab] = next;
+        liveBits[slab * bitmapWords + (index >>> 6)] |= 1L << index;
+        inUse[slab]++;
+    }
+
+    /**
+     * Takes back live object {@code index} at direct-map address {@code addr}, whose free pointer the
+     * caller has pointed at the old head: it becomes the head, its live bit is cleared.
+     *
+     * @return the live objects left in the slab
+     */
+    int pushObject(int slab, int index, long addr) {
+        freelist[slab] = addr;
+        liveBits[slab * bitmapWords + (index >>> 6)] &= ~(1L << index);
+        return --inUse[slab];
+    }
+
+    /** Makes {@code slab}, on no list, the active slab of {@code cacheIndex}. */
+    void activate(int cacheIndex, int slab) {
+        kind[slab] = ACTIVE;
+        active[cacheIndex] = slab;
+    }
+
+    /** Moves {@code cacheIndex}'s active slab onto its list {@code listKind}; the cache has none active then. */
+    void retireActive(int cacheIndex, byte listKind) {
+        int slab = active[cacheIndex];
+        active[cacheIndex] = -1;
+        push(slab, listKind);
+    }
+
+    /** Forgets {@code cacheIndex}'s active slab, which the caller releases. */
+    void dropActive(int cacheIndex) {
+        active[cacheIndex] = -1;
     }
 
     /** Returns the first slab on list {@code kind} of {@code cacheIndex}, or -1. */
@@ -138,25 +210,25 @@ final class SlabTable {
         return listCount[cacheIndex * LISTS + listKind - PARTIAL];
     }
 
-    /** Puts slab {@code s} at the front of list {@code listKind} of its cache. */
-    void push(int s, byte listKind) {
-        int list = cache[s] * LISTS + listKind - PARTIAL;
+    /** Puts {@code slab} at the front of list {@code listKind} of its cache. */
+    void push(int slab, byte listKind) {
+        int list = cache[slab] * LISTS + listKind - PARTIAL;
         int first = listHead[list];
-        next[s] = first;
-        prev[s] = -1;
+        next[slab] = first;
+        prev[slab] = -1;
         if (first >= 0) {
-            prev[first] = s;
+            prev[first] = slab;
         }
-        listHead[list] = s;
+        listHead[list] = slab;
         listCount[list]++;
-        kind[s] = listKind;
+        kind[slab] = listKind;
     }
 
-    /** Takes slab {@code s} off the list it is on. */
-    void unlink(int s) {
-        int list = cache[s] * LISTS + kind[s] - PARTIAL;
-        int before = prev[s];
-        int after = next[s];
+    /** Takes {@code slab} off the list it is on. */
+    void unlink(int slab) {
+        int list = cache[slab] * LISTS + kind[slab] - PARTIAL;
+        int before = prev[slab];
+        int after = next[slab];
         if (before >= 0) {
             next[before] = after;
         } else {
@@ -165,8 +237,8 @@ final class SlabTable {
         if (after >= 0) {
             prev[after] = before;
         }
-        next[s] = -1;
-        prev[s] = -1;
+        next[slab] = -1;
+        prev[slab] = -1;
         listCount[list]--;
     }
 

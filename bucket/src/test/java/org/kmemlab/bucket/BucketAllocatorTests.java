@@ -49,7 +49,7 @@ class BucketAllocatorTests {
         for (Era era : Era.values()) {
             TestPageSource source = new TestPageSource(Machine.boot(MachineProfile.I386_LINUX_2_0, 64 * Sizes.MiB));
             BucketAllocator buckets = allocator(source, era);
-            SizeClasses classes = SizeClasses.forEra(era);
+            SizeClassTable classes = SizeClassTable.forEra(era);
             for (int c = 0; c < classes.count(); c++) {
                 long exact = buckets.allocate(classes.usableSize(c), Gfp.GFP_KERNEL);
                 assertEquals(classes.usableSize(c), buckets.usableSize(exact), era + " size = class " + c);

@@ -146,6 +146,57 @@ class BucketMisuseTests {
         assertThrows(IllegalStateException.class, modern::checkInvariants, "the self-check sees it too");
     }
 
+    /** Expects the next 64-byte allocation to report the free list of {@code slab} broken at {@code object}. */
+    private void expectCorruptList(long slab, long object, String what) {
+        List<SlabInfo> before = modern.slabinfo();
+        KernelBug bug = assertThrows(KernelBug.class, () -> modern.allocate(64, Gfp.GFP_KERNEL));
+        assertEquals("BUG kmalloc-64 (Not tainted): Freepointer corrupt\n"
+                + "INFO: Slab 0x" + Long.toHexString(slab) + " free object 0x" + Long.toHexString(object) + ": " + what
+                + "\nHint: a free object was written after kfree() (a use after free) or by an overflow of its neighbour;"
+                + " look for the last writer of this address", bug.getMessage());
+        assertEquals(before, modern.slabinfo(), "the report changes nothing");
+        assertThrows(IllegalStateException.class, modern::checkInvariants, "the self-check sees it too");
+    }
+
+    private void writeFreePointer(long object, long value) {
+        source.machine().memory().writeLong(source.machine().pa(object), value);
+    }
+
+    @Test
+    void aFreeListThatEndsEarlyIsReportedAsSuch() {
+        long first = modern.allocate(64, Gfp.GFP_KERNEL);
+        writeFreePointer(first + 64, 0);
+        expectCorruptList(first, first + 64, "the free list ends here, but 62 more objects of the slab are free");
+    }
+
+    @Test
+    void aFreeListThatRunsOnPastTheLastFreeObjectIsReportedAsSuch() {
+        long first = modern.allocate(64, Gfp.GFP_KERNEL);
+        for (int i = 1; i < 63; i++) {
+            modern.allocate(64, Gfp.GFP_KERNEL);
+        }
+        long last = first + 63 * 64;
+        writeFreePointer(last, first);
+        expectCorruptList(first, last, "the slab has no other free object, but its free pointer goes on to 0x"
+                + Long.toHexString(first));
+    }
+
+    @Test
+    void aFreePointerIntoTheMiddleOfAnObjectIsReportedAsSuch() {
+        long first = modern.allocate(64, Gfp.GFP_KERNEL);
+        writeFreePointer(first + 64, first + 200);
+        expectCorruptList(first, first + 64, "its free pointer 0x" + Long.toHexString(first + 200)
+                + " points into the slab, but not at the start of an object");
+    }
+
+    @Test
+    void aFreeListLeadingToALiveObjectIsReportedWhenItGetsThere() {
+        long first = modern.allocate(64, Gfp.GFP_KERNEL);
+        writeFreePointer(first + 64, first);
+        assertEquals(first + 64, modern.allocate(64, Gfp.GFP_KERNEL), "a pointer to an object start passes");
+        expectCorruptList(first, first, "the free list leads to an object that is live");
+    }
+
     @Test
     void aBadPageSourceIsReportedNotTrusted() {
         Machine machine = Machine.boot(MachineProfile.I386_LINUX_2_0);

@@ -42,7 +42,7 @@ class BucketRandomTests {
         SplittableRandom random = new SplittableRandom(seed);
         TestPageSource source = new TestPageSource(machine);
         BucketAllocator buckets = BucketAllocatorTests.allocator(source, era);
-        SizeClasses classes = SizeClasses.forEra(era);
+        SizeClassTable classes = SizeClassTable.forEra(era);
         PhysicalMemory memory = machine.memory();
         TreeMap<Long, Long> live = new TreeMap<>();
         Map<String, Long> liveByCache = new TreeMap<>();
@@ -112,7 +112,7 @@ class BucketRandomTests {
         memory.writeLong(phys + usable - 8, value);
     }
 
-    private static String cacheName(SizeClasses classes, long usable, boolean dma) {
+    private static String cacheName(SizeClassTable classes, long usable, boolean dma) {
         return classes.name(classes.classOf(usable), dma);
     }
 }

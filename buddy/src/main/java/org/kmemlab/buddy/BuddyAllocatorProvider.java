@@ -14,7 +14,7 @@ import org.kmemlab.api.spi.PageAllocatorProvider;
 public final class BuddyAllocatorProvider implements PageAllocatorProvider {
 
     /** The name this provider is chosen by ({@code kmemlab.pages=buddy-reference}). */
-    public static final String NAME = "buddy-reference";
+    public static final String NAME = org.kmemlab.api.spi.ReferenceProviders.PAGES;
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
     public BuddyAllocatorProvider() {

@@ -23,6 +23,12 @@ import org.kmemlab.api.stats.ZoneStats;
  * The reference {@link ZoneAllocator}: today's {@code __alloc_pages()} (or Linux 2.0's
  * {@code __get_free_pages()}) over one {@link Zone} per zone of the machine.
  *
+ * <p>Read it as a lesson in this order: the essay "How watermarks decide" at the top of the class body
+ * (which mark a request is compared with, what reclaim and waiting add, two worked examples), then the
+ * ALLOC_* flags it names, then {@link #allocPages} (the fast path), {@link #mark} (the essay's table)
+ * and {@link #slowPath} (the essay's steps 2 and 3, marked in the code). {@link Watermarks} computes the
+ * marks themselves.
+ *
  * <p>Thread-safe: each zone has its own lock, taken only around the zone's page allocators; reclaim and
  * waiting happen with no zone lock held. Allocation and free allocate no Java objects unless the request
  * has to reclaim, wait or report a failure.
@@ -31,7 +37,54 @@ import org.kmemlab.api.stats.ZoneStats;
  */
 final class DmaZoneAllocator implements ZoneAllocator {
 
-    // Allocation flags: how far below the min mark an attempt may go (the kernel's ALLOC_* bits).
+    /*
+     * How watermarks decide
+     * =====================
+     * Every zone keeps a few pages that ordinary requests may not take, so that the requests that cannot
+     * wait -- an interrupt handler's GFP_ATOMIC, the reclaim path itself -- still find memory when the
+     * machine is full. Three marks per zone say how few free pages are too few: min, low and high
+     * (Watermarks computes them). A request passes a zone when
+     *
+     *     free - (2^order - 1)  >  mark + lowmem_reserve[highest zone the request allows]
+     *
+     * and the zone really has a free block of that order. The request walks its zonelist (Normal, DMA32,
+     * DMA; GFP_DMA32 starts at DMA32; GFP_DMA at DMA) and takes the first zone that passes.
+     *
+     * Which mark applies is the whole GFP policy:
+     *   1. Fast path: everybody is compared with LOW. Above low nobody has to think.
+     *   2. Slow path: compared with MIN, lowered by the request's rights:
+     *        __GFP_HIGH                          min - min/2
+     *        __GFP_HIGH and cannot block         then a further quarter off: 3/8 of min (GFP_ATOMIC)
+     *        GFP_NOWAIT, GFP_KERNEL              min itself: no reserve
+     *        __GFP_MEMALLOC                      no mark at all
+     *   3. A request that may sleep (__GFP_DIRECT_RECLAIM) now runs the shrinkers and tries again, pass
+     *      after pass while they free something; when reclaim makes no progress it waits for another
+     *      thread to free pages (any free wakes it to try again), up to maxWait in all;
+     *      __GFP_NORETRY stops after one reclaim pass, __GFP_NOFAIL never stops. A request that cannot
+     *      sleep fails here.
+     *
+     * Worked example, x86_64 with 1 GiB (Normal is empty, so GFP_KERNEL starts in DMA32):
+     *   DMA32: min 991, low 1240, high 1489.   DMA: min 15, low 18, high 21, protection (0, 976, 976).
+     *   free DMA32 = 2000  every request is served on the fast path (2000 > 1240).
+     *   free DMA32 = 1100  the fast path fails; GFP_KERNEL passes at min (1100 > 991).
+     *   free DMA32 =  800  GFP_KERNEL and GFP_NOWAIT fail in DMA32; __GFP_HIGH may go to 991-495 = 496,
+     *                      GFP_ATOMIC to 496-124 = 372 (3/8 of 991). GFP_KERNEL falls back to DMA, which
+     *                      serves it only while its free pages exceed 18 + 976 = 994 (fast path) or
+     *                      15 + 976 = 991 (slow path): of DMA's 3840 pages 2849 can go to Normal
+     *                      requests, the rest is kept for GFP_DMA, which pays no protection in its own
+     *                      zone (lowmem_reserve[DMA] = 0). Only then does GFP_KERNEL reclaim.
+     *
+     * Worked example, i386 with 16 MiB under Linux 2.0 rules (all memory is ZONE_DMA, 3691 pages managed):
+     *   min_free_pages 32, free_pages_low 48, free_pages_high 64 (4096 pages / 128).
+     *   2.0 had no fast path and no fractions: everything but GFP_ATOMIC needs free > 32, compared
+     *   without the order; GFP_ATOMIC takes any free page, down to the last one. So an interrupt storm
+     *   can empty the machine, and the next GFP_KERNEL caller has to reclaim (try_to_free_page). 2.0
+     *   reclaimed only when that check failed, retried while reclaim freed something, never waited for
+     *   another task (linux20Reclaim): a driver that wanted to wait called schedule() and tried again.
+     */
+
+    // Allocation flags: how far below the min mark an attempt may go (the kernel's ALLOC_* bits), as the
+    // essay's step 2 lists them.
     /** Compare with the low mark instead of min: the fast path. */
     static final int ALLOC_WMARK_LOW = 0x1;
     /** {@code __GFP_HIGH}: half of min may be used. */
@@ -40,6 +93,9 @@ final class DmaZoneAllocator implements ZoneAllocator {
     static final int ALLOC_NON_BLOCK = 0x4;
     /** {@code __GFP_MEMALLOC}: ignore the watermarks altogether. */
     static final int ALLOC_NO_WATERMARKS = 0x8;
+
+    /** What {@link #mark} returns when an attempt may take the zone's last free page: no watermark at all. */
+    static final long NO_WATERMARK = -1;
 
     /**
      * Reclaim passes in a row that may report progress before the allocation waits anyway, so that a
@@ -121,58 +177,15 @@ final class DmaZoneAllocator implements ZoneAllocator {
         return new DmaZoneAllocator(config, zones);
     }
 
-    /*
-     * How watermarks decide
-     * =====================
-     * Every zone keeps a few pages that ordinary requests may not take, so that the requests that cannot
-     * wait -- an interrupt handler's GFP_ATOMIC, the reclaim path itself -- still find memory when the
-     * machine is full. Three marks per zone say how few free pages are too few: min, low and high
-     * (Watermarks computes them). A request passes a zone when
-     *
-     *     free - (2^order - 1)  >  mark + lowmem_reserve[highest zone the request allows]
-     *
-     * and the zone really has a free block of that order. The request walks its zonelist (Normal, DMA32,
-     * DMA; GFP_DMA32 starts at DMA32; GFP_DMA at DMA) and takes the first zone that passes.
-     *
-     * Which mark applies is the whole GFP policy:
-     *   1. Fast path: everybody is compared with LOW. Above low nobody has to think.
-     *   2. Slow path: compared with MIN, lowered by the request's rights:
-     *        __GFP_HIGH                          min - min/2
-     *        __GFP_HIGH and cannot block         then a further quarter off: 3/8 of min (GFP_ATOMIC)
-     *        GFP_NOWAIT, GFP_KERNEL              min itself: no reserve
-     *        __GFP_MEMALLOC                      no mark at all
-     *   3. A request that may sleep (__GFP_DIRECT_RECLAIM) now runs the shrinkers and tries again, pass
-     *      after pass while they free something; when reclaim makes no progress it waits for another
-     *      thread to free pages (any free wakes it to try again), up to maxWait in all;
-     *      __GFP_NORETRY stops after one reclaim pass, __GFP_NOFAIL never stops. A request that cannot
-     *      sleep fails here.
-     *
-     * Worked example, x86_64 with 1 GiB (Normal is empty, so GFP_KERNEL starts in DMA32):
-     *   DMA32: min 991, low 1240, high 1489.   DMA: min 15, low 18, high 21, protection (0, 976, 976).
-     *   free DMA32 = 2000  every request is served on the fast path (2000 > 1240).
-     *   free DMA32 = 1100  the fast path fails; GFP_KERNEL passes at min (1100 > 991).
-     *   free DMA32 =  800  GFP_KERNEL and GFP_NOWAIT fail in DMA32; __GFP_HIGH may go to 991-495 = 496,
-     *                      GFP_ATOMIC to 496-124 = 372 (3/8 of 991). GFP_KERNEL falls back to DMA, which
-     *                      serves it only while its free pages exceed 18 + 976 = 994 (fast path) or
-     *                      15 + 976 = 991 (slow path): of DMA's 3840 pages 2849 can go to Normal
-     *                      requests, the rest is kept for GFP_DMA, which pays no protection in its own
-     *                      zone (lowmem_reserve[DMA] = 0). Only then does GFP_KERNEL reclaim.
-     *
-     * Worked example, i386 with 16 MiB under Linux 2.0 rules (all memory is ZONE_DMA, 3711 pages managed):
-     *   min_free_pages 32, free_pages_low 48, free_pages_high 64 (4096 pages / 128).
-     *   2.0 had no fast path and no fractions: everything but GFP_ATOMIC needs free > 32, compared
-     *   without the order; GFP_ATOMIC takes any free page, down to the last one. So an interrupt storm
-     *   can empty the machine, and the next GFP_KERNEL caller has to reclaim (try_to_free_page) or wait.
-     */
     @Override
     public long allocPages(int gfp, int order) {
         Checks.requireArgument(order >= 0, "order %d is negative", order);
         machine.context().mightSleep(gfp, "__alloc_pages");
         if (order > maxOrder) {
-            failures.report(gfp, order, this::zoneinfo);
-            return PageAllocator.NO_PAGE;
+            return fail(gfp, order);
         }
         int requested = zonelists.highestZone(gfp);
+        // Step 1: the fast path, everybody against the low mark (Linux 2.0 had none: min at once).
         int fastFlags = era == Era.LINUX_2_0 ? slowFlags(gfp) : ALLOC_WMARK_LOW;
         long pfn = getPageFromFreelist(order, requested, fastFlags);
         if (pfn != PageAllocator.NO_PAGE) {
@@ -206,25 +219,27 @@ final class DmaZoneAllocator implements ZoneAllocator {
     }
 
     /**
-     * Returns the number of free pages a zone must keep above for this attempt, or -1 for no limit.
-     * Today: see the essay above. Linux 2.0: {@code min_free_pages}, and no limit for a request with
-     * {@code __GFP_HIGH} (2.0's GFP_ATOMIC took any free page).
+     * Returns the number of free pages a zone must keep above for this attempt, or {@link #NO_WATERMARK}.
+     * Today: the essay's table (low on the fast path, min on the slow path, less for {@code __GFP_HIGH}
+     * and for a request that cannot block), plus the zone's {@code lowmem_reserve}. Linux 2.0:
+     * {@code min_free_pages}, and no limit for a request with {@code __GFP_HIGH} (2.0's GFP_ATOMIC took
+     * any free page).
      */
     long mark(Zone zone, int allocFlags, int requested) {
         if ((allocFlags & ALLOC_NO_WATERMARKS) != 0) {
-            return -1;
+            return NO_WATERMARK;
         }
         if (era == Era.LINUX_2_0) {
-            return (allocFlags & ALLOC_MIN_RESERVE) != 0 ? -1 : zone.min;
+            return (allocFlags & ALLOC_MIN_RESERVE) != 0 ? NO_WATERMARK : zone.min;
         }
-        long min = (allocFlags & ALLOC_WMARK_LOW) != 0 ? zone.low : zone.min;
+        long watermark = (allocFlags & ALLOC_WMARK_LOW) != 0 ? zone.low : zone.min;
         if ((allocFlags & ALLOC_MIN_RESERVE) != 0) {
-            min -= min / 2;
+            watermark -= watermark / 2;
             if ((allocFlags & ALLOC_NON_BLOCK) != 0) {
-                min -= min / 4;
+                watermark -= watermark / 4;
             }
         }
-        return min + zone.lowmemReserve(requested);
+        return watermark + zone.lowmemReserve(requested);
     }
 
     /**
@@ -232,6 +247,7 @@ final class DmaZoneAllocator implements ZoneAllocator {
      * interrupt ends the wait early, as a fatal signal ends a real one, except for {@code __GFP_NOFAIL}.
      */
     private long slowPath(int gfp, int order, int requested) {
+        // Step 2: compare with min, lowered by the request's rights (or no mark for __GFP_MEMALLOC).
         int flags = slowFlags(gfp);
         long pfn = getPageFromFreelist(order, requested, flags);
         if (pfn == PageAllocator.NO_PAGE && (gfp & Gfp.__GFP_MEMALLOC) != 0 && (gfp & Gfp.__GFP_NOMEMALLOC) == 0) {
@@ -241,10 +257,13 @@ final class DmaZoneAllocator implements ZoneAllocator {
             return pfn;
         }
         if (!Gfp.allowsBlocking(gfp)) {
-            return fail(gfp, order); // atomic: no reclaim, no waiting
+            return fail(gfp, order); // step 3, last sentence: a request that cannot sleep fails here
         }
         boolean noFail = (gfp & Gfp.__GFP_NOFAIL) != 0;
         boolean noRetry = (gfp & Gfp.__GFP_NORETRY) != 0 && !noFail;
+        if (era == Era.LINUX_2_0 && !noFail && !noRetry) {
+            return linux20Reclaim(gfp, order, requested, flags);
+        }
         long start = System.nanoTime();
         boolean interrupted = false;
         int passes = 0;
@@ -259,6 +278,7 @@ final class DmaZoneAllocator implements ZoneAllocator {
                 if (pfn != PageAllocator.NO_PAGE) {
                     return pfn;
                 }
+                // Step 3: run the shrinkers, and try again while they free something.
                 if (!reclaim.isEmpty() && passes < MAX_RECLAIM_PASSES) {
                     long reclaimed = reclaim.shrink(reclaimTarget(order, requested));
                     if (noRetry) {
@@ -273,6 +293,7 @@ final class DmaZoneAllocator implements ZoneAllocator {
                 if (noRetry) {
                     return fail(gfp, order);
                 }
+                // Step 3, continued: no progress, so wait for another thread to free pages (up to maxWait).
                 long left = noFail
                         ? Math.max(maxWaitNanos, NOFAIL_WAIT_NANOS)
                         : maxWaitNanos - (System.nanoTime() - start);
@@ -297,6 +318,39 @@ final class DmaZoneAllocator implements ZoneAllocator {
     }
 
     /**
+     * Linux 2.0's end of {@code __get_free_pages} ({@code mm/page_alloc.c}, tag 2.0, lines 193-203): when
+     * the reserve check failed ({@code nr_free_pages <= min_free_pages}), reclaim ({@code try_to_free_page})
+     * and try again, for as long as reclaim frees something; when the check passed but no free block was
+     * large enough, return 0 at once, with no reclaim. 2.0 never waited for another task to free memory.
+     * ({@code __GFP_NOFAIL} and {@code __GFP_NORETRY}, modern flags, keep today's rules on either era.)
+     */
+    private long linux20Reclaim(int gfp, int order, int requested, int flags) {
+        int passes = 0;
+        while (!reserveCheckPasses(requested) && !reclaim.isEmpty() && passes < MAX_RECLAIM_PASSES) {
+            passes++;
+            if (reclaim.shrink(reclaimTarget(order, requested)) == 0) {
+                break;
+            }
+            long pfn = getPageFromFreelist(order, requested, flags);
+            if (pfn != PageAllocator.NO_PAGE) {
+                return pfn;
+            }
+        }
+        return fail(gfp, order);
+    }
+
+    /** 2.0's reserve check: the zones a request may use have more free pages than their min marks. */
+    private boolean reserveCheckPasses(int requested) {
+        long free = 0;
+        long reserve = 0;
+        for (int z : zonelists.zonelist(requested)) {
+            free += zones[z].free();
+            reserve += zones[z].min;
+        }
+        return free > reserve;
+    }
+
+    /**
      * How many pages one reclaim pass asks for: enough to lift the first zone of the zonelist back to its
      * high mark (plus its protection and the block), at least {@code SWAP_CLUSTER_MAX}.
      */
@@ -310,6 +364,10 @@ final class DmaZoneAllocator implements ZoneAllocator {
         return want;
     }
 
+    /**
+     * Reports a failure as today's kernel does, on either era. (Linux 2.0's page allocator failed without
+     * a word; the zone contract asks every implementation for the report, so it stays.)
+     */
     private long fail(int gfp, int order) {
         failures.report(gfp, order, this::zoneinfo);
         return PageAllocator.NO_PAGE;

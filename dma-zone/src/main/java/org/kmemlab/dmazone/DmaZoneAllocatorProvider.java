@@ -13,7 +13,7 @@ import org.kmemlab.api.spi.ZoneAllocatorProvider;
 public final class DmaZoneAllocatorProvider implements ZoneAllocatorProvider {
 
     /** The name this provider is chosen by. */
-    public static final String NAME = "dma-zone-reference";
+    public static final String NAME = org.kmemlab.api.spi.ReferenceProviders.ZONES;
 
     /** Creates the provider; cheap, as the registry requires. */
     public DmaZoneAllocatorProvider() {

@@ -102,7 +102,8 @@ final class Zone {
      * take beyond its first, stay above {@code mark}. This is the check and the take in one critical
      * section, so two threads cannot both pass the check for the last page above the mark.
      *
-     * @param mark the watermark plus lowmem_reserve the request must stay above, or -1 for none at all
+     * @param mark the watermark plus lowmem_reserve the request must stay above, or
+     *             {@link DmaZoneAllocator#NO_WATERMARK} for none at all
      * @param countOrder whether the block's other {@code 2^order - 1} pages count against the mark
      *                   (today's rule; Linux 2.0 compared the free count alone)
      * @return the first pfn, or {@code NO_PAGE}
@@ -114,7 +115,7 @@ final class Zone {
         lock.lock();
         try {
             long usable = countOrder ? free - ((1L << order) - 1) : free;
-            if (mark >= 0 && usable <= mark) {
+            if (mark != DmaZoneAllocator.NO_WATERMARK && usable <= mark) {
                 return PageAllocator.NO_PAGE;
             }
             for (PageAllocator a : allocators) {
@@ -138,7 +139,7 @@ final class Zone {
      */
     void free(long pfn, int order) {
         int i = rangeOf(pfn);
-        if (i < 0) {
+        if (i == NO_RANGE) {
             throw new BadPageStateBug(pfn, order,
                     Checks.format("freeing pfn %d order %d in zone %s, but that frame was reserved at boot"
                             + " and was never handed to the page allocator", pfn, order, type.procName()),
@@ -154,7 +155,10 @@ final class Zone {
         }
     }
 
-    /** Returns the index of the range holding {@code pfn}, or -1: binary search, allocation free. */
+    /** What {@link #rangeOf} returns for a pfn that no free range of the zone holds (boot memory). */
+    private static final int NO_RANGE = -1;
+
+    /** Returns the index of the range holding {@code pfn}, or {@link #NO_RANGE}: binary search, allocation free. */
     private int rangeOf(long pfn) {
         int lo = 0;
         int hi = rangeStart.length - 1;
@@ -168,7 +172,7 @@ final class Zone {
                 return mid;
             }
         }
-        return -1;
+        return NO_RANGE;
     }
 
     /** Returns the zone's figures, read under the lock so free and the buddyinfo row agree. */

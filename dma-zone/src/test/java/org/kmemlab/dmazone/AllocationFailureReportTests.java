@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.kmemlab.api.Dmesg;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.spi.PageAllocator;
@@ -76,10 +77,14 @@ class AllocationFailureReportTests {
     @Test
     void anOrderAboveTheErasMaximumIsReportedToo() {
         DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
-                16 * MiB);
-        assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_KERNEL, 6));
-        assertTrue(zones.machine().dmesg().contains("page allocation failure: order:6, mode:0xcc0(GFP_KERNEL)"));
+                16 * MiB, Era.MODERN);
+        assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_KERNEL, 11));
+        assertTrue(zones.machine().dmesg().contains("page allocation failure: order:11, mode:0xcc0(GFP_KERNEL)"));
         assertTrue(zones.machine().dmesg().contains("Node 0, zone      DMA "));
+        DmaZoneAllocator old = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+                16 * MiB);
+        assertEquals(PageAllocator.NO_PAGE, old.allocPages(Gfp.GFP_KERNEL, 6), "NR_MEM_LISTS is 6 in 2.0");
+        assertTrue(old.machine().dmesg().contains("page allocation failure: order:6, mode:0xcc0(GFP_KERNEL)"));
     }
 
     @Test
@@ -96,7 +101,7 @@ class AllocationFailureReportTests {
     @Test
     void aShrinkerThatClaimsProgressWithoutFreeingCannotHangAnAllocation() {
         DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
-                16 * MiB, Duration.ofMillis(50));
+                16 * MiB, Era.MODERN, Duration.ofMillis(50));
         ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN, 0);
         AtomicLong scans = new AtomicLong();
         zones.registerShrinker(new Shrinker() {

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
@@ -31,10 +32,14 @@ class ReclaimAndWaitTests {
     private static final String PROVIDERS = "org.kmemlab.dmazone.ZoneTesting#pageProviders";
     private static final int QUIET = Gfp.__GFP_NOWARN;
 
-    /** The default i386 machine (Linux 2.0, min_free_pages 32, high 64) with every page taken. */
+    /**
+     * The default i386 machine with every page taken, under today's rules (waiting for another thread's
+     * free is today's; Linux 2.0 never waited, see {@link #linux20NeverWaitsForAnotherTask}).
+     */
     private static DmaZoneAllocator emptiedI386(PageAllocatorProvider pages, Duration maxWait) {
-        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB, maxWait);
-        ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);
+        DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB, Era.MODERN,
+                maxWait);
+        ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | Gfp.__GFP_MEMALLOC | QUIET, 0);
         assertEquals(0, zones.freeFrames());
         return zones;
     }
@@ -121,27 +126,30 @@ class ReclaimAndWaitTests {
     @ParameterizedTest
     @MethodSource(PROVIDERS)
     void aWaitingAllocationSucceedsWhenAnotherThreadFrees(PageAllocatorProvider pages) throws Exception {
-        wakeWaiterByFreeing(ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB, Duration.ofSeconds(10)));
+        wakeWaiterByFreeing(ZoneTesting.boot(pages, MachineProfile.I386_LINUX_2_0, 16 * MiB, Era.MODERN,
+                Duration.ofSeconds(10)));
     }
 
     @Test
     void aWaitTooLongForNanosecondsIsForeverNotAnOverflow() throws Exception {
         wakeWaiterByFreeing(ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0, 16 * MiB,
+                Era.MODERN,
                 ChronoUnit.FOREVER.getDuration()));
     }
 
-    /** Empties the 2.0 machine, starts a GFP_KERNEL waiter, frees 33 pages and expects the waiter served. */
+    /** Empties the machine, starts a GFP_KERNEL waiter, frees min + 1 pages and expects the waiter served. */
     private static void wakeWaiterByFreeing(DmaZoneAllocator zones) throws Exception {
-        List<Long> held = ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);
+        long min = zones.zoneinfo().get(0).min();
+        List<Long> held = ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | Gfp.__GFP_MEMALLOC | QUIET, 0);
         CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() -> zones.allocPages(Gfp.GFP_KERNEL, 0));
         awaitWaiters(zones, 1);
         assertFalse(waiter.isDone(), "it sleeps while memory is short");
-        for (int i = 0; i < 33; i++) {
+        for (int i = 0; i <= min; i++) {
             zones.freePages(held.get(i), 0);
         }
         long pfn = waiter.get(5, TimeUnit.SECONDS);
         assertNotEquals(PageAllocator.NO_PAGE, pfn);
-        assertEquals(32, zones.freeFrames());
+        assertEquals(min, zones.freeFrames());
     }
 
     @ParameterizedTest
@@ -281,5 +289,55 @@ class ReclaimAndWaitTests {
             zones.freePages(pfns[--size], 0);
             return 1;
         }
+    }
+
+    /**
+     * Linux 2.0 mm/page_alloc.c (tag 2.0) lines 193-203: reclaim only when nr_free_pages <= min_free_pages,
+     * retry while try_to_free_page frees something, and never wait for another task.
+     */
+    @Test
+    void linux20NeverWaitsForAnotherTask() throws Exception {
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+                16 * MiB, Duration.ofSeconds(10));
+        List<Long> held = ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);
+        long start = System.nanoTime();
+        assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_KERNEL | QUIET, 0));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "no wait for the 10 s maxWait");
+        assertEquals(0, zones.waiters());
+        for (long pfn : held) {
+            zones.freePages(pfn, 0);
+        }
+    }
+
+    /** A request that passes 2.0's reserve check but finds no block large enough gets 0 without reclaim. */
+    @Test
+    void linux20DoesNotReclaimWhenOnlyALargeEnoughBlockIsMissing() {
+        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+                16 * MiB, Duration.ZERO);
+        List<Long> held = ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);
+        for (int i = 0; i < held.size(); i += 2) {
+            zones.freePages(held.get(i), 0);   // every other page: plenty free, no two side by side
+        }
+        AtomicLong scans = new AtomicLong();
+        zones.registerShrinker(new Shrinker() {
+            @Override
+            public String name() {
+                return "counter";
+            }
+
+            @Override
+            public long count() {
+                return 100;
+            }
+
+            @Override
+            public long scan(long pages) {
+                scans.incrementAndGet();
+                return 0;
+            }
+        });
+        assertTrue(zones.freeFrames() > 32);
+        assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_KERNEL | QUIET, 1));
+        assertEquals(0, scans.get(), "the reserve check passed: 2.0 returned 0 at once");
     }
 }

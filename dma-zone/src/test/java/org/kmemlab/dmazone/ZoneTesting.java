@@ -48,6 +48,12 @@ final class ZoneTesting {
         return boot(pages, profile, ram, Duration.ZERO);
     }
 
+    /** A zone allocator over a fresh machine with a chosen era and wait. */
+    static DmaZoneAllocator boot(PageAllocatorProvider pages, MachineProfile profile, long ram, Era era,
+                                 Duration maxWait) {
+        return create(new ZoneAllocatorConfig(Machine.boot(profile, ram), pages, era, maxWait, 0));
+    }
+
     /** A zone allocator over a fresh machine with a chosen era. */
     static DmaZoneAllocator boot(PageAllocatorProvider pages, MachineProfile profile, long ram, Era era) {
         return create(new ZoneAllocatorConfig(Machine.boot(profile, ram), pages, era, Duration.ZERO, 0));

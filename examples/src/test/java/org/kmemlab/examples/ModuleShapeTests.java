@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the module shape of the design (shared/DESIGN.md, "Modules"): the api depends on java.base
+ * Keeps the module shape the top README describes (README.md, "Modules"): the api depends on java.base
  * only; implementation modules depend only on the api, export nothing and provide their SPI; kmalloc
  * uses the three SPIs and never depends on an implementation. Checked twice: on the module descriptors
  * the build produced, and on the classes' dependencies with ArchUnit.

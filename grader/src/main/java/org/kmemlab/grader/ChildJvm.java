@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -73,17 +72,30 @@ final class ChildJvm {
         String hexKey = HexFormat.of().formatHex(key);
         SignedRecords verifier = SignedRecords.withKey(hexKey);
         Files.createDirectories(workDir);
-        ProcessBuilder builder = new ProcessBuilder(command(path, submission, extraClassPath, limits, workDir));
-        builder.directory(workDir.toFile());
-        Map<String, String> env = builder.environment();
-        String pathVariable = env.getOrDefault("PATH", "/usr/bin:/bin");
-        // The submission sees no tokens or secrets of the grader's environment (CI runners keep some there).
-        env.clear();
-        env.put("PATH", pathVariable);
-        env.put("LANG", "C.UTF-8");
-        env.put("HOME", workDir.toString());
+        // The sandbox shows the child its libraries, the references and the extracted submission read-only,
+        // and the work folder as a private, empty folder of its own; see Sandbox.
+        Sandbox sandbox = path.sandbox();
+        List<Path> visible = new ArrayList<>(path.libraries());
+        visible.addAll(path.references());
+        visible.addAll(submission);
+        visible.addAll(extraClassPath);
+        ProcessBuilder builder = sandbox.builder(command(path, submission, extraClassPath, limits, workDir),
+                new Sandbox.View(visible, List.of(), workDir));
         long started = System.nanoTime();
-        Process process = builder.start();
+        Process process = sandbox.start(builder);
+        try {
+            return watch(process, sandbox, hexKey, verifier, job, limits, cpuAlreadyUsed, groupDeadline, runDeadline,
+                    started, onRecord);
+        } finally {
+            sandbox.cleanUp(process);
+        }
+    }
+
+    private static ChildRun watch(Process process, Sandbox sandbox, String hexKey, SignedRecords verifier, ChildJob job,
+                                  Limits limits, long cpuAlreadyUsed, long groupDeadline, long runDeadline,
+                                  long started, Consumer<Record> onRecord) {
+        // Under bubblewrap the process started is bwrap; CPU time and threads are the JVM's inside it.
+        ProcessHandle jvm = null;
         BoundedOutput output = new BoundedOutput(limits.outputKibibytes() * 1024);
         BlockingQueue<Record> records = new LinkedBlockingQueue<>();
         AtomicBoolean outOfMemory = new AtomicBoolean();
@@ -140,7 +152,8 @@ final class ChildJvm {
                     onRecord.accept(r);
                     switch (r.type()) {
                         case "ready" -> {
-                            int base = threadCount(process.pid());
+                            jvm = jvm != null ? jvm : sandbox.jvm(process).orElse(null);
+                            int base = jvm == null ? -1 : threadCount(jvm.pid());
                             threadLimit = base < 0 ? Integer.MAX_VALUE : base + limits.maxThreads() + 2;
                             stepDeadline = System.nanoTime() + limits.propertyTimeout().toNanos();
                         }
@@ -157,7 +170,8 @@ final class ChildJvm {
                 break;
             }
             long now = System.nanoTime();
-            long cpu = cpuNanos(process);
+            jvm = jvm != null ? jvm : sandbox.jvm(process).orElse(null);
+            long cpu = jvm == null ? -1 : cpuNanos(jvm);
             if (cpu >= 0) {
                 cpuNanos = cpu;
             }
@@ -169,7 +183,7 @@ final class ChildJvm {
                 kill = ChildRun.Kill.PROPERTY_TIMEOUT;
             } else if (cpuNanos >= 0 && cpuAlreadyUsed + cpuNanos / 1_000_000 > limits.groupCpu().toMillis()) {
                 kill = ChildRun.Kill.CPU_LIMIT;
-            } else if (threadCount(process.pid()) > threadLimit) {
+            } else if (jvm != null && threadCount(jvm.pid()) > threadLimit) {
                 kill = ChildRun.Kill.THREAD_LIMIT;
             }
             if (kill != null) {
@@ -290,7 +304,7 @@ final class ChildJvm {
         return -1;
     }
 
-    private static long cpuNanos(Process process) {
+    private static long cpuNanos(ProcessHandle process) {
         return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 

@@ -29,19 +29,25 @@ import org.kmemlab.api.Checks;
  * @param libraries the library entries
  * @param references the reference implementation entries
  * @param encapsulated true when the child runs the testkit as a named module
+ * @param sandbox how the operating system contains the child (and a Maven submission's build)
  */
-public record ChildPath(List<Path> libraries, List<Path> references, boolean encapsulated) {
+public record ChildPath(List<Path> libraries, List<Path> references, boolean encapsulated, Sandbox sandbox) {
 
     private static final Set<String> SPI_SERVICES = Set.of("org.kmemlab.api.spi.PageAllocatorProvider",
-            "org.kmemlab.api.spi.ObjectAllocatorProvider", "org.kmemlab.api.spi.ZoneAllocatorProvider");
+            "org.kmemlab.api.spi.ObjectAllocatorProvider", "org.kmemlab.api.spi.ZoneAllocatorProvider",
+            "org.kmemlab.api.spi.SlabCacheProvider");
 
     /** Copies the lists. */
     public ChildPath {
         libraries = List.copyOf(libraries);
         references = List.copyOf(references);
+        Checks.requireNonNull(sandbox, "sandbox");
     }
 
-    /** Returns the path of the JVM this grader runs in, sorted into libraries and references. */
+    /**
+     * Returns the path of the JVM this grader runs in, sorted into libraries and references, with the
+     * strongest sandbox that works on this machine ({@link Sandbox#choose} {@code auto}).
+     */
     public static ChildPath fromCurrentJvm() {
         boolean named = ChildPath.class.getModule().isNamed();
         String path = named ? System.getProperty("jdk.module.path", "") : System.getProperty("java.class.path", "");
@@ -62,7 +68,7 @@ public record ChildPath(List<Path> libraries, List<Path> references, boolean enc
         if (named && !path.contains(File.pathSeparator) && libraries.isEmpty()) {
             throw new IllegalStateException("the grader runs as a module but jdk.module.path is empty");
         }
-        return new ChildPath(libraries, references, named);
+        return new ChildPath(libraries, references, named, Sandbox.choose("auto"));
     }
 
     /**
@@ -86,7 +92,12 @@ public record ChildPath(List<Path> libraries, List<Path> references, boolean enc
         for (Path p : extra) {
             all.add(p.toAbsolutePath().normalize());
         }
-        return new ChildPath(libraries, new ArrayList<>(all), encapsulated);
+        return new ChildPath(libraries, new ArrayList<>(all), encapsulated, sandbox);
+    }
+
+    /** Returns this path with another sandbox (the {@code --isolation} option). */
+    public ChildPath withSandbox(Sandbox other) {
+        return new ChildPath(libraries, references, encapsulated, other);
     }
 
     /**

@@ -16,11 +16,21 @@ import org.kmemlab.grader.child.Suites;
  * {@code --only <property> --fail-under 100}, on the rubric's fixed seed, and is worth the property's
  * weight in the rubric's first group. The grader itself is fetched from the URL in the repository or
  * organisation variable {@code KMEMLAB_GRADER_URL}: host the {@code autograder.zip} that
- * {@code --gradescope-bundle} writes (it holds {@code lib/} and {@code rubrics/}). The performance test
+ * {@code --gradescope-bundle} writes (it holds {@code lib/} and {@code rubrics/}).
+ *
+ * <p>Each step grades the Java sources under {@link #SOURCES} (the student template's layout), which the
+ * grader compiles with {@code javac} against the kmemlab api in {@code lib/}. It does not build the
+ * repository with Maven: a fresh runner's local Maven repository is empty, and the kmemlab artifacts a
+ * template's {@code pom.xml} names are in no public repository, so such a build fails for every student
+ * with "Could not find artifact org.kmemlab:kmemlab-api" and blames them. The workflow therefore needs
+ * nothing but a JDK and the bundle. The performance test
  * and hidden groups are left to Gradescope or a batch run: their seeds and results belong to instructors,
  * and a student's own repository is no place to keep them.
  */
 public final class ClassroomWorkflow {
+
+    /** The folder each step grades, relative to the repository: main sources and resources. */
+    public static final String SOURCES = "src/main";
 
     private ClassroomWorkflow() {
     }
@@ -44,7 +54,9 @@ public final class ClassroomWorkflow {
                 .append("# the rubric's \"").append(group.name()).append("\" group; each runs the kmemlab grader on the"
                         + " fixed seed ").append(group.seed()).append(".\n")
                 .append("# Set the variable KMEMLAB_GRADER_URL to where autograder.zip (from --gradescope-bundle) is"
-                        + " hosted.\n");
+                        + " hosted.\n")
+                .append("# Each step compiles the sources under ").append(SOURCES).append(" with javac against the"
+                        + " kmemlab api in the\n# bundle: no Maven build, so no artifact repository is needed.\n");
         y.append("name: Autograding Tests\n");
         y.append("'on':\n  - push\n  - repository_dispatch\n");
         y.append("permissions:\n  checks: write\n  actions: read\n  contents: read\n");
@@ -67,9 +79,10 @@ public final class ClassroomWorkflow {
             y.append("        with:\n");
             y.append("          test-name: ").append(e.getKey()).append('\n');
             y.append("          setup-command: ''\n");
-            y.append("          command: ").append(java).append(" . --rubric \"$HOME/kmemlab-grader/rubrics/")
+            y.append("          command: ").append(java).append(' ').append(SOURCES).append(" --rubric \"$HOME/kmemlab-grader/rubrics/")
                     .append(spi.key()).append(".yaml\" --spi ").append(spi.key()).append(" --only ").append(e.getKey())
-                    .append(" --quiet --fail-under 100 --out \"$RUNNER_TEMP/kmemlab-").append(id).append("\"\n");
+                    .append(" --quiet --fail-under 100 --out \"$RUNNER_TEMP/kmemlab-").append(id)
+                    .append("\" --work \"$RUNNER_TEMP/kmemlab-work-").append(id).append("\"\n");
             y.append("          timeout: 10\n");
             y.append("          max-score: ").append(Grader.format(e.getValue())).append('\n');
         }

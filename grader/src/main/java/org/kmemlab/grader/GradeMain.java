@@ -40,10 +40,19 @@ public final class GradeMain {
               --junit FILE        write JUnit XML here instead
               --markdown FILE     write the Markdown report here instead
               --prairielearn FILE also write PrairieLearn's results.json (score as a fraction, under 100 KiB)
-              --work DIR          where child JVMs run and sources are built (default: a temporary folder)
-              --maven-args ARGS   extra arguments for building Maven submissions, e.g. "-o"
+              --jobs N            with --batch: grade N submissions at a time (default: the number of cores)
+              --work DIR          make the work folder (children, builds) in DIR (default: the temporary folder)
+              --keep-work         keep the work folder afterwards (it is removed by default)
+              --isolation L       auto (default), bubblewrap, user or none; see GRADING.md, "Isolation"
+              --maven-args ARGS   extra arguments for building Maven submissions (builds always run offline)
+              --maven-repo DIR    the local Maven repository builds read (default: ~/.m2/repository)
               --fail-under P      exit with 1 when the score is below P percent (for CI)
-              --quiet             print only the score line
+              --quiet             print only the score line (and no progress bar)
+
+            With --batch, every submission gets OUT/<submission>/ with results.json, junit.xml and report.md,
+            and --results, --junit, --markdown and --prairielearn name FOLDERS that receive one more file per
+            submission, named after it (alice.jar.json, alice.jar.xml, alice.jar.md). --fail-under is for
+            one submission; in batch mode read summary.csv instead.
             """;
 
     private GradeMain() {
@@ -60,6 +69,16 @@ public final class GradeMain {
      * @return 0 when grading completed, 1 when the score is below {@code --fail-under}, 2 for a usage error
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, Terminal.isInteractive());
+    }
+
+    /**
+     * Runs the grader; a progress bar is drawn on {@code err} only when {@code interactive} (a person
+     * watches a terminal) and {@code --quiet} was not given.
+     *
+     * @return 0 when grading completed, 1 when the score is below {@code --fail-under}, 2 for a usage error
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, boolean interactive) {
         Args a;
         try {
             a = Args.parse(args);
@@ -98,34 +117,34 @@ public final class GradeMain {
                         + " repository.");
                 return 0;
             }
-            Path work = a.work != null ? a.work : Files.createTempDirectory("kmemlab-grade");
-            ChildPath path = ChildPath.fromCurrentJvm().withReferences(a.references);
-            GradeOptions options = new GradeOptions(rubrics, a.spi == null ? null : Spi.of(a.spi), a.only, a.seed,
-                    a.tries, a.steps, a.noPerf, path, new SubmissionBuilder("mvn", a.mavenArgs,
-                    GradeOptions.apiOf(path), Duration.ofMinutes(5)), work);
-            if (a.batch != null) {
-                List<GradeReport> reports = BatchGrader.gradeAll(a.batch, a.out, options, err);
-                out.println("Graded " + reports.size() + " submissions; summary in " + a.out.resolve("summary.csv"));
-                return 0;
+            // A missing submission is the caller's mistake, not the student's: no results, exit 2 (after the
+            // rubric checks, so a broken rubric still leaves its results file).
+            if (a.submission != null && (!Files.exists(a.submission) || !Files.isReadable(a.submission))) {
+                err.println("kmemlab grade: submission " + a.submission + (Files.exists(a.submission)
+                        ? " cannot be read (check its permissions)" : " does not exist (check the path)"));
+                return 2;
             }
-            GradeReport report = Grader.grade(a.submission, options);
-            writeAll(report, a.results != null ? a.results : a.out.resolve("results.json"),
-                    a.junit != null ? a.junit : a.out.resolve("junit.xml"),
-                    a.markdown != null ? a.markdown : a.out.resolve("report.md"));
-            if (a.prairieLearn != null) {
-                GradescopeResults.writeAtomically(a.prairieLearn, PrairieLearnResults.toJson(report));
+            Sandbox sandbox = Sandbox.choose(a.isolation);
+            ChildPath path = ChildPath.fromCurrentJvm().withReferences(a.references).withSandbox(sandbox);
+            Path work = a.work != null ? Files.createTempDirectory(Files.createDirectories(a.work), "kmemlab-grade")
+                    : Files.createTempDirectory("kmemlab-grade");
+            try {
+                GradeOptions options = new GradeOptions(rubrics, a.spi == null ? null : Spi.of(a.spi), a.only, a.seed,
+                        a.tries, a.steps, a.noPerf, path, new SubmissionBuilder("mvn", a.mavenArgs,
+                        GradeOptions.apiOf(path), Duration.ofMinutes(5), sandbox,
+                        a.mavenRepo != null ? a.mavenRepo : SubmissionBuilder.defaultRepository()), work);
+                return grade(a, options, interactive, out, err);
+            } finally {
+                if (a.keepWork) {
+                    err.println("kmemlab grade: kept the work folder " + work);
+                } else {
+                    try {
+                        WorkFolders.delete(work);
+                    } catch (IOException | RuntimeException e) {
+                        err.println("kmemlab grade: could not remove the work folder " + work + ": " + e.getMessage());
+                    }
+                }
             }
-            if (!a.quiet) {
-                out.print(MarkdownReport.toMarkdown(report, false));
-                out.println();
-            }
-            out.println("Score: " + Grader.format(report.score()) + " / " + Grader.format(report.maxScore()) + " ("
-                    + String.format(java.util.Locale.ROOT, "%.1f", report.executionSeconds()) + " s)");
-            if (a.failUnder >= 0) {
-                double percent = report.maxScore() == 0 ? 0 : 100 * report.score() / report.maxScore();
-                return percent + 1e-9 >= a.failUnder ? 0 : 1;
-            }
-            return 0;
         } catch (IllegalArgumentException | IllegalStateException | IOException | java.io.UncheckedIOException e) {
             err.println("kmemlab grade: " + e.getMessage());
             if (a.results != null) {
@@ -133,6 +152,36 @@ public final class GradeMain {
             }
             return 2;
         }
+    }
+
+    /** Grades one submission or a batch with {@code options} and writes the results. */
+    private static int grade(Args a, GradeOptions options, boolean interactive, PrintStream out, PrintStream err)
+            throws IOException {
+        if (a.batch != null) {
+            BatchGrader.Outputs extra = new BatchGrader.Outputs(a.results, a.junit, a.markdown, a.prairieLearn);
+            List<GradeReport> reports = BatchGrader.gradeAll(a.batch, a.out, options, extra, a.jobs,
+                    interactive && !a.quiet ? err : null);
+            out.println("Graded " + reports.size() + " submissions; summary in " + a.out.resolve("summary.csv"));
+            return 0;
+        }
+        GradeReport report = Grader.grade(a.submission, options);
+        writeAll(report, a.results != null ? a.results : a.out.resolve("results.json"),
+                a.junit != null ? a.junit : a.out.resolve("junit.xml"),
+                a.markdown != null ? a.markdown : a.out.resolve("report.md"));
+        if (a.prairieLearn != null) {
+            GradescopeResults.writeAtomically(a.prairieLearn, PrairieLearnResults.toJson(report));
+        }
+        if (!a.quiet) {
+            out.print(MarkdownReport.toMarkdown(report, false));
+            out.println();
+        }
+        out.println("Score: " + Grader.format(report.score()) + " / " + Grader.format(report.maxScore()) + " ("
+                + String.format(java.util.Locale.ROOT, "%.1f", report.executionSeconds()) + " s)");
+        if (a.failUnder >= 0) {
+            double percent = report.maxScore() == 0 ? 0 : 100 * report.score() / report.maxScore();
+            return percent + 1e-9 >= a.failUnder ? 0 : 1;
+        }
+        return 0;
     }
 
     /** Writes the three reports of {@code report}. */
@@ -179,6 +228,11 @@ public final class GradeMain {
         Path markdown;
         Path prairieLearn;
         Path work;
+        int jobs = Runtime.getRuntime().availableProcessors();
+        boolean jobsGiven;
+        boolean keepWork;
+        String isolation = "auto";
+        Path mavenRepo;
         List<String> mavenArgs = List.of();
         double failUnder = -1;
 
@@ -207,6 +261,13 @@ public final class GradeMain {
                     case "--markdown" -> a.markdown = Path.of(value(args, ++i, arg));
                     case "--prairielearn" -> a.prairieLearn = Path.of(value(args, ++i, arg));
                     case "--work" -> a.work = Path.of(value(args, ++i, arg));
+                    case "--jobs" -> {
+                        a.jobs = positive(value(args, ++i, arg), arg);
+                        a.jobsGiven = true;
+                    }
+                    case "--keep-work" -> a.keepWork = true;
+                    case "--isolation" -> a.isolation = value(args, ++i, arg);
+                    case "--maven-repo" -> a.mavenRepo = Path.of(value(args, ++i, arg));
                     case "--maven-args" -> a.mavenArgs = List.of(value(args, ++i, arg).trim().split("\\s+"));
                     case "--fail-under" -> a.failUnder = number(value(args, ++i, arg), arg);
                     default -> {
@@ -227,6 +288,14 @@ public final class GradeMain {
                 throw new IllegalArgumentException(modes == 0 ? "name a submission (or --batch, --gradescope-bundle,"
                         + " --classroom-workflow, --print-rubric)" : "name only one of: a submission, --batch,"
                         + " --gradescope-bundle, --classroom-workflow, --print-rubric");
+            }
+            if (a.batch != null && a.failUnder >= 0) {
+                throw new IllegalArgumentException("--fail-under applies to one submission; with --batch, read"
+                        + " the scores in summary.csv");
+            }
+            if (a.batch == null && a.jobsGiven) {
+                throw new IllegalArgumentException("--jobs applies to --batch only (one submission is graded by one"
+                        + " job)");
             }
             return a;
         }

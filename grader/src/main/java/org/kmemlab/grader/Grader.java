@@ -46,25 +46,46 @@ public final class Grader {
 
     private static GradeReport gradeOrFail(Path input, GradeOptions options, long started) throws IOException {
         Path work = options.workDir();
-        Submission sub;
+        // The whole run, the build included, ends by the rubric's deadline.
+        long runDeadline = started + runBudget(options).toNanos();
+        String isolation = options.path().sandbox().describe();
+        Submission built;
         try {
-            sub = Submission.resolve(input, work.resolve("build"), options.builder());
+            built = Submission.resolve(input, work.resolve("build"), options.builder(), runDeadline);
         } catch (IllegalArgumentException e) {
             TestResult t = new TestResult("submission", "0.1", 0, 0, Status.CRASHED, "**CRASHED**: " + e.getMessage(),
                     Rubric.Visibility.VISIBLE, List.of("submission"), 0);
-            return new GradeReport(input.toString(), "", 0, 0, elapsed(started), e.getMessage(), List.of(t), List.of(),
-                    List.of());
+            return new GradeReport(input.toString(), "", 0, 0, elapsed(started), e.getMessage() + "\n\n" + isolation,
+                    List.of(t), List.of(), List.of(isolation));
         }
-        if (sub.buildFailed()) {
+        if (built.buildFailed()) {
             TestResult t = new TestResult("build", "0.1", 0, 0, Status.FAILED,
                     "**FAILED**: your submission does not build. The compiler says:\n\n```text\n"
-                            + sub.buildOutput().strip() + "\n```", Rubric.Visibility.VISIBLE, List.of("build"), 0);
-            return new GradeReport(sub.name(), sub.sha256(), 0, 0, elapsed(started),
-                    "Your submission does not build; see the **build** test for the compiler's messages.",
-                    List.of(t), List.of(), List.of());
+                            + built.buildOutput().strip() + "\n```", Rubric.Visibility.VISIBLE, List.of("build"), 0);
+            return new GradeReport(built.name(), built.sha256(), 0, 0, elapsed(started),
+                    "Your submission does not build; see the **build** test for the compiler's messages.\n\n"
+                            + isolation, List.of(t), List.of(), List.of(isolation));
         }
-        long runDeadline = System.nanoTime() + runBudget(options).toNanos();
+        // What runs is what was checked: the rules read, and the child runs, one read-only extracted copy.
+        SubmissionExtractor.Extracted extracted;
+        try {
+            extracted = SubmissionExtractor.extract(built.classes(), work.resolve("submission"),
+                    SubmissionExtractor.Limits.defaults());
+        } catch (SubmissionExtractor.Rejected e) {
+            TestResult t = new TestResult("submission", "0.1", 0, 0, Status.RULES_VIOLATED, "**RULES VIOLATED**: the"
+                    + " grader refuses to run this submission: " + e.getMessage() + ".", Rubric.Visibility.VISIBLE,
+                    List.of("submission", Status.RULES_VIOLATED.key()), 0);
+            return new GradeReport(built.name(), built.sha256(), 0, 0, elapsed(started), "The grader refuses to run"
+                    + " this submission: " + e.getMessage() + ".\n\n" + isolation, List.of(t), List.of(),
+                    List.of(isolation));
+        }
+        Submission sub = new Submission(built.name(), built.input(), built.kind(), extracted.classes(),
+                built.sha256(), false, built.buildOutput());
+        if (options.path().sandbox().level() == Sandbox.Level.UNPRIVILEGED_USER) {
+            options = options.withPath(WorkFolders.stageForOtherUser(options.path(), work.resolve("lib")));
+        }
         List<String> notes = new ArrayList<>();
+        notes.add(isolation);
         if (!options.path().encapsulated()) {
             notes.add("The grader runs on a class path, so the child runs the testkit unencapsulated; run it on"
                     + " the module path (kmemlab grade) for tamper-proof results.");
@@ -162,7 +183,12 @@ public final class Grader {
                     "**RULES VIOLATED**: " + rulesLine + "\n\n```text\n" + String.join("\n", violations) + "\n```",
                     Rubric.Visibility.VISIBLE, List.of("rules", Status.RULES_VIOLATED.key()), 0));
         }
-        String summary = summary(sub, tests, sum, max, rulesLine) + output;
+        StringBuilder contents = new StringBuilder();
+        for (String n : extracted.notes()) {
+            contents.append("Not graded: ").append(n).append('\n');
+        }
+        String summary = summary(sub, tests, sum, max, rulesLine) + (contents.isEmpty() ? "" : "\n" + contents)
+                + "\n" + isolation + "\n" + output;
         return new GradeReport(sub.name(), sub.sha256(), round(sum), round(max), elapsed(started), summary, tests,
                 leaderboard, notes);
     }
@@ -171,7 +197,7 @@ public final class Grader {
         StringBuilder why = new StringBuilder("**CRASHED**: no allocator provider was found in the submission");
         why.append(options.onlySpi() == null ? "" : " for the " + options.onlySpi().key() + " SPI").append(".\n\n")
                 .append("A provider is a public class with a public no-argument constructor that implements"
-                        + " PageAllocatorProvider, ObjectAllocatorProvider or ZoneAllocatorProvider, named in"
+                        + " PageAllocatorProvider, ObjectAllocatorProvider, ZoneAllocatorProvider or SlabCacheProvider, named in"
                         + " `META-INF/services/org.kmemlab.api.spi.<Interface>` (or `provides … with …` in"
                         + " module-info.java).");
         if (!found.errors().isEmpty()) {
@@ -211,9 +237,16 @@ public final class Grader {
         return out.toString();
     }
 
+    /**
+     * Returns how long the whole run may take: the longest {@code runTimeoutSeconds} of the rubrics that
+     * can apply (the one SPI's with {@code --spi}; else the instructor's own rubrics when given; else the
+     * shipped ones). The build counts, so it is known before the SPI the submission provides.
+     */
     private static java.time.Duration runBudget(GradeOptions options) {
         java.time.Duration most = java.time.Duration.ZERO;
-        for (Spi spi : Spi.values()) {
+        java.util.Collection<Spi> spis = options.onlySpi() != null ? List.of(options.onlySpi())
+                : !options.rubrics().isEmpty() ? options.rubrics().keySet() : List.of(Spi.values());
+        for (Spi spi : spis) {
             java.time.Duration d = options.rubricFor(spi).runTimeout();
             most = d.compareTo(most) > 0 ? d : most;
         }

@@ -21,7 +21,8 @@ import org.kmemlab.api.Checks;
  *
  * <p>{@code setup.sh} runs once when Gradescope builds the image: it installs a JDK 17 and Maven and
  * puts the kmemlab api and testkit jars into the local Maven repository, so a student's Maven project
- * that depends on them builds offline. {@code run_autograder} runs the grader on
+ * that depends on them finds them. Maven still downloads its plugins and the testkit's libraries from
+ * Maven Central on the first build (the script says so); jars, class folders and sources need no Maven. {@code run_autograder} runs the grader on
  * {@code /autograder/submission} and always leaves {@code /autograder/results/results.json}: when the
  * grader cannot even start (no Java, a broken rubric) the script writes one that says so.
  */
@@ -61,20 +62,23 @@ public final class GradescopeBundle {
             jars.add(name);
         }
         List<Spi> given = new ArrayList<>();
+        List<String> rubricFilesShipped = new ArrayList<>();
         for (Path r : rubricFiles) {
             Rubric rubric = RubricLoader.load(r);
             given.add(rubric.spi());
             Files.copy(r, dir.resolve("rubrics").resolve(rubric.spi().key() + yamlOrJson(r)),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            rubricFilesShipped.addAll(copyNamedFiles(r, dir.resolve("rubrics")));
         }
         List<String> rubricNames = new ArrayList<>();
         for (Spi spi : Spi.values()) {
-            if (!given.contains(spi)) {
+            int at = given.indexOf(spi);
+            if (at < 0) {
                 Files.writeString(dir.resolve("rubrics").resolve(spi.key() + ".yaml"), RubricLoader.defaultText(spi));
+                rubricNames.add(spi.key() + ".yaml");
+            } else {
+                rubricNames.add(spi.key() + yamlOrJson(rubricFiles.get(at)));
             }
-        }
-        try (Stream<Path> s = Files.list(dir.resolve("rubrics"))) {
-            s.map(p -> p.getFileName().toString()).sorted().forEach(rubricNames::add);
         }
         Path setup = dir.resolve("setup.sh");
         Files.writeString(setup, setupScript(jars), StandardCharsets.UTF_8);
@@ -92,8 +96,60 @@ public final class GradescopeBundle {
             for (String r : rubricNames) {
                 add(out, dir.resolve("rubrics").resolve(r), "rubrics/" + r);
             }
+            for (String f : rubricFilesShipped) {
+                add(out, dir.resolve("rubrics").resolve(f), "rubrics/" + f);
+            }
         }
         return zip;
+    }
+
+    /**
+     * Copies every file {@code rubricFile} names (its groups' {@code hiddenTests} jars and folders) into
+     * {@code rubricsDir} at the same path relative to the rubric, so that the copied rubric finds them as
+     * the original did; returns the relative paths of the files copied, for the zip.
+     *
+     * <p>A bundle that leaves a hidden-tests jar out grades to a smaller maximum without a word, so a
+     * name that cannot travel with the rubric is an error: a file that does not exist, an absolute path,
+     * or a path that climbs out of the rubric's folder ({@code ../}).
+     *
+     * @throws IllegalArgumentException naming the rubric and the path, and what to do
+     */
+    static List<String> copyNamedFiles(Path rubricFile, Path rubricsDir) throws IOException {
+        Rubric raw;
+        try (java.io.InputStream in = Files.newInputStream(rubricFile)) {
+            raw = RubricLoader.parse(in, rubricFile.toString().endsWith(".json"), rubricFile.getFileName().toString(),
+                    null);
+        }
+        Path base = rubricFile.toAbsolutePath().getParent();
+        List<String> copied = new ArrayList<>();
+        for (Rubric.Group group : raw.groups()) {
+            for (String named : group.hiddenTests()) {
+                Path relative = Path.of(named).normalize();
+                Checks.requireArgument(!relative.isAbsolute() && !relative.startsWith(".."),
+                        "rubric %s names hidden tests at %s, which cannot travel with the rubric in a bundle; put"
+                                + " them beside the rubric (or below its folder) and name them by a relative path",
+                        rubricFile, named);
+                Path source = base.resolve(relative);
+                Checks.requireArgument(Files.exists(source), "rubric %s names hidden tests %s, but %s does not exist;"
+                        + " build them first or fix the path", rubricFile, named, source);
+                Path target = rubricsDir.resolve(relative.toString());
+                Files.createDirectories(target.toAbsolutePath().getParent());
+                if (Files.isDirectory(source)) {
+                    try (Stream<Path> s = Files.walk(source)) {
+                        for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                            Path to = target.resolve(source.relativize(p).toString());
+                            Files.createDirectories(to.getParent());
+                            Files.copy(p, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                            copied.add(rubricsDir.relativize(to).toString().replace('\\', '/'));
+                        }
+                    }
+                } else {
+                    Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    copied.add(relative.toString().replace('\\', '/'));
+                }
+            }
+        }
+        return copied;
     }
 
     static String setupScript(List<String> jars) {
@@ -103,10 +159,14 @@ public final class GradescopeBundle {
         s.append("# builds the autograder image.\n");
         s.append("set -euo pipefail\n");
         s.append("apt-get update -q\n");
-        s.append("DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless maven\n");
+        s.append("DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jdk-headless maven"
+                + " bubblewrap\n");
         s.append("chmod +x /autograder/source/run_autograder\n");
-        s.append("# Students' Maven projects depend on the kmemlab api (and their tests on the testkit): install\n");
-        s.append("# both into the local repository so builds need nothing from the network.\n");
+        s.append("# Students' Maven projects depend on the kmemlab api (and their tests on the testkit), which are in\n");
+        s.append("# no public repository: install both into root's local Maven repository. Everything else a\n");
+        s.append("# build needs (Maven's plugins, JUnit, ArchUnit) Maven downloads from Maven Central on the first\n");
+        s.append("# build, so the autograder needs network access when it grades a Maven project. Jars, class\n");
+        s.append("# folders and bare sources are graded without Maven.\n");
         for (String jar : jars) {
             Matcher m = VERSIONED.matcher(jar);
             String artifact = m.matches() ? m.group(1) : jar.startsWith("org.kmemlab.api") ? "api"

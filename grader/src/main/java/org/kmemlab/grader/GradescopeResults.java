@@ -25,6 +25,9 @@ import org.kmemlab.api.Checks;
  */
 public final class GradescopeResults {
 
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> READABLE =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private GradescopeResults() {
@@ -80,12 +83,22 @@ public final class GradescopeResults {
         writeAtomically(file, toJson(report));
     }
 
-    /** Writes {@code text} to {@code file} through a temporary file in the same folder. */
+    /**
+     * Writes {@code text} to {@code file} through a temporary file in the same folder. The file is made
+     * readable by everyone ({@code rw-r--r--}, 0644) as any file a command writes: a temporary file starts
+     * private (0600), and a results file that a web server, CI runner or teaching assistant cannot read
+     * is no result.
+     */
     static void writeAtomically(Path file, String text) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(tmp, READABLE);
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system (Windows): files there are readable as their folder allows.
+        }
         try {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -30,7 +30,7 @@ public final class JUnitReport {
         x.append("  </properties>\n");
         for (TestResult t : report.tests()) {
             x.append(String.format(Locale.ROOT, "  <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\">%n",
-                    escape("kmemlab." + String.join(".", t.tags().subList(0, Math.max(0, t.tags().size() - 1)))),
+                    escape(className(t)),
                     escape(t.number() + " " + t.name()), t.seconds()));
             x.append("    <properties>\n");
             property(x, "      ", "score", Grader.format(t.score()));
@@ -39,11 +39,11 @@ public final class JUnitReport {
             property(x, "      ", "visibility", t.visibility().key());
             x.append("    </properties>\n");
             if (t.status() == Status.FAILED) {
-                x.append("    <failure type=\"failed\" message=\"").append(escape(firstLine(t.output()))).append("\">")
+                x.append("    <failure type=\"failed\" message=\"").append(escape(message(t))).append("\">")
                         .append(escape(t.output())).append("</failure>\n");
             } else if (!t.status().passed()) {
                 x.append("    <error type=\"").append(t.status().key()).append("\" message=\"")
-                        .append(escape(firstLine(t.output()))).append("\">").append(escape(t.output()))
+                        .append(escape(message(t))).append("\">").append(escape(t.output()))
                         .append("</error>\n");
             } else {
                 x.append("    <system-out>").append(escape(t.output())).append("</system-out>\n");
@@ -59,9 +59,53 @@ public final class JUnitReport {
                 .append("\"/>\n");
     }
 
-    private static String firstLine(String text) {
-        int nl = text.indexOf('\n');
-        return nl < 0 ? text : text.substring(0, nl);
+    /**
+     * Returns the Java-like class name CI tools group a test under: {@code kmemlab.} and the test's tags
+     * without its status ({@code kmemlab.page.contract}), or, for a test whose only tag is its own kind
+     * ({@code rules}, {@code build}), {@code kmemlab.} and that tag. It MUST NOT end in a dot: tools
+     * that split on the last dot show such a test without a class.
+     */
+    static String className(TestResult t) {
+        StringBuilder name = new StringBuilder("kmemlab");
+        for (String tag : t.tags()) {
+            if (!isStatusKey(tag)) {
+                name.append('.').append(tag.replaceAll("[^A-Za-z0-9_-]+", "_"));
+            }
+        }
+        if (name.length() == "kmemlab".length()) {
+            name.append('.').append(t.name().replaceAll("[^A-Za-z0-9_-]+", "_"));
+        }
+        return name.toString();
+    }
+
+    private static boolean isStatusKey(String tag) {
+        for (Status s : Status.values()) {
+            if (s.key().equals(tag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Returns the line a CI tool shows as the failure's message: the first line of the output that says
+     * something beyond the status marker ({@code **FAILED**}), which the failure's type already says.
+     */
+    static String message(TestResult t) {
+        String status = "**" + t.status().label() + "**";
+        for (String line : t.output().split("\n")) {
+            String rest = line.strip();
+            if (rest.startsWith(status)) {
+                rest = rest.substring(status.length()).strip();
+                if (rest.startsWith(":")) {
+                    rest = rest.substring(1).strip();
+                }
+            }
+            if (!rest.isEmpty() && !rest.startsWith("```")) {
+                return rest;
+            }
+        }
+        return t.status().label().toLowerCase(Locale.ROOT) + ": " + t.name();
     }
 
     /** Escapes XML text and drops the characters XML 1.0 cannot hold (a submission may print any byte). */

@@ -4,19 +4,23 @@ import java.util.Locale;
 import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.Provider;
+import org.kmemlab.api.spi.SlabCacheProvider;
+import org.kmemlab.api.spi.ReferenceProviders;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
 
 /**
- * The three SPIs a submission can provide, each graded by its own contract and rubric.
+ * The four SPIs a submission can provide, each graded by its own contract and rubric.
  */
 public enum Spi {
 
     /** A buddy page allocator ({@link PageAllocatorProvider}). */
-    PAGE("page", PageAllocatorProvider.class, "buddy-reference"),
+    PAGE("page", PageAllocatorProvider.class, ReferenceProviders.PAGES),
     /** A bucket / slab-like object allocator ({@link ObjectAllocatorProvider}). */
-    OBJECT("object", ObjectAllocatorProvider.class, "bucket-reference"),
+    OBJECT("object", ObjectAllocatorProvider.class, ReferenceProviders.OBJECTS),
     /** A zone allocator ({@link ZoneAllocatorProvider}). */
-    ZONE("zone", ZoneAllocatorProvider.class, "dma-zone-reference");
+    ZONE("zone", ZoneAllocatorProvider.class, ReferenceProviders.ZONES),
+    /** A slab cache, {@code kmem_cache} ({@link SlabCacheProvider}): the fourth assignment. */
+    SLAB("slab", SlabCacheProvider.class, ReferenceProviders.SLABS);
 
     private final String key;
     private final Class<? extends Provider> type;
@@ -28,7 +32,7 @@ public enum Spi {
         this.referenceName = referenceName;
     }
 
-    /** Returns the short name used in rubrics, property ids and options: {@code page}, {@code object}, {@code zone}. */
+    /** Returns the short name used in rubrics, property ids and options: {@code page}, {@code object}, {@code zone}, {@code slab}. */
     public String key() {
         return key;
     }
@@ -57,7 +61,7 @@ public enum Spi {
                 return spi;
             }
         }
-        throw new IllegalArgumentException("unknown SPI \"" + text + "\"; use page, object or zone");
+        throw new IllegalArgumentException("unknown SPI \"" + text + "\"; use page, object, zone or slab");
     }
 
     /** Returns the SPI whose provider interface {@code provider} implements, or null. */

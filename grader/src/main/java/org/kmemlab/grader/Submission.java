@@ -23,7 +23,8 @@ import org.kmemlab.api.Checks;
  * <ul>
  *   <li>a jar;</li>
  *   <li>a directory of compiled classes ({@code target/classes});</li>
- *   <li>a Maven project (a directory with {@code pom.xml}), built with {@code mvn -B -q -DskipTests package};</li>
+ *   <li>a Maven project (a directory with {@code pom.xml}), built in a sandboxed copy with
+ *       {@code mvn -B -q -o -DskipTests package} (see {@link SubmissionBuilder});</li>
  *   <li>a directory of {@code .java} files without a build file, compiled with the JDK's {@code javac}
  *       against the api (resource files such as {@code META-INF/services} are copied along);</li>
  *   <li>a directory that holds exactly one of those, as Gradescope's upload of a repository does.</li>
@@ -35,8 +36,8 @@ import org.kmemlab.api.Checks;
  * @param input what was handed in
  * @param kind what it was
  * @param classes the jars or directories holding the classes; empty when the build failed
- * @param sha256 the SHA-256 of the handed-in bytes (for a directory: of every file's path and bytes, in
- *               path order, ignoring {@code target/} and hidden folders), in hex
+ * @param sha256 the SHA-256 of what was handed in, in hex: a jar's bytes; for a folder, every file's path and
+ *               bytes in path order, only the files that are the submission (see {@link #sha256})
  * @param buildFailed true when building it failed
  * @param buildOutput what the build printed (cut at 64 KiB), empty when nothing was built
  */
@@ -73,8 +74,18 @@ public record Submission(String name, Path input, Kind kind, List<Path> classes,
      * @throws IllegalArgumentException when the input is none of the accepted kinds
      */
     public static Submission resolve(Path input, Path workDir, SubmissionBuilder build) throws IOException {
+        return resolve(input, workDir, build, System.nanoTime() + build.timeout().toNanos());
+    }
+
+    /**
+     * Resolves {@code input} as {@link #resolve(Path, Path, SubmissionBuilder)} does, with a build that ends
+     * by {@code deadline} ({@link System#nanoTime()}) at the latest.
+     */
+    public static Submission resolve(Path input, Path workDir, SubmissionBuilder build, long deadline)
+            throws IOException {
         Checks.requireNonNull(input, "submission");
         Checks.requireArgument(Files.exists(input), "submission %s does not exist", input);
+        Checks.requireArgument(Files.isReadable(input), "submission %s cannot be read", input);
         Path in = unwrap(input.toAbsolutePath().normalize());
         String name = input.getFileName() == null ? input.toString() : input.getFileName().toString();
         if (Files.isRegularFile(in)) {
@@ -84,7 +95,7 @@ public record Submission(String name, Path input, Kind kind, List<Path> classes,
         }
         String hash = sha256(in);
         if (Files.isRegularFile(in.resolve("pom.xml"))) {
-            SubmissionBuilder.Result r = build.maven(in);
+            SubmissionBuilder.Result r = build.maven(in, workDir.resolve("maven"), deadline);
             return new Submission(name, in, Kind.MAVEN, r.classes(), hash, !r.succeeded(), r.output());
         }
         if (contains(in, ".class")) {
@@ -132,8 +143,16 @@ public record Submission(String name, Path input, Kind kind, List<Path> classes,
     }
 
     /**
-     * Returns the SHA-256 of a file's bytes, or of a directory's files (path and bytes, in path order,
-     * skipping {@code target} and hidden folders), in hex.
+     * Returns the SHA-256 of a file's bytes, or of a folder's files (path and bytes, in path order), in hex.
+     * For a folder only what the student wrote counts, so a regrade gives the same hash (and so the same
+     * hidden seeds) however often the folder was built or graded in place:
+     * <ul>
+     *   <li>never {@code target/} or {@code grade-results/} (what builds and the grader write), nor hidden
+     *       files and folders ({@code .git/}, {@code .mvn/}, {@code .idea/}: the grader does not honour
+     *       them either);</li>
+     *   <li>for a Maven project, only the build files ({@code pom.xml} at any depth) and the files under
+     *       {@code src/} folders: everything else (notes, IDE files, outputs of other tools) is not built.</li>
+     * </ul>
      */
     public static String sha256(Path path) {
         MessageDigest digest;
@@ -146,9 +165,12 @@ public record Submission(String name, Path input, Kind kind, List<Path> classes,
             if (Files.isRegularFile(path)) {
                 update(digest, path);
             } else {
+                boolean maven = Files.isRegularFile(path.resolve("pom.xml"));
                 List<Path> files;
                 try (Stream<Path> s = Files.walk(path)) {
-                    files = s.filter(Files::isRegularFile).filter(p -> !ignored(path.relativize(p))).sorted().toList();
+                    files = s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                            .filter(p -> !ignored(path.relativize(p)))
+                            .filter(p -> !maven || declared(path.relativize(p))).sorted().toList();
                 }
                 for (Path f : files) {
                     digest.update(path.relativize(f).toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));
@@ -162,10 +184,24 @@ public record Submission(String name, Path input, Kind kind, List<Path> classes,
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static boolean ignored(Path relative) {
+    /** Returns true for what is never the student's work: build and grader output, hidden files. */
+    static boolean ignored(Path relative) {
         for (Path part : relative) {
             String s = part.toString();
-            if (s.equals("target") || s.startsWith(".")) {
+            if (s.equals("target") || s.equals("grade-results") || s.startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Returns true for the files of a Maven project that its build reads: {@code pom.xml} and {@code src/}. */
+    private static boolean declared(Path relative) {
+        if (relative.getFileName().toString().equals("pom.xml")) {
+            return true;
+        }
+        for (Path part : relative) {
+            if (part.toString().equals("src")) {
                 return true;
             }
         }

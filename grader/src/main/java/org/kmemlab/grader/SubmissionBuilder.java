@@ -15,23 +15,64 @@ import org.kmemlab.api.Checks;
 
 /**
  * Builds a submission that arrives as source: a Maven project with {@code mvn}, or bare {@code .java}
- * files with the JDK's {@code javac}. The student's build runs in a process of its own with a time
- * limit, and what it prints (the compile errors) is kept for the results, cut at 64 KiB.
+ * files with the JDK's {@code javac}. What the build prints (the compile errors) is kept for the results,
+ * cut at 64 KiB.
  *
- * @param mavenCommand the Maven executable ({@code mvn})
- * @param mavenArgs extra Maven arguments, e.g. {@code -o} for an offline grader
+ * <h2>A Maven build runs the student's code</h2>
+ * A project's {@code .mvn/} folder can load extensions ({@code extensions.xml}), pass any option to Maven
+ * ({@code maven.config}) or to its JVM ({@code jvm.config}, e.g. a {@code -javaagent}); its wrapper
+ * ({@code mvnw}) downloads and runs whatever it names; and its plugins run code by design (a forked
+ * compiler's {@code <executable>} is any program). So the grader never builds the handed-in folder
+ * itself:
+ * <ol>
+ *   <li>it copies the project into the work folder, leaving out {@code .mvn/} and every other hidden
+ *       folder, {@code mvnw}, {@code target/} and {@code grade-results/} (nothing of them is honoured);</li>
+ *   <li>it runs the grader's own {@code mvn} (never the wrapper) offline ({@code -o}) against the grader's
+ *       local repository, inside the {@link Sandbox}: the repository read-only, the copy the only writable
+ *       folder, no network, an empty environment and home;</li>
+ *   <li>within {@link #timeout} and the run's deadline, whichever comes first; a build that is still
+ *       running then is killed with everything it started, and the results say so.</li>
+ * </ol>
+ *
+ * @param mavenCommand the Maven executable ({@code mvn}), looked up on {@code PATH} when not a path
+ * @param mavenArgs extra Maven arguments from the instructor, e.g. {@code -q}
  * @param apiPath the api jar or directory {@code javac} compiles bare sources against
- * @param timeout how long a build may take
+ * @param timeout how long a build may take at most
+ * @param sandbox how the Maven build is contained
+ * @param localRepository the grader's local Maven repository, which builds read (never write)
  */
-public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Path apiPath, Duration timeout) {
+public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Path apiPath, Duration timeout,
+                                Sandbox sandbox, Path localRepository) {
 
     private static final int OUTPUT_LIMIT = 64 * 1024;
+    private static final long PROJECT_BYTES = 64L << 20;
+    private static final int PROJECT_FILES = 10_000;
 
     /** Copies the list. */
     public SubmissionBuilder {
         Checks.requireNonNull(mavenCommand, "maven command");
         mavenArgs = List.copyOf(mavenArgs);
         Checks.requireNonNull(timeout, "timeout");
+        Checks.requireNonNull(sandbox, "sandbox");
+        Checks.requireNonNull(localRepository, "local repository");
+    }
+
+    /**
+     * A builder with the strongest sandbox that works here and the grader's default local repository
+     * ({@code ~/.m2/repository}).
+     */
+    public SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Path apiPath, Duration timeout) {
+        this(mavenCommand, mavenArgs, apiPath, timeout, Sandbox.choose("auto"), defaultRepository());
+    }
+
+    /** Returns {@code ~/.m2/repository} of the user the grader runs as. */
+    public static Path defaultRepository() {
+        return Path.of(System.getProperty("user.home"), ".m2", "repository");
+    }
+
+    /** Returns this builder with another sandbox (the {@code --isolation} option). */
+    public SubmissionBuilder withSandbox(Sandbox other) {
+        return new SubmissionBuilder(mavenCommand, mavenArgs, apiPath, timeout, other, localRepository);
     }
 
     /**
@@ -43,33 +84,128 @@ public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Pat
      */
     public record Result(boolean succeeded, List<Path> classes, String output) {
 
-        /** Copies the list. */
+        /** Copies the list and takes terminal colour codes out of the output (it ends up in result files). */
         public Result {
             classes = List.copyOf(classes);
+            output = Terminal.stripEscapes(output);
         }
     }
 
-    /** Runs {@code mvn -B -q -DskipTests package} in {@code project} and finds its classes. */
-    public Result maven(Path project) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(mavenCommand, "-B", "-q", "-DskipTests"));
+    /**
+     * Builds a copy of {@code project} in {@code workDir} with {@code mvn -B -q -o -DskipTests package}
+     * (see the class comment) and finds its classes there.
+     *
+     * @param deadline {@link System#nanoTime()} by which the build MUST have ended (the run's deadline)
+     */
+    public Result maven(Path project, Path workDir, long deadline) throws IOException {
+        Path copy = workDir.resolve("project");
+        String refused = copyProject(project, copy);
+        if (refused != null) {
+            return new Result(false, List.of(), refused);
+        }
+        Path mvn = executable(mavenCommand);
+        if (mvn == null) {
+            return new Result(false, List.of(), "The grader cannot build Maven projects: `" + mavenCommand
+                    + "` is not installed. Tell your instructor; this is not your fault.\n");
+        }
+        if (sandbox.level() == Sandbox.Level.UNPRIVILEGED_USER && !readableByOthers(localRepository)) {
+            return new Result(false, List.of(), "The grader's local Maven repository " + localRepository + " cannot be"
+                    + " read by the sandbox user " + Sandbox.USER + ", so nothing can be built. Tell your instructor"
+                    + " (grade with --maven-repo DIR, a repository every user can read); this is not your fault.\n");
+        }
+        List<String> cmd = new ArrayList<>(List.of(mvn.toString(), "-B", "-q", "-o", "-DskipTests",
+                "-Dmaven.repo.local=" + localRepository));
         cmd.addAll(mavenArgs);
         cmd.add("package");
-        Result run = run(cmd, project);
+        // Maven's home (bin/mvn's folder's parent) holds links into /etc (m2.conf, conf/).
+        Path mavenHome = mvn.toRealPath().getParent().getParent();
+        List<Path> readOnly = new ArrayList<>(List.of(localRepository, mavenHome));
+        readOnly.addAll(Sandbox.systemPaths(mavenHome));
+        Sandbox.View view = new Sandbox.View(readOnly, List.of(copy), workDir.resolve("home"), copy);
+        Result run = run(sandbox.builder(cmd, view), deadline);
         if (!run.succeeded()) {
             return run;
         }
-        Path classes = project.resolve("target").resolve("classes");
+        Path classes = copy.resolve("target").resolve("classes");
         if (Files.isDirectory(classes) && hasClasses(classes)) {
             return new Result(true, List.of(classes), run.output());
         }
-        try (Stream<Path> s = Files.list(project.resolve("target"))) {
-            List<Path> jars = s.filter(p -> p.toString().endsWith(".jar") && !p.toString().endsWith("-sources.jar")
-                    && !p.toString().endsWith("-javadoc.jar")).toList();
-            if (!jars.isEmpty()) {
-                return new Result(true, jars, run.output());
+        Path target = copy.resolve("target");
+        if (Files.isDirectory(target)) {
+            try (Stream<Path> s = Files.list(target)) {
+                List<Path> jars = s.filter(p -> p.toString().endsWith(".jar") && !p.toString().endsWith("-sources.jar")
+                        && !p.toString().endsWith("-javadoc.jar")).toList();
+                if (!jars.isEmpty()) {
+                    return new Result(true, jars, run.output());
+                }
             }
         }
         return new Result(false, List.of(), run.output() + "\nThe build succeeded but produced no classes in target/.\n");
+    }
+
+    /**
+     * Copies what Maven needs of {@code project} to {@code copy}: everything but hidden files and folders
+     * ({@code .mvn/}, {@code .git/}), the wrapper, {@code target/} and {@code grade-results/}; symbolic links
+     * are not followed. Returns null, or why the project is refused (too large).
+     */
+    static String copyProject(Path project, Path copy) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(project)) {
+            s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> !Submission.ignored(project.relativize(p)))
+                    .filter(p -> !List.of("mvnw", "mvnw.cmd").contains(project.relativize(p).toString()))
+                    .forEach(files::add);
+        }
+        long bytes = 0;
+        for (Path f : files) {
+            bytes += Files.size(f);
+        }
+        if (files.size() > PROJECT_FILES || bytes > PROJECT_BYTES) {
+            return "The project is too large to build: " + files.size() + " files, " + (bytes >> 20) + " MiB (at most "
+                    + PROJECT_FILES + " files and " + (PROJECT_BYTES >> 20) + " MiB). Hand in sources only.\n";
+        }
+        for (Path f : files) {
+            Path t = copy.resolve(project.relativize(f).toString());
+            Files.createDirectories(t.getParent());
+            Files.copy(f, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        Files.createDirectories(copy);
+        return null;
+    }
+
+    /** Returns true when every user may enter each folder above {@code folder} and read {@code folder}. */
+    static boolean readableByOthers(Path folder) {
+        try {
+            Path real = folder.toRealPath();
+            if (!Files.getPosixFilePermissions(real).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                return false;
+            }
+            for (Path p = real; p != null; p = p.getParent()) {
+                if (!Files.getPosixFilePermissions(p).contains(
+                        java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** Returns {@code command} as an absolute path (looked up on {@code PATH}), or null when not found. */
+    static Path executable(String command) {
+        if (command.contains("/")) {
+            Path p = Path.of(command).toAbsolutePath();
+            return Files.isExecutable(p) ? p : null;
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, command);
+            if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+                return p.toAbsolutePath();
+            }
+        }
+        return null;
     }
 
     /**
@@ -100,7 +236,7 @@ public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Pat
                 }
             }
         }
-        Result run = run(cmd, sources);
+        Result run = run(new ProcessBuilder(cmd).directory(sources.toFile()), System.nanoTime() + timeout.toNanos());
         if (!run.succeeded()) {
             return run;
         }
@@ -113,13 +249,19 @@ public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Pat
         return new Result(true, List.of(out), run.output());
     }
 
-    private Result run(List<String> cmd, Path dir) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+    /** Runs a build to its end or until {@link #timeout} or {@code deadline}, keeping what it prints. */
+    private Result run(ProcessBuilder builder, long deadline) throws IOException {
+        builder.redirectErrorStream(true);
+        String what = builder.command().get(0);
+        long allowed = Math.min(timeout.toNanos(), deadline - System.nanoTime());
+        if (allowed <= 0) {
+            return new Result(false, List.of(), "The run's time limit was used up before the build could start.\n");
+        }
         Process p;
         try {
-            p = builder.start();
+            p = sandbox.start(builder);
         } catch (IOException e) {
-            return new Result(false, List.of(), "Could not start `" + cmd.get(0) + "`: " + e.getMessage() + "\n");
+            return new Result(false, List.of(), "Could not start `" + what + "`: " + e.getMessage() + "\n");
         }
         BoundedOutput output = new BoundedOutput(OUTPUT_LIMIT);
         Thread reader = new Thread(() -> {
@@ -135,18 +277,19 @@ public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Pat
         reader.setDaemon(true);
         reader.start();
         try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                ChildJvm.killTree(p);
+            if (!p.waitFor(allowed, TimeUnit.NANOSECONDS)) {
+                sandbox.cleanUp(p);
                 reader.join(2000);
-                return new Result(false, List.of(), output + "\nThe build took longer than " + timeout.toSeconds()
-                        + " s and was stopped.\n");
+                return new Result(false, List.of(), output + "\nThe build took longer than " + (allowed / 1_000_000_000L)
+                        + " s (the time left for it) and was stopped.\n");
             }
             reader.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            ChildJvm.killTree(p);
+            sandbox.cleanUp(p);
             return new Result(false, List.of(), output + "\nThe build was interrupted.\n");
         }
+        sandbox.cleanUp(p);
         return new Result(p.exitValue() == 0, List.of(), output.toString());
     }
 

@@ -25,8 +25,19 @@ final class GradeFixtures {
     }
 
     /** Makes the reference buddy into a student's: another package and provider name. */
-    static final UnaryOperator<String> STUDENT = text -> text.replace("org.kmemlab.buddy", "edu.student.buddy")
-            .replace("\"buddy-reference\"", "\"student-buddy\"");
+    static final UnaryOperator<String> STUDENT = asStudent("org.kmemlab.buddy", "edu.student.buddy", "PAGES",
+            "student-buddy");
+
+    /**
+     * Returns a transform that turns a reference module's sources into a student's: package {@code pkg}
+     * becomes {@code studentPkg}, and the provider name, spelt {@code ReferenceProviders.<constant>} in
+     * the reference, becomes the literal {@code name}, so that the copy does not clash with the reference.
+     */
+    static UnaryOperator<String> asStudent(String pkg, String studentPkg, String constant, String name) {
+        return text -> text.replace(pkg, studentPkg)
+                .replaceAll("(org\\.kmemlab\\.api\\.spi\\.)?ReferenceProviders\\." + constant + "\\b",
+                        "\"" + name + "\"");
+    }
 
     /** Returns the student copy of the reference buddy, with {@code mutation} applied to BuddyAllocator.java. */
     static Path studentBuddy(Path dir, String name, UnaryOperator<String> mutation) throws IOException {
@@ -47,7 +58,13 @@ final class GradeFixtures {
      * (Java statements) before returning a working allocator from the student buddy: the hostile fixtures.
      */
     static Path hostile(Path dir, String name, String body) throws IOException {
+        return hostile(dir, name, body, Map.of());
+    }
+
+    /** Returns {@link #hostile(Path, String, String)} with {@code extra} sources or resources added. */
+    static Path hostile(Path dir, String name, String body, Map<String, String> extra) throws IOException {
         Map<String, String> files = new LinkedHashMap<>(FixtureJars.moduleSources("buddy"));
+        files.putAll(extra);
         String provider = "org/kmemlab/buddy/BuddyAllocatorProvider.java";
         String text = files.get(provider);
         int create = text.indexOf("create(PageAllocatorConfig config) {");
@@ -120,5 +137,59 @@ final class GradeFixtures {
         GradeOptions defaults = GradeOptions.defaults(work);
         return new GradeOptions(rubrics, null, null, null, 0, 0, false, defaults.path().withReferences(references),
                 new SubmissionBuilder("mvn", List.of("-o"), FixtureJars.apiPath(), Duration.ofMinutes(3)), work);
+    }
+
+    /**
+     * Writes an instructor's hidden-tests jar to {@code jar}: one {@link PropertySet} with the page
+     * property {@code page.hidden.two-largest-blocks}, which the reference buddy passes.
+     */
+    static Path hiddenTwoLargestBlocks(Path jar) throws IOException {
+        return FixtureJars.jar(Map.of("edu/instructor/TwoLargestBlocks.java", """
+                package edu.instructor;
+
+                import java.util.List;
+                import org.kmemlab.api.Machine;
+                import org.kmemlab.api.MachineProfile;
+                import org.kmemlab.api.spi.PageAllocator;
+                import org.kmemlab.api.spi.PageAllocatorConfig;
+                import org.kmemlab.api.spi.PageAllocatorProvider;
+                import org.kmemlab.api.spi.Provider;
+                import org.kmemlab.testkit.contract.ContractProperty;
+                import org.kmemlab.testkit.contract.PropertyResult;
+                import org.kmemlab.grader.PropertySet;
+                import org.kmemlab.grader.Spi;
+                import org.kmemlab.testkit.property.Effort;
+
+                public final class TwoLargestBlocks implements PropertySet {
+                    public Spi spi() {
+                        return Spi.PAGE;
+                    }
+
+                    public List<ContractProperty> properties(Provider provider, PageAllocatorProvider pages) {
+                        return List.of(new ContractProperty() {
+                            public String id() {
+                                return "page.hidden.two-largest-blocks";
+                            }
+
+                            public String title() {
+                                return "Two maxOrder blocks fit in two maxOrder blocks of frames";
+                            }
+
+                            public PropertyResult check(Effort effort) {
+                                Machine m = Machine.boot(MachineProfile.X86_64, 64L << 20);
+                                PageAllocator a = ((PageAllocatorProvider) provider).create(
+                                        new PageAllocatorConfig(m, "Normal", 1024, 2048, 10));
+                                long first = a.allocate(10);
+                                long second = a.allocate(10);
+                                boolean ok = first != PageAllocator.NO_PAGE && second != PageAllocator.NO_PAGE
+                                        && first != second;
+                                return new PropertyResult(id(), title(), provider.name(), ok, effort, 1, "", List.of(),
+                                        ok ? "" : "two order-10 blocks must fit", "", "", 0, "", List.of());
+                            }
+                        });
+                    }
+                }
+                """, "META-INF/services/org.kmemlab.grader.PropertySet", "edu.instructor.TwoLargestBlocks\n"),
+                UnaryOperator.identity(), jar);
     }
 }

@@ -67,7 +67,8 @@ class GraderEndToEndTests {
                 performance: { maxScore: 5, gate: [contract], thresholds: [{ ratio: 0.5, points: 5 }] }
                 """));
         GradeOptions options = GradeFixtures.options(dir.resolve("work"), Map.of(Spi.PAGE, rubric), List.of());
-        options = options.withPath(new ChildPath(options.path().libraries(), List.of(), options.path().encapsulated()));
+        options = options.withPath(new ChildPath(options.path().libraries(), List.of(), options.path().encapsulated(),
+                options.path().sandbox()));
         GradeReport report = Grader.grade(jar, options);
         TestResult perf = report.tests().stream().filter(t -> t.tags().contains("performance")).findFirst()
                 .orElseThrow();
@@ -78,9 +79,36 @@ class GraderEndToEndTests {
     }
 
     @Test
+    void theReferenceSlabCacheGetsFullMarksWithTheShippedRubric() throws Exception {
+        UnaryOperator<String> student = GradeFixtures.asStudent("org.kmemlab.slab", "edu.student.slab",
+                "SLABS", "student-slab");
+        Path jar = FixtureJars.jar(FixtureJars.moduleSources("slab"), student, dir.resolve("slab.jar"));
+        Path reference = FixtureJars.jar(FixtureJars.moduleSources("slab"), UnaryOperator.identity(),
+                dir.resolve("ref").resolve("slab-reference.jar"));
+        GradeOptions options = GradeFixtures.options(dir.resolve("work"), Map.of(), List.of(reference));
+        options = new GradeOptions(options.rubrics(), Spi.SLAB, null, null, GradeFixtures.TRIES, GradeFixtures.STEPS,
+                false, options.path(), options.builder(), options.workDir());
+        long started = System.nanoTime();
+        GradeReport report = Grader.grade(jar, options);
+        String md = MarkdownReport.toMarkdown(report, false);
+        System.out.printf("[grade] reference slab: %s / %s in %.1f s, ratio %s%n", Grader.format(report.score()),
+                Grader.format(report.maxScore()), (System.nanoTime() - started) / 1e9,
+                report.leaderboard().isEmpty() ? "-" : report.leaderboard().get(0).value());
+        assertTrue(md.contains("student-slab / contract / slab.constructor-once"), md);
+        for (TestResult t : report.tests()) {
+            assertEquals(Status.PASSED, t.status(), t.name() + "\n" + t.output());
+            if (t.tags().contains("performance")) {
+                assertTrue(t.score() > 0, t.output());
+            } else {
+                assertEquals(t.maxScore(), t.score(), t.name());
+            }
+        }
+    }
+
+    @Test
     void theReferenceBucketAllocatorGetsFullMarksWithTheShippedRubric() throws Exception {
-        UnaryOperator<String> student = text -> text.replace("org.kmemlab.bucket", "edu.student.bucket")
-                .replace("\"bucket-reference\"", "\"student-bucket\"");
+        UnaryOperator<String> student = GradeFixtures.asStudent("org.kmemlab.bucket", "edu.student.bucket",
+                "OBJECTS", "student-bucket");
         Path jar = FixtureJars.jar(FixtureJars.moduleSources("bucket"), student, dir.resolve("bucket.jar"));
         Path reference = FixtureJars.jar(FixtureJars.moduleSources("bucket"), UnaryOperator.identity(),
                 dir.resolve("ref").resolve("bucket-reference.jar"));
@@ -110,8 +138,8 @@ class GraderEndToEndTests {
 
     @Test
     void theDmaZoneAllocatorGetsFullMarksOnTheReferenceBuddy() throws Exception {
-        UnaryOperator<String> student = text -> text.replace("org.kmemlab.dmazone", "edu.student.zones")
-                .replace("\"dma-zone-reference\"", "\"student-zones\"");
+        UnaryOperator<String> student = GradeFixtures.asStudent("org.kmemlab.dmazone", "edu.student.zones",
+                "ZONES", "student-zones");
         Path jar = FixtureJars.jar(FixtureJars.moduleSources("dma-zone"), student, dir.resolve("zones.jar"));
         Path buddy = GradeFixtures.referenceBuddy(dir.resolve("ref"));
         Path zones = FixtureJars.jar(FixtureJars.moduleSources("dma-zone"), UnaryOperator.identity(),
@@ -145,53 +173,7 @@ class GraderEndToEndTests {
 
     @Test
     void anInstructorsHiddenPropertySetIsGradedHiddenWithSeedsFromTheSubmissionsHash() throws Exception {
-        Path instructor = FixtureJars.jar(Map.of("edu/instructor/TwoLargestBlocks.java", """
-                package edu.instructor;
-
-                import java.util.List;
-                import org.kmemlab.api.Machine;
-                import org.kmemlab.api.MachineProfile;
-                import org.kmemlab.api.spi.PageAllocator;
-                import org.kmemlab.api.spi.PageAllocatorConfig;
-                import org.kmemlab.api.spi.PageAllocatorProvider;
-                import org.kmemlab.api.spi.Provider;
-                import org.kmemlab.testkit.contract.ContractProperty;
-                import org.kmemlab.testkit.contract.PropertyResult;
-                import org.kmemlab.grader.PropertySet;
-                import org.kmemlab.grader.Spi;
-                import org.kmemlab.testkit.property.Effort;
-
-                public final class TwoLargestBlocks implements PropertySet {
-                    public Spi spi() {
-                        return Spi.PAGE;
-                    }
-
-                    public List<ContractProperty> properties(Provider provider, PageAllocatorProvider pages) {
-                        return List.of(new ContractProperty() {
-                            public String id() {
-                                return "page.hidden.two-largest-blocks";
-                            }
-
-                            public String title() {
-                                return "Two maxOrder blocks fit in two maxOrder blocks of frames";
-                            }
-
-                            public PropertyResult check(Effort effort) {
-                                Machine m = Machine.boot(MachineProfile.X86_64, 64L << 20);
-                                PageAllocator a = ((PageAllocatorProvider) provider).create(
-                                        new PageAllocatorConfig(m, "Normal", 1024, 2048, 10));
-                                long first = a.allocate(10);
-                                long second = a.allocate(10);
-                                boolean ok = first != PageAllocator.NO_PAGE && second != PageAllocator.NO_PAGE
-                                        && first != second;
-                                return new PropertyResult(id(), title(), provider.name(), ok, effort, 1, "", List.of(),
-                                        ok ? "" : "two order-10 blocks must fit", "", "", 0, "", List.of());
-                            }
-                        });
-                    }
-                }
-                """, "META-INF/services/org.kmemlab.grader.PropertySet", "edu.instructor.TwoLargestBlocks\n"),
-                UnaryOperator.identity(), dir.resolve("rubric").resolve("instructor.jar"));
+        Path instructor = GradeFixtures.hiddenTwoLargestBlocks(dir.resolve("rubric").resolve("instructor.jar"));
         Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir.resolve("rubric"), "r.yaml", """
                 spi: page
                 hiddenSalt: s3cret

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostileSubmissionTests {
 
-    private static final String RUBRIC = """
+    static final String RUBRIC = """
             spi: page
             seed: 7
             effort: { tries: 2, steps: 10 }

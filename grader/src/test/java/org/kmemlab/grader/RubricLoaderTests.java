@@ -68,7 +68,7 @@ class RubricLoaderTests {
                 groups:
                   - { name: g, visibilty: hidden }
                 """);
-        assertMessage("rubric c.yaml: spi unknown SPI \"heap\"; use page, object or zone", "c.yaml", "spi: heap\n");
+        assertMessage("rubric c.yaml: spi unknown SPI \"heap\"; use page, object, zone or slab", "c.yaml", "spi: heap\n");
         assertMessage("rubric d.yaml: groups[0].visibility unknown visibility \"secret\"; use visible, hidden,"
                 + " after_due_date or after_published", "d.yaml", "spi: page\ngroups: [{visibility: secret}]\n");
     }

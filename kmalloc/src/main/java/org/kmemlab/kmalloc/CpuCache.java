@@ -1,5 +1,7 @@
 package org.kmemlab.kmalloc;
 
+import org.kmemlab.api.spi.PageAllocator;
+
 /**
  * One thread's private stock of free objects and free page blocks: what Linux keeps per CPU (SLUB's
  * per-cpu slabs, SLAB's {@code array_cache}, the page allocator's {@code per_cpu_pages}).
@@ -15,53 +17,81 @@ package org.kmemlab.kmalloc;
  * which makes all the owner's writes visible) or when the owner asks for it through
  * {@link #drainRequested}.
  *
- * <p>Layout: magazine {@code s} occupies {@code objects[objectBase[s] .. objectBase[s] + capacity[s])}
- * and holds {@code objectCount[s]} addresses, newest last. Page list {@code l} (zone {@code l / orders},
+ * <p>Layout: the magazine of size class {@code c} occupies {@code objects[objectBase[c] .. objectBase[c + 1])}
+ * and holds {@code objectCount[c]} addresses, newest last. Page list {@code l} (zone {@code l / orders},
  * order {@code l % orders}) occupies {@code pages[l * pageCapacity ...]}, pfns newest last.
  */
 final class CpuCache {
 
     final Thread owner;
-    final long[] objects;
-    final int[] objectBase;
-    final int[] objectCount;
-    final long[] pages;
-    final int[] pageCount;
     /** Set by another thread that wants this cache emptied; the owner obeys at its next call. */
     volatile boolean drainRequested;
+
+    private final long[] objects;
+    private final int[] objectBase;
+    private final int[] objectCount;
+    private final long[] pages;
+    private final int[] pageCount;
+    private final int pageCapacity;
 
     CpuCache(Thread owner, int[] objectCapacity, int pageLists, int pageCapacity) {
         this.owner = owner;
         this.objectBase = new int[objectCapacity.length + 1];
-        for (int s = 0; s < objectCapacity.length; s++) {
-            objectBase[s + 1] = objectBase[s] + objectCapacity[s];
+        for (int c = 0; c < objectCapacity.length; c++) {
+            objectBase[c + 1] = objectBase[c] + objectCapacity[c];
         }
         this.objects = new long[objectBase[objectCapacity.length]];
         this.objectCount = new int[objectCapacity.length];
+        this.pageCapacity = pageCapacity;
         this.pages = new long[pageLists * pageCapacity];
         this.pageCount = new int[pageLists];
     }
 
-    /** Returns the number of objects magazine {@code slot} can hold. */
-    int capacity(int slot) {
-        return objectBase[slot + 1] - objectBase[slot];
+    // ---------------------------------------------------------------- magazines
+
+    /** Returns the number of size classes, one magazine each. */
+    int sizeClasses() {
+        return objectCount.length;
     }
 
-    /** Takes the newest object of magazine {@code slot}, or returns 0 when it is empty. */
-    long popObject(int slot) {
-        int n = objectCount[slot];
+    /** Returns the number of objects magazine {@code sizeClass} can hold. */
+    int capacity(int sizeClass) {
+        return objectBase[sizeClass + 1] - objectBase[sizeClass];
+    }
+
+    /** Returns the number of objects magazine {@code sizeClass} holds. */
+    int objectCount(int sizeClass) {
+        return objectCount[sizeClass];
+    }
+
+    /** Takes the newest object of magazine {@code sizeClass}, or returns 0 when it is empty. */
+    long popObject(int sizeClass) {
+        int n = objectCount[sizeClass];
         if (n == 0) {
             return 0;
         }
-        objectCount[slot] = n - 1;
-        return objects[objectBase[slot] + n - 1];
+        objectCount[sizeClass] = n - 1;
+        return objects[objectBase[sizeClass] + n - 1];
     }
 
-    /** Puts {@code addr} into magazine {@code slot}, which the caller made sure is not full. */
-    void pushObject(int slot, long addr) {
-        int n = objectCount[slot];
-        objects[objectBase[slot] + n] = addr;
-        objectCount[slot] = n + 1;
+    /** Puts {@code addr} into magazine {@code sizeClass}, which the caller made sure is not full. */
+    void pushObject(int sizeClass, long addr) {
+        int n = objectCount[sizeClass];
+        objects[objectBase[sizeClass] + n] = addr;
+        objectCount[sizeClass] = n + 1;
+    }
+
+    /** Returns the {@code i}-th oldest object of magazine {@code sizeClass} (0 is the oldest). */
+    long oldestObject(int sizeClass, int i) {
+        return objects[objectBase[sizeClass] + i];
+    }
+
+    /** Forgets the {@code n} oldest objects of magazine {@code sizeClass}, which the caller gave back. */
+    void dropOldestObjects(int sizeClass, int n) {
+        int base = objectBase[sizeClass];
+        int count = objectCount[sizeClass];
+        System.arraycopy(objects, base + n, objects, base, count - n);
+        objectCount[sizeClass] = count - n;
     }
 
     /** Returns the number of objects cached in all magazines. */
@@ -71,5 +101,47 @@ final class CpuCache {
             n += c;
         }
         return n;
+    }
+
+    // ---------------------------------------------------------------- page lists
+
+    /** Returns the number of page lists. */
+    int pageLists() {
+        return pageCount.length;
+    }
+
+    /** Returns the number of blocks on page list {@code list}. */
+    int pageCount(int list) {
+        return pageCount[list];
+    }
+
+    /** Takes the newest block of page list {@code list}, or returns {@link PageAllocator#NO_PAGE} when it is empty. */
+    long popPage(int list) {
+        int n = pageCount[list];
+        if (n == 0) {
+            return PageAllocator.NO_PAGE;
+        }
+        pageCount[list] = n - 1;
+        return pages[list * pageCapacity + n - 1];
+    }
+
+    /** Puts block {@code pfn} onto page list {@code list}, which the caller made sure is not full. */
+    void pushPage(int list, long pfn) {
+        int n = pageCount[list];
+        pages[list * pageCapacity + n] = pfn;
+        pageCount[list] = n + 1;
+    }
+
+    /** Returns the {@code i}-th oldest block of page list {@code list} (0 is the oldest). */
+    long oldestPage(int list, int i) {
+        return pages[list * pageCapacity + i];
+    }
+
+    /** Forgets the {@code n} oldest blocks of page list {@code list}, which the caller gave back. */
+    void dropOldestPages(int list, int n) {
+        int base = list * pageCapacity;
+        int count = pageCount[list];
+        System.arraycopy(pages, base + n, pages, base, count - n);
+        pageCount[list] = count - n;
     }
 }

@@ -102,8 +102,8 @@ final class CpuCaches {
         long pages = 0;
         synchronized (all) {
             for (CpuCache cache : all) {
-                for (int list = 0; list < cache.pageCount.length; list++) {
-                    pages += (long) cache.pageCount[list] << (list % orders);
+                for (int list = 0; list < cache.pageLists(); list++) {
+                    pages += (long) cache.pageCount(list) << (list % orders);
                 }
             }
         }

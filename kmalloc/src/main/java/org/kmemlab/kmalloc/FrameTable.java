@@ -9,7 +9,7 @@ import org.kmemlab.api.ZoneSpan;
 import org.kmemlab.api.ZoneType;
 
 /**
- * Who owns each page frame, and the state of every object slot in the object allocator's pages: the
+ * Who owns each page frame, and the state of every object in the object allocator's pages: the
  * part of the kernel's {@code struct page} that kmalloc needs to find the owner of any address.
  *
  * <h2>Overview</h2>
@@ -23,26 +23,41 @@ import org.kmemlab.api.ZoneType;
  *       in a per-thread page list ({@link #PER_CPU}), or a page-cache page;</li>
  *   <li>the order of the block whose head the frame is;</li>
  *   <li>for slab frames, the kmalloc size class whose objects the frame holds ({@link #classOf(long)}),
- *       and two bits per 4-byte granule of the frame: {@code LIVE} (the object starting there is the
- *       caller's) and {@code CACHED} (it sits in a per-thread magazine).</li>
+ *       and one state byte per 4-byte granule of the frame: {@link #OBJECT_FREE}, {@link #OBJECT_LIVE}
+ *       (the object starting there is the caller's) or {@link #OBJECT_CACHED} (it sits in a per-thread
+ *       magazine).</li>
  * </ul>
+ * Metadata bytes per frame: 3 for every frame of RAM (tag, order, class), a quarter byte for the
+ * reference to its group's state bytes (4 bytes with compressed references per 16 frames), and 1,024
+ * more for every frame of a group of 16 that has ever held a slab page (its state bytes). The bucket
+ * allocator keeps its own, smaller table from a
+ * frame to its slab ({@code org.kmemlab.bucket.SlabOwners}); the two are different views of what Linux
+ * keeps in one {@code struct page}.
  *
- * <h2>Why two bits per object</h2>
+ * <h2>Why a state per object</h2>
  * An object in a magazine is allocated as far as the object allocator knows, so the object allocator
- * cannot see a second {@code kfree} of it. The bits can: {@code kfree} moves an object from LIVE to
- * CACHED in one compare-and-set, and finds CACHED (a double free) or nothing (an address that was never
+ * cannot see a second {@code kfree} of it. The state can: {@code kfree} moves an object from LIVE to
+ * CACHED in one compare-and-set, and finds CACHED (a double free) or FREE (an address that was never
  * handed out, or an interior pointer, which the object allocator then reports) otherwise. Because the
- * move is one atomic step on one word, two threads freeing the same pointer at once cannot both win.
+ * move is one atomic step on one byte, two threads freeing the same pointer at once cannot both win.
  *
- * <p>Worked example: the object at offset 0x144 of its page is granule {@code 0x144 >>> 2 = 81}; its
- * bits are bits {@code 2 * (81 & 31) = 34} (LIVE) and 35 (CACHED) of word {@code 81 >>> 5 = 2} of the
- * frame's thirty-two state words.
+ * <p>Every other move is made by the one thread that owns the object at that moment, so it is a plain
+ * store with release order, no atomic instruction: CACHED to LIVE by the magazine's owner in
+ * {@code kmalloc}, FREE to CACHED and CACHED to FREE by the holder of the object allocator's lock on a
+ * refill or a flush. A racing wrong {@code kfree} of such an object needs LIVE for its compare-and-set and
+ * so cannot win against these stores. That is why the states are bytes rather than two bits packed into
+ * a long: a store to one byte cannot overwrite a neighbour's state, which a store to a shared word would.
+ * Linux's SLUB makes the same trade on its per-CPU fast path, where only the owning CPU touches the
+ * freelist and no locked instruction is needed.
+ *
+ * <p>Worked example: the object at offset 0x144 of its page is granule {@code 0x144 >>> 2 = 81}, so its
+ * state is byte 81 of the frame's 1,024 state bytes (in the array its group of 16 frames shares).
  *
  * <h2>Concurrency</h2>
- * Tags of block heads and the slot bits change by compare-and-set. The other entries are written by the
- * thread that owns the frame at that moment (the allocating thread, or the object allocator's lock
- * holder) before the address is handed out, and read by threads that received the address through some
- * synchronisation, as a correct kernel caller does.
+ * Tags of block heads change by compare-and-set, object states as described above. The other entries
+ * are written by the thread that owns the frame at that moment (the allocating thread, or the object
+ * allocator's lock holder) before the address is handed out, and read by threads that received the
+ * address through some synchronisation, as a correct kernel caller does.
  */
 final class FrameTable {
 
@@ -68,34 +83,48 @@ final class FrameTable {
     static final byte VMALLOC = 9;
     /** A page of the kernel's page tables. */
     static final byte PAGE_TABLE = 10;
+    /** A page of a named slab cache ({@code kmem_cache_create}); see {@code KmemCaches}. */
+    static final byte KMEM_CACHE = 11;
 
     /** {@link #classOf(long)} of a slab frame that holds no object handed out through kmalloc yet. */
     static final int NO_CLASS = -1;
     /** {@link #classOf(long)} of a frame holding objects of several classes, or of no cached class. */
     static final int MIXED = -2;
 
-    /** Slot state: the object allocator owns it (free there), or it is not an object start. */
-    static final int SLOT_FREE = 0;
-    /** Slot state: handed to a kmalloc caller. */
-    static final int SLOT_LIVE = 1;
-    /** Slot state: parked in a per-thread magazine. */
-    static final int SLOT_CACHED = 2;
+    /** Object state: the object allocator owns it (free there), or it is not an object start. */
+    static final byte OBJECT_FREE = 0;
+    /** Object state: handed to a kmalloc caller. */
+    static final byte OBJECT_LIVE = 1;
+    /** Object state: parked in a per-thread magazine. */
+    static final byte OBJECT_CACHED = 2;
 
     /**
-     * log2 of the granule the slot bits are kept for: 4 bytes, the least object alignment any era allows
-     * ({@code ObjectAllocator.minimumAlignment}: Linux 2.0's buckets of 252, 508 and 1020 bytes put every
-     * second object at 4 mod 8).
+     * log2 of the granule the object states are kept for: 4 bytes, the least object alignment any era
+     * allows ({@code ObjectAllocator.minimumAlignment}: Linux 2.0's buckets of 252, 508 and 1020 bytes put
+     * every second object at 4 mod 8).
      */
     static final int GRANULE_SHIFT = 2;
-    private static final int WORDS_PER_FRAME = (1 << (MachineProfile.PAGE_SHIFT - GRANULE_SHIFT)) * 2 / 64;
+    /** The mask of the offset bits below a granule: an object start has none of them set. */
+    static final int GRANULE_MASK = (1 << GRANULE_SHIFT) - 1;
+    private static final int GRANULES_PER_FRAME = 1 << (MachineProfile.PAGE_SHIFT - GRANULE_SHIFT);
+    /** log2 of the frames whose object states share one array (see {@link #objectStates}). */
+    private static final int GROUP_SHIFT = 4;
+    private static final int GROUP_MASK = (1 << GROUP_SHIFT) - 1;
 
-    private static final VarHandle TAGS = MethodHandles.arrayElementVarHandle(byte[].class);
-    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+    /** Tags and object states: byte array elements with acquire/release and compare-and-set access. */
+    private static final VarHandle BYTES = MethodHandles.arrayElementVarHandle(byte[].class);
 
     private final byte[] tags;
     private final byte[] orders;
     private final byte[] classes;
-    private final long[][] slots;
+    /**
+     * Object states by granule, one array per group of {@code 2^GROUP_SHIFT} = 16 neighbouring frames,
+     * created the first time one of them becomes a slab page. Groups rather than one array per frame,
+     * because a lookup loads the array's length for the bounds check: with a few hundred group arrays
+     * those headers stay in cache, with thousands of per-frame arrays each kfree of a random object paid
+     * one more cache miss for the header.
+     */
+    private final byte[][] objectStates;
     private final long[] zoneStart = new long[ZoneType.values().length];
     private final long[] zoneEnd = new long[ZoneType.values().length];
 
@@ -105,7 +134,7 @@ final class FrameTable {
         this.tags = new byte[n];
         this.orders = new byte[n];
         this.classes = new byte[n];
-        this.slots = new long[n][];
+        this.objectStates = new byte[(n + GROUP_MASK) >>> GROUP_SHIFT][];
         for (ZoneSpan span : machine.zones()) {
             zoneStart[span.type().ordinal()] = span.startPfn();
             zoneEnd[span.type().ordinal()] = span.endPfn();
@@ -134,7 +163,7 @@ final class FrameTable {
 
     /** Returns the tag of {@code pfn}. */
     byte tag(long pfn) {
-        return (byte) TAGS.getAcquire(tags, (int) pfn);
+        return (byte) BYTES.getAcquire(tags, (int) pfn);
     }
 
     /** {@link #order(long)} of a slab frame that does not start a slab block. */
@@ -147,7 +176,7 @@ final class FrameTable {
 
     /** Changes the head tag of {@code pfn} from {@code expected} to {@code update}; false when it was not expected. */
     boolean compareAndSetTag(long pfn, byte expected, byte update) {
-        return TAGS.compareAndSet(tags, (int) pfn, expected, update);
+        return BYTES.compareAndSet(tags, (int) pfn, expected, update);
     }
 
     /** Tags the block of {@code 2^order} frames at {@code pfn}: the head with {@code head}, the rest with {@code tail}. */
@@ -158,7 +187,7 @@ final class FrameTable {
         for (int i = first + 1; i < end; i++) {
             tags[i] = tail;
         }
-        TAGS.setRelease(tags, first, head);
+        BYTES.setRelease(tags, first, head);
     }
 
     /** Tags frames {@code [from, to)} as reserved boot memory. */
@@ -182,28 +211,29 @@ final class FrameTable {
     // ---------------------------------------------------------------- slab frames
 
     /**
-     * Makes the block at {@code pfn} a slab block: tags, no class yet, all slot bits clear. A frame's slot
-     * words are created the first time it becomes a slab frame and kept when it stops being one, so a
-     * frame that cycles between the page allocator and the slab costs no Java allocation after the first
-     * time (at most {@value #WORDS_PER_FRAME} longs per frame ever used for slabs).
+     * Makes the block at {@code pfn} a slab block: tags, no class yet, every object state FREE. The state
+     * bytes of a group of frames are created the first time one of them becomes a slab frame and kept, so
+     * a frame that cycles between the page allocator and the slab costs no Java allocation after the
+     * first time ({@value #GRANULES_PER_FRAME} bytes per frame of a group that ever held a slab).
      */
     void makeSlab(long pfn, int order) {
         int first = (int) pfn;
         int end = first + (1 << order);
         for (int i = first; i < end; i++) {
             classes[i] = NO_CLASS;
-            long[] words = slots[i];
-            if (words == null) {
-                slots[i] = new long[WORDS_PER_FRAME];
+            byte[] group = objectStates[i >>> GROUP_SHIFT];
+            if (group == null) {
+                objectStates[i >>> GROUP_SHIFT] = new byte[GRANULES_PER_FRAME << GROUP_SHIFT];
             } else {
-                Arrays.fill(words, 0L);
+                int from = (i & GROUP_MASK) * GRANULES_PER_FRAME;
+                Arrays.fill(group, from, from + GRANULES_PER_FRAME, OBJECT_FREE);
             }
             orders[i] = NOT_A_HEAD;
         }
         tagBlock(pfn, order, SLAB, SLAB);
     }
 
-    /** Undoes {@link #makeSlab}: the block is free again (its slot words stay for the next time). */
+    /** Undoes {@link #makeSlab}: the block is free again (its state bytes stay for the next time). */
     void releaseSlab(long pfn, int order) {
         int first = (int) pfn;
         int end = first + (1 << order);
@@ -232,36 +262,35 @@ final class FrameTable {
         }
     }
 
-    /** Returns the state ({@link #SLOT_FREE}, {@link #SLOT_LIVE}, {@link #SLOT_CACHED}) of the slot at {@code offset} of slab frame {@code pfn}. */
-    int slotState(long pfn, int offset) {
-        long[] words = slots[(int) pfn];
-        int granule = offset >>> GRANULE_SHIFT;
-        long word = (long) WORDS.getVolatile(words, granule >>> 5);
-        return (int) (word >>> ((granule & 31) << 1)) & 3;
+    /**
+     * Returns the state ({@link #OBJECT_FREE}, {@link #OBJECT_LIVE}, {@link #OBJECT_CACHED}) of the object
+     * at {@code offset} (a multiple of 4) of slab frame {@code pfn}.
+     */
+    byte objectState(long pfn, int offset) {
+        return (byte) BYTES.getAcquire(objectStates[(int) pfn >>> GROUP_SHIFT], granule(pfn, offset));
     }
 
     /**
-     * Moves the slot at {@code offset} of slab frame {@code pfn} from state {@code from} to state {@code to}
-     * in one atomic step.
+     * Sets the state of the object at {@code offset} of slab frame {@code pfn}, with release order. Only
+     * the thread that owns the object in its current state may call this (see the class comment): a
+     * magazine's owner, or the holder of the object allocator's lock.
+     */
+    void setObjectState(long pfn, int offset, byte state) {
+        BYTES.setRelease(objectStates[(int) pfn >>> GROUP_SHIFT], granule(pfn, offset), state);
+    }
+
+    /**
+     * Moves the object at {@code offset} of slab frame {@code pfn} from state {@code from} to state
+     * {@code to} in one atomic step; this is what makes two racing frees of one pointer fail one of them.
      *
      * @return the state before the call; the move happened only when it equals {@code from}
      */
-    int moveSlot(long pfn, int offset, int from, int to) {
-        long[] words = slots[(int) pfn];
-        int granule = offset >>> GRANULE_SHIFT;
-        int index = granule >>> 5;
-        int shift = (granule & 31) << 1;
-        long mask = 3L << shift;
-        while (true) {
-            long word = (long) WORDS.getVolatile(words, index);
-            int state = (int) ((word & mask) >>> shift);
-            if (state != from) {
-                return state;
-            }
-            long updated = (word & ~mask) | ((long) to << shift);
-            if (WORDS.weakCompareAndSet(words, index, word, updated)) {
-                return from;
-            }
-        }
+    byte moveObject(long pfn, int offset, byte from, byte to) {
+        return (byte) BYTES.compareAndExchange(objectStates[(int) pfn >>> GROUP_SHIFT], granule(pfn, offset), from, to);
+    }
+
+    /** Returns the index of the state of the object at {@code offset} of frame {@code pfn} in its group's array. */
+    private static int granule(long pfn, int offset) {
+        return (((int) pfn & GROUP_MASK) << (MachineProfile.PAGE_SHIFT - GRANULE_SHIFT)) | (offset >>> GRANULE_SHIFT);
     }
 }

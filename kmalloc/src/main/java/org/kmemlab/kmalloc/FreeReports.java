@@ -55,6 +55,7 @@ final class FreeReports {
             case FrameTable.PAGE_CACHE -> "the page cache";
             case FrameTable.VMALLOC -> "a vmalloc area (free it with vfree() by its vmalloc address)";
             case FrameTable.PAGE_TABLE -> "the kernel's page tables";
+            case FrameTable.KMEM_CACHE -> "a named slab cache (free its objects with kmem_cache_free())";
             default -> "tag " + tag;
         };
     }

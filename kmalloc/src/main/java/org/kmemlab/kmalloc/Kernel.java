@@ -14,7 +14,10 @@ import org.kmemlab.api.bug.InvalidFreeBug;
 import org.kmemlab.api.spi.ObjectAllocatorConfig;
 import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.api.spi.ObjectConstructor;
 import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.api.spi.SlabCacheConfig;
+import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.api.spi.ZoneAllocator;
 import org.kmemlab.api.spi.ZoneAllocatorConfig;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
@@ -40,13 +43,13 @@ import org.kmemlab.api.stats.ZoneStats;
  * {@link KernelBuilder#boot()} boots the machine (boot memory reserves the kernel image and
  * {@code mem_map}), creates the zone allocator through the chosen provider (it retires boot memory and
  * frees every other frame into page allocators made by the page provider), then the object allocator with
- * a page source over the zone allocator, learns its size classes ({@link SizeClasses}), and registers the
+ * a page source over the zone allocator, learns its size classes ({@link ProbedSizeClasses}), and registers the
  * page cache and the per-thread caches as shrinkers.
  *
  * <h2>Where a request goes</h2>
  * <ul>
- *   <li>{@code kmalloc(0)} returns {@link #ZERO_SIZE_PTR}; a size above the era's maximum returns
- *       {@link #NULL} and logs a warning.</li>
+ *   <li>{@code kmalloc(0)} returns {@link #ZERO_SIZE_PTR} (on the Linux 2.0 era a real 32-byte block, as
+ *       2.0 gave); a size above the era's maximum returns {@link #NULL} and logs a warning.</li>
  *   <li>Up to the object allocator's {@code maxSize()}: a per-thread magazine of that size class, refilled
  *       from the object allocator ({@code GFP_DMA} requests use the DMA classes).</li>
  *   <li>Larger: {@code 2^order} pages ({@code kmalloc_large}), {@code order = get_order(size)}.</li>
@@ -56,6 +59,12 @@ import org.kmemlab.api.stats.ZoneStats;
  * anything else is a {@link org.kmemlab.api.bug.KernelBug}. Every allocation whose gfp may sleep calls
  * {@code might_sleep()} first, so {@code GFP_KERNEL} in atomic context is reported even when memory is
  * plentiful.
+ *
+ * <h2>The Linux 2.0 era's messages</h2>
+ * On the Linux 2.0 era a refused kfree, a sleeping kmalloc or {@code __get_free_pages} in an interrupt
+ * handler, a failed kmalloc and a {@code free_pages} of a reserved page print what 2.0 printed (or, for
+ * the reserved page, nothing), then stop with a {@code KernelBug} or carry on as 2.0 did
+ * ({@link Linux20Misuse}, setting {@code kmemlab.misuse}); {@code kfree_s} ignores its size, as 2.0's did.
  *
  * <h2>vmalloc, mempool, fault injection, debugging</h2>
  * {@link #vmalloc(long)} maps single pages through simulated page tables ({@link Vmalloc},
@@ -79,13 +88,21 @@ public final class Kernel implements KernelMemory {
     /** What a builder hands to {@link #assemble}. */
     record Parts(MachineProfile profile, long ram, Era era, Duration maxWait, long minFreeKbytes, boolean cpuCaches,
                  PageAllocatorProvider pages, ObjectAllocatorProvider objects, ZoneAllocatorProvider zones,
-                 List<KernelSettings.Setting> settings) {
+                 java.util.function.Supplier<org.kmemlab.api.spi.SlabCacheProvider> slabs,
+                 List<KernelSettings.Setting> settings, Machine bareMachine) {
     }
 
     /** The debugging a builder asks for: {@code slab_debug} options and the fault injectors' knobs. */
     record Debugging(java.util.Set<SlabDebug.Option> slabDebug, FaultAttr failslab, FaultAttr failPageAlloc) {
         static final Debugging OFF = new Debugging(java.util.Set.of(), FaultAttr.OFF, FaultAttr.OFF);
     }
+
+    /** The first line of a report that Linux 2.0 did not have, shown on the 2.0 era by {@link #kmemlabView}. */
+    public static final String KMEMLAB_VIEW_LABEL = "# kmemlab's view, not a Linux 2.0 file: ";
+
+    /** The reports kmemlab keeps in today's {@code /proc} layout whatever the era. */
+    private static final List<String> VIEWS = List.of("buddyinfo", "slabinfo", "zoneinfo",
+            "vmallocinfo");
 
     private final Machine machine;
     private final Era era;
@@ -102,13 +119,17 @@ public final class Kernel implements KernelMemory {
     private final FaultInjection faults;
     private final Vmalloc vmalloc;
     private final Mmu mmu;
+    private final PageFaults pageFaults;
+    /** Null unless the era is Linux 2.0: what 2.0 printed for misuse and failure, and what follows. */
+    private final Linux20Misuse linux20;
     /** Null unless debugging is on: kmalloc's only test of it. */
     private final SlabDebug debug;
+    private final KmemCaches kmemCaches;
 
     private Kernel(Parts parts, Debugging debugging) {
         this.parts = parts;
         this.era = parts.era();
-        this.machine = Machine.boot(parts.profile(), parts.ram());
+        this.machine = parts.bareMachine() != null ? parts.bareMachine() : Machine.boot(parts.profile(), parts.ram());
         this.pageOffset = parts.profile().pageOffset();
         this.ramBytes = machine.ramBytes();
         this.frames = new FrameTable(machine);
@@ -120,8 +141,8 @@ public final class Kernel implements KernelMemory {
                 parts.minFreeKbytes()));
         KernelPageSource pageSource = new KernelPageSource(machine, zones, frames);
         var objects = parts.objects().create(new ObjectAllocatorConfig(machine, pageSource, era));
-        SizeClasses classes = SizeClasses.probe(objects, parts.objects().name());
-        int[] capacity = new int[classes.slots()];
+        ProbedSizeClasses classes = ProbedSizeClasses.of(objects, parts.objects().name());
+        int[] capacity = new int[classes.count()];
         for (int s = 0; s < capacity.length; s++) {
             capacity[s] = parts.cpuCaches() ? SmallObjects.magazineCapacity(classes.size(s)) : 0;
         }
@@ -136,17 +157,37 @@ public final class Kernel implements KernelMemory {
         zones.registerShrinker(pageCache.shrinker());
         zones.registerShrinker(new CacheShrinker(this));
         this.vmalloc = new Vmalloc(machine, pagePath);
-        this.mmu = new Mmu(vmalloc, machine.memory());
+        this.pageFaults = new PageFaults(machine, vmalloc.tables(), era);
+        this.mmu = new Mmu(vmalloc, machine.memory(), pageFaults);
+        this.linux20 = era == Era.LINUX_2_0 ? new Linux20Misuse(machine, carryOn(parts.settings()), System::nanoTime)
+                : null;
         this.debug = debugging.slabDebug().isEmpty() ? null : new SlabDebug(this, debugging.slabDebug());
         if (debug != null) {
             zones.registerShrinker(KernelDebug.quarantineShrinker(this, debug));
             machine.dmesg().info("slab_debug=" + debug.letters() + ": allocation debugging is on");
         }
+        int cacheDebug = (debugging.slabDebug().contains(SlabDebug.Option.POISON) ? SlabFlags.SLAB_POISON : 0)
+                | (debugging.slabDebug().contains(SlabDebug.Option.RED_ZONE) ? SlabFlags.SLAB_RED_ZONE : 0);
+        this.kmemCaches = new KmemCaches(machine, era, zones, frames, faults, parts.slabs(), cacheDebug,
+                parts.cpuCaches(), small::cacheName);
         faults.failslab(debugging.failslab());
         faults.failPageAlloc(debugging.failPageAlloc());
         machine.dmesg().info("kmalloc: pages=" + parts.pages().name() + " objects=" + parts.objects().name()
-                + " zones=" + parts.zones().name() + ", " + era + " era, " + classes.slots() + " size classes up to "
+                + " zones=" + parts.zones().name() + ", " + era + " era, " + classes.count() + " size classes up to "
                 + classes.maxSize() + " bytes, larger up to " + era.maxKmallocSize() + " bytes from pages");
+    }
+
+    /** Reads {@code kmemlab.misuse}: {@code stop} (the default) or {@code carry-on}. */
+    private static boolean carryOn(List<KernelSettings.Setting> settings) {
+        for (KernelSettings.Setting s : settings) {
+            if (s.key().equals("misuse") && s.value() != null) {
+                String v = s.value().trim();
+                Checks.requireArgument(v.equals("stop") || v.equals("carry-on"),
+                        "misuse '%s' (%s) is neither stop nor carry-on", s.value(), s.source());
+                return v.equals("carry-on");
+            }
+        }
+        return false;
     }
 
     /** The per-thread page list mark: about one list entry per 4096 frames of RAM, 2 to 32. */
@@ -185,8 +226,22 @@ public final class Kernel implements KernelMemory {
     }
 
     /** Returns the largest request kmalloc serves: 131048 bytes for Linux 2.0, 4 MiB today. */
+    @Override
     public long maxKmallocSize() {
         return era.maxKmallocSize();
+    }
+
+    /**
+     * Returns who owns page frame {@code pfn} now (the flags of its {@code struct page}): free, boot
+     * memory, a slab page, a large kmalloc, a get_free_pages block, the page cache, vmalloc, page tables.
+     * Memory maps read this instead of watching the providers.
+     *
+     * @throws IllegalArgumentException when {@code pfn} is not a frame of this machine's RAM
+     */
+    public FrameOwner frameOwner(long pfn) {
+        Checks.requireArgument(pfn >= 0 && pfn < machine.frames(), "pfn %d is not a frame of RAM (0..%d)", pfn,
+                machine.frames() - 1);
+        return FrameOwner.ofTag(frames.tag(pfn));
     }
 
     /** Returns the simulated page cache. */
@@ -208,7 +263,8 @@ public final class Kernel implements KernelMemory {
      * @param size 0 .. {@link #maxKmallocSize()}; larger returns NULL with a warning
      * @param gfp the flags: {@code GFP_KERNEL} may sleep, {@code GFP_ATOMIC} never does, {@code GFP_DMA}
      *            gives memory below 16 MiB, {@code __GFP_ZERO} zeroes it
-     * @return the address, {@link #ZERO_SIZE_PTR} for size 0, or {@link #NULL}
+     * @return the address, {@link #ZERO_SIZE_PTR} for size 0 (on the Linux 2.0 era a 32-byte block), or
+     *         {@link #NULL}
      * @throws org.kmemlab.api.bug.SleepInAtomicBug for a gfp that may sleep in atomic context
      * @throws IllegalArgumentException for a negative size
      */
@@ -219,15 +275,28 @@ public final class Kernel implements KernelMemory {
 
     /** kmalloc without the debug wrapper; failslab applies to the object path. */
     long kmallocRaw(long size, int gfp) {
+        if (linux20 != null) {
+            gfp = linux20.nonatomicFromInterrupt(gfp, "kmalloc");
+        }
         machine.context().mightSleep(gfp, "kmalloc");
         if (size <= 0) {
             Checks.requireArgument(size == 0, "kmalloc size %d is negative", size);
-            return ZERO_SIZE_PTR;
+            if (linux20 == null) {
+                return ZERO_SIZE_PTR;
+            }
+            size = 1;   // 2.0: 0 + an 8-byte header fits the 32-byte bucket, a real block (ZERO_SIZE_PTR is modern)
         }
         if (size > era.maxKmallocSize()) {
             return tooLarge(size, gfp);
         }
-        CpuCache cache = cpu();
+        long addr = kmallocFrom(cpu(), size, gfp);
+        if (addr == NULL && linux20 != null) {
+            linux20.kmallocFailed();
+        }
+        return addr;
+    }
+
+    private long kmallocFrom(CpuCache cache, long size, int gfp) {
         if (size <= smallLimit) {
             if (faults.shouldFailSlab(gfp, size)) {
                 return NULL;
@@ -313,7 +382,27 @@ public final class Kernel implements KernelMemory {
             debug.kfree(addr);
             return;
         }
+        if (linux20 != null) {
+            kfree20(addr);
+            return;
+        }
         kfreeRaw(addr);
+    }
+
+    /**
+     * kfree on the Linux 2.0 era: a free the allocator refuses prints 2.0's {@code kfree of non-kmalloced
+     * memory} line with the page descriptor's {@code next} and {@code order} words read from the start of
+     * the pointer's page, then stops or carries on ({@link Linux20Misuse}).
+     */
+    private void kfree20(long addr) {
+        try {
+            kfreeRaw(addr);
+        } catch (org.kmemlab.api.bug.KernelBug refused) {
+            long page = machine.pa(Linux20Misuse.pageOf(addr));
+            long next = machine.memory().readInt(page) & 0xffff_ffffL;
+            long order = machine.memory().readInt(page + Linux20Misuse.orderOffset());
+            linux20.badKfree(addr, next, order, refused);
+        }
     }
 
     /** kfree without the debug wrapper, of an address above ZERO_SIZE_PTR. */
@@ -336,13 +425,14 @@ public final class Kernel implements KernelMemory {
 
     /**
      * The old {@code kfree_s(addr, size)}: frees {@code addr} after checking that {@code size} belongs to
-     * the allocation's size class (size 0 means "unknown", as in Linux 1.2).
+     * the allocation's size class (size 0 means "unknown", as in Linux 1.2). On the Linux 2.0 era the size
+     * is ignored, as 2.0's {@code #define kfree_s(a,b) kfree(a)} ({@code include/linux/malloc.h}) ignored it.
      *
      * @throws InvalidFreeBug when the size does not fit the allocation, with nothing freed
      */
     public void kfree(long addr, long size) {
         Checks.requireArgument(size >= 0, "kfree_s size %d is negative", size);
-        if (size == 0 || Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0) {
+        if (size == 0 || linux20 != null || Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0) {
             kfree(addr);
             return;
         }
@@ -353,8 +443,9 @@ public final class Kernel implements KernelMemory {
         long pfn = pfnOf(addr, "kfree_s");
         long usable = ksize(addr);
         if (frames.tag(pfn) == FrameTable.SLAB) {
-            int slot = frames.classOf(pfn);
-            boolean fits = slot >= 0 ? small.classes().slotFor(size, small.classes().isDma(slot)) == slot
+            int sizeClass = frames.classOf(pfn);
+            boolean fits = sizeClass >= 0
+                    ? small.classes().classFor(size, small.classes().isDma(sizeClass)) == sizeClass
                     : size <= usable;
             if (!fits) {
                 throw InvalidFreeBug.wrongSize(small.cacheName(pfn), addr, size, usable);
@@ -418,6 +509,9 @@ public final class Kernel implements KernelMemory {
      * @return the first pfn, or {@link PageAllocator#NO_PAGE}
      */
     public long allocPages(int gfp, int order) {
+        if (linux20 != null) {
+            gfp = linux20.nonatomicFromInterrupt(gfp, "gfp");
+        }
         machine.context().mightSleep(gfp, "__get_free_pages");
         Checks.requireArgument(order >= 0, "order %d is negative", order);
         if (order > era.maxOrder()) {
@@ -486,8 +580,129 @@ public final class Kernel implements KernelMemory {
         if (tag == FrameTable.FREE || tag == FrameTable.PER_CPU) {
             throw BadPageStateBug.alreadyFree(pfn, order);
         }
+        if (tag == FrameTable.RESERVED && linux20 != null) {
+            linux20.reservedPageFreed(pfn, order);
+            return;
+        }
         throw new BadPageStateBug(pfn, order, "freeing pfn " + pfn + ", which belongs to " + FreeReports.owner(tag),
                 "free_pages() takes only blocks from __get_free_pages(); free kmalloc memory with kfree()");
+    }
+
+    // ---------------------------------------------------------------- named slab caches
+
+    /**
+     * Creates a named cache of objects of one type ({@code kmem_cache_create}), served by the installed
+     * slab cache provider ({@code kmemlab.slabs}, default {@code slab-reference}); see {@link KmemCaches}.
+     *
+     * <pre>{@code
+     * KmemCache dentries = kernel.kmemCacheCreate("dentry", 192, 0, SlabFlags.SLAB_HWCACHE_ALIGN,
+     *         d -> kernel.writeLong(d, d));           // constructor: runs once per object, not per alloc
+     * long d = kernel.kmemCacheAlloc(dentries, GFP_KERNEL);
+     * if (d == Kernel.NULL) {
+     *     return -ENOMEM;
+     * }
+     * kernel.kmemCacheFree(dentries, d);              // leave it constructed: the next user gets it so
+     * }</pre>
+     *
+     * @param name the cache's name in {@code /proc/slabinfo}: one word, unique, not a kmalloc cache's
+     * @param size the object size, 1..{@link SlabCacheConfig#MAX_OBJECT_SIZE}
+     * @param align 0 or a power of two up to a page
+     * @param flags {@link SlabFlags} bits; {@code slab_debug=P} and {@code Z} add POISON and RED_ZONE
+     * @param ctor the constructor, or null
+     * @return the cache
+     * @throws UnsupportedOperationException in the Linux 2.0 era, which had no named caches
+     * @throws IllegalArgumentException for a bad argument or a name in use, naming it
+     * @throws org.kmemlab.api.spi.ProviderLookupException when no slab cache provider of that name is installed
+     */
+    public KmemCache kmemCacheCreate(String name, long size, int align, int flags, ObjectConstructor ctor) {
+        return kmemCaches.create(name, size, align, flags, ctor);
+    }
+
+    /**
+     * Allocates an object from {@code cache} ({@code kmem_cache_alloc}); it is constructed, and holds
+     * what its last user left in it. {@code __GFP_ZERO} zeroes it (undoing the constructor).
+     *
+     * @return the object's address, or {@link #NULL}
+     * @throws org.kmemlab.api.bug.SleepInAtomicBug for a gfp that may sleep in atomic context
+     * @throws org.kmemlab.api.bug.SlabCacheBug when the cache was destroyed
+     */
+    public long kmemCacheAlloc(KmemCache cache, int gfp) {
+        machine.context().mightSleep(gfp, "kmem_cache_alloc");
+        return kmemCaches.alloc(cache, gfp);
+    }
+
+    /**
+     * Frees an object into the cache it came from ({@code kmem_cache_free}); {@link #NULL} is ignored.
+     *
+     * @throws org.kmemlab.api.bug.KernelBug for an object of another cache ({@code Wrong slab cache}), an
+     *         address in no slab of the cache, a pointer into an object, or a second free
+     */
+    public void kmemCacheFree(KmemCache cache, long addr) {
+        if (addr == NULL) {
+            return;
+        }
+        kmemCaches.free(cache, addr);
+    }
+
+    /**
+     * Gives the empty slabs of {@code cache} back ({@code kmem_cache_shrink}), after emptying the calling
+     * thread's magazine and those of finished threads.
+     *
+     * @return the pages given back
+     */
+    public long kmemCacheShrink(KmemCache cache) {
+        return kmemCaches.shrink(cache);
+    }
+
+    /**
+     * Destroys {@code cache} ({@code kmem_cache_destroy}); {@code null} is ignored.
+     *
+     * @throws org.kmemlab.api.bug.SlabCacheBug {@code kmem_cache_destroy NAME: Slab cache still has
+     *         objects} while objects are allocated, with the cache unchanged
+     */
+    public void kmemCacheDestroy(KmemCache cache) {
+        if (cache != null) {
+            kmemCaches.destroy(cache);
+        }
+    }
+
+    /**
+     * Returns the named caches as the {@link org.kmemlab.api.SlabCaches} interface (for contracts and
+     * callers that see only {@link KernelMemory}), or null in the Linux 2.0 era.
+     */
+    @Override
+    public org.kmemlab.api.SlabCaches slabCaches() {
+        return era == Era.LINUX_2_0 ? null : new org.kmemlab.api.SlabCaches() {
+            @Override
+            public Cache create(String name, long size, int align, int flags, ObjectConstructor ctor) {
+                return kmemCacheCreate(name, size, align, flags, ctor);
+            }
+
+            @Override
+            public long alloc(Cache cache, int gfp) {
+                return kmemCacheAlloc(own(cache), gfp);
+            }
+
+            @Override
+            public void free(Cache cache, long addr) {
+                kmemCacheFree(own(cache), addr);
+            }
+
+            @Override
+            public long shrink(Cache cache) {
+                return kmemCacheShrink(own(cache));
+            }
+
+            @Override
+            public void destroy(Cache cache) {
+                kmemCacheDestroy(own(cache));
+            }
+
+            private KmemCache own(Cache cache) {
+                Checks.requireArgument(cache instanceof KmemCache, "%s is not a cache of this kernel", cache);
+                return (KmemCache) cache;
+            }
+        };
     }
 
     // ---------------------------------------------------------------- vmalloc, mempool, debugging
@@ -612,7 +827,9 @@ public final class Kernel implements KernelMemory {
     /** Returns the kmalloc cache of the live slot at {@code slot}, for debug reports. */
     String cacheNameOf(long slot) {
         long pfn = pfnOf(slot, "ksize");
-        return frames.tag(pfn) == FrameTable.SLAB ? small.cacheName(pfn) : "kmalloc-large";
+        byte tag = frames.tag(pfn);
+        return tag == FrameTable.SLAB ? small.cacheName(pfn)
+                : tag == FrameTable.KMEM_CACHE ? kmemCaches.cacheNameOfFrame(pfn) : "kmalloc-large";
     }
 
     // ---------------------------------------------------------------- helpers for the free paths
@@ -689,10 +906,15 @@ public final class Kernel implements KernelMemory {
 
     // ---------------------------------------------------------------- memory by kernel address
 
+    /** Returns the simulated page tables of the vmalloc area (for the page-fault report's tests). */
+    PageTables pageTables() {
+        return vmalloc.tables();
+    }
+
     private long phys(long addr, long length, boolean write) {
         long offset = addr - pageOffset;
         if (Long.compareUnsigned(offset, ramBytes) >= 0 || length > ramBytes - offset) {
-            throw KernelReports.oops(machine, addr, write);
+            throw pageFaults.outsideDirectMap(addr, write);
         }
         return offset;
     }
@@ -789,7 +1011,7 @@ public final class Kernel implements KernelMemory {
     @Override
     public MemInfo meminfo() {
         MemInfo m = KernelReports.meminfo(machine, zones.zoneinfo(), zones.freeFrames(), pageCache.pages(),
-                small.slabPages());
+                small.slabPages() + kmemCaches.slabPages());
         long kbPerPage = MachineProfile.PAGE_SIZE >>> 10;
         return new MemInfo(m.memTotal(), m.memFree(), m.memAvailable(), m.cached(), m.slab(), m.sReclaimable(),
                 m.sUnreclaim(), vmalloc.tablePages() * kbPerPage, m.vmallocTotal(), vmalloc.pages() * kbPerPage,
@@ -799,7 +1021,9 @@ public final class Kernel implements KernelMemory {
     /** {@inheritDoc} Objects waiting in per-thread magazines count as active. */
     @Override
     public List<SlabInfo> slabinfo() {
-        return small.slabinfo();
+        List<SlabInfo> rows = new java.util.ArrayList<>(small.slabinfo());
+        rows.addAll(kmemCaches.slabinfo());
+        return rows;
     }
 
     @Override
@@ -822,18 +1046,45 @@ public final class Kernel implements KernelMemory {
         return org.kmemlab.api.stats.ProcFormat.zoneinfo(zoneinfo());
     }
 
-    /** Returns {@code /proc/meminfo} as text. */
+    /**
+     * Returns {@code /proc/meminfo} as text: today's {@code "%-16s%8lu kB"} lines, or on the Linux 2.0 era
+     * 2.0's own file (a table in bytes, then seven kB lines; see {@link Linux20Proc}).
+     */
     public String procMeminfo() {
-        return org.kmemlab.api.stats.ProcFormat.meminfo(meminfo());
+        return era == Era.LINUX_2_0 ? Linux20Proc.meminfo(meminfo())
+                : org.kmemlab.api.stats.ProcFormat.meminfo(meminfo());
     }
 
     /**
-     * Returns the file {@code path} ({@code /proc/meminfo}, {@code meminfo}, {@code buddyinfo}, …) as text.
+     * Returns what Linux 2.0's {@code show_free_areas()} printed on the console (SysRq-M, an OOM kill):
+     * {@code Free pages:} and the free blocks of every order, summed over all zones as 2.0 kept one set of
+     * lists. It was 2.0's only window on its free lists; either era may call it.
+     */
+    public String showFreeAreas() {
+        return Linux20Proc.showFreeAreas(zones.freeFrames(), zoneinfo(), era.maxOrder() + 1);
+    }
+
+    /**
+     * Returns the file {@code path} ({@code /proc/meminfo}, {@code meminfo}, {@code buddyinfo}, …) as text,
+     * as the era's kernel had it. Today's kernel has meminfo, buddyinfo, slabinfo, zoneinfo and
+     * vmallocinfo; Linux 2.0 had only meminfo (the others are available, labelled, through
+     * {@link #kmemlabView}).
      *
      * @throws IllegalArgumentException for another file, listing the ones there are
      */
     public String proc(String path) {
         String name = Checks.requireNonNull(path, "path").replaceFirst("^/proc/", "");
+        if (era == Era.LINUX_2_0) {
+            if (name.equals("meminfo")) {
+                return procMeminfo();
+            }
+            if (VIEWS.contains(name)) {
+                throw new IllegalArgumentException("Linux 2.0 has no /proc/" + name + ": its only memory file is"
+                        + " /proc/meminfo, and it showed its free lists only on the console (showFreeAreas());"
+                        + " use kmemlabView(\"" + name + "\") for kmemlab's own view in today's layout");
+            }
+            throw new IllegalArgumentException("no /proc file '" + path + "'; Linux 2.0 has /proc/meminfo");
+        }
         return switch (name) {
             case "buddyinfo" -> procBuddyinfo();
             case "slabinfo" -> procSlabinfo();
@@ -843,6 +1094,35 @@ public final class Kernel implements KernelMemory {
             default -> throw new IllegalArgumentException("no /proc file '" + path + "'; there are /proc/buddyinfo,"
                     + " /proc/slabinfo, /proc/zoneinfo, /proc/meminfo and /proc/vmallocinfo");
         };
+    }
+
+    /**
+     * Returns kmemlab's report {@code name} ({@code buddyinfo}, {@code slabinfo}, {@code zoneinfo} or
+     * {@code vmallocinfo}) in today's {@code /proc} layout. On the Linux 2.0 era, which had no such file,
+     * the text starts with a line that says so ({@link #KMEMLAB_VIEW_LABEL}), so it is never mistaken for
+     * what 2.0 showed; on today's era it is the {@code /proc} file itself.
+     *
+     * @throws IllegalArgumentException for another name, listing the ones there are
+     */
+    public String kmemlabView(String name) {
+        String file = Checks.requireNonNull(name, "name").replaceFirst("^/proc/", "");
+        String text = switch (file) {
+            case "buddyinfo" -> procBuddyinfo();
+            case "slabinfo" -> procSlabinfo();
+            case "zoneinfo" -> procZoneinfo();
+            case "vmallocinfo" -> procVmallocinfo();
+            default -> throw new IllegalArgumentException("no view '" + name + "'; there are " + VIEWS);
+        };
+        if (era != Era.LINUX_2_0) {
+            return text;
+        }
+        String what = switch (file) {
+            case "buddyinfo" -> "free blocks per order and zone (today's /proc/buddyinfo layout)";
+            case "slabinfo" -> "objects per size class (today's /proc/slabinfo layout)";
+            case "zoneinfo" -> "kmemlab's zones (today's /proc/zoneinfo layout; 2.0 had no zones)";
+            default -> "vmalloc areas (today's /proc/vmallocinfo layout)";
+        };
+        return KMEMLAB_VIEW_LABEL + what + "\n" + text;
     }
 
     /** Returns the kernel log with printk levels, one line each: {@code <4>[    0.001234] text}. */
@@ -858,6 +1138,7 @@ public final class Kernel implements KernelMemory {
     public void checkInvariants() {
         zones.checkInvariants();
         small.checkInvariants();
+        kmemCaches.checkInvariants();
     }
 
     @Override

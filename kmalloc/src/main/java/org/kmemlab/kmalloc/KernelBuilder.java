@@ -4,9 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.ServiceLoader;
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.Era;
@@ -15,6 +18,7 @@ import org.kmemlab.api.Sizes;
 import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.ProviderRegistry;
+import org.kmemlab.api.spi.SlabCacheProvider;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
 
 /**
@@ -35,22 +39,29 @@ import org.kmemlab.api.spi.ZoneAllocatorProvider;
  *       {@link #ram(long)}, …);</li>
  *   <li>a command-line option, passed on by the {@code kmemlab} command with
  *       {@link #commandLine(String, String)};</li>
- *   <li>a system property: {@code kmemlab.pages}, {@code kmemlab.objects}, {@code kmemlab.zones},
+ *   <li>a system property: {@code kmemlab.pages}, {@code kmemlab.objects}, {@code kmemlab.zones}, {@code kmemlab.slabs},
  *       {@code kmemlab.profile}, {@code kmemlab.ram}, {@code kmemlab.era}, {@code kmemlab.maxWait},
- *       {@code kmemlab.minFreeKbytes}, {@code kmemlab.cpuCaches};</li>
+ *       {@code kmemlab.minFreeKbytes}, {@code kmemlab.cpuCaches}, {@code kmemlab.misuse};</li>
  *   <li>a {@code kmemlab.properties} file with the same keys: the file given to {@link #propertiesFile},
  *       or else the one in the working directory if it exists (plus any {@link #properties} given);</li>
- *   <li>the defaults: {@code buddy-reference}, {@code bucket-reference}, {@code dma-zone-reference}, the
+ *   <li>the default of the command that boots the kernel, given with {@link #commandDefault} (the tour's
+ *       i386 machine);</li>
+ *   <li>the defaults: the reference providers of {@link org.kmemlab.api.spi.ReferenceProviders}, the
  *       {@link MachineProfile#X86_64} profile with its default RAM, the profile's era, a 100 ms
- *       {@code maxWait}, computed watermarks, per-thread caches on.</li>
+ *       {@code maxWait}, computed watermarks, per-thread caches on (off on the Linux 2.0 era, which had
+ *       none), a misuse stops the kernel ({@code kmemlab.misuse=stop}).</li>
  * </ol>
+ *
+ * <p>Profiles and eras are read by the same names from every source: {@code i386} or {@code x86_64}
+ * (or the enum names), {@code linux-2.0} or {@code modern}. {@link #resolve()} returns the outcome
+ * without booting, so a front end never resolves a setting a second time.
  *
  * <p>Allocation debugging ({@link #debug(String)}) and the fault injectors ({@link #failslab},
  * {@link #failPageAlloc}) are set by builder calls only; they are off unless asked for.
  *
  * <h2>Finding providers</h2>
  * Providers named by a setting are found with {@link ServiceLoader} from this module (which {@code uses}
- * all three SPIs), on the module path and on the class path alike. A name no provider has, or two
+ * all four SPIs), on the module path and on the class path alike. A name no provider has, or two
  * providers with one name, fails {@link #boot()} with a
  * {@link org.kmemlab.api.spi.ProviderLookupException} that lists the names found. A provider passed as
  * an instance is used as it is and needs no installation (tests, a student's work in progress).
@@ -62,15 +73,19 @@ public final class KernelBuilder {
 
     private final Map<String, String> explicit = new HashMap<>();
     private final Map<String, String> commandLine = new HashMap<>();
+    private final Map<String, String> commandDefaults = new HashMap<>();
     private Properties system;
     private final Properties file = new Properties();
     private Path propertiesFile;
     private PageAllocatorProvider pageProvider;
     private ObjectAllocatorProvider objectProvider;
     private ZoneAllocatorProvider zoneProvider;
+    private org.kmemlab.api.spi.SlabCacheProvider slabProvider;
+    private org.kmemlab.api.Machine bareMachine;
     private java.util.Set<SlabDebug.Option> slabDebug = java.util.Set.of();
     private FaultAttr failslab = FaultAttr.OFF;
     private FaultAttr failPageAlloc = FaultAttr.OFF;
+    private final java.util.List<Consumer<Kernel>> bootListeners = new java.util.ArrayList<>();
 
     KernelBuilder() {
     }
@@ -78,6 +93,22 @@ public final class KernelBuilder {
     /** Chooses the machine profile. */
     public KernelBuilder profile(MachineProfile profile) {
         explicit.put("profile", Checks.requireNonNull(profile, "profile").name());
+        return this;
+    }
+
+    /**
+     * Boots the kernel on {@code machine}, a machine booted with {@link org.kmemlab.api.Machine#boot} whose
+     * boot memory is still in use: what early code reserved there ({@code bootMemory().allocate}) stays
+     * reserved for good, as {@code memory_start} reservations did in Linux 2.0. The machine's profile and
+     * RAM become the kernel's; the era is still the profile's unless {@link #era} says otherwise. A machine
+     * carries one kernel: its boot memory is retired when the kernel boots.
+     *
+     * @throws IllegalStateException at {@link #boot()} when the machine already runs a kernel
+     */
+    public KernelBuilder machine(org.kmemlab.api.Machine machine) {
+        this.bareMachine = Checks.requireNonNull(machine, "machine");
+        explicit.put("profile", machine.profile().name());
+        explicit.put("ram", Long.toString(machine.ramBytes()));
         return this;
     }
 
@@ -91,6 +122,17 @@ public final class KernelBuilder {
     /** Chooses the kmalloc era: Linux 2.0's buckets and 128 KiB limit, or today's classes and 4 MiB. */
     public KernelBuilder era(Era era) {
         explicit.put("era", Checks.requireNonNull(era, "era").name());
+        return this;
+    }
+
+    /**
+     * Chooses what the Linux 2.0 era does after printing 2.0's message for a misuse (a bad kfree, a
+     * sleeping kmalloc in an interrupt, freeing a reserved page): {@code false} (the default) stops with a
+     * {@code KernelBug}, {@code true} carries on exactly as 2.0 did. Setting {@code kmemlab.misuse},
+     * values {@code stop} and {@code carry-on}. Today's era always stops.
+     */
+    public KernelBuilder carryOnAfterMisuse(boolean carryOn) {
+        explicit.put("misuse", carryOn ? "carry-on" : "stop");
         return this;
     }
 
@@ -136,6 +178,23 @@ public final class KernelBuilder {
         return this;
     }
 
+    /**
+     * Chooses the slab cache provider of {@code kmemCacheCreate} by name; it is looked up when the first
+     * cache is created, so a kernel that creates none needs none installed.
+     */
+    public KernelBuilder slabs(String providerName) {
+        explicit.put("slabs", Checks.requireNonNull(providerName, "slab cache provider name"));
+        slabProvider = null;
+        return this;
+    }
+
+    /** Uses {@code provider} as the slab cache provider, installed or not. */
+    public KernelBuilder slabs(org.kmemlab.api.spi.SlabCacheProvider provider) {
+        slabProvider = Checks.requireNonNull(provider, "slab cache provider");
+        explicit.put("slabs", provider.name());
+        return this;
+    }
+
     /** Sets how long a sleeping allocation waits for memory after reclaim failed. */
     public KernelBuilder maxWait(Duration maxWait) {
         Checks.requireNonNull(maxWait, "maxWait");
@@ -152,8 +211,10 @@ public final class KernelBuilder {
     }
 
     /**
-     * Turns the per-thread object magazines and page lists on (the default) or off. Off, every call
-     * visits the shared allocators under their locks and {@code /proc/slabinfo} is exact at all times.
+     * Turns the per-thread object magazines and page lists on (the default on today's era) or off (the
+     * default on the Linux 2.0 era: 2.0 had no per-CPU caches, so a freed block is MF_FREE at once). Off,
+     * every call visits the shared allocators under their locks and {@code /proc/slabinfo} is exact at all
+     * times.
      */
     public KernelBuilder cpuCaches(boolean enabled) {
         explicit.put("cpuCaches", Boolean.toString(enabled));
@@ -207,6 +268,19 @@ public final class KernelBuilder {
         return this;
     }
 
+    /**
+     * Records the default of the command that boots the kernel ({@code kmemlab tour} boots an i386
+     * machine): it loses to every other source, the properties file included, and is reported as
+     * {@code default of this command}.
+     *
+     * @throws IllegalArgumentException for an unknown key, listing the known ones
+     */
+    public KernelBuilder commandDefault(String key, String value) {
+        Checks.requireNonNull(key, "setting");
+        commandDefaults.put(KernelSettings.bareKey(key), Checks.requireNonNull(value, "value of " + key));
+        return this;
+    }
+
     /** Reads system properties from {@code properties} instead of {@link System#getProperties()} (for tests). */
     public KernelBuilder systemProperties(Properties properties) {
         this.system = Checks.requireNonNull(properties, "system properties");
@@ -233,12 +307,58 @@ public final class KernelBuilder {
     }
 
     /**
+     * Has {@link #boot()} hand every kernel it boots to {@code listener} before returning it: how a tool
+     * that records a run (the HTML pages of {@code kmemlab}) learns of kernels that code it does not own
+     * boots. Listeners run in the order added and MUST NOT keep the kernel from being used.
+     */
+    public KernelBuilder whenBooted(Consumer<Kernel> listener) {
+        bootListeners.add(Checks.requireNonNull(listener, "boot listener"));
+        return this;
+    }
+
+    /**
      * Resolves the settings, finds the providers, boots the machine and assembles the kernel.
      *
      * @throws org.kmemlab.api.spi.ProviderLookupException when a provider name is unknown or duplicated
      * @throws IllegalArgumentException when a setting has a value that does not parse or fit
      */
     public Kernel boot() {
+        ResolvedSettings r = resolve();
+        PageAllocatorProvider pages = pageProvider != null ? pageProvider
+                : ProviderRegistry.of(PageAllocatorProvider.class, ServiceLoader.load(PageAllocatorProvider.class))
+                        .get(r.pages());
+        ObjectAllocatorProvider objects = objectProvider != null ? objectProvider
+                : ProviderRegistry.of(ObjectAllocatorProvider.class, ServiceLoader.load(ObjectAllocatorProvider.class))
+                        .get(r.objects());
+        ZoneAllocatorProvider zones = zoneProvider != null ? zoneProvider
+                : ProviderRegistry.of(ZoneAllocatorProvider.class, ServiceLoader.load(ZoneAllocatorProvider.class))
+                        .get(r.zones());
+        // The slab cache provider is looked up only when a named cache is first created (2.0 has none).
+        SlabCacheProvider chosenSlabs = slabProvider;
+        Supplier<SlabCacheProvider> slabs = chosenSlabs != null ? () -> chosenSlabs
+                : () -> ProviderRegistry.of(SlabCacheProvider.class, ServiceLoader.load(SlabCacheProvider.class))
+                        .get(r.slabs());
+        if (bareMachine != null) {
+            Checks.requireState(!bareMachine.bootMemory().retired(), "the machine given to machine(...) already"
+                    + " runs a kernel (its boot memory is retired); boot a fresh one with Machine.boot(...)");
+        }
+        Kernel kernel = Kernel.assemble(new Kernel.Parts(r.profile(), r.ram(), r.era(), r.maxWait(),
+                r.minFreeKbytes(), r.cpuCaches(), pages, objects, zones, slabs, r.sources(), bareMachine),
+                new Kernel.Debugging(slabDebug, failslab, failPageAlloc));
+        for (Consumer<Kernel> listener : bootListeners) {
+            listener.accept(kernel);
+        }
+        return kernel;
+    }
+
+    /**
+     * Resolves every setting from its sources, as {@link #boot()} will, without booting: the machine,
+     * the era and the provider names (a provider passed as an instance is named by its {@code name()}).
+     * Providers are not looked up, so an unknown name fails only at {@link #boot()}.
+     *
+     * @throws IllegalArgumentException when a setting has a value that does not parse, naming its source
+     */
+    public ResolvedSettings resolve() {
         Properties fileSettings = new Properties();
         String fileName = "properties";
         Path path = propertiesFile != null ? propertiesFile : Path.of(KernelSettings.FILE_NAME);
@@ -247,41 +367,35 @@ public final class KernelBuilder {
             fileName = path.toString();
         }
         fileSettings.putAll(file);
-        Map<String, KernelSettings.Setting> settings = KernelSettings.resolve(explicit, commandLine,
+        Map<String, KernelSettings.Setting> settings = KernelSettings.resolve(explicit, commandLine, commandDefaults,
                 system != null ? system : System.getProperties(), fileSettings, fileName);
 
         MachineProfile profile = settings.get("profile").value() == null ? MachineProfile.X86_64
-                : parseEnum(MachineProfile.class, settings.get("profile"));
-        long ram = settings.get("ram").value() == null ? profile.defaultRam() : Sizes.parse(settings.get("ram").value());
-        Era era = settings.get("era").value() == null ? profile.era() : parseEnum(Era.class, settings.get("era"));
+                : KernelSettings.profile(settings.get("profile"));
+        long ram = settings.get("ram").value() == null ? profile.defaultRam() : parseSize(settings.get("ram"));
+        Era era = settings.get("era").value() == null ? profile.era() : KernelSettings.era(settings.get("era"));
         Duration maxWait = settings.get("maxWait").value() == null
                 ? org.kmemlab.api.spi.ZoneAllocatorConfig.DEFAULT_MAX_WAIT : parseDuration(settings.get("maxWait"));
         long minFree = settings.get("minFreeKbytes").value() == null ? 0
                 : parseLong(settings.get("minFreeKbytes"));
-        boolean cpuCaches = Boolean.parseBoolean(settings.get("cpuCaches").value().trim());
-
-        PageAllocatorProvider pages = pageProvider != null ? pageProvider
-                : ProviderRegistry.of(PageAllocatorProvider.class, ServiceLoader.load(PageAllocatorProvider.class))
-                        .get(settings.get("pages").value().trim());
-        ObjectAllocatorProvider objects = objectProvider != null ? objectProvider
-                : ProviderRegistry.of(ObjectAllocatorProvider.class, ServiceLoader.load(ObjectAllocatorProvider.class))
-                        .get(settings.get("objects").value().trim());
-        ZoneAllocatorProvider zones = zoneProvider != null ? zoneProvider
-                : ProviderRegistry.of(ZoneAllocatorProvider.class, ServiceLoader.load(ZoneAllocatorProvider.class))
-                        .get(settings.get("zones").value().trim());
-        return Kernel.assemble(new Kernel.Parts(profile, ram, era, maxWait, minFree, cpuCaches, pages, objects,
-                zones, settings.values().stream().toList()), new Kernel.Debugging(slabDebug, failslab, failPageAlloc));
+        // Linux 2.0 had no per-CPU caches: on its era a freed block goes straight back (MF_FREE) by default
+        boolean cpuCaches = settings.get("cpuCaches").value() == null ? era != Era.LINUX_2_0
+                : Boolean.parseBoolean(settings.get("cpuCaches").value().trim());
+        return new ResolvedSettings(profile, ram, era, maxWait, minFree, cpuCaches,
+                pageProvider != null ? pageProvider.name() : settings.get("pages").value().trim(),
+                objectProvider != null ? objectProvider.name() : settings.get("objects").value().trim(),
+                zoneProvider != null ? zoneProvider.name() : settings.get("zones").value().trim(),
+                slabProvider != null ? slabProvider.name() : settings.get("slabs").value().trim(),
+                List.copyOf(settings.values()));
     }
 
-    private static <E extends Enum<E>> E parseEnum(Class<E> type, KernelSettings.Setting s) {
-        String wanted = s.value().trim().toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equals(wanted)) {
-                return e;
-            }
+    private static long parseSize(KernelSettings.Setting s) {
+        try {
+            return Sizes.parse(s.value().trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + (s.source().equals("command line") ? ""
+                    : " (" + s.source() + ")"), e);
         }
-        throw new IllegalArgumentException("'" + s.value() + "' (" + s.source() + ") is not a " + s.key()
-                + "; choose one of " + java.util.Arrays.toString(type.getEnumConstants()));
     }
 
     private static Duration parseDuration(KernelSettings.Setting s) {

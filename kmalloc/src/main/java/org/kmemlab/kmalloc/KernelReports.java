@@ -4,12 +4,11 @@ import java.util.List;
 import org.kmemlab.api.Dmesg;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
-import org.kmemlab.api.bug.Oops;
 import org.kmemlab.api.stats.MemInfo;
 import org.kmemlab.api.stats.ZoneStats;
 
 /**
- * The figures behind {@code /proc/meminfo}, the dmesg text and the page-fault report, computed the way
+ * The figures behind {@code /proc/meminfo}, and the dmesg text, computed the way
  * the kernel computes them.
  */
 final class KernelReports {
@@ -58,17 +57,5 @@ final class KernelReports {
             out.append(e.level().prefix()).append(e.format()).append('\n');
         }
         return out.toString();
-    }
-
-    /** The Oops for an access to {@code addr}, which is not in the direct map. */
-    static Oops oops(Machine machine, long addr, boolean write) {
-        if (addr >= 0 && addr < MachineProfile.PAGE_SIZE) {
-            return new Oops(addr, write, "PGD 0 P4D 0",
-                    "a NULL (or ZERO_SIZE_PTR, from kmalloc(0)) pointer was used: check every allocation for NULL"
-                            + " before touching the memory, and never dereference the result of kmalloc(0)");
-        }
-        return new Oops(addr, write, "the address is outside the direct map of RAM ("
-                + Long.toHexString(machine.profile().pageOffset()) + " + " + machine.ramBytes() + " bytes)",
-                "use only addresses that an allocation returned, within the size you asked for");
     }
 }

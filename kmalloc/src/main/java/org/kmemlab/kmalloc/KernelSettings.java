@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.kmemlab.api.Checks;
+import org.kmemlab.api.Era;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.spi.ReferenceProviders;
 
 /**
  * Where each setting of a kernel comes from, in the documented order of precedence.
@@ -22,28 +25,31 @@ import org.kmemlab.api.Checks;
  *   <li>a {@code kmemlab.properties} file: the one named with {@link KernelBuilder#propertiesFile}, or the
  *       one in the working directory when there is one (and properties given with
  *       {@link KernelBuilder#properties});</li>
- *   <li>the default: the reference providers {@code buddy-reference}, {@code bucket-reference} and
- *       {@code dma-zone-reference}, the x86_64 profile with its default RAM and era.</li>
+ *   <li>the default of the command that boots the kernel ({@link KernelBuilder#commandDefault}: the tour
+ *       boots an i386 machine unless told otherwise);</li>
+ *   <li>the default: the reference providers ({@link ReferenceProviders}), the x86_64 profile with its
+ *       default RAM and era.</li>
  * </ol>
  * The first source that has a value wins. Keys are {@link #KEYS} with the prefix {@code kmemlab.} in
  * system properties and files; a file or command line that names an unknown {@code kmemlab.} key fails
  * with the list of known keys (a typo should not silently fall back to a default).
  */
-final class KernelSettings {
+public final class KernelSettings {
 
     /** The prefix of every key in system properties and files. */
     static final String PREFIX = "kmemlab.";
 
     /** The keys a kernel reads, without prefix. */
-    static final List<String> KEYS = List.of("profile", "ram", "era", "pages", "objects", "zones", "maxWait",
-            "minFreeKbytes", "cpuCaches");
+    static final List<String> KEYS = List.of("profile", "ram", "era", "pages", "objects", "zones", "slabs", "maxWait",
+            "minFreeKbytes", "cpuCaches", "misuse");
 
     /** The default provider names and switches. */
     static final Map<String, String> DEFAULTS = Map.of(
-            "pages", "buddy-reference",
-            "objects", "bucket-reference",
-            "zones", "dma-zone-reference",
-            "cpuCaches", "true");
+            "pages", ReferenceProviders.PAGES,
+            "objects", ReferenceProviders.OBJECTS,
+            "zones", ReferenceProviders.ZONES,
+            "slabs", ReferenceProviders.SLABS,
+            "misuse", "stop");
 
     /** The name of the file read from the working directory. */
     static final String FILE_NAME = "kmemlab.properties";
@@ -56,7 +62,56 @@ final class KernelSettings {
      *              from the profile)
      * @param source where it came from, for {@code Kernel.configuration()}
      */
-    record Setting(String key, String value, String source) {
+    public record Setting(String key, String value, String source) {
+    }
+
+    /** The source of a command's own default ({@link KernelBuilder#commandDefault}). */
+    static final String COMMAND_DEFAULT = "default of this command";
+
+    /**
+     * The names a profile may be given by, anywhere a setting is read (builder, command line, system
+     * property, file), lower case: the enum name and the short names the command line documents.
+     */
+    static final Map<String, MachineProfile> PROFILE_NAMES = Map.of(
+            "i386_linux_2_0", MachineProfile.I386_LINUX_2_0, "i386", MachineProfile.I386_LINUX_2_0,
+            "linux-2.0", MachineProfile.I386_LINUX_2_0, "i386-linux-2.0", MachineProfile.I386_LINUX_2_0,
+            "x86_64", MachineProfile.X86_64, "x86-64", MachineProfile.X86_64, "modern", MachineProfile.X86_64);
+
+    /** The names an era may be given by, lower case, as {@link #PROFILE_NAMES}. */
+    static final Map<String, Era> ERA_NAMES = Map.of(
+            "linux_2_0", Era.LINUX_2_0, "linux-2.0", Era.LINUX_2_0, "2.0", Era.LINUX_2_0,
+            "modern", Era.MODERN);
+
+    /**
+     * Returns the profile {@code s} names.
+     *
+     * @throws IllegalArgumentException naming the value, its source and the names to use
+     */
+    static MachineProfile profile(Setting s) {
+        return named(PROFILE_NAMES, s, "i386 or x86_64");
+    }
+
+    /**
+     * Returns the era {@code s} names.
+     *
+     * @throws IllegalArgumentException naming the value, its source and the names to use
+     */
+    static Era era(Setting s) {
+        return named(ERA_NAMES, s, "linux-2.0 or modern");
+    }
+
+    /** Looks {@code s}'s value up in {@code names}, case-insensitively; an unknown one names the ones to use. */
+    private static <T> T named(Map<String, T> names, Setting s, String use) {
+        T found = names.get(s.value().trim().toLowerCase(java.util.Locale.ROOT));
+        if (found == null) {
+            throw new IllegalArgumentException("unknown " + s.key() + " '" + s.value() + "'" + from(s) + "; use " + use);
+        }
+        return found;
+    }
+
+    /** Returns " (in SOURCE)" for sources other than the command line, where the user just typed it. */
+    private static String from(Setting s) {
+        return s.source().equals("command line") ? "" : " (" + s.source() + ")";
     }
 
     private KernelSettings() {
@@ -73,6 +128,16 @@ final class KernelSettings {
      */
     static Map<String, Setting> resolve(Map<String, String> explicit, Map<String, String> commandLine,
                                         Properties system, Properties file, String fileName) {
+        return resolve(explicit, commandLine, Map.of(), system, file, fileName);
+    }
+
+    /**
+     * Resolves every key, with the defaults of the command that boots the kernel just above the
+     * built-in defaults.
+     */
+    static Map<String, Setting> resolve(Map<String, String> explicit, Map<String, String> commandLine,
+                                        Map<String, String> commandDefaults, Properties system, Properties file,
+                                        String fileName) {
         checkFileKeys(file.stringPropertyNames(), fileName);
         Map<String, Setting> out = new LinkedHashMap<>();
         for (String key : KEYS) {
@@ -85,6 +150,8 @@ final class KernelSettings {
                 s = new Setting(key, system.getProperty(PREFIX + key), "system property " + PREFIX + key);
             } else if (file.getProperty(PREFIX + key) != null) {
                 s = new Setting(key, file.getProperty(PREFIX + key), fileName);
+            } else if (commandDefaults.containsKey(key)) {
+                s = new Setting(key, commandDefaults.get(key), COMMAND_DEFAULT);
             } else {
                 s = new Setting(key, DEFAULTS.get(key), "default");
             }
@@ -107,6 +174,7 @@ final class KernelSettings {
                     case "ram" -> ram;
                     case "era" -> era;
                     case "maxWait" -> maxWait;
+                    case "cpuCaches" -> Boolean.toString(!era.equals(Era.LINUX_2_0.name()));
                     default -> "0 (computed)";
                 };
             }

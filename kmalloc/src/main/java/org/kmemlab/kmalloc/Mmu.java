@@ -20,11 +20,13 @@ final class Mmu {
     private final Vmalloc vmalloc;
     private final PageTables tables;
     private final PhysicalMemory memory;
+    private final PageFaults faults;
 
-    Mmu(Vmalloc vmalloc, PhysicalMemory memory) {
+    Mmu(Vmalloc vmalloc, PhysicalMemory memory, PageFaults faults) {
         this.vmalloc = vmalloc;
         this.tables = vmalloc.tables();
         this.memory = memory;
+        this.faults = faults;
     }
 
     /**
@@ -45,7 +47,7 @@ final class Mmu {
     private long walk(long addr, boolean write) {
         long phys = tables.translate(addr);
         if (phys < 0) {
-            throw new Oops(addr, write, tables.walk(addr), vmalloc.faultHint(addr));
+            throw faults.unmappedVmalloc(addr, write, vmalloc.faultHint(addr));
         }
         return phys;
     }

@@ -85,12 +85,7 @@ final class PagePath {
         if (cache != null && order <= PCP_MAX_ORDER && high > 0) {
             int highest = Gfp.highestZone(gfp).ordinal();
             for (int z = highest; z >= lowestListZone[highest] && pfn == PageAllocator.NO_PAGE; z--) {
-                int list = z * ORDERS + order;
-                int n = cache.pageCount[list];
-                if (n > 0) {
-                    cache.pageCount[list] = n - 1;
-                    pfn = cache.pages[list * high + n - 1];
-                }
+                pfn = cache.popPage(z * ORDERS + order);
             }
         }
         if (pfn == PageAllocator.NO_PAGE) {
@@ -113,12 +108,11 @@ final class PagePath {
     void free(CpuCache cache, long pfn, int order) {
         if (cache != null && order <= PCP_MAX_ORDER && high > 0) {
             int list = frames.zoneIndex(pfn) * ORDERS + order;
-            if (cache.pageCount[list] == high) {
+            if (cache.pageCount(list) == high) {
                 giveBack(cache, list, batch);
             }
             frames.tagBlock(pfn, order, FrameTable.PER_CPU, FrameTable.PER_CPU);
-            cache.pages[list * high + cache.pageCount[list]] = pfn;
-            cache.pageCount[list]++;
+            cache.pushPage(list, pfn);
             return;
         }
         frames.tagBlock(pfn, order, FrameTable.FREE, FrameTable.FREE);
@@ -132,9 +126,9 @@ final class PagePath {
      */
     long drain(CpuCache cache) {
         long pages = 0;
-        for (int list = 0; list < cache.pageCount.length; list++) {
-            pages += (long) cache.pageCount[list] << (list % ORDERS);
-            giveBack(cache, list, cache.pageCount[list]);
+        for (int list = 0; list < cache.pageLists(); list++) {
+            pages += (long) cache.pageCount(list) << (list % ORDERS);
+            giveBack(cache, list, cache.pageCount(list));
         }
         return pages;
     }
@@ -142,14 +136,11 @@ final class PagePath {
     /** Gives the {@code n} oldest blocks of {@code list} back and moves the rest down. */
     private void giveBack(CpuCache cache, int list, int n) {
         int order = list % ORDERS;
-        int base = list * high;
-        int count = cache.pageCount[list];
         for (int i = 0; i < n; i++) {
-            long pfn = cache.pages[base + i];
+            long pfn = cache.oldestPage(list, i);
             frames.tagBlock(pfn, order, FrameTable.FREE, FrameTable.FREE);
             zones.freePages(pfn, order);
         }
-        System.arraycopy(cache.pages, base + n, cache.pages, base, count - n);
-        cache.pageCount[list] = count - n;
+        cache.dropOldestPages(list, n);
     }
 }

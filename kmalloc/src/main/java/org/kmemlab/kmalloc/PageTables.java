@@ -239,6 +239,22 @@ final class PageTables {
     }
 
     /**
+     * Returns the entry of {@code level} (0 = PGD) that the MMU reads for {@code addr}, or 0 when an entry
+     * above it is not present (the walk never gets there).
+     */
+    long entry(long addr, int level) {
+        long table = pgd;
+        for (int l = 0; l < level; l++) {
+            long entry = entryAt(table, index(addr, l));
+            if ((entry & PRESENT) == 0) {
+                return 0;
+            }
+            table = entry & FRAME_MASK;
+        }
+        return entryAt(table, index(addr, level));
+    }
+
+    /**
      * Returns the walk for {@code addr} as the Oops prints it: each level's name and entry in hex, up to
      * and including the first entry that is not present ({@code PGD 1234067 PUD 1235067 PMD 0}).
      */

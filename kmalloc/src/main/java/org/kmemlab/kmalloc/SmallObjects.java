@@ -25,9 +25,14 @@ import org.kmemlab.api.stats.SlabInfo;
  *                    magazine full       -> lock; free batch oldest objects; unlock
  * </pre>
  * Objects in a magazine are allocated as far as the object allocator knows, so {@code /proc/slabinfo}
- * counts them as active, as SLUB counts the objects of its per-cpu slabs. The {@link FrameTable} slot
- * bits say which objects the caller holds (LIVE) and which sit in a magazine (CACHED), so a double free
- * is still caught on the lock-free path.
+ * counts them as active, as SLUB counts the objects of its per-cpu slabs. The {@link FrameTable} object
+ * states say which objects the caller holds (LIVE) and which sit in a magazine (CACHED), so a double free
+ * is still caught on the lock-free path; only kfree's LIVE to CACHED is a compare-and-set, every other
+ * move a plain store by the object's one owner (the class comment of {@link FrameTable} says why).
+ *
+ * <p>Words: a <em>size class</em> ({@code sizeClass}) is an index into {@link ProbedSizeClasses}, and
+ * each thread has one magazine per size class; a <em>slot</em> is only ever the block of memory an object
+ * occupies (as in {@link SlabDebug}).
  *
  * <p>A frame whose objects belong to several classes ({@link FrameTable#MIXED}, which a student's
  * allocator may do) and requests beyond the probed classes bypass the magazines.
@@ -43,11 +48,11 @@ final class SmallObjects {
     private final KernelPageSource pageSource;
     private final ZoneAllocator zones;
     private final FrameTable frames;
-    private final SizeClasses classes;
+    private final ProbedSizeClasses classes;
     private final int[] batch;
 
     SmallObjects(Machine machine, ObjectAllocator objects, String providerName, KernelPageSource pageSource,
-                 ZoneAllocator zones, FrameTable frames, SizeClasses classes, int[] capacity) {
+                 ZoneAllocator zones, FrameTable frames, ProbedSizeClasses classes, int[] capacity) {
         this.machine = machine;
         this.objects = objects;
         this.providerName = providerName;
@@ -82,7 +87,7 @@ final class SmallObjects {
     }
 
     /** Returns the size classes learnt at boot. */
-    SizeClasses classes() {
+    ProbedSizeClasses classes() {
         return classes;
     }
 
@@ -92,28 +97,29 @@ final class SmallObjects {
      * @return its address, LIVE, or 0
      */
     long allocate(CpuCache cache, long size, int gfp) {
-        int slot = classes.slotFor(size, (gfp & Gfp.__GFP_DMA) != 0);
+        int sizeClass = classes.classFor(size, (gfp & Gfp.__GFP_DMA) != 0);
         long addr;
-        if (slot < 0) {
+        if (sizeClass < 0) {
             addr = fromAllocator(null, -1, size, gfp);
             if (addr == 0) {
                 return 0;
             }
         } else {
-            addr = cache.popObject(slot);
+            addr = cache.popObject(sizeClass);
             if (addr == 0) {
-                addr = fromAllocator(cache, slot, classes.size(slot), gfp);
+                addr = fromAllocator(cache, sizeClass, classes.size(sizeClass), gfp);
                 if (addr == 0) {
                     return 0;
                 }
             }
             long pfn = machine.virtToPfn(addr);
             int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
-            if (frames.moveSlot(pfn, offset, FrameTable.SLOT_CACHED, FrameTable.SLOT_LIVE) != FrameTable.SLOT_CACHED) {
+            if (frames.objectState(pfn, offset) != FrameTable.OBJECT_CACHED) {
                 throw new IllegalStateException("kmalloc magazine held 0x" + Long.toHexString(addr)
                         + ", which is not a cached object");
             }
-            size = classes.size(slot);
+            frames.setObjectState(pfn, offset, FrameTable.OBJECT_LIVE);
+            size = classes.size(sizeClass);
         }
         if ((gfp & Gfp.__GFP_ZERO) != 0) {
             machine.memory().fill(machine.pa(addr), size, (byte) 0);
@@ -126,9 +132,9 @@ final class SmallObjects {
      * class, up to {@code batch} more for the magazine. Sleeps for pages only outside the lock (see
      * {@link KernelPageSource}).
      *
-     * @return the caller's object (CACHED when {@code slot >= 0}, LIVE otherwise), or 0
+     * @return the caller's object (CACHED when {@code sizeClass >= 0}, LIVE otherwise), or 0
      */
-    private long fromAllocator(CpuCache cache, int slot, long size, int gfp) {
+    private long fromAllocator(CpuCache cache, int sizeClass, long size, int gfp) {
         int request = gfp & ~Gfp.__GFP_ZERO;
         long pendingPfn = PageAllocator.NO_PAGE;
         int pendingOrder = 0;
@@ -143,16 +149,17 @@ final class SmallObjects {
                 pageSource.clearWanted();
                 long first = objects.allocate(size, request);
                 if (first != 0) {
-                    take(first, slot);
-                    if (slot >= 0) {
+                    take(first, sizeClass);
+                    if (sizeClass >= 0) {
                         int nonBlocking = (request & ~Gfp.__GFP_DIRECT_RECLAIM) | Gfp.__GFP_NOWARN;
-                        for (int i = 1; i < batch[slot] && cache.objectCount[slot] < cache.capacity(slot); i++) {
+                        int room = cache.capacity(sizeClass);
+                        for (int i = 1; i < batch[sizeClass] && cache.objectCount(sizeClass) < room; i++) {
                             long more = objects.allocate(size, nonBlocking);
                             if (more == 0) {
                                 break;
                             }
-                            take(more, slot);
-                            cache.pushObject(slot, more);
+                            take(more, sizeClass);
+                            cache.pushObject(sizeClass, more);
                         }
                     }
                     pageSource.clearWanted();
@@ -177,44 +184,43 @@ final class SmallObjects {
     }
 
     /** Records an object fresh from the object allocator; lock held. */
-    private void take(long addr, int slot) {
+    private void take(long addr, int sizeClass) {
         long pfn = machine.virtToPfn(addr);
         int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
-        if (frames.tag(pfn) != FrameTable.SLAB || (offset & ((1 << FrameTable.GRANULE_SHIFT) - 1)) != 0) {
+        if (frames.tag(pfn) != FrameTable.SLAB || (offset & FrameTable.GRANULE_MASK) != 0) {
             throw new IllegalStateException("object allocator " + providerName + " returned 0x"
                     + Long.toHexString(addr) + ", which is not 4-byte aligned in a page from its page source");
         }
-        int to = slot >= 0 ? FrameTable.SLOT_CACHED : FrameTable.SLOT_LIVE;
-        int was = frames.moveSlot(pfn, offset, FrameTable.SLOT_FREE, to);
-        if (was != FrameTable.SLOT_FREE) {
+        if (frames.objectState(pfn, offset) != FrameTable.OBJECT_FREE) {
             throw new IllegalStateException("object allocator " + providerName + " returned 0x"
                     + Long.toHexString(addr) + ", which is still allocated: two live objects overlap");
         }
-        frames.noteClass(pfn, slot >= 0 ? slot : FrameTable.MIXED);
+        frames.setObjectState(pfn, offset, sizeClass >= 0 ? FrameTable.OBJECT_CACHED : FrameTable.OBJECT_LIVE);
+        frames.noteClass(pfn, sizeClass >= 0 ? sizeClass : FrameTable.MIXED);
     }
 
     /** Frees a kmalloc object in slab frame {@code pfn}. */
     void free(CpuCache cache, long addr, long pfn) {
         int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
-        if ((offset & ((1 << FrameTable.GRANULE_SHIFT) - 1)) != 0) {
-            freeUnknown(addr, pfn, offset, FrameTable.SLOT_FREE);
+        if ((offset & FrameTable.GRANULE_MASK) != 0) {
+            freeUnknown(addr, pfn, offset, FrameTable.OBJECT_FREE);
             return;
         }
-        int slot = frames.classOf(pfn);
-        if (slot >= 0 && cache.capacity(slot) > 0) {
-            int was = frames.moveSlot(pfn, offset, FrameTable.SLOT_LIVE, FrameTable.SLOT_CACHED);
-            if (was != FrameTable.SLOT_LIVE) {
+        int sizeClass = frames.classOf(pfn);
+        if (sizeClass >= 0 && cache.capacity(sizeClass) > 0) {
+            byte was = frames.moveObject(pfn, offset, FrameTable.OBJECT_LIVE, FrameTable.OBJECT_CACHED);
+            if (was != FrameTable.OBJECT_LIVE) {
                 freeUnknown(addr, pfn, offset, was);
                 return;
             }
-            if (cache.objectCount[slot] == cache.capacity(slot)) {
-                flush(cache, slot, batch[slot]);
+            if (cache.objectCount(sizeClass) == cache.capacity(sizeClass)) {
+                flush(cache, sizeClass, batch[sizeClass]);
             }
-            cache.pushObject(slot, addr);
+            cache.pushObject(sizeClass, addr);
             return;
         }
-        int was = frames.moveSlot(pfn, offset, FrameTable.SLOT_LIVE, FrameTable.SLOT_FREE);
-        if (was != FrameTable.SLOT_LIVE) {
+        byte was = frames.moveObject(pfn, offset, FrameTable.OBJECT_LIVE, FrameTable.OBJECT_FREE);
+        if (was != FrameTable.OBJECT_LIVE) {
             freeUnknown(addr, pfn, offset, was);
             return;
         }
@@ -222,7 +228,7 @@ final class SmallObjects {
             try {
                 objects.free(addr);
             } catch (RuntimeException e) {
-                frames.moveSlot(pfn, offset, FrameTable.SLOT_FREE, FrameTable.SLOT_LIVE);
+                frames.setObjectState(pfn, offset, FrameTable.OBJECT_LIVE);
                 throw e;
             }
         }
@@ -232,8 +238,8 @@ final class SmallObjects {
      * Reports a free of an address in a slab page that the caller does not hold: a second free of a
      * cached object here, anything else by the object allocator, which sees a free or interior address.
      */
-    private void freeUnknown(long addr, long pfn, int offset, int state) {
-        if (state == FrameTable.SLOT_CACHED) {
+    private void freeUnknown(long addr, long pfn, int offset, byte state) {
+        if (state == FrameTable.OBJECT_CACHED) {
             throw new DoubleFreeBug(cacheName(pfn), addr, "INFO: the object was already freed and waits in a"
                     + " per-thread magazine for reuse");
         }
@@ -247,20 +253,20 @@ final class SmallObjects {
     /** Returns the usable size of the live object at {@code addr} in slab frame {@code pfn}. */
     long usableSize(long addr, long pfn) {
         int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
-        boolean granule = (offset & ((1 << FrameTable.GRANULE_SHIFT) - 1)) == 0;
-        int state = granule ? frames.slotState(pfn, offset) : FrameTable.SLOT_FREE;
-        int slot = frames.classOf(pfn);
-        if (state == FrameTable.SLOT_LIVE && slot >= 0) {
-            return classes.size(slot);
+        boolean granule = (offset & FrameTable.GRANULE_MASK) == 0;
+        byte state = granule ? frames.objectState(pfn, offset) : FrameTable.OBJECT_FREE;
+        int sizeClass = frames.classOf(pfn);
+        if (state == FrameTable.OBJECT_LIVE && sizeClass >= 0) {
+            return classes.size(sizeClass);
         }
-        if (state == FrameTable.SLOT_CACHED) {
+        if (state == FrameTable.OBJECT_CACHED) {
             throw InvalidFreeBug.of("BUG " + cacheName(pfn) + " (Not tainted): ksize of freed object 0x"
                             + Long.toHexString(addr), "INFO: the object was freed and waits in a per-thread magazine",
                     "call ksize() only on memory you still hold", addr);
         }
         synchronized (lock) {
             long usable = objects.usableSize(addr);
-            if (state != FrameTable.SLOT_LIVE) {
+            if (state != FrameTable.OBJECT_LIVE) {
                 throw new IllegalStateException("object allocator " + providerName + " gave a usable size for 0x"
                         + Long.toHexString(addr) + ", an address kmalloc never handed out");
             }
@@ -270,25 +276,21 @@ final class SmallObjects {
 
     /** Returns the cache name of slab frame {@code pfn}'s objects. */
     String cacheName(long pfn) {
-        int slot = frames.classOf(pfn);
-        return slot >= 0 ? classes.name(slot) : "kmalloc";
+        int sizeClass = frames.classOf(pfn);
+        return sizeClass >= 0 ? classes.name(sizeClass) : "kmalloc";
     }
 
-    /** Gives the {@code n} oldest objects of magazine {@code slot} back to the object allocator. */
-    private void flush(CpuCache cache, int slot, int n) {
-        int base = cache.objectBase[slot];
-        int count = cache.objectCount[slot];
+    /** Gives the {@code n} oldest objects of magazine {@code sizeClass} back to the object allocator. */
+    private void flush(CpuCache cache, int sizeClass, int n) {
         synchronized (lock) {
             for (int i = 0; i < n; i++) {
-                long addr = cache.objects[base + i];
+                long addr = cache.oldestObject(sizeClass, i);
                 long pfn = machine.virtToPfn(addr);
-                frames.moveSlot(pfn, (int) (addr & (MachineProfile.PAGE_SIZE - 1)),
-                        FrameTable.SLOT_CACHED, FrameTable.SLOT_FREE);
+                frames.setObjectState(pfn, (int) (addr & (MachineProfile.PAGE_SIZE - 1)), FrameTable.OBJECT_FREE);
                 objects.free(addr);
             }
         }
-        System.arraycopy(cache.objects, base + n, cache.objects, base, count - n);
-        cache.objectCount[slot] = count - n;
+        cache.dropOldestObjects(sizeClass, n);
     }
 
     /**
@@ -298,10 +300,11 @@ final class SmallObjects {
      */
     long drain(CpuCache cache) {
         long n = 0;
-        for (int slot = 0; slot < cache.objectCount.length; slot++) {
-            n += cache.objectCount[slot];
-            if (cache.objectCount[slot] > 0) {
-                flush(cache, slot, cache.objectCount[slot]);
+        for (int sizeClass = 0; sizeClass < cache.sizeClasses(); sizeClass++) {
+            int count = cache.objectCount(sizeClass);
+            n += count;
+            if (count > 0) {
+                flush(cache, sizeClass, count);
             }
         }
         return n;

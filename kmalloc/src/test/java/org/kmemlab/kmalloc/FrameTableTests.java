@@ -11,16 +11,30 @@ class FrameTableTests {
     private final FrameTable table = new FrameTable(Machine.boot(MachineProfile.X86_64, 64L << 20));
 
     @Test
-    void slotsMoveOnlyFromTheExpectedState() {
+    void objectsMoveOnlyFromTheExpectedState() {
         table.makeSlab(100, 1);
         assertEquals(FrameTable.SLAB, table.tag(101));
-        assertEquals(FrameTable.SLOT_FREE, table.moveSlot(100, 0x140, FrameTable.SLOT_FREE, FrameTable.SLOT_CACHED));
-        assertEquals(FrameTable.SLOT_CACHED, table.moveSlot(100, 0x140, FrameTable.SLOT_LIVE, FrameTable.SLOT_CACHED),
+        assertEquals(FrameTable.OBJECT_FREE, table.objectState(100, 0x140));
+        table.setObjectState(100, 0x140, FrameTable.OBJECT_CACHED);
+        assertEquals(FrameTable.OBJECT_CACHED,
+                table.moveObject(100, 0x140, FrameTable.OBJECT_LIVE, FrameTable.OBJECT_CACHED),
                 "a cached object cannot be freed again");
-        assertEquals(FrameTable.SLOT_CACHED, table.moveSlot(100, 0x140, FrameTable.SLOT_CACHED, FrameTable.SLOT_LIVE));
-        assertEquals(FrameTable.SLOT_LIVE, table.slotState(100, 0x140));
-        assertEquals(FrameTable.SLOT_FREE, table.slotState(100, 0x148), "the neighbouring granule is untouched");
-        assertEquals(FrameTable.SLOT_FREE, table.slotState(101, 0x140), "each frame has its own bits");
+        assertEquals(FrameTable.OBJECT_CACHED, table.objectState(100, 0x140), "a failed move changes nothing");
+        table.setObjectState(100, 0x140, FrameTable.OBJECT_LIVE);
+        assertEquals(FrameTable.OBJECT_LIVE,
+                table.moveObject(100, 0x140, FrameTable.OBJECT_LIVE, FrameTable.OBJECT_CACHED));
+        assertEquals(FrameTable.OBJECT_CACHED, table.objectState(100, 0x140));
+        assertEquals(FrameTable.OBJECT_FREE, table.objectState(100, 0x144), "the neighbouring granule is untouched");
+        assertEquals(FrameTable.OBJECT_FREE, table.objectState(101, 0x140), "each frame has its own states");
+    }
+
+    @Test
+    void aFrameThatBecomesASlabAgainStartsWithEveryObjectFree() {
+        table.makeSlab(200, 0);
+        table.setObjectState(200, 0xffc, FrameTable.OBJECT_LIVE);
+        table.releaseSlab(200, 0);
+        table.makeSlab(200, 0);
+        assertEquals(FrameTable.OBJECT_FREE, table.objectState(200, 0xffc));
     }
 
     @Test

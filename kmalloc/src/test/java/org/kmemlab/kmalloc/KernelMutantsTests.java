@@ -45,6 +45,16 @@ class KernelMutantsTests {
         }
 
         @Override
+        public long maxKmallocSize() {
+            return kernel.maxKmallocSize();
+        }
+
+        @Override
+        public org.kmemlab.api.SlabCaches slabCaches() {
+            return kernel.slabCaches();
+        }
+
+        @Override
         public long kmalloc(long size, int gfp) {
             return kernel.kmalloc(size, gfp);
         }
@@ -248,6 +258,14 @@ class KernelMutantsTests {
         }
     }
 
+    /** maxKmallocSize() keeps a smaller maximum than the kernel serves (as if booted in another era). */
+    static final class MaxKmallocSizeTooSmall extends Forwarding {
+        @Override
+        public long maxKmallocSize() {
+            return 64;
+        }
+    }
+
     /** write() drops the last byte it is given. */
     static final class WriteDropsLastByte extends Forwarding {
         @Override
@@ -256,9 +274,80 @@ class KernelMutantsTests {
         }
     }
 
+    /** Named caches that forward every call, for mutants that get one of them wrong. */
+    static class ForwardingCaches implements org.kmemlab.api.SlabCaches {
+        final org.kmemlab.api.SlabCaches inner;
+        final Kernel kernel;
+
+        ForwardingCaches(Kernel kernel) {
+            this.kernel = kernel;
+            this.inner = kernel.slabCaches();
+        }
+
+        @Override
+        public Cache create(String name, long size, int align, int flags, org.kmemlab.api.spi.ObjectConstructor ctor) {
+            return inner.create(name, size, align, flags, ctor);
+        }
+
+        @Override
+        public long alloc(Cache cache, int gfp) {
+            return inner.alloc(cache, gfp);
+        }
+
+        @Override
+        public void free(Cache cache, long addr) {
+            inner.free(cache, addr);
+        }
+
+        @Override
+        public long shrink(Cache cache) {
+            return inner.shrink(cache);
+        }
+
+        @Override
+        public void destroy(Cache cache) {
+            inner.destroy(cache);
+        }
+    }
+
+    /** kmem_cache_free of kmalloc memory quietly kfrees it instead of reporting the wrong cache. */
+    static final class KfreesIntoAnyCache extends Forwarding {
+        @Override
+        public org.kmemlab.api.SlabCaches slabCaches() {
+            return new ForwardingCaches(kernel) {
+                @Override
+                public void free(Cache cache, long addr) {
+                    if (kernel.frameOwner(kernel.machine().virtToPfn(addr)) == FrameOwner.SLAB) {
+                        kernel.kfree(addr);
+                        return;
+                    }
+                    inner.free(cache, addr);
+                }
+            };
+        }
+    }
+
+    /** kmem_cache_destroy with live objects is silently ignored. */
+    static final class IgnoresDestroyWithLiveObjects extends Forwarding {
+        @Override
+        public org.kmemlab.api.SlabCaches slabCaches() {
+            return new ForwardingCaches(kernel) {
+                @Override
+                public void destroy(Cache cache) {
+                    try {
+                        inner.destroy(cache);
+                    } catch (org.kmemlab.api.bug.SlabCacheBug ignored) {
+                        return;
+                    }
+                }
+            };
+        }
+    }
+
     /**
      * A mutant: its name, how to boot it, the property that must fail, words of the broken invariant,
-     * and the rule the failure must cite (RuleTableTests in the testkit reads these to fill the rule table).
+     * and the rule the failure must cite (RuleTableTests in the testkit reads these to fill the rule table);
+     * empty for the named caches' mutants, whose checks (KernelCacheChain) are outside the rule table so far.
      */
     record Mutant(String name, Supplier<KernelMemory> boot, String property, String invariant, String rule) {
     }
@@ -288,7 +377,14 @@ class KernelMutantsTests {
                 new Mutant("misaligned page blocks", MisalignedPages::new, "kernel.pages", "naturally aligned",
                         "kernel.pages"),
                 new Mutant("write drops the last byte", WriteDropsLastByte::new, "kernel.live-bytes",
-                        "changed at offset", "kernel.memory"));
+                        "changed at offset", "kernel.memory"),
+                new Mutant("maxKmallocSize() below what kmalloc serves", MaxKmallocSizeTooSmall::new, "kernel.ksize",
+                        "must return NULL", "kernel.max-kmalloc-size"),
+                // last, and citing no rule: RuleTableTests reads the rule as the last argument of each
+                new Mutant("kfrees kmalloc memory passed to kmem_cache_free", KfreesIntoAnyCache::new,
+                        "kernel.named-caches", "must raise KernelBug", ""),
+                new Mutant("ignores kmem_cache_destroy with live objects", IgnoresDestroyWithLiveObjects::new,
+                        "kernel.named-caches", "must raise KernelBug", ""));
     }
 
     @TestFactory

@@ -55,7 +55,8 @@ class KernelReportsTests {
     void accessOutsideTheDirectMapIsAnOops() {
         Kernel kernel = TestProviders.builder().boot();
         Oops oops = assertThrows(kernel, kernel.machine().vmallocStart());
-        assertTrue(oops.headline().startsWith("BUG: unable to handle page fault for address"), oops.getMessage());
+        assertTrue(oops.headline().startsWith("Unable to handle kernel paging request at virtual address"),
+                oops.getMessage());
         long last = kernel.machine().va(kernel.machine().ramBytes() - 4);
         kernel.writeInt(last, 1);
         assertThrows(kernel, last + 1);

@@ -59,8 +59,8 @@ class KernelSettingsTests {
     void unknownKeysFailWithTheKnownOnes() {
         IllegalArgumentException cli = assertThrows(IllegalArgumentException.class,
                 () -> Kernel.builder().commandLine("pagez", "x"));
-        assertEquals("unknown kmemlab setting 'pagez'; known settings: profile, ram, era, pages, objects, zones,"
-                + " maxWait, minFreeKbytes, cpuCaches", cli.getMessage());
+        assertEquals("unknown kmemlab setting 'pagez'; known settings: profile, ram, era, pages, objects, zones, slabs,"
+                + " maxWait, minFreeKbytes, cpuCaches, misuse", cli.getMessage());
         IllegalArgumentException file = assertThrows(IllegalArgumentException.class, () -> KernelSettings.resolve(
                 Map.of(), Map.of(), new Properties(), props("kmemlab.objetcs", "x"), "my.properties"));
         assertTrue(file.getMessage().startsWith("unknown kmemlab setting 'kmemlab.objetcs' in my.properties"),
@@ -98,5 +98,52 @@ class KernelSettingsTests {
                 + " as 100ms, or seconds such as 2s", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Kernel.builder().propertiesFile(Path.of("/nonexistent"))
                 .boot());
+    }
+
+    @Test
+    void everySourceAcceptsTheProfileAndEraNamesTheCommandLineDocuments(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("lab.properties");
+        Files.writeString(file, "kmemlab.profile=i386\nkmemlab.era=linux-2.0\n");
+        ResolvedSettings fromFile = Kernel.builder().systemProperties(new Properties()).propertiesFile(file).resolve();
+        assertEquals(MachineProfile.I386_LINUX_2_0, fromFile.profile());
+        assertEquals(Era.LINUX_2_0, fromFile.era());
+        ResolvedSettings fromProperty = Kernel.builder().systemProperties(props("kmemlab.profile", "x86_64"))
+                .commandLine("era", "modern").resolve();
+        assertEquals(MachineProfile.X86_64, fromProperty.profile());
+        assertEquals(Era.MODERN, fromProperty.era());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Kernel.builder()
+                .systemProperties(props("kmemlab.profile", "vax")).resolve());
+        assertEquals("unknown profile 'vax' (system property kmemlab.profile); use i386 or x86_64", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Kernel.builder().systemProperties(new Properties())
+                .commandLine("profile", "vax").resolve());
+        assertEquals("unknown profile 'vax'; use i386 or x86_64", e.getMessage());
+    }
+
+    @Test
+    void aCommandsDefaultLosesToTheFileAndSaysWhereItCameFrom(@TempDir Path dir) throws IOException {
+        ResolvedSettings tour = Kernel.builder().systemProperties(new Properties())
+                .propertiesFile(Files.writeString(dir.resolve("empty.properties"), ""))
+                .commandDefault("profile", "I386_LINUX_2_0").resolve();
+        assertEquals(MachineProfile.I386_LINUX_2_0, tour.profile());
+        assertEquals("default of this command", tour.sourceOf("profile"));
+        assertEquals("default", tour.sourceOf("kmemlab.pages"));
+        assertEquals(4096, tour.frames(), "16 MiB of 4 KiB frames");
+        Path file = Files.writeString(dir.resolve("lab.properties"), "kmemlab.profile=x86_64\n");
+        ResolvedSettings overridden = Kernel.builder().systemProperties(new Properties()).propertiesFile(file)
+                .commandDefault("profile", "I386_LINUX_2_0").resolve();
+        assertEquals(MachineProfile.X86_64, overridden.profile());
+        assertEquals(file.toString(), overridden.sourceOf("profile"));
+    }
+
+    @Test
+    void theResolvedSettingsAreTheOnesTheKernelBootsWith() {
+        KernelBuilder builder = TestProviders.builder().commandLine("ram", "32M");
+        ResolvedSettings settings = builder.resolve();
+        Kernel kernel = builder.boot();
+        assertEquals(settings.ram(), kernel.machine().ramBytes());
+        assertEquals(settings.frames(), kernel.machine().frames());
+        assertEquals(settings.profile(), kernel.machine().profile());
+        assertEquals(settings.describe(), kernel.configuration());
+        assertEquals("test-pages", settings.pages());
     }
 }

@@ -13,6 +13,18 @@ package org.kmemlab.api.bug;
  *
  * Also raised for a dereference of NULL or {@code ZERO_SIZE_PTR}, which is how a missing NULL check
  * ends in the lessons.
+ *
+ * <p>That is today's x86_64 layout. A machine of another era builds its report in its own words with
+ * {@link #report}: Linux 2.0 on i386 printed
+ * <pre>
+ * Unable to handle kernel NULL pointer dereference at virtual address c0000000
+ * current-&gt;tss.cr3 = 00101000, %cr3 = 00101000
+ * *pde = 00102067
+ * *pte = 00000000
+ * Oops: 0002
+ * </pre>
+ * followed by the registers ({@code arch/i386/mm/fault.c} and {@code die_if_kernel} in
+ * {@code arch/i386/kernel/traps.c} of Linux 2.0).
  */
 public final class Oops extends KernelBug {
 
@@ -36,6 +48,25 @@ public final class Oops extends KernelBug {
                         + "#PF: error_code(0x000" + (write ? "2" : "0") + ") - not-present page\n" + walk,
                 advice);
         this.address = address;
+    }
+
+    private Oops(long address, String headline, String details, String advice) {
+        super(headline, details, advice);
+        this.address = address;
+    }
+
+    /**
+     * Creates a report whose lines the caller wrote, for a machine whose kernel printed its page faults in
+     * another layout than today's (Linux 2.0's {@code Unable to handle kernel paging request …}).
+     *
+     * @param address the faulting address as the caller used it (what {@link #address()} returns)
+     * @param headline the first line, as that kernel printed it
+     * @param details the lines after it (page-table entries, registers)
+     * @param advice one sentence for a student
+     * @return the report
+     */
+    public static Oops report(long address, String headline, String details, String advice) {
+        return new Oops(address, headline, details, advice);
     }
 
     /** Returns the faulting address. */

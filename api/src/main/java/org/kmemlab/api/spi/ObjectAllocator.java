@@ -117,6 +117,22 @@ public interface ObjectAllocator {
      */
     long shrink();
 
+    /**
+     * Returns the size classes: the normal ones smallest first, then the DMA ones smallest first. kmalloc
+     * maps each request to the smallest class of its kind that holds it and keeps a per-thread magazine
+     * per class.
+     *
+     * <p>[object.size-classes] When declared, the classes MUST agree with {@link #allocate} and
+     * {@link #usableSize}: a request of {@code s} bytes gets an object whose usable size is that of the
+     * smallest class of its kind of at least {@code s}.
+     *
+     * <p>The default returns no classes, and kmalloc then learns them at boot by probing
+     * {@code usableSize} (which is how submissions written before this method keep working).
+     */
+    default List<SizeClass> sizeClasses() {
+        return List.of();
+    }
+
     /** Returns one {@code /proc/slabinfo} row per size class (DMA classes included), smallest first. */
     List<SlabInfo> slabinfo();
 

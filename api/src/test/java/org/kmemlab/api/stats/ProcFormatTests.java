@@ -9,7 +9,8 @@ import org.kmemlab.api.ZoneType;
 
 class ProcFormatTests {
 
-    // Sample lines from /proc of a Linux 6.18 x86-64 machine (see shared/LINUX-FACTS.md, section 2).
+    // Sample lines from /proc of a Linux 6.18 x86-64 machine, copied from a running kernel (the layouts
+    // are those of fs/proc/ and mm/vmstat.c).
     private static final String REAL_BUDDYINFO_DMA =
             "Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 ";
     private static final String REAL_BUDDYINFO_NORMAL =

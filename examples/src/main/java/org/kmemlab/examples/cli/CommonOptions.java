@@ -1,12 +1,12 @@
 package org.kmemlab.examples.cli;
 
-import java.util.Locale;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
-import org.kmemlab.api.Sizes;
+import org.kmemlab.api.spi.ReferenceProviders;
 import org.kmemlab.kmalloc.FaultAttr;
 import org.kmemlab.kmalloc.Kernel;
 import org.kmemlab.kmalloc.KernelBuilder;
+import org.kmemlab.kmalloc.ResolvedSettings;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
  * seed (which also seeds fault injection).
  *
  * <p>Options given here win over the {@code kmemlab.*} system properties and a
- * {@code kmemlab.properties} file, which win over the defaults (see {@code KernelBuilder}).
+ * {@code kmemlab.properties} file, which win over the command's own default profile and the built-in
+ * defaults. This class only passes on what the user typed: {@code KernelBuilder} resolves and checks
+ * every setting, and {@link #resolve} tells a command what it decided.
  */
 public final class CommonOptions {
 
@@ -32,15 +34,21 @@ public final class CommonOptions {
                     + " default: the profile's")
     String era;
 
-    @Option(names = "--pages", paramLabel = "NAME", description = "page allocator provider (default buddy-reference)")
+    @Option(names = "--pages", paramLabel = "NAME",
+            description = "page allocator provider (default " + ReferenceProviders.PAGES + ")")
     String pages;
 
     @Option(names = "--objects", paramLabel = "NAME",
-            description = "object allocator provider (default bucket-reference)")
+            description = "object allocator provider (default " + ReferenceProviders.OBJECTS + ")")
     String objects;
 
-    @Option(names = "--zones", paramLabel = "NAME", description = "zone allocator provider (default dma-zone-reference)")
+    @Option(names = "--zones", paramLabel = "NAME",
+            description = "zone allocator provider (default " + ReferenceProviders.ZONES + ")")
     String zones;
+
+    @Option(names = "--slabs", paramLabel = "NAME", description = "slab cache provider of kmem_cache_create"
+            + " (default " + ReferenceProviders.SLABS + ")")
+    String slabs;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1996",
             description = "seed of every random choice, so a run can be repeated (default: ${DEFAULT-VALUE})")
@@ -70,39 +78,21 @@ public final class CommonOptions {
         return seed;
     }
 
-    /** Returns true when the user chose a profile (or the {@code kmemlab.profile} property is set). */
-    public boolean profileChosen() {
-        return profile != null || System.getProperty("kmemlab.profile") != null;
-    }
-
     /**
-     * Returns a kernel builder with these options applied as command-line settings and
-     * {@code defaultProfile} when the user chose none.
-     *
-     * @throws IllegalArgumentException for a profile, size or era that does not parse (a user error)
+     * Returns a kernel builder with what the user typed passed on as command-line settings, and
+     * {@code defaultProfile} as this command's default (which a system property or a
+     * {@code kmemlab.properties} file overrides). The builder parses and checks every value; this class
+     * parses none (only the fault-injection and debug letters, which are builder calls).
      */
     public KernelBuilder builder(MachineProfile defaultProfile) {
-        KernelBuilder b = Kernel.builder();
-        if (profile != null) {
-            b.commandLine("profile", parseProfile(profile).name());
-        } else if (!profileChosen()) {
-            b.commandLine("profile", defaultProfile.name());
-        }
-        if (ram != null) {
-            b.commandLine("ram", Long.toString(Sizes.parse(ram)));
-        }
-        if (era != null) {
-            b.commandLine("era", parseEra(era));
-        }
-        if (pages != null) {
-            b.commandLine("pages", pages);
-        }
-        if (objects != null) {
-            b.commandLine("objects", objects);
-        }
-        if (zones != null) {
-            b.commandLine("zones", zones);
-        }
+        KernelBuilder b = Kernel.builder().commandDefault("profile", defaultProfile.name());
+        typed(b, "profile", profile);
+        typed(b, "ram", ram);
+        typed(b, "era", era);
+        typed(b, "pages", pages);
+        typed(b, "objects", objects);
+        typed(b, "zones", zones);
+        typed(b, "slabs", slabs);
         if (slabDebug != null) {
             b.debug(slabDebug);
         }
@@ -115,53 +105,28 @@ public final class CommonOptions {
         return b;
     }
 
+    private static void typed(KernelBuilder b, String key, String value) {
+        if (value != null) {
+            b.commandLine(key, value);
+        }
+    }
+
     /** Boots a kernel from these options, on {@code defaultProfile} unless another was chosen. */
     public Kernel boot(MachineProfile defaultProfile) {
         return builder(defaultProfile).boot();
     }
 
-    /** Boots a bare machine (boot memory only, no allocators) as {@link #builder} would choose it. */
+    /**
+     * Returns the settings a kernel booted from these options would have (machine, era, provider names),
+     * resolved by the kernel builder from every source, without booting.
+     */
+    public ResolvedSettings resolve(MachineProfile defaultProfile) {
+        return builder(defaultProfile).resolve();
+    }
+
+    /** Boots a bare machine (boot memory only, no allocators) of the profile and RAM a kernel would get. */
     public Machine bareMachine(MachineProfile defaultProfile) {
-        MachineProfile chosen = profile != null ? parseProfile(profile)
-                : System.getProperty("kmemlab.profile") != null ? parseProfile(System.getProperty("kmemlab.profile"))
-                : defaultProfile;
-        return ram == null ? Machine.boot(chosen) : Machine.boot(chosen, Sizes.parse(ram));
-    }
-
-    /** Returns the page allocator provider's name: the option, the system property, or the reference. */
-    public String pagesProvider() {
-        return pages != null ? pages : System.getProperty("kmemlab.pages", "buddy-reference");
-    }
-
-    /** Returns the object allocator provider's name: the option, the system property, or the reference. */
-    public String objectsProvider() {
-        return objects != null ? objects : System.getProperty("kmemlab.objects", "bucket-reference");
-    }
-
-    /** Returns the zone allocator provider's name: the option, the system property, or the reference. */
-    public String zonesProvider() {
-        return zones != null ? zones : System.getProperty("kmemlab.zones", "dma-zone-reference");
-    }
-
-    /** Returns the RAM size the user asked for, or {@code fallback}. */
-    public long ramOr(long fallback) {
-        return ram == null ? fallback : Sizes.parse(ram);
-    }
-
-    /** Parses a profile name as the command line accepts it. */
-    public static MachineProfile parseProfile(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "i386", "linux-2.0", "linux_2_0", "i386_linux_2_0", "i386-linux-2.0" -> MachineProfile.I386_LINUX_2_0;
-            case "x86_64", "x86-64", "modern" -> MachineProfile.X86_64;
-            default -> throw new IllegalArgumentException("unknown profile '" + name + "'; use i386 or x86_64");
-        };
-    }
-
-    private static String parseEra(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "linux-2.0", "linux_2_0", "2.0", "old" -> "LINUX_2_0";
-            case "modern", "slub", "new" -> "MODERN";
-            default -> throw new IllegalArgumentException("unknown era '" + name + "'; use linux-2.0 or modern");
-        };
+        ResolvedSettings r = resolve(defaultProfile);
+        return Machine.boot(r.profile(), r.ram());
     }
 }

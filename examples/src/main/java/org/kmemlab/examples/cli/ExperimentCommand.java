@@ -10,6 +10,7 @@ import org.kmemlab.api.Sizes;
 import org.kmemlab.examples.experiment.GfpExperiment;
 import org.kmemlab.examples.experiment.GfpPlot;
 import org.kmemlab.examples.experiment.GfpTable;
+import org.kmemlab.examples.web.GfpChartPage;
 import org.kmemlab.kmalloc.Kernel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,9 +35,9 @@ final class ExperimentCommand implements Callable<Integer> {
     /** {@code kmemlab experiment gfp}. */
     @Command(name = "gfp", mixinStandardHelpOptions = true,
             description = {"Measures failure rates of GFP_ATOMIC, GFP_KERNEL and GFP_DMA under pressure.",
-                "At each pressure level a seeded fragmenting workload pins part of memory, the page cache fills",
-                "the rest, then a burst of RAM/16 is requested in blocks of each order. Prints the table and",
-                "what it shows; --png also draws it.",
+                "At each pressure level a seeded fragmenting workload pins part of memory, the page cache fills"
+                        + " the rest, then a burst of RAM/16 is requested in blocks of each order. Prints the table"
+                        + " and what it shows; --png also draws it.",
                 "Default machine: i386 (Linux 2.0) with 64 MiB (16 MiB of ZONE_DMA)."})
     static final class Gfp implements Callable<Integer> {
 
@@ -54,6 +55,10 @@ final class ExperimentCommand implements Callable<Integer> {
 
         @Option(names = "--png", paramLabel = "FILE", description = "also write the plot to FILE (PNG)")
         Path png;
+
+        @Option(names = "--html", paramLabel = "FILE",
+                description = "also write FILE, an interactive chart (point at a point for its exact rate)")
+        Path html;
 
         @Spec
         CommandSpec spec;
@@ -77,12 +82,18 @@ final class ExperimentCommand implements Callable<Integer> {
                 out.println();
                 out.println("Plot written to " + png);
             }
+            if (html != null) {
+                GfpChartPage.write(table, probe.machine().profile().displayName() + ", "
+                        + (probe.machine().ramBytes() >> 20) + " MiB", html);
+                out.println();
+                out.println("Page written to " + html + " (open it in a browser)");
+            }
             return 0;
         }
 
         private Kernel kernel() {
             return options.builder(MachineProfile.I386_LINUX_2_0)
-                    .commandLine("ram", Long.toString(options.ramOr(64 * Sizes.MiB)))
+                    .commandDefault("ram", "64M")
                     .maxWait(Duration.ZERO)
                     .boot();
         }
@@ -100,8 +111,11 @@ final class ExperimentCommand implements Callable<Integer> {
                     throw new UserError("--orders must lie in 0..10, not " + order);
                 }
             }
-            if (png != null && png.getParent() != null && !png.getParent().toFile().isDirectory()) {
-                throw new UserError(png + ": no such directory " + png.getParent());
+            if (png != null) {
+                Commands.requireDirectoryOf(png, "--png");
+            }
+            if (html != null) {
+                Commands.requireDirectoryOf(html, "--html");
             }
         }
     }

@@ -4,9 +4,11 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.api.MachineProfile;
+import org.kmemlab.examples.lessons.LessonContext;
 import org.kmemlab.kmalloc.Kernel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +19,9 @@ import picocli.CommandLine.Spec;
 /** {@code kmemlab info}: the /proc files and the kernel log of a booted machine. */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = {"Prints /proc/buddyinfo, slabinfo, zoneinfo, meminfo and dmesg of a booted machine.",
-            "A small seeded workload runs first so that the caches have something in them."})
+            "A small seeded workload runs first so that the caches have something in them.",
+            "On the Linux 2.0 era only meminfo is a /proc file, as in 2.0: the free lists come as 2.0's",
+            "show_free_areas() and the other reports are labelled as kmemlab's view."})
 final class InfoCommand implements Callable<Integer> {
 
     /** The reports, in the order they are printed. */
@@ -60,8 +64,21 @@ final class InfoCommand implements Callable<Integer> {
                 continue;
             }
             out.println();
-            out.println(report.equals("dmesg") ? "==> dmesg <==" : "==> /proc/" + report + " <==");
-            out.print(report.equals("dmesg") ? kernel.machine().dmesg().text() : kernel.proc(report));
+            if (report.equals("dmesg")) {
+                out.println("==> dmesg <==");
+                out.print(kernel.machine().dmesg().text());
+            } else if (kernel.era() != Era.LINUX_2_0 || report.equals("meminfo")) {
+                out.println("==> /proc/" + report + " <==");
+                out.print(kernel.proc(report));
+            } else {
+                if (report.equals("buddyinfo")) {
+                    out.println("==> " + LessonContext.freeListsCaption(kernel) + " <==");
+                    out.print(LessonContext.freeLists(kernel));
+                    out.println();
+                }
+                out.println("==> " + report + ": kmemlab's view <==");
+                out.print(kernel.kmemlabView(report));
+            }
         }
         return 0;
     }

@@ -5,13 +5,17 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.spi.ProviderLookupException;
 import org.kmemlab.examples.trace.TraceFormatException;
 import org.kmemlab.grader.GradeMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The root of the {@code kmemlab} command line: its subcommands, and the one place where errors become
@@ -28,7 +32,7 @@ import picocli.CommandLine.Command;
         description = {"A simulated Linux machine whose kernel memory allocators you can read, change and test.",
             "With no command, runs the tour."},
         subcommands = {TourCommand.class, LessonCommand.class, ExperimentCommand.class, ReplayCommand.class,
-            MapCommand.class, InfoCommand.class, GradeCommand.class, CommandLine.HelpCommand.class},
+            MapCommand.class, InfoCommand.class, CompareCommand.class, GradeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'kmemlab COMMAND --help' for the options of one command.",
             "Exit status: 0 success, 1 the work failed, 2 a mistake on the command line or in an input file."})
 public final class KmemlabCommand {
@@ -54,9 +58,12 @@ public final class KmemlabCommand {
      * arguments, or only options) the tour runs; {@code grade} goes to the autograder's own command line.
      */
     public static int execute(String[] args, PrintStream outStream, PrintStream errStream, boolean interactive) {
-        if (args.length > 0 && args[0].equals("grade")) {
+        KmemlabPath.warnMissing(System.getenv("KMEMLAB_PATH"), errStream);
+        args = withDefaultCommand(args);
+        if (args[0].equals("grade")) {
             // The autograder has its own command line (GradeMain.USAGE); hand it everything after "grade".
-            return GradeMain.run(Arrays.copyOfRange(args, 1, args.length), outStream, errStream);
+            return GradeMain.run(Arrays.copyOfRange(args, 1, args.length), outStream, errStream,
+                    interactive);
         }
         PrintWriter out = new PrintWriter(outStream, true);
         PrintWriter err = new PrintWriter(errStream, true);
@@ -78,23 +85,44 @@ public final class KmemlabCommand {
             return USAGE;
         });
         cl.setExecutionExceptionHandler((e, c, parsed) -> report(e, err));
-        return cl.execute(withDefaultCommand(args));
+        return cl.execute(args);
     }
 
-    private static String[] withDefaultCommand(String[] args) {
+    /**
+     * Puts the command first. The options every machine-booting command shares ({@link CommonOptions})
+     * may come before the command as well as after it ({@code kmemlab --profile x86_64 info}): they are
+     * moved behind it. Without a command, the tour runs ({@code kmemlab --ram 64M} is the tour on 64 MiB).
+     */
+    static String[] withDefaultCommand(String[] args) {
         if (args.length == 0) {
             return new String[] {"tour"};
         }
         String first = args[0];
-        boolean rootOption = first.equals("-h") || first.equals("--help") || first.equals("-V")
-                || first.equals("--version");
-        if (first.startsWith("-") && !rootOption) {
-            String[] withTour = new String[args.length + 1];
-            withTour[0] = "tour";
-            System.arraycopy(args, 0, withTour, 1, args.length);
-            return withTour;
+        if (first.equals("-h") || first.equals("--help") || first.equals("-V") || first.equals("--version")
+                || !first.startsWith("-")) {
+            return args;
         }
-        return args;
+        CommandSpec common = CommandSpec.forAnnotatedObject(new CommonOptions());
+        int i = 0;
+        while (i < args.length && args[i].startsWith("-")) {
+            String option = args[i].contains("=") ? args[i].substring(0, args[i].indexOf('=')) : args[i];
+            OptionSpec spec = common.findOption(option);
+            if (spec == null) {
+                break;
+            }
+            boolean takesValue = spec.arity().max() > 0 && !args[i].contains("=");
+            i += takesValue ? 2 : 1;
+        }
+        List<String> out = new ArrayList<>();
+        if (i < args.length && !args[i].startsWith("-")) {
+            out.add(args[i]);
+            out.addAll(Arrays.asList(args).subList(0, i));
+            out.addAll(Arrays.asList(args).subList(i + 1, args.length));
+        } else {
+            out.add("tour");
+            out.addAll(Arrays.asList(args));
+        }
+        return out.toArray(new String[0]);
     }
 
     private static int report(Exception e, PrintWriter err) {

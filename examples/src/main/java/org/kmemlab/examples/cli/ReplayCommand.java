@@ -10,8 +10,13 @@ import org.kmemlab.examples.trace.Replayer;
 import org.kmemlab.examples.trace.Trace;
 import org.kmemlab.examples.trace.TraceFormatException;
 import org.kmemlab.examples.trace.TraceParser;
+import org.kmemlab.kmalloc.ResolvedSettings;
 import picocli.CommandLine.Command;
+import org.kmemlab.examples.web.Film;
+import org.kmemlab.examples.web.Recording;
+import org.kmemlab.examples.web.TraceFilms;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,9 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Replays allocation traces against kmalloc and measures it.",
             "Reports throughput, peak utilisation, internal and external fragmentation and failures.",
             "",
-            "A trace is either a CS:APP malloc-lab .rep file (four header lines: heap size, ids, operations,",
-            "weight; then 'a id size', 'f id', 'r id size') or Linux ftrace output of the kmem:kmalloc and",
-            "kmem:kfree events (perf script, trace-cmd report or /sys/kernel/tracing/trace).",
+            "A trace is either a CS:APP malloc-lab .rep file (four header lines: heap size, ids, operations,"
+                    + " weight; then 'a id size', 'f id', 'r id size') or Linux ftrace output of the kmem:kmalloc"
+                    + " and kmem:kfree events (perf script, trace-cmd report or /sys/kernel/tracing/trace).",
             "Sample traces of our own are in examples/traces."},
         footer = {"", "A malformed line is reported as FILE:LINE: what was expected, with exit status 2."})
 final class ReplayCommand implements Callable<Integer> {
@@ -34,11 +39,18 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TRACE", arity = "1..*", description = "trace files to replay")
     Path[] traces;
 
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "also write FILE, a page that replays each trace step by step in a browser")
+    Path html;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException, TraceFormatException {
+        if (html != null) {
+            Commands.requireDirectoryOf(html, "--html");
+        }
         Trace[] parsed = new Trace[traces.length];
         for (int i = 0; i < traces.length; i++) {
             if (!Files.isRegularFile(traces[i])) {
@@ -58,6 +70,17 @@ final class ReplayCommand implements Callable<Integer> {
             if (report.integrityErrors() > 0) {
                 status = KmemlabCommand.FAILED;
             }
+        }
+        if (html != null) {
+            Recording recording = new Recording("kmemlab replay");
+            ResolvedSettings settings = options.resolve(MachineProfile.I386_LINUX_2_0);
+            for (Trace trace : parsed) {
+                Film film = recording.film(trace.name());
+                TraceFilms.record(film, film.watching(options.builder(MachineProfile.I386_LINUX_2_0),
+                        settings.pages(), settings.objects()).cpuCaches(false), trace);
+            }
+            recording.write(html);
+            spec.commandLine().getOut().println("Page written to " + html + " (open it in a browser)");
         }
         return status;
     }

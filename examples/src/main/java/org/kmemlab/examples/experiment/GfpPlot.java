@@ -3,108 +3,115 @@ package org.kmemlab.examples.experiment;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
+import java.text.DecimalFormat;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.CategoryTextAnnotation;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.CategoryLabelPositions;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.CombinedRangeCategoryPlot;
+import org.jfree.chart.renderer.category.LineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.HorizontalAlignment;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.kmemlab.examples.web.GfpChartPage;
 
 /**
- * Draws a {@link GfpTable} as a PNG: one panel per order, failure rate (0–100%) against pressure, one
- * line per kind of request (GFP_ATOMIC red, GFP_KERNEL blue, GFP_DMA green).
+ * Draws a {@link GfpTable} as a PNG with JFreeChart: one panel per request order side by side, sharing a
+ * failure-rate axis from 0 to 100%; each panel's categories are the pressure levels, every one labelled
+ * ({@code 0%}, {@code 50%}, … evenly spaced, so 95% and 98% stay readable); a line per kind of request
+ * (GFP_ATOMIC red, GFP_KERNEL blue, GFP_DMA green); a note where GFP_DMA first fails; and under the
+ * legend the caption that explains the page-cache effect on GFP_ATOMIC ({@link GfpChartPage#CAPTION}).
  */
 public final class GfpPlot {
 
-    private static final int PANEL_W = 320;
-    private static final int PANEL_H = 260;
-    private static final int MARGIN = 60;
-    private static final Color[] COLORS = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c)};
+    /** Pixels per panel across, and the height of the image. */
+    static final int PANEL_WIDTH = 380;
+    static final int HEIGHT = 560;
+    private static final Color[] COLOURS = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c)};
 
     private GfpPlot() {
     }
 
-    /** Renders the table. */
-    public static BufferedImage render(GfpTable table) {
-        int panels = table.orders().length;
-        int width = panels * (PANEL_W + MARGIN) + MARGIN;
-        int height = PANEL_H + 2 * MARGIN + 50;
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            for (int o = 0; o < panels; o++) {
-                drawPanel(g, table, o, MARGIN + o * (PANEL_W + MARGIN), MARGIN);
-            }
-            drawLegend(g, table, MARGIN, PANEL_H + MARGIN + 62);
-        } finally {
-            g.dispose();
+    /** Returns the chart of {@code table} (what {@link #write} draws). */
+    public static JFreeChart chart(GfpTable table) {
+        NumberAxis rate = new NumberAxis("requests failed");
+        rate.setRange(0, 100);
+        rate.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(25, new DecimalFormat("0'%'")));
+        CombinedRangeCategoryPlot plot = new CombinedRangeCategoryPlot(rate);
+        plot.setGap(18);
+        for (int o = 0; o < table.orders().length; o++) {
+            plot.add(panel(table, o), 1);
         }
-        return image;
+        // One legend entry per kind of request, not one per panel.
+        plot.setFixedLegendItems(((CategoryPlot) plot.getSubplots().get(0)).getLegendItems());
+        JFreeChart chart = new JFreeChart("Failure rate of a burst of RAM/" + GfpExperiment.BURST_DIVISOR
+                + " against memory pinned (seed " + table.seed() + ")", new Font(Font.SANS_SERIF, Font.BOLD, 15), plot,
+                true);
+        chart.setBackgroundPaint(Color.WHITE);
+        LegendTitle legend = chart.getLegend();
+        legend.setPosition(RectangleEdge.BOTTOM);
+        legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        TextTitle caption = new TextTitle(GfpChartPage.CAPTION, new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        caption.setPosition(RectangleEdge.BOTTOM);
+        caption.setHorizontalAlignment(HorizontalAlignment.LEFT);
+        caption.setTextAlignment(HorizontalAlignment.LEFT);
+        caption.setMargin(new RectangleInsets(8, 12, 4, 12));
+        caption.setMaximumLinesToDisplay(8);
+        chart.addSubtitle(caption);
+        return chart;
     }
 
-    /** Renders the table and writes it to {@code file} as PNG. */
+    private static CategoryPlot panel(GfpTable table, int o) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (int g = 0; g < table.gfpNames().size(); g++) {
+            for (int l = 0; l < table.levels().length; l++) {
+                data.addValue(100.0 * table.failures()[l][g][o] / table.requests()[l][g][o], table.gfpNames().get(g),
+                        table.levels()[l] + "%");
+            }
+        }
+        int order = table.orders()[o];
+        CategoryAxis pinned = new CategoryAxis("order " + order + " (" + (4 << order) + " KiB blocks): memory pinned");
+        pinned.setCategoryLabelPositions(CategoryLabelPositions.STANDARD);
+        pinned.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        pinned.setLowerMargin(0.04);
+        pinned.setUpperMargin(0.04);
+        LineAndShapeRenderer lines = new LineAndShapeRenderer(true, true);
+        for (int g = 0; g < table.gfpNames().size(); g++) {
+            lines.setSeriesPaint(g, COLOURS[g % COLOURS.length]);
+            lines.setSeriesStroke(g, new BasicStroke(2.2f));
+            lines.setSeriesShape(g, new java.awt.geom.Ellipse2D.Double(-4, -4, 8, 8));
+        }
+        CategoryPlot plot = new CategoryPlot(data, pinned, null, lines);
+        plot.setBackgroundPaint(new Color(0xf7f7f7));
+        plot.setRangeGridlinePaint(new Color(0xc8c8c8));
+        int dma = table.gfpNames().indexOf("GFP_DMA");
+        for (int l = 0; dma >= 0 && l < table.levels().length; l++) {
+            if (table.failures()[l][dma][o] > 0) {
+                CategoryTextAnnotation note = new CategoryTextAnnotation("GFP_DMA fails from " + table.levels()[l] + "%",
+                        table.levels()[l] + "%", Math.min(92, 100.0 * table.failures()[l][dma][o]
+                        / table.requests()[l][dma][o] + 8));
+                note.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
+                note.setPaint(COLOURS[2]);
+                note.setTextAnchor(l == table.levels().length - 1 ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT);
+                plot.addAnnotation(note);
+                break;
+            }
+        }
+        return plot;
+    }
+
+    /** Draws the chart of {@code table} into {@code file} as PNG. */
     public static void write(GfpTable table, Path file) throws IOException {
-        if (!ImageIO.write(render(table), "png", file.toFile())) {
-            throw new IOException("no PNG writer is installed in this Java runtime");
-        }
-    }
-
-    private static void drawPanel(Graphics2D g, GfpTable table, int o, int x0, int y0) {
-        int[] levels = table.levels();
-        int maxLevel = Math.max(1, levels[levels.length - 1]);
-        g.setColor(new Color(0xf4f4f4));
-        g.fillRect(x0, y0, PANEL_W, PANEL_H);
-        g.setColor(Color.LIGHT_GRAY);
-        for (int p = 0; p <= 100; p += 25) {
-            int y = y0 + PANEL_H - p * PANEL_H / 100;
-            g.drawLine(x0, y, x0 + PANEL_W, y);
-        }
-        g.setColor(Color.BLACK);
-        g.drawRect(x0, y0, PANEL_W, PANEL_H);
-        g.drawString("order " + table.orders()[o] + " (" + (4 << table.orders()[o]) + " KiB)", x0 + 4, y0 - 8);
-        for (int p = 0; p <= 100; p += 25) {
-            g.drawString(p + "%", x0 - 36, y0 + PANEL_H - p * PANEL_H / 100 + 4);
-        }
-        int lastLabel = Integer.MIN_VALUE;
-        for (int level : levels) {
-            int x = x0 + level * PANEL_W / maxLevel;
-            if (x - lastLabel >= 20) {
-                g.drawString(level + "", x - 6, y0 + PANEL_H + 16);
-                lastLabel = x;
-            }
-        }
-        g.drawString("% of memory pinned", x0 + PANEL_W / 2 - 50, y0 + PANEL_H + 30);
-        g.setStroke(new BasicStroke(2f));
-        for (int gfp = 0; gfp < table.gfpNames().size(); gfp++) {
-            g.setColor(COLORS[gfp % COLORS.length]);
-            int px = -1;
-            int py = -1;
-            for (int l = 0; l < levels.length; l++) {
-                int x = x0 + levels[l] * PANEL_W / maxLevel;
-                int y = y0 + PANEL_H - table.failurePerMille(l, gfp, o) * PANEL_H / 1000 - gfp;
-                g.fillOval(x - 3, y - 3, 6, 6);
-                if (px >= 0) {
-                    g.drawLine(px, py, x, y);
-                }
-                px = x;
-                py = y;
-            }
-        }
-        g.setStroke(new BasicStroke(1f));
-    }
-
-    private static void drawLegend(Graphics2D g, GfpTable table, int x, int y) {
-        for (int gfp = 0; gfp < table.gfpNames().size(); gfp++) {
-            g.setColor(COLORS[gfp % COLORS.length]);
-            g.fillRect(x + gfp * 140, y - 10, 24, 10);
-            g.setColor(Color.BLACK);
-            g.drawString(table.gfpNames().get(gfp), x + gfp * 140 + 30, y);
-        }
-        g.drawString("failure rate of a burst of RAM/" + GfpExperiment.BURST_DIVISOR + ", seed " + table.seed(),
-                x + 3 * 140 + 20, y);
+        ChartUtils.saveChartAsPNG(file.toFile(), chart(table), Math.max(700, 80 + PANEL_WIDTH * table.orders().length),
+                HEIGHT);
     }
 }

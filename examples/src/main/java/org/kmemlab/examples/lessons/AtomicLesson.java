@@ -1,14 +1,15 @@
 package org.kmemlab.examples.lessons;
 
+import org.kmemlab.api.Era;
 import org.kmemlab.api.ExecutionContext;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.KernelMemory;
-import org.kmemlab.api.bug.SleepInAtomicBug;
+import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.stats.ZoneStats;
 import org.kmemlab.kmalloc.Kernel;
 
 /**
- * Lesson 5: in an interrupt handler, allocate with {@code GFP_ATOMIC}.
+ * The lesson: in an interrupt handler, allocate with {@code GFP_ATOMIC}.
  *
  * <p>An interrupt handler runs with interrupts off and cannot sleep: nothing would ever wake it. So it
  * may only ask for memory with {@code GFP_ATOMIC}, which never sleeps and may fail (check it!). In
@@ -18,7 +19,10 @@ import org.kmemlab.kmalloc.Kernel;
  * <p>The lesson runs a simulated floppy interrupt handler ({@code machine.context().runInInterrupt}):
  * first correctly, then on a machine whose free memory has fallen to the watermark (where
  * {@code GFP_NOWAIT} fails but {@code GFP_ATOMIC} still succeeds), and finally with {@code GFP_KERNEL},
- * which the kernel reports as a bug every time, even when memory is plentiful.
+ * which the kernel reports as a bug every time, even when memory is plentiful. The report differs by
+ * era: today's kernel says {@code BUG: sleeping function called from invalid context}; Linux 2.0 printed
+ * {@code kmalloc called nonatomically from interrupt} and carried on with GFP_ATOMIC (the first four
+ * times), which the lesson shows on a 2.0 machine with {@code kmemlab.misuse=carry-on}.
  *
  * <p>Try: replace {@code runInInterrupt} by {@code runAtomic("spin_lock(&dev->lock)", ...)}: holding a
  * spinlock is atomic context too.
@@ -31,7 +35,7 @@ public final class AtomicLesson extends Lesson {
 
     /** Creates the lesson. */
     public AtomicLesson() {
-        super(5, "atomic", "GFP_ATOMIC from an interrupt handler, and the bug report when GFP_KERNEL is used there");
+        super("atomic", "GFP_ATOMIC from an interrupt handler, and the bug report when GFP_KERNEL is used there");
     }
 
     @Override
@@ -80,8 +84,24 @@ public final class AtomicLesson extends Lesson {
                 }
             });
             throw new LessonFailed("GFP_KERNEL in an interrupt handler to be reported");
-        } catch (SleepInAtomicBug bug) {
+        } catch (KernelBug bug) {
             ctx.report(bug);
+        }
+        if (kernel.era() == Era.LINUX_2_0) {
+            ctx.step("the same handler on Linux 2.0 as it really ran (kmemlab.misuse=carry-on)");
+            Kernel as20 = ctx.builder().carryOnAfterMisuse(true).boot();
+            long[] buf = new long[1];
+            as20.machine().context().runInInterrupt(FLOPPY_IRQ, "floppy",
+                    () -> buf[0] = as20.kmalloc(BUFFER_BYTES, Gfp.GFP_KERNEL));
+            ctx.expect(buf[0] != KernelMemory.NULL, "2.0 to serve the handler's GFP_KERNEL as GFP_ATOMIC");
+            ctx.say("   kmalloc(%d, GFP_KERNEL) in the handler = 0x%x: 2.0 printed one line, went on with GFP_ATOMIC",
+                    BUFFER_BYTES, buf[0]);
+            ctx.say("   (the first 4 times; from the 5th it kept GFP_KERNEL and could schedule() in the handler)");
+            as20.kfree(buf[0]);
+            ctx.say("   Today's kernel (era MODERN) reports \"BUG: sleeping function called from invalid context\".");
+        } else {
+            ctx.say("   Linux 2.0 instead printed \"kmalloc called nonatomically from interrupt\" and went on with"
+                    + " GFP_ATOMIC, the first 4 times (try --profile i386).");
         }
         ctx.say("");
         ctx.say("Rule: interrupt handlers and code under a spinlock use GFP_ATOMIC (and check for NULL);"

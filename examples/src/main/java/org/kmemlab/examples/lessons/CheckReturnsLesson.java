@@ -10,7 +10,7 @@ import org.kmemlab.kmalloc.FaultInjection;
 import org.kmemlab.kmalloc.Kernel;
 
 /**
- * Lesson 1: check every allocation's return value.
+ * The lesson: check every allocation's return value.
  *
  * <p>kmalloc returns NULL when it cannot find memory, and in the kernel that is not rare: an interrupt
  * handler cannot wait for memory, so a burst of network packets can find the machine short. Code that
@@ -36,7 +36,7 @@ public final class CheckReturnsLesson extends Lesson {
 
     /** Creates the lesson. */
     public CheckReturnsLesson() {
-        super(1, "check-returns", "check every allocation's return value");
+        super("check-returns", "check every allocation's return value");
     }
 
     @Override

@@ -8,7 +8,7 @@ import org.kmemlab.api.Sizes;
 import org.kmemlab.kmalloc.Kernel;
 
 /**
- * Lesson 6: {@code GFP_DMA} for a device that cannot reach all of memory.
+ * The lesson: {@code GFP_DMA} for a device that cannot reach all of memory.
  *
  * <p>The PC's ISA DMA controller ({@link IsaDmaController}) reaches only the first 16 MiB and cannot
  * cross a 64 KiB boundary in one transfer. A floppy driver that reads a whole track by DMA therefore
@@ -34,7 +34,7 @@ public final class DmaLesson extends Lesson {
 
     /** Creates the lesson. */
     public DmaLesson() {
-        super(6, "dma",
+        super("dma",
                 "GFP_DMA for an ISA DMA controller (below 16 MiB, no 64 KiB crossing): a bounce buffer");
     }
 

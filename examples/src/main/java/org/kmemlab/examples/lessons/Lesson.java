@@ -10,25 +10,39 @@ package org.kmemlab.examples.lessons;
  */
 public abstract class Lesson {
 
-    private final int number;
+    private int number;
     private final String name;
     private final String title;
 
     /**
-     * For subclasses.
+     * For subclasses. The lesson's number is its place in {@link Lessons}, the one list that orders the
+     * tour; the class is named after the short name ({@code atomic} is {@code AtomicLesson}).
      *
-     * @param number the lesson's place in the tour, 1 to 8
      * @param name the short name {@code kmemlab lesson NAME} accepts, e.g. {@code atomic}
      * @param title the one-line title
      */
-    protected Lesson(int number, String name, String title) {
-        this.number = number;
+    protected Lesson(String name, String title) {
         this.name = name;
         this.title = title;
     }
 
-    /** Returns the lesson's number in the tour. */
+    /** Called once by {@link Lessons}, which numbers the lessons in tour order. */
+    final void place(int placeInTour) {
+        if (number != 0) {
+            throw new IllegalStateException("lesson " + name + " is already lesson " + number);
+        }
+        number = placeInTour;
+    }
+
+    /**
+     * Returns the lesson's number in the tour, from 1.
+     *
+     * @throws IllegalStateException for a lesson not made by {@link Lessons}
+     */
     public final int number() {
+        if (number == 0) {
+            throw new IllegalStateException("lesson " + name + " has no number: only Lessons numbers lessons");
+        }
         return number;
     }
 

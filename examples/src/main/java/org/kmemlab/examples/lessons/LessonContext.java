@@ -2,7 +2,9 @@ package org.kmemlab.examples.lessons;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.bug.KernelBug;
@@ -18,6 +20,7 @@ public final class LessonContext {
     private final Function<MachineProfile, KernelBuilder> builders;
     private final Function<MachineProfile, Machine> machines;
     private final long seed;
+    private final Consumer<String> narration;
 
     /**
      * Creates a context.
@@ -30,10 +33,20 @@ public final class LessonContext {
      */
     public LessonContext(PrintWriter out, Function<MachineProfile, KernelBuilder> builders,
                          Function<MachineProfile, Machine> machines, long seed) {
+        this(out, builders, machines, seed, line -> { });
+    }
+
+    /**
+     * Creates a context that also hands every line the lesson prints through {@link #say}, {@link #step}
+     * and {@link #show} to {@code narration} (a recording of the lesson follows its narration this way).
+     */
+    public LessonContext(PrintWriter out, Function<MachineProfile, KernelBuilder> builders,
+                         Function<MachineProfile, Machine> machines, long seed, Consumer<String> narration) {
         this.out = out;
         this.builders = builders;
         this.machines = machines;
         this.seed = seed;
+        this.narration = narration;
     }
 
     /** Boots a bare machine, without any allocator but boot memory: {@code profile} unless the user chose. */
@@ -68,21 +81,65 @@ public final class LessonContext {
 
     /** Prints a line; {@code args} fill {@code %} placeholders as in {@link String#format}. */
     public void say(String format, Object... args) {
-        out.println(args.length == 0 ? format : String.format(Locale.ROOT, format, args));
+        String line = args.length == 0 ? format : String.format(Locale.ROOT, format, args);
+        out.println(line);
+        narration.accept(line);
     }
 
     /** Prints a step heading. */
     public void step(String title) {
         out.println();
         out.println("-- " + title);
+        narration.accept("-- " + title);
     }
 
     /** Prints {@code text} (several lines) indented under a caption, e.g. a /proc file. */
     public void show(String caption, String text) {
+        narration.accept(caption + ": " + firstLine(text));
         out.println("   " + caption + ":");
         for (String line : text.split("\n")) {
             out.println("     " + line);
         }
+    }
+
+    private static String firstLine(String text) {
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline) + " ...";
+    }
+
+    /**
+     * Shows the free lists the way the kernel's era let a user see them: today's {@code /proc/buddyinfo},
+     * or on the Linux 2.0 era {@code show_free_areas()} (2.0 printed its free lists only on the console).
+     */
+    public void showFreeLists(Kernel kernel) {
+        show(freeListsCaption(kernel), freeLists(kernel));
+    }
+
+    /** Returns the caption of {@link #showFreeLists}: which file or report of the era the text is. */
+    public static String freeListsCaption(Kernel kernel) {
+        return kernel.era() == Era.LINUX_2_0
+                ? "show_free_areas() (Linux 2.0 had no /proc/buddyinfo; SysRq-M printed this on the console)"
+                : "/proc/buddyinfo";
+    }
+
+    /** Returns the text of {@link #showFreeLists}. */
+    public static String freeLists(Kernel kernel) {
+        return kernel.era() == Era.LINUX_2_0 ? kernel.showFreeAreas() : kernel.procBuddyinfo();
+    }
+
+    /**
+     * Shows kmemlab's report {@code file} ({@code buddyinfo}, {@code slabinfo}, {@code zoneinfo},
+     * {@code vmallocinfo}): captioned as the {@code /proc} file on today's era, and as kmemlab's view on
+     * the Linux 2.0 era, which had no such file ({@link Kernel#kmemlabView}).
+     */
+    public void showView(Kernel kernel, String file) {
+        show(viewCaption(kernel.era(), file), kernel.kmemlabView(file));
+    }
+
+    /** Returns the caption of a report that today's kernel has as {@code /proc/file}, for {@code era}. */
+    public static String viewCaption(Era era, String file) {
+        return era == Era.LINUX_2_0 ? "kmemlab's view (today's /proc/" + file + " layout; Linux 2.0 had no such file)"
+                : "/proc/" + file;
     }
 
     /** Prints the report of a kernel bug the lesson provoked and caught. */

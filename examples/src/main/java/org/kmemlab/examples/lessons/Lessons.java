@@ -3,19 +3,20 @@ package org.kmemlab.examples.lessons;
 import java.util.List;
 import java.util.Locale;
 
-/** The eight lessons in tour order, and lookup by name or number. */
+/** The ten lessons in tour order, and lookup by name or number. */
 public final class Lessons {
 
     private final List<Lesson> all;
 
-    /**
-     * Creates the lessons; the boot-memory lesson assembles a zone allocator itself and needs the names
-     * of the providers to use.
-     */
-    public Lessons(String zonesProvider, String pagesProvider) {
+    /** Creates the lessons. */
+    public Lessons() {
+        // The tour's order, and so each lesson's number: this list is the one place it is kept.
         this.all = List.of(new CheckReturnsLesson(), new UnwindLesson(), new PoolsLesson(), new WaitLesson(),
-                new AtomicLesson(), new DmaLesson(), new ChooseAllocatorLesson(),
-                new BootMemoryLesson(zonesProvider, pagesProvider));
+                new AtomicLesson(), new DmaLesson(), new VmallocLesson(), new BootLesson(), new SlabLesson(),
+                new CarryOnLesson());
+        for (int i = 0; i < all.size(); i++) {
+            all.get(i).place(i + 1);
+        }
     }
 
     /** Returns every lesson in tour order. */

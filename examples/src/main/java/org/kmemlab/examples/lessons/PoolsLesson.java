@@ -6,7 +6,7 @@ import org.kmemlab.kmalloc.Kernel;
 import org.kmemlab.kmalloc.Mempool;
 
 /**
- * Lesson 3: allocate an easy amount early, and parcel it out yourself.
+ * The lesson: allocate an easy amount early, and parcel it out yourself.
  *
  * <p>When a subsystem must not fail later (a block driver that needs a request structure to write
  * pages out, precisely when memory is short), it takes what it needs while memory is easy to get, and
@@ -39,7 +39,7 @@ public final class PoolsLesson extends Lesson {
 
     /** Creates the lesson. */
     public PoolsLesson() {
-        super(3, "pools",
+        super("pools",
                 "allocate an easy amount and parcel it out (a private pool, then a mempool)");
     }
 

@@ -6,7 +6,7 @@ import org.kmemlab.api.stats.MemInfo;
 import org.kmemlab.kmalloc.Kernel;
 
 /**
- * Lesson 2: allocate at the top of the function, and unwind cleanly when something fails.
+ * The lesson: allocate at the top of the function, and unwind cleanly when something fails.
  *
  * <p>A driver's {@code open()} needs three things: its private state (kzalloc), a receive ring of four
  * pages (__get_free_pages, order 2) and a 32 KiB buffer (kmalloc). The kernel's idiom is to get all of
@@ -44,7 +44,7 @@ public final class UnwindLesson extends Lesson {
 
     /** Creates the lesson. */
     public UnwindLesson() {
-        super(2, "unwind", "allocate at the top of the function and unwind cleanly on failure");
+        super("unwind", "allocate at the top of the function and unwind cleanly on failure");
     }
 
     @Override
@@ -62,7 +62,7 @@ public final class UnwindLesson extends Lesson {
         ctx.step("another driver keeps one page in every 8: memory is mostly free, but in pieces");
         MemoryHog hog = MemoryHog.fragment(kernel, 8);
         ctx.say("   it holds %d pages; no free block is 8 pages or larger:", hog.pages());
-        ctx.show("/proc/buddyinfo", kernel.procBuddyinfo());
+        ctx.showFreeLists(kernel);
 
         ctx.step("a careful open(): allocates everything first, unwinds on failure");
         kernel.drainCpuCaches();   // empty slab pages go back first, so the figures below see only open()

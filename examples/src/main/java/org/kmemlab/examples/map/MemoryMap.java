@@ -81,6 +81,24 @@ public record MemoryMap(Machine machine, Owner[] owners, List<Block> freeBlocks,
         return counts;
     }
 
+    /**
+     * Returns the owner most of the {@code count} frames from {@code pfn} have (the lower {@link Owner}
+     * on a tie): what a picture that shows several frames in one cell draws.
+     */
+    public Owner majorityOwner(long pfn, int count) {
+        int[] votes = new int[Owner.values().length];
+        for (long f = pfn; f < Math.min(owners.length, pfn + count); f++) {
+            votes[owners[(int) f].ordinal()]++;
+        }
+        int best = 0;
+        for (int o = 1; o < votes.length; o++) {
+            if (votes[o] > votes[best]) {
+                best = o;
+            }
+        }
+        return Owner.values()[best];
+    }
+
     /** Returns the derived free blocks of each order in zone {@code zone} (a buddyinfo row). */
     public long[] derivedBuddyinfo(ZoneSpan zone, int orders) {
         long[] row = new long[orders];

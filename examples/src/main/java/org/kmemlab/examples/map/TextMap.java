@@ -50,19 +50,8 @@ public final class TextMap {
     private static char[] cells(MemoryMap map, int framesPerCell) {
         Owner[] owners = map.owners();
         char[] cells = new char[(owners.length + framesPerCell - 1) / framesPerCell];
-        int[] votes = new int[Owner.values().length];
         for (int c = 0; c < cells.length; c++) {
-            java.util.Arrays.fill(votes, 0);
-            for (int f = c * framesPerCell; f < Math.min(owners.length, (c + 1) * framesPerCell); f++) {
-                votes[owners[f].ordinal()]++;
-            }
-            int best = 0;
-            for (int o = 1; o < votes.length; o++) {
-                if (votes[o] > votes[best]) {
-                    best = o;
-                }
-            }
-            cells[c] = Owner.values()[best].symbol();
+            cells[c] = map.majorityOwner((long) c * framesPerCell, framesPerCell).symbol();
         }
         if (framesPerCell == 1) {
             for (MemoryMap.Block b : map.freeBlocks()) {

@@ -8,7 +8,7 @@ import org.kmemlab.api.spi.PageSource;
 
 /**
  * An object allocator provider that wraps another and watches the pages it takes from its page source,
- * so that the memory map can label them as slab pages.
+ * so that the memory map can label them as slab pages, and counts the live objects on each of them.
  */
 public final class WatchedSlabs extends WatchedProvider<ObjectAllocatorProvider>
         implements ObjectAllocatorProvider {
@@ -37,6 +37,66 @@ public final class WatchedSlabs extends WatchedProvider<ObjectAllocatorProvider>
                 pages.freePages(addr, order);
             }
         };
-        return inner.create(new ObjectAllocatorConfig(machine, watched, config.era()));
+        return new Counted(inner.create(new ObjectAllocatorConfig(machine, watched, config.era())), machine, watch);
+    }
+
+    /** The wrapper around one object allocator: counts the live objects of every slab page. */
+    private static final class Counted implements ObjectAllocator {
+        private final ObjectAllocator inner;
+        private final Machine machine;
+        private final FrameWatch watch;
+
+        Counted(ObjectAllocator inner, Machine machine, FrameWatch watch) {
+            this.inner = inner;
+            this.machine = machine;
+            this.watch = watch;
+        }
+
+        @Override
+        public long allocate(long size, int gfp) {
+            long addr = inner.allocate(size, gfp);
+            if (addr != NULL) {
+                watch.object(machine.virtToPfn(addr), 1, inner.usableSize(addr));
+            }
+            return addr;
+        }
+
+        @Override
+        public void free(long addr) {
+            long bytes;
+            try {
+                bytes = inner.usableSize(addr);
+            } catch (RuntimeException notLive) {
+                inner.free(addr);           // a misuse: let the allocator report it in its own words
+                return;
+            }
+            inner.free(addr);
+            watch.object(machine.virtToPfn(addr), -1, bytes);
+        }
+
+        @Override
+        public long usableSize(long addr) {
+            return inner.usableSize(addr);
+        }
+
+        @Override
+        public long maxSize() {
+            return inner.maxSize();
+        }
+
+        @Override
+        public long shrink() {
+            return inner.shrink();
+        }
+
+        @Override
+        public java.util.List<org.kmemlab.api.stats.SlabInfo> slabinfo() {
+            return inner.slabinfo();
+        }
+
+        @Override
+        public void checkInvariants() {
+            inner.checkInvariants();
+        }
     }
 }

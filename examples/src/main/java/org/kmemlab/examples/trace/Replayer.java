@@ -81,8 +81,12 @@ public final class Replayer {
                 m.freeAtPeakFootprint, m.largestOrder, m.usableFreeAtPeakFootprint, m.integrityErrors);
     }
 
-    /** One operation without measurement: the timed loop. */
-    private static void apply(Kernel kernel, TraceOp op, long[] addr) {
+    /**
+     * Does one operation without measuring it, as the timed runs do: {@code addr[id]} holds the address
+     * of each live allocation (NULL for none) and is updated. A failed kmalloc leaves NULL; a failed
+     * krealloc keeps the old block; a free of NULL does nothing, as kfree(NULL) does.
+     */
+    public static void apply(Kernel kernel, TraceOp op, long[] addr) {
         int id = op.id();
         switch (op.kind()) {
             case ALLOC -> addr[id] = kernel.kmalloc(op.size(), op.gfp());

@@ -30,19 +30,27 @@ class InfoCommandTests {
         assertEquals(memFreeKb / 4, freePages, "buddyinfo pages vs MemFree/4 kB:\n" + out);
     }
 
+    /**
+     * Linux 2.0 had /proc/meminfo only (fs/proc/array.c:279-302) and showed its free lists through
+     * show_free_areas() (mm/page_alloc.c:216-229); kmemlab's buddyinfo comes after it, labelled.
+     */
     @Test
-    void onTheLinux20MachineTheDmaLineAloneAddsUpToMemFree() {
-        Run run = Run.kmemlab("info", "--show", "buddyinfo,meminfo");
+    void onTheLinux20MachineOnlyMeminfoIsAProcFileAndTheFreeListsAddUpToMemFree() {
+        Run run = Run.kmemlab("info", "--show", "buddyinfo,meminfo,slabinfo");
         assertEquals(0, run.status(), run.err());
-        String buddyinfo = section(run.out(), "/proc/buddyinfo");
-        assertEquals(1, buddyinfo.lines().count(), "16 MiB of i386 is all ZONE_DMA:\n" + buddyinfo);
-        String[] words = buddyinfo.trim().split("\\s+");
-        assertEquals("DMA", words[3]);
-        long pages = 0;
-        for (int order = 0; order + 4 < words.length; order++) {
-            pages += Long.parseLong(words[order + 4]) << order;
-        }
-        assertEquals(field(section(run.out(), "/proc/meminfo"), "MemFree") / 4, pages);
+        String out = run.out();
+        assertTrue(!out.contains("==> /proc/buddyinfo") && !out.contains("==> /proc/slabinfo"), out);
+        String meminfo = section(out, "/proc/meminfo");
+        assertTrue(out.contains("==> /proc/meminfo <==\n        total:    used:    free:  shared: buffers:  cached:\nMem:  "),
+                out);
+        long memFreeKb = field(meminfo, "MemFree");
+        String free = section(out,
+                "show_free_areas() (Linux 2.0 had no /proc/buddyinfo; SysRq-M printed this on the console)");
+        assertTrue(free.startsWith(String.format("Free pages:      %6dkB%n ( ", memFreeKb)), free);
+        assertTrue(free.trim().endsWith("= " + memFreeKb + "kB)"), "the lists add up to MemFree:\n" + free);
+        assertTrue(section(out, "buddyinfo: kmemlab's view").startsWith("# kmemlab's view, not a Linux 2.0 file: "),
+                out);
+        assertTrue(section(out, "slabinfo: kmemlab's view").contains("slabinfo - version: 2.1"), out);
     }
 
     @Test

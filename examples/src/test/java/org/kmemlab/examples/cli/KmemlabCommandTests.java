@@ -15,13 +15,13 @@ class KmemlabCommandTests {
     void helpListsEveryCommand() {
         Run run = Run.kmemlab("--help");
         assertEquals(0, run.status(), run.err());
-        for (String command : new String[] {"tour", "lesson", "experiment", "replay", "map", "info", "grade"}) {
+        for (String command : new String[] {"tour", "lesson", "experiment", "replay", "map", "info", "compare", "grade"}) {
             assertTrue(run.out().contains("\n  " + command + " "), command + " missing from:\n" + run.out());
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tour", "lesson", "experiment", "replay", "map", "info"})
+    @ValueSource(strings = {"tour", "lesson", "experiment", "replay", "map", "info", "compare"})
     void everyCommandHasHelp(String command) {
         Run run = Run.kmemlab(command, "--help");
         assertEquals(0, run.status(), run.err());

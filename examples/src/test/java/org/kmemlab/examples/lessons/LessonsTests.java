@@ -29,6 +29,20 @@ class LessonsTests {
     }
 
     @Test
+    void onTheLinux20MachineTheOopsIsTwoPointZeros() {
+        Run run = Run.kmemlab("lesson", "check-returns", "--profile", "i386");
+        assertEquals(0, run.status(), run.out() + run.err());
+        // Linux 2.0 arch/i386/mm/fault.c:124,128 and traps.c:112 (LINUX-FACTS 1.5)
+        assertTrue(run.out().contains("Unable to handle kernel NULL pointer dereference at virtual address c0000000"),
+                run.out());
+        assertTrue(run.out().contains("Oops: 0002"), run.out());
+        assertTrue(!run.out().contains("P4D") && !run.out().contains("#PF:"), run.out());
+        Run vmalloc = Run.kmemlab("lesson", "vmalloc", "--profile", "i386");
+        assertEquals(0, vmalloc.status(), vmalloc.out() + vmalloc.err());
+        assertTrue(vmalloc.out().contains("Unable to handle kernel paging request at virtual address c"), vmalloc.out());
+    }
+
+    @Test
     void unwindLeaksNothingWhileTheCarelessOpenLeaks() {
         String out = lesson("unwind");
         assertTrue(out.contains("open() returned -12 (-ENOMEM)"), out);
@@ -59,6 +73,17 @@ class LessonsTests {
         assertTrue(out.contains("kmalloc(8192) succeeded on try"), out);
     }
 
+    /** Linux 2.0 mm/page_alloc.c:193-203: reclaim, then 0; no waiting for another task, no GFP_NOWAIT. */
+    @Test
+    void onTheLinux20MachineGfpKernelFailsAtOnceAndTheDriverRetries() {
+        Run run = Run.kmemlab("lesson", "wait", "--profile", "i386");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("__get_free_pages(GFP_ATOMIC, 2) returned NULL"), run.out());
+        assertTrue(run.out().contains("__get_free_pages(GFP_KERNEL, 2) returned NULL after"), run.out());
+        assertTrue(run.out().contains("the 2.0 way: the driver calls schedule() and tries again"), run.out());
+        assertTrue(!run.out().contains("GFP_NOWAIT"), "2.0 had no GFP_NOWAIT:\n" + run.out());
+    }
+
     @Test
     void gfpKernelInAnInterruptHandlerIsReported() {
         String out = lesson("atomic");
@@ -66,6 +91,28 @@ class LessonsTests {
         assertTrue(out.contains("GFP_NOWAIT: NULL;  GFP_ATOMIC in the handler: 0x"), out);
         assertTrue(out.contains("BUG: sleeping function called from invalid context at kmalloc(GFP_KERNEL)"), out);
         assertTrue(out.contains("atomic because: irq 6 (floppy)"), out);
+    }
+
+    /** Linux 2.0 mm/kmalloc.c:269-276: print, force GFP_ATOMIC, carry on (the first 4 times). */
+    @Test
+    void onTheLinux20MachineGfpKernelInAnInterruptIsTwoPointZerosMessageAndCarryOnIsShown() {
+        Run run = Run.kmemlab("lesson", "atomic", "--profile", "i386");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("kmalloc called nonatomically from interrupt AtomicLesson."), run.out());
+        assertTrue(run.out().contains("2.0 printed one line, went on with GFP_ATOMIC"), run.out());
+        assertTrue(!run.out().contains("BUG: sleeping function called from invalid context at"), run.out());
+    }
+
+    /** Linux 2.0 mm/kmalloc.c:404-405,445-447: a block that is not MF_USED is reported, the free returns. */
+    @Test
+    void carryingOnAfterADoubleKfreeEndsWithTwoDriversSharingOneBlock() {
+        Run run = Run.kmemlab("lesson", "carry-on");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(Pattern.compile("kfree of non-kmalloced memory: [0-9a-f]{8}, next= [0-9a-f]{8}, order=\\d+")
+                .matcher(run.out()).find(), run.out());
+        assertTrue(run.out().contains("the same block, and wrote its sector"), run.out());
+        String modern = lesson("carry-on");
+        assertTrue(modern.contains("BUG kmalloc-128 (Not tainted): Object already free"), modern);
     }
 
     @Test
@@ -106,6 +153,15 @@ class LessonsTests {
     }
 
     @Test
+    void theSlabLessonMeasuresBothWaysAndCountsNoConstructorCallsForReusedObjects() {
+        Run run = Run.kmemlab("lesson", "slab");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("constructor calls during 250000 cache rounds: 0"), run.out());
+        assertTrue(run.out().contains("kmem_cache_destroy dentry: Slab cache still has objects"), run.out());
+        assertTrue(run.out().matches("(?s).*kmem_cache_alloc \\+ kmem_cache_free: +[0-9.]+ ns a round.*"), run.out());
+    }
+
+    @Test
     void crossing64KbIsTheFloppyDriversMacro() {
         assertTrue(IsaDmaController.cross64k(0xfff0, 0x20));
         assertTrue(!IsaDmaController.cross64k(0x10000, 0x10000));
@@ -115,17 +171,17 @@ class LessonsTests {
 
     @Test
     void lessonsAreFoundByNameOrNumber() {
-        Lessons lessons = new Lessons("dma-zone-reference", "buddy-reference");
-        assertEquals(8, lessons.all().size());
-        for (int i = 0; i < 8; i++) {
+        Lessons lessons = new Lessons();
+        assertEquals(10, lessons.all().size());
+        for (int i = 0; i < 10; i++) {
             assertEquals(i + 1, lessons.all().get(i).number());
             assertEquals(lessons.all().get(i), lessons.find(Integer.toString(i + 1)));
             assertEquals(lessons.all().get(i), lessons.find(lessons.all().get(i).name()));
         }
         assertEquals("atomic", lessons.find("lesson5").name());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lessons.find("9"));
-        assertEquals("no lesson '9'; the lessons are 1 check-returns, 2 unwind, 3 pools, 4 wait, 5 atomic, 6 dma,"
-                + " 7 vmalloc, 8 boot", e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lessons.find("11"));
+        assertEquals("no lesson '11'; the lessons are 1 check-returns, 2 unwind, 3 pools, 4 wait, 5 atomic, 6 dma,"
+                + " 7 vmalloc, 8 boot, 9 slab, 10 carry-on", e.getMessage());
     }
 
     @Test

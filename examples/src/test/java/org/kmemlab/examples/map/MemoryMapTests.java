@@ -56,7 +56,8 @@ class MemoryMapTests {
                     "the workload leaves some " + o + ":\n" + out);
         }
         BufferedImage image = ImageIO.read(png.toFile());
-        assertEquals(128 * 4, image.getHeight() - 96, "128 rows of 4-pixel frames, then the legend");
+        assertEquals(1000, image.getWidth());
+        assertTrue(image.getHeight() >= 128 * 3, "128 rows of at least 3 pixels: " + image.getHeight());
     }
 
     @Test

@@ -6,10 +6,12 @@ import java.util.ServiceLoader;
 import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.Provider;
+import org.kmemlab.api.spi.SlabCacheProvider;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
 import org.kmemlab.testkit.contract.ContractProperty;
 import org.kmemlab.testkit.contract.ObjectAllocatorContract;
 import org.kmemlab.testkit.contract.PageAllocatorContract;
+import org.kmemlab.testkit.contract.SlabCacheContract;
 import org.kmemlab.testkit.contract.ZoneAllocatorContract;
 import org.kmemlab.grader.PropertySet;
 import org.kmemlab.grader.Spi;
@@ -71,6 +73,7 @@ public final class Suites {
             case ZONE -> ZoneAllocatorContract.properties((ZoneAllocatorProvider) provider, pageProvider,
                     REPLAY_PREFIX);
             case OBJECT -> ObjectAllocatorContract.properties((ObjectAllocatorProvider) provider, REPLAY_PREFIX);
+            case SLAB -> SlabCacheContract.properties((SlabCacheProvider) provider, REPLAY_PREFIX);
         };
     }
 }

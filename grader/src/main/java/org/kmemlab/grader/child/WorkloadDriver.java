@@ -12,6 +12,10 @@ import org.kmemlab.api.spi.PageAllocatorConfig;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.ZoneAllocator;
 import org.kmemlab.api.spi.ZoneAllocatorConfig;
+import org.kmemlab.api.spi.SlabCache;
+import org.kmemlab.api.spi.SlabCacheConfig;
+import org.kmemlab.api.spi.SlabCacheProvider;
+import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
 
 /**
@@ -37,7 +41,7 @@ public final class WorkloadDriver {
     /**
      * Runs one round: a fresh machine and allocator (not timed), then {@code ops}, timed.
      *
-     * @param spi the SPI's key: {@code page}, {@code object} or {@code zone}
+     * @param spi the SPI's key: {@code page}, {@code object}, {@code zone} or {@code slab}
      * @param provider the provider measured
      * @param pageProvider for zones: the page allocators they are built from; else null
      * @return the nanoseconds the operations took
@@ -52,6 +56,9 @@ public final class WorkloadDriver {
                     ops);
             case "zone" -> zones(((ZoneAllocatorProvider) provider).create(
                     ZoneAllocatorConfig.defaults(machine, (PageAllocatorProvider) pageProvider)), ops);
+            case "slab" -> slabs(((SlabCacheProvider) provider).create(new SlabCacheConfig(machine,
+                    new SplittingPageSource(machine), "grader_cache", SLAB_OBJECT, 0, SlabFlags.SLAB_HWCACHE_ALIGN,
+                    addr -> machine.memory().writeLong(machine.pa(addr), addr))), ops);
             default -> throw new IllegalArgumentException("unknown SPI " + spi);
         };
     }
@@ -85,6 +92,28 @@ public final class WorkloadDriver {
             } else if (live > 0) {
                 int i = (-op - 1) % live;
                 allocator.free(addr[i]);
+                addr[i] = addr[--live];
+            }
+        }
+        return System.nanoTime() - start;
+    }
+
+    /** The object size of the slab workload: a 192-byte object with a constructor, the lesson's dentry. */
+    static final long SLAB_OBJECT = 192;
+
+    private static long slabs(SlabCache cache, int[] ops) {
+        long[] addr = new long[MAX_LIVE];
+        int live = 0;
+        long start = System.nanoTime();
+        for (int op : ops) {
+            if (op >= 0) {
+                long a = cache.allocate(Gfp.GFP_KERNEL);
+                if (a != SlabCache.NULL) {
+                    addr[live++] = a;
+                }
+            } else if (live > 0) {
+                int i = (-op - 1) % live;
+                cache.free(addr[i]);
                 addr[i] = addr[--live];
             }
         }

@@ -7,6 +7,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.DynamicTest;
 import org.kmemlab.api.Checks;
+import org.kmemlab.testkit.report.FailurePage;
 import org.kmemlab.testkit.property.Effort;
 
 /**
@@ -52,7 +53,7 @@ public final class ContractJUnit {
                         out.println("[kmemlab]   warning: " + warning);
                     }
                 } else {
-                    Assertions.fail("\n" + result.report());
+                    Assertions.fail("\n" + result.report() + failurePage(result));
                 }
             }));
         }
@@ -90,5 +91,18 @@ public final class ContractJUnit {
             }
         }
         return List.of();
+    }
+
+    /**
+     * Writes the failing property's page ({@link FailurePage}) and returns the report's line naming it;
+     * when it cannot be written, a line saying why (the failure itself is reported either way).
+     */
+    static String failurePage(PropertyResult result) {
+        try {
+            return "\nfailure page (the counterexample step by step, your allocator beside the model): "
+                    + FailurePage.write(result).toAbsolutePath() + "\n";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "\nno failure page: " + e + "\n";
+        }
     }
 }

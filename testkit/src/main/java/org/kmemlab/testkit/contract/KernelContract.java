@@ -26,8 +26,8 @@ import org.kmemlab.testkit.property.Effort;
  *
  * <h2>What is checked</h2>
  * At every call: kmalloc memory is a direct-map address with {@code ksize} at least the size, sharing
- * no byte with any live allocation; {@code kmalloc(0)} is {@code ZERO_SIZE_PTR}; a size above every era's
- * maximum (4 MiB) gives NULL; {@code getFreePages} blocks are naturally aligned and overlap no kmalloc
+ * no byte with any live allocation; {@code kmalloc(0)} is {@code ZERO_SIZE_PTR}; a size above the kernel's
+ * {@code maxKmallocSize()} (131048 bytes in the Linux 2.0 era, 4 MiB today) gives NULL; {@code getFreePages} blocks are naturally aligned and overlap no kmalloc
  * memory; {@code kfree(NULL)} and {@code kfree(ZERO_SIZE_PTR)} do nothing; kfree of a freed, interior,
  * page-block, never-returned or outside-RAM address raises {@code KernelBug} and changes nothing; a
  * sleeping gfp in atomic context raises {@code SleepInAtomicBug} and allocates nothing, while
@@ -35,6 +35,8 @@ import org.kmemlab.testkit.property.Effort;
  * written through the facade) read back unchanged; {@code ksize} stays put; {@code __GFP_ZERO} memory is
  * zeroed (on memory dirtied by earlier patterns) and {@code GFP_DMA} memory lies below 16 MiB; meminfo,
  * zoneinfo and slabinfo agree, and nothing leaks once everything is freed (see {@code contract.kernel.KernelAccounting}).
+ * {@code kernel.named-caches} checks {@code kmem_cache_*} beside kmalloc when the kernel has named caches
+ * ({@link KernelMemory#slabCaches()}).
  */
 public abstract class KernelContract {
 

@@ -5,6 +5,7 @@ import org.kmemlab.api.Checks;
 import org.kmemlab.testkit.property.Counterexample;
 import org.kmemlab.testkit.property.Effort;
 import org.kmemlab.testkit.property.RunResult;
+import org.kmemlab.testkit.property.Snapshot;
 
 /**
  * The outcome of checking one {@link ContractProperty} against one implementation.
@@ -34,11 +35,14 @@ import org.kmemlab.testkit.property.RunResult;
  * @param ruleSentence the SPI sentence that rule enforces, empty when passed
  * @param operations how many operations the tries really exercised (successful calls on the subject,
  *                   {@link org.kmemlab.testkit.property.StateMachine#exercised}); -1 when not counted
+ * @param snapshots the state after set-up and after each step, for the failure page (empty when the
+ *                  property draws none, or when it passed)
  */
 public record PropertyResult(String id, String title, String subject, boolean passed, Effort effort, int triesRun,
                              String setUp, List<String> steps, String brokenInvariant, String expected,
                              String actual, int originalSteps, String replayCommand, List<String> warnings,
-                             int failingTry, String rule, String ruleSentence, long operations) {
+                             int failingTry, String rule, String ruleSentence, long operations,
+                             List<Snapshot> snapshots) {
 
     /** Checks the parts and copies the lists. */
     public PropertyResult {
@@ -55,6 +59,7 @@ public record PropertyResult(String id, String title, String subject, boolean pa
         Checks.requireNonNull(ruleSentence, "rule sentence");
         steps = List.copyOf(steps);
         warnings = List.copyOf(warnings);
+        snapshots = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(snapshots));
     }
 
     /**
@@ -65,7 +70,7 @@ public record PropertyResult(String id, String title, String subject, boolean pa
                           String setUp, List<String> steps, String brokenInvariant, String expected, String actual,
                           int originalSteps, String replayCommand, List<String> warnings) {
         this(id, title, subject, passed, effort, triesRun, setUp, steps, brokenInvariant, expected, actual,
-                originalSteps, replayCommand, warnings, passed ? 0 : triesRun, "", "", -1);
+                originalSteps, replayCommand, warnings, passed ? 0 : triesRun, "", "", -1, List.of());
     }
 
     /**
@@ -77,12 +82,12 @@ public record PropertyResult(String id, String title, String subject, boolean pa
         String replay = replayCommand(replayPrefix, id, run.effort());
         if (run.counterexample().isEmpty()) {
             return new PropertyResult(id, title, subject, true, run.effort(), run.triesRun(), "", List.of(), "", "",
-                    "", 0, replay, run.warnings(), 0, "", "", run.operations());
+                    "", 0, replay, run.warnings(), 0, "", "", run.operations(), List.of());
         }
         Counterexample c = run.counterexample().get();
         return new PropertyResult(id, title, subject, false, run.effort(), run.triesRun(), c.setUp(), c.steps(),
                 c.invariant(), c.expected(), c.actual(), c.originalSteps(), replay, run.warnings(), c.tryNumber(),
-                c.rule(), c.ruleSentence(), run.operations());
+                c.rule(), c.ruleSentence(), run.operations(), c.snapshots());
     }
 
     /**
@@ -104,7 +109,7 @@ public record PropertyResult(String id, String title, String subject, boolean pa
                         + " operations, at least %d are needed", triesRun, operations, needed),
                 Checks.format("at least %d successful allocations and frees over %d tries", needed, triesRun),
                 Checks.format("%d: the allocator refused (nearly) every request, so nothing could be checked",
-                        operations), 0, replayCommand, warnings, 0, vacuityRule, vacuitySentence, operations);
+                        operations), 0, replayCommand, warnings, 0, vacuityRule, vacuitySentence, operations, List.of());
     }
 
     /** Returns the seed that replays this run. */

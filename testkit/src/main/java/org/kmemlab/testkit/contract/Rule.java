@@ -146,6 +146,10 @@ public enum Rule {
     /** ObjectAllocator: object.slabinfo-pages. */
     OBJECT_SLABINFO_PAGES("object.slabinfo-pages", "ObjectAllocator", Level.MUST,
             "The slabs it lists MUST account for every page the allocator holds from its page source."),
+    /** ObjectAllocator: object.size-classes. */
+    OBJECT_SIZE_CLASSES("object.size-classes", "ObjectAllocator", Level.MUST,
+            "When declared, the classes MUST agree with allocate and usableSize: a request of s bytes "
+                + "gets an object whose usable size is that of the smallest class of its kind of at least s."),
     /** ObjectAllocator: object.self-check-sound. */
     OBJECT_SELF_CHECK_SOUND("object.self-check-sound", "ObjectAllocator", Level.MUST,
             "checkInvariants() MUST throw only when one of the allocator's invariants is really "
@@ -265,7 +269,8 @@ public enum Rule {
                 + "never an exception."),
     /** KernelMemory: kernel.zero-size. */
     KERNEL_ZERO_SIZE("kernel.zero-size", "KernelMemory", Level.MUST,
-            "kmalloc(0, gfp) MUST return ZERO_SIZE_PTR."),
+            "kmalloc(0, gfp) MUST return ZERO_SIZE_PTR, except on a Linux 2.0 machine, whose kmalloc(0) "
+                + "gave a real block (any live allocation that kfree takes back)."),
     /** KernelMemory: kernel.gfp-dma. */
     KERNEL_GFP_DMA("kernel.gfp-dma", "KernelMemory", Level.MUST,
             "GFP_DMA memory MUST lie below 16 MiB."),
@@ -300,6 +305,10 @@ public enum Rule {
     KERNEL_REPORTS("kernel.reports", "KernelMemory", Level.MUST,
             "The reports MUST be consistent with each other and with the live allocations, and "
                 + "nothing may leak once everything is freed."),
+    /** KernelMemory: kernel.max-kmalloc-size. */
+    KERNEL_MAX_KMALLOC_SIZE("kernel.max-kmalloc-size", "KernelMemory", Level.MUST,
+            "The default is the maximum of the machine profile's era; a kernel booted in another era MUST "
+                + "override it."),
     /** KernelMemory: kernel.concurrent. */
     KERNEL_CONCURRENT("kernel.concurrent", "KernelMemory", Level.MUST,
             "Implementations MUST be safe for concurrent use.");

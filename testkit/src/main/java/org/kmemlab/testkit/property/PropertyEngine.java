@@ -190,6 +190,46 @@ public final class PropertyEngine {
         return new Replay<>(setUp, executed, lines, null);
     }
 
+    /**
+     * Replays the shrunk chain {@code actions} once more and returns the state's
+     * {@link StateMachine#snapshot} after set-up and after each action (the failure page's frames); an
+     * empty list when the state machine draws none. This is the engine's only call of {@code snapshot},
+     * made after shrinking, so drawing never slows a property down.
+     */
+    static <S> List<Snapshot> snapshots(StateMachine<S> machine, long setUpSeed, List<Action<S>> actions) {
+        List<Snapshot> film = new ArrayList<>();
+        S state;
+        try {
+            state = machine.setUp(new Randomness(setUpSeed));
+        } catch (RuntimeException | StackOverflowError e) {
+            return film;
+        }
+        if (snapshot(machine, state) == null) {
+            return film;
+        }
+        film.add(snapshot(machine, state));
+        for (Action<S> planned : actions) {
+            try {
+                Action<S> action = planned.precondition(state) ? planned.resolved(state) : planned;
+                action.run(state);
+            } catch (RuntimeException | StackOverflowError e) {
+                film.add(snapshot(machine, state));
+                break;                                  // the failing step: the chain ends here
+            }
+            film.add(snapshot(machine, state));
+        }
+        return film;
+    }
+
+    private static <S> Snapshot snapshot(StateMachine<S> machine, S state) {
+        try {
+            return machine.snapshot(state);
+        } catch (RuntimeException e) {
+            String why = "(could not be drawn: " + e.getClass().getSimpleName() + ")";
+            return new Snapshot(List.of(why), List.of(why));
+        }
+    }
+
     /** Turns anything the system under test threw into a violation a student can read. */
     static InvariantViolation asViolation(Throwable e, String during) {
         if (e instanceof InvariantViolation violation) {

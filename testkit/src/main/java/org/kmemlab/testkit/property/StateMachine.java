@@ -75,4 +75,14 @@ public interface StateMachine<S> {
     default long exercised(S state) {
         return -1;
     }
+
+    /**
+     * Returns what {@code state} looks like, the system under test beside the model, for the page that
+     * animates a failing property's counterexample (one snapshot after set-up and one after each step).
+     * It is called only while that page is made, never while properties run, and MUST NOT change the
+     * state. The default returns null: the page then shows the steps without pictures.
+     */
+    default Snapshot snapshot(S state) {
+        return null;
+    }
 }

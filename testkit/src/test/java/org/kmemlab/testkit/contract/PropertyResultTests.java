@@ -21,7 +21,7 @@ class PropertyResultTests {
                 List.of("1: p0 = allocate(order 1) -> pfn 8", "2: p1 = allocate(order 0) -> pfn 9"),
                 "block at pfn 9 order 0 overlaps live block p0 at pfn 8 order 1",
                 "a block whose frames are all free", "allocate(order 0) returned pfn 9", 37, 120,
-                Rule.PAGE_NO_OVERLAP.id(), Rule.PAGE_NO_OVERLAP.quote());
+                Rule.PAGE_NO_OVERLAP.id(), Rule.PAGE_NO_OVERLAP.quote(), List.of());
         // The engine ran 15 tries (looking for a shorter counterexample after try 3); the report names try 3.
         PropertyResult r = PropertyResult.of("page.no-overlap", "No two live blocks share a frame", "my-buddy",
                 "mvn test -Dtest=MyBuddyTests", new RunResult(EFFORT, 15, 140, Optional.of(c), List.of(), 77));
@@ -54,7 +54,7 @@ class PropertyResultTests {
     void aFailureAtCreationSaysSoInsteadOfShrinkingNothing() {
         Counterexample c = new Counterexample(1, "zone = create(startPfn 0, frames 4, maxOrder 2)", List.of(),
                 "freeFrames() must equal the frames not in live blocks", "4 free frames", "5 free frames", 0, 1,
-                Rule.PAGE_ACCOUNTING.id(), Rule.PAGE_ACCOUNTING.quote());
+                Rule.PAGE_ACCOUNTING.id(), Rule.PAGE_ACCOUNTING.quote(), List.of());
         PropertyResult r = PropertyResult.of("page.accounting", "Accounting", "my-buddy", "mvn test",
                 new RunResult(EFFORT, 1, 0, Optional.of(c), List.of(), 0));
         assertTrue(r.report().contains("seed 123456789, try 1 of 40; wrong right after creation, before any step:"),

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.kmemlab.testkit.contract.PropertyResult;
+import org.kmemlab.testkit.property.Effort;
 
 /**
  * The contracts' own test: every mutant in the zoo must be killed by at least one property, with a
@@ -28,6 +29,23 @@ class MutantZooTests {
                 + table.shortestReports());
         assertTrue(table.mutants().size() >= 10, "the zoo needs at least 10 page-allocator mutants");
         assertEquals(List.of(), table.survivors(), "mutants no page-contract property killed");
+        List<PropertyResult> longOnes = table.longReports(MAX_STEPS);
+        assertEquals(List.of(), longOnes.stream().map(r -> r.subject() + " " + r.id() + ":\n" + r.report())
+                .collect(Collectors.toList()), "counterexamples longer than " + MAX_STEPS + " steps");
+    }
+
+    @Test
+    void slabCacheContractKillsEveryKmemCacheMutant() {
+        Effort effort = Zoo.effort();
+        KillTable table = new KillTable();
+        List<org.kmemlab.api.spi.SlabCacheProvider> mutants = AlternateSlabCache.mutants();
+        for (org.kmemlab.api.spi.SlabCacheProvider mutant : mutants) {
+            table.run(mutant.name(), org.kmemlab.testkit.contract.SlabCacheContract.properties(mutant,
+                    "mvn test -Dtest=MutantZooTests"), effort);
+        }
+        System.out.println("[kmemlab] slab-cache mutant zoo, " + effort + ":\n" + table.format());
+        assertTrue(mutants.size() >= 10, "the zoo needs at least 10 slab-cache mutants");
+        assertEquals(List.of(), table.survivors(), "mutants no slab-contract property killed");
         List<PropertyResult> longOnes = table.longReports(MAX_STEPS);
         assertEquals(List.of(), longOnes.stream().map(r -> r.subject() + " " + r.id() + ":\n" + r.report())
                 .collect(Collectors.toList()), "counterexamples longer than " + MAX_STEPS + " steps");

@@ -16,6 +16,8 @@ final class SlabMutants {
     /** Returns every object-allocator mutant. */
     static List<ZooObjectProvider> all() {
         return List.of(
+                new ZooObjectProvider("declares-one-class", "sizeClasses() declares only the largest class,"
+                        + " though smaller requests get smaller objects", DeclaresOneClass::new),
                 new ZooObjectProvider("rounds-size-down", "picks the largest class not above the size instead of"
                         + " the smallest class not below it", RoundsSizeDown::new),
                 new ZooObjectProvider("shrink-keeps-pages", "shrink() forgets to give empty slabs back",
@@ -81,6 +83,17 @@ final class SlabMutants {
         @Override
         public final void checkInvariants() {
             // a student whose allocator has this bug has a checker that misses it
+        }
+    }
+
+    static final class DeclaresOneClass extends Mutant {
+        DeclaresOneClass(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public List<org.kmemlab.api.spi.SizeClass> sizeClasses() {
+            return List.of(new org.kmemlab.api.spi.SizeClass("kmalloc-" + maxSize(), maxSize(), false));
         }
     }
 

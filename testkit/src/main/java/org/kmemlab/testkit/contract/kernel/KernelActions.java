@@ -154,27 +154,39 @@ final class KernelActions {
     }
 
     /**
-     * Checks what {@code kmalloc(size, gfp)} returned ({@code addr}): ZERO_SIZE_PTR for 0, NULL above every
+     * Checks what {@code kmalloc(size, gfp)} returned ({@code addr}): ZERO_SIZE_PTR for 0 (on a Linux 2.0
+     * machine also a real block, which 2.0's kmalloc gave), NULL above every
      * era's maximum (changing nothing), otherwise NULL or memory that {@link #accept} checks.
      */
     static String kmallocOne(KernelState s, String label, int id, long size, int gfp, long addr) {
         String call = kmallocCall(size, gfp);
         if (size == 0) {
+            if (addr != KernelMemory.ZERO_SIZE_PTR && linux20Block(s, addr)) {
+                // Linux 2.0's kmalloc(0) gave a real 32-byte block (mm/kmalloc.c: realsize = 0 + header)
+                KernelAllocation a = accept(s, call, label, id, 1, gfp, -1, addr);
+                return hex(addr) + " (a real block, as in Linux 2.0; ksize " + a.extent() + ")";
+            }
             if (addr != KernelMemory.ZERO_SIZE_PTR) {
                 throw Rule.KERNEL_ZERO_SIZE.violation(call + " must return ZERO_SIZE_PTR", hex(KernelMemory.ZERO_SIZE_PTR),
                         hex(addr));
             }
             return "ZERO_SIZE_PTR";
         }
-        if (size > LARGEST_KMALLOC && addr != KernelMemory.NULL) {
-            throw Rule.KERNEL_KMALLOC.violation(call + " must return NULL: no era's kmalloc serves more than "
-                    + LARGEST_KMALLOC + " bytes", "NULL", hex(addr));
+        long max = s.kernel.maxKmallocSize();
+        if (size > max && addr != KernelMemory.NULL) {
+            throw Rule.KERNEL_MAX_KMALLOC_SIZE.violation(call + " must return NULL: this kernel's kmalloc serves at most "
+                    + max + " bytes (maxKmallocSize())", "NULL", hex(addr));
         }
         if (addr == KernelMemory.NULL) {
             return "NULL";
         }
         KernelAllocation a = accept(s, call, label, id, size, gfp, -1, addr);
         return hex(addr) + " (ksize " + a.extent() + ")";
+    }
+
+    /** True when {@code addr} may be kmalloc(0)'s answer on a Linux 2.0 machine: a real block, not NULL. */
+    private static boolean linux20Block(KernelState s, long addr) {
+        return s.machine.profile().era() == org.kmemlab.api.Era.LINUX_2_0 && addr != KernelMemory.NULL;
     }
 
     /** {@code kfree(p3)}. */

@@ -27,7 +27,7 @@ final class KernelChain implements StateMachine<KernelState> {
      * @param checks the invariants checked after every step
      * @param weights relative weights of kmalloc, kfree, getFreePages, freePages, bad kfree, atomic,
      *                NULL frees and free-everything steps
-     * @param oddSizePercent how often a kmalloc size is 0 or above every era's maximum
+     * @param oddSizePercent how often a kmalloc size is 0 or above the kernel's {@code maxKmallocSize()}
      * @param dmaPercent how often a request carries {@code GFP_DMA}
      * @param zeroPercent how often a request carries {@code __GFP_ZERO}
      */
@@ -105,7 +105,7 @@ final class KernelChain implements StateMachine<KernelState> {
         }
         int id = s.newId();
         long size = random.percent(focus.oddSizePercent())
-                ? (random.percent(50) ? 0 : KernelActions.LARGEST_KMALLOC + random.between(1, 4096))
+                ? (random.percent(50) ? 0 : s.kernel.maxKmallocSize() + random.between(1, 4096))
                 : size(random);
         return new KernelActions.Kmalloc("p" + id, id, size, gfp(random));
     }

@@ -4,10 +4,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.testkit.contract.ContractProperty;
 import org.kmemlab.testkit.contract.Rule;
+import org.kmemlab.testkit.contract.slab.KernelCacheChain;
 
 /**
  * The properties of the kernel contract ({@code kernel.*}): each is one focus of the shared {@link KernelChain}
@@ -40,7 +42,7 @@ public final class KernelProperties {
                 property("kernel.live-bytes", "Every live allocation's bytes stay as written; no two share a byte",
                         EnumSet.of(KernelCheck.PATTERNS), new int[] {50, 30, 8, 6, 0, 0, 0, 3}, 0, 10, 10),
                 property("kernel.ksize", "ksize is at least the size asked and stays put; kmalloc(0) is ZERO_SIZE_PTR,"
-                        + " above 4 MiB is NULL", EnumSet.of(KernelCheck.KSIZE),
+                        + " above maxKmallocSize() is NULL", EnumSet.of(KernelCheck.KSIZE),
                         new int[] {55, 30, 0, 0, 0, 0, 4, 3}, 12, 10, 10),
                 property("kernel.gfp-zero", "__GFP_ZERO memory is zeroed, even where freed memory was dirty",
                         EnumSet.of(KernelCheck.GFP), new int[] {50, 35, 8, 8, 0, 0, 0, 3}, 0, 10, 50),
@@ -61,6 +63,7 @@ public final class KernelProperties {
                 .stream().map(p -> p.build(kernels, subject, replayPrefix, perCpuPages))
                 .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
         all.add(concurrent(kernels, subject, replayPrefix));
+        all.add(KernelCacheChain.property(kernels, subject, replayPrefix));
         return List.copyOf(all);
     }
 

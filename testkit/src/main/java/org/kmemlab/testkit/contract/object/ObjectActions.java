@@ -7,6 +7,7 @@ import org.kmemlab.api.Gfp;
 import org.kmemlab.api.Sizes;
 import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.spi.ObjectAllocator;
+import org.kmemlab.api.spi.SizeClass;
 import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Reports;
 import org.kmemlab.testkit.contract.support.ContractPageSource;
@@ -27,6 +28,20 @@ final class ObjectActions {
     }
 
     // ---------------------------------------------------------------- shared checks
+
+    /**
+     * Returns the usable size of the smallest declared class of the request's kind (DMA or not) that holds
+     * {@code size} bytes, or 0 when the allocator declares no such class (then there is nothing to check).
+     */
+    static long declaredClass(List<SizeClass> classes, long size, boolean dma) {
+        long best = 0;
+        for (SizeClass c : classes) {
+            if (c.dma() == dma && c.size() >= size && (best == 0 || c.size() < best)) {
+                best = c.size();
+            }
+        }
+        return best;
+    }
 
     /**
      * Checks an object the allocator returned and records it. Every property checks the address, the
@@ -56,6 +71,12 @@ final class ObjectActions {
             throw Rule.OBJECT_MEMORY.violation("usableSize(" + hex(addr) + ") is " + usable + " but " + size
                     + " bytes were asked for: a size must never be rounded down", "at least " + size,
                     Long.toString(usable));
+        }
+        long declared = declaredClass(s.sut.sizeClasses(), size, (gfp & Gfp.__GFP_DMA) != 0);
+        if (declared > 0 && usable != declared) {
+            throw Rule.OBJECT_SIZE_CLASSES.violation("usableSize(" + hex(addr) + ") is " + usable + " but sizeClasses()"
+                    + " declares " + declared + " bytes as the smallest class that holds " + size + " bytes",
+                    Long.toString(declared), Long.toString(usable));
         }
         ContractPageSource.Block block = s.source.blockHolding(addr, usable);
         if (block == null) {

@@ -276,6 +276,41 @@ final class PageChain implements StateMachine<PageState> {
         }
     }
 
+    /**
+     * Draws the allocator beside the model for the failure page: the zone's frames ({@code #} in a block
+     * the allocator handed out, {@code .} free, a digit where several live blocks overlap), the free
+     * frames, and the free blocks of each order: as the allocator reports them, and as a correct buddy
+     * allocator holding the same blocks would (the largest naturally aligned free blocks; when the zone
+     * did not start with that layout the model has no expectation per order and repeats the allocator's).
+     */
+    @Override
+    public org.kmemlab.testkit.property.Snapshot snapshot(PageState s) {
+        PageModel m = s.model;
+        StringBuilder handedOut = new StringBuilder("frames ");
+        StringBuilder expected = new StringBuilder("frames ");
+        for (long pfn = m.startPfn(); pfn < m.endPfn(); pfn++) {
+            int covering = 0;
+            for (PageBlock b : s.live.values()) {
+                covering += pfn >= b.pfn() && pfn < b.endPfn() ? 1 : 0;
+            }
+            handedOut.append(covering == 0 ? '.' : covering == 1 ? '#' : Character.forDigit(Math.min(9, covering), 10));
+            expected.append(m.liveCount(pfn) == 0 ? '.' : '#');
+        }
+        List<String> allocator = new java.util.ArrayList<>();
+        List<String> model = new java.util.ArrayList<>();
+        allocator.add(handedOut.toString());
+        model.add(expected.toString());
+        allocator.add("free frames: " + s.sut.freeFrames());
+        model.add("free frames: " + m.freeFrames());
+        long[] canonical = m.canonicalLayout();
+        for (int k = 0; k <= m.maxOrder(); k++) {
+            allocator.add("order " + k + ": " + s.sut.freeBlocks(k) + " free");
+            // Without the canonical initial layout the model has no per-order expectation: nothing to compare.
+            model.add(s.canonical ? "order " + k + ": " + canonical[k] + " free" : allocator.get(allocator.size() - 1));
+        }
+        return new org.kmemlab.testkit.property.Snapshot(allocator, model);
+    }
+
     @Override
     public List<String> warnings(PageState s) {
         List<String> warnings = new ArrayList<>(s.warnings);

@@ -119,6 +119,11 @@ final class PageModel {
         }
     }
 
+    /** Returns how many live blocks cover frame {@code pfn} (more than 1 only when blocks overlap). */
+    int liveCount(long pfn) {
+        return liveCount[(int) (pfn - startPfn)];
+    }
+
     /** Returns the live blocks, lowest first. */
     Iterable<PageBlock> live() {
         return liveByPfn.values();

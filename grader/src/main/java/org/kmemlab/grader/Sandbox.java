@@ -1,0 +1,475 @@
+package org.kmemlab.grader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.kmemlab.api.Checks;
+
+/**
+ * Contains a process that runs a student's code (the child JVM, or the build of a Maven submission) with
+ * what the operating system offers, at one of three levels chosen once per grader.
+ *
+ * <h2>The levels</h2>
+ * <ol>
+ *   <li><b>{@link Level#BUBBLEWRAP}</b>: the process runs under <a href="https://github.com/containers/bubblewrap">
+ *       bubblewrap</a> ({@code bwrap}) in new user, PID, IPC, network, UTS and (where possible) cgroup
+ *       namespaces. Its file system is built from nothing: {@code /usr} and the JDK read-only, the
+ *       libraries and the extracted submission read-only at the paths the grader uses, a fresh {@code /proc}
+ *       that shows only the sandbox's own processes, a minimal {@code /dev}, and size-capped private
+ *       {@code tmpfs} mounts for {@code /tmp} and the work folder, which vanish with the sandbox. Inside it
+ *       runs as {@code nobody}, with an empty environment, in a new session, and dies with the grader
+ *       ({@code --die-with-parent}). When the sandbox's first process ends, the kernel kills every process
+ *       left in its PID namespace, so nothing the submission starts can outlive it.</li>
+ *   <li><b>{@link Level#UNPRIVILEGED_USER}</b> (a grader running as root where bubblewrap cannot run, as in
+ *       some containers): the process runs as the dedicated user {@value #USER} (created if missing) in a
+ *       session of its own. That user cannot read the grader's {@code /proc/<pid>/environ}, its files or
+ *       the read-only submission; when the grader's last sandboxed process ends, every process of that user
+ *       is killed and its files in {@code /tmp}, {@code /var/tmp} and {@code /dev/shm} are removed. It still
+ *       shares the network, {@code /tmp} while it runs, and may read whatever is world-readable. Two
+ *       graders running at once as root on one machine share that user, so one's clean-up kills the
+ *       other's children: run them in separate containers.</li>
+ *   <li><b>{@link Level#NONE}</b>: neither is possible (an ordinary user without user namespaces): the
+ *       process runs as the grader's user with only the grader's own measures (emptied environment, kill of
+ *       the process tree, limits). Grade untrusted work elsewhere.</li>
+ * </ol>
+ * The level goes into every results file, so an instructor sees how a grade was contained.
+ *
+ * <h2>Probing</h2>
+ * {@link #choose} runs {@code bwrap} once with the same namespaces on {@code /bin/true}: some containers
+ * forbid user namespaces, and a sandbox that cannot start must not be mistaken for a submission that
+ * crashed.
+ */
+public final class Sandbox {
+
+    /** The dedicated user of {@link Level#UNPRIVILEGED_USER}. */
+    public static final String USER = "kmemlab-grader";
+    /** What the sandbox's {@code tmpfs} mounts may hold, each. */
+    static final long TMPFS_BYTES = 64L << 20;
+    private static final int NOBODY = 65534;
+    /**
+     * Sandboxed processes of this grader still running at the user level; every process of {@value #USER}
+     * is killed only when the last one ends, so parallel children do not kill each other.
+     */
+    private static final AtomicInteger LIVE_USER_PROCESSES = new AtomicInteger();
+
+    /** How a process is contained; see the class comment. */
+    public enum Level {
+        /** bubblewrap namespaces. */
+        BUBBLEWRAP("bubblewrap", "bubblewrap sandbox (new user, PID, IPC and network namespaces, read-only"
+                + " submission and JDK, private size-capped /tmp and work folder, empty environment)"),
+        /** A dedicated unprivileged user. */
+        UNPRIVILEGED_USER("user", "dedicated unprivileged user " + USER + " (no namespaces; every process of that"
+                + " user is killed at the end)"),
+        /** No operating-system isolation. */
+        NONE("none", "none (the submission ran as the grader's user, contained only by time, memory and thread"
+                + " limits)");
+
+        private final String key;
+        private final String description;
+
+        Level(String key, String description) {
+            this.key = key;
+            this.description = description;
+        }
+
+        /** Returns the option value: {@code bubblewrap}, {@code user} or {@code none}. */
+        public String key() {
+            return key;
+        }
+
+        /** Returns one sentence for results files. */
+        public String description() {
+            return description;
+        }
+    }
+
+    private final Level level;
+    private final String bwrap;
+    private final String why;
+
+    private Sandbox(Level level, String bwrap, String why) {
+        this.level = level;
+        this.bwrap = bwrap;
+        this.why = why;
+    }
+
+    /** Returns a sandbox that contains nothing (for tests of other things, and {@code --isolation none}). */
+    public static Sandbox none() {
+        return new Sandbox(Level.NONE, null, "asked for");
+    }
+
+    /**
+     * Chooses the level: {@code auto} takes the strongest that works here; {@code bubblewrap}, {@code user}
+     * and {@code none} insist on one.
+     *
+     * @throws IllegalArgumentException when the requested level is unknown or cannot work on this machine
+     */
+    public static Sandbox choose(String requested) {
+        Checks.requireNonNull(requested, "isolation");
+        String r = requested.toLowerCase(Locale.ROOT);
+        Checks.requireArgument(List.of("auto", "bubblewrap", "user", "none").contains(r),
+                "--isolation %s is not one of auto, bubblewrap, user, none", requested);
+        if (r.equals("none")) {
+            return new Sandbox(Level.NONE, null, "asked for with --isolation none");
+        }
+        String probe = Probe.RESULT;
+        if (r.equals("bubblewrap") || (r.equals("auto") && probe.startsWith("/"))) {
+            Checks.requireArgument(probe.startsWith("/"), "--isolation bubblewrap: %s", probe);
+            return new Sandbox(Level.BUBBLEWRAP, probe, "");
+        }
+        boolean root = isRoot();
+        if (r.equals("user") || root) {
+            Checks.requireArgument(root, "--isolation user needs a grader running as root (it switches to %s)",
+                    USER);
+            ensureUser();
+            return new Sandbox(Level.UNPRIVILEGED_USER, null, r.equals("user") ? "asked for with --isolation user"
+                    : probe);
+        }
+        return new Sandbox(Level.NONE, null, probe + ", and the grader is not root");
+    }
+
+    /** Returns the level. */
+    public Level level() {
+        return level;
+    }
+
+    /** Returns the sentence every results file carries: the level and, for a fallback, why. */
+    public String describe() {
+        String s = "Isolation: " + level.description();
+        return why.isEmpty() || level == Level.BUBBLEWRAP ? s + "." : s + ". Why: " + why + ".";
+    }
+
+    /**
+     * What one sandboxed process may see.
+     *
+     * @param readOnly files and folders visible read-only at their own paths (libraries, the submission)
+     * @param writable folders visible read-write at their own paths (a build's copy); MUST be few
+     * @param privateDir a folder that the process sees as an empty private {@code tmpfs} (bubblewrap) or
+     *                   gets as its own (user level); its home and temporary folder
+     * @param workingDir where the process starts: {@code privateDir} or one of {@code writable}
+     */
+    record View(List<Path> readOnly, List<Path> writable, Path privateDir, Path workingDir) {
+
+        /** Copies the lists. */
+        View {
+            readOnly = List.copyOf(readOnly);
+            writable = List.copyOf(writable);
+            Checks.requireNonNull(privateDir, "private folder");
+            Checks.requireNonNull(workingDir, "working folder");
+        }
+
+        /** A view whose process starts in its private folder. */
+        View(List<Path> readOnly, List<Path> writable, Path privateDir) {
+            this(readOnly, writable, privateDir, privateDir);
+        }
+    }
+
+    /**
+     * Returns a process builder for {@code command} contained as this sandbox's level says: the command
+     * wrapped, an emptied environment ({@code PATH}, {@code LANG}, {@code HOME}), working folder
+     * {@code view.privateDir()}.
+     */
+    ProcessBuilder builder(List<String> command, View view) throws IOException {
+        Files.createDirectories(view.privateDir());
+        List<String> cmd = new ArrayList<>();
+        String home = view.privateDir().toString();
+        switch (level) {
+            case BUBBLEWRAP -> cmd.addAll(bubblewrapArgs(view));
+            case UNPRIVILEGED_USER -> {
+                openForUser(view);
+                cmd.addAll(List.of("setsid", "setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups",
+                        "--no-new-privs", "--pdeathsig=KILL", "--"));
+            }
+            case NONE -> {
+            }
+        }
+        cmd.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.directory(view.workingDir().toFile());
+        Map<String, String> env = builder.environment();
+        // The submission sees no tokens or secrets of the grader's environment (CI runners keep some there).
+        env.clear();
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("LANG", "C.UTF-8");
+        env.put("HOME", home);
+        return builder;
+    }
+
+    /** Starts {@code builder}, counting the process for {@link #cleanUp} at the user level. */
+    Process start(ProcessBuilder builder) throws IOException {
+        Process p = builder.start();
+        if (level == Level.UNPRIVILEGED_USER) {
+            LIVE_USER_PROCESSES.incrementAndGet();
+        }
+        return p;
+    }
+
+    /**
+     * Kills everything the process left behind, after it ended or was killed: at the user level its
+     * session's process group and, when no other sandboxed process of this grader runs, every process of
+     * {@value #USER} and that user's files in the shared temporary folders. Under bubblewrap the kernel
+     * already did this (the PID namespace died with its first process). MUST be called once per
+     * {@link #start}.
+     */
+    void cleanUp(Process process) {
+        ChildJvm.killTree(process);
+        if (level != Level.UNPRIVILEGED_USER) {
+            return;
+        }
+        // setsid made the process the leader of a new process group with its own id.
+        runQuietly(List.of("kill", "-KILL", "--", "-" + process.pid()));
+        if (LIVE_USER_PROCESSES.decrementAndGet() == 0) {
+            killUserProcesses();
+            for (String shared : List.of("/tmp", "/var/tmp", "/dev/shm")) {
+                removeOwnedBy(Path.of(shared));
+            }
+        }
+    }
+
+    /**
+     * Returns the JVM of a process started by {@link #builder}: the process itself, or under bubblewrap the
+     * first {@code java} among its descendants (bwrap and its init process stand between), once it exists.
+     */
+    Optional<ProcessHandle> jvm(Process process) {
+        if (level != Level.BUBBLEWRAP) {
+            return Optional.of(process.toHandle());
+        }
+        return process.descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .min((a, b) -> Long.compare(a.pid(), b.pid()));
+    }
+
+    private List<String> bubblewrapArgs(View view) {
+        List<String> a = new ArrayList<>(List.of(bwrap, "--unshare-user", "--unshare-pid", "--unshare-ipc",
+                "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--disable-userns", "--die-with-parent",
+                "--new-session", "--uid", Integer.toString(NOBODY), "--gid", Integer.toString(NOBODY),
+                "--clearenv", "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
+                "--setenv", "HOME", view.privateDir().toString()));
+        a.addAll(List.of("--ro-bind", "/usr", "/usr"));
+        for (String top : List.of("/bin", "/sbin", "/lib", "/lib64", "/lib32")) {
+            Path p = Path.of(top);
+            if (Files.isSymbolicLink(p)) {
+                try {
+                    a.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), top));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            } else if (Files.isDirectory(p)) {
+                a.addAll(List.of("--ro-bind", top, top));
+            }
+        }
+        for (String etc : List.of("/etc/ld.so.cache", "/etc/localtime", "/etc/alternatives")) {
+            a.addAll(List.of("--ro-bind-try", etc, etc));
+        }
+        a.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
+        a.addAll(List.of("--size", Long.toString(TMPFS_BYTES), "--tmpfs", "/tmp"));
+        Set<Path> readOnly = new LinkedHashSet<>();
+        readOnly.addAll(systemPaths(Path.of(System.getProperty("java.home"))));
+        for (Path p : view.readOnly()) {
+            readOnly.add(p.toAbsolutePath().normalize());
+            readOnly.addAll(systemPaths(p));
+        }
+        for (Path p : readOnly) {
+            if (!p.startsWith("/usr") && !p.startsWith("/proc") && !p.startsWith("/dev")) {
+                a.addAll(List.of("--ro-bind", p.toString(), p.toString()));
+            }
+        }
+        for (Path p : view.writable()) {
+            String s = p.toAbsolutePath().normalize().toString();
+            a.addAll(List.of("--bind", s, s));
+        }
+        String home = view.privateDir().toAbsolutePath().normalize().toString();
+        a.addAll(List.of("--size", Long.toString(TMPFS_BYTES), "--perms", "0700", "--tmpfs", home));
+        a.addAll(List.of("--chdir", view.workingDir().toAbsolutePath().normalize().toString(), "--"));
+        return a;
+    }
+
+    /**
+     * Returns the real paths that {@code root} reaches through symbolic links outside {@code /usr} (a
+     * Debian JDK's {@code conf} and {@code cacerts} point into {@code /etc}; Maven's {@code conf} too), plus
+     * the real path of {@code root} itself when it is a link.
+     */
+    static List<Path> systemPaths(Path root) {
+        return SYSTEM_PATHS.computeIfAbsent(root.toAbsolutePath().normalize(), Sandbox::findSystemPaths);
+    }
+
+    /** The links found under a folder, per folder: the JDK's and Maven's do not change while the grader runs. */
+    private static final java.util.concurrent.ConcurrentMap<Path, List<Path>> SYSTEM_PATHS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static List<Path> findSystemPaths(Path root) {
+        List<Path> out = new ArrayList<>();
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        try {
+            Path real = root.toRealPath();
+            if (!real.equals(root.toAbsolutePath().normalize())) {
+                out.add(real);
+            }
+            if (!Files.isDirectory(real) || !real.startsWith("/usr")) {
+                return List.copyOf(out);
+            }
+            try (Stream<Path> s = Files.walk(real)) {
+                for (Path p : s.filter(Files::isSymbolicLink).toList()) {
+                    try {
+                        Path target = p.toRealPath();
+                        if (!target.startsWith("/usr") && !out.contains(target)) {
+                            out.add(target);
+                        }
+                    } catch (IOException dangling) {
+                        // A link to nothing (a JDK's optional file): nothing to show.
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return List.copyOf(out);
+        }
+        return List.copyOf(out);
+    }
+
+    /** The probe's outcome, computed once per grader JVM (the machine does not change while it runs). */
+    private static final class Probe {
+        static final String RESULT = probeBubblewrap();
+    }
+
+    /** Probes bwrap; returns its path when it works, otherwise the reason it does not. */
+    private static String probeBubblewrap() {
+        Path bwrap = null;
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "bwrap");
+            if (Files.isExecutable(candidate)) {
+                bwrap = candidate.toAbsolutePath();
+                break;
+            }
+        }
+        if (bwrap == null) {
+            return "bubblewrap (bwrap) is not installed; install the Debian package bubblewrap";
+        }
+        Sandbox s = new Sandbox(Level.BUBBLEWRAP, bwrap.toString(), "");
+        try {
+            Path dir = Files.createTempDirectory("kmemlab-probe");
+            try {
+                ProcessBuilder b = s.builder(List.of("/bin/true"), new View(List.of(), List.of(), dir));
+                b.redirectErrorStream(true);
+                Process p = b.start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return "bubblewrap did not start within 20 s";
+                }
+                return p.exitValue() == 0 ? bwrap.toString()
+                        : "bubblewrap cannot create namespaces here (" + out.strip() + ")";
+            } finally {
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            return "bubblewrap could not be started (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while probing bubblewrap";
+        }
+    }
+
+    private static boolean isRoot() {
+        try {
+            return "0".equals(Files.readString(Path.of("/proc/self/status")).lines()
+                    .filter(l -> l.startsWith("Uid:")).map(l -> l.split("\\s+")[1]).findFirst().orElse(""));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Creates {@value #USER} (a system user without home or shell) when it does not exist yet. */
+    private static void ensureUser() {
+        if (runQuietly(List.of("id", "-u", USER)) == 0) {
+            return;
+        }
+        int rc = runQuietly(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                "--user-group", USER));
+        Checks.requireArgument(rc == 0 || runQuietly(List.of("id", "-u", USER)) == 0,
+                "cannot create the user %s (useradd exited with %s); create it or install bubblewrap", USER, rc);
+    }
+
+    /** Lets {@value #USER} reach the read-only paths and own its private folder. */
+    private static void openForUser(View view) throws IOException {
+        UserPrincipal user = view.privateDir().getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName(USER);
+        Files.setOwner(view.privateDir(), user);
+        for (Path p : view.writable()) {
+            try (Stream<Path> s = Files.walk(p)) {
+                for (Path f : s.toList()) {
+                    Files.setOwner(f, user);
+                }
+            }
+        }
+        List<Path> all = new ArrayList<>(view.readOnly());
+        all.add(view.privateDir());
+        all.addAll(view.writable());
+        // Traversal only (no listing) for the grader's own folders under the temporary folder (its default
+        // work folder is made there 0700); folders elsewhere are left as they are, so a --work folder
+        // outside it MUST already be reachable by the user.
+        Path temp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        for (Path p : all) {
+            for (Path up = p.toAbsolutePath().normalize().getParent(); up != null && up.startsWith(temp)
+                    && !up.equals(temp); up = up.getParent()) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(up);
+                if (perms.add(PosixFilePermission.OTHERS_EXECUTE)) {
+                    Files.setPosixFilePermissions(up, perms);
+                }
+            }
+        }
+    }
+
+    private static void killUserProcesses() {
+        ProcessHandle.allProcesses()
+                .filter(h -> h.info().user().map(USER::equals).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static void removeOwnedBy(Path shared) {
+        if (!Files.isDirectory(shared)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(shared)) {
+            for (Path p : s.toList()) {
+                if (Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName().equals(USER)) {
+                    WorkFolders.delete(p);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // Best effort: a file that cannot be removed stays, and the next clean-up tries again.
+        }
+    }
+
+    private static int runQuietly(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return -1;
+            }
+            return p.exitValue();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package org.kmemlab.kmalloc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.kmemlab.api.Era;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.KernelMemory;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.bug.KernelBug;
+import org.kmemlab.api.bug.SleepInAtomicBug;
+
+/**
+ * The Linux 2.0 era's misuse and failure messages, pinned against Linux 2.0 (tag {@code 2.0} of
+ * {@code schwabe/davej-history}): {@code mm/kmalloc.c} lines 243 (realsize), 269-276 (nonatomic from
+ * interrupt), 363-369 (Couldn't get a free page), 445-446 (kfree of non-kmalloced memory);
+ * {@code mm/page_alloc.c} lines 124-125 (reserved page) and 181-188 (gfp nonatomic);
+ * {@code include/linux/malloc.h} ({@code #define kfree_s(a,b) kfree(a)}).
+ */
+class Linux20MisuseTests {
+
+    private static Kernel old(boolean carryOn) {
+        return Kernel.builder().profile(MachineProfile.I386_LINUX_2_0).era(Era.LINUX_2_0).cpuCaches(false)
+                .carryOnAfterMisuse(carryOn).systemProperties(new java.util.Properties()).boot();
+    }
+
+    @Test
+    void aDoubleFreePrintsTwoPointZerosLineWithTheDescriptorAndStopsByDefault() {
+        Kernel kernel = old(false);
+        long p = kernel.kmalloc(100, Gfp.GFP_KERNEL);
+        kernel.kfree(p);
+        KernelBug bug = assertThrows(KernelBug.class, () -> kernel.kfree(p));
+        long page = kernel.machine().pa(p & ~4095L);
+        // 2.0 printed the descriptor words it found at the start of the page: next (+0) and order (+8)
+        int order = kernel.machine().memory().readInt(page + 8);
+        String next = String.format("%08x", kernel.machine().memory().readInt(page) & 0xffffffffL);
+        String line = String.format("kfree of non-kmalloced memory: %08x, next= %s, order=%d", p & 0xffffffffL, next,
+                order);
+        assertEquals(line, bug.headline(), "kmalloc.c:445");
+        assertTrue(kernel.machine().dmesg().contains(line), kernel.dmesg());
+        assertTrue(bug.advice().startsWith("Linux 2.0 printed this line and carried on"), bug.advice());
+        assertTrue(bug.details().startsWith("kmemlab found: "), bug.details());
+    }
+
+    @Test
+    void withCarryOnTheBadFreeReturnsAsIn20AndNothingChanges() {
+        Kernel kernel = old(true);
+        long p = kernel.kmalloc(100, Gfp.GFP_KERNEL);
+        kernel.kfree(p);
+        long free = kernel.meminfo().memFree();
+        kernel.kfree(p);
+        kernel.kfree(p + 4);
+        assertEquals(free, kernel.meminfo().memFree());
+        assertEquals(2, kernel.machine().dmesg().entries().stream()
+                .filter(e -> e.text().startsWith("kfree of non-kmalloced memory: ")).count(), kernel.dmesg());
+        kernel.checkInvariants();
+    }
+
+    @Test
+    void kmallocOfZeroIsARealThirtyTwoByteBlockAndKfreeSIgnoresTheSize() {
+        Kernel kernel = old(false);
+        long p = kernel.kmalloc(0, Gfp.GFP_KERNEL);
+        assertNotEquals(KernelMemory.ZERO_SIZE_PTR, p, "kmalloc.c:243: realsize 8 fits the 32-byte bucket");
+        assertNotEquals(KernelMemory.NULL, p);
+        assertEquals(24, kernel.ksize(p), "a 32-byte block less its 8-byte header");
+        kernel.kfree(p, 99_999);   // malloc.h: kfree_s(a,b) is kfree(a)
+        assertEquals(KernelMemory.ZERO_SIZE_PTR, TestProviders.builder().boot().kmalloc(0, Gfp.GFP_KERNEL),
+                "today's era keeps ZERO_SIZE_PTR");
+    }
+
+    @Test
+    void gfpKernelInAnInterruptIsReportedAndForcedAtomicTheFirstFourTimes() {
+        Kernel kernel = old(true);
+        long[] got = new long[5];
+        kernel.machine().context().runInInterrupt(6, "floppy", () -> {
+            for (int i = 0; i < 4; i++) {
+                got[i] = kernel.kmalloc(64, Gfp.GFP_KERNEL);
+            }
+            KernelBug fifth = assertThrows(KernelBug.class, () -> kernel.kmalloc(64, Gfp.GFP_KERNEL));
+            assertTrue(fifth.details().contains("schedule() inside the interrupt handler"), fifth.getMessage());
+        });
+        for (int i = 0; i < 4; i++) {
+            assertNotEquals(KernelMemory.NULL, got[i]);
+            kernel.kfree(got[i]);
+        }
+        long lines = kernel.machine().dmesg().entries().stream()
+                .filter(e -> e.text().startsWith("kmalloc called nonatomically from interrupt ")).count();
+        assertEquals(4, lines, "kmalloc.c:271: if (++count < 5)\n" + kernel.dmesg());
+        assertTrue(kernel.dmesg().contains("kmalloc called nonatomically from interrupt Linux20MisuseTests"),
+                "the call site stands where 2.0 printed the return address:\n" + kernel.dmesg());
+    }
+
+    @Test
+    void byDefaultTheInterruptCaseStopsAndTodaysEraKeepsTodaysReport() {
+        Kernel kernel = old(false);
+        kernel.machine().context().runInInterrupt(6, "floppy", () -> {
+            KernelBug bug = assertThrows(KernelBug.class, () -> kernel.getFreePages(Gfp.GFP_KERNEL, 0));
+            assertTrue(bug.headline().startsWith("gfp called nonatomically from interrupt "), bug.headline());
+        });
+        Kernel modern = TestProviders.builder().boot();
+        modern.machine().context().runInInterrupt(6, "floppy",
+                () -> assertThrows(SleepInAtomicBug.class, () -> modern.kmalloc(64, Gfp.GFP_KERNEL)));
+    }
+
+    @Test
+    void couldntGetAFreePageIsPrintedAtMostOnceInTenSeconds() {
+        Machine machine = Machine.boot(MachineProfile.I386_LINUX_2_0);
+        AtomicLong now = new AtomicLong(0);
+        Linux20Misuse misuse = new Linux20Misuse(machine, false, now::get);
+        misuse.kmallocFailed();
+        now.set(9_999_999_999L);
+        misuse.kmallocFailed();
+        now.set(10_000_000_000L);
+        misuse.kmallocFailed();
+        assertEquals(2, machine.dmesg().entries().stream()
+                .filter(e -> e.text().equals("Couldn't get a free page.....")).count(), machine.dmesg().text());
+    }
+
+    @Test
+    void aFailingKmallocOnThe20EraLogsTheMessage() {
+        Kernel kernel = old(false);
+        int got = 0;
+        while (kernel.kmalloc(65536, Gfp.GFP_ATOMIC) != KernelMemory.NULL) {
+            got++;
+        }
+        assertTrue(got > 0);
+        assertTrue(kernel.machine().dmesg().contains("Couldn't get a free page....."), kernel.dmesg());
+    }
+
+    @Test
+    void freeingAReservedPageIsIgnoredWhenCarryingOnAndStopsOtherwise() {
+        Kernel carry = old(true);
+        long free = carry.meminfo().memFree();
+        carry.freePagesPfn(0x100, 0);   // the kernel image at 1 MiB
+        assertEquals(free, carry.meminfo().memFree(), "page_alloc.c:124: PageReserved: return");
+        KernelBug bug = assertThrows(KernelBug.class, () -> old(false).freePagesPfn(0x100, 0));
+        assertTrue(bug.advice().startsWith("Linux 2.0 returned without a word"), bug.advice());
+    }
+
+    @Test
+    void anUnknownMisuseSettingIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Kernel.builder()
+                .profile(MachineProfile.I386_LINUX_2_0).systemProperties(new java.util.Properties())
+                .commandLine("misuse", "ignore").boot());
+        assertTrue(e.getMessage().contains("misuse 'ignore'"), e.getMessage());
+    }
+
+    /** 2.0 had no per-CPU caches: a freed block's header says MF_FREE (0x0055ffaa, mm/kmalloc.c:406) at once. */
+    @Test
+    void perThreadCachesAreOffByDefaultOnThe20EraSoAFreedBlockIsMfFree() {
+        Kernel kernel = Kernel.builder().profile(MachineProfile.I386_LINUX_2_0)
+                .systemProperties(new java.util.Properties()).boot();
+        assertTrue(kernel.configuration().contains("cpuCaches      false"), kernel.configuration());
+        long p = kernel.kmalloc(100, Gfp.GFP_KERNEL);
+        kernel.kfree(p);
+        assertEquals(0x0055ffaa, kernel.machine().memory().readInt(kernel.machine().pa(p) - 8));
+        Kernel modern = Kernel.builder().profile(MachineProfile.X86_64).systemProperties(new java.util.Properties())
+                .boot();
+        assertTrue(modern.configuration().contains("cpuCaches      true"), modern.configuration());
+    }
+}

@@ -1,0 +1,387 @@
+package org.kmemlab.testkit.contract.slab;
+
+import static org.kmemlab.testkit.contract.slab.SlabState.hex;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.bug.CorruptionBug;
+import org.kmemlab.api.bug.KernelBug;
+import org.kmemlab.api.spi.SlabCache;
+import org.kmemlab.api.spi.SlabFlags;
+import org.kmemlab.api.stats.SlabInfo;
+import org.kmemlab.testkit.contract.support.ContractPageSource;
+import org.kmemlab.testkit.property.Action;
+import org.kmemlab.testkit.property.InvariantViolation;
+
+/** The actions of slab-contract chains: immutable values naming their objects by label. */
+final class SlabActions {
+
+    private SlabActions() {
+    }
+
+    static String bug(KernelBug bug) {
+        return bug.getClass().getSimpleName() + ": " + bug.headline();
+    }
+
+    /** Checks {@code length} bytes at {@code addr} against {@code expected}; describes the first difference. */
+    static String mismatch(SlabState s, long addr, long length, byte expected) {
+        long bad = s.machine.memory().findMismatch(s.machine.pa(addr), length, expected);
+        if (bad < 0) {
+            return null;
+        }
+        long offset = bad - s.machine.pa(addr);
+        return wrongByte(s.machine.memory().readByte(bad), offset);
+    }
+
+    /** Formats a wrong byte for reports: {@code 0x41 at offset 64}. */
+    static String wrongByte(byte found, long offset) {
+        return "0x" + Integer.toHexString(found & 0xff) + " at offset " + offset;
+    }
+
+    /** Returns null when the object's poison is intact, else what is wrong. */
+    static String poisonMismatch(SlabState s, long addr) {
+        long size = s.config.size();
+        String head = size > 1 ? mismatch(s, addr, size - 1, SlabFlags.POISON_FREE) : null;
+        if (head != null) {
+            return head;
+        }
+        return mismatch(s, addr + size - 1, 1, SlabFlags.POISON_END) == null ? null
+                : wrongByte(s.machine.memory().readByte(s.machine.pa(addr + size - 1)), size - 1);
+    }
+
+    static long redZoneAddress(SlabState s, long addr) {
+        return addr + ((s.config.size() + 7) & -8L);
+    }
+
+    // ---------------------------------------------------------------- allocate
+
+    /** {@code o3 = allocate(GFP_KERNEL)}. */
+    record Allocate(String label, int gfp) implements Action<SlabState> {
+
+        @Override
+        public String describe() {
+            return label + " = allocate(" + Gfp.toString(gfp) + ")";
+        }
+
+        @Override
+        public boolean precondition(SlabState s) {
+            return !s.live.containsKey(label) && !s.destroyed;
+        }
+
+        @Override
+        public List<Action<SlabState>> shrinks() {
+            return gfp == Gfp.GFP_KERNEL ? List.of() : List.of(new Allocate(label, Gfp.GFP_KERNEL));
+        }
+
+        @Override
+        public String run(SlabState s) {
+            String call = describe().substring(label.length() + 3);
+            String before = s.snapshot();
+            long refusals = s.source.refusals();
+            long addr;
+            try {
+                addr = s.sut.allocate(gfp);
+            } catch (CorruptionBug bug) {
+                return reportedCorruption(s, call, before, bug);
+            } catch (KernelBug bug) {
+                throw new InvariantViolation(call + " must not raise KernelBug", "an object or NULL", bug(bug));
+            }
+            if (addr == SlabCache.NULL) {
+                String after = s.snapshot();
+                if (!before.equals(after)) {
+                    throw new InvariantViolation("a failed " + call + " changed the cache", before + " (unchanged)",
+                            after);
+                }
+                if (s.checks(SlabCheck.FAILED_ALLOCATION) && s.source.refusals() == refusals) {
+                    throw new InvariantViolation(call + " returned NULL although the page source refused no request",
+                            "an object (NULL only when the page source fails)", "NULL");
+                }
+                return "NULL";
+            }
+            accept(s, call, addr);
+            return hex(addr);
+        }
+
+        private void accept(SlabState s, String call, long addr) {
+            if (!s.machine.isDirectMapped(addr)) {
+                throw new InvariantViolation("object " + hex(addr) + " is not a direct-map address of this machine",
+                        "an address in pages the page source handed out", call + " returned " + hex(addr));
+            }
+            int align = s.config.alignment();
+            if ((addr & (align - 1)) != 0) {
+                throw new InvariantViolation("object " + hex(addr) + " is not " + align + "-byte aligned (address % "
+                        + align + " = " + (addr & (align - 1)) + "); SlabFlags.alignment(" + SlabFlags.toString(
+                        s.config.flags()) + ", align " + s.config.align() + ", size " + s.config.size() + ") is " + align,
+                        "an address that is a multiple of " + align, call + " returned " + hex(addr));
+            }
+            ContractPageSource.Block block = s.source.blockHolding(addr, s.extent);
+            if (block == null) {
+                throw new InvariantViolation("object " + hex(addr) + " (" + s.extent + " bytes with its red zone) does"
+                        + " not lie inside one block of pages the cache holds from its page source",
+                        "an object inside a block getFreePages returned", call + " returned " + hex(addr));
+            }
+            String other = s.overlapping(addr);
+            if (other != null) {
+                throw new InvariantViolation("object at " + hex(addr) + " overlaps live object " + other + " at "
+                        + hex(s.live.get(other)) + " (objects take " + s.extent + " bytes)",
+                        "an object sharing no byte with a live one", call + " returned " + hex(addr));
+            }
+            if (s.checks(SlabCheck.GFP) && (s.config.flags() & SlabFlags.SLAB_CACHE_DMA) != 0 && !block.dma()) {
+                throw new InvariantViolation("a SLAB_CACHE_DMA cache must take its slabs with __GFP_DMA (below 16 MiB)",
+                        "an object in the DMA pool", call + " returned " + hex(addr) + " at pfn " + block.pfn());
+            }
+            if (s.checks(SlabCheck.DEBUG) && s.corrupted.containsKey(addr)) {
+                throw new InvariantViolation("with SLAB_POISON, allocate must check a free object's poison: the object"
+                        + " at " + hex(addr) + " was written at offset " + s.corrupted.get(addr) + " after it was freed",
+                        "CorruptionBug (Poison overwritten)", call + " returned " + hex(addr));
+            }
+            s.corrupted.remove(addr);
+            boolean zero = (gfp & Gfp.__GFP_ZERO) != 0;
+            if (s.config.ctor() != null && s.checks(SlabCheck.CONSTRUCTOR)) {
+                if (!s.constructed.contains(addr)) {
+                    throw new InvariantViolation("object " + hex(addr) + " was handed out without running the"
+                            + " constructor on it since its slab came from the page source",
+                            "a constructed object", call + " returned " + hex(addr));
+                }
+                String wrong = zero ? null : mismatch(s, addr, s.config.size(), SlabState.CONSTRUCTED);
+                if (wrong != null) {
+                    throw new InvariantViolation("object " + hex(addr) + " must come back in the constructed state its"
+                            + " user freed it in (every byte 0xc7 here): nothing may write into a free object of a"
+                            + " cache with a constructor", "0xc7 in all " + s.config.size() + " bytes", wrong);
+                }
+            }
+            if (zero && s.checks(SlabCheck.GFP)) {
+                String wrong = mismatch(s, addr, s.config.size(), (byte) 0);
+                if (wrong != null) {
+                    throw new InvariantViolation("a __GFP_ZERO object must be zeroed", s.config.size() + " zero bytes",
+                            wrong);
+                }
+            }
+            if (s.config.redZones() && s.checks(SlabCheck.DEBUG)) {
+                String wrong = mismatch(s, redZoneAddress(s, addr), SlabFlags.RED_ZONE_SIZE, SlabFlags.RED_ACTIVE);
+                if (wrong != null) {
+                    throw new InvariantViolation("with SLAB_RED_ZONE, the " + SlabFlags.RED_ZONE_SIZE + " bytes after a"
+                            + " live object (at offset " + (redZoneAddress(s, addr) - addr) + ") must be 0xcc",
+                            "0xcc", wrong + " of the red zone of " + hex(addr));
+                }
+            }
+            s.freed.values().remove(addr);
+            s.live.put(label, addr);
+            s.machine.memory().fill(s.machine.pa(addr), s.config.size(), SlabState.pattern(label));
+        }
+
+        private String reportedCorruption(SlabState s, String call, String before, CorruptionBug bug) {
+            Long hit = null;
+            for (Long a : s.corrupted.keySet()) {
+                if (Long.compareUnsigned(bug.firstBadAddress(), a) >= 0
+                        && Long.compareUnsigned(bug.firstBadAddress(), a + s.config.size()) < 0) {
+                    hit = a;
+                }
+            }
+            if (hit == null) {
+                throw new InvariantViolation(call + " raised CorruptionBug for " + hex(bug.firstBadAddress())
+                        + ", which is in no free object written to after its free", "an object or NULL"
+                        + (s.corrupted.isEmpty() ? "" : " (or a report about " + addresses(s.corrupted.keySet()) + ")"),
+                        bug(bug));
+            }
+            String after = s.snapshot();
+            if (!before.equals(after)) {
+                throw new InvariantViolation("an allocate that reports corrupted poison must change nothing else",
+                        before + " (unchanged)", after);
+            }
+            String wrong = poisonMismatch(s, hit);
+            if (wrong != null) {
+                throw new InvariantViolation("after reporting overwritten poison the cache must restore it, so the"
+                        + " object is free and usable again", "0x6b ... 0xa5", wrong + " of " + hex(hit));
+            }
+            s.corrupted.remove(hit);
+            return bug(bug);
+        }
+    }
+
+    private static String addresses(java.util.Collection<Long> addresses) {
+        StringBuilder out = new StringBuilder();
+        for (long a : addresses) {
+            out.append(out.length() == 0 ? "" : ", ").append(hex(a));
+        }
+        return out.toString();
+    }
+
+    // ---------------------------------------------------------------- free
+
+    /** {@code free(o3)}. */
+    record Free(String label) implements Action<SlabState> {
+
+        @Override
+        public String describe() {
+            return "free(" + label + ")";
+        }
+
+        @Override
+        public boolean precondition(SlabState s) {
+            return s.live.containsKey(label) && !s.destroyed;
+        }
+
+        @Override
+        public String run(SlabState s) {
+            freeOne(s, label);
+            return "ok";
+        }
+    }
+
+    /** Frees a live object as a correct user does (constructed state restored first) and checks the debug bytes. */
+    static void freeOne(SlabState s, String label) {
+        long addr = s.live.get(label);
+        if (s.config.ctor() != null) {
+            s.machine.memory().fill(s.machine.pa(addr), s.config.size(), SlabState.CONSTRUCTED);
+        }
+        try {
+            s.sut.free(addr);
+        } catch (KernelBug bug) {
+            throw new InvariantViolation("freeing live object " + label + " at " + hex(addr) + " must be accepted",
+                    "free(" + hex(addr) + ") returns normally", bug(bug));
+        }
+        s.live.remove(label);
+        if (s.source.blockHolding(addr, s.extent) == null) {
+            return;
+        }
+        s.freed.put(label, addr);
+        if (s.checks(SlabCheck.DEBUG) && s.config.poisons()) {
+            String wrong = poisonMismatch(s, addr);
+            if (wrong != null) {
+                throw new InvariantViolation("with SLAB_POISON a freed object must be poisoned: 0x6b in every byte"
+                        + " but the last, 0xa5 in the last", "0x6b ... 0xa5 in " + s.config.size() + " bytes",
+                        wrong + " of " + hex(addr));
+            }
+        }
+        if (s.checks(SlabCheck.DEBUG) && s.config.redZones()) {
+            String wrong = mismatch(s, redZoneAddress(s, addr), SlabFlags.RED_ZONE_SIZE, SlabFlags.RED_INACTIVE);
+            if (wrong != null) {
+                throw new InvariantViolation("with SLAB_RED_ZONE a free object's red zone must be 0xbb", "0xbb",
+                        wrong + " of the red zone of " + hex(addr));
+            }
+        }
+    }
+
+    /** {@code free(o1), free(o4), ...}: every live object, in a random order. */
+    record FreeAll(List<String> labels) implements Action<SlabState> {
+
+        @Override
+        public String describe() {
+            StringBuilder out = new StringBuilder();
+            for (String l : labels) {
+                out.append(out.length() == 0 ? "" : ", ").append("free(").append(l).append(')');
+            }
+            return out.toString();
+        }
+
+        @Override
+        public boolean precondition(SlabState s) {
+            return !s.destroyed;
+        }
+
+        @Override
+        public Action<SlabState> resolved(SlabState s) {
+            List<String> present = new ArrayList<>();
+            for (String l : labels) {
+                if (s.live.containsKey(l)) {
+                    present.add(l);
+                }
+            }
+            return new FreeAll(present);
+        }
+
+        @Override
+        public String run(SlabState s) {
+            for (String l : labels) {
+                if (s.live.containsKey(l)) {
+                    freeOne(s, l);
+                }
+            }
+            return "ok";
+        }
+    }
+
+    // ---------------------------------------------------------------- shrink, destroy, page source
+
+    /** {@code shrink()}. */
+    record Shrink() implements Action<SlabState> {
+
+        @Override
+        public String describe() {
+            return "shrink()";
+        }
+
+        @Override
+        public boolean precondition(SlabState s) {
+            return !s.destroyed;
+        }
+
+        @Override
+        public String run(SlabState s) {
+            long held = s.source.outstandingPages();
+            long returned = s.sut.shrink();
+            long after = s.source.outstandingPages();
+            if (returned != held - after) {
+                throw new InvariantViolation("shrink() must return the number of pages it gave back",
+                        Long.toString(held - after), Long.toString(returned));
+            }
+            if (s.checks(SlabCheck.SHRINK)) {
+                SlabInfo row = s.sut.slabinfo();
+                if (row.totalSlabs() != row.activeSlabs() || after != row.activeSlabs() * row.pagesPerSlab()
+                        || (s.live.isEmpty() && after != 0)) {
+                    throw new InvariantViolation("after shrink() the cache must hold only slabs with a live object",
+                            (s.live.isEmpty() ? 0 : row.activeSlabs() * row.pagesPerSlab()) + " pages held",
+                            after + " pages held, slabinfo " + row);
+                }
+            }
+            return returned + " pages";
+        }
+    }
+
+    /** {@code destroy()} of a cache without live objects; the chain ends. */
+    record Destroy() implements Action<SlabState> {
+
+        @Override
+        public String describe() {
+            return "destroy()";
+        }
+
+        @Override
+        public boolean precondition(SlabState s) {
+            return s.live.isEmpty() && !s.destroyed;
+        }
+
+        @Override
+        public String run(SlabState s) {
+            try {
+                s.sut.destroy();
+            } catch (KernelBug bug) {
+                throw new InvariantViolation("destroy() of a cache without live objects must succeed",
+                        "destroy() returns normally", bug(bug));
+            }
+            s.destroyed = true;
+            if (s.source.outstandingPages() != 0) {
+                throw new InvariantViolation("destroy() must give every slab back to the page source", "0 pages held",
+                        s.source.outstandingPages() + " pages held");
+            }
+            return "ok";
+        }
+    }
+
+    /** {@code pageSource.setFailing(true)}: every page request fails from now on, or no longer. */
+    record SourceFails(boolean on) implements Action<SlabState> {
+
+        @Override
+        public String describe() {
+            return "pageSource.setFailing(" + on + ")";
+        }
+
+        @Override
+        public String run(SlabState s) {
+            s.source.setFailing(on);
+            return "";
+        }
+    }
+}

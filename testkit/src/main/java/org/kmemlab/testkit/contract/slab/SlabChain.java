@@ -1,0 +1,275 @@
+package org.kmemlab.testkit.contract.slab;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.Sizes;
+import org.kmemlab.api.spi.SlabCache;
+import org.kmemlab.api.spi.SlabCacheConfig;
+import org.kmemlab.api.spi.SlabCacheProvider;
+import org.kmemlab.api.spi.SlabFlags;
+import org.kmemlab.api.stats.SlabInfo;
+import org.kmemlab.testkit.contract.support.ContractPageSource;
+import org.kmemlab.testkit.property.Action;
+import org.kmemlab.testkit.property.InvariantViolation;
+import org.kmemlab.testkit.property.Randomness;
+import org.kmemlab.testkit.property.StateMachine;
+
+/**
+ * The state machine behind every slab-contract property: a fresh cache of a random object size,
+ * alignment, flag set and (maybe) constructor, on a 64 MiB x86_64 machine with a roomy or tight
+ * {@link ContractPageSource}; random allocations, frees, misuse, shrinks, page-source failures, writes
+ * after free and past the end, and a final destroy, with the property's invariants after every step.
+ */
+public final class SlabChain implements StateMachine<SlabState> {
+
+    /**
+     * What a property checks and how its chains are drawn.
+     *
+     * @param checks the invariants checked
+     * @param weights relative weights of allocate, free, misuse, shrink, free-all, page-source switch,
+     *                destroy, write-after-free and overrun steps
+     * @param tightPercent how often the page source has only a few pages
+     * @param ctorPercent how often the cache has a constructor
+     * @param debugPercent how often each of SLAB_POISON and SLAB_RED_ZONE is set
+     * @param dmaPercent how often the cache has SLAB_CACHE_DMA
+     * @param zeroPercent how often a request carries {@code __GFP_ZERO}
+     */
+    record Focus(Set<SlabCheck> checks, int[] weights, int tightPercent, int ctorPercent, int debugPercent,
+                 int dmaPercent, int zeroPercent) {
+    }
+
+    private static final int[] ALIGNS = {0, 0, 0, 8, 16, 32, 64, 128, 256, 4096};
+
+    private final SlabCacheProvider provider;
+    private final Focus focus;
+
+    SlabChain(SlabCacheProvider provider, Focus focus) {
+        this.provider = provider;
+        this.focus = focus;
+    }
+
+    @Override
+    public SlabState setUp(Randomness random) {
+        Machine machine = Machine.boot(MachineProfile.X86_64, 64 * Sizes.MiB);
+        boolean tight = random.percent(focus.tightPercent());
+        long dmaFrames = tight ? random.between(4, 16) : 64;
+        long normalFrames = tight ? random.between(8, 48) : 256;
+        long dmaStart = (4 * Sizes.MiB) >>> MachineProfile.PAGE_SHIFT;
+        long normalStart = (32 * Sizes.MiB) >>> MachineProfile.PAGE_SHIFT;
+        ContractPageSource source = new ContractPageSource(machine, dmaStart, dmaFrames, normalStart, normalFrames);
+        long size = switch (random.choose(70, 20, 10)) {
+            case 0 -> random.boundarySize(512);
+            case 1 -> random.boundarySize(MachineProfile.PAGE_SIZE);
+            default -> random.boundarySize(SlabCacheConfig.MAX_OBJECT_SIZE);
+        };
+        int align = ALIGNS[random.between(0, ALIGNS.length - 1)];
+        int flags = 0;
+        flags |= random.percent(40) ? SlabFlags.SLAB_HWCACHE_ALIGN : 0;
+        flags |= random.percent(focus.debugPercent()) ? SlabFlags.SLAB_POISON : 0;
+        flags |= random.percent(focus.debugPercent()) ? SlabFlags.SLAB_RED_ZONE : 0;
+        flags |= random.percent(focus.dmaPercent()) ? SlabFlags.SLAB_CACHE_DMA : 0;
+        boolean ctor = random.percent(focus.ctorPercent());
+        SlabState.WatchedSource watched = new SlabState.WatchedSource(source);
+        SlabState[] holder = new SlabState[1];
+        SlabCacheConfig config = new SlabCacheConfig(machine, watched, "contract_cache", size, align, flags,
+                ctor ? addr -> holder[0].constructorRan(addr) : null);
+        SlabCache sut = provider.create(config);
+        if (sut == null) {
+            throw new InvariantViolation("the provider's create() must return a cache", "a SlabCache", "null");
+        }
+        SlabState s = new SlabState(machine, source, config, sut, focus.checks());
+        holder[0] = s;
+        watched.state = s;
+        if (source.outstandingPages() != 0) {
+            throw new InvariantViolation("a new cache must hold no page yet", "0 pages held",
+                    source.outstandingPages() + " pages held");
+        }
+        if (!sut.name().equals(config.name())) {
+            throw new InvariantViolation("name() must return the configured name", config.name(), sut.name());
+        }
+        ContractPageSource otherSource = new ContractPageSource(machine, (8 * Sizes.MiB) >>> MachineProfile.PAGE_SHIFT,
+                16, (48 * Sizes.MiB) >>> MachineProfile.PAGE_SHIFT, 16);
+        s.other = provider.create(new SlabCacheConfig(machine, otherSource, "other_cache", 64, 0, 0, null));
+        s.otherObject = s.other.allocate(Gfp.GFP_KERNEL);
+        if (s.otherObject == 0) {
+            s.other = null;
+        }
+        return s;
+    }
+
+    @Override
+    public String describeSetUp(SlabState s) {
+        return "cache = create(\"" + s.config.name() + "\", size " + s.config.size() + ", align " + s.config.align()
+                + ", " + SlabFlags.toString(s.config.flags()) + ", " + (s.config.ctor() == null ? "no ctor" : "ctor")
+                + "; page source " + s.source.describe() + ")  [alignment " + s.config.alignment() + "]";
+    }
+
+    @Override
+    public Action<SlabState> nextAction(SlabState s, Randomness random) {
+        if (s.destroyed) {
+            return null;
+        }
+        switch (random.choose(focus.weights())) {
+            case 1:
+                if (!s.live.isEmpty()) {
+                    return new SlabActions.Free(random.pick(s.liveLabels()));
+                }
+                break;
+            case 2: {
+                Action<SlabState> misuse = misuse(s, random);
+                if (misuse != null) {
+                    return misuse;
+                }
+                break;
+            }
+            case 3:
+                return new SlabActions.Shrink();
+            case 4:
+                if (!s.live.isEmpty()) {
+                    List<String> labels = s.liveLabels();
+                    java.util.Collections.shuffle(labels, new java.util.Random(random.nextLong()));
+                    return new SlabActions.FreeAll(labels);
+                }
+                break;
+            case 5:
+                return new SlabActions.SourceFails(!s.source.failing());
+            case 6:
+                if (s.live.isEmpty()) {
+                    return new SlabActions.Destroy();
+                }
+                break;
+            case 7:
+                if (!s.freed.isEmpty() && s.config.poisons()) {
+                    return new SlabMisuse.WriteAfterFree(random.pick(new ArrayList<>(s.freed.keySet())),
+                            random.longBetween(0, s.config.size() - 1));
+                }
+                break;
+            case 8:
+                if (!s.live.isEmpty() && s.config.redZones()) {
+                    return new SlabMisuse.Overrun(random.pick(s.liveLabels()), random.between(0, 7));
+                }
+                break;
+            default:
+                break;
+        }
+        int gfp = random.percent(20) ? Gfp.GFP_ATOMIC : Gfp.GFP_KERNEL;
+        if (random.percent(focus.zeroPercent())) {
+            gfp |= Gfp.__GFP_ZERO;
+        }
+        return new SlabActions.Allocate("o" + s.newId(), gfp);
+    }
+
+    private static Action<SlabState> misuse(SlabState s, Randomness random) {
+        SlabMisuse.Kind[] kinds = SlabMisuse.Kind.values();
+        for (int attempt = 0; attempt < 6; attempt++) {
+            SlabMisuse.Kind kind = kinds[random.between(0, kinds.length - 1)];
+            SlabMisuse candidate = switch (kind) {
+                case DOUBLE_FREE -> s.freed.isEmpty() ? null
+                        : new SlabMisuse(kind, random.pick(new ArrayList<>(s.freed.keySet())), 0);
+                case INTERIOR_FREE -> s.live.isEmpty() || s.config.size() < 2 ? null
+                        : new SlabMisuse(kind, random.pick(s.liveLabels()), random.percent(50)
+                                ? Math.min(s.config.size() - 1, 8L * random.between(1, 4))
+                                : random.longBetween(1, s.config.size() - 1));
+                case UNOWNED_FREE -> new SlabMisuse(kind, null, 8L * random.between(0, 64));
+                case WRONG_CACHE_FREE, DESTROY_WITH_LIVE -> new SlabMisuse(kind, null, 0);
+            };
+            if (candidate != null && candidate.precondition(s)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void checkInvariants(SlabState s) {
+        if (!s.constructorViolations.isEmpty() && s.checks(SlabCheck.CONSTRUCTOR)) {
+            throw new InvariantViolation("the constructor runs once per object, before the object is first handed"
+                    + " out, and never on a live object", "no such constructor call",
+                    s.constructorViolations.get(0));
+        }
+        List<String> wrongReturns = s.source.violations();
+        if (!wrongReturns.isEmpty()) {
+            throw new InvariantViolation("slabs must go back to the page source with the address and order they"
+                    + " came with, once", "no wrong freePages call", wrongReturns.get(0));
+        }
+        if (s.destroyed) {
+            return;
+        }
+        try {
+            s.sut.checkInvariants();
+        } catch (IllegalStateException e) {
+            throw new InvariantViolation("the cache's own checkInvariants() failed", "no IllegalStateException",
+                    e.getMessage() == null ? "IllegalStateException" : e.getMessage(), e);
+        }
+        if (s.checks(SlabCheck.ACCOUNTING)) {
+            checkSlabinfo(s);
+        }
+        if (s.checks(SlabCheck.PATTERNS)) {
+            for (String label : s.live.keySet()) {
+                long addr = s.live.get(label);
+                String wrong = SlabActions.mismatch(s, addr, s.config.size(), SlabState.pattern(label));
+                if (wrong != null) {
+                    throw new InvariantViolation("the bytes of live object " + label + " at " + SlabState.hex(addr)
+                            + " changed although only its user wrote to it", "the pattern written at allocation",
+                            wrong);
+                }
+            }
+        }
+        if (s.checks(SlabCheck.DEBUG) && s.config.redZones()) {
+            for (String label : s.live.keySet()) {
+                long addr = s.live.get(label);
+                String wrong = SlabActions.mismatch(s, SlabActions.redZoneAddress(s, addr), SlabFlags.RED_ZONE_SIZE,
+                        SlabFlags.RED_ACTIVE);
+                if (wrong != null) {
+                    throw new InvariantViolation("the red zone of live object " + label + " must stay 0xcc", "0xcc",
+                            wrong);
+                }
+            }
+        }
+    }
+
+    private static void checkSlabinfo(SlabState s) {
+        SlabInfo row = s.sut.slabinfo();
+        if (!row.name().equals(s.config.name())) {
+            throw new InvariantViolation("slabinfo's name must be the cache's name", s.config.name(), row.name());
+        }
+        if (row.activeObjects() != s.live.size()) {
+            throw new InvariantViolation("slabinfo's active objects must equal the live objects",
+                    s.live.size() + " active objects", row.activeObjects() + " active objects");
+        }
+        if (row.totalObjects() != row.objectsPerSlab() * row.totalSlabs()) {
+            throw new InvariantViolation("slabinfo: total objects must be objects per slab times slabs",
+                    row.objectsPerSlab() * row.totalSlabs() + " objects", row.totalObjects() + " objects");
+        }
+        if (row.objectSize() < s.extent || row.objectSize() % s.config.alignment() != 0) {
+            throw new InvariantViolation("slabinfo's object size is the slot: at least the object with its red zone"
+                    + " and a multiple of the alignment " + s.config.alignment(), "at least " + s.extent
+                    + " and a multiple of " + s.config.alignment(),
+                    Long.toString(row.objectSize()));
+        }
+        if (row.objectsPerSlab() * row.objectSize() > row.pagesPerSlab() * s.machine.pageSize()) {
+            throw new InvariantViolation("slabinfo: the objects of a slab must fit in its pages",
+                    "at most " + row.pagesPerSlab() * s.machine.pageSize() + " bytes",
+                    row.objectsPerSlab() + " x " + row.objectSize());
+        }
+        long minActive = (row.activeObjects() + row.objectsPerSlab() - 1) / Math.max(1, row.objectsPerSlab());
+        if (row.activeSlabs() < minActive || row.activeSlabs() > row.activeObjects()) {
+            throw new InvariantViolation("slabinfo's active slabs must be the slabs holding the active objects",
+                    "between " + minActive + " and " + row.activeObjects(), Long.toString(row.activeSlabs()));
+        }
+        long held = s.source.outstandingPages();
+        if (row.totalSlabs() * row.pagesPerSlab() != held) {
+            throw new InvariantViolation("slabinfo's slabs must account for every page held from the page source",
+                    held + " pages in slabs", row.totalSlabs() * row.pagesPerSlab() + " pages in slabs");
+        }
+    }
+
+    @Override
+    public List<String> warnings(SlabState s) {
+        return new ArrayList<>(s.warnings);
+    }
+}

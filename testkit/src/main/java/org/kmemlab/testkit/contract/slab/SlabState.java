@@ -1,0 +1,151 @@
+package org.kmemlab.testkit.contract.slab;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.spi.PageSource;
+import org.kmemlab.api.spi.SlabCache;
+import org.kmemlab.api.spi.SlabCacheConfig;
+import org.kmemlab.api.spi.SlabFlags;
+import org.kmemlab.api.stats.SlabInfo;
+import org.kmemlab.testkit.contract.support.ContractPageSource;
+
+/**
+ * One chain's world: the machine, the page source, the cache under test and its model (live objects by
+ * label, freed objects, which addresses the constructor has set up), plus a second cache of the same
+ * provider whose object the misuse steps free into the cache under test.
+ */
+final class SlabState {
+
+    /** The byte a contract constructor writes over the whole object: its "constructed state". */
+    static final byte CONSTRUCTED = (byte) 0xc7;
+
+    final Machine machine;
+    final ContractPageSource source;
+    final SlabCacheConfig config;
+    final SlabCache sut;
+    final Set<SlabCheck> checks;
+    /** The bytes of an object the cache must keep apart from others: the object, rounded to 8, and its red zone. */
+    final long extent;
+    final Map<String, Long> live = new LinkedHashMap<>();
+    final Map<String, Long> freed = new LinkedHashMap<>();
+    /** Addresses the constructor set up since their slab came from the page source. */
+    final Set<Long> constructed = new HashSet<>();
+    /** Freed objects a step wrote into after the free: address to offset written. */
+    final Map<Long, Long> corrupted = new LinkedHashMap<>();
+    /** What the constructor saw that it must not: reported by the next invariant check. */
+    final List<String> constructorViolations = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
+    /** The other cache and one live object of it, for the wrong-cache free; null when it could not allocate. */
+    SlabCache other;
+    long otherObject;
+    boolean destroyed;
+    long constructorCalls;
+    private int nextId;
+
+    SlabState(Machine machine, ContractPageSource source, SlabCacheConfig config, SlabCache sut, Set<SlabCheck> checks) {
+        this.machine = machine;
+        this.source = source;
+        this.config = config;
+        this.sut = sut;
+        this.checks = checks;
+        long body = (config.size() + 7) & -8L;
+        this.extent = config.redZones() ? body + SlabFlags.RED_ZONE_SIZE : config.size();
+    }
+
+    boolean checks(SlabCheck check) {
+        return checks.contains(check);
+    }
+
+    int newId() {
+        return nextId++;
+    }
+
+    List<String> liveLabels() {
+        return new ArrayList<>(live.keySet());
+    }
+
+    /** Returns the label of a live object whose extent overlaps {@code [addr, addr + extent)}, or null. */
+    String overlapping(long addr) {
+        for (Map.Entry<String, Long> e : live.entrySet()) {
+            long other = e.getValue();
+            if (Long.compareUnsigned(addr, other + extent) < 0 && Long.compareUnsigned(other, addr + extent) < 0) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** The pattern byte of a live object: never 0, the constructed byte or a poison or red-zone value. */
+    static byte pattern(String label) {
+        int h = label.hashCode() & 0x3f;
+        return (byte) (0x10 + h);
+    }
+
+    /** Called by the contract's constructor (the page source tells us when slabs go back). */
+    void constructorRan(long addr) {
+        constructorCalls++;
+        if (live.containsValue(addr)) {
+            constructorViolations.add("the constructor ran on live object " + labelOf(addr) + " at " + hex(addr)
+                    + ", overwriting its user's data");
+        } else if (!constructed.add(addr)) {
+            constructorViolations.add("the constructor ran a second time on the object at " + hex(addr) + " while"
+                    + " its slab stayed with the cache (it must run once, when the object is first made)");
+        }
+        machine.memory().fill(machine.pa(addr), config.size(), CONSTRUCTED);
+    }
+
+    /** Called when the page source takes a block back: its objects are no longer constructed. */
+    void slabReleased(long addr, int order) {
+        long end = addr + (machine.pageSize() << order);
+        constructed.removeIf(a -> Long.compareUnsigned(a, addr) >= 0 && Long.compareUnsigned(a, end) < 0);
+        corrupted.keySet().removeIf(a -> Long.compareUnsigned(a, addr) >= 0 && Long.compareUnsigned(a, end) < 0);
+        freed.values().removeIf(a -> Long.compareUnsigned(a, addr) >= 0 && Long.compareUnsigned(a, end) < 0);
+    }
+
+    String labelOf(long addr) {
+        for (Map.Entry<String, Long> e : live.entrySet()) {
+            if (e.getValue() == addr) {
+                return e.getKey();
+            }
+        }
+        return hex(addr);
+    }
+
+    /** What must not change when a call fails or is refused: slabinfo and the pages held. */
+    String snapshot() {
+        SlabInfo row = sut.slabinfo();
+        return "slabinfo " + row + ", " + source.outstandingPages() + " pages held";
+    }
+
+    static String hex(long addr) {
+        return "0x" + Long.toHexString(addr);
+    }
+
+    /** A page source that tells the state when slabs go back, so it can forget their constructed objects. */
+    static final class WatchedSource implements PageSource {
+        private final ContractPageSource inner;
+        SlabState state;
+
+        WatchedSource(ContractPageSource inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public long getFreePages(int gfp, int order) {
+            return inner.getFreePages(gfp, order);
+        }
+
+        @Override
+        public void freePages(long addr, int order) {
+            inner.freePages(addr, order);
+            if (state != null) {
+                state.slabReleased(addr, order);
+            }
+        }
+    }
+}

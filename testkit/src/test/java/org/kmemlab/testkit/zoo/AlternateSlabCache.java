@@ -1,0 +1,326 @@
+package org.kmemlab.testkit.zoo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.kmemlab.api.Gfp;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.PhysicalMemory;
+import org.kmemlab.api.bug.CorruptionBug;
+import org.kmemlab.api.bug.DoubleFreeBug;
+import org.kmemlab.api.bug.InvalidFreeBug;
+import org.kmemlab.api.bug.SlabCacheBug;
+import org.kmemlab.api.spi.SlabCache;
+import org.kmemlab.api.spi.SlabCacheConfig;
+import org.kmemlab.api.spi.SlabCacheProvider;
+import org.kmemlab.api.spi.SlabFlags;
+import org.kmemlab.api.stats.SlabInfo;
+
+/**
+ * A second, SLUB-like slab cache for the slab contract's own tests: free pointers kept in memory (inside
+ * a free object, or past it when the object holds a constructor's state or poison), slabs in a sorted
+ * map, first-fit over slabs, every empty slab kept until {@code shrink()}. With {@link Flaw#NONE} it is
+ * correct (and passes the contract); every other flaw plants one bug the contract must catch.
+ */
+final class AlternateSlabCache implements SlabCache {
+
+    /** The planted bugs. */
+    enum Flaw {
+        NONE,
+        /** Never runs the constructor. */
+        NO_CONSTRUCTOR,
+        /** Runs the constructor on every allocation, as if it were kmalloc plus an init function. */
+        CONSTRUCTOR_EVERY_ALLOCATION,
+        /** Keeps the free pointer in the object even when a constructor set the object up. */
+        FREE_POINTER_OVER_CONSTRUCTED_STATE,
+        /** Ignores the alignment and SLAB_HWCACHE_ALIGN: slots are the size rounded to 8. */
+        IGNORES_ALIGNMENT,
+        /** A second free of an object goes through. */
+        SILENT_DOUBLE_FREE,
+        /** A pointer into an object frees the object. */
+        ACCEPTS_INTERIOR_POINTER,
+        /** A free of an address in none of the slabs is ignored. */
+        IGNORES_FOREIGN_FREE,
+        /** destroy() with live objects gives the slabs back anyway. */
+        DESTROYS_LIVE_CACHE,
+        /** shrink() gives nothing back. */
+        SHRINK_KEEPS_EMPTY_SLABS,
+        /** slabinfo counts every slab as active. */
+        ALL_SLABS_ACTIVE,
+        /** SLAB_POISON is ignored. */
+        NO_POISON,
+        /** Free objects are poisoned but never checked. */
+        POISON_NEVER_CHECKED,
+        /** Red zones are written but never checked. */
+        RED_ZONE_NEVER_CHECKED,
+        /** The red zone is left out of the slot, so it lies on the next object. */
+        RED_ZONE_IN_NEXT_OBJECT,
+        /** SLAB_CACHE_DMA is ignored. */
+        IGNORES_CACHE_DMA,
+        /** __GFP_ZERO is ignored. */
+        IGNORES_GFP_ZERO,
+        /** One object more per slab than fits: the last runs past the slab's end. */
+        ONE_OBJECT_TOO_MANY
+    }
+
+    /** One slab: its address, objects in use, free list head (an address, 0 at the end), live marks. */
+    private static final class Slab {
+        final long base;
+        int inUse;
+        long freeHead;
+        final boolean[] live;
+
+        Slab(long base, int objects) {
+            this.base = base;
+            this.live = new boolean[objects];
+        }
+    }
+
+    private final Flaw flaw;
+    private final SlabCacheConfig config;
+    private final Machine machine;
+    private final PhysicalMemory memory;
+    private final long size;
+    private final long body;
+    private final int redZone;
+    private final int freePointer;
+    private final int slot;
+    private final int order;
+    private final int perSlab;
+    private final boolean poison;
+    private final TreeMap<Long, Slab> slabs = new TreeMap<>();
+    private long active;
+    private boolean destroyed;
+
+    AlternateSlabCache(SlabCacheConfig config, Flaw flaw) {
+        this.flaw = flaw;
+        this.config = config;
+        this.machine = config.machine();
+        this.memory = machine.memory();
+        this.size = config.size();
+        this.body = (size + 7) & -8L;
+        this.poison = config.poisons() && flaw != Flaw.NO_POISON;
+        boolean red = config.redZones();
+        this.redZone = red ? (int) body : -1;
+        long used = body + (red && flaw != Flaw.RED_ZONE_IN_NEXT_OBJECT ? SlabFlags.RED_ZONE_SIZE : 0);
+        boolean outside = (config.ctor() != null && flaw != Flaw.FREE_POINTER_OVER_CONSTRUCTED_STATE) || poison;
+        this.freePointer = outside ? (int) used : 0;
+        used += outside ? 8 : 0;
+        long align = flaw == Flaw.IGNORES_ALIGNMENT ? 8 : config.alignment();
+        this.slot = (int) ((used + align - 1) & -align);
+        int o = 0;
+        while ((MachineProfile.PAGE_SIZE << o) < slot) {
+            o++;
+        }
+        this.order = o;
+        int fits = (int) ((MachineProfile.PAGE_SIZE << o) / slot);
+        this.perSlab = flaw == Flaw.ONE_OBJECT_TOO_MANY ? fits + 1 : fits;
+    }
+
+    static SlabCacheProvider provider(Flaw flaw) {
+        String name = flaw == Flaw.NONE ? "alternate-slub" : "slub-" + flaw.name().toLowerCase().replace('_', '-');
+        return new SlabCacheProvider() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public SlabCache create(SlabCacheConfig config) {
+                return new AlternateSlabCache(config, flaw);
+            }
+        };
+    }
+
+    static List<SlabCacheProvider> mutants() {
+        List<SlabCacheProvider> all = new ArrayList<>();
+        for (Flaw f : Flaw.values()) {
+            if (f != Flaw.NONE) {
+                all.add(provider(f));
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    private long pa(long addr) {
+        return machine.pa(addr);
+    }
+
+    @Override
+    public long allocate(int gfp) {
+        if (destroyed) {
+            throw SlabCacheBug.destroyed(name(), "kmem_cache_alloc");
+        }
+        Slab slab = null;
+        for (Slab s : slabs.values()) {
+            if (s.freeHead != 0) {
+                slab = s;
+                break;
+            }
+        }
+        if (slab == null) {
+            slab = grow(gfp);
+            if (slab == null) {
+                return NULL;
+            }
+        }
+        long addr = slab.freeHead;
+        if (poison && flaw != Flaw.POISON_NEVER_CHECKED) {
+            for (long i = 0; i < size; i++) {
+                byte want = i == size - 1 ? SlabFlags.POISON_END : SlabFlags.POISON_FREE;
+                byte got = memory.readByte(pa(addr) + i);
+                if (got != want) {
+                    poisonObject(addr);
+                    throw new CorruptionBug(name(), "Poison", addr + i, addr + i, i, got, want, "",
+                            "something wrote to this object after it was freed");
+                }
+            }
+        }
+        slab.freeHead = memory.readLong(pa(addr) + freePointer);
+        slab.live[index(slab, addr)] = true;
+        slab.inUse++;
+        active++;
+        if (redZone >= 0) {
+            memory.fill(pa(addr) + redZone, SlabFlags.RED_ZONE_SIZE, SlabFlags.RED_ACTIVE);
+        }
+        if (config.ctor() != null && flaw == Flaw.CONSTRUCTOR_EVERY_ALLOCATION) {
+            config.ctor().construct(addr);
+        }
+        if ((gfp & Gfp.__GFP_ZERO) != 0 && flaw != Flaw.IGNORES_GFP_ZERO) {
+            memory.fill(pa(addr), size, (byte) 0);
+        }
+        return addr;
+    }
+
+    private Slab grow(int gfp) {
+        boolean dma = (config.flags() & SlabFlags.SLAB_CACHE_DMA) != 0 && flaw != Flaw.IGNORES_CACHE_DMA;
+        long base = config.pages().getFreePages((gfp & ~Gfp.__GFP_ZERO) | (dma ? Gfp.__GFP_DMA : 0), order);
+        if (base == 0) {
+            return null;
+        }
+        Slab slab = new Slab(base, perSlab);
+        long next = 0;
+        for (int i = perSlab - 1; i >= 0; i--) {
+            long addr = base + (long) i * slot;
+            if (i < perSlab - 1 || flaw != Flaw.ONE_OBJECT_TOO_MANY) {
+                if (redZone >= 0) {
+                    memory.fill(pa(addr) + redZone, SlabFlags.RED_ZONE_SIZE, SlabFlags.RED_INACTIVE);
+                }
+                if (poison) {
+                    poisonObject(addr);
+                } else if (config.ctor() != null && flaw != Flaw.NO_CONSTRUCTOR
+                        && flaw != Flaw.CONSTRUCTOR_EVERY_ALLOCATION) {
+                    config.ctor().construct(addr);
+                }
+                memory.writeLong(pa(addr) + freePointer, next);
+            }
+            next = addr;
+        }
+        slab.freeHead = next;
+        slabs.put(base, slab);
+        return slab;
+    }
+
+    private void poisonObject(long addr) {
+        memory.fill(pa(addr), size - 1, SlabFlags.POISON_FREE);
+        memory.writeByte(pa(addr) + size - 1, SlabFlags.POISON_END);
+    }
+
+    private int index(Slab slab, long addr) {
+        return (int) ((addr - slab.base) / slot);
+    }
+
+    @Override
+    public void free(long addr) {
+        if (destroyed) {
+            throw SlabCacheBug.destroyed(name(), "kmem_cache_free");
+        }
+        Map.Entry<Long, Slab> e = slabs.floorEntry(addr);
+        Slab slab = e == null ? null : e.getValue();
+        if (slab == null || Long.compareUnsigned(addr - slab.base, MachineProfile.PAGE_SIZE << order) >= 0) {
+            if (flaw == Flaw.IGNORES_FOREIGN_FREE) {
+                return;
+            }
+            throw SlabCacheBug.notInCache(name(), addr);
+        }
+        long into = (addr - slab.base) % slot;
+        if (into != 0 || index(slab, addr) >= perSlab) {
+            if (flaw != Flaw.ACCEPTS_INTERIOR_POINTER || index(slab, addr) >= perSlab) {
+                throw InvalidFreeBug.of("BUG " + name() + ": Invalid object pointer", "", "free what you got", addr);
+            }
+            addr -= into;
+        }
+        int i = index(slab, addr);
+        if (!slab.live[i] && flaw != Flaw.SILENT_DOUBLE_FREE) {
+            throw new DoubleFreeBug(name(), addr);
+        }
+        if (redZone >= 0 && flaw != Flaw.RED_ZONE_NEVER_CHECKED) {
+            for (int b = 0; b < SlabFlags.RED_ZONE_SIZE; b++) {
+                byte got = memory.readByte(pa(addr) + redZone + b);
+                if (got != SlabFlags.RED_ACTIVE) {
+                    memory.fill(pa(addr) + redZone, SlabFlags.RED_ZONE_SIZE, SlabFlags.RED_ACTIVE);
+                    throw new CorruptionBug(name(), "Right Redzone", addr + redZone + b, addr + redZone + b,
+                            redZone + b, got, SlabFlags.RED_ACTIVE, "", "the object was written past its end");
+                }
+            }
+        }
+        if (redZone >= 0) {
+            memory.fill(pa(addr) + redZone, SlabFlags.RED_ZONE_SIZE, SlabFlags.RED_INACTIVE);
+        }
+        if (poison) {
+            poisonObject(addr);
+        }
+        if (slab.live[i]) {
+            slab.inUse--;
+            active--;
+        }
+        slab.live[i] = false;
+        memory.writeLong(pa(addr) + freePointer, slab.freeHead);
+        slab.freeHead = addr;
+    }
+
+    @Override
+    public long shrink() {
+        if (flaw == Flaw.SHRINK_KEEPS_EMPTY_SLABS) {
+            return 0;
+        }
+        long pages = 0;
+        for (Slab slab : new ArrayList<>(slabs.values())) {
+            if (slab.inUse == 0) {
+                slabs.remove(slab.base);
+                config.pages().freePages(slab.base, order);
+                pages += 1L << order;
+            }
+        }
+        return pages;
+    }
+
+    @Override
+    public void destroy() {
+        if (active > 0 && flaw != Flaw.DESTROYS_LIVE_CACHE) {
+            throw SlabCacheBug.stillHasObjects(name(), active);
+        }
+        for (Slab slab : slabs.values()) {
+            config.pages().freePages(slab.base, order);
+        }
+        slabs.clear();
+        destroyed = true;
+    }
+
+    @Override
+    public SlabInfo slabinfo() {
+        long activeSlabs = 0;
+        for (Slab slab : slabs.values()) {
+            activeSlabs += slab.inUse > 0 || flaw == Flaw.ALL_SLABS_ACTIVE ? 1 : 0;
+        }
+        return new SlabInfo(name(), active, (long) slabs.size() * perSlab, slot, perSlab, 1L << order, activeSlabs,
+                slabs.size());
+    }
+}
