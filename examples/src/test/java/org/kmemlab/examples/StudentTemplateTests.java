@@ -83,7 +83,11 @@ class StudentTemplateTests {
             new Template("bucket", ObjectAllocatorProvider.class, ObjectAllocatorContract.class, "object",
                     p -> ObjectAllocatorContract.properties((ObjectAllocatorProvider) p)),
             new Template("zone", ZoneAllocatorProvider.class, ZoneAllocatorContract.class, "zone",
-                    p -> ZoneAllocatorContract.properties((ZoneAllocatorProvider) p, SimplePageAllocator.provider())));
+                    p -> ZoneAllocatorContract.properties((ZoneAllocatorProvider) p, SimplePageAllocator.provider())),
+            new Template("slab", org.kmemlab.api.spi.SlabCacheProvider.class,
+                    org.kmemlab.testkit.contract.SlabCacheContract.class, "slab",
+                    p -> org.kmemlab.testkit.contract.SlabCacheContract.properties(
+                            (org.kmemlab.api.spi.SlabCacheProvider) p)));
 
     static List<Template> templates() {
         return TEMPLATES_LIST;

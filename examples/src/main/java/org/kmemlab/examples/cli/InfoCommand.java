@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = {"Prints /proc/buddyinfo, slabinfo, zoneinfo, meminfo and dmesg of a booted machine.",
             "A small seeded workload runs first so that the caches have something in them.",
-            "On the Linux 2.0 era only meminfo is a /proc file, as in 2.0: the free lists come as 2.0's",
-            "show_free_areas() and the other reports are labelled as kmemlab's view."})
+            "On the Linux 2.0 era only meminfo is a /proc file, as in 2.0: the free lists come as 2.0's"
+                    + " show_free_areas() and the other reports are labelled as kmemlab's view."})
 final class InfoCommand implements Callable<Integer> {
 
     /** The reports, in the order they are printed. */

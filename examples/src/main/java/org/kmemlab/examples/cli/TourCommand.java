@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
 /** {@code kmemlab tour}: boots a Linux 2.0 machine and walks through every lesson. */
 @Command(name = "tour", mixinStandardHelpOptions = true,
         description = {"Walks through every lesson on a booted Linux 2.0-style machine.",
-            "Boots the machine, assembles kmalloc from the installed providers (and says which), and runs the",
-            "lessons with live /proc output between them.",
+            "Boots the machine, assembles kmalloc from the installed providers (and says which), and runs the"
+                    + " lessons with live /proc output between them.",
             "This is what 'kmemlab' with no command runs."})
 final class TourCommand implements Callable<Integer> {
 
