@@ -17,6 +17,9 @@ module org.kmemlab.testkit {
     requires transitive org.kmemlab.api;
     requires transitive org.junit.jupiter.api;
     requires transitive com.tngtech.archunit;
+    // The zone contract measures a waiting thread's CPU time (ThreadMXBean).
+    requires java.management;
+    requires jdk.management;
 
     exports org.kmemlab.testkit.property;
     exports org.kmemlab.testkit.contract;

@@ -11,21 +11,34 @@ import org.kmemlab.api.stats.ZoneStats;
  * providers; the testkit's {@code KernelContract} checks any implementation through this interface.
  *
  * <h2>Requirements</h2>
+ * Every rule carries an id in brackets; the testkit's {@code KernelContract} checks each one and a failure
+ * report names the rule it broke.
  * <ul>
- *   <li>{@link #kmalloc(long, int)} MUST return the direct-map address of at least {@code size} bytes
- *       that overlap no live allocation, or {@link #NULL} when memory cannot be had or the size exceeds the
- *       era's maximum (logging a warning). {@code kmalloc(0, gfp)} MUST return {@link #ZERO_SIZE_PTR}.
- *       Allocation failure is never an exception.</li>
- *   <li>{@code GFP_DMA} memory MUST lie below 16 MiB; {@code __GFP_ZERO} memory MUST be zeroed.</li>
- *   <li>{@link #kfree(long)} of {@link #NULL} or {@link #ZERO_SIZE_PTR} MUST do nothing; of a live kmalloc
- *       address it frees it; of anything else (a freed address, an interior pointer, an address kmalloc
- *       never returned) it MUST throw {@link org.kmemlab.api.bug.KernelBug} and change nothing.</li>
- *   <li>{@link #ksize(long)} MUST return at least the requested size for a live allocation.</li>
- *   <li>An allocation whose gfp may sleep MUST raise {@link org.kmemlab.api.bug.SleepInAtomicBug} in
- *       atomic context.</li>
- *   <li>Reads and writes by kernel address reach the bytes of the machine's memory; the reports are
- *       consistent with the live allocations.</li>
- *   <li>Implementations MUST be safe for concurrent use.</li>
+ *   <li>[kernel.kmalloc] {@link #kmalloc(long, int)} MUST return the direct-map address of at least
+ *       {@code size} bytes that overlap no live allocation (kmalloc memory or page block), or {@link #NULL}
+ *       when memory cannot be had or the size exceeds the era's maximum (logging a warning); allocation
+ *       failure is never an exception.
+ *       [kernel.zero-size] {@code kmalloc(0, gfp)} MUST return {@link #ZERO_SIZE_PTR}, except on a Linux 2.0
+ *       machine, whose kmalloc(0) gave a real block (any live allocation that kfree takes back).</li>
+ *   <li>[kernel.gfp-dma] {@code GFP_DMA} memory MUST lie below 16 MiB.
+ *       [kernel.gfp-zero] {@code __GFP_ZERO} memory MUST be zeroed.</li>
+ *   <li>[kernel.kfree-null] {@link #kfree(long)} of {@link #NULL} or {@link #ZERO_SIZE_PTR} MUST do nothing;
+ *       of a live kmalloc address it frees it.
+ *       [kernel.bad-kfree] {@code kfree} of anything else (a freed address, an interior pointer, a page
+ *       block, an address kmalloc never returned) MUST throw {@link org.kmemlab.api.bug.KernelBug} and
+ *       change nothing.</li>
+ *   <li>[kernel.ksize] {@link #ksize(long)} MUST return at least the requested size for a live allocation,
+ *       the same value for as long as it lives.</li>
+ *   <li>[kernel.pages] {@link #getFreePages(int, int)} MUST return a naturally aligned block of
+ *       {@code 2^order} pages that overlaps no live allocation, or {@link #NULL}.</li>
+ *   <li>[kernel.sleep-in-atomic] An allocation whose gfp may sleep MUST raise
+ *       {@link org.kmemlab.api.bug.SleepInAtomicBug} in atomic context and allocate nothing;
+ *       {@code GFP_ATOMIC} allocations work there.</li>
+ *   <li>[kernel.memory] Reads and writes by kernel address MUST reach the bytes of the machine's memory:
+ *       what is written to a live allocation reads back unchanged.
+ *       [kernel.reports] The reports MUST be consistent with each other and with the live allocations, and
+ *       nothing may leak once everything is freed.</li>
+ *   <li>[kernel.concurrent] Implementations MUST be safe for concurrent use.</li>
  * </ul>
  */
 public interface KernelMemory {
@@ -41,9 +54,11 @@ public interface KernelMemory {
 
     /**
      * Returns the largest size {@link #kmalloc} serves: 131048 bytes in the Linux 2.0 era (128 KiB less the
-     * page descriptor and the block header), 4 MiB today. A larger request MUST return {@link #NULL}.
-     * The default is the maximum of the machine profile's era; a kernel booted in another era MUST
-     * override it.
+     * page descriptor and the block header), 4 MiB today; a larger request returns {@link #NULL} (rule
+     * kernel.kmalloc above, which the contract checks against this value).
+     *
+     * <p>[kernel.max-kmalloc-size] The default is the maximum of the machine profile's era; a kernel booted
+     * in another era MUST override it.
      */
     default long maxKmallocSize() {
         return machine().profile().era().maxKmallocSize();

@@ -3,43 +3,36 @@ package org.kmemlab.buddy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Method;
 import org.junit.jupiter.api.Test;
+import org.kmemlab.testkit.contract.support.AllocatedBytes;
 
 /**
  * The hot paths allocate no Java objects: a million allocate/free pairs, with splits and merges, must not
  * move the thread's allocated-bytes counter by more than the measurement itself costs.
  *
- * <p>The counter is HotSpot's {@code com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes},
- * reached by reflection because this module does not (and should not) require the management modules.
+ * <p>The counter is the testkit's {@link AllocatedBytes} (HotSpot's per-thread allocated-bytes counter).
  */
 class BuddyAllocatorAllocationFreeTests {
 
-    /** What reading the counter may itself allocate (boxing its result through reflection). */
+    /** Slack for the measurement (reading the counter itself allocates nothing). */
     private static final long MEASUREMENT_SLACK_BYTES = 4096;
     private static final int PAIRS = 1_000_000;
 
     @Test
-    void allocateAndFreeAllocateNoJavaObjects() throws ReflectiveOperationException {
+    void allocateAndFreeAllocateNoJavaObjects() {
         BuddyAllocator buddy = new TestZones().zone(3, 5000, 10);
         long[] held = new long[64];
         for (int i = 0; i < held.length; i++) {
             held[i] = buddy.allocate(i % 4);
         }
         long checksum = run(buddy, 10_000);
-        Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
-                .invoke(null);
-        Method allocatedBytes = Class.forName("com.sun.management.ThreadMXBean")
-                .getMethod("getCurrentThreadAllocatedBytes");
-        long calibrationStart = (Long) allocatedBytes.invoke(threads);
-        long[] calibration = new long[1024];
-        long calibrationEnd = (Long) allocatedBytes.invoke(threads);
-        assertTrue(calibrationEnd - calibrationStart >= 8 * calibration.length,
-                "the allocated-bytes counter must see an 8 KiB array, or this test proves nothing");
+        AllocatedBytes counter = AllocatedBytes.counter();
+        assertTrue(counter != null && counter.calibrated(),
+                "the allocated-bytes counter must see an allocation, or this test proves nothing");
 
-        long before = (Long) allocatedBytes.invoke(threads);
+        long before = counter.now();
         checksum += run(buddy, PAIRS);
-        long after = (Long) allocatedBytes.invoke(threads);
+        long after = counter.now();
 
         assertTrue(after - before < MEASUREMENT_SLACK_BYTES,
                 (after - before) + " bytes allocated during " + PAIRS + " allocate/free pairs");

@@ -4,22 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.kmemlab.dmazone.ZoneTesting.MiB;
 
-import java.lang.reflect.Method;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.testkit.contract.support.AllocatedBytes;
 
 /**
  * The fast path (watermark check, zone lock, page allocator, free and wake-up check) creates no Java
- * objects: the thread's allocated-bytes counter (HotSpot's {@code com.sun.management.ThreadMXBean}, reached
- * reflectively so the module needs no management module) stays put over many alloc/free pairs.
+ * objects: the thread's allocated-bytes counter (the testkit's {@link AllocatedBytes}) stays put over
+ * many alloc/free pairs.
  */
 class HotPathAllocationTests {
 
     private static final int ROUNDS = 200_000;
-    /** What reading the counter through reflection may cost (boxing). */
+    /** Slack for the measurement (reading the counter itself allocates nothing). */
     private static final long READING_COST = 4096;
 
     @ParameterizedTest
@@ -27,16 +27,13 @@ class HotPathAllocationTests {
     void allocPagesAndFreePagesAllocateNothingOnTheFastPath(PageAllocatorProvider pages) throws Exception {
         DmaZoneAllocator zones = ZoneTesting.boot(pages, MachineProfile.X86_64, 64 * MiB);
         long free = zones.freeFrames();
-        Object mxBean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-        Method bytes = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
-        long probeStart = (Long) bytes.invoke(mxBean);
-        byte[] probe = new byte[16_384];
-        assertTrue((Long) bytes.invoke(mxBean) - probeStart >= probe.length, "the counter must notice 16 KiB");
+        AllocatedBytes counter = AllocatedBytes.counter();
+        assertTrue(counter != null && counter.calibrated(), "the counter must notice an allocation");
 
         long sum = cycle(zones, 5_000); // warm up: classes loaded, code compiled
-        long start = (Long) bytes.invoke(mxBean);
+        long start = counter.now();
         sum += cycle(zones, ROUNDS);
-        long used = (Long) bytes.invoke(mxBean) - start;
+        long used = counter.now() - start;
 
         assertTrue(used < READING_COST, used + " bytes allocated in " + ROUNDS + " alloc/free pairs");
         assertEquals(free, zones.freeFrames());

@@ -217,6 +217,63 @@ class KernelMutantsTests {
         }
     }
 
+    /** kmalloc(0) returns NULL instead of ZERO_SIZE_PTR. */
+    static final class ZeroSizeIsNull extends Forwarding {
+        @Override
+        public long kmalloc(long size, int gfp) {
+            return size == 0 ? KernelMemory.NULL : kernel.kmalloc(size, gfp);
+        }
+    }
+
+    /** kfree(NULL) is reported as a bad free. */
+    static final class KfreeNullComplains extends Forwarding {
+        @Override
+        public void kfree(long addr) {
+            if (addr == KernelMemory.NULL) {
+                throw org.kmemlab.api.bug.InvalidFreeBug.notOwned("kfree", addr);
+            }
+            kernel.kfree(addr);
+        }
+    }
+
+    /** ksize answers the smallest class, 8 bytes, whatever was allocated. */
+    static final class KsizeTooSmall extends Forwarding {
+        @Override
+        public long ksize(long addr) {
+            return Math.min(8, kernel.ksize(addr));
+        }
+    }
+
+    /** getFreePages of two pages or more hands out a block shifted by one page (misaligned). */
+    static final class MisalignedPages extends Forwarding {
+        @Override
+        public long getFreePages(int gfp, int order) {
+            long addr = kernel.getFreePages(gfp, order);
+            return addr == KernelMemory.NULL || order == 0 ? addr : addr + kernel.machine().pageSize();
+        }
+
+        @Override
+        public void freePages(long addr, int order) {
+            kernel.freePages(order == 0 ? addr : addr - kernel.machine().pageSize(), order);
+        }
+    }
+
+    /** maxKmallocSize() keeps a smaller maximum than the kernel serves (as if booted in another era). */
+    static final class MaxKmallocSizeTooSmall extends Forwarding {
+        @Override
+        public long maxKmallocSize() {
+            return 64;
+        }
+    }
+
+    /** write() drops the last byte it is given. */
+    static final class WriteDropsLastByte extends Forwarding {
+        @Override
+        public void write(long addr, byte[] source, int offset, int length) {
+            kernel.write(addr, source, offset, Math.max(0, length - 1));
+        }
+    }
+
     /** Named caches that forward every call, for mutants that get one of them wrong. */
     static class ForwardingCaches implements org.kmemlab.api.SlabCaches {
         final org.kmemlab.api.SlabCaches inner;
@@ -287,28 +344,47 @@ class KernelMutantsTests {
         }
     }
 
-    record Mutant(String name, Supplier<KernelMemory> boot, String property, String invariant) {
+    /**
+     * A mutant: its name, how to boot it, the property that must fail, words of the broken invariant,
+     * and the rule the failure must cite (RuleTableTests in the testkit reads these to fill the rule table);
+     * empty for the named caches' mutants, whose checks (KernelCacheChain) are outside the rule table so far.
+     */
+    record Mutant(String name, Supplier<KernelMemory> boot, String property, String invariant, String rule) {
     }
 
     static List<Mutant> mutants() {
         return List.of(
-                new Mutant("ignores __GFP_ZERO", IgnoresGfpZero::new, "kernel.gfp-zero", "must be zeroed"),
+                new Mutant("ignores __GFP_ZERO", IgnoresGfpZero::new, "kernel.gfp-zero", "must be zeroed",
+                        "kernel.gfp-zero"),
                 new Mutant("serves GFP_DMA from any zone", DmaFromAnyZone::new, "kernel.gfp-dma",
-                        "below 16 MiB"),
+                        "below 16 MiB", "kernel.gfp-dma"),
                 new Mutant("frees interior pointers", FreesInteriorPointers::new, "kernel.bad-kfree",
-                        "must raise KernelBug"),
+                        "must raise KernelBug", "kernel.bad-kfree"),
                 new Mutant("reuses the last allocation", ReusesLastAllocation::new, "kernel.live-bytes",
-                        "overlapping live allocation"),
+                        "overlapping live allocation", "kernel.kmalloc"),
                 new Mutant("leaks large allocations", LeaksLargeAllocations::new, "kernel.accounting",
-                        "back to what they were after boot"),
+                        "back to what they were after boot", "kernel.reports"),
                 new Mutant("forgives sleeping in atomic context", ForgivesSleepInAtomic::new, "kernel.atomic",
-                        "SleepInAtomicBug"),
+                        "SleepInAtomicBug", "kernel.sleep-in-atomic"),
                 new Mutant("leaves Slab out of meminfo", SlabMissingFromMeminfo::new, "kernel.accounting",
-                        "Slab must be the pages of the slabinfo rows"),
+                        "Slab must be the pages of the slabinfo rows", "kernel.reports"),
+                new Mutant("kmalloc(0) is NULL", ZeroSizeIsNull::new, "kernel.ksize", "ZERO_SIZE_PTR",
+                        "kernel.zero-size"),
+                new Mutant("kfree(NULL) complains", KfreeNullComplains::new, "kernel.bad-kfree", "must do nothing",
+                        "kernel.kfree-null"),
+                new Mutant("ksize too small", KsizeTooSmall::new, "kernel.ksize", "bytes were asked for",
+                        "kernel.ksize"),
+                new Mutant("misaligned page blocks", MisalignedPages::new, "kernel.pages", "naturally aligned",
+                        "kernel.pages"),
+                new Mutant("write drops the last byte", WriteDropsLastByte::new, "kernel.live-bytes",
+                        "changed at offset", "kernel.memory"),
+                new Mutant("maxKmallocSize() below what kmalloc serves", MaxKmallocSizeTooSmall::new, "kernel.ksize",
+                        "must return NULL", "kernel.max-kmalloc-size"),
+                // last, and citing no rule: RuleTableTests reads the rule as the last argument of each
                 new Mutant("kfrees kmalloc memory passed to kmem_cache_free", KfreesIntoAnyCache::new,
-                        "kernel.named-caches", "must raise KernelBug"),
+                        "kernel.named-caches", "must raise KernelBug", ""),
                 new Mutant("ignores kmem_cache_destroy with live objects", IgnoresDestroyWithLiveObjects::new,
-                        "kernel.named-caches", "must raise KernelBug"));
+                        "kernel.named-caches", "must raise KernelBug", ""));
     }
 
     @TestFactory
@@ -328,7 +404,10 @@ class KernelMutantsTests {
                 assertTrue(result.brokenInvariant().contains(m.invariant()),
                         "expected a broken invariant naming '" + m.invariant() + "':\n" + result.report());
                 assertTrue(result.report().contains("\n  1: ") && result.report().contains("replay: mvn test"
-                        + " -Dkmemlab.seed=20261125"), "expected numbered steps and a replay line:\n" + result.report());
+                        + " -Dkmemlab.property=" + m.property() + " -Dkmemlab.seed=20261125"),
+                        "expected numbered steps and a replay line:\n" + result.report());
+                assertTrue(result.rule().equals(m.rule()), "expected the failure to cite " + m.rule() + ":\n"
+                        + result.report());
             }));
         }
         return tests;

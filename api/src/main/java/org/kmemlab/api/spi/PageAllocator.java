@@ -10,36 +10,49 @@ package org.kmemlab.api.spi;
  * {@code PageAllocatorContract}.
  *
  * <h2>Requirements</h2>
+ * Every rule carries an id in brackets; the testkit's {@code PageAllocatorContract} checks each one and a
+ * failure report names the rule it broke.
  * <ul>
- *   <li>{@link #allocate(int)} MUST return the first pfn of a block of {@code 2^order} frames that are
- *       all inside the managed range, all free before the call, and <em>naturally aligned</em>:
- *       {@code pfn % 2^order == 0} (absolute frame numbers, not relative to {@code startPfn}). It MUST NOT
- *       return a block that overlaps any live block.</li>
- *   <li>When no such block exists, {@code allocate} MUST return {@link #NO_PAGE} and change nothing.
- *       Running out of memory is a normal result, never an exception. Conversely, while a free block
- *       of at least the requested order exists, {@code allocate} MUST NOT return {@link #NO_PAGE}.</li>
- *   <li>{@code allocate} with an order outside {@code 0..maxOrder()} MUST return {@link #NO_PAGE} and change
- *       nothing (the kernel refuses such orders the same way).</li>
- *   <li>{@link #free(long, int)} MUST accept exactly the blocks that {@code allocate} returned, with the
- *       order they were allocated with, once each. For anything else it MUST throw
- *       {@link org.kmemlab.api.bug.KernelBug} (normally a {@link org.kmemlab.api.bug.BadPageStateBug})
- *       and leave its state unchanged: a pfn outside the range, a pfn not aligned to the order, an order
- *       outside {@code 0..maxOrder()}, a block that is (even partly) free already, a pfn inside a live
- *       block that is not the block's first frame, or an order other than the allocated one.</li>
- *   <li>Free buddies MUST coalesce, and at once: after every call no two free buddies of equal order
- *       below {@code maxOrder()} lie side by side unmerged. So once every block is freed,
+ *   <li>[page.in-range] {@link #allocate(int)} MUST return the first pfn of a block of {@code 2^order}
+ *       frames that all lie inside the managed range.
+ *       [page.aligned] The block MUST be <em>naturally aligned</em>: {@code pfn % 2^order == 0} (absolute
+ *       frame numbers, not relative to {@code startPfn}).
+ *       [page.no-overlap] {@code allocate} MUST NOT return a block that overlaps any live block: all its
+ *       frames are free before the call.</li>
+ *   <li>[page.refuse-when-full] When no such block exists, {@code allocate} MUST return {@link #NO_PAGE} and
+ *       change nothing; running out of memory is a normal result, never an exception.
+ *       [page.no-false-failure] While a free block of at least the requested order exists,
+ *       {@code allocate} MUST NOT return {@link #NO_PAGE}.</li>
+ *   <li>[page.bad-order] {@code allocate} with an order outside {@code 0..maxOrder()} MUST return
+ *       {@link #NO_PAGE} and change nothing (the kernel refuses such orders the same way).</li>
+ *   <li>[page.free-live] {@link #free(long, int)} MUST accept exactly the blocks that {@code allocate}
+ *       returned, with the order they were allocated with, once each.
+ *       [page.bad-free] For anything else {@code free} MUST throw {@link org.kmemlab.api.bug.KernelBug}
+ *       (normally a {@link org.kmemlab.api.bug.BadPageStateBug}) and leave its state unchanged: a pfn
+ *       outside the range, a pfn not aligned to the order, an order outside {@code 0..maxOrder()}, a block
+ *       that is (even partly) free already, a pfn inside a live block that is not the block's first frame,
+ *       or an order other than the allocated one.</li>
+ *   <li>[page.coalesce] Free buddies MUST coalesce, and at once: after every call no two free buddies of
+ *       equal order below {@code maxOrder()} lie side by side unmerged, so once every block is freed,
  *       {@link #freeBlocks(int)} reports exactly the initial layout again, for every order.</li>
- *   <li>{@link #freeFrames()} and {@link #freeBlocks(int)} MUST be exact at all times: the number of free
- *       frames, and the number of free blocks of each order (the {@code /proc/buddyinfo} row).</li>
- *   <li>The initial free blocks SHOULD be the largest naturally aligned blocks that fit the range (a
- *       buddy allocator's natural layout); the contract checks only that they are consistent.</li>
+ *   <li>[page.accounting] {@link #freeFrames()} and {@link #freeBlocks(int)} MUST be exact at all times:
+ *       the number of free frames, and the number of free blocks of each order (the
+ *       {@code /proc/buddyinfo} row).</li>
+ *   <li>[page.initial-layout] The initial free blocks SHOULD be the largest naturally aligned blocks that
+ *       fit the range (a buddy allocator's natural layout); the contract checks only that they are
+ *       consistent.</li>
+ *   <li>[page.any-block] An implementation MAY return any suitable free block (lowest address, last freed,
+ *       …); the contract never depends on which.</li>
+ *   <li>[page.self-check] {@link #checkInvariants()} SHOULD check what the implementation can check about
+ *       itself.
+ *       [page.self-check-sound] It MUST throw only when one of the allocator's invariants is really
+ *       broken.</li>
  * </ul>
- * An implementation MAY return any suitable free block (lowest address, last freed, …); callers and
- * the contract MUST NOT depend on which.
  *
  * <h2>Concurrency</h2>
  * Instances need not be thread-safe: the zone allocator serialises calls with the zone lock.
- * Implementations SHOULD NOT allocate Java objects in {@code allocate} and {@code free}.
+ * [page.no-garbage] Implementations SHOULD NOT allocate Java objects in {@code allocate} and
+ * {@code free}.
  */
 public interface PageAllocator {
 
@@ -86,8 +99,7 @@ public interface PageAllocator {
     /**
      * Checks the allocator's own invariants and throws {@link IllegalStateException} describing the first
      * one broken (the student-written consistency checker of the malloc lab, {@code mm_checkheap}). The
-     * testkit calls it after every step. Implementations SHOULD check what they can; the default checks
-     * nothing.
+     * testkit calls it after every step; the default checks nothing (see rule page.self-check).
      */
     default void checkInvariants() {
     }

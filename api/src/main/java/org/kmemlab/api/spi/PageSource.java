@@ -5,7 +5,15 @@ package org.kmemlab.api.spi;
  * {@code free_pages}, handed to the allocator by kmalloc (or by a test).
  *
  * <p>Addresses are direct-map virtual addresses (use {@link org.kmemlab.api.Machine#pa(long)} to reach
- * the bytes). A page source MUST be safe to call from the thread that calls the object allocator.
+ * the bytes). kmalloc (and the testkit) hand an object allocator a page source that is safe to call
+ * from the thread that calls the allocator.
+ *
+ * <h2>Requirements on the caller</h2>
+ * <ul>
+ *   <li>[pagesource.give-back] An object allocator MUST give pages back with {@link #freePages(long, int)}
+ *       at the address and with the order {@link #getFreePages(int, int)} gave them, once each, and only
+ *       pages it holds.</li>
+ * </ul>
  */
 public interface PageSource {
 

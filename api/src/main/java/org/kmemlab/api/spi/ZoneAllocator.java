@@ -10,35 +10,61 @@ import org.kmemlab.api.stats.ZoneStats;
  * {@code org.kmemlab.dmazone}.
  *
  * <h2>Requirements</h2>
+ * Every rule carries an id in brackets; the testkit's {@code ZoneAllocatorContract} checks each one and a
+ * failure report names the rule it broke.
  * <ul>
- *   <li><b>Boot.</b> At creation the allocator MUST retire the machine's boot memory and give every frame
- *       of its {@code freeRanges()} to page allocators created through the configured provider; reserved
- *       frames are never handed out.</li>
- *   <li><b>Zones.</b> A request is served from the highest zone its gfp allows ({@code Gfp.highestZone}) or
- *       a lower one: a {@code GFP_DMA} request MUST come from ZONE_DMA, a {@code GFP_DMA32} request from
- *       DMA32 or DMA, any other from Normal, DMA32 or DMA, tried in that order.</li>
- *   <li><b>Watermarks.</b> A zone serves a request only while its free pages stay above a watermark plus
- *       the zone's {@code lowmem_reserve} for the requesting zone. {@code __GFP_HIGH} MAY go down to half of
- *       the min mark, {@code GFP_ATOMIC} (high and unable to block) to 3/8 of it; {@code GFP_NOWAIT} gets no
- *       reserve.</li>
- *   <li><b>Sleeping.</b> {@code allocPages} with a gfp that allows blocking MUST call
+ *   <li><b>Boot.</b> [zone.boot] At creation the allocator MUST retire the machine's boot memory and give
+ *       every frame of its {@code freeRanges()} to page allocators created through the configured provider.
+ *       [zone.reserved] Reserved frames MUST never be handed out.
+ *       [zone.block] {@link #allocPages(int, int)} MUST return the first pfn of a naturally aligned block of
+ *       {@code 2^order} free frames inside RAM that overlaps no live block.</li>
+ *   <li><b>Zones.</b> [zone.gfp-zones] A {@code GFP_DMA} request MUST come from ZONE_DMA, a
+ *       {@code GFP_DMA32} request from DMA32 or DMA, any other from Normal, DMA32 or DMA.
+ *       [zone.fallback-order] The zones a request may use MUST be tried highest first (the zonelist:
+ *       Normal, then DMA32, then DMA), starting at the highest zone its gfp allows
+ *       ({@code Gfp.highestZone}).</li>
+ *   <li><b>Watermarks.</b> [zone.watermarks] A zone MUST serve a request only while its free pages stay
+ *       above the request's watermark: {@code GFP_NOWAIT} and sleeping requests the low mark once they
+ *       have reclaimed (min before), {@code __GFP_HIGH} down to half of the min mark, {@code GFP_ATOMIC}
+ *       (high and unable to block) to 3/8 of it; none of them gets more.
+ *       [zone.serves] A request MUST NOT fail while a zone it may use has a free block of its order and
+ *       free pages above that zone's high watermark plus its largest {@code lowmem_reserve}.
+ *       [zone.lowmem-reserve] The watermark check MUST add the zone's {@code lowmem_reserve} for the
+ *       requesting zone (the highest zone the gfp allows), so that a fallback from a higher zone leaves the
+ *       lower zone's protection alone.
+ *       [zone.live-watermarks] Watermarks MAY change at run time (Linux's watermark boosting raises them
+ *       after fragmentation events); every decision MUST follow the watermarks that {@link #zoneinfo()}
+ *       shows at that moment.</li>
+ *   <li><b>Sleeping.</b> [zone.might-sleep] {@code allocPages} with a gfp that allows blocking MUST call
  *       {@code machine.context().mightSleep(...)} first, so that it raises
  *       {@link org.kmemlab.api.bug.SleepInAtomicBug} in atomic context even when memory is plentiful.
- *       Such a request MUST run the registered {@link Shrinker}s (direct reclaim) before it fails, and
- *       MAY then wait a bounded time for memory to be freed; {@code __GFP_NORETRY} gives up after one
- *       reclaim pass without waiting; {@code __GFP_NOFAIL} never fails. A request that cannot block MUST
- *       NOT wait.</li>
- *   <li><b>Failure.</b> An allocation that cannot be served returns {@link PageAllocator#NO_PAGE}, never
- *       throws, and (unless {@code __GFP_NOWARN}) logs {@code page allocation failure: order:N,
- *       mode:0x…(GFP_…)} to dmesg followed by the zones' free counts. Reports MAY be rate-limited as the
- *       kernel's {@code warn_alloc} is, but the first failure after a quiet period MUST be logged.</li>
- *   <li><b>Freeing.</b> {@link #freePages(long, int)} MUST route the block to the page allocator that owns
- *       it and raise {@link org.kmemlab.api.bug.KernelBug} for a block that is not live, as
- *       {@link PageAllocator#free} does.</li>
- *   <li><b>Reports.</b> {@link #zoneinfo()} MUST be exact for every zone of the machine, empty ones
- *       included.</li>
- *   <li><b>Concurrency.</b> Unlike the other SPIs, a zone allocator MUST be safe for concurrent use (a
- *       lock per zone), and a waiting allocation MUST wait on a condition, not spin.</li>
+ *       [zone.reclaim] Such a request MUST run the registered {@link Shrinker}s (direct reclaim) before it
+ *       fails, and MAY then wait a bounded time for memory to be freed.
+ *       [zone.noretry] A {@code __GFP_NORETRY} request MUST run reclaim exactly once and then give up
+ *       without waiting.
+ *       [zone.nofail] A {@code __GFP_NOFAIL} request MUST never fail: it waits until memory is freed.
+ *       [zone.no-wait] A request that cannot block MUST NOT wait.
+ *       [zone.unregister] Once {@link #unregisterShrinker} returns, reclaim MUST NOT call that shrinker
+ *       again.</li>
+ *   <li><b>Failure.</b> [zone.no-page] An allocation that cannot be served MUST return
+ *       {@link PageAllocator#NO_PAGE}, never throw.
+ *       [zone.failure-logged] Unless the gfp has {@code __GFP_NOWARN}, a failure MUST be logged to dmesg as
+ *       {@code page allocation failure: order:N, mode:0x…(GFP_…)} followed by the zones' free counts;
+ *       reports MAY be rate-limited as the kernel's {@code warn_alloc} is, but the first failure after a
+ *       quiet period MUST be logged.
+ *       [zone.nowarn] A failure with {@code __GFP_NOWARN} MUST NOT be logged.</li>
+ *   <li><b>Freeing.</b> [zone.free] {@link #freePages(long, int)} MUST route the block to the page
+ *       allocator that owns it, which frees it.
+ *       [zone.bad-free] {@code freePages} MUST raise {@link org.kmemlab.api.bug.KernelBug} and change
+ *       nothing for a block that is not live, as {@link PageAllocator#free} does.</li>
+ *   <li><b>Reports.</b> [zone.zoneinfo] {@link #zoneinfo()} and {@link #freeFrames()} MUST be exact for
+ *       every zone of the machine, empty ones included.</li>
+ *   <li><b>Self-check.</b> [zone.self-check-sound] {@link #checkInvariants()} MUST throw only when one of
+ *       the allocator's invariants is really broken.</li>
+ *   <li><b>Concurrency.</b> [zone.concurrent] Unlike the other SPIs, a zone allocator MUST be safe for
+ *       concurrent use (a lock per zone).
+ *       [zone.wait-on-condition] A waiting allocation MUST wait on a condition, not spin: while it waits
+ *       it uses (nearly) no CPU time.</li>
  * </ul>
  */
 public interface ZoneAllocator {

@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemlab.testkit.contract.PropertyResult;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.property.Effort;
 import org.kmemlab.testkit.property.Snapshot;
 import org.kmemlab.testkit.report.FailurePage;
@@ -31,7 +32,8 @@ class FailurePageBrowserTests {
             "zone = create(startPfn 0, frames 8, maxOrder 2)", List.of("1: p0 = allocate(order 2) -> pfn 0",
                     "2: free(p0) -> ok (pfn 0 order 2)", "3: p1 = allocate(order 2) -> pfn 4"),
             "freeFrames() must equal the frames not in live blocks", "4 free frames", "0 free frames", 17,
-            "mvn test -Dkmemlab.seed=1996", List.of(), List.of(snapshot("........", 8, 2, 8, 2),
+            "mvn test -Dkmemlab.seed=1996", List.of(), 3, "page.accounting", Rule.PAGE_ACCOUNTING.sentence(), 40,
+            List.of(snapshot("........", 8, 2, 8, 2),
                     snapshot("####....", 4, 1, 4, 1), snapshot("........", 4, 1, 8, 2),
                     snapshot("....####", 0, 0, 4, 1)));
 

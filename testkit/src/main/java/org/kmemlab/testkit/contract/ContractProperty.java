@@ -46,6 +46,49 @@ public interface ContractProperty {
      */
     static <S> ContractProperty stateful(String id, String title, String subject, String replayPrefix,
                                          StateMachine<S> machine) {
+        return stateful(id, title, subject, replayPrefix, machine, null);
+    }
+
+    /**
+     * Returns {@code property} checked with at most {@code maxTries} tries whatever the effort asks: for
+     * fixed scenarios, whose steps do not vary, and for properties whose every try is expensive.
+     */
+    static ContractProperty capped(ContractProperty property, int maxTries) {
+        Checks.requireNonNull(property, "property");
+        Checks.requireArgument(maxTries >= 1, "maxTries %d must be at least 1", maxTries);
+        return new ContractProperty() {
+            @Override
+            public String id() {
+                return property.id();
+            }
+
+            @Override
+            public String title() {
+                return property.title();
+            }
+
+            @Override
+            public PropertyResult check(Effort effort) {
+                return property.check(effort.withTries(Math.min(effort.tries(), maxTries)));
+            }
+
+            @Override
+            public String toString() {
+                return property + " (at most " + maxTries + " tries)";
+            }
+        };
+    }
+
+    /**
+     * Returns a property that runs {@code machine} through the {@link PropertyEngine} and refuses to pass
+     * vacuously: when the machine counts the operations it exercised ({@link StateMachine#exercised}) and
+     * its tries exercised fewer than one per try, the property fails citing {@code vacuityRule}, the rule
+     * that demands success (an allocator that refuses every request checks nothing).
+     *
+     * @param vacuityRule the rule a vacuous run breaks, or {@code null} for a property about refusals
+     */
+    static <S> ContractProperty stateful(String id, String title, String subject, String replayPrefix,
+                                         StateMachine<S> machine, Rule vacuityRule) {
         Checks.requireNonNull(id, "property id");
         Checks.requireNonNull(title, "property title");
         Checks.requireNonNull(subject, "subject");
@@ -65,7 +108,12 @@ public interface ContractProperty {
             @Override
             public PropertyResult check(Effort effort) {
                 RunResult run = PropertyEngine.run(machine, effort);
-                return PropertyResult.of(id, title, subject, replayPrefix, run);
+                PropertyResult result = PropertyResult.of(id, title, subject, replayPrefix, run);
+                if (vacuityRule != null && result.passed() && result.operations() >= 0
+                        && result.operations() < result.triesRun()) {
+                    return result.vacuous(result.triesRun(), vacuityRule.id(), vacuityRule.quote());
+                }
+                return result;
             }
 
             @Override

@@ -57,7 +57,8 @@ final class ChainShrinker {
         }
         InvariantViolation v = best.failure();
         return new Counterexample(tryNumber, best.setUp(), best.lines(), v.invariant(), v.expected(), v.actual(),
-                chain.actions().size(), budget.spent, PropertyEngine.snapshots(machine, setUpSeed, best.executed()));
+                chain.actions().size(), budget.spent, v.rule(), v.ruleSentence(),
+                PropertyEngine.snapshots(machine, setUpSeed, best.executed()));
     }
 
     /** Removes windows of actions, largest first, keeping every removal that still fails. */
@@ -171,7 +172,7 @@ final class ChainShrinker {
         return new Counterexample(tryNumber, setUp, lines, v.invariant()
                 + " (this failure did not reproduce on replay: does the implementation depend on something"
                 + " other than the calls it gets, such as a static field or the clock?)",
-                v.expected(), v.actual(), chain.actions().size(), 1);
+                v.expected(), v.actual(), chain.actions().size(), 1, v.rule(), v.ruleSentence(), List.of());
     }
 
     /** The replays shrinking may still take. */

@@ -75,11 +75,15 @@ public final class PropertyEngine {
         SplittableRandom master = new SplittableRandom(effort.seed());
         Set<String> warnings = new LinkedHashSet<>();
         long stepsRun = 0;
+        long operations = -1;
         for (int tryNumber = 1; tryNumber <= effort.tries(); tryNumber++) {
             long setUpSeed = master.nextLong();
             long actionSeed = master.nextLong();
             Chain<S> chain = generate(machine, setUpSeed, new Randomness(actionSeed), effort.steps(), warnings);
             stepsRun += chain.actions.size();
+            if (chain.exercised >= 0) {
+                operations = Math.max(operations, 0) + chain.exercised;
+            }
             if (chain.failure != null) {
                 Counterexample best = ChainShrinker.shrink(machine, setUpSeed, chain, tryNumber);
                 int last = tryNumber;
@@ -101,10 +105,11 @@ public final class PropertyEngine {
                         }
                     }
                 }
-                return new RunResult(effort, last, stepsRun, Optional.of(best), new ArrayList<>(warnings));
+                return new RunResult(effort, last, stepsRun, Optional.of(best), new ArrayList<>(warnings), operations);
             }
         }
-        return new RunResult(effort, effort.tries(), stepsRun, Optional.empty(), new ArrayList<>(warnings));
+        return new RunResult(effort, effort.tries(), stepsRun, Optional.empty(), new ArrayList<>(warnings),
+                operations);
     }
 
     /** Runs one random chain, recording its actions up to and including the first failing one. */
@@ -116,7 +121,7 @@ public final class PropertyEngine {
             state = machine.setUp(new Randomness(setUpSeed));
             machine.checkInvariants(state);
         } catch (RuntimeException | StackOverflowError e) {
-            return new Chain<>(actions, asViolation(e, "creating the allocator"));
+            return new Chain<>(actions, asViolation(e, "creating the allocator"), -1);
         }
         for (int step = 0; step < steps; step++) {
             Action<S> next = machine.nextAction(state, random);
@@ -130,11 +135,11 @@ public final class PropertyEngine {
                 machine.checkInvariants(state);
             } catch (RuntimeException | StackOverflowError e) {
                 warnings.addAll(machine.warnings(state));
-                return new Chain<>(actions, asViolation(e, action.describe()));
+                return new Chain<>(actions, asViolation(e, action.describe()), machine.exercised(state));
             }
         }
         warnings.addAll(machine.warnings(state));
-        return new Chain<>(actions, null);
+        return new Chain<>(actions, null, machine.exercised(state));
     }
 
     /**
@@ -240,8 +245,11 @@ public final class PropertyEngine {
         return newline < 0 ? text : text.substring(0, newline);
     }
 
-    /** A generated chain: its actions, and the violation that ended it (null when it passed). */
-    record Chain<S>(List<Action<S>> actions, InvariantViolation failure) {
+    /**
+     * A generated chain: its actions, the violation that ended it (null when it passed), and the
+     * operations that exercised the subject (-1 when not counted).
+     */
+    record Chain<S>(List<Action<S>> actions, InvariantViolation failure, long exercised) {
     }
 
     /**

@@ -66,6 +66,17 @@ public interface StateMachine<S> {
     }
 
     /**
+     * Returns how many operations of this chain really exercised the subject: calls that succeeded and
+     * so gave the invariants something to check (an allocation that returned memory, a free that freed
+     * it). The engine adds them up over all tries ({@link RunResult#operations()}), so that a property can
+     * refuse to pass vacuously, for example against an allocator that refuses every request. The default,
+     * -1, means the machine does not count.
+     */
+    default long exercised(S state) {
+        return -1;
+    }
+
+    /**
      * Returns what {@code state} looks like, the system under test beside the model, for the page that
      * animates a failing property's counterexample (one snapshot after set-up and one after each step).
      * It is called only while that page is made, never while properties run, and MUST NOT change the

@@ -27,6 +27,12 @@ import org.kmemlab.api.stats.ZoneStats;
  *
  * <p>The {@link Flaw} it is created with plants one bug a student really makes, at the one line marked
  * with that flaw; {@link Flaw#NONE} is the correct allocator. The mutant zoo is this class with each flaw.
+ *
+ * <p>Created {@code boosting} ({@link #boostingProvider()}), it is a third correct design: watermarks that
+ * change at run time (Linux's watermark boosting: a zone that turned a request away raises its marks by up
+ * to min, and frees lower them again) and a {@code lowmem_reserve} of 1/32 of the higher zones' managed
+ * pages, both shown in {@code zoneinfo()} and both followed by every decision. The SPI allows both; the
+ * contract must accept them. Two flaws break exactly that: stale watermarks and an ignored reserve.
  */
 final class AlternateZoneAllocator implements ZoneAllocator {
 
@@ -49,6 +55,24 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         DOUBLE_FREE_ACCEPTED,
         NOFAIL_GIVES_UP,
         FREE_DOES_NOT_WAKE_WAITERS,
+        MISALIGNED_BLOCKS,
+        THROWS_WHEN_EXHAUSTED,
+        FREE_REJECTS_LARGE_BLOCKS,
+        SELF_CHECK_FALSE_ALARM,
+        NORETRY_SKIPS_RECLAIM,
+        UNREGISTER_IGNORED,
+        SPINS_WHILE_WAITING,
+        NOWAIT_WAITS_FOR_MEMORY,
+        GIVES_UP_AFTER_RECLAIM,
+        /** With boosting: zoneinfo shows the boosted marks, decisions use the marks of boot. */
+        STALE_WATERMARKS,
+        /** With boosting: zoneinfo shows lowmem_reserve, decisions leave it out. */
+        RESERVE_IGNORED;
+
+        /** True for the flaws planted in the boosting design. */
+        boolean boosting() {
+            return this == STALE_WATERMARKS || this == RESERVE_IGNORED;
+        }
     }
 
     private final Machine machine;
@@ -63,12 +87,18 @@ final class AlternateZoneAllocator implements ZoneAllocator {
     private final long[] low;
     private final long[] high;
     private final List<Shrinker> shrinkers = new ArrayList<>();
+    private final boolean boosting;
+    /** Per zone: how far the watermarks are raised now (boosting design; 0 otherwise). */
+    private final long[] boost;
+    /** lowmem_reserve[zone][requesting zone] (boosting design; all 0 otherwise). */
+    private final long[][] reserve;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition freed = lock.newCondition();
 
-    private AlternateZoneAllocator(ZoneAllocatorConfig config, Flaw flaw) {
+    private AlternateZoneAllocator(ZoneAllocatorConfig config, Flaw flaw, boolean boosting) {
         this.machine = config.machine();
         this.flaw = flaw;
+        this.boosting = boosting;
         this.era = config.era();
         this.maxWaitNanos = config.maxWait().toNanos();
         this.spans = machine.zones();
@@ -99,6 +129,17 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         this.low = new long[spans.size()];
         this.high = new long[spans.size()];
         setWatermarks(config.minFreeKbytes());
+        this.boost = new long[spans.size()];
+        this.reserve = new long[spans.size()][spans.size()];
+        if (boosting) {
+            for (int z = 0; z < spans.size(); z++) {
+                long above = 0;
+                for (int j = z + 1; j < spans.size(); j++) {
+                    above += managed[j];
+                    reserve[z][j] = above / 32;
+                }
+            }
+        }
     }
 
     /** A provider of the allocator with {@code flaw}. */
@@ -111,7 +152,22 @@ final class AlternateZoneAllocator implements ZoneAllocator {
 
             @Override
             public ZoneAllocator create(ZoneAllocatorConfig config) {
-                return new AlternateZoneAllocator(config, flaw);
+                return new AlternateZoneAllocator(config, flaw, flaw.boosting());
+            }
+        };
+    }
+
+    /** The provider of the correct boosting design, {@code alternate-zones-boosting}. */
+    static ZoneAllocatorProvider boostingProvider() {
+        return new ZoneAllocatorProvider() {
+            @Override
+            public String name() {
+                return "alternate-zones-boosting";
+            }
+
+            @Override
+            public ZoneAllocator create(ZoneAllocatorConfig config) {
+                return new AlternateZoneAllocator(config, Flaw.NONE, true);
             }
         };
     }
@@ -150,6 +206,17 @@ final class AlternateZoneAllocator implements ZoneAllocator {
             machine.context().mightSleep(gfp, "alloc_pages");
         }
         boolean blocking = Gfp.allowsBlocking(gfp);
+        long pfn = allocPagesFlawed(gfp, order, blocking);
+        if (pfn != PageAllocator.NO_PAGE && order > 0 && flaw == Flaw.MISALIGNED_BLOCKS) {
+            return pfn + 1; // "the first page is the header": hands out the block one frame in
+        }
+        if (pfn == PageAllocator.NO_PAGE && flaw == Flaw.THROWS_WHEN_EXHAUSTED) {
+            throw new IllegalStateException("out of memory: order " + order);
+        }
+        return pfn;
+    }
+
+    private long allocPagesFlawed(int gfp, int order, boolean blocking) {
         boolean noFail = (gfp & Gfp.__GFP_NOFAIL) != 0 && flaw != Flaw.NOFAIL_GIVES_UP;
         long deadline = System.nanoTime() + maxWaitNanos;
         boolean reclaimed = false;
@@ -160,12 +227,19 @@ final class AlternateZoneAllocator implements ZoneAllocator {
                 if (pfn != PageAllocator.NO_PAGE) {
                     return pfn;
                 }
-                if (!blocking && flaw != Flaw.WAITS_FOR_NOWAIT) {
+                boolean nowait = !blocking && (gfp & Gfp.__GFP_HIGH) == 0;
+                if (!blocking && flaw != Flaw.WAITS_FOR_NOWAIT && !(nowait && flaw == Flaw.NOWAIT_WAITS_FOR_MEMORY)) {
                     break;
                 }
-                if (!reclaimed && flaw != Flaw.NEVER_RUNS_SHRINKERS) {
+                boolean noRetry = (gfp & Gfp.__GFP_NORETRY) != 0;
+                if (!reclaimed && flaw != Flaw.NEVER_RUNS_SHRINKERS
+                        && !(noRetry && flaw == Flaw.NORETRY_SKIPS_RECLAIM)) {
                     reclaimed = true;
-                    if (reclaim() > 0) {
+                    long got = reclaim();
+                    if (flaw == Flaw.GIVES_UP_AFTER_RECLAIM && !noFail) {
+                        break; // "reclaim is for next time": the freed pages are not tried
+                    }
+                    if (got > 0) {
                         continue;
                     }
                 }
@@ -173,7 +247,11 @@ final class AlternateZoneAllocator implements ZoneAllocator {
                     break;
                 }
                 if (noFail) {
-                    freed.await();
+                    if (flaw == Flaw.SPINS_WHILE_WAITING) {
+                        spin(Long.MAX_VALUE);
+                    } else {
+                        freed.await();
+                    }
                     reclaimed = false;
                     continue;
                 }
@@ -181,7 +259,11 @@ final class AlternateZoneAllocator implements ZoneAllocator {
                 if (left <= 0) {
                     break;
                 }
-                freed.awaitNanos(left);
+                if (flaw == Flaw.SPINS_WHILE_WAITING) {
+                    spin(deadline);
+                } else {
+                    freed.awaitNanos(left);
+                }
                 reclaimed = false;
             }
         } catch (InterruptedException e) {
@@ -196,6 +278,27 @@ final class AlternateZoneAllocator implements ZoneAllocator {
             }
         }
         return PageAllocator.NO_PAGE;
+    }
+
+    /** The planted bug of SPINS_WHILE_WAITING: polls the free count, lock dropped, until it grows or time is up. */
+    private void spin(long deadline) {
+        long free = freeFramesLocked();
+        lock.unlock();
+        try {
+            while (System.nanoTime() < deadline && freeFramesLocked() <= free) {
+                Thread.onSpinWait();
+            }
+        } finally {
+            lock.lock();
+        }
+    }
+
+    private long freeFramesLocked() {
+        long free = 0;
+        for (PageAllocator a : allocators) {
+            free += a.freeFrames();
+        }
+        return free;
     }
 
     /** Walks the zones from the highest the gfp allows down to DMA, the first that passes its mark wins. */
@@ -227,7 +330,11 @@ final class AlternateZoneAllocator implements ZoneAllocator {
     }
 
     private long fromZone(int z, int gfp, int order) {
-        if (zoneFree(z) - (1L << order) < mark(z, gfp)) {
+        if (zoneFree(z) - (1L << order) < mark(z, gfp) + protection(z, gfp)) {
+            if (boosting) {
+                // Watermark boosting: a zone that turns requests away raises its marks, up to min more.
+                boost[z] = Math.min(min[z], boost[z] + Math.max(1, min[z] / 4));
+            }
             return PageAllocator.NO_PAGE;
         }
         for (int i = 0; i < allocators.size(); i++) {
@@ -241,6 +348,23 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         return PageAllocator.NO_PAGE;
     }
 
+    /** The lowmem_reserve zone {@code z} keeps back from a request whose highest zone is above it. */
+    private long protection(int z, int gfp) {
+        if (flaw == Flaw.RESERVE_IGNORED) {
+            return 0;
+        }
+        int requesting = spans.size() - 1;
+        while (requesting > 0 && spans.get(requesting).type().ordinal() > Gfp.highestZone(gfp).ordinal()) {
+            requesting--;
+        }
+        return reserve[z][requesting];
+    }
+
+    /** The min mark of zone {@code z} now: boosted in the boosting design (unless its marks are stale). */
+    private long minNow(int z) {
+        return flaw == Flaw.STALE_WATERMARKS ? min[z] : min[z] + boost[z];
+    }
+
     /** The pages zone {@code z} keeps back from this request: min, less for __GFP_HIGH and atomic. */
     private long mark(int z, int gfp) {
         boolean high = (gfp & Gfp.__GFP_HIGH) != 0;
@@ -248,12 +372,12 @@ final class AlternateZoneAllocator implements ZoneAllocator {
             return 0;
         }
         if (!high) {
-            return min[z];
+            return minNow(z);
         }
         if (flaw == Flaw.ATOMIC_TAKES_EVERYTHING || era == Era.LINUX_2_0 && !Gfp.allowsBlocking(gfp)) {
             return 0;
         }
-        long mark = min[z] - min[z] / 2;
+        long mark = minNow(z) - minNow(z) / 2;
         return Gfp.allowsBlocking(gfp) ? mark : mark - mark / 4;
     }
 
@@ -277,10 +401,18 @@ final class AlternateZoneAllocator implements ZoneAllocator {
 
     @Override
     public void freePages(long pfn, int order) {
+        if (flaw == Flaw.MISALIGNED_BLOCKS && order > 0) {
+            pfn -= 1;
+        }
+        if (flaw == Flaw.FREE_REJECTS_LARGE_BLOCKS && order >= 3) {
+            throw new BadPageStateBug(pfn, order, "blocks this large are not freed here", "free smaller blocks");
+        }
         lock.lock();
         try {
-            for (PageAllocator a : allocators) {
+            for (int i = 0; i < allocators.size(); i++) {
+                PageAllocator a = allocators.get(i);
                 if (pfn >= a.startPfn() && pfn < a.startPfn() + a.frames()) {
+                    int z = zoneOfAllocator.get(i);
                     try {
                         a.free(pfn, order);
                     } catch (BadPageStateBug bug) {
@@ -289,6 +421,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
                         }
                         throw bug;
                     }
+                    boost[z] = Math.max(0, boost[z] - (1L << order));
                     if (flaw != Flaw.FREE_DOES_NOT_WAKE_WAITERS) {
                         freed.signalAll();
                     }
@@ -345,9 +478,10 @@ final class AlternateZoneAllocator implements ZoneAllocator {
                     free -= 1; // counts allocated blocks, not frames, somewhere
                 }
                 ZoneSpan span = spans.get(z);
+                long b = boost[z];
                 stats.add(new ZoneStats(0, span.type(), span.startPfn(), span.frames(), span.frames(), managed[z],
-                        Math.max(0, free), min[z], low[z], high[z], era == Era.MODERN ? high[z] + min[z] / 4 : 0,
-                        new long[spans.size()], blocks));
+                        Math.max(0, free), min[z] + b, low[z] + b, high[z] + b,
+                        era == Era.MODERN ? high[z] + b + min[z] / 4 : 0, reserve[z].clone(), blocks));
             }
             return stats;
         } finally {
@@ -369,9 +503,19 @@ final class AlternateZoneAllocator implements ZoneAllocator {
     public void unregisterShrinker(Shrinker shrinker) {
         lock.lock();
         try {
+            if (flaw == Flaw.UNREGISTER_IGNORED) {
+                return; // "it will be garbage collected anyway"
+            }
             shrinkers.remove(shrinker);
         } finally {
             lock.unlock();
+        }
+    }
+
+    @Override
+    public void checkInvariants() {
+        if (flaw == Flaw.SELF_CHECK_FALSE_ALARM && freeFrames() < min[spans.size() - 1]) {
+            throw new IllegalStateException("free frames below the min watermark: the reserve was raided");
         }
     }
 }

@@ -14,12 +14,15 @@ public final class Alternates {
     private Alternates() {
     }
 
-    /** Returns the correct alternate page allocators: {@code list-buddy} and {@code bitmap-buddy}. */
+    /** Returns the correct alternate page allocators: {@code list-buddy}, {@code bitmap-buddy}, {@code tree-buddy}. */
     public static List<PageAllocatorProvider> pageAllocators() {
         return List.copyOf(AlternatesTests.pageAllocators());
     }
 
-    /** Returns the correct alternate object allocators: {@code slab-objects} and {@code first-fit-objects}. */
+    /**
+     * Returns the correct alternate object allocators: {@code slab-objects}, {@code first-fit-objects},
+     * {@code mixed-classes-objects}.
+     */
     public static List<ObjectAllocatorProvider> objectAllocators() {
         return List.copyOf(AlternatesTests.objectAllocators());
     }

@@ -22,14 +22,18 @@ class AlternatesTests {
     static List<ZooPageProvider> pageAllocators() {
         return List.of(
                 new ZooPageProvider("list-buddy", "LIFO free lists", ListBuddy::new),
-                new ZooPageProvider("bitmap-buddy", "bitmaps, lowest address of any order", BitmapBuddy::new));
+                new ZooPageProvider("bitmap-buddy", "bitmaps, lowest address of any order", BitmapBuddy::new),
+                new ZooPageProvider("tree-buddy", "a binary tree of largest free orders per superblock",
+                        TreeBuddy::new));
     }
 
     static List<ZooObjectProvider> objectAllocators() {
         return List.of(
                 new ZooObjectProvider("slab-objects", "power-of-two slabs", SlabObjects::new),
                 new ZooObjectProvider("first-fit-objects", "odd classes, address-ordered first fit",
-                        FirstFitObjects::new));
+                        FirstFitObjects::new),
+                new ZooObjectProvider("mixed-classes-objects", "kmalloc's classes with 96 and 192, slabs of 1, 2"
+                        + " and 4 pages", MixedClassesObjects::new));
     }
 
     @TestFactory

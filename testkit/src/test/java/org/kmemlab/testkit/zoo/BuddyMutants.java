@@ -45,7 +45,23 @@ final class BuddyMutants {
                 new ZooPageProvider("wrong-order-free-half-done", "a wrong-order free credits freeFrames before"
                         + " raising the bug", WrongOrderHalfDone::new),
                 new ZooPageProvider("bad-order-crashes", "allocate() indexes the free lists without checking"
-                        + " the order", BadOrderCrashes::new));
+                        + " the order", BadOrderCrashes::new),
+                new ZooPageProvider("reports-one-frame-more", "frames() counts the zone's end frame too",
+                        ReportsOneFrameMore::new),
+                new ZooPageProvider("scribbles-after-freed-block", "free() writes a free-list link into the frame"
+                        + " after the freed block, which may be live", ScribblesAfterFreedBlock::new),
+                new ZooPageProvider("throws-when-full", "allocate() throws instead of returning NO_PAGE when"
+                        + " nothing fits", ThrowsWhenFull::new),
+                new ZooPageProvider("refuses-max-order", "allocate(maxOrder) always returns NO_PAGE",
+                        RefusesMaxOrder::new),
+                new ZooPageProvider("clamps-bad-order", "allocate() of an order above maxOrder hands out a"
+                        + " maxOrder block", ClampsBadOrder::new),
+                new ZooPageProvider("rejects-max-order-free", "free() of a maxOrder block raises a bug",
+                        RejectsMaxOrderFree::new),
+                new ZooPageProvider("reports-max-order-blocks-as-halves", "after the first free, buddyinfo shows"
+                        + " every free maxOrder block as two unmerged buddies", ReportsMaxOrderBlocksAsHalves::new),
+                new ZooPageProvider("self-check-false-alarm", "checkInvariants() reports a broken allocator"
+                        + " whenever fewer than half the frames are free", SelfCheckFalseAlarm::new));
     }
 
     /**
@@ -351,6 +367,135 @@ final class BuddyMutants {
                 return NO_PAGE;
             }
             return super.allocate(order);
+        }
+    }
+
+    /** frames() is one too many: the allocator reports a range it does not manage. */
+    static final class ReportsOneFrameMore extends Mutant {
+        ReportsOneFrameMore(PageAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public long frames() {
+            return super.frames() + 1;
+        }
+    }
+
+    /** free() writes a link word into the first frame after the freed block, live or not. */
+    static final class ScribblesAfterFreedBlock extends Mutant {
+        private final org.kmemlab.api.Machine machine;
+
+        ScribblesAfterFreedBlock(PageAllocatorConfig c) {
+            super(c);
+            this.machine = c.machine();
+        }
+
+        @Override
+        public void free(long pfn, int order) {
+            super.free(pfn, order);
+            long next = pfn + (1L << order);
+            if (next < end) {
+                machine.memory().writeInt(next << machine.pageShift(), 0x6b6b6b6b);
+            }
+        }
+    }
+
+    /** Running out of memory throws. */
+    static final class ThrowsWhenFull extends Mutant {
+        ThrowsWhenFull(PageAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public long allocate(int order) {
+            long pfn = super.allocate(order);
+            if (pfn == NO_PAGE && order >= 0 && order <= maxOrder) {
+                throw new IllegalStateException("out of memory for order " + order);
+            }
+            return pfn;
+        }
+    }
+
+    /** The largest blocks are never handed out. */
+    static final class RefusesMaxOrder extends Mutant {
+        RefusesMaxOrder(PageAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public long allocate(int order) {
+            return order == maxOrder ? NO_PAGE : super.allocate(order);
+        }
+    }
+
+    /** An order above maxOrder is served as maxOrder instead of refused. */
+    static final class ClampsBadOrder extends Mutant {
+        ClampsBadOrder(PageAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public long allocate(int order) {
+            return super.allocate(order > maxOrder ? maxOrder : order);
+        }
+    }
+
+    /** A maxOrder block cannot be freed. */
+    static final class RejectsMaxOrderFree extends Mutant {
+        RejectsMaxOrderFree(PageAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public void free(long pfn, int order) {
+            if (order == maxOrder) {
+                throw BadPageStateBug.badOrder(pfn, order, maxOrder - 1);
+            }
+            super.free(pfn, order);
+        }
+    }
+
+    /** A correct allocator whose own consistency check cries wolf. */
+    static final class SelfCheckFalseAlarm extends ListBuddy {
+        SelfCheckFalseAlarm(PageAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public void checkInvariants() {
+            if (freeFrames() * 2 < frames()) {
+                throw new IllegalStateException("fewer than half the frames are free: free lists lost?");
+            }
+        }
+    }
+
+    /**
+     * Merges its buddies, but once anything was freed buddyinfo shows every free maxOrder block as two
+     * unmerged halves (the "merge" of the top order forgets to update the row).
+     */
+    static final class ReportsMaxOrderBlocksAsHalves extends Mutant {
+        private boolean freed;
+
+        ReportsMaxOrderBlocksAsHalves(PageAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public void free(long pfn, int order) {
+            super.free(pfn, order);
+            freed = true;
+        }
+
+        @Override
+        public long freeBlocks(int order) {
+            if (maxOrder == 0 || !freed) {
+                return super.freeBlocks(order);
+            }
+            if (order == maxOrder) {
+                return 0;
+            }
+            return super.freeBlocks(order) + (order == maxOrder - 1 ? 2 * super.freeBlocks(maxOrder) : 0);
         }
     }
 }

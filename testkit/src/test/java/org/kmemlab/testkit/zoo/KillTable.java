@@ -53,6 +53,53 @@ final class KillTable {
         return longOnes;
     }
 
+    /** Returns the mutants, in the order they were run. */
+    List<String> mutants() {
+        return new ArrayList<>(results.keySet());
+    }
+
+    /** Returns the rules the failed properties of {@code mutant} cite, sorted ("" for a failure citing none). */
+    java.util.SortedSet<String> rulesCited(String mutant) {
+        java.util.SortedSet<String> rules = new java.util.TreeSet<>();
+        for (PropertyResult r : results.get(mutant).values()) {
+            if (!r.passed()) {
+                rules.add(r.rule());
+            }
+        }
+        return rules;
+    }
+
+    /** Returns the length of the longest shrunk counterexample of {@code mutant}'s failures (0 for none). */
+    int longest(String mutant) {
+        int longest = 0;
+        for (PropertyResult r : results.get(mutant).values()) {
+            if (!r.passed()) {
+                longest = Math.max(longest, r.steps().size());
+            }
+        }
+        return longest;
+    }
+
+    /** Returns the shortest failure report of {@code mutant}, or an empty string when it survived. */
+    String shortestReport(String mutant) {
+        PropertyResult best = null;
+        for (PropertyResult r : results.get(mutant).values()) {
+            if (!r.passed() && (best == null || r.steps().size() < best.steps().size())) {
+                best = r;
+            }
+        }
+        return best == null ? "" : best.report();
+    }
+
+    /** Returns every mutant's shortest report, each under a line naming the mutant. */
+    String shortestReports() {
+        StringBuilder out = new StringBuilder();
+        for (String mutant : results.keySet()) {
+            out.append("---- ").append(mutant).append(", shortest report:\n").append(shortestReport(mutant));
+        }
+        return out.toString();
+    }
+
     /** Returns the results of one mutant. */
     Map<String, PropertyResult> row(String mutant) {
         return results.get(mutant);
@@ -73,7 +120,7 @@ final class KillTable {
         for (int i = 0; i < propertyIds.size(); i++) {
             out.append(String.format(" %3s", "P" + (i + 1)));
         }
-        out.append("  killed by\n");
+        out.append("  killed by; rules the failures cite\n");
         results.forEach((mutant, row) -> {
             out.append(String.format(name, mutant));
             int kills = 0;
@@ -83,7 +130,8 @@ final class KillTable {
                 kills += killed ? 1 : 0;
                 out.append(String.format(" %3s", killed ? Integer.toString(r.steps().size()) : "."));
             }
-            out.append("  ").append(kills).append(kills == 1 ? " property\n" : " properties\n");
+            out.append("  ").append(kills).append(kills == 1 ? " property" : " properties");
+            out.append("; rules ").append(String.join(", ", rulesCited(mutant))).append('\n');
         });
         for (int i = 0; i < propertyIds.size(); i++) {
             out.append(String.format("P%-3d %s%n", i + 1, propertyIds.get(i)));

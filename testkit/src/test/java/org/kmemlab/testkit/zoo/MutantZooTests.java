@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.kmemlab.testkit.contract.ObjectAllocatorContract;
-import org.kmemlab.testkit.contract.PageAllocatorContract;
 import org.kmemlab.testkit.contract.PropertyResult;
 import org.kmemlab.testkit.property.Effort;
 
@@ -24,24 +22,12 @@ class MutantZooTests {
     /** The longest shrunk counterexample a mutant may produce. */
     static final int MAX_STEPS = 8;
 
-    /** The seed the zoo runs with unless {@code -Dkmemlab.seed} says otherwise. */
-    static final long ZOO_SEED = 20_26_11_25L;
-
-    static Effort effort() {
-        return Effort.fromProperties(System.getProperties(), ZOO_SEED);
-    }
-
     @Test
     void pageContractKillsEveryBuddyMutant() {
-        Effort effort = effort();
-        KillTable table = new KillTable();
-        List<ZooPageProvider> mutants = BuddyMutants.all();
-        for (ZooPageProvider mutant : mutants) {
-            table.run(mutant.name(), PageAllocatorContract.properties(mutant, "mvn test -Dtest=MutantZooTests"),
-                    effort);
-        }
-        System.out.println("[kmemlab] page-allocator mutant zoo, " + effort + ":\n" + table.format());
-        assertTrue(mutants.size() >= 10, "the zoo needs at least 10 page-allocator mutants");
+        KillTable table = Zoo.pages();
+        System.out.println("[kmemlab] page-allocator mutant zoo, " + Zoo.effort() + ":\n" + table.format()
+                + table.shortestReports());
+        assertTrue(table.mutants().size() >= 10, "the zoo needs at least 10 page-allocator mutants");
         assertEquals(List.of(), table.survivors(), "mutants no page-contract property killed");
         List<PropertyResult> longOnes = table.longReports(MAX_STEPS);
         assertEquals(List.of(), longOnes.stream().map(r -> r.subject() + " " + r.id() + ":\n" + r.report())
@@ -50,7 +36,7 @@ class MutantZooTests {
 
     @Test
     void slabCacheContractKillsEveryKmemCacheMutant() {
-        Effort effort = effort();
+        Effort effort = Zoo.effort();
         KillTable table = new KillTable();
         List<org.kmemlab.api.spi.SlabCacheProvider> mutants = AlternateSlabCache.mutants();
         for (org.kmemlab.api.spi.SlabCacheProvider mutant : mutants) {
@@ -67,15 +53,10 @@ class MutantZooTests {
 
     @Test
     void objectContractKillsEverySlabMutant() {
-        Effort effort = effort();
-        KillTable table = new KillTable();
-        List<ZooObjectProvider> mutants = SlabMutants.all();
-        for (ZooObjectProvider mutant : mutants) {
-            table.run(mutant.name(), ObjectAllocatorContract.properties(mutant, "mvn test -Dtest=MutantZooTests"),
-                    effort);
-        }
-        System.out.println("[kmemlab] object-allocator mutant zoo, " + effort + ":\n" + table.format());
-        assertTrue(mutants.size() >= 10, "the zoo needs at least 10 object-allocator mutants");
+        KillTable table = Zoo.objects();
+        System.out.println("[kmemlab] object-allocator mutant zoo, " + Zoo.effort() + ":\n" + table.format()
+                + table.shortestReports());
+        assertTrue(table.mutants().size() >= 10, "the zoo needs at least 10 object-allocator mutants");
         assertEquals(List.of(), table.survivors(), "mutants no object-contract property killed");
         List<PropertyResult> longOnes = table.longReports(MAX_STEPS);
         assertEquals(List.of(), longOnes.stream().map(r -> r.subject() + " " + r.id() + ":\n" + r.report())

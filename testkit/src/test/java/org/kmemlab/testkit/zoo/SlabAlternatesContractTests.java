@@ -24,7 +24,7 @@ class SlabAlternatesContractTests {
         for (SlabCacheProvider provider : List.of(AlternateSlabCache.provider(AlternateSlabCache.Flaw.NONE),
                 LazySlabCache.provider())) {
             for (ContractProperty p : SlabCacheContract.properties(provider, "mvn test -Dtest=SlabAlternatesContractTests")) {
-                PropertyResult r = p.check(MutantZooTests.effort());
+                PropertyResult r = p.check(Zoo.effort());
                 if (!r.passed()) {
                     failures.add(r.report());
                 }

@@ -16,6 +16,8 @@ final class SlabMutants {
     /** Returns every object-allocator mutant. */
     static List<ZooObjectProvider> all() {
         return List.of(
+                new ZooObjectProvider("declares-one-class", "sizeClasses() declares only the largest class,"
+                        + " though smaller requests get smaller objects", DeclaresOneClass::new),
                 new ZooObjectProvider("rounds-size-down", "picks the largest class not above the size instead of"
                         + " the smallest class not below it", RoundsSizeDown::new),
                 new ZooObjectProvider("shrink-keeps-pages", "shrink() forgets to give empty slabs back",
@@ -42,7 +44,31 @@ final class SlabMutants {
                 new ZooObjectProvider("returns-page-too-early", "a slab goes back to the source when its"
                         + " in-use count drops to 1", ReturnsPageTooEarly::new),
                 new ZooObjectProvider("zero-size-object", "allocate(0) returns an object of the smallest class",
-                        ZeroSizeObject::new));
+                        ZeroSizeObject::new),
+                new ZooObjectProvider("refuses-max-size", "allocate(maxSize()) always returns NULL",
+                        RefusesMaxSize::new),
+                new ZooObjectProvider("throws-when-source-fails", "a refused page request throws instead of"
+                        + " returning NULL", ThrowsWhenSourceFails::new),
+                new ZooObjectProvider("rejects-free-of-last-slot", "free() of a slab's last slot raises a bug",
+                        RejectsFreeOfLastSlot::new),
+                new ZooObjectProvider("usable-size-grows", "usableSize() grows by 8 while the slab holds another"
+                        + " live object", UsableSizeGrows::new),
+                new ZooObjectProvider("shrink-counts-slabs", "shrink() returns the number of slabs it gave back,"
+                        + " not pages", ShrinkCountsSlabs::new),
+                new ZooObjectProvider("slabinfo-one-slot-short", "slabinfo reports one object per slab fewer"
+                        + " (and totals to match)", SlabinfoOneSlotShort::new),
+                new ZooObjectProvider("slabinfo-one-page-per-slab", "slabinfo reports every slab as one page",
+                        SlabinfoOnePagePerSlab::new),
+                new ZooObjectProvider("gives-back-order-zero", "empty slabs go back with order 0 whatever their"
+                        + " size", GivesBackOrderZero::new),
+                new ZooObjectProvider("accepts-free-in-header", "a 16-byte slab header; free() of an address in"
+                        + " it frees the first slot", AcceptsFreeInHeader::new),
+                new ZooObjectProvider("usable-size-rejects-last-slot", "usableSize() of a slab's last slot raises"
+                        + " a bug", UsableSizeRejectsLastSlot::new),
+                new ZooObjectProvider("slabinfo-omits-empty-slabs", "slabinfo counts only slabs holding a live"
+                        + " object", SlabinfoOmitsEmptySlabs::new),
+                new ZooObjectProvider("self-check-false-alarm", "checkInvariants() reports a broken allocator"
+                        + " whenever a slab is full", SelfCheckFalseAlarm::new));
     }
 
     /**
@@ -57,6 +83,17 @@ final class SlabMutants {
         @Override
         public final void checkInvariants() {
             // a student whose allocator has this bug has a checker that misses it
+        }
+    }
+
+    static final class DeclaresOneClass extends Mutant {
+        DeclaresOneClass(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public List<org.kmemlab.api.spi.SizeClass> sizeClasses() {
+            return List.of(new org.kmemlab.api.spi.SizeClass("kmalloc-" + maxSize(), maxSize(), false));
         }
     }
 
@@ -246,6 +283,198 @@ final class SlabMutants {
         @Override
         public long allocate(long size, int gfp) {
             return super.allocate(size == 0 ? 1 : size, gfp & ~Gfp.__GFP_NOWARN);
+        }
+    }
+
+    /** The largest class is never served. */
+    static final class RefusesMaxSize extends Mutant {
+        RefusesMaxSize(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public long allocate(long size, int gfp) {
+            return size == maxSize() ? NULL : super.allocate(size, gfp);
+        }
+    }
+
+    /** A failed page request throws. */
+    static final class ThrowsWhenSourceFails extends Mutant {
+        ThrowsWhenSourceFails(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected Slab newSlab(Cache c, int gfp) {
+            Slab slab = super.newSlab(c, gfp);
+            if (slab == null) {
+                throw new IllegalStateException("no page for " + c.name);
+            }
+            return slab;
+        }
+    }
+
+    /** The last slot of a slab cannot be freed. */
+    static final class RejectsFreeOfLastSlot extends Mutant {
+        RejectsFreeOfLastSlot(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected void release(Slab s, int index) {
+            if (index == s.used.length - 1 && index > 0) {
+                throw new org.kmemlab.api.bug.DoubleFreeBug(s.cache.name, slotAddress(s, index));
+            }
+            super.release(s, index);
+        }
+    }
+
+    /** usableSize() depends on the neighbours. */
+    static final class UsableSizeGrows extends Mutant {
+        UsableSizeGrows(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public long usableSize(long addr) {
+            long usable = super.usableSize(addr);
+            return slabOf(addr).inUse > 1 ? usable + 8 : usable;
+        }
+    }
+
+    /** shrink() counts slabs. */
+    static final class ShrinkCountsSlabs extends Mutant {
+        ShrinkCountsSlabs(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected long returnSlab(Slab s) {
+            super.returnSlab(s);
+            return 1;
+        }
+    }
+
+    /** slabinfo's objects per slab is one short, and its totals follow, so they still multiply out. */
+    static final class SlabinfoOneSlotShort extends Mutant {
+        SlabinfoOneSlotShort(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public java.util.List<org.kmemlab.api.stats.SlabInfo> slabinfo() {
+            java.util.List<org.kmemlab.api.stats.SlabInfo> rows = new java.util.ArrayList<>();
+            for (org.kmemlab.api.stats.SlabInfo r : super.slabinfo()) {
+                long perSlab = Math.max(1, r.objectsPerSlab() - 1);
+                rows.add(new org.kmemlab.api.stats.SlabInfo(r.name(), r.activeObjects(), perSlab * r.totalSlabs(),
+                        r.objectSize(), perSlab, r.pagesPerSlab(), r.activeSlabs(), r.totalSlabs()));
+            }
+            return rows;
+        }
+    }
+
+    /** slabinfo says every slab is one page. */
+    static final class SlabinfoOnePagePerSlab extends Mutant {
+        SlabinfoOnePagePerSlab(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public java.util.List<org.kmemlab.api.stats.SlabInfo> slabinfo() {
+            java.util.List<org.kmemlab.api.stats.SlabInfo> rows = new java.util.ArrayList<>();
+            for (org.kmemlab.api.stats.SlabInfo r : super.slabinfo()) {
+                rows.add(new org.kmemlab.api.stats.SlabInfo(r.name(), r.activeObjects(), r.totalObjects(),
+                        r.objectSize(), r.objectsPerSlab(), 1, r.activeSlabs(), r.totalSlabs()));
+            }
+            return rows;
+        }
+    }
+
+    /** Empty slabs of two pages or more go back as order 0. */
+    static final class GivesBackOrderZero extends Mutant {
+        GivesBackOrderZero(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected long returnSlab(Slab s) {
+            s.cache.slabs.remove(s);
+            slabsByAddress.remove(s.base);
+            pages.freePages(s.base, 0);
+            return 1L << s.cache.order;
+        }
+    }
+
+    /** Slabs start with a 16-byte header; an address inside it is taken for the first slot. */
+    static final class AcceptsFreeInHeader extends Mutant {
+        AcceptsFreeInHeader(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected long firstOffset() {
+            return 16;
+        }
+
+        @Override
+        protected int liveIndex(long addr) {
+            Slab s = slabOf(addr);
+            if (s != null && addr - s.base < firstOffset() && s.used[0]) {
+                return 0;
+            }
+            return super.liveIndex(addr);
+        }
+    }
+
+    /** A correct allocator whose own consistency check cries wolf. */
+    static final class SelfCheckFalseAlarm extends SlabObjects {
+        SelfCheckFalseAlarm(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public void checkInvariants() {
+            for (Cache c : caches) {
+                for (Slab s : c.slabs) {
+                    if (s.inUse == s.used.length) {
+                        throw new IllegalStateException("slab at " + Long.toHexString(s.base) + " has no free slot");
+                    }
+                }
+            }
+        }
+    }
+
+    /** usableSize() of the last slot of a slab fails, although the object is live. */
+    static final class UsableSizeRejectsLastSlot extends Mutant {
+        UsableSizeRejectsLastSlot(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public long usableSize(long addr) {
+            Slab s = slabOf(addr);
+            if (s != null && s.used.length > 1 && liveIndex(addr) == s.used.length - 1) {
+                throw org.kmemlab.api.bug.InvalidFreeBug.notOwned(s.cache.name, addr);
+            }
+            return super.usableSize(addr);
+        }
+    }
+
+    /** Empty slabs the allocator still holds are left out of slabinfo. */
+    static final class SlabinfoOmitsEmptySlabs extends Mutant {
+        SlabinfoOmitsEmptySlabs(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public java.util.List<org.kmemlab.api.stats.SlabInfo> slabinfo() {
+            java.util.List<org.kmemlab.api.stats.SlabInfo> rows = new java.util.ArrayList<>();
+            for (org.kmemlab.api.stats.SlabInfo r : super.slabinfo()) {
+                rows.add(new org.kmemlab.api.stats.SlabInfo(r.name(), r.activeObjects(),
+                        r.objectsPerSlab() * r.activeSlabs(), r.objectSize(), r.objectsPerSlab(), r.pagesPerSlab(),
+                        r.activeSlabs(), r.activeSlabs()));
+            }
+            return rows;
         }
     }
 }

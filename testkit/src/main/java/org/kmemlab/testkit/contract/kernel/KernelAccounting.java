@@ -3,7 +3,7 @@ package org.kmemlab.testkit.contract.kernel;
 import org.kmemlab.api.stats.MemInfo;
 import org.kmemlab.api.stats.SlabInfo;
 import org.kmemlab.api.stats.ZoneStats;
-import org.kmemlab.testkit.property.InvariantViolation;
+import org.kmemlab.testkit.contract.Rule;
 
 /**
  * What the kernel's reports must say, whatever allocators it is built from.
@@ -40,11 +40,11 @@ final class KernelAccounting {
         }
         MemInfo info = s.kernel.meminfo();
         if (info.memFree() != free * kb) {
-            throw new InvariantViolation("meminfo MemFree must be the free pages of the zones in zoneinfo",
+            throw Rule.KERNEL_REPORTS.violation("meminfo MemFree must be the free pages of the zones in zoneinfo",
                     free + " pages = " + free * kb + " kB", info.memFree() + " kB");
         }
         if (info.memTotal() != managed * kb) {
-            throw new InvariantViolation("meminfo MemTotal must be the managed pages of the zones in zoneinfo",
+            throw Rule.KERNEL_REPORTS.violation("meminfo MemTotal must be the managed pages of the zones in zoneinfo",
                     managed + " pages = " + managed * kb + " kB", info.memTotal() + " kB");
         }
         long slabPages = 0;
@@ -52,7 +52,7 @@ final class KernelAccounting {
         for (SlabInfo row : s.kernel.slabinfo()) {
             if (row.totalObjects() != row.objectsPerSlab() * row.totalSlabs() || row.activeObjects() > row.totalObjects()
                     || row.activeSlabs() > row.totalSlabs()) {
-                throw new InvariantViolation("slabinfo row " + row.name() + " must be consistent: total objects ="
+                throw Rule.KERNEL_REPORTS.violation("slabinfo row " + row.name() + " must be consistent: total objects ="
                         + " objects per slab x slabs, active at most total", row.objectsPerSlab() + " x "
                         + row.totalSlabs() + " objects, at most that many active", row.activeObjects() + " / "
                         + row.totalObjects() + " objects, " + row.activeSlabs() + " / " + row.totalSlabs() + " slabs");
@@ -61,7 +61,7 @@ final class KernelAccounting {
             active += row.activeObjects();
         }
         if (info.slab() != slabPages * kb) {
-            throw new InvariantViolation("meminfo Slab must be the pages of the slabinfo rows",
+            throw Rule.KERNEL_REPORTS.violation("meminfo Slab must be the pages of the slabinfo rows",
                     slabPages + " pages = " + slabPages * kb + " kB", info.slab() + " kB");
         }
         long small = 0;
@@ -74,19 +74,19 @@ final class KernelAccounting {
             }
         }
         if (active < small) {
-            throw new InvariantViolation("slabinfo's active objects must count every live kmalloc allocation smaller"
+            throw Rule.KERNEL_REPORTS.violation("slabinfo's active objects must count every live kmalloc allocation smaller"
                     + " than a page", "at least " + small + " active objects", active + " active objects");
         }
         long accounted = info.memFree() / kb + slabPages + info.cached() / kb + blockPages;
         if (accounted > managed) {
-            throw new InvariantViolation("free, slab, cached and live getFreePages pages cannot exceed MemTotal",
+            throw Rule.KERNEL_REPORTS.violation("free, slab, cached and live getFreePages pages cannot exceed MemTotal",
                     "at most " + managed + " pages", accounted + " pages (" + info.memFree() / kb + " free, "
                             + slabPages + " slab, " + info.cached() / kb + " cached, " + blockPages + " in blocks)");
         }
         if (s.live.isEmpty()) {
             long now = s.recoverablePages(info);
             if (now + s.slackPages < s.bootPages) {
-                throw new InvariantViolation("with nothing live, free + slab + cached pages must be back to what they"
+                throw Rule.KERNEL_REPORTS.violation("with nothing live, free + slab + cached pages must be back to what they"
                         + " were after boot" + (s.slackPages == 0 ? "" : " (less " + s.slackPages
                         + " pages of per-CPU lists)"), "at least " + (s.bootPages - s.slackPages) + " pages",
                         now + " pages: " + (s.bootPages - now) + " pages leaked");

@@ -7,9 +7,9 @@ import org.kmemlab.api.Gfp;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.bug.KernelBug;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Reports;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 
 /** The calls of kernel-contract chains: immutable values naming their allocations by label. */
 final class KernelActions {
@@ -51,14 +51,14 @@ final class KernelActions {
     static KernelAllocation accept(KernelState s, String call, String label, int id, long size, int gfp, int order,
                                    long addr) {
         if (!s.machine.isDirectMapped(addr) || !s.machine.isDirectMapped(addr + size - 1)) {
-            throw new InvariantViolation(call + " must return a direct-map address of this machine's RAM",
+            throw Rule.KERNEL_KMALLOC.violation(call + " must return a direct-map address of this machine's RAM",
                     "an address from " + hex(s.machine.profile().pageOffset()) + " on", hex(addr));
         }
         long extent;
         if (order >= 0) {
             long pfn = s.machine.pa(addr) >>> MachineProfile.PAGE_SHIFT;
             if ((s.machine.pa(addr) & (s.machine.pageSize() - 1)) != 0 || (pfn & ((1L << order) - 1)) != 0) {
-                throw new InvariantViolation("a block of 2^" + order + " pages must be naturally aligned: its first"
+                throw Rule.KERNEL_PAGES.violation("a block of 2^" + order + " pages must be naturally aligned: its first"
                         + " frame a multiple of " + (1L << order), "pfn % " + (1L << order) + " == 0",
                         hex(addr) + " (pa " + hex(s.machine.pa(addr)) + ", pfn " + pfn + ")");
             }
@@ -67,17 +67,17 @@ final class KernelActions {
             try {
                 extent = s.kernel.ksize(addr);
             } catch (KernelBug bug) {
-                throw new InvariantViolation("ksize(" + hex(addr) + ") of memory kmalloc just returned must not raise"
+                throw Rule.KERNEL_KSIZE.violation("ksize(" + hex(addr) + ") of memory kmalloc just returned must not raise"
                         + " KernelBug", "at least " + size, Reports.headline(bug));
             }
             if (extent < size) {
-                throw new InvariantViolation("ksize(" + hex(addr) + ") is " + extent + " but " + size + " bytes were"
+                throw Rule.KERNEL_KSIZE.violation("ksize(" + hex(addr) + ") is " + extent + " but " + size + " bytes were"
                         + " asked for", "at least " + size, Long.toString(extent));
             }
         }
         KernelAllocation other = s.overlapping(addr, extent);
         if (other != null) {
-            throw new InvariantViolation(call + " returned memory overlapping live allocation " + other.label()
+            throw Rule.KERNEL_KMALLOC.violation(call + " returned memory overlapping live allocation " + other.label()
                     + " at " + other, "memory sharing no byte with a live allocation",
                     hex(addr) + " (" + extent + " bytes)");
         }
@@ -91,7 +91,7 @@ final class KernelActions {
 
     private static void checkGfp(KernelState s, String call, long size, int gfp, long addr) {
         if ((gfp & Gfp.__GFP_DMA) != 0 && s.machine.pa(addr) + size > MachineProfile.MAX_DMA_ADDRESS) {
-            throw new InvariantViolation(call + ": GFP_DMA memory must lie below 16 MiB (MAX_DMA_ADDRESS)",
+            throw Rule.KERNEL_GFP_DMA.violation(call + ": GFP_DMA memory must lie below 16 MiB (MAX_DMA_ADDRESS)",
                     "physical addresses below " + hex(MachineProfile.MAX_DMA_ADDRESS),
                     hex(addr) + " at pa " + hex(s.machine.pa(addr)) + " .. " + hex(s.machine.pa(addr) + size));
         }
@@ -100,7 +100,7 @@ final class KernelActions {
             s.kernel.read(addr, bytes, 0, bytes.length);
             for (int i = 0; i < bytes.length; i++) {
                 if (bytes[i] != 0) {
-                    throw new InvariantViolation(call + ": __GFP_ZERO memory must be zeroed, but byte " + i + " of "
+                    throw Rule.KERNEL_GFP_ZERO.violation(call + ": __GFP_ZERO memory must be zeroed, but byte " + i + " of "
                             + hex(addr) + " is not 0", size + " zero bytes",
                             "0x" + Integer.toHexString(bytes[i] & 0xff) + " at offset " + i);
                 }
@@ -109,10 +109,10 @@ final class KernelActions {
     }
 
     /** Checks that a call that must have no effect had none. */
-    static void unchanged(KernelState s, String call, KernelState.Snapshot before) {
+    static void unchanged(KernelState s, Rule rule, String call, KernelState.Snapshot before) {
         KernelState.Snapshot after = s.snapshot();
         if (!before.equals(after)) {
-            throw new InvariantViolation(call + " must change nothing", before + " (unchanged)", after.toString());
+            throw rule.violation(call + " must change nothing", before + " (unchanged)", after.toString());
         }
     }
 
@@ -167,15 +167,15 @@ final class KernelActions {
                 return hex(addr) + " (a real block, as in Linux 2.0; ksize " + a.extent() + ")";
             }
             if (addr != KernelMemory.ZERO_SIZE_PTR) {
-                throw new InvariantViolation(call + " must return ZERO_SIZE_PTR", hex(KernelMemory.ZERO_SIZE_PTR),
+                throw Rule.KERNEL_ZERO_SIZE.violation(call + " must return ZERO_SIZE_PTR", hex(KernelMemory.ZERO_SIZE_PTR),
                         hex(addr));
             }
             return "ZERO_SIZE_PTR";
         }
         long max = s.kernel.maxKmallocSize();
         if (size > max && addr != KernelMemory.NULL) {
-            throw new InvariantViolation(call + " must return NULL: this kernel's kmalloc serves at most " + max
-                    + " bytes (maxKmallocSize())", "NULL", hex(addr));
+            throw Rule.KERNEL_MAX_KMALLOC_SIZE.violation(call + " must return NULL: this kernel's kmalloc serves at most "
+                    + max + " bytes (maxKmallocSize())", "NULL", hex(addr));
         }
         if (addr == KernelMemory.NULL) {
             return "NULL";
@@ -209,7 +209,7 @@ final class KernelActions {
             try {
                 s.kernel.kfree(a.addr());
             } catch (KernelBug bug) {
-                throw new InvariantViolation("kfree of live allocation " + label + " at " + hex(a.addr())
+                throw Rule.KERNEL_KFREE_NULL.violation("kfree of live allocation " + label + " at " + hex(a.addr())
                         + " must be accepted", "kfree returns normally", Reports.headline(bug));
             }
             s.remove(a);
@@ -233,10 +233,10 @@ final class KernelActions {
                 try {
                     s.kernel.kfree(addr);
                 } catch (KernelBug bug) {
-                    throw new InvariantViolation(call + " must do nothing", "a quiet return",
+                    throw Rule.KERNEL_KFREE_NULL.violation(call + " must do nothing", "a quiet return",
                             Reports.headline(bug));
                 }
-                unchanged(s, call, before);
+                unchanged(s, Rule.KERNEL_KFREE_NULL, call, before);
             }
             return "ok";
         }
@@ -300,7 +300,7 @@ final class KernelActions {
             try {
                 s.kernel.freePages(a.addr(), a.order());
             } catch (KernelBug bug) {
-                throw new InvariantViolation("freePages of live block " + label + " at " + hex(a.addr()) + ", order "
+                throw Rule.KERNEL_PAGES.violation("freePages of live block " + label + " at " + hex(a.addr()) + ", order "
                         + a.order() + " must be accepted", "freePages returns normally", Reports.headline(bug));
             }
             s.remove(a);

@@ -6,11 +6,11 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.api.bug.KernelBug;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Draws;
 import org.kmemlab.testkit.contract.chain.FreeList;
 import org.kmemlab.testkit.contract.chain.Reports;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 import org.kmemlab.testkit.property.Randomness;
 import org.kmemlab.testkit.property.StateMachine;
 
@@ -48,7 +48,7 @@ final class KernelChain implements StateMachine<KernelState> {
     public KernelState setUp(Randomness random) {
         KernelMemory kernel = kernels.get();
         if (kernel == null) {
-            throw new InvariantViolation("the kernel supplier must boot a kernel", "a KernelMemory", "null");
+            throw Rule.KERNEL_KMALLOC.violation("the kernel supplier must boot a kernel", "a KernelMemory", "null");
         }
         return new KernelState(kernel, focus.checks(), slackPages);
     }
@@ -182,12 +182,12 @@ final class KernelChain implements StateMachine<KernelState> {
                 try {
                     ksize = s.kernel.ksize(a.addr());
                 } catch (KernelBug bug) {
-                    throw new InvariantViolation("ksize of live allocation " + a.label() + " at "
+                    throw Rule.KERNEL_KSIZE.violation("ksize of live allocation " + a.label() + " at "
                             + KernelActions.hex(a.addr()) + " must not raise KernelBug", Long.toString(a.extent()),
                             Reports.headline(bug));
                 }
                 if (ksize != a.extent()) {
-                    throw new InvariantViolation("ksize of live allocation " + a.label() + " changed while it was live",
+                    throw Rule.KERNEL_KSIZE.violation("ksize of live allocation " + a.label() + " changed while it was live",
                             a.extent() + " (as when it was allocated, at least " + a.size() + ")", Long.toString(ksize));
                 }
             }
@@ -203,5 +203,10 @@ final class KernelChain implements StateMachine<KernelState> {
     @Override
     public List<String> warnings(KernelState s) {
         return new ArrayList<>(s.warnings);
+    }
+
+    @Override
+    public long exercised(KernelState s) {
+        return s.exercised;
     }
 }

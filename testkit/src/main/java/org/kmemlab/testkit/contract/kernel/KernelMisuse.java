@@ -3,9 +3,9 @@ package org.kmemlab.testkit.contract.kernel;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.bug.SleepInAtomicBug;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Reports;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 
 /** The calls a kernel must refuse: bad kfrees, and sleeping allocations in atomic context. */
 final class KernelMisuse {
@@ -80,10 +80,10 @@ final class KernelMisuse {
             try {
                 s.kernel.kfree(addr);
             } catch (KernelBug bug) {
-                KernelActions.unchanged(s, "the rejected " + call, before);
+                KernelActions.unchanged(s, Rule.KERNEL_BAD_KFREE, "the rejected " + call, before);
                 return Reports.headline(bug);
             }
-            throw new InvariantViolation(call + " (" + describe() + ") must raise KernelBug: the address is not a"
+            throw Rule.KERNEL_BAD_KFREE.violation(call + " (" + describe() + ") must raise KernelBug: the address is not a"
                     + " live kmalloc allocation", "KernelBug", "kfree returned normally");
         }
     }
@@ -114,16 +114,16 @@ final class KernelMisuse {
             String sleeping = call(Gfp.GFP_KERNEL);
             try {
                 s.machine.context().runAtomic("kernel contract", () -> allocate(s, Gfp.GFP_KERNEL));
-                throw new InvariantViolation(sleeping + " in atomic context must raise SleepInAtomicBug (GFP_KERNEL"
+                throw Rule.KERNEL_SLEEP_IN_ATOMIC.violation(sleeping + " in atomic context must raise SleepInAtomicBug (GFP_KERNEL"
                         + " may sleep)", "SleepInAtomicBug", "it returned normally");
             } catch (SleepInAtomicBug bug) {
-                KernelActions.unchanged(s, "the refused " + sleeping, before);
+                KernelActions.unchanged(s, Rule.KERNEL_SLEEP_IN_ATOMIC, "the refused " + sleeping, before);
             }
             long addr;
             try {
                 addr = s.machine.context().callAtomic("kernel contract", () -> allocate(s, Gfp.GFP_ATOMIC));
             } catch (SleepInAtomicBug bug) {
-                throw new InvariantViolation(call(Gfp.GFP_ATOMIC) + " must be allowed in atomic context",
+                throw Rule.KERNEL_SLEEP_IN_ATOMIC.violation(call(Gfp.GFP_ATOMIC) + " must be allowed in atomic context",
                         "an address or NULL", Reports.headline(bug));
             }
             if (order >= 0) {

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.slab.KernelCacheChain;
 
 /**
@@ -37,7 +38,7 @@ public final class KernelProperties {
         Checks.requireArgument(perCpuPages >= 0, "per-CPU pages %d must not be negative", perCpuPages);
         Set<KernelCheck> none = EnumSet.noneOf(KernelCheck.class);
         //  kmalloc kfree pages freePages bad atomic null freeAll
-        return List.of(
+        List<ContractProperty> all = List.of(
                 property("kernel.live-bytes", "Every live allocation's bytes stay as written; no two share a byte",
                         EnumSet.of(KernelCheck.PATTERNS), new int[] {50, 30, 8, 6, 0, 0, 0, 3}, 0, 10, 10),
                 property("kernel.ksize", "ksize is at least the size asked and stays put; kmalloc(0) is ZERO_SIZE_PTR,"
@@ -60,10 +61,18 @@ public final class KernelProperties {
                 property("kernel.everything", "Every call and every invariant at once",
                         EnumSet.allOf(KernelCheck.class), new int[] {45, 25, 8, 6, 8, 4, 2, 4}, 4, 15, 15))
                 .stream().map(p -> p.build(kernels, subject, replayPrefix, perCpuPages))
-                .collect(Collectors.collectingAndThen(Collectors.toList(), list -> {
-                    list.add(KernelCacheChain.property(kernels, subject, replayPrefix));
-                    return List.copyOf(list);
-                }));
+                .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+        all.add(concurrent(kernels, subject, replayPrefix));
+        all.add(KernelCacheChain.property(kernels, subject, replayPrefix));
+        return List.copyOf(all);
+    }
+
+    /** {@code kernel.concurrent}, run with at most two tries: each try is one storm of threads. */
+    private static ContractProperty concurrent(Supplier<? extends KernelMemory> kernels, String subject,
+                                               String replayPrefix) {
+        return ContractProperty.capped(ContractProperty.stateful("kernel.concurrent", "Threads calling kmalloc and"
+                + " kfree at once never share memory or break each other's bytes", subject, replayPrefix,
+                new ConcurrentKernel(kernels), Rule.KERNEL_KMALLOC), 2);
     }
 
     /** A property's definition before it is bound to a kernel supplier. */
@@ -71,7 +80,7 @@ public final class KernelProperties {
         ContractProperty build(Supplier<? extends KernelMemory> kernels, String subject, String replayPrefix,
                                long perCpuPages) {
             return ContractProperty.stateful(id, title, subject, replayPrefix,
-                    new KernelChain(kernels, focus, perCpuPages));
+                    new KernelChain(kernels, focus, perCpuPages), Rule.KERNEL_KMALLOC);
         }
     }
 

@@ -16,9 +16,10 @@ import org.kmemlab.api.Machine;
 import org.kmemlab.api.stats.MemInfo;
 import org.kmemlab.api.stats.SlabInfo;
 import org.kmemlab.api.stats.ZoneStats;
-import org.kmemlab.testkit.property.InvariantViolation;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.LabelledState;
 import org.kmemlab.testkit.contract.chain.Patterns;
+import org.kmemlab.testkit.property.InvariantViolation;
 
 /**
  * One kernel-contract chain: the kernel under test, its machine, the live and freed allocations by label
@@ -40,6 +41,8 @@ final class KernelState implements LabelledState {
     final Map<String, KernelAllocation> freed = new LinkedHashMap<>();
     final TreeMap<Long, KernelAllocation> byAddress = new TreeMap<>();
     final Set<String> warnings = new LinkedHashSet<>();
+    /** Successful allocations and frees so far: what the chain really exercised (vacuity check). */
+    long exercised;
     /** Free, slab and cached pages right after boot: what must come back once everything is freed. */
     final long bootPages;
     private final Map<String, byte[]> patterns = new HashMap<>();
@@ -97,6 +100,7 @@ final class KernelState implements LabelledState {
 
     void add(KernelAllocation a) {
         live.put(a.label(), a);
+        exercised++;
         freed.remove(a.label());
         byAddress.put(a.addr(), a);
         writePattern(a);
@@ -105,6 +109,7 @@ final class KernelState implements LabelledState {
     void remove(KernelAllocation a) {
         patterns.remove(a.label());
         live.remove(a.label());
+        exercised++;
         byAddress.remove(a.addr());
         freed.put(a.label(), a);
     }
@@ -173,7 +178,7 @@ final class KernelState implements LabelledState {
                         + ", so the two overlap";
             }
         }
-        return new InvariantViolation("the bytes of live allocation " + a.label() + " at " + KernelActions.hex(a.addr())
+        return Rule.KERNEL_MEMORY.violation("the bytes of live allocation " + a.label() + " at " + KernelActions.hex(a.addr())
                 + " changed at offset " + offset, "the pattern written when " + a.label() + " was allocated",
                 "overwritten by " + writer);
     }

@@ -7,10 +7,11 @@ import org.kmemlab.api.Gfp;
 import org.kmemlab.api.Sizes;
 import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.spi.ObjectAllocator;
+import org.kmemlab.api.spi.SizeClass;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Reports;
 import org.kmemlab.testkit.contract.support.ContractPageSource;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 
 /** The actions of object-contract chains: immutable values naming their objects by label. */
 final class ObjectActions {
@@ -29,6 +30,20 @@ final class ObjectActions {
     // ---------------------------------------------------------------- shared checks
 
     /**
+     * Returns the usable size of the smallest declared class of the request's kind (DMA or not) that holds
+     * {@code size} bytes, or 0 when the allocator declares no such class (then there is nothing to check).
+     */
+    static long declaredClass(List<SizeClass> classes, long size, boolean dma) {
+        long best = 0;
+        for (SizeClass c : classes) {
+            if (c.dma() == dma && c.size() >= size && (best == 0 || c.size() < best)) {
+                best = c.size();
+            }
+        }
+        return best;
+    }
+
+    /**
      * Checks an object the allocator returned and records it. Every property checks the address, the
      * alignment, the usable size, that it lies in the allocator's pages and overlaps no live object; GFP
      * flags are checked when the property checks them. The object's bytes are then filled with a pattern
@@ -36,12 +51,12 @@ final class ObjectActions {
      */
     static LiveObject accept(ObjectState s, String call, String label, int id, long size, int gfp, long addr) {
         if (!s.machine.isDirectMapped(addr)) {
-            throw new InvariantViolation("object " + hex(addr) + " is not a direct-map address of this machine",
+            throw Rule.OBJECT_MEMORY.violation("object " + hex(addr) + " is not a direct-map address of this machine",
                     "an address the page source handed out", call + " returned " + hex(addr));
         }
         int align = ObjectAllocator.minimumAlignment(s.era);
         if ((addr & (align - 1)) != 0) {
-            throw new InvariantViolation("object " + hex(addr) + " is not " + align + "-byte aligned (address % " + align
+            throw Rule.OBJECT_ALIGNED.violation("object " + hex(addr) + " is not " + align + "-byte aligned (address % " + align
                     + " = " + (addr & (align - 1)) + "), the least the " + s.era + " era allows",
                     "an address that is a multiple of " + align, call + " returned " + hex(addr));
         }
@@ -49,41 +64,47 @@ final class ObjectActions {
         try {
             usable = s.sut.usableSize(addr);
         } catch (KernelBug bug) {
-            throw new InvariantViolation("usableSize(" + hex(addr) + ") of the object just allocated must not"
+            throw Rule.OBJECT_USABLE_SIZE.violation("usableSize(" + hex(addr) + ") of the object just allocated must not"
                     + " raise KernelBug", "its usable size", Reports.headline(bug));
         }
         if (usable < size) {
-            throw new InvariantViolation("usableSize(" + hex(addr) + ") is " + usable + " but " + size
+            throw Rule.OBJECT_MEMORY.violation("usableSize(" + hex(addr) + ") is " + usable + " but " + size
                     + " bytes were asked for: a size must never be rounded down", "at least " + size,
                     Long.toString(usable));
         }
+        long declared = declaredClass(s.sut.sizeClasses(), size, (gfp & Gfp.__GFP_DMA) != 0);
+        if (declared > 0 && usable != declared) {
+            throw Rule.OBJECT_SIZE_CLASSES.violation("usableSize(" + hex(addr) + ") is " + usable + " but sizeClasses()"
+                    + " declares " + declared + " bytes as the smallest class that holds " + size + " bytes",
+                    Long.toString(declared), Long.toString(usable));
+        }
         ContractPageSource.Block block = s.source.blockHolding(addr, usable);
         if (block == null) {
-            throw new InvariantViolation("object " + hex(addr) + " (" + usable + " usable bytes) does not lie inside"
+            throw Rule.OBJECT_MEMORY.violation("object " + hex(addr) + " (" + usable + " usable bytes) does not lie inside"
                     + " pages the allocator holds from its page source",
                     "an object inside one block of pages getFreePages returned (and not yet freed)",
                     call + " returned " + hex(addr));
         }
         LiveObject other = s.overlapping(addr, usable);
         if (other != null) {
-            throw new InvariantViolation("object at " + hex(addr) + " (" + usable + " usable bytes) overlaps live object "
+            throw Rule.OBJECT_NO_OVERLAP.violation("object at " + hex(addr) + " (" + usable + " usable bytes) overlaps live object "
                     + other.label() + " at " + hex(other.addr()) + " (" + other.usable() + " usable bytes)",
                     "an object sharing no byte with a live one", call + " returned " + hex(addr));
         }
         boolean wantDma = (gfp & Gfp.__GFP_DMA) != 0;
         if (s.checks(ObjectCheck.GFP) && wantDma && !block.dma()) {
-            throw new InvariantViolation("a __GFP_DMA object must lie in pages obtained with __GFP_DMA (below 16 MiB)",
+            throw Rule.OBJECT_DMA.violation("a __GFP_DMA object must lie in pages obtained with __GFP_DMA (below 16 MiB)",
                     "an object in the DMA pool", call + " returned " + hex(addr) + " in normal pages at pfn "
                             + block.pfn());
         }
         if (!wantDma && block.dma()) {
-            s.warnings.add("a request without __GFP_DMA was served from DMA pages (" + call + " -> " + hex(addr)
-                    + "); the SPI says other requests SHOULD NOT use DMA pages, which are scarce");
+            s.warnings.add(Rule.OBJECT_DMA_ONLY_WHEN_ASKED.warning("a request without __GFP_DMA was served from DMA"
+                    + " pages (" + call + " -> " + hex(addr) + "); DMA pages are scarce"));
         }
         if (s.checks(ObjectCheck.GFP) && (gfp & Gfp.__GFP_ZERO) != 0) {
             long bad = s.machine.memory().findMismatch(s.machine.pa(addr), size, (byte) 0);
             if (bad >= 0) {
-                throw new InvariantViolation("a __GFP_ZERO object must be zeroed: byte " + (bad - s.machine.pa(addr))
+                throw Rule.OBJECT_ZERO.violation("a __GFP_ZERO object must be zeroed: byte " + (bad - s.machine.pa(addr))
                         + " of " + hex(addr) + " is not 0", size + " zero bytes",
                         "0x" + Integer.toHexString(s.machine.memory().readByte(bad) & 0xff) + " at offset "
                                 + (bad - s.machine.pa(addr)));
@@ -91,8 +112,8 @@ final class ObjectActions {
         }
         if (s.era == Era.MODERN && Sizes.isPowerOfTwo(usable) && usable <= s.machine.pageSize()
                 && (addr & (usable - 1)) != 0) {
-            s.warnings.add("objects of the power-of-two class " + usable + " are not naturally aligned (" + hex(addr)
-                    + "); the SPI says they SHOULD be in the modern era");
+            s.warnings.add(Rule.OBJECT_NATURAL_ALIGNMENT.warning("objects of the power-of-two class " + usable
+                    + " are not naturally aligned (" + hex(addr) + ")"));
         }
         LiveObject o = new LiveObject(label, id, addr, size, usable, gfp);
         s.add(o);
@@ -106,12 +127,12 @@ final class ObjectActions {
         if (before != null) {
             ObjectState.Snapshot after = s.snapshot();
             if (!before.equals(after)) {
-                throw new InvariantViolation("a failed " + call + " changed the allocator's state",
+                throw Rule.OBJECT_REFUSE_WHEN_SOURCE_FAILS.violation("a failed " + call + " changed the allocator's state",
                         before + " (unchanged)", after.toString());
             }
         }
         if (validSize && s.checks(ObjectCheck.FAILED_ALLOCATION) && s.source.refusals() == refusalsBefore) {
-            throw new InvariantViolation(call + " returned NULL although the page source refused no request",
+            throw Rule.OBJECT_NO_FALSE_FAILURE.violation(call + " returned NULL although the page source refused no request",
                     "an object (NULL only when the page source fails)", "NULL");
         }
     }
@@ -158,14 +179,21 @@ final class ObjectActions {
         boolean validSize = size >= 1 && size <= s.maxSize;
         ObjectState.Snapshot before = !validSize || s.checks(ObjectCheck.FAILED_ALLOCATION) ? s.snapshot() : null;
         long refusals = s.source.refusals();
-        long addr = s.sut.allocate(size, gfp);
         String call = call(size, gfp);
+        long addr;
+        try {
+            addr = s.sut.allocate(size, gfp);
+        } catch (RuntimeException e) {
+            Rule rule = validSize ? Rule.OBJECT_REFUSE_WHEN_SOURCE_FAILS : Rule.OBJECT_BAD_SIZE;
+            throw rule.violation(call + " threw " + e.getClass().getSimpleName() + ": a failed allocation returns"
+                    + " NULL, never an exception", "an object or NULL", Reports.thrown(e), e);
+        }
         if (addr == ObjectAllocator.NULL) {
             checkNull(s, call, validSize, before, refusals);
             return "NULL";
         }
         if (!validSize) {
-            throw new InvariantViolation(call + " must return NULL: sizes run 1.." + s.maxSize + " (maxSize())",
+            throw Rule.OBJECT_BAD_SIZE.violation(call + " must return NULL: sizes run 1.." + s.maxSize + " (maxSize())",
                     "NULL", hex(addr));
         }
         LiveObject o = accept(s, call, label, id, size, gfp, addr);
@@ -193,7 +221,7 @@ final class ObjectActions {
             try {
                 s.sut.free(o.addr());
             } catch (KernelBug bug) {
-                throw new InvariantViolation("freeing live object " + label + " at " + hex(o.addr()) + " must be accepted",
+                throw Rule.OBJECT_FREE_LIVE.violation("freeing live object " + label + " at " + hex(o.addr()) + " must be accepted",
                         "free(" + hex(o.addr()) + ") returns normally", Reports.headline(bug));
             }
             s.remove(o);
@@ -215,21 +243,31 @@ final class ObjectActions {
         public String run(ObjectState s) {
             long pagesBefore = s.source.pagesReturned();
             long blocksBefore = s.source.blocksReturned();
-            long answer = s.sut.shrink();
+            long answer;
+            try {
+                answer = s.sut.shrink();
+            } catch (RuntimeException e) {
+                Rule rule = s.source.violations().isEmpty() ? Rule.OBJECT_SHRINK : Rule.PAGESOURCE_GIVE_BACK;
+                throw rule.violation("shrink() threw " + e.getClass().getSimpleName() + (rule == Rule.OBJECT_SHRINK
+                        ? "" : ": " + s.source.violations().get(0)), "pages given back, and no exception",
+                        Reports.thrown(e), e);
+            }
             long pages = s.source.pagesReturned() - pagesBefore;
             long blocks = s.source.blocksReturned() - blocksBefore;
+            if (answer != pages) {
+                throw Rule.OBJECT_SHRINK_COUNTS_FRAMES.violation("shrink() must return the number of pages (frames)"
+                        + " it gave back" + (answer == blocks && blocks != pages ? ", not the number of slabs" : ""),
+                        pages + " pages in " + blocks + " blocks returned to the page source during the call",
+                        Long.toString(answer));
+            }
             if (s.checks(ObjectCheck.SHRINK)) {
-                if (answer != pages && answer != blocks) {
-                    throw new InvariantViolation("shrink() must return the number of pages it gave back",
-                            pages + " (pages returned to the page source during the call)", Long.toString(answer));
-                }
                 for (ContractPageSource.Block b : s.source.outstanding()) {
                     long from = s.machine.pfnToVirt(b.pfn());
                     long to = from + ((1L << b.order()) << s.machine.pageShift());
                     LiveObject inside = s.overlapping(from, to - from);
                     if (inside == null) {
-                        throw new InvariantViolation("after shrink() the allocator still holds pfn " + b.pfn() + " order "
-                                + b.order() + ", which holds no live object",
+                        throw Rule.OBJECT_SHRINK.violation("after shrink() the allocator still holds pfn " + b.pfn()
+                                + " order " + b.order() + ", which holds no live object",
                                 "every page without a live object returned to the page source",
                                 s.source.outstandingPages() + " pages held, " + s.live.size() + " live objects");
                     }
@@ -280,7 +318,7 @@ final class ObjectActions {
                     return i + " objects, then NULL";
                 }
             }
-            throw new InvariantViolation(call(size, gfp) + " kept returning objects: more than the page source's"
+            throw Rule.OBJECT_NO_OVERLAP.violation(call(size, gfp) + " kept returning objects: more than the page source's"
                     + " pages can hold", "NULL after at most " + (cap - 1) + " objects", cap + " objects");
         }
     }

@@ -13,9 +13,11 @@ import org.kmemlab.api.spi.ObjectAllocator;
 import org.kmemlab.api.spi.ObjectAllocatorConfig;
 import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.stats.SlabInfo;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Draws;
 import org.kmemlab.testkit.contract.chain.FreeList;
 import org.kmemlab.testkit.contract.chain.Reports;
+import org.kmemlab.testkit.contract.support.AllocatedBytes;
 import org.kmemlab.testkit.contract.support.ContractPageSource;
 import org.kmemlab.testkit.property.Action;
 import org.kmemlab.testkit.property.InvariantViolation;
@@ -51,6 +53,8 @@ final class ObjectChain implements StateMachine<ObjectState> {
 
     private final ObjectAllocatorProvider provider;
     private final Focus focus;
+    /** True once this property's run has measured the allocate/free garbage (once is enough). */
+    private boolean garbageMeasured;
 
     ObjectChain(ObjectAllocatorProvider provider, Focus focus) {
         this.provider = provider;
@@ -76,12 +80,8 @@ final class ObjectChain implements StateMachine<ObjectState> {
         ContractPageSource source = new ContractPageSource(machine, dmaStart, dmaFrames, normalStart, normalFrames);
         ObjectAllocator sut = provider.create(new ObjectAllocatorConfig(machine, source, era));
         if (sut == null) {
-            throw new InvariantViolation("the provider's create() must return an allocator", "an ObjectAllocator",
-                    "null");
-        }
-        if (!source.outstanding().isEmpty()) {
-            throw new InvariantViolation("a new object allocator must hold no page yet",
-                    "0 pages held", source.outstandingPages() + " pages held");
+            throw Rule.OBJECT_MEMORY.violation("the provider's create() must return an allocator",
+                    "an ObjectAllocator", "null");
         }
         return new ObjectState(era, machine, source, sut, focus.checks());
     }
@@ -170,6 +170,25 @@ final class ObjectChain implements StateMachine<ObjectState> {
                     yield new ObjectMisuse(kind, label, Draws.interiorOffset(random, usable));
                 }
                 case UNOWNED_FREE -> new ObjectMisuse(kind, null, 8L * random.between(0, 64));
+                case NON_OBJECT_FREE, USABLE_SIZE_OF_NON_OBJECT -> {
+                    if (s.live.isEmpty()) {
+                        yield null;
+                    }
+                    String label = random.pick(s.liveLabels());
+                    ContractPageSource.Block block = s.source.blockHolding(s.live.get(label).addr(), 1);
+                    if (block == null) {
+                        yield null;
+                    }
+                    long bytes = (1L << block.order()) * s.machine.pageSize();
+                    // The page's first bytes (where headers and descriptors live), its last bytes (slack),
+                    // or anywhere: every address that is not a live object's start must be refused.
+                    long offset = switch (random.choose(30, 30, 40)) {
+                        case 0 -> 4L * random.between(0, 7);
+                        case 1 -> bytes - 4L * random.between(1, 8);
+                        default -> random.longBetween(0, bytes - 1);
+                    };
+                    yield new ObjectMisuse(kind, label, offset);
+                }
             };
             if (candidate != null && candidate.precondition(s)) {
                 return candidate;
@@ -183,13 +202,13 @@ final class ObjectChain implements StateMachine<ObjectState> {
         try {
             s.sut.checkInvariants();
         } catch (IllegalStateException e) {
-            throw new InvariantViolation("the allocator's own checkInvariants() failed",
+            throw Rule.OBJECT_SELF_CHECK_SOUND.violation("the allocator's own checkInvariants() failed",
                     "no IllegalStateException", e.getMessage() == null ? "IllegalStateException" : e.getMessage(), e);
         }
         List<String> wrongReturns = s.source.violations();
         if (!wrongReturns.isEmpty()) {
-            throw new InvariantViolation("pages must go back to the page source with the address and order they"
-                    + " came with, once", "no wrong freePages call", wrongReturns.get(0));
+            throw Rule.PAGESOURCE_GIVE_BACK.violation("pages must go back to the page source with the address and"
+                    + " order they came with, once", "no wrong freePages call", wrongReturns.get(0));
         }
         if (s.checks(ObjectCheck.ACCOUNTING)) {
             checkSlabinfo(s);
@@ -200,13 +219,13 @@ final class ObjectChain implements StateMachine<ObjectState> {
                 try {
                     usable = s.sut.usableSize(o.addr());
                 } catch (KernelBug bug) {
-                    throw new InvariantViolation("usableSize() of live object " + o.label() + " at "
+                    throw Rule.OBJECT_USABLE_SIZE.violation("usableSize() of live object " + o.label() + " at "
                             + ObjectActions.hex(o.addr()) + " must not raise KernelBug", Long.toString(o.usable()),
                             Reports.headline(bug));
                 }
                 if (usable != o.usable()) {
-                    throw new InvariantViolation("usableSize() of live object " + o.label() + " changed while it was"
-                            + " live", o.usable() + " (as when it was allocated)", Long.toString(usable));
+                    throw Rule.OBJECT_USABLE_SIZE.violation("usableSize() of live object " + o.label()
+                            + " changed while it was live", o.usable() + " (as when it was allocated)", Long.toString(usable));
                 }
             }
         }
@@ -216,37 +235,167 @@ final class ObjectChain implements StateMachine<ObjectState> {
     }
 
     private static void checkSlabinfo(ObjectState s) {
-        List<SlabInfo> rows = s.sut.slabinfo();
+        List<SlabInfo> rows = s.slabinfo();
         long active = 0;
         long pages = 0;
         for (SlabInfo row : rows) {
             active += row.activeObjects();
             pages += row.totalSlabs() * row.pagesPerSlab();
             if (row.totalObjects() != row.objectsPerSlab() * row.totalSlabs()) {
-                throw new InvariantViolation("slabinfo row " + row.name() + ": total objects must be objects per slab"
-                        + " times slabs", row.objectsPerSlab() + " x " + row.totalSlabs() + " = "
+                throw Rule.OBJECT_SLABINFO_ROWS.violation("slabinfo row " + row.name() + ": total objects must be"
+                        + " objects per slab times slabs", row.objectsPerSlab() + " x " + row.totalSlabs() + " = "
                         + row.objectsPerSlab() * row.totalSlabs(), Long.toString(row.totalObjects()));
             }
             if ((row.activeObjects() == 0) != (row.activeSlabs() == 0)
                     || row.activeSlabs() * row.objectsPerSlab() < row.activeObjects()) {
-                throw new InvariantViolation("slabinfo row " + row.name() + ": active slabs must be the slabs holding"
-                        + " the active objects", row.activeObjects() + " active objects in slabs of "
+                throw Rule.OBJECT_SLABINFO_ROWS.violation("slabinfo row " + row.name() + ": active slabs must be"
+                        + " the slabs holding the active objects", row.activeObjects() + " active objects in slabs of "
                         + row.objectsPerSlab(), row.activeSlabs() + " active slabs");
             }
         }
         if (active != s.live.size()) {
-            throw new InvariantViolation("slabinfo's active objects must equal the live objects",
+            throw Rule.OBJECT_SLABINFO_ROWS.violation("slabinfo's active objects must equal the live objects",
                     s.live.size() + " active objects", active + " active objects");
         }
         long held = s.source.outstandingPages();
         if (pages != held) {
-            throw new InvariantViolation("slabinfo's slabs must account for every page held from the page source",
-                    held + " pages in slabs", pages + " pages in slabs");
+            throw Rule.OBJECT_SLABINFO_PAGES.violation("slabinfo's slabs must account for every page held from"
+                    + " the page source", held + " pages in slabs", pages + " pages in slabs");
         }
+        checkRowsPerClass(s, rows);
+    }
+
+    /**
+     * Each row must be exact, not just consistent: grouped by object size, the active objects are the live
+     * objects of that usable size, and the active slabs the blocks holding them; grouped by pages per slab,
+     * the slabs are the blocks of that size the allocator holds; no block holds more live objects of a
+     * class than its row's objects per slab, and those objects fit in the slab's pages.
+     */
+    private static void checkRowsPerClass(ObjectState s, List<SlabInfo> rows) {
+        java.util.TreeMap<Long, Long> activeBySize = new java.util.TreeMap<>();
+        java.util.Map<Long, Long> activeSlabsBySize = new java.util.TreeMap<>();
+        java.util.Map<Long, Long> perSlabBySize = new java.util.TreeMap<>();
+        java.util.Map<Long, Long> slabsByPages = new java.util.TreeMap<>();
+        for (SlabInfo row : rows) {
+            activeBySize.merge(row.objectSize(), row.activeObjects(), Long::sum);
+            activeSlabsBySize.merge(row.objectSize(), row.activeSlabs(), Long::sum);
+            perSlabBySize.merge(row.objectSize(), row.objectsPerSlab(), Math::min);
+            slabsByPages.merge(row.pagesPerSlab(), row.totalSlabs(), Long::sum);
+            if (row.objectsPerSlab() * row.objectSize() > row.pagesPerSlab() * s.machine.pageSize()) {
+                throw Rule.OBJECT_SLABINFO_ROWS.violation("slabinfo row " + row.name() + ": " + row.objectsPerSlab()
+                        + " objects of " + row.objectSize() + " bytes cannot fit in a slab of " + row.pagesPerSlab()
+                        + " pages", "objects per slab x object size <= pages per slab x page size",
+                        row.objectsPerSlab() + " x " + row.objectSize());
+            }
+        }
+        java.util.Map<Long, Long> liveBySize = new java.util.TreeMap<>();
+        java.util.Map<Long, java.util.Map<Long, Long>> liveByBlockBySize = new java.util.TreeMap<>();
+        for (LiveObject o : s.live.values()) {
+            // An object belongs to the row of the smallest object size that holds its usable bytes (a
+            // bucket with a header per object reports its bucket size, and usable bytes a little less).
+            Long size = activeBySize.ceilingKey(o.usable());
+            long key = size == null ? o.usable() : size;
+            liveBySize.merge(key, 1L, Long::sum);
+            ContractPageSource.Block block = s.source.blockHolding(o.addr(), 1);
+            if (block != null) {
+                liveByBlockBySize.computeIfAbsent(key, k -> new java.util.TreeMap<>()).merge(block.pfn(), 1L,
+                        Long::sum);
+            }
+        }
+        for (java.util.Map.Entry<Long, Long> e : liveBySize.entrySet()) {
+            long reported = activeBySize.getOrDefault(e.getKey(), 0L);
+            if (reported != e.getValue()) {
+                throw Rule.OBJECT_SLABINFO_ROWS.violation("slabinfo rows of " + e.getKey() + "-byte objects must count"
+                        + " the live objects of that size", e.getValue() + " active objects of " + e.getKey()
+                        + " bytes", reported + " active objects in rows of that size");
+            }
+            java.util.Map<Long, Long> byBlock = liveByBlockBySize.getOrDefault(e.getKey(), java.util.Map.of());
+            long activeSlabs = activeSlabsBySize.getOrDefault(e.getKey(), 0L);
+            if (activeSlabs != byBlock.size()) {
+                throw Rule.OBJECT_SLABINFO_ROWS.violation("slabinfo rows of " + e.getKey() + "-byte objects must count"
+                        + " as active the slabs that hold live objects of that size", byBlock.size()
+                        + " active slabs", activeSlabs + " active slabs");
+            }
+            long perSlab = perSlabBySize.getOrDefault(e.getKey(), 0L);
+            for (java.util.Map.Entry<Long, Long> b : byBlock.entrySet()) {
+                if (b.getValue() > perSlab) {
+                    throw Rule.OBJECT_SLABINFO_ROWS.violation("the slab at pfn " + b.getKey() + " holds " + b.getValue()
+                            + " live " + e.getKey() + "-byte objects, more than its row's objects per slab",
+                            "objects per slab of at least " + b.getValue(), perSlab + " objects per slab");
+                }
+            }
+        }
+        java.util.Map<Long, Long> heldByPages = new java.util.TreeMap<>();
+        for (ContractPageSource.Block b : s.source.outstanding()) {
+            heldByPages.merge(1L << b.order(), 1L, Long::sum);
+        }
+        if (!heldByPages.equals(withoutZeros(slabsByPages))) {
+            throw Rule.OBJECT_SLABINFO_ROWS.violation("slabinfo's slabs per slab size must be the blocks of that size"
+                    + " the allocator holds", "slabs by pages per slab " + heldByPages,
+                    "slabinfo says " + withoutZeros(slabsByPages));
+        }
+    }
+
+    private static java.util.Map<Long, Long> withoutZeros(java.util.Map<Long, Long> counts) {
+        java.util.Map<Long, Long> out = new java.util.TreeMap<>();
+        counts.forEach((k, v) -> {
+            if (v != 0) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     @Override
     public List<String> warnings(ObjectState s) {
-        return new ArrayList<>(s.warnings);
+        List<String> warnings = new ArrayList<>(s.warnings);
+        if (!garbageMeasured) {
+            garbageMeasured = true;
+            String garbage = garbage(s);
+            if (garbage != null) {
+                warnings.add(garbage);
+            }
+        }
+        return warnings;
+    }
+
+    /** Pairs of allocate and free the no-garbage measurement runs (after as many to warm up). */
+    static final int GARBAGE_PAIRS = 20_000;
+
+    /**
+     * Measures, once per property run, whether {@code allocate} and {@code free} allocate Java objects:
+     * the chain's allocator, at the end of the chain, runs allocate/free pairs of small sizes under the
+     * thread's allocated-bytes counter (each object is freed at once, so nothing the chain holds changes).
+     * More than a byte a pair on average is a SHOULD warning.
+     */
+    private static String garbage(ObjectState s) {
+        AllocatedBytes counter = AllocatedBytes.counter();
+        if (counter == null || !counter.calibrated() || s.source.failing()) {
+            return null;
+        }
+        try {
+            long used = counter.ofSecondRun(() -> cycle(s, GARBAGE_PAIRS));
+            if (used > GARBAGE_PAIRS) {
+                return Rule.OBJECT_NO_GARBAGE.warning(used + " bytes of Java objects allocated in " + GARBAGE_PAIRS
+                        + " allocate/free pairs (boxing, an iterator, a map entry?)");
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return null; // a broken allocator fails its MUST properties; this measurement is only a SHOULD
+        }
+    }
+
+    private static void cycle(ObjectState s, int pairs) {
+        for (int i = 0; i < pairs; i++) {
+            long addr = s.sut.allocate(8L << (i & 3), Gfp.GFP_KERNEL);
+            if (addr != ObjectAllocator.NULL) {
+                s.sut.free(addr);
+            }
+        }
+    }
+
+    @Override
+    public long exercised(ObjectState s) {
+        return s.exercised;
     }
 }

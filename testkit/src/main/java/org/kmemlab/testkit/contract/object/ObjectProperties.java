@@ -6,6 +6,7 @@ import java.util.Set;
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.Rule;
 
 /**
  * The properties of the object allocator contract ({@code object.*}): each is one focus of the shared {@link ObjectChain}
@@ -71,6 +72,7 @@ public final class ObjectProperties {
                                              int zeroPercent) {
         ObjectChain.Focus focus = new ObjectChain.Focus(checks, weights, badSizePercent, tightPercent, dmaPercent,
                 zeroPercent);
-        return ContractProperty.stateful(id, title, subject, replayPrefix, new ObjectChain(provider, focus));
+        return ContractProperty.stateful(id, title, subject, replayPrefix, new ObjectChain(provider, focus),
+                Rule.OBJECT_NO_FALSE_FAILURE);
     }
 }

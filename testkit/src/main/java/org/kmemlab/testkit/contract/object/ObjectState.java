@@ -14,10 +14,11 @@ import org.kmemlab.api.Machine;
 import org.kmemlab.api.PhysicalMemory;
 import org.kmemlab.api.spi.ObjectAllocator;
 import org.kmemlab.api.stats.SlabInfo;
-import org.kmemlab.testkit.property.InvariantViolation;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.LabelledState;
 import org.kmemlab.testkit.contract.chain.Patterns;
 import org.kmemlab.testkit.contract.support.ContractPageSource;
+import org.kmemlab.testkit.property.InvariantViolation;
 
 /**
  * One object-contract chain: the allocator under test, its page source, the machine, the live and
@@ -37,6 +38,8 @@ final class ObjectState implements LabelledState {
     final Map<String, LiveObject> freed = new LinkedHashMap<>();
     final TreeMap<Long, LiveObject> byAddress = new TreeMap<>();
     final Set<String> warnings = new LinkedHashSet<>();
+    /** Successful allocations and frees so far: what the chain really exercised (vacuity check). */
+    long exercised;
     private final Map<String, byte[]> patterns = new HashMap<>();
     private byte[] scratch = new byte[0];
     private int nextId;
@@ -86,6 +89,7 @@ final class ObjectState implements LabelledState {
 
     void add(LiveObject o) {
         live.put(o.label(), o);
+        exercised++;
         freed.remove(o.label());
         byAddress.put(o.addr(), o);
     }
@@ -93,6 +97,7 @@ final class ObjectState implements LabelledState {
     void remove(LiveObject o) {
         forgetPattern(o);
         live.remove(o.label());
+        exercised++;
         byAddress.remove(o.addr());
         freed.put(o.label(), o);
     }
@@ -116,7 +121,18 @@ final class ObjectState implements LabelledState {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(List.copyOf(sut.slabinfo()), source.outstanding());
+        return new Snapshot(List.copyOf(slabinfo()), source.outstanding());
+    }
+
+    /** Calls slabinfo(); an exception it throws breaks the rule that slabinfo is exact. */
+    List<SlabInfo> slabinfo() {
+        try {
+            return sut.slabinfo();
+        } catch (RuntimeException e) {
+            throw Rule.OBJECT_SLABINFO_ROWS.violation("slabinfo() threw " + e.getClass().getSimpleName()
+                    + ": its rows must be exact (and so valid)", "one valid row per class",
+                    e.getClass().getName() + ": " + e.getMessage(), e);
+        }
     }
 
     // ---------------------------------------------------------------- byte patterns
@@ -168,7 +184,7 @@ final class ObjectState implements LabelledState {
                         + ", so the two objects overlap";
             }
         }
-        return new InvariantViolation("the bytes of live object " + o.label() + " at 0x" + Long.toHexString(o.addr())
+        return Rule.OBJECT_NO_OVERLAP.violation("the bytes of live object " + o.label() + " at 0x" + Long.toHexString(o.addr())
                 + " changed at offset " + offset, "the pattern written when " + o.label() + " was allocated",
                 "overwritten by " + writer);
     }

@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Reports;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 
 /**
  * The actions of page-contract chains. Each is an immutable value naming its blocks by label, so a
@@ -28,14 +28,14 @@ final class PageActions {
         PageModel m = s.model;
         long size = 1L << order;
         if (pfn < m.startPfn() || pfn > m.endPfn() - size) {
-            throw new InvariantViolation(
+            throw Rule.PAGE_IN_RANGE.violation(
                     "block at pfn " + pfn + " order " + order + " is not inside the zone's frames ["
                             + m.startPfn() + ", " + m.endPfn() + ")",
                     "a first pfn in " + m.startPfn() + ".." + (m.endPfn() - size) + " or NO_PAGE",
                     call + " returned pfn " + pfn);
         }
         if (pfn % size != 0) {
-            throw new InvariantViolation(
+            throw Rule.PAGE_ALIGNED.violation(
                     "block at pfn " + pfn + " order " + order + " is not naturally aligned (pfn % " + size + " = "
                             + pfn % size + ")",
                     "a first pfn that is a multiple of " + size,
@@ -43,7 +43,7 @@ final class PageActions {
         }
         PageBlock other = m.overlapping(pfn, order);
         if (other != null) {
-            throw new InvariantViolation(
+            throw Rule.PAGE_NO_OVERLAP.violation(
                     "block at pfn " + pfn + " order " + order + " overlaps live block " + other.label() + " at pfn "
                             + other.pfn() + " order " + other.order(),
                     "a block whose frames are all free (frames near pfn " + pfn + ": " + m.neighbourhood(pfn) + ")",
@@ -52,6 +52,7 @@ final class PageActions {
         PageBlock block = new PageBlock(label, id, pfn, order);
         m.allocate(block);
         s.live.put(label, block);
+        s.exercised++;
         s.freed.remove(label);
         if (s.checks(PageCheck.PATTERNS)) {
             s.writePattern(block);
@@ -69,11 +70,11 @@ final class PageActions {
         }
         long[] after = s.snapshot();
         if (!Arrays.equals(before, after)) {
-            throw new InvariantViolation("a failed " + call + " changed the allocator's state",
+            throw Rule.PAGE_REFUSE_WHEN_FULL.violation("a failed " + call + " changed the allocator's state",
                     Reports.snapshot(before) + " (unchanged)", Reports.snapshot(after));
         }
         if (validOrder(s, order) && s.model.fits(order)) {
-            throw new InvariantViolation(
+            throw Rule.PAGE_NO_FALSE_FAILURE.violation(
                     call + " returned NO_PAGE although a free naturally aligned order-" + order + " block exists",
                     "a block: the free blocks are " + Reports.layout(s.model.canonicalLayout()) + " by order",
                     "NO_PAGE");
@@ -104,14 +105,22 @@ final class PageActions {
             boolean valid = validOrder(s, order);
             boolean check = s.checks(PageCheck.FAILED_ALLOCATION);
             long[] before = check ? s.snapshot() : null;
-            long pfn = s.sut.allocate(order);
             String call = "allocate(order " + order + ")";
+            long pfn;
+            try {
+                pfn = s.sut.allocate(order);
+            } catch (RuntimeException e) {
+                throw (valid ? Rule.PAGE_REFUSE_WHEN_FULL : Rule.PAGE_BAD_ORDER).violation(call + " threw "
+                        + e.getClass().getSimpleName() + ": running out of memory, or an order outside 0.."
+                        + s.geometry.maxOrder() + ", gives NO_PAGE, never an exception", "a block or NO_PAGE",
+                        Reports.thrown(e), e);
+            }
             if (pfn == PageAllocator.NO_PAGE) {
                 checkNoPage(s, call, order, before);
                 return "NO_PAGE";
             }
             if (!valid) {
-                throw new InvariantViolation(
+                throw Rule.PAGE_BAD_ORDER.violation(
                         call + " must return NO_PAGE: the order is outside 0.." + s.geometry.maxOrder(),
                         "NO_PAGE", "pfn " + pfn);
             }
@@ -150,13 +159,14 @@ final class PageActions {
             try {
                 s.sut.free(block.pfn(), block.order());
             } catch (KernelBug bug) {
-                throw new InvariantViolation(
+                throw Rule.PAGE_FREE_LIVE.violation(
                         "freeing live block " + label + " (" + block + ") exactly as allocated must be accepted",
                         "free(pfn " + block.pfn() + ", order " + block.order() + ") returns normally",
                         Reports.headline(bug));
             }
             s.model.free(block);
             s.live.remove(label);
+            s.exercised++;
             s.freed.put(label, block);
             return "ok (pfn " + block.pfn() + " order " + block.order() + ")";
         }
@@ -184,7 +194,14 @@ final class PageActions {
             for (int i = 0; i < cap; i++) {
                 boolean check = s.checks(PageCheck.FAILED_ALLOCATION);
                 long[] before = check ? s.snapshot() : null;
-                long pfn = s.sut.allocate(order);
+                long pfn;
+                try {
+                    pfn = s.sut.allocate(order);
+                } catch (RuntimeException e) {
+                    throw Rule.PAGE_REFUSE_WHEN_FULL.violation(call + " threw " + e.getClass().getSimpleName()
+                            + " after " + i + " blocks: running out of memory gives NO_PAGE, never an exception",
+                            "a block or NO_PAGE", Reports.thrown(e), e);
+                }
                 if (pfn == PageAllocator.NO_PAGE) {
                     checkNoPage(s, call + " (after " + i + " blocks)", order, before);
                     return i + " blocks" + (i <= 16 ? " (pfn" + pfns + ")" : "") + ", then NO_PAGE";
@@ -194,7 +211,7 @@ final class PageActions {
                     pfns.append(' ').append(pfn);
                 }
             }
-            throw new InvariantViolation(
+            throw Rule.PAGE_NO_OVERLAP.violation(
                     call + " kept returning blocks: more order-" + order + " blocks than the zone has frames for",
                     "NO_PAGE after at most " + (cap - 1) + " blocks", cap + " blocks");
         }
@@ -224,14 +241,14 @@ final class PageActions {
         public String run(PageState s) {
             PageGeometry g = s.geometry;
             if (s.sut.startPfn() != g.startPfn() || s.sut.frames() != g.frames() || s.sut.maxOrder() != g.maxOrder()) {
-                throw new InvariantViolation("startPfn(), frames() and maxOrder() must report the configuration",
+                throw Rule.PAGE_IN_RANGE.violation("startPfn(), frames() and maxOrder() must report the configuration",
                         g.toString(), "startPfn " + s.sut.startPfn() + ", frames " + s.sut.frames() + ", maxOrder "
                                 + s.sut.maxOrder());
             }
             for (int order : new int[] {-1, g.maxOrder() + 1}) {
                 try {
                     long n = s.sut.freeBlocks(order);
-                    throw new InvariantViolation("freeBlocks(" + order + ") must throw IllegalArgumentException:"
+                    throw Rule.PAGE_ACCOUNTING.violation("freeBlocks(" + order + ") must throw IllegalArgumentException:"
                             + " the order is outside 0.." + g.maxOrder(), "IllegalArgumentException", "returned " + n);
                 } catch (IllegalArgumentException expected) {
                     // as documented

@@ -7,11 +7,12 @@ import java.util.Set;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Draws;
 import org.kmemlab.testkit.contract.chain.FreeList;
+import org.kmemlab.testkit.contract.support.AllocatedBytes;
 import org.kmemlab.testkit.contract.chain.Reports;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 import org.kmemlab.testkit.property.Randomness;
 import org.kmemlab.testkit.property.StateMachine;
 
@@ -40,6 +41,8 @@ final class PageChain implements StateMachine<PageState> {
 
     private final PageAllocatorProvider provider;
     private final Focus focus;
+    /** True once this property's run has measured the allocate/free garbage (once is enough). */
+    private boolean garbageMeasured;
 
     PageChain(PageAllocatorProvider provider, Focus focus) {
         this.provider = provider;
@@ -52,9 +55,27 @@ final class PageChain implements StateMachine<PageState> {
         Machine machine = PageGeometry.bootMachine();
         PageAllocator sut = provider.create(geometry.config(machine));
         if (sut == null) {
-            throw new InvariantViolation("the provider's create() must return an allocator", "a PageAllocator", "null");
+            throw Rule.PAGE_ACCOUNTING.violation("the provider's create() must return an allocator",
+                    "a PageAllocator", "null");
         }
-        return new PageState(geometry, machine, sut, focus.checks());
+        PageState state = new PageState(geometry, machine, sut, focus.checks());
+        if (!overridesCheckInvariants(sut.getClass())) {
+            state.warnings.add(Rule.PAGE_SELF_CHECK.warning(sut.getClass().getSimpleName() + " does not override"
+                    + " checkInvariants(), so the contract cannot run your own consistency checks after each step"));
+        }
+        return state;
+    }
+
+    /** True when {@code type} (or a superclass) declares its own {@code checkInvariants()}. */
+    private static boolean overridesCheckInvariants(Class<?> type) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                if (m.getName().equals("checkInvariants") && m.getParameterCount() == 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
@@ -200,7 +221,7 @@ final class PageChain implements StateMachine<PageState> {
         try {
             s.sut.checkInvariants();
         } catch (IllegalStateException e) {
-            throw new InvariantViolation("the allocator's own checkInvariants() failed",
+            throw Rule.PAGE_SELF_CHECK_SOUND.violation("the allocator's own checkInvariants() failed",
                     "no IllegalStateException", e.getMessage() == null ? "IllegalStateException" : e.getMessage(), e);
         }
         if (s.checks(PageCheck.ACCOUNTING)) {
@@ -210,7 +231,10 @@ final class PageChain implements StateMachine<PageState> {
             long[] layout = s.layout();
             long free = s.sut.freeFrames();
             if (!Arrays.equals(layout, s.initialLayout) || free != s.geometry.frames()) {
-                throw new InvariantViolation(
+                // Frames missing from the counts are an accounting error; all there but in smaller blocks,
+                // buddies left unmerged.
+                boolean counted = free == s.geometry.frames() && PageState.sumFrames(layout) == free;
+                throw (counted ? Rule.PAGE_COALESCE : Rule.PAGE_ACCOUNTING).violation(
                         "with every block freed, the free blocks must be the initial ones again (free buddies must"
                                 + " coalesce)",
                         s.geometry.frames() + " free frames, buddyinfo " + Reports.layout(s.initialLayout),
@@ -225,7 +249,7 @@ final class PageChain implements StateMachine<PageState> {
     private static void checkAccounting(PageState s) {
         long free = s.sut.freeFrames();
         if (free != s.model.freeFrames()) {
-            throw new InvariantViolation("freeFrames() must equal the frames not in live blocks",
+            throw Rule.PAGE_ACCOUNTING.violation("freeFrames() must equal the frames not in live blocks",
                     s.model.freeFrames() + " free frames", free + " free frames");
         }
         long[] layout = s.layout();
@@ -236,14 +260,17 @@ final class PageChain implements StateMachine<PageState> {
                 while (layout[k] == expected[k]) {
                     k++;
                 }
-                throw new InvariantViolation(
+                // The frames add up but sit in smaller blocks than they would merged: buddies left unmerged.
+                // Otherwise the row miscounts.
+                boolean unmerged = PageState.sumFrames(layout) == free;
+                throw (unmerged ? Rule.PAGE_COALESCE : Rule.PAGE_ACCOUNTING).violation(
                         "buddyinfo must match the free frames: freeBlocks(" + k + ") is " + layout[k] + " but the free"
                                 + " frames form " + expected[k] + " order-" + k + (expected[k] == 1 ? " block" : " blocks")
-                                + " once free buddies merge",
+                                + " once free buddies merge" + (unmerged ? " (free buddies were left unmerged)" : ""),
                         "buddyinfo " + Reports.layout(expected), "buddyinfo " + Reports.layout(layout));
             }
         } else if (PageState.sumFrames(layout) != free) {
-            throw new InvariantViolation("the free blocks per order must add up to freeFrames()",
+            throw Rule.PAGE_ACCOUNTING.violation("the free blocks per order must add up to freeFrames()",
                     free + " frames in free blocks", PageState.sumFrames(layout) + " frames in buddyinfo "
                             + Reports.layout(layout));
         }
@@ -286,6 +313,56 @@ final class PageChain implements StateMachine<PageState> {
 
     @Override
     public List<String> warnings(PageState s) {
-        return new ArrayList<>(s.warnings);
+        List<String> warnings = new ArrayList<>(s.warnings);
+        if (!garbageMeasured) {
+            garbageMeasured = true;
+            String garbage = garbage(s);
+            if (garbage != null) {
+                warnings.add(garbage);
+            }
+        }
+        return warnings;
+    }
+
+    /** Pairs of allocate and free the no-garbage measurement runs (after as many to warm up). */
+    static final int GARBAGE_PAIRS = 20_000;
+
+    /**
+     * Measures, once per property run, whether {@code allocate} and {@code free} allocate Java objects: a
+     * fresh allocator of the chain's geometry runs allocate/free pairs of orders 0..3 under the thread's
+     * allocated-bytes counter. More than a byte a pair on average is a SHOULD warning.
+     */
+    private String garbage(PageState s) {
+        AllocatedBytes counter = AllocatedBytes.counter();
+        if (counter == null || !counter.calibrated()) {
+            return null;
+        }
+        try {
+            PageAllocator fresh = provider.create(s.geometry.config(PageGeometry.bootMachine()));
+            long used = counter.ofSecondRun(() -> cycle(fresh, GARBAGE_PAIRS));
+            if (used > GARBAGE_PAIRS) {
+                return Rule.PAGE_NO_GARBAGE.warning(used + " bytes of Java objects allocated in " + GARBAGE_PAIRS
+                        + " allocate/free pairs (boxing a Long, an iterator, a list node?)");
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return null; // a broken allocator fails its MUST properties; this measurement is only a SHOULD
+        }
+    }
+
+    private static void cycle(PageAllocator a, int pairs) {
+        int orders = Math.min(3, a.maxOrder()) + 1;
+        for (int i = 0; i < pairs; i++) {
+            int order = i % orders;
+            long pfn = a.allocate(order);
+            if (pfn != PageAllocator.NO_PAGE) {
+                a.free(pfn, order);
+            }
+        }
+    }
+
+    @Override
+    public long exercised(PageState s) {
+        return s.exercised;
     }
 }

@@ -2,9 +2,9 @@ package org.kmemlab.testkit.contract.page;
 
 import java.util.Arrays;
 import org.kmemlab.api.bug.KernelBug;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Reports;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 
 /**
  * A bad free: one of the ways a caller can misuse {@code free(pfn, order)}. The allocator MUST throw
@@ -111,15 +111,15 @@ record PageMisuse(Kind kind, String label, long pfn, int order) implements Actio
         } catch (KernelBug bug) {
             long[] after = s.snapshot();
             if (!Arrays.equals(before, after)) {
-                throw new InvariantViolation(what + " raised KernelBug but changed the allocator's state",
+                throw Rule.PAGE_BAD_FREE.violation(what + " raised KernelBug but changed the allocator's state",
                         Reports.snapshot(before) + " (unchanged)", Reports.snapshot(after));
             }
             return what + ": " + Reports.headline(bug);
         } catch (RuntimeException e) {
-            throw new InvariantViolation(what + " of a block that is " + kind.words + " must raise KernelBug",
+            throw Rule.PAGE_BAD_FREE.violation(what + " of a block that is " + kind.words + " must raise KernelBug",
                     "a KernelBug such as BadPageStateBug", Reports.thrown(e), e);
         }
-        throw new InvariantViolation(what + " of a block that is " + kind.words + " must raise KernelBug",
+        throw Rule.PAGE_BAD_FREE.violation(what + " of a block that is " + kind.words + " must raise KernelBug",
                 "a KernelBug such as BadPageStateBug", "returned normally (the free was accepted)");
     }
 }

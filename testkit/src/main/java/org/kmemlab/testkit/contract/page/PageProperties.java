@@ -11,6 +11,7 @@ import java.util.Set;
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.Rule;
 
 /**
  * The properties of the page allocator contract ({@code page.*}): each is one focus of the shared {@link PageChain}
@@ -72,6 +73,7 @@ public final class PageProperties {
                                              PageAllocatorProvider provider, Set<PageCheck> checks,
                                              List<PageGeometry.Kind> kinds, int[] weights, int badOrderPercent) {
         PageChain.Focus focus = new PageChain.Focus(checks, kinds, weights, badOrderPercent);
-        return ContractProperty.stateful(id, title, subject, replayPrefix, new PageChain(provider, focus));
+        return ContractProperty.stateful(id, title, subject, replayPrefix, new PageChain(provider, focus),
+                Rule.PAGE_NO_FALSE_FAILURE);
     }
 }

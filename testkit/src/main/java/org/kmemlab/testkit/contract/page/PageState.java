@@ -11,6 +11,7 @@ import java.util.Set;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.PhysicalMemory;
 import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.LabelledState;
 import org.kmemlab.testkit.contract.chain.Reports;
 import org.kmemlab.testkit.property.InvariantViolation;
@@ -32,6 +33,8 @@ final class PageState implements LabelledState {
     final Map<String, PageBlock> live = new LinkedHashMap<>();
     final Map<String, PageBlock> freed = new LinkedHashMap<>();
     final Set<String> warnings = new LinkedHashSet<>();
+    /** Successful allocations and frees so far: what the chain really exercised (vacuity check). */
+    long exercised;
     /** The layout the allocator reported when it was created: what freeing everything must restore. */
     final long[] initialLayout;
     /** True when the initial layout is the largest aligned blocks, so the canonical layout applies. */
@@ -48,9 +51,9 @@ final class PageState implements LabelledState {
         long[] expected = model.canonicalLayout();
         this.canonical = Arrays.equals(initialLayout, expected);
         if (!canonical && sumFrames(initialLayout) == geometry.frames()) {
-            warnings.add("the initial free blocks " + Reports.layout(initialLayout)
+            warnings.add(Rule.PAGE_INITIAL_LAYOUT.warning("the initial free blocks " + Reports.layout(initialLayout)
                     + " are not the largest naturally aligned blocks that fit the zone " + Reports.layout(expected)
-                    + " (the SPI says SHOULD); buddyinfo is then only checked for consistency");
+                    + "; buddyinfo is then only checked for consistency"));
         }
     }
 
@@ -149,7 +152,7 @@ final class PageState implements LabelledState {
                 writer = "live block " + other.label() + " (" + other + "), so the two blocks overlap";
             }
         }
-        return new InvariantViolation(
+        return Rule.PAGE_NO_OVERLAP.violation(
                 "the bytes of live block " + block.label() + " (" + block + ") changed at frame " + pfn,
                 "the pattern written when " + block.label() + " was allocated",
                 "frame " + pfn + " was overwritten by " + writer);

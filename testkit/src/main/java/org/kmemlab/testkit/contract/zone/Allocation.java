@@ -6,10 +6,12 @@ import org.kmemlab.api.Dmesg;
 import org.kmemlab.api.Era;
 import org.kmemlab.api.FrameRange;
 import org.kmemlab.api.Gfp;
+import org.kmemlab.api.ZoneSpan;
 import org.kmemlab.api.ZoneType;
 import org.kmemlab.api.bug.SleepInAtomicBug;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.stats.ZoneStats;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.property.InvariantViolation;
 
 /**
@@ -75,6 +77,8 @@ final class Allocation {
             freeBefore[z] = s.model.free(z);
         }
         int[] largestBefore = s.largestFreeOrders();
+        // Watermarks MAY change at run time (boosting); decisions follow what zoneinfo() shows now.
+        List<ZoneStats> marks = s.sut.zoneinfo();
         long dmesgBefore = s.machine.dmesg().nextSequence();
         boolean mustRaise = context != Context.PROCESS && Gfp.allowsBlocking(gfp);
         long pfn;
@@ -85,23 +89,27 @@ final class Allocation {
             if (mustRaise) {
                 return null;
             }
-            throw new InvariantViolation(call + " raised SleepInAtomicBug for a gfp that cannot sleep",
+            throw Rule.ZONE_NO_PAGE.violation(call + " raised SleepInAtomicBug for a gfp that cannot sleep",
                     "a block or NO_PAGE: " + Gfp.toString(gfp) + " has no __GFP_DIRECT_RECLAIM",
                     "SleepInAtomicBug: " + bug.headline());
+        } catch (RuntimeException e) {
+            throw Rule.ZONE_NO_PAGE.violation(call + " threw " + e.getClass().getSimpleName() + ": an allocation"
+                    + " that cannot be served returns NO_PAGE, never an exception", "a block or NO_PAGE",
+                    e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
         if (mustRaise) {
-            throw new InvariantViolation(call + " in atomic context must raise SleepInAtomicBug even with plenty of"
+            throw Rule.ZONE_MIGHT_SLEEP.violation(call + " in atomic context must raise SleepInAtomicBug even with plenty of"
                     + " memory (call machine.context().mightSleep(gfp, ...) first)",
                     "SleepInAtomicBug", pfn == PageAllocator.NO_PAGE ? "NO_PAGE" : "pfn " + pfn);
         }
         checkDidNotWait(s, call, gfp, (System.nanoTime() - start) / 1_000_000);
         if (pfn == PageAllocator.NO_PAGE) {
-            checkFailure(s, call, gfp, order, freeBefore, largestBefore);
+            checkFailure(s, call, gfp, order, freeBefore, largestBefore, marks);
             checkFailureReport(s, call, gfp, order, dmesgBefore);
             return null;
         }
         ZoneModel.Block block = checkBlock(s, call, label, pfn, order);
-        checkZone(s, call, gfp, order, block, freeBefore, largestBefore);
+        checkZone(s, call, gfp, order, block, freeBefore, largestBefore, marks);
         s.model.add(block);
         s.writePattern(block);
         return block;
@@ -122,23 +130,24 @@ final class Allocation {
 
     static ZoneModel.Block checkBlock(ZoneState s, String call, String label, long pfn, int order) {
         if (pfn < 0 || (pfn & ((1L << order) - 1)) != 0) {
-            throw new InvariantViolation(call + " returned pfn " + pfn + ", which is not aligned to order " + order,
+            throw Rule.ZONE_BLOCK.violation(call + " returned pfn " + pfn + ", which is not aligned to order " + order,
                     "a pfn that is a multiple of " + (1L << order), "pfn " + pfn);
         }
         if (pfn + (1L << order) > s.machine.frames()) {
-            throw new InvariantViolation(call + " returned pfn " + pfn + ", outside the machine's "
+            throw Rule.ZONE_BLOCK.violation(call + " returned pfn " + pfn + ", outside the machine's "
                     + s.machine.frames() + " frames", "a block inside RAM", "pfn " + pfn);
         }
         FrameRange range = s.model.rangeHolding(pfn, order);
         if (range == null) {
             String owner = firstReservedFrameOwner(s, pfn, order);
-            throw new InvariantViolation(call + " returned pfn " + pfn + " order " + order + ", which is not free"
+            throw (owner == null ? Rule.ZONE_BLOCK : Rule.ZONE_RESERVED).violation(call + " returned pfn " + pfn
+                    + " order " + order + ", which is not free"
                     + " memory" + (owner == null ? "" : ": it is reserved at boot for the " + owner),
                     "a block inside the free ranges " + s.model.describeFreeRanges(), "pfn " + pfn + " order " + order);
         }
         ZoneModel.Block live = s.model.overlapping(pfn, order);
         if (live != null) {
-            throw new InvariantViolation("block at pfn " + pfn + " order " + order + " overlaps live block "
+            throw Rule.ZONE_BLOCK.violation("block at pfn " + pfn + " order " + order + " overlaps live block "
                     + live, "no live block shares a frame with another", call + " returned pfn " + pfn);
         }
         return new ZoneModel.Block(label, pfn, order, range.zone());
@@ -155,10 +164,10 @@ final class Allocation {
     }
 
     private static void checkZone(ZoneState s, String call, int gfp, int order, ZoneModel.Block block,
-                                  long[] freeBefore, int[] largestBefore) {
+                                  long[] freeBefore, int[] largestBefore, List<ZoneStats> marks) {
         ZoneType highest = Gfp.highestZone(gfp);
         if (block.zone().ordinal() > highest.ordinal()) {
-            throw new InvariantViolation(call + " was served from ZONE_" + block.zone() + " (pfn " + block.pfn()
+            throw Rule.ZONE_GFP_ZONES.violation(call + " was served from ZONE_" + block.zone() + " (pfn " + block.pfn()
                     + "), but " + Gfp.toString(gfp) + " allows only ZONE_" + highest
                     + (highest == ZoneType.NORMAL ? "" : " and below"),
                     "a block below pfn " + s.machine.zone(highest).endPfn(),
@@ -166,42 +175,70 @@ final class Allocation {
         }
         int served = s.model.indexOf(block.zone());
         for (int z = served + 1; z < s.model.zones().size(); z++) {
-            if (s.model.zones().get(z).type().ordinal() <= highest.ordinal() && able(s, z, order, freeBefore,
+            if (s.model.zones().get(z).type().ordinal() <= highest.ordinal() && able(marks, z, order, freeBefore,
                     largestBefore)) {
-                ZoneStats zone = s.initial(z);
-                throw new InvariantViolation(call + " was served from ZONE_" + block.zone() + " although ZONE_"
+                ZoneStats zone = marks.get(z);
+                throw Rule.ZONE_FALLBACK_ORDER.violation(call + " was served from ZONE_" + block.zone() + " although ZONE_"
                         + zone.type() + " had " + freeBefore[z] + " free pages (high watermark " + zone.high()
                         + ") and a free block of order " + largestBefore[z]
                         + ": zones are tried highest first (Normal, DMA32, DMA)",
                         "a block from ZONE_" + zone.type(), "pfn " + block.pfn() + " in ZONE_" + block.zone());
             }
         }
-        ZoneStats zone = s.initial(served);
+        ZoneStats zone = marks.get(served);
         boolean high = (gfp & Gfp.__GFP_HIGH) != 0;
         boolean atomic = high && !Gfp.allowsBlocking(gfp);
-        long floor;
-        String rule;
+        long mark;
+        String which;
         if (!high) {
-            floor = zone.min();
-            rule = "a request without __GFP_HIGH may not use the reserve below the min watermark";
+            mark = zone.min();
+            which = "a request without __GFP_HIGH may not use the reserve below the min watermark";
         } else if (atomic && s.machine.profile().era() == Era.MODERN) {
-            floor = 3 * zone.min() / 8;
-            rule = "GFP_ATOMIC may go down to 3/8 of the min watermark, no further";
+            mark = 3 * zone.min() / 8;
+            which = "GFP_ATOMIC may go down to 3/8 of the min watermark, no further";
         } else {
             return;
         }
-        if (freeBefore[served] <= floor) {
-            throw new InvariantViolation(call + " took a block from ZONE_" + zone.type() + " with only "
-                    + freeBefore[served] + " free pages: " + rule,
-                    "NO_PAGE (or a block from a zone with more than " + floor + " free pages)",
+        int requesting = s.model.indexOf(highestZoneAtMost(s, highest));
+        long[] protection = zone.protection();
+        long reserve = requesting < protection.length ? protection[requesting] : 0;
+        long bootMark = !high ? s.initial(served).min() : 3 * s.initial(served).min() / 8;
+        if (freeBefore[served] <= mark) {
+            // Broken only against the watermarks zoneinfo() shows now, not against those of boot: the
+            // allocator decided on stale marks.
+            Rule rule = freeBefore[served] > bootMark && mark != bootMark ? Rule.ZONE_LIVE_WATERMARKS
+                    : Rule.ZONE_WATERMARKS;
+            throw rule.violation(call + " took a block from ZONE_" + zone.type() + " with only "
+                    + freeBefore[served] + " free pages: " + which,
+                    "NO_PAGE (or a block from a zone with more than " + mark + " free pages)",
                     "pfn " + block.pfn() + " with ZONE_" + zone.type() + " at " + freeBefore[served] + " free, min "
-                            + zone.min());
+                            + zone.min() + " (as zoneinfo() showed before the call)");
+        }
+        if (freeBefore[served] <= mark + reserve) {
+            throw Rule.ZONE_LOWMEM_RESERVE.violation(call + " took a block from ZONE_" + zone.type() + " with "
+                    + freeBefore[served] + " free pages, inside the " + reserve + " pages of lowmem_reserve that ZONE_"
+                    + zone.type() + " keeps back from requests whose highest zone is ZONE_"
+                    + s.model.zones().get(requesting).type(),
+                    "NO_PAGE (or a block from a zone with more than " + (mark + reserve) + " free pages: watermark "
+                            + mark + " + lowmem_reserve " + reserve + ")",
+                    "pfn " + block.pfn() + " with ZONE_" + zone.type() + " at " + freeBefore[served] + " free");
         }
     }
 
+    /** The machine's highest zone that is not above {@code highest} (a machine may lack DMA32 or Normal). */
+    private static ZoneType highestZoneAtMost(ZoneState s, ZoneType highest) {
+        ZoneType best = s.model.zones().get(0).type();
+        for (ZoneSpan span : s.model.zones()) {
+            if (span.type().ordinal() <= highest.ordinal()) {
+                best = span.type();
+            }
+        }
+        return best;
+    }
+
     /** True when zone {@code z} could certainly have served an order-{@code order} request (see above). */
-    private static boolean able(ZoneState s, int z, int order, long[] freeBefore, int[] largestBefore) {
-        ZoneStats zone = s.initial(z);
+    private static boolean able(List<ZoneStats> marks, int z, int order, long[] freeBefore, int[] largestBefore) {
+        ZoneStats zone = marks.get(z);
         long protection = 0;
         for (long p : zone.protection()) {
             protection = Math.max(protection, p);
@@ -216,23 +253,23 @@ final class Allocation {
     private static void checkDidNotWait(ZoneState s, String call, int gfp, long millis) {
         long limit = Math.max(WAIT_LIMIT_MILLIS, s.maxWait.toMillis() / 2);
         if (!Gfp.allowsBlocking(gfp) && s.maxWait.toMillis() >= 2 * WAIT_LIMIT_MILLIS && millis > limit) {
-            throw new InvariantViolation(call + " took " + millis + " ms with maxWait " + s.maxWait.toMillis()
+            throw Rule.ZONE_NO_WAIT.violation(call + " took " + millis + " ms with maxWait " + s.maxWait.toMillis()
                     + " ms: a request that cannot block must not wait for memory", "an answer within " + limit
                     + " ms", millis + " ms");
         }
     }
 
     private static void checkFailure(ZoneState s, String call, int gfp, int order, long[] freeBefore,
-                                     int[] largestBefore) {
+                                     int[] largestBefore, List<ZoneStats> marks) {
         ZoneType highest = Gfp.highestZone(gfp);
         if (order > s.maxOrder()) {
             return;
         }
         for (int z = 0; z < s.model.zones().size(); z++) {
-            if (s.model.zones().get(z).type().ordinal() <= highest.ordinal() && able(s, z, order, freeBefore,
+            if (s.model.zones().get(z).type().ordinal() <= highest.ordinal() && able(marks, z, order, freeBefore,
                     largestBefore)) {
-                ZoneStats zone = s.initial(z);
-                throw new InvariantViolation(call + " returned NO_PAGE although ZONE_" + zone.type() + " had "
+                ZoneStats zone = marks.get(z);
+                throw Rule.ZONE_SERVES.violation(call + " returned NO_PAGE although ZONE_" + zone.type() + " had "
                         + freeBefore[z] + " free pages (high watermark " + zone.high() + ") and a free block of order "
                         + largestBefore[z], "a block from ZONE_" + zone.type(), "NO_PAGE");
             }
@@ -249,11 +286,11 @@ final class Allocation {
             reported |= line.text().contains(expected);
         }
         if ((gfp & Gfp.__GFP_NOWARN) != 0 && warned) {
-            throw new InvariantViolation(call + " failed and logged a page allocation failure despite __GFP_NOWARN",
+            throw Rule.ZONE_NOWARN.violation(call + " failed and logged a page allocation failure despite __GFP_NOWARN",
                     "no \"page allocation failure\" line in dmesg", firstLines(lines));
         }
         if ((gfp & Gfp.__GFP_NOWARN) == 0 && s.unwarnedFailures++ == 0 && !reported) {
-            throw new InvariantViolation(call + " returned NO_PAGE without logging the failure to dmesg",
+            throw Rule.ZONE_FAILURE_LOGGED.violation(call + " returned NO_PAGE without logging the failure to dmesg",
                     "a dmesg line containing \"" + expected + "\"", lines.isEmpty() ? "nothing logged" : firstLines(lines));
         }
     }

@@ -8,8 +8,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 
 /**
  * {@code threads} threads allocate and free at once ({@code GFP_ATOMIC} and {@code GFP_NOWAIT}, so nobody
@@ -66,7 +66,7 @@ record ConcurrentUse(int threads, int operations, long seed) implements Action<Z
             }
         }
         if (problem[0] != null) {
-            throw new InvariantViolation("concurrent allocPages/freePages went wrong: " + problem[0],
+            throw Rule.ZONE_CONCURRENT.violation("concurrent allocPages/freePages went wrong: " + problem[0],
                     "disjoint blocks and no exception: a zone allocator must be safe for concurrent use (take the"
                             + " zone lock around the page allocator)", problem[0]);
         }

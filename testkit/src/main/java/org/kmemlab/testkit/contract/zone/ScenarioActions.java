@@ -5,8 +5,8 @@ import java.util.List;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.Shrinker;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 
 /**
  * The steps of the fixed scenarios: allocations that must not wait, a {@code __GFP_NOFAIL} allocation
@@ -37,7 +37,7 @@ final class ScenarioActions {
             ZoneModel.Block block = Allocation.run(s, label, gfp, order, Allocation.Context.PROCESS);
             long millis = (System.nanoTime() - start) / 1_000_000;
             if (millis > limitMillis) {
-                throw new InvariantViolation("allocPages(" + Gfp.toString(gfp) + ", order " + order + ") took "
+                throw (Gfp.allowsBlocking(gfp) ? Rule.ZONE_NORETRY : Rule.ZONE_NO_WAIT).violation("allocPages(" + Gfp.toString(gfp) + ", order " + order + ") took "
                         + millis + " ms with maxWait " + s.maxWait.toMillis() + " ms: a request that"
                         + (Gfp.allowsBlocking(gfp) ? " gives up after one reclaim pass" : " cannot block")
                         + " must not wait for memory", "an answer within " + limitMillis + " ms",
@@ -96,18 +96,20 @@ final class ScenarioActions {
             }
             if (thrown[0] != null || thrown[1] != null) {
                 RuntimeException e = thrown[0] != null ? thrown[0] : thrown[1];
-                throw new InvariantViolation((thrown[0] != null ? "freePages from another thread" : "the __GFP_NOFAIL"
-                        + " allocation") + " threw " + e.getClass().getSimpleName(), "no exception",
+                // freePages of a live block that throws breaks zone.free; the NOFAIL call throwing breaks nofail.
+                Rule rule = thrown[0] != null ? Rule.ZONE_FREE : Rule.ZONE_NOFAIL;
+                throw rule.violation((thrown[0] != null ? "freePages of a live block from another thread"
+                        : "the __GFP_NOFAIL allocation") + " threw " + e.getClass().getSimpleName(), "no exception",
                         String.valueOf(e.getMessage()), e);
             }
             if (caller.isAlive()) {
-                throw new InvariantViolation("allocPages(GFP_KERNEL|__GFP_NOFAIL, order 0) did not return within "
+                throw Rule.ZONE_NOFAIL.violation("allocPages(GFP_KERNEL|__GFP_NOFAIL, order 0) did not return within "
                         + NOFAIL_PATIENCE_MILLIS + " ms although another thread freed " + live.size() + " blocks: a"
                         + " waiting allocation must be woken when memory is freed", "a block soon after the frees",
                         "still waiting");
             }
             if (result[0] == PageAllocator.NO_PAGE) {
-                throw new InvariantViolation("allocPages(GFP_KERNEL|__GFP_NOFAIL, order 0) returned NO_PAGE:"
+                throw Rule.ZONE_NOFAIL.violation("allocPages(GFP_KERNEL|__GFP_NOFAIL, order 0) returned NO_PAGE:"
                         + " __GFP_NOFAIL never fails, it waits (longer than maxWait " + s.maxWait.toMillis()
                         + " ms) until memory is freed", "a block", "NO_PAGE");
             }
@@ -173,7 +175,7 @@ final class ScenarioActions {
             long pfn = s.sut.allocPages(Gfp.GFP_KERNEL, 0);
             cache.settle();
             if (pfn == PageAllocator.NO_PAGE) {
-                throw new InvariantViolation("allocPages(GFP_KERNEL, order 0) returned NO_PAGE although a registered"
+                throw Rule.ZONE_RECLAIM.violation("allocPages(GFP_KERNEL, order 0) returned NO_PAGE although a registered"
                         + " shrinker could free " + cache.count() + " pages (scan was called " + cache.scans
                         + " times): direct reclaim runs the shrinkers before failing", "a block",
                         "NO_PAGE");
@@ -181,6 +183,220 @@ final class ScenarioActions {
             ZoneModel.Block block = Allocation.checkBlock(s, "allocPages(GFP_KERNEL, order 0)", label, pfn, 0);
             s.model.add(block);
             return "pfn " + block.pfn() + " after the shrinker freed " + cache.settled + " pages";
+        }
+    }
+
+    /**
+     * Registers a shrinker that always says it could free 64 pages and never frees any: a stubborn cache.
+     * It counts the calls to its scan.
+     */
+    record RegisterStubborn(String label) implements Action<ZoneState> {
+
+        @Override
+        public String describe() {
+            return "registerShrinker(" + label + ": says it can free 64 pages, frees none)";
+        }
+
+        @Override
+        public String run(ZoneState s) {
+            StubbornShrinker shrinker = new StubbornShrinker();
+            s.stubborn = shrinker;
+            s.sut.registerShrinker(shrinker);
+            return "registered";
+        }
+    }
+
+    /**
+     * {@code GFP_KERNEL|__GFP_NORETRY} when memory is exhausted and a stubborn shrinker is registered: the
+     * request MUST run reclaim (scan the shrinker) once and then give up at once, without waiting.
+     */
+    record NoRetryReclaimsOnce(String label, long limitMillis) implements Action<ZoneState> {
+
+        /** The most scans one reclaim pass may make of one shrinker (batches, not a retry loop). */
+        static final int MAX_SCANS = 4;
+
+        @Override
+        public String describe() {
+            return label + " = allocPages(GFP_KERNEL|__GFP_NORETRY|__GFP_NOWARN, order 0) within " + limitMillis
+                    + " ms";
+        }
+
+        @Override
+        public boolean precondition(ZoneState s) {
+            return s.stubborn != null;
+        }
+
+        @Override
+        public String run(ZoneState s) {
+            int before = s.stubborn.scans();
+            String outcome = new Quick(label, Gfp.GFP_KERNEL | Gfp.__GFP_NORETRY | Gfp.__GFP_NOWARN, 0, limitMillis)
+                    .run(s);
+            int scans = s.stubborn.scans() - before;
+            if (scans < 1 || scans > MAX_SCANS) {
+                throw Rule.ZONE_NORETRY.violation("allocPages(GFP_KERNEL|__GFP_NORETRY|__GFP_NOWARN, order 0) scanned the"
+                        + " registered shrinker " + scans + " times: __GFP_NORETRY runs one reclaim pass before it"
+                        + " gives up", "1 reclaim pass (1 to " + MAX_SCANS + " scans)", scans + " scans");
+            }
+            return outcome + ", " + scans + " scan" + (scans == 1 ? "" : "s");
+        }
+    }
+
+    /** Unregisters the cache shrinker registered earlier; reclaim must not call it again. */
+    record Unregister(String label) implements Action<ZoneState> {
+
+        @Override
+        public String describe() {
+            return "unregisterShrinker(the cache)";
+        }
+
+        @Override
+        public boolean precondition(ZoneState s) {
+            return s.shrinker != null;
+        }
+
+        @Override
+        public String run(ZoneState s) {
+            s.sut.unregisterShrinker(s.shrinker);
+            s.unregistered = s.shrinker;
+            s.shrinker = null;
+            return "unregistered";
+        }
+    }
+
+    /** GFP_KERNEL under pressure after the cache was unregistered: reclaim MUST NOT scan it. */
+    record ReclaimWithoutUnregistered(String label) implements Action<ZoneState> {
+
+        @Override
+        public String describe() {
+            return label + " = allocPages(GFP_KERNEL|__GFP_NOWARN, order 0)   // memory is exhausted";
+        }
+
+        @Override
+        public boolean precondition(ZoneState s) {
+            return s.unregistered != null;
+        }
+
+        @Override
+        public String run(ZoneState s) {
+            CacheShrinker gone = s.unregistered;
+            int before = gone.scans;
+            long pfn = s.sut.allocPages(Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, 0);
+            gone.settle();
+            if (gone.scans != before) {
+                throw Rule.ZONE_UNREGISTER.violation("reclaim scanned a shrinker after unregisterShrinker() had"
+                        + " returned", "no scan of the unregistered cache", (gone.scans - before) + " scans, "
+                        + gone.settled + " pages taken from it");
+            }
+            if (pfn == PageAllocator.NO_PAGE) {
+                return "NO_PAGE, the unregistered cache left alone";
+            }
+            ZoneModel.Block block = Allocation.checkBlock(s, "allocPages(GFP_KERNEL|__GFP_NOWARN, order 0)", label,
+                    pfn, 0);
+            s.model.add(block);
+            return "pfn " + pfn;
+        }
+    }
+
+    /**
+     * {@code GFP_KERNEL|__GFP_NOWARN} when memory is exhausted and nothing can be reclaimed: the request
+     * MAY wait up to maxWait for memory, but while it waits it MUST sleep on a condition. The waiting
+     * thread's CPU time (not the wall time) tells: a thread that spins burns CPU the whole time.
+     */
+    record WaitsOnCondition(String label) implements Action<ZoneState> {
+
+        /**
+         * The least CPU time the measured call may use in any case. Beyond it the allowance is 30% of what
+         * a thread that spun all along would have got: the share of CPU time this thread gets now is
+         * measured first, by spinning for {@link #CALIBRATION_MILLIS}, so that a loaded machine (where a
+         * spinning thread gets little CPU) and an idle one are judged alike. A thread asleep on a condition
+         * uses well under a millisecond.
+         */
+        static final long CPU_ALLOWANCE_MILLIS = 2;
+        /** How long the calibration spins to measure this thread's share of the CPU. */
+        static final long CALIBRATION_MILLIS = 50;
+
+        @Override
+        public String describe() {
+            return label + " = allocPages(GFP_KERNEL|__GFP_NOWARN, order 0)   // memory is exhausted; measure"
+                    + " its thread's CPU time";
+        }
+
+        @Override
+        public String run(ZoneState s) {
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            boolean measurable = threads.isCurrentThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();
+            // A first call warms the path (classes loaded, failure report formatted once), so that the
+            // measured second call spends its CPU time on waiting, or on nothing.
+            ZoneModel.Block first = Allocation.run(s, label + ".warm", Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, 0,
+                    Allocation.Context.PROCESS);
+            if (first != null) {
+                return "pfn " + first.pfn() + " (memory was not exhausted: nothing to wait for)";
+            }
+            double share = measurable ? cpuShare(threads) : 1;
+            long cpuBefore = measurable ? threads.getCurrentThreadCpuTime() : 0;
+            long start = System.nanoTime();
+            // Only the allocator's call is measured: the contract's own checks run after the clock stops.
+            long pfn = s.sut.allocPages(Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, 0);
+            long wallMillis = (System.nanoTime() - start) / 1_000_000;
+            long cpuAfter = measurable ? threads.getCurrentThreadCpuTime() : 0;
+            ZoneModel.Block block = null;
+            if (pfn != PageAllocator.NO_PAGE) {
+                block = Allocation.checkBlock(s, "allocPages(GFP_KERNEL|__GFP_NOWARN, order 0)", label, pfn, 0);
+                s.model.add(block);
+                s.writePattern(block);
+            }
+            if (!measurable) {
+                return (block == null ? "NO_PAGE" : "pfn " + block.pfn()) + " (this JVM cannot measure thread CPU"
+                        + " time)";
+            }
+            long cpuMillis = (cpuAfter - cpuBefore) / 1_000_000;
+            long allowance = Math.max(CPU_ALLOWANCE_MILLIS, (long) (0.3 * share * wallMillis));
+            if (cpuMillis > allowance) {
+                throw Rule.ZONE_WAIT_ON_CONDITION.violation("allocPages(GFP_KERNEL|__GFP_NOWARN, order 0) used "
+                        + cpuMillis + " ms of CPU time in " + wallMillis + " ms: a waiting allocation must sleep on a"
+                        + " condition (Condition.await), not spin", "at most " + allowance + " ms of CPU time (30%"
+                        + " of the " + Math.round(share * 100) + "% of a CPU a spinning thread gets now)",
+                        cpuMillis + " ms of CPU time");
+            }
+            return (block == null ? "NO_PAGE" : "pfn " + block.pfn()) + " after " + wallMillis + " ms, "
+                    + cpuMillis + " ms of CPU";
+        }
+    }
+
+    /** Spins for {@link WaitsOnCondition#CALIBRATION_MILLIS} and returns the share of CPU time it got. */
+    private static double cpuShare(java.lang.management.ThreadMXBean threads) {
+        long cpu = threads.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        long end = start + WaitsOnCondition.CALIBRATION_MILLIS * 1_000_000;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+        return Math.min(1.0, (double) (threads.getCurrentThreadCpuTime() - cpu) / (System.nanoTime() - start));
+    }
+
+    /** A shrinker that promises pages and frees none, counting its scans. */
+    static final class StubbornShrinker implements Shrinker {
+
+        private int scans;
+
+        @Override
+        public String name() {
+            return "testkit-stubborn";
+        }
+
+        @Override
+        public long count() {
+            return 64;
+        }
+
+        @Override
+        public synchronized long scan(long pages) {
+            scans++;
+            return 0;
+        }
+
+        synchronized int scans() {
+            return scans;
         }
     }
 

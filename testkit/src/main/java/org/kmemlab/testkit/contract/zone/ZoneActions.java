@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.bug.KernelBug;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 
 /**
  * The steps of a zone allocator chain. Each is a value: parameters only, results go into the
@@ -161,7 +161,7 @@ final class ZoneActions {
             } catch (KernelBug bug) {
                 return "KernelBug: " + bug.headline();
             }
-            throw new InvariantViolation("freePages(pfn " + pfn + ", order " + order + ") of " + misuse.what
+            throw Rule.ZONE_BAD_FREE.violation("freePages(pfn " + pfn + ", order " + order + ") of " + misuse.what
                     + " returned normally", "a KernelBug (such as BadPageStateBug), with nothing changed",
                     "no exception");
         }
@@ -171,14 +171,14 @@ final class ZoneActions {
     static void freeLive(ZoneState s, ZoneModel.Block block) {
         String damage = s.damagedPattern(block);
         if (damage != null) {
-            throw new InvariantViolation("the contents of live block " + block + " changed while it was allocated",
+            throw Rule.ZONE_BLOCK.violation("the contents of live block " + block + " changed while it was allocated",
                     "the pattern written at allocation", damage + " (another block overlaps it, or the allocator"
                             + " wrote into memory it had handed out)");
         }
         try {
             s.sut.freePages(block.pfn(), block.order());
         } catch (KernelBug bug) {
-            throw new InvariantViolation("freePages(pfn " + block.pfn() + ", order " + block.order()
+            throw Rule.ZONE_FREE.violation("freePages(pfn " + block.pfn() + ", order " + block.order()
                     + ") of live block " + block.label() + " raised a KernelBug",
                     "the block is freed", bug.headline(), bug);
         }

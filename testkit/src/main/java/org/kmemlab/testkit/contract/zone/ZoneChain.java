@@ -71,4 +71,9 @@ final class ZoneChain implements StateMachine<ZoneState> {
     public void checkInvariants(ZoneState state) {
         ZoneInvariants.check(state);
     }
+
+    @Override
+    public long exercised(ZoneState state) {
+        return state.model.exercised;
+    }
 }

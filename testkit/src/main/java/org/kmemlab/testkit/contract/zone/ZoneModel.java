@@ -141,13 +141,18 @@ final class ZoneModel {
         return rangeHolding(pfn, order) != null && overlapping(pfn, order) == null;
     }
 
+    /** Successful allocations and frees so far: what the chain really exercised (vacuity check). */
+    long exercised;
+
     void add(Block block) {
+        exercised++;
         byLabel.put(block.label(), block);
         byPfn.put(block.pfn(), block);
         free[indexOf(block.zone())] -= 1L << block.order();
     }
 
     void remove(Block block) {
+        exercised++;
         byLabel.remove(block.label());
         byPfn.remove(block.pfn());
         free[indexOf(block.zone())] += 1L << block.order();

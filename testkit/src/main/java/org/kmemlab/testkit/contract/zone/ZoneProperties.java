@@ -8,9 +8,8 @@ import org.kmemlab.api.Gfp;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
 import org.kmemlab.testkit.contract.ContractProperty;
-import org.kmemlab.testkit.contract.PropertyResult;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.Effort;
 
 /**
  * The properties of the zone allocator contract. Random chains (maxWait 0, so a failing GFP_KERNEL
@@ -65,8 +64,7 @@ public final class ZoneProperties {
         String subject = zones.name() + " (page allocators: " + pages.name() + ")";
         List<ContractProperty> all = new ArrayList<>();
         Factory f = new Factory(zones, pages, subject, replayPrefix);
-        all.add(f.chain("zone.boot", "Boot frees every unreserved frame into page allocators and nothing else",
-                (s, r, i) -> null));
+        all.add(f.boot("zone.boot", "Boot frees every unreserved frame into page allocators and nothing else"));
         all.add(f.chain("zone.blocks", "Blocks are aligned, in free memory, never reserved, never overlapping",
                 new RandomMix(55, 30, 0, 0, 5, 4, PLAIN)));
         all.add(f.chain("zone.gfp-zones", "GFP_DMA only from DMA, GFP_DMA32 below 4 GiB, highest zone first",
@@ -97,10 +95,20 @@ public final class ZoneProperties {
                         s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_ATOMIC, 0, QUICK_MILLIS),
                         s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_NOWAIT | Gfp.GFP_DMA, 0,
                                 QUICK_MILLIS))));
-        all.add(f.scenario("zone.noretry", "__GFP_NORETRY gives up after one reclaim pass, without waiting",
-                TIMING_WAIT, script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
-                        s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_KERNEL | Gfp.__GFP_NORETRY, 0,
-                                QUICK_MILLIS))));
+        all.add(f.scenario("zone.noretry", "__GFP_NORETRY runs one reclaim pass, then gives up without waiting",
+                TIMING_WAIT, script(s -> new ScenarioActions.RegisterStubborn(s.newLabel()),
+                        drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
+                        s -> new ScenarioActions.NoRetryReclaimsOnce(s.newLabel(), QUICK_MILLIS))));
+        all.add(f.scenario("zone.unregister", "Reclaim never calls a shrinker once unregisterShrinker returned",
+                SHORT_WAIT, script(s -> new ScenarioActions.RegisterCache(s.newLabel(), 64),
+                        s -> new ScenarioActions.Unregister(s.newLabel()),
+                        drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
+                        s -> new ScenarioActions.ReclaimWithoutUnregistered(s.newLabel()))));
+        // Two tries: each waits twice for maxWait (a warm-up call, then the measured one).
+        all.add(ContractProperty.capped(f.scenario("zone.wait-on-condition", "A waiting allocation sleeps on a"
+                        + " condition: it uses (nearly) no CPU time while it waits", TIMING_WAIT,
+                script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN), s -> new ScenarioActions.WaitsOnCondition(
+                        s.newLabel()))), 2));
         all.add(f.scenario("zone.nofail", "__GFP_NOFAIL waits past maxWait until another thread frees memory",
                 SHORT_WAIT, script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
                         s -> new ScenarioActions.NoFail(s.newLabel()))));
@@ -128,25 +136,6 @@ public final class ZoneProperties {
         return (s, random, index) -> index < list.size() ? list.get(index).make(s) : null;
     }
 
-    /** A property checked with at most {@code maxTries} tries, whatever the effort asks for. */
-    private record Capped(ContractProperty property, int maxTries) implements ContractProperty {
-
-        @Override
-        public String id() {
-            return property.id();
-        }
-
-        @Override
-        public String title() {
-            return property.title();
-        }
-
-        @Override
-        public PropertyResult check(Effort effort) {
-            return property.check(effort.withTries(Math.min(effort.tries(), maxTries)));
-        }
-    }
-
     /** Turns chains and scenarios into contract properties. */
     private static final class Factory {
         private final ZoneAllocatorProvider zones;
@@ -163,11 +152,17 @@ public final class ZoneProperties {
 
         ContractProperty chain(String id, String title, ZoneChain.Steps steps) {
             return ContractProperty.stateful(id, title, subject, replayPrefix,
-                    new ZoneChain(zones, pages, Geometry.CHAINS, Duration.ZERO, steps));
+                    new ZoneChain(zones, pages, Geometry.CHAINS, Duration.ZERO, steps), Rule.ZONE_SERVES);
+        }
+
+        /** Boot only: nothing is allocated, so nothing can be vacuous. */
+        ContractProperty boot(String id, String title) {
+            return ContractProperty.stateful(id, title, subject, replayPrefix,
+                    new ZoneChain(zones, pages, Geometry.CHAINS, Duration.ZERO, (s, r, i) -> null));
         }
 
         ContractProperty scenario(String id, String title, Duration maxWait, ZoneChain.Steps steps) {
-            return new Capped(ContractProperty.stateful(id, title, subject, replayPrefix,
+            return ContractProperty.capped(ContractProperty.stateful(id, title, subject, replayPrefix,
                     new ZoneChain(zones, pages, Geometry.SCENARIOS, maxWait, steps)), SCENARIO_TRIES);
         }
     }

@@ -24,6 +24,10 @@ final class ZoneState {
     final ZoneAllocator sut;
     final ZoneModel model;
     final List<ZoneStats> initial;
+    /** The stubborn shrinker of the noretry scenario, once registered. */
+    ScenarioActions.StubbornShrinker stubborn;
+    /** The cache shrinker after unregisterShrinker(), for the unregister scenario. */
+    ScenarioActions.CacheShrinker unregistered;
     final List<ZoneModel.Block> freed = new ArrayList<>();
     /** Failures without __GFP_NOWARN so far; only the first must be logged (reports are rate-limited). */
     int unwarnedFailures;

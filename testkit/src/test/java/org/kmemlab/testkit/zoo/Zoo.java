@@ -1,0 +1,118 @@
+package org.kmemlab.testkit.zoo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.ObjectAllocatorContract;
+import org.kmemlab.testkit.contract.PageAllocatorContract;
+import org.kmemlab.testkit.contract.ZoneAllocatorContract;
+import org.kmemlab.testkit.contract.support.SimplePageAllocator;
+import org.kmemlab.testkit.property.Effort;
+
+/**
+ * The zoo's kill tables, computed once per test JVM and effort: {@code MutantZooTests},
+ * {@code ZoneMutantZooTests} and {@code RuleTableTests} read the same run instead of running the
+ * contracts three times.
+ */
+final class Zoo {
+
+    /** The seed the page and object zoos run with unless {@code -Dkmemlab.seed} says otherwise. */
+    static final long SEED = 20_26_11_25L;
+    /** The zone zoo's fixed seed, effort and the property it leaves out (its outcome depends on the scheduler). */
+    static final long ZONE_SEED = 1996;
+    static final int ZONE_TRIES = 8;
+    static final int ZONE_STEPS = 40;
+    static final String RACY = "zone.concurrent";
+
+    private static KillTable pages;
+    private static KillTable objects;
+    private static KillTable zones;
+    private static Effort pagesEffort;
+    private static Effort zonesEffort;
+
+    private Zoo() {
+    }
+
+    /** The effort of the page and object zoos: -Dkmemlab.* or the defaults with {@link #SEED}. */
+    static Effort effort() {
+        return Effort.fromProperties(System.getProperties(), SEED);
+    }
+
+    /** The effort of the zone zoo: 8 tries of 40 steps, seed 1996 unless -Dkmemlab.seed. */
+    static Effort zoneEffort() {
+        long seed = Effort.seedGiven(System.getProperties()) ? Effort.fromSystemProperties().seed() : ZONE_SEED;
+        return new Effort(ZONE_TRIES, ZONE_STEPS, seed);
+    }
+
+    static synchronized KillTable pages() {
+        Effort effort = effort();
+        if (pages == null || !effort.equals(pagesEffort)) {
+            pagesEffort = effort;
+            objects = null;
+            pages = pages(effort);
+        }
+        return pages;
+    }
+
+    static synchronized KillTable objects() {
+        pages();
+        if (objects == null) {
+            objects = objects(pagesEffort);
+        }
+        return objects;
+    }
+
+    static synchronized KillTable zones() {
+        Effort effort = zoneEffort();
+        if (zones == null || !effort.equals(zonesEffort)) {
+            zonesEffort = effort;
+            zones = zones(effort);
+        }
+        return zones;
+    }
+
+    /** Runs the page zoo with {@code effort} (no memo). */
+    static KillTable pages(Effort effort) {
+        KillTable table = new KillTable();
+        for (ZooPageProvider mutant : BuddyMutants.all()) {
+            table.run(mutant.name(), PageAllocatorContract.properties(mutant, "mvn test -Dtest=MutantZooTests"),
+                    effort);
+        }
+        return table;
+    }
+
+    /** Runs the object zoo with {@code effort} (no memo). */
+    static KillTable objects(Effort effort) {
+        KillTable table = new KillTable();
+        for (ZooObjectProvider mutant : SlabMutants.all()) {
+            table.run(mutant.name(), ObjectAllocatorContract.properties(mutant, "mvn test -Dtest=MutantZooTests"),
+                    effort);
+        }
+        return table;
+    }
+
+    /** Runs the zone zoo with {@code effort} (no memo), {@value #RACY} left out. */
+    static KillTable zones(Effort effort) {
+        KillTable table = new KillTable();
+        for (AlternateZoneAllocator.Flaw flaw : AlternateZoneAllocator.Flaw.values()) {
+            if (flaw == AlternateZoneAllocator.Flaw.NONE) {
+                continue;
+            }
+            List<ContractProperty> properties = new ArrayList<>();
+            for (ContractProperty p : ZoneAllocatorContract.properties(AlternateZoneAllocator.provider(flaw),
+                    SimplePageAllocator.provider(), "mvn test -Dtest=ZoneMutantZooTests")) {
+                if (!p.id().equals(RACY)) {
+                    properties.add(p);
+                }
+            }
+            table.run(name(flaw), properties, effort);
+        }
+        return table;
+    }
+
+    /** The mutant name of a zone flaw: {@code dma-from-any-zone}. */
+    static String name(AlternateZoneAllocator.Flaw flaw) {
+        return flaw.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}
