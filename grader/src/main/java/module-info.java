@@ -2,9 +2,10 @@
  * The kmemlab autograder: grades a student's submission with the testkit's contracts and a rubric, and
  * writes Gradescope, PrairieLearn, JUnit XML and Markdown results.
  *
- * <p>{@code org.kmemlab.grader} is the trusted side: it reads the rubric, runs the contracts, times and
- * scores. {@code org.kmemlab.grader.child} is what runs in the child JVM beside the submission; it stays
- * unexported. See {@code grader/GRADING.md}.
+ * <p>{@code org.kmemlab.grader} is the trusted side: it reads the rubric, loads the instructor's property
+ * sets, runs the contracts against proxies of the submission's provider, times and scores.
+ * {@code org.kmemlab.grader.child} is the executor that runs in the child JVM beside the submission, and
+ * the channel both sides speak; it stays unexported. See {@code grader/GRADING.md}, "The trust boundary".
  */
 module org.kmemlab.grader {
     requires transitive org.kmemlab.testkit;

@@ -48,8 +48,18 @@ public final class PhysicalMemory {
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle CHUNKS = MethodHandles.arrayElementVarHandle(byte[][].class);
 
+    /** log2 of {@link #TRACKED_BLOCK}. */
+    public static final int TRACKED_SHIFT = 8;
+    /** The granularity of {@link #trackWrites()}: 256 bytes. */
+    public static final int TRACKED_BLOCK = 1 << TRACKED_SHIFT;
+    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+
     private final long size;
     private final byte[][] chunks;
+    /** One bit per written block while {@link #trackWrites()} is on; null (and never read) otherwise. */
+    private long[] written;
+    /** One bit per word of {@link #written} that may be non-zero. */
+    private long[] summary;
 
     /**
      * Creates {@code size} bytes of zeroed memory.
@@ -94,6 +104,9 @@ public final class PhysicalMemory {
     /** Writes one byte. */
     public void writeByte(long phys, byte value) {
         check(phys, 1);
+        if (written != null) {
+            mark(phys, 1);
+        }
         byte[] c = value == 0 ? chunk((int) (phys >>> CHUNK_SHIFT)) : chunkForWrite((int) (phys >>> CHUNK_SHIFT));
         if (c != null) {
             c[(int) phys & CHUNK_MASK] = value;
@@ -114,6 +127,9 @@ public final class PhysicalMemory {
     /** Writes a little-endian 16-bit value. */
     public void writeShort(long phys, short value) {
         check(phys, 2);
+        if (written != null) {
+            mark(phys, 2);
+        }
         int offset = (int) phys & CHUNK_MASK;
         if (offset <= CHUNK_SIZE - 2) {
             SHORTS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
@@ -136,6 +152,9 @@ public final class PhysicalMemory {
     /** Writes a little-endian 32-bit value. */
     public void writeInt(long phys, int value) {
         check(phys, 4);
+        if (written != null) {
+            mark(phys, 4);
+        }
         int offset = (int) phys & CHUNK_MASK;
         if (offset <= CHUNK_SIZE - 4) {
             INTS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
@@ -158,6 +177,9 @@ public final class PhysicalMemory {
     /** Writes a little-endian 64-bit value. */
     public void writeLong(long phys, long value) {
         check(phys, 8);
+        if (written != null) {
+            mark(phys, 8);
+        }
         int offset = (int) phys & CHUNK_MASK;
         if (offset <= CHUNK_SIZE - 8) {
             LONGS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
@@ -171,6 +193,9 @@ public final class PhysicalMemory {
     /** Sets {@code length} bytes starting at {@code phys} to {@code value} ({@code memset}). */
     public void fill(long phys, long length, byte value) {
         check(phys, length);
+        if (written != null) {
+            mark(phys, length);
+        }
         long at = phys;
         long left = length;
         while (left > 0) {
@@ -242,6 +267,24 @@ public final class PhysicalMemory {
         check(phys, length);
         Checks.requireArgument(offset >= 0 && length >= 0 && offset + length <= source.length,
                 "source range [%d, +%d) does not fit an array of %d", offset, length, source.length);
+        if (written != null) {
+            mark(phys, length);
+        }
+        copyIn(phys, source, offset, length);
+    }
+
+    /**
+     * Writes bytes that came from another replica of this memory (the grader keeps one in each of two
+     * JVMs) without recording them as written, so they are not sent back where they came from.
+     */
+    public void writeReplicated(long phys, byte[] source, int offset, int length) {
+        check(phys, length);
+        Checks.requireArgument(offset >= 0 && length >= 0 && offset + length <= source.length,
+                "source range [%d, +%d) does not fit an array of %d", offset, length, source.length);
+        copyIn(phys, source, offset, length);
+    }
+
+    private void copyIn(long phys, byte[] source, int offset, int length) {
         long at = phys;
         int done = 0;
         while (done < length) {
@@ -290,6 +333,81 @@ public final class PhysicalMemory {
             left -= n;
         }
         return -1;
+    }
+
+    // ---------------------------------------------------------------- write tracking
+
+    /**
+     * Starts recording which blocks of {@link #TRACKED_BLOCK} bytes are written, and counts every block of
+     * a chunk that already holds data as written. The autograder keeps a replica of a machine's memory in
+     * the grader and in the submission's JVM and sends each side's written blocks to the other; nothing
+     * else needs this. Once on, tracking stays on; each write then also sets one bit.
+     */
+    public synchronized void trackWrites() {
+        if (written != null) {
+            return;
+        }
+        long blocks = ((size - 1) >>> TRACKED_SHIFT) + 1;
+        long[] bits = new long[(int) ((blocks + 63) >>> 6)];
+        summary = new long[(bits.length + 63) >>> 6];
+        written = bits;
+        for (int i = 0; i < chunks.length; i++) {
+            if (chunk(i) != null) {
+                long from = (long) i << CHUNK_SHIFT;
+                mark(from, Math.min(CHUNK_SIZE, size - from));
+            }
+        }
+    }
+
+    /**
+     * Returns the index of the first word at or after {@code fromWord} that may hold written-block bits
+     * (see {@link #takeWritten(int)}), or -1 when none does or writes are not tracked. A second level of
+     * bits, one per word, keeps this fast on a machine of gigabytes of which little was written.
+     */
+    public int nextWrittenWord(int fromWord) {
+        long[] top = summary;
+        if (top == null || fromWord < 0) {
+            return -1;
+        }
+        for (int s = fromWord >>> 6; s < top.length; s++) {
+            long bits = top[s];
+            if (s == fromWord >>> 6) {
+                bits &= -1L << (fromWord & 63);
+            }
+            if (bits != 0) {
+                return (s << 6) + Long.numberOfTrailingZeros(bits);
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Returns the bits of blocks {@code 64*word ... 64*word+63} written since the last call for this word,
+     * and clears them (atomically: a write racing with this call is reported now or by the next call).
+     */
+    public long takeWritten(int word) {
+        WORDS.getAndBitwiseAnd(summary, word >>> 6, ~(1L << (word & 63)));
+        return (long) WORDS.getAndSet(written, word, 0L);
+    }
+
+    private void mark(long phys, long length) {
+        if (length <= 0) {
+            return;
+        }
+        long[] bits = written;
+        long[] top = summary;
+        long last = (phys + length - 1) >>> TRACKED_SHIFT;
+        for (long block = phys >>> TRACKED_SHIFT; block <= last; block++) {
+            int word = (int) (block >>> 6);
+            long bit = 1L << (block & 63);
+            if ((bits[word] & bit) == 0) {
+                WORDS.getAndBitwiseOr(bits, word, bit);
+            }
+            long topBit = 1L << (word & 63);
+            if ((top[word >>> 6] & topBit) == 0) {
+                WORDS.getAndBitwiseOr(top, word >>> 6, topBit);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- internals

@@ -114,4 +114,33 @@ class PhysicalMemoryTests {
         assertThrows(IndexOutOfBoundsException.class, () -> ram.writeByte(-1, (byte) 1));
         assertThrows(IndexOutOfBoundsException.class, () -> ram.fill(10, 16L << 20, (byte) 1));
     }
+
+    @Test
+    void trackedWritesAreReportedOncePerBlockAndReplicatedWritesNotAtAll() {
+        PhysicalMemory ram = new PhysicalMemory(64L << 20);
+        ram.writeLong(5 * PhysicalMemory.TRACKED_BLOCK + 3, 42);
+        assertEquals(-1, ram.nextWrittenWord(0), "nothing is tracked before trackWrites()");
+        ram.trackWrites();
+        long[] before = takeAll(ram);
+        for (int w = 0; w < PhysicalMemory.CHUNK_SIZE / PhysicalMemory.TRACKED_BLOCK / 64; w++) {
+            assertEquals(-1L, before[w], "every block of a chunk that already held data counts as written");
+        }
+        assertEquals(0, before[PhysicalMemory.CHUNK_SIZE / PhysicalMemory.TRACKED_BLOCK / 64], "the next chunk's do not");
+        ram.writeByte(1000L * PhysicalMemory.TRACKED_BLOCK, (byte) 1);
+        ram.fill(70L * PhysicalMemory.TRACKED_BLOCK - 1, 2, (byte) 7);
+        ram.writeReplicated(9 * PhysicalMemory.TRACKED_BLOCK, new byte[] {1, 2, 3}, 0, 3);
+        long[] bits = takeAll(ram);
+        assertEquals((1L << 5) | (1L << 6), bits[1], "blocks 69 and 70, which the fill straddles");
+        assertEquals(1L << (1000 & 63), bits[1000 >>> 6]);
+        assertEquals(0, bits[0], "writeReplicated records nothing");
+        assertEquals(-1, ram.nextWrittenWord(0), "taking the bits clears them");
+    }
+
+    private static long[] takeAll(PhysicalMemory ram) {
+        long[] bits = new long[(int) ((ram.size() / PhysicalMemory.TRACKED_BLOCK + 63) / 64)];
+        for (int w = ram.nextWrittenWord(0); w >= 0; w = ram.nextWrittenWord(w + 1)) {
+            bits[w] = ram.takeWritten(w);
+        }
+        return bits;
+    }
 }

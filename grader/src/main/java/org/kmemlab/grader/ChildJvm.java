@@ -4,222 +4,49 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.kmemlab.grader.child.ChildJob;
 import org.kmemlab.grader.child.GradeChild;
-import org.kmemlab.grader.child.SignedRecords;
-import org.kmemlab.grader.child.SignedRecords.Record;
 
 /**
- * Starts one child JVM for a job and watches it until it ends or must be killed.
- *
- * <h2>The watch</h2>
- * The parent sends a fresh HMAC key and the job on the child's standard input and closes it. Two
- * threads drain the child's standard output (signed records; anything else is the submission's output)
- * and standard error (the submission's output), so a child that floods either never blocks and never
- * fills the parent's memory. The calling thread then polls every 20 ms and kills the child (and every
- * process it started) when:
- * <ul>
- *   <li>the running property has exceeded its timeout (the clock restarts at every {@code start} record);</li>
- *   <li>the group's wall-clock or CPU-time budget, or the whole run's deadline, is used up;</li>
- *   <li>the child has more threads than the JVM had at {@code ready} plus the rubric's allowance (Linux).</li>
- * </ul>
- * An {@code OutOfMemoryError} stops the child by itself ({@code -XX:+ExitOnOutOfMemoryError}); the JVM
- * announces it on standard error, which the parent watches for.
+ * Starts the submission's JVM: its command line, environment and working folder, in one place
+ * ({@link #launch}), and the process helpers the session's watch uses (threads, killing, draining).
+ * {@link ChildSession} talks to the JVM once it runs.
  */
 final class ChildJvm {
 
     private static final String MAIN_MODULE = "org.kmemlab.grader";
     private static final int MAX_RECORD_LINE = 1 << 20;
-    private static final Duration STARTUP_ALLOWANCE = Duration.ofSeconds(15);
-    private static final String OOM_MARKER = "java.lang.OutOfMemoryError";
 
     private ChildJvm() {
     }
 
     /**
-     * Runs {@code job} in a new JVM and returns what happened.
+     * Starts the submission's JVM in {@code workDir} through the path's {@link Sandbox}, with an environment
+     * emptied of everything but {@code PATH}, {@code LANG} and {@code HOME} (CI runners keep tokens there).
+     * The caller MUST hand the process to {@link Sandbox#cleanUp} once, when it is done with it.
      *
      * @param path the libraries and references
      * @param submission the submission's jars or directories
-     * @param extraClassPath further class path entries (an instructor's hidden property sets)
-     * @param limits the group's limits
-     * @param cpuAlreadyUsed CPU time earlier children of the same group used
-     * @param groupDeadline {@link System#nanoTime()} at which the group's wall-clock budget ends
-     * @param runDeadline {@link System#nanoTime()} at which the whole run must end
-     * @param workDir the child's working and temporary directory
-     * @param onRecord called for every authenticated record as it arrives
+     * @param limits the group's limits (heap)
      */
-    static ChildRun run(ChildPath path, List<Path> submission, List<Path> extraClassPath, ChildJob job, Limits limits,
-                        long cpuAlreadyUsed, long groupDeadline, long runDeadline, Path workDir,
-                        Consumer<Record> onRecord) throws IOException {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        String hexKey = HexFormat.of().formatHex(key);
-        SignedRecords verifier = SignedRecords.withKey(hexKey);
+    static Process launch(ChildPath path, List<Path> submission, Limits limits, Path workDir) throws IOException {
         Files.createDirectories(workDir);
         // The sandbox shows the child its libraries, the references and the extracted submission read-only,
-        // and the work folder as a private, empty folder of its own; see Sandbox.
+        // and the work folder as a private, empty folder of its own; see Sandbox. The channel is the
+        // process's pipes, which every isolation level passes through unchanged.
         Sandbox sandbox = path.sandbox();
         List<Path> visible = new ArrayList<>(path.libraries());
         visible.addAll(path.references());
         visible.addAll(submission);
-        visible.addAll(extraClassPath);
-        ProcessBuilder builder = sandbox.builder(command(path, submission, extraClassPath, limits, workDir),
+        ProcessBuilder builder = sandbox.builder(command(path, submission, List.of(), limits, workDir),
                 new Sandbox.View(visible, List.of(), workDir));
-        long started = System.nanoTime();
-        Process process = sandbox.start(builder);
-        try {
-            return watch(process, sandbox, hexKey, verifier, job, limits, cpuAlreadyUsed, groupDeadline, runDeadline,
-                    started, onRecord);
-        } finally {
-            sandbox.cleanUp(process);
-        }
-    }
-
-    private static ChildRun watch(Process process, Sandbox sandbox, String hexKey, SignedRecords verifier, ChildJob job,
-                                  Limits limits, long cpuAlreadyUsed, long groupDeadline, long runDeadline,
-                                  long started, Consumer<Record> onRecord) {
-        // Under bubblewrap the process started is bwrap; CPU time and threads are the JVM's inside it.
-        ProcessHandle jvm = null;
-        BoundedOutput output = new BoundedOutput(limits.outputKibibytes() * 1024);
-        BlockingQueue<Record> records = new LinkedBlockingQueue<>();
-        AtomicBoolean outOfMemory = new AtomicBoolean();
-        AtomicInteger rejected = new AtomicInteger();
-        Thread stdout = drain(process.getInputStream(), "stdout", line -> {
-            java.util.Optional<Record> record = verifier.verify(line);
-            if (record.isPresent()) {
-                records.add(record.get());
-            } else {
-                if (line.contains(SignedRecords.MARKER)) {
-                    rejected.incrementAndGet();
-                }
-                // HotSpot reports "Terminating due to java.lang.OutOfMemoryError" on standard output.
-                if (line.contains(OOM_MARKER)) {
-                    outOfMemory.set(true);
-                }
-                output.appendLine(line);
-            }
-        }, output);
-        Thread stderr = drain(process.getErrorStream(), "stderr", line -> {
-            if (line.contains(OOM_MARKER)) {
-                outOfMemory.set(true);
-            }
-            output.appendLine(line);
-        }, output);
-        try (OutputStream in = process.getOutputStream()) {
-            in.write((hexKey + "\n" + job.encode()).getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            // The child died before reading its job; what it printed will say why.
-        }
-
-        List<Record> received = new ArrayList<>();
-        long expectedSeq = 0;
-        long stepDeadline = started + limits.propertyTimeout().plus(STARTUP_ALLOWANCE).toNanos();
-        int threadLimit = Integer.MAX_VALUE;
-        ChildRun.Kill kill = null;
-        String exiting = null;
-        long cpuNanos = -1;
-        while (true) {
-            Record r;
-            try {
-                r = records.poll(20, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                kill = ChildRun.Kill.RUN_TIMEOUT;
-                break;
-            }
-            while (r != null) {
-                if (r.seq() != expectedSeq) {
-                    rejected.incrementAndGet();
-                } else {
-                    expectedSeq++;
-                    received.add(r);
-                    onRecord.accept(r);
-                    switch (r.type()) {
-                        case "ready" -> {
-                            jvm = jvm != null ? jvm : sandbox.jvm(process).orElse(null);
-                            int base = jvm == null ? -1 : threadCount(jvm.pid());
-                            threadLimit = base < 0 ? Integer.MAX_VALUE : base + limits.maxThreads() + 2;
-                            stepDeadline = System.nanoTime() + limits.propertyTimeout().toNanos();
-                        }
-                        case "start", "result", "perf" ->
-                                stepDeadline = System.nanoTime() + limits.propertyTimeout().toNanos();
-                        case "exiting" -> exiting = r.field(0);
-                        default -> {
-                        }
-                    }
-                }
-                r = records.poll();
-            }
-            if (!process.isAlive()) {
-                break;
-            }
-            long now = System.nanoTime();
-            jvm = jvm != null ? jvm : sandbox.jvm(process).orElse(null);
-            long cpu = jvm == null ? -1 : cpuNanos(jvm);
-            if (cpu >= 0) {
-                cpuNanos = cpu;
-            }
-            if (now - runDeadline >= 0) {
-                kill = ChildRun.Kill.RUN_TIMEOUT;
-            } else if (now - groupDeadline >= 0) {
-                kill = ChildRun.Kill.GROUP_TIMEOUT;
-            } else if (now - stepDeadline >= 0) {
-                kill = ChildRun.Kill.PROPERTY_TIMEOUT;
-            } else if (cpuNanos >= 0 && cpuAlreadyUsed + cpuNanos / 1_000_000 > limits.groupCpu().toMillis()) {
-                kill = ChildRun.Kill.CPU_LIMIT;
-            } else if (jvm != null && threadCount(jvm.pid()) > threadLimit) {
-                kill = ChildRun.Kill.THREAD_LIMIT;
-            }
-            if (kill != null) {
-                killTree(process);
-                break;
-            }
-        }
-        int exitCode;
-        try {
-            boolean ended = process.waitFor(10, TimeUnit.SECONDS);
-            exitCode = ended && kill == null ? process.exitValue() : -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            exitCode = -1;
-        }
-        if (process.isAlive()) {
-            killTree(process);
-        }
-        join(stdout);
-        join(stderr);
-        for (Record r = records.poll(); r != null; r = records.poll()) {
-            if (r.seq() == expectedSeq) {
-                expectedSeq++;
-                received.add(r);
-                onRecord.accept(r);
-                if (r.type().equals("exiting")) {
-                    exiting = r.field(0);
-                }
-            } else {
-                rejected.incrementAndGet();
-            }
-        }
-        long wall = (System.nanoTime() - started) / 1_000_000;
-        boolean done = received.stream().anyMatch(x -> x.type().equals("done"));
-        return new ChildRun(received, output.toString(), exitCode, kill, outOfMemory.get() && !done, exiting,
-                rejected.get(), wall, cpuNanos < 0 ? -1 : cpuNanos / 1_000_000);
+        return sandbox.start(builder);
     }
 
     /** Returns the command line of the child JVM. */
@@ -304,15 +131,11 @@ final class ChildJvm {
         return -1;
     }
 
-    private static long cpuNanos(ProcessHandle process) {
-        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
-    }
-
     /**
      * Starts a daemon thread that reads {@code stream} line by line into {@code sink}. Lines longer than
      * the record limit are not decoded: their bytes are only counted as dropped output.
      */
-    private static Thread drain(InputStream stream, String name, Consumer<String> sink, BoundedOutput output) {
+    static Thread drain(InputStream stream, String name, Consumer<String> sink, BoundedOutput output) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[8192];
             ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -355,7 +178,7 @@ final class ChildJvm {
         return t;
     }
 
-    private static void join(Thread t) {
+    static void join(Thread t) {
         try {
             t.join(5000);
         } catch (InterruptedException e) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.kmemlab.api.Checks;
-import org.kmemlab.grader.child.Suites;
 
 /**
  * Generates the GitHub Classroom workflow ({@code .github/workflows/classroom.yml}) for one SPI.

@@ -1,7 +1,5 @@
 package org.kmemlab.grader;
 
-import org.kmemlab.grader.child.ChildJob;
-
 /**
  * The Markdown a student reads for one property: the status, the property's own report (shrunk steps,
  * broken invariant, expected and actual, seed) and the one command that replays exactly this run.
@@ -12,7 +10,7 @@ final class Feedback {
     }
 
     /** Returns the output of one graded property. */
-    static String property(GroupRunner.Outcome o, ChildJob.PropertyRun run, Discovery.Found provider, Submission sub) {
+    static String property(GroupRunner.Outcome o, PropertyRun run, Discovery.Found provider, Submission sub) {
         StringBuilder out = new StringBuilder();
         out.append("**").append(o.status().label()).append("**");
         if (o.status().passed()) {
@@ -34,7 +32,7 @@ final class Feedback {
     }
 
     /** Returns the grader command that re-runs one property with the same seed and effort. */
-    static String replay(ChildJob.PropertyRun run, Discovery.Found provider, Submission sub) {
+    static String replay(PropertyRun run, Discovery.Found provider, Submission sub) {
         return "kmemlab grade " + sub.name() + " --spi " + provider.spi().key() + " --only " + run.id() + " --seed "
                 + run.seed() + " --tries " + run.tries() + " --steps " + run.steps();
     }

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.kmemlab.api.Checks;
-import org.kmemlab.grader.child.ChildJob;
 
 /**
  * Grades one submission: builds it, checks the submission rules, discovers its providers, runs every
@@ -94,22 +93,21 @@ public final class Grader {
         java.util.concurrent.CompletableFuture<List<String>> rules =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> RulesCheck.violations(sub.classes()));
 
-        // Instructors' extra property sets must be listed too, so discovery sees every group's hidden tests.
-        List<Path> hidden = new ArrayList<>();
+        // Instructors' property sets load here, in the grader, from the rubrics' paths only.
+        List<PropertySet> sets = new ArrayList<>();
         for (Spi spi : Spi.values()) {
             for (Rubric.Group g : options.rubricFor(spi).groups()) {
+                List<Path> paths = new ArrayList<>();
                 for (String h : g.hiddenTests()) {
                     Path p = Path.of(h);
-                    if (java.nio.file.Files.exists(p) && !hidden.contains(p)) {
-                        hidden.add(p);
+                    if (java.nio.file.Files.exists(p)) {
+                        paths.add(p);
                     }
                 }
+                sets.addAll(Suites.load(paths));
             }
         }
-        Discovery found = Discovery.run(options.path(), sub.classes(), hidden, runDeadline, work.resolve("discover"));
-        if (found.run().rejectedLines() > 0) {
-            notes.add(found.run().rejectedLines() + " unauthenticated lines on the record channel during discovery");
-        }
+        Discovery found = Discovery.run(options.path(), sub.classes(), sets, runDeadline, work.resolve("discover"));
         if (!found.others().isEmpty()) {
             notes.add("Providers on the child's path that are not the submission's (ignored): " + found.others());
         }
@@ -117,9 +115,13 @@ public final class Grader {
         List<GradeReport.LeaderboardEntry> leaderboard = new ArrayList<>();
         StringBuilder output = new StringBuilder();
         List<Discovery.Found> graded = new ArrayList<>();
-        for (Discovery.Found f : found.providers()) {
-            if (options.onlySpi() == null || options.onlySpi() == f.spi()) {
-                graded.add(f);
+        for (Spi spi : Spi.values()) {
+            if (options.onlySpi() != null && options.onlySpi() != spi) {
+                continue;
+            }
+            Discovery.Found chosen = chooseProvider(spi, found.providers(), options.rubricFor(spi), notes);
+            if (chosen != null) {
+                graded.add(chosen);
             }
         }
         if (graded.isEmpty()) {
@@ -136,15 +138,14 @@ public final class Grader {
                 rulesDeduct = Math.max(rulesDeduct, rubric.rules().deduct());
             }
             String prefix = graded.size() > 1 ? providerNumber + "." : "";
-            Map<String, String> listed = found.properties().getOrDefault(f.spi(), Map.of());
-            if (listed.isEmpty()) {
+            if (found.properties().getOrDefault(f.spi(), Map.of()).isEmpty()) {
                 tests.add(new TestResult(f.name() + " / properties", prefix + "1.1", 0, 0, Status.CRASHED,
                         "**CRASHED**: the grader could not list the " + f.spi().key() + " properties for " + f.name()
                                 + ".\n\n```text\n" + String.join("\n", found.errors()) + "\n```",
                         Rubric.Visibility.VISIBLE, List.of(f.spi().key(), Status.CRASHED.key()), 0));
                 continue;
             }
-            ProviderGrader.Result r = ProviderGrader.grade(f, rubric, listed, sub, options, prefix, runDeadline,
+            ProviderGrader.Result r = ProviderGrader.grade(f, rubric, sub, options, prefix, runDeadline,
                     work.resolve("p" + providerNumber));
             tests.addAll(r.tests());
             leaderboard.addAll(r.leaderboard());
@@ -155,42 +156,55 @@ public final class Grader {
             }
         }
         List<String> violations = rules.join();
+        String rulesLine = "";
+        double rulesScore = 0;
+        if (violations.isEmpty()) {
+            tests.add(new TestResult("submission rules", "0.1", 0, 0, Status.PASSED,
+                    "**PASSED**: the submission uses only org.kmemlab.api and java.base, and none of the forbidden"
+                            + " APIs.", Rubric.Visibility.VISIBLE, List.of("rules"), 0));
+        } else {
+            if (rulesZero) {
+                // Every test scores 0, hidden ones included, so no total (and no hidden points) is stated.
+                tests.replaceAll(t -> new TestResult(t.name(), t.number(), 0, t.maxScore(), t.status(), t.output(),
+                        t.visibility(), t.tags(), t.seconds()));
+                rulesLine = "The submission breaks the submission rules, so every test scores 0.";
+            } else if (rulesDeduct > 0) {
+                // Deducted from the visible points only, so the deduction never depends on (or reveals) hidden ones.
+                rulesScore = -Math.min(rulesDeduct, visible(tests, false));
+                rulesLine = "The submission breaks the submission rules: " + format(-rulesScore) + " points are"
+                        + " deducted.";
+            } else {
+                rulesLine = "The submission breaks the submission rules (reported only; no points deducted).";
+            }
+            tests.add(new TestResult("submission rules", "0.1", rulesScore, 0, Status.RULES_VIOLATED,
+                    "**RULES VIOLATED**: " + rulesLine + "\n\n```text\n" + String.join("\n", violations) + "\n```",
+                    Rubric.Visibility.VISIBLE, List.of("rules", Status.RULES_VIOLATED.key()), 0));
+        }
         double max = 0;
         double sum = 0;
         for (TestResult t : tests) {
             max += t.maxScore();
             sum += t.score();
         }
-        String rulesLine = "";
-        if (violations.isEmpty()) {
-            tests.add(new TestResult("submission rules", "0.1", 0, 0, Status.PASSED,
-                    "**PASSED**: the submission uses only org.kmemlab.api and java.base, and none of the forbidden"
-                            + " APIs.", Rubric.Visibility.VISIBLE, List.of("rules"), 0));
-        } else {
-            double before = sum;
-            if (rulesZero) {
-                sum = 0;
-                rulesLine = "The submission breaks the submission rules, so its score is 0 (it would have been "
-                        + format(before) + ").";
-            } else if (rulesDeduct > 0) {
-                sum = Math.max(0, sum - rulesDeduct);
-                rulesLine = "The submission breaks the submission rules: " + format(rulesDeduct) + " points are"
-                        + " deducted.";
-            } else {
-                rulesLine = "The submission breaks the submission rules (reported only; no points deducted).";
-            }
-            tests.add(new TestResult("submission rules", "0.1", 0, 0, Status.RULES_VIOLATED,
-                    "**RULES VIOLATED**: " + rulesLine + "\n\n```text\n" + String.join("\n", violations) + "\n```",
-                    Rubric.Visibility.VISIBLE, List.of("rules", Status.RULES_VIOLATED.key()), 0));
-        }
         StringBuilder contents = new StringBuilder();
         for (String n : extracted.notes()) {
             contents.append("Not graded: ").append(n).append('\n');
         }
-        String summary = summary(sub, tests, sum, max, rulesLine) + (contents.isEmpty() ? "" : "\n" + contents)
-                + "\n" + isolation + "\n" + output;
-        return new GradeReport(sub.name(), sub.sha256(), round(sum), round(max), elapsed(started), summary, tests,
-                leaderboard, notes);
+        String summary = summary(sub, tests, rulesLine) + (contents.isEmpty() ? "" : "\n" + contents) + "\n"
+                + isolation + "\n" + output;
+        return new GradeReport(sub.name(), sub.sha256(), round(Math.max(0, sum)), round(max), elapsed(started),
+                summary, tests, leaderboard, notes);
+    }
+
+    /** Returns the points ({@code max} false) or the maximum of the visible tests only. */
+    static double visible(List<TestResult> tests, boolean max) {
+        double total = 0;
+        for (TestResult t : tests) {
+            if (t.visibility() == Rubric.Visibility.VISIBLE) {
+                total += max ? t.maxScore() : t.score();
+            }
+        }
+        return total;
     }
 
     private static TestResult noProvider(Discovery found, GradeOptions options) {
@@ -204,8 +218,8 @@ public final class Grader {
             why.append("\n\nLoading providers failed:\n\n```text\n").append(String.join("\n", found.errors()))
                     .append("\n```");
         }
-        if (!found.run().done()) {
-            Status s = GroupRunner.classify(found.run(), found.errors());
+        if (!found.answered()) {
+            Status s = GroupRunner.classify(found.run());
             why.append("\n\nThe JVM that looked for providers ended early: ").append(s.label()).append('.');
         }
         if (!found.run().output().isBlank()) {
@@ -215,16 +229,28 @@ public final class Grader {
                 List.of("discovery"), 0);
     }
 
-    private static String summary(Submission sub, List<TestResult> tests, double score, double max, String rules) {
+    /**
+     * The summary a student reads first. It states the points of the visible tests only: a total that
+     * included hidden tests (or their maximum) would give their results away before they are released.
+     */
+    private static String summary(Submission sub, List<TestResult> tests, String rules) {
         Map<Status, Integer> counts = new LinkedHashMap<>();
+        boolean hidden = false;
         for (TestResult t : tests) {
             if (t.visibility() == Rubric.Visibility.VISIBLE) {
                 counts.merge(t.status(), 1, Integer::sum);
+            } else {
+                hidden = true;
             }
         }
         StringBuilder out = new StringBuilder();
         out.append("## kmemlab grade: ").append(sub.name()).append("\n\n");
-        out.append("**Score: ").append(format(score)).append(" / ").append(format(max)).append("**\n\n");
+        out.append("**Visible score: ").append(format(Math.max(0, visible(tests, false)))).append(" / ")
+                .append(format(visible(tests, true))).append("**\n\n");
+        if (hidden) {
+            out.append("Hidden tests are graded too; their results and points appear when your instructor releases"
+                    + " them.\n\n");
+        }
         out.append("Visible tests: ");
         List<String> parts = new ArrayList<>();
         counts.forEach((s, n) -> parts.add(n + " " + s.label().toLowerCase(java.util.Locale.ROOT)));
@@ -266,11 +292,30 @@ public final class Grader {
         return round((System.nanoTime() - started) / 1e9);
     }
 
-    /** Makes the job for one provider's pending properties. */
-    static ChildJob propertiesJob(Discovery.Found f, String pageProvider, Submission sub, ChildPath path,
-                                  List<ChildJob.PropertyRun> runs) {
-        return new ChildJob(ChildJob.Mode.PROPERTIES, f.spi(), f.name(), pageProvider, "", strings(sub.classes()),
-                strings(path.references()), runs, List.of());
+    /**
+     * Returns the one provider of {@code spi} that is graded: the one the rubric names (its {@code provider}
+     * field), else the only one, else (several without a name, as when one allocator is registered under
+     * several names) the first by name, with a note that says so. Grading every name would count one
+     * allocator several times.
+     */
+    static Discovery.Found chooseProvider(Spi spi, List<Discovery.Found> providers, Rubric rubric, List<String> notes) {
+        List<Discovery.Found> mine = new ArrayList<>();
+        for (Discovery.Found f : providers) {
+            if (f.spi() == spi) {
+                mine.add(f);
+            }
+        }
+        if (mine.size() <= 1) {
+            return mine.isEmpty() ? null : mine.get(0);
+        }
+        mine.sort(java.util.Comparator.comparing(Discovery.Found::name));
+        List<String> names = new ArrayList<>();
+        for (Discovery.Found f : mine) {
+            names.add(f.name());
+        }
+        notes.add("The submission provides " + mine.size() + " " + spi.type().getSimpleName() + "s (" + names
+                + "); exactly one per SPI is graded: " + mine.get(0).name() + ", the first by name.");
+        return mine.get(0);
     }
 
     static List<String> strings(List<Path> paths) {

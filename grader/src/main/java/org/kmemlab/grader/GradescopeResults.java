@@ -14,7 +14,8 @@ import org.kmemlab.api.Checks;
 /**
  * Writes a {@link GradeReport} as Gradescope's {@code results.json}.
  *
- * <p>Top level: {@code score} (which overrides the sum of the tests, so the rules can zero it),
+ * <p>Top level: {@code score} (only when every test is visible: it overrides the sum of the tests and
+ * Gradescope shows it at once, so with hidden tests it is left out and Gradescope adds the tests up),
  * {@code execution_time}, {@code output} in Markdown, {@code visibility}, {@code stdout_visibility},
  * {@code tests[]} and {@code leaderboard[]}. Each test: {@code name}, {@code number}, {@code score},
  * {@code max_score}, {@code status} ({@code passed}/{@code failed}: Gradescope knows no other), {@code output}
@@ -37,7 +38,12 @@ public final class GradescopeResults {
     public static String toJson(GradeReport report) {
         Checks.requireNonNull(report, "report");
         ObjectNode root = JSON.createObjectNode();
-        root.put("score", report.score());
+        // Gradescope shows a top-level score as it is, hidden tests included. With hidden tests it is left
+        // out: Gradescope then adds up the tests itself and shows each hidden one's points only once released.
+        boolean allVisible = report.tests().stream().allMatch(t -> t.visibility() == Rubric.Visibility.VISIBLE);
+        if (allVisible) {
+            root.put("score", report.score());
+        }
         root.put("execution_time", Math.round(report.executionSeconds()));
         root.put("output", report.output());
         root.put("output_format", "md");
@@ -46,7 +52,6 @@ public final class GradescopeResults {
         root.put("stdout_visibility", "hidden");
         ObjectNode extra = root.putObject("extra_data");
         extra.put("submission_sha256", report.sha256());
-        extra.put("max_score", report.maxScore());
         ArrayNode notes = extra.putArray("instructor_notes");
         report.instructorNotes().forEach(notes::add);
         ArrayNode tests = root.putArray("tests");

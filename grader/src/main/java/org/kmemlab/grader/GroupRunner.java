@@ -8,14 +8,19 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.kmemlab.grader.child.ChildJob;
-import org.kmemlab.grader.child.SignedRecords.Record;
+import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.api.spi.Provider;
+import org.kmemlab.grader.child.Wire;
+import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.PropertyResult;
+import org.kmemlab.testkit.property.Effort;
 
 /**
- * Runs one test group in child JVMs until every property has an outcome.
+ * Runs one test group: the properties run here, in the grader's JVM, against proxies of the submission's
+ * provider in a child JVM ({@link ChildSession}, {@link RemoteProviders}).
  *
  * <p>A child that dies (timed out, out of memory, exited, crashed, too many threads) takes only the
- * property it was running with it: that property gets the status, and a new child carries on with the
+ * property that was running with it: that property gets the status, and a new child carries on with the
  * rest. Every start therefore settles at least one property, so the loop ends; the group's wall-clock and
  * CPU budgets and the run's deadline bound it further, and properties left when a budget runs out are
  * reported as TIMED OUT without running.
@@ -23,44 +28,64 @@ import org.kmemlab.grader.child.SignedRecords.Record;
 final class GroupRunner {
 
     /**
-     * The outcome of one property or workload.
+     * The outcome of one property.
      *
      * @param status the status
-     * @param detail what the student reads: the property's report, or why its JVM died
+     * @param detail what the student reads: the property's report, or why the child died
      * @param seconds the time it took
-     * @param record the {@code result} or {@code perf} record, or null
+     * @param exercised the successful allocations the submission answered while it ran
      */
-    record Outcome(Status status, String detail, double seconds, Record record) {
+    record Outcome(Status status, String detail, double seconds, long exercised) {
     }
 
     /**
      * What a group run found.
      *
-     * @param outcomes the outcome per property id (or {@code perf:<workload>}), in run order
+     * @param outcomes the outcome per property id, in run order
      * @param output the submission's output over all children, for the summary
-     * @param rejectedLines lines on the channel that failed authentication
+     * @param calls the SPI calls sent to the submission
      */
-    record GroupResult(Map<String, Outcome> outcomes, String output, int rejectedLines) {
+    record GroupResult(Map<String, Outcome> outcomes, String output, long calls) {
+    }
+
+    /**
+     * What is graded: the submission's provider and, for a zone allocator, the page allocator provider
+     * its zones are built from.
+     *
+     * @param provider the provider graded
+     * @param pageProvider for zones: the page provider's name (the submission's if it has one of that name,
+     *                     else the reference's); empty otherwise
+     * @param sets the instructor's property sets for this group
+     */
+    record Subject(Discovery.Found provider, String pageProvider, List<PropertySet> sets) {
+    }
+
+    /**
+     * Calls per thread of {@code zone.concurrent} when graded: each call crosses into the submission's JVM
+     * (about 0.1-0.2 ms instead of nanoseconds), so the contract's 20,000 would take minutes; an instructor
+     * may set {@code -Dkmemlab.zone.concurrentOperations=N} on the grader to choose another number.
+     */
+    static final int GRADED_CONCURRENT_OPERATIONS = 2_500;
+
+    static {
+        String key = "kmemlab.zone.concurrentOperations";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, Integer.toString(GRADED_CONCURRENT_OPERATIONS));
+        }
     }
 
     private GroupRunner() {
     }
 
-    /**
-     * Runs {@code template}'s properties (or workloads), restarting the child after a death.
-     *
-     * @param ids the property ids or {@code perf:<name>} keys, in order
-     * @param jobFor makes the job for the ids still pending
-     */
-    static GroupResult run(List<String> ids, java.util.function.Function<List<String>, ChildJob> jobFor,
-                           ChildPath path, List<Path> submission, List<Path> extraClassPath, Limits limits,
-                           long runDeadline, Path workDir) throws IOException {
-        Deque<String> pending = new ArrayDeque<>(ids);
+    /** Runs {@code runs}, restarting the child after a death. */
+    static GroupResult run(Subject subject, Map<String, PropertyRun> runs, ChildPath path, Submission sub,
+                           Limits limits, long runDeadline, Path workDir) throws IOException {
+        Deque<String> pending = new ArrayDeque<>(runs.keySet());
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         StringBuilder output = new StringBuilder();
         long groupDeadline = System.nanoTime() + limits.groupTimeout().toNanos();
         long cpuUsed = 0;
-        int rejected = 0;
+        long calls = 0;
         int attempt = 0;
         while (!pending.isEmpty()) {
             long now = System.nanoTime();
@@ -69,77 +94,132 @@ final class GroupRunner {
                         + limits.groupTimeout().toSeconds() + " s";
                 for (String id : pending) {
                     outcomes.put(id, new Outcome(Status.TIMED_OUT, "Not run: " + why + " was used up by the"
-                            + " properties before it.", 0, null));
+                            + " properties before it.", 0, 0));
                 }
                 break;
             }
             attempt++;
-            String[] current = {null};
-            long[] startedAt = {System.nanoTime()};
-            List<String> errors = new ArrayList<>();
-            ChildJob job = jobFor.apply(new ArrayList<>(pending));
-            ChildRun run = ChildJvm.run(path, submission, extraClassPath, job, limits, cpuUsed, groupDeadline,
-                    runDeadline, workDir.resolve("child-" + attempt), r -> {
-                        switch (r.type()) {
-                            case "start" -> {
-                                current[0] = r.field(0);
-                                startedAt[0] = System.nanoTime();
-                            }
-                            case "result", "perf" -> {
-                                String id = r.type().equals("perf") ? "perf:" + r.field(0) : r.field(0);
-                                boolean passed = r.type().equals("perf") || Boolean.parseBoolean(r.field(1));
-                                outcomes.put(id, new Outcome(passed ? Status.PASSED : Status.FAILED,
-                                        r.type().equals("perf") ? "" : r.field(6), seconds(startedAt[0]), r));
-                                pending.remove(id);
-                                current[0] = null;
-                            }
-                            case "error" -> {
-                                String id = r.field(0);
-                                if (pending.contains(id)) {
-                                    outcomes.put(id, new Outcome(Status.CRASHED, "The grader could not run this"
-                                            + " property:\n\n" + r.field(1), seconds(startedAt[0]), r));
-                                    pending.remove(id);
-                                    current[0] = null;
-                                } else {
-                                    errors.add((id.isEmpty() ? "" : id + ": ") + r.field(1));
-                                }
-                            }
-                            default -> {
-                            }
-                        }
-                    });
+            ChildSession session = ChildSession.start(path, sub.classes(), limits, cpuUsed, groupDeadline,
+                    runDeadline, workDir.resolve("child-" + attempt));
+            String current = null;
+            long startedAt = System.nanoTime();
+            boolean died = false;
+            String setUpError = null;
+            try {
+                Map<String, ContractProperty> byId = properties(session, subject, sub, path);
+                while (!pending.isEmpty()) {
+                    String id = pending.peekFirst();
+                    current = id;
+                    ContractProperty property = byId.get(id);
+                    if (property == null) {
+                        outcomes.put(id, new Outcome(Status.CRASHED, "The grader could not run this property: the "
+                                + subject.provider().spi().key() + " suite has no property " + id + ".", 0, 0));
+                        pending.removeFirst();
+                        continue;
+                    }
+                    PropertyRun run = runs.get(id);
+                    session.beginStep();
+                    startedAt = System.nanoTime();
+                    PropertyResult r = property.check(new Effort(run.tries(), run.steps(), run.seed()));
+                    outcomes.put(id, new Outcome(r.passed() ? Status.PASSED : Status.FAILED, r.report(),
+                            seconds(startedAt), session.allocations()));
+                    pending.removeFirst();
+                    current = null;
+                }
+            } catch (Wire.Gone gone) {
+                died = true;
+            } catch (RuntimeException e) {
+                if (!session.alive()) {
+                    died = true;
+                } else {
+                    setUpError = org.kmemlab.grader.child.GradeChild.describe(e);
+                }
+            }
+            calls += session.calls();
+            ChildRun run = session.close();
             cpuUsed += Math.max(0, run.cpuMillis());
-            rejected += run.rejectedLines();
             if (!run.output().isBlank()) {
                 output.append(run.output());
             }
-            if (run.done() && errors.isEmpty()) {
-                continue;
-            }
-            boolean nothingStarted = run.records().stream().noneMatch(r -> r.type().equals("start"));
-            if (run.done() && nothingStarted) {
+            if (setUpError != null && current == null) {
                 // The provider could not even be made: every property would meet the same error.
-                String detail = explain(Status.CRASHED, run, errors, limits);
+                String detail = "**CRASHED**: the grader could not set up the submission's provider:\n\n```text\n"
+                        + setUpError + "\n```" + outputTail(run);
                 for (String id : pending) {
-                    outcomes.put(id, new Outcome(Status.CRASHED, detail, 0, null));
+                    outcomes.put(id, new Outcome(Status.CRASHED, detail, 0, 0));
                 }
                 pending.clear();
                 continue;
             }
-            String victim = current[0] != null && pending.contains(current[0]) ? current[0] : pending.peekFirst();
+            String victim = current != null && pending.contains(current) ? current : pending.peekFirst();
             if (victim == null) {
                 continue;
             }
-            Status status = classify(run, errors);
-            String detail = explain(status, run, errors, limits);
-            outcomes.put(victim, new Outcome(status, detail, seconds(startedAt[0]), null));
+            Status status = setUpError != null ? Status.CRASHED : classify(run);
+            String detail = setUpError != null ? "The grader could not run this property:\n\n```text\n" + setUpError
+                    + "\n```" : explain(status, run, limits);
+            if (!died && setUpError == null) {
+                continue;
+            }
+            outcomes.put(victim, new Outcome(status, detail, seconds(startedAt), 0));
             pending.remove(victim);
         }
         Map<String, Outcome> ordered = new LinkedHashMap<>();
-        for (String id : ids) {
+        for (String id : runs.keySet()) {
             ordered.put(id, outcomes.get(id));
         }
-        return new GroupResult(ordered, output.toString(), rejected);
+        return new GroupResult(ordered, output.toString(), calls);
+    }
+
+    /** Makes the proxies in {@code session} and returns the properties graded with them, by id. */
+    private static Map<String, ContractProperty> properties(ChildSession session, Subject subject, Submission sub,
+                                                            ChildPath path) {
+        List<ChildSession.Listed> listed = session.hello(sub.classes(), path.references());
+        Discovery.Found f = subject.provider();
+        Provider provider = RemoteProviders.of(session, f.spi(), session.provider(f.spi(), f.name(), false), f.name());
+        PageAllocatorProvider pages = null;
+        if (f.spi() == Spi.ZONE) {
+            pages = pageProvider(session, listed, subject.pageProvider());
+        }
+        Map<String, ContractProperty> byId = new LinkedHashMap<>();
+        for (ContractProperty p : Suites.properties(f.spi(), provider, pages, subject.sets())) {
+            byId.put(p.id(), p);
+        }
+        return byId;
+    }
+
+    /**
+     * The page allocators a zone allocator is built from: the submission's provider of that name, else
+     * the reference's, else the submission's first.
+     */
+    static PageAllocatorProvider pageProvider(ChildSession session, List<ChildSession.Listed> listed, String name) {
+        String wanted = name.isEmpty() ? Spi.PAGE.referenceName() : name;
+        String first = null;
+        for (ChildSession.Listed l : listed) {
+            if (l.spi() == Spi.PAGE && l.fromSubmission() && l.error().isEmpty()) {
+                if (l.name().equals(wanted)) {
+                    return (PageAllocatorProvider) RemoteProviders.of(session, Spi.PAGE,
+                            session.provider(Spi.PAGE, wanted, false), wanted);
+                }
+                first = first == null ? l.name() : first;
+            }
+        }
+        try {
+            return (PageAllocatorProvider) RemoteProviders.of(session, Spi.PAGE,
+                    session.provider(Spi.PAGE, wanted, true), wanted);
+        } catch (RuntimeException e) {
+            if (first == null) {
+                throw new IllegalStateException("no PageAllocatorProvider \"" + wanted + "\" to build zones from: the"
+                        + " submission has none of that name and the reference path has none");
+            }
+            return (PageAllocatorProvider) RemoteProviders.of(session, Spi.PAGE,
+                    session.provider(Spi.PAGE, first, false), first);
+        }
+    }
+
+    private static String outputTail(ChildRun run) {
+        return run.output().isBlank() ? "" : "\n\nOutput of your code:\n\n```text\n" + head(run.output(), 4000)
+                + "\n```";
     }
 
     private static double seconds(long since) {
@@ -147,24 +227,23 @@ final class GroupRunner {
     }
 
     /** Returns the status of the property a child was running when it ended without finishing. */
-    static Status classify(ChildRun run, List<String> errors) {
+    static Status classify(ChildRun run) {
         if (run.kill() != null) {
             return run.kill() == ChildRun.Kill.THREAD_LIMIT ? Status.RULES_VIOLATED : Status.TIMED_OUT;
         }
         if (run.outOfMemory()) {
             return Status.OUT_OF_MEMORY;
         }
-        if (run.exiting() != null) {
+        if (run.exiting()) {
             return Status.EXITED;
         }
-        if (run.done() || run.records().isEmpty()) {
-            // Done with a runner error (the provider could not be made), or the JVM never started.
+        if (run.brokeChannel()) {
             return Status.CRASHED;
         }
         return run.exitCode() >= 0 && run.exitCode() < 128 ? Status.EXITED : Status.CRASHED;
     }
 
-    private static String explain(Status status, ChildRun run, List<String> errors, Limits limits) {
+    static String explain(Status status, ChildRun run, Limits limits) {
         StringBuilder why = new StringBuilder();
         switch (status) {
             case TIMED_OUT -> why.append(switch (run.kill()) {
@@ -186,17 +265,12 @@ final class GroupRunner {
             case EXITED -> why.append("The submission stopped the JVM (System.exit, Runtime.exit or Runtime.halt")
                     .append(run.exitCode() >= 0 ? ", exit code " + run.exitCode() : "")
                     .append(") before the property finished. Report misuse by throwing a KernelBug, never by exiting.");
-            default -> {
-                if (run.records().isEmpty()) {
-                    why.append("The JVM that runs your code did not start (exit code ").append(run.exitCode())
-                            .append("). Its output below says why.");
-                } else if (!errors.isEmpty()) {
-                    why.append("The grader could not run this:\n\n```text\n")
-                            .append(String.join("\n", errors)).append("\n```");
-                } else {
-                    why.append("The JVM crashed (exit code ").append(run.exitCode()).append(").");
-                }
-            }
+            default -> why.append(run.brokeChannel()
+                    ? "Your code wrote to the JVM's real standard output (FileDescriptor.out), which is the grader's"
+                            + " channel, so the grader stopped listening. Print with System.out (it goes to your"
+                            + " output below) or not at all."
+                    : "The JVM that runs your code crashed or did not start (exit code " + run.exitCode()
+                            + "). Its output below says why.");
         }
         if (!run.output().isBlank()) {
             why.append("\n\nOutput of your code (last run):\n\n```text\n").append(head(run.output(), 4000))

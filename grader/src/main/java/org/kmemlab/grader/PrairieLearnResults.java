@@ -40,8 +40,11 @@ public final class PrairieLearnResults {
     private static String render(GradeReport report, int perTest) {
         ObjectNode root = JSON.createObjectNode();
         root.put("gradable", true);
-        root.put("score", report.maxScore() == 0 ? 0 : report.score() / report.maxScore());
-        root.put("message", "Score: " + Grader.format(report.score()) + " / " + Grader.format(report.maxScore()));
+        // Only the tests listed count: a score with hidden points in it would give them away.
+        double max = Grader.visible(report.tests(), true);
+        double score = Math.max(0, Grader.visible(report.tests(), false));
+        root.put("score", max == 0 ? 0 : score / max);
+        root.put("message", "Score: " + Grader.format(score) + " / " + Grader.format(max));
         root.put("output", GroupRunner.head(report.output(), perTest));
         ArrayNode tests = root.putArray("tests");
         for (TestResult t : report.tests()) {

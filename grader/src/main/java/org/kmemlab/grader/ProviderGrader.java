@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.kmemlab.grader.child.ChildJob;
+import org.kmemlab.grader.child.Wire;
 
 /**
  * Grades one provider of a submission with its SPI's rubric: each group's properties (with their
@@ -31,8 +31,16 @@ final class ProviderGrader {
     private ProviderGrader() {
     }
 
-    static Result grade(Discovery.Found provider, Rubric rubric, Map<String, String> listed, Submission sub,
+    /**
+     * The successful allocations a property must have seen the submission serve to earn its points: a
+     * property that holds while nothing was allocated (the untouched template, an allocator that always
+     * fails) tested nothing.
+     */
+    static final int MIN_EXERCISED = 2;
+
+    static Result grade(Discovery.Found provider, Rubric rubric, Submission sub,
                         GradeOptions options, String numberPrefix, long runDeadline, Path work) throws IOException {
+        long calls = 0;
         List<TestResult> tests = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         StringBuilder output = new StringBuilder();
@@ -50,9 +58,11 @@ final class ProviderGrader {
                     notes.add("rubric group " + group.name() + ": hidden tests " + h + " do not exist");
                 }
             }
-            Map<String, ChildJob.PropertyRun> runs = new LinkedHashMap<>();
+            List<PropertySet> sets = Suites.load(hidden);
+            Map<String, String> groupListed = new LinkedHashMap<>(Suites.listing(provider.spi(), sets));
+            Map<String, PropertyRun> runs = new LinkedHashMap<>();
             Map<String, Double> weights = new LinkedHashMap<>();
-            for (String id : listed.keySet()) {
+            for (String id : groupListed.keySet()) {
                 Rubric.Item item = group.itemFor(id);
                 if (item == null || (options.onlyProperty() != null && !options.onlyProperty().equals(id))) {
                     continue;
@@ -61,11 +71,11 @@ final class ProviderGrader {
                         : Seeds.forProperty(rubric, group, sub.sha256(), id);
                 int tries = options.tries() > 0 ? options.tries() : group.tries();
                 int steps = options.steps() > 0 ? options.steps() : group.steps();
-                runs.put(id, new ChildJob.PropertyRun(id, tries, steps, seed));
+                runs.put(id, new PropertyRun(id, tries, steps, seed));
                 weights.put(id, item.weight());
             }
             for (Rubric.Item item : group.items()) {
-                if (!item.id().contains("*") && !listed.containsKey(item.id()) && hidden.isEmpty()) {
+                if (!item.id().contains("*") && !groupListed.containsKey(item.id())) {
                     notes.add("rubric group " + group.name() + " names " + item.id() + ", which the "
                             + provider.spi().key() + " suite does not have");
                 }
@@ -73,15 +83,9 @@ final class ProviderGrader {
             if (runs.isEmpty()) {
                 continue;
             }
-            GroupRunner.GroupResult result = GroupRunner.run(new ArrayList<>(runs.keySet()),
-                    pending -> Grader.propertiesJob(provider, pageProvider, sub, options.path(),
-                            pending.stream().map(runs::get).toList()),
-                    options.path(), sub.classes(), hidden, group.limits(), runDeadline,
-                    work.resolve("g" + groupNumber));
-            if (result.rejectedLines() > 0) {
-                notes.add(provider.name() + " / " + group.name() + ": " + result.rejectedLines()
-                        + " unauthenticated lines on the record channel (a submission writing to it?)");
-            }
+            GroupRunner.GroupResult result = GroupRunner.run(new GroupRunner.Subject(provider, pageProvider, sets),
+                    runs, options.path(), sub, group.limits(), runDeadline, work.resolve("g" + groupNumber));
+            calls += result.calls();
             output.append(result.output());
             boolean allPassed = true;
             int i = 0;
@@ -91,11 +95,18 @@ final class ProviderGrader {
                 GroupRunner.Outcome o = e.getValue();
                 allPassed &= o.status().passed();
                 double weight = weights.get(id);
-                ChildJob.PropertyRun run = runs.get(id);
-                String title = listed.getOrDefault(id, id);
+                PropertyRun run = runs.get(id);
+                String title = groupListed.getOrDefault(id, id);
+                boolean vacuous = o.status().passed() && o.exercised() < MIN_EXERCISED;
+                double points = o.status().passed() && !vacuous ? weight : 0;
+                String text = Feedback.property(o, run, provider, sub);
+                if (vacuous) {
+                    text += "\n**No points**: this property held, but the allocator served only " + o.exercised()
+                            + " allocations while it ran (at least " + MIN_EXERCISED + " are needed), so it did not"
+                            + " test what the property checks. An allocator that serves nothing passes it vacuously.\n";
+                }
                 tests.add(new TestResult(provider.name() + " / " + group.name() + " / " + id + ": " + title,
-                        numberPrefix + groupNumber + "." + i, o.status().passed() ? weight : 0, weight, o.status(),
-                        Feedback.property(o, run, provider, sub), group.visibility(),
+                        numberPrefix + groupNumber + "." + i, points, weight, o.status(), text, group.visibility(),
                         List.of(provider.spi().key(), group.name(), o.status().key()), o.seconds()));
             }
             groupPassed.put(group.name(), allPassed);
@@ -106,6 +117,7 @@ final class ProviderGrader {
             tests.add(performance(provider, rubric, perf, groupPassed, sub, options, pageProvider,
                     numberPrefix + (groupNumber + 1) + ".1", runDeadline, work.resolve("perf"), leaderboard, output));
         }
+        notes.add(provider.name() + ": " + calls + " SPI calls sent to the submission's JVM");
         return new Result(tests, leaderboard, notes, output.toString());
     }
 
@@ -133,36 +145,52 @@ final class ProviderGrader {
                     + " fault; instructors: run the grader with the reference on its path (kmemlab grade has it) or"
                     + " pass --reference.", perf.visibility(), tags, 0);
         }
-        List<String> keys = new ArrayList<>();
-        List<ChildJob.WorkloadRun> workloads = new ArrayList<>();
-        for (Rubric.Workload w : perf.workloads()) {
-            keys.add("perf:" + w.name());
-            workloads.add(new ChildJob.WorkloadRun(w.name(), w.ops(), perf.warmups(), perf.rounds(), w.seed()));
-        }
-        GroupRunner.GroupResult result = GroupRunner.run(keys, pending -> new ChildJob(ChildJob.Mode.PERF,
-                        provider.spi(), provider.name(), pageProvider, rubric.reference(),
-                        Grader.strings(sub.classes()), Grader.strings(options.path().references()), List.of(),
-                        workloads.stream().filter(w -> pending.contains("perf:" + w.name())).toList()),
-                options.path(), sub.classes(), List.of(), perf.limits(), runDeadline, work);
-        output.append(result.output());
+        Limits limits = perf.limits();
+        long deadline = System.nanoTime() + limits.groupTimeout().toNanos();
+        ChildSession session = ChildSession.start(options.path(), sub.classes(), limits, 0, deadline, runDeadline,
+                work.resolve("child-1"));
         StringBuilder text = new StringBuilder();
         double logSum = 0;
-        for (Map.Entry<String, GroupRunner.Outcome> e : result.outcomes().entrySet()) {
-            GroupRunner.Outcome o = e.getValue();
-            if (!o.status().passed()) {
-                return new TestResult(name, number, 0, perf.maxScore(), o.status(), "**" + o.status().label()
-                        + "** while measuring " + e.getKey().substring(5) + ".\n\n" + o.detail(), perf.visibility(),
-                        tags, o.seconds());
+        String failure = null;
+        Status failureStatus = null;
+        try {
+            List<ChildSession.Listed> listed = session.hello(sub.classes(), options.path().references());
+            int subject = session.provider(provider.spi(), provider.name(), false);
+            int reference = session.provider(provider.spi(), rubric.reference(), true);
+            int pages = -1;
+            if (provider.spi() == Spi.ZONE) {
+                pages = ((RemoteProviders.Pages) GroupRunner.pageProvider(session, listed, pageProvider)).handle;
             }
-            int ops = Integer.parseInt(o.record().field(1));
-            long subjectNanos = Long.parseLong(o.record().field(2));
-            long referenceNanos = Long.parseLong(o.record().field(3));
-            double ratio = (double) referenceNanos / Math.max(1, subjectNanos);
-            logSum += Math.log(ratio);
-            text.append(String.format(Locale.ROOT, "| %s | %d | %.2f ms | %.2f ms | %.3f |%n", e.getKey().substring(5),
-                    ops, subjectNanos / 1e6, referenceNanos / 1e6, ratio));
+            for (Rubric.Workload w : perf.workloads()) {
+                Performance.Timing t = Performance.measure(session, provider.spi(), subject, reference, pages, w,
+                        perf.warmups(), perf.rounds());
+                double ratio = (double) t.referenceNanos() / Math.max(1, t.subjectNanos());
+                logSum += Math.log(ratio);
+                text.append(String.format(Locale.ROOT, "| %s | %d | %.2f ms | %.2f ms | %.3f |%n", w.name(), w.ops(),
+                        t.subjectNanos() / 1e6, t.referenceNanos() / 1e6, ratio));
+            }
+        } catch (Performance.WrongResult e) {
+            failureStatus = Status.FAILED;
+            failure = "**FAILED**: a result of your allocator during the measured workload was wrong, so the"
+                    + " performance points are void:\n\n```text\n" + e.getMessage() + "\n```";
+        } catch (Wire.Gone | RuntimeException e) {
+            failureStatus = null;
+            failure = e.getMessage();
         }
-        double ratio = Math.exp(logSum / result.outcomes().size());
+        ChildRun run = session.close();
+        output.append(run.output());
+        if (failure != null) {
+            if (failureStatus == null) {
+                failureStatus = session.alive() || run.kill() == null && !run.exiting() && !run.outOfMemory()
+                        && run.exitCode() == 0 ? Status.CRASHED : GroupRunner.classify(run);
+                failure = "**" + failureStatus.label() + "** while measuring performance.\n\n"
+                        + (failureStatus == Status.CRASHED ? "```text\n" + failure + "\n```\n\n" : "")
+                        + GroupRunner.explain(failureStatus, run, limits);
+            }
+            return new TestResult(name, number, 0, perf.maxScore(), failureStatus, failure, perf.visibility(), tags,
+                    run.wallMillis() / 1000.0);
+        }
+        double ratio = Math.exp(logSum / perf.workloads().size());
         double points = perf.pointsFor(ratio);
         leaderboard.add(new GradeReport.LeaderboardEntry(provider.spi().key() + " speed vs reference",
                 Grader.round(ratio), "desc"));
@@ -173,7 +201,9 @@ final class ProviderGrader {
         out.append("| workload | ops | yours (best of ").append(perf.rounds()).append(") | reference | ratio |\n");
         out.append("|---|---|---|---|---|\n").append(text).append('\n');
         out.append("Both implementations ran the same seeded operation sequence in the same JVM, after ")
-                .append(perf.warmups()).append(" warm-up rounds, in alternating order; the best round counts.\n\n");
+                .append(perf.warmups()).append(" warm-up rounds, in alternating order; the time is the CPU time of that"
+                        + " JVM, read by the grader, and the best round counts. Every result of your allocator was"
+                        + " checked.\n\n");
         out.append("Scale: ");
         List<String> steps = new ArrayList<>();
         for (Rubric.Threshold t : perf.thresholds()) {

@@ -116,6 +116,22 @@ public final class RubricLoader {
         }
         Node rules = r.child("rules");
         rules.allow("onViolation", "deduct");
+        List<Path> hiddenPaths = new ArrayList<>();
+        for (Rubric.Group g : groups) {
+            for (String h : g.hiddenTests()) {
+                Path p = Path.of(h);
+                if (java.nio.file.Files.exists(p) && !hiddenPaths.contains(p)) {
+                    hiddenPaths.add(p);
+                }
+            }
+        }
+        try {
+            // Loads the instructor's property sets in the grader and fails on an id defined twice, before
+            // anything is graded.
+            Suites.load(hiddenPaths);
+        } catch (IllegalArgumentException | LinkageError e) {
+            throw new IllegalArgumentException("rubric " + where + ": hiddenTests: " + e.getMessage(), e);
+        }
         try {
             return new Rubric(r.text("name", spi.type().getSimpleName()), spi, r.text("reference", spi.referenceName()),
                     seed, r.text("hiddenSalt", "kmemlab"), tries, steps, limits,

@@ -57,7 +57,7 @@ class BatchGraderTests {
             assertTrue(Files.readString(pl.resolve(name + ".json")).contains("\"gradable\""), name);
             assertTrue(Files.readString(dir.resolve("gs").resolve(name + ".json")).contains("\"tests\""), name);
             assertTrue(Files.readString(dir.resolve("junit").resolve(name + ".xml")).contains("<testsuite"), name);
-            assertTrue(Files.readString(dir.resolve("md").resolve(name + ".md")).contains("**Score:"), name);
+            assertTrue(Files.readString(dir.resolve("md").resolve(name + ".md")).contains("**Visible score:"), name);
         }
         assertEquals("", err.toString(StandardCharsets.UTF_8), "no progress bar when stderr is not a terminal");
     }

@@ -76,7 +76,7 @@ class GradeMainTests {
         JsonNode json = new ObjectMapper().readTree(results.resolve("results.json").toFile());
         assertEquals(8.0, json.get("score").asDouble());
         assertTrue(Files.readString(results.resolve("junit.xml")).contains("page.no-overlap"));
-        assertTrue(Files.readString(results.resolve("report.md")).contains("**Score: 8 / 8**"));
+        assertTrue(Files.readString(results.resolve("report.md")).contains("**Visible score: 8 / 8**"));
     }
 
     @Test

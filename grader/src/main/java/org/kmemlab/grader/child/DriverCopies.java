@@ -21,35 +21,55 @@ final class DriverCopies extends ClassLoader {
 
     /** One implementation's rounds, run through its own copy of the driver. */
     interface Round {
-        /** Runs one round and returns its nanoseconds. */
-        long run();
+        /** Boots a fresh machine and allocator (not measured). */
+        void prepare();
+
+        /** Runs the operations and returns what each returned. */
+        long[] run();
     }
 
     /** Returns rounds of {@code ops} on {@code provider} through a fresh copy of the driver. */
     static Round load(String spi, Object provider, Object pageProvider, int[] ops) {
-        Method round;
+        Object driver;
+        Method prepare;
+        Method run;
         try {
             Class<?> copy = new DriverCopies(WorkloadDriver.class.getClassLoader()).loadClass(DRIVER);
-            round = copy.getMethod("round", String.class, Object.class, Object.class, int[].class);
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            driver = copy.getConstructor(String.class, Object.class, Object.class, int[].class)
+                    .newInstance(spi, provider, pageProvider, ops);
+            prepare = copy.getMethod("prepare");
+            run = copy.getMethod("run");
+        } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot copy the workload driver", e);
         }
-        return () -> {
-            try {
-                return (Long) round.invoke(null, spi, provider, pageProvider, ops);
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (cause instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(cause);
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot run the workload driver", e);
+        return new Round() {
+            @Override
+            public void prepare() {
+                invoke(prepare, driver);
+            }
+
+            @Override
+            public long[] run() {
+                return (long[]) invoke(run, driver);
             }
         };
+    }
+
+    private static Object invoke(Method method, Object driver) {
+        try {
+            return method.invoke(driver);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot run the workload driver", e);
+        }
     }
 
     @Override

@@ -10,19 +10,25 @@ import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.PageAllocatorConfig;
 import org.kmemlab.api.spi.PageAllocatorProvider;
-import org.kmemlab.api.spi.ZoneAllocator;
-import org.kmemlab.api.spi.ZoneAllocatorConfig;
 import org.kmemlab.api.spi.SlabCache;
 import org.kmemlab.api.spi.SlabCacheConfig;
 import org.kmemlab.api.spi.SlabCacheProvider;
 import org.kmemlab.api.spi.SlabFlags;
+import org.kmemlab.api.spi.ZoneAllocator;
+import org.kmemlab.api.spi.ZoneAllocatorConfig;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
 
 /**
- * The timed loops of the performance workloads. {@link Workloads} loads one private copy of this class
- * per implementation measured (see {@link DriverCopies}), so the JIT profiles and compiles each loop for
- * one allocator class only: otherwise the first implementation to warm the shared loop up shapes its
- * machine code, and the other pays for it (we saw the same code measured 0.4x and 2.8x "as fast").
+ * The tight loops of the performance workloads, run in the submission's JVM. The grader loads one private
+ * copy of this class per implementation measured (see {@link DriverCopies}), so the JIT profiles and
+ * compiles each loop for one allocator class only: otherwise the first implementation to warm the shared
+ * loop up shapes its machine code, and the other pays for it (we saw the same code measured 0.4x and 2.8x
+ * "as fast").
+ *
+ * <p>It times nothing and judges nothing: the grader reads the process's CPU time around
+ * {@link #run()} itself, and then checks every result the loop recorded against its own model of the
+ * workload (see {@code org.kmemlab.grader.Performance}). A submission that notices it is being measured
+ * can change only what it returns, and a wrong result voids the performance points.
  *
  * <p>It uses only exported API (the api module and java.base), because its copies live in unnamed
  * modules of their own.
@@ -30,113 +36,161 @@ import org.kmemlab.api.spi.ZoneAllocatorProvider;
 public final class WorkloadDriver {
 
     /** The most blocks live at once. */
-    static final int MAX_LIVE = 256;
+    public static final int MAX_LIVE = 256;
     /** The object sizes of the object workload; operation codes index it. */
-    static final int[] OBJECT_SIZES = {8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 512, 1024, 2048};
-    private static final long MACHINE_BYTES = 64 * Sizes.MiB;
+    public static final int[] OBJECT_SIZES = {8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 512, 1024, 2048};
+    /** The machine every round runs on: x86-64 with this much RAM. */
+    public static final long MACHINE_BYTES = 64 * Sizes.MiB;
 
-    private WorkloadDriver() {
-    }
+    private final String spi;
+    private final Object provider;
+    private final Object pageProvider;
+    private final int[] ops;
+    private final long[] results;
+    private Object allocator;
 
     /**
-     * Runs one round: a fresh machine and allocator (not timed), then {@code ops}, timed.
+     * Creates the driver of one implementation.
      *
      * @param spi the SPI's key: {@code page}, {@code object}, {@code zone} or {@code slab}
      * @param provider the provider measured
      * @param pageProvider for zones: the page allocators they are built from; else null
-     * @return the nanoseconds the operations took
+     * @param ops the operation codes: at or above 0 allocate that order (or object size class), below 0
+     *            free live block number {@code (-op - 1) % live}
      */
-    public static long round(String spi, Object provider, Object pageProvider, int[] ops) {
+    public WorkloadDriver(String spi, Object provider, Object pageProvider, int[] ops) {
+        this.spi = spi;
+        this.provider = provider;
+        this.pageProvider = pageProvider;
+        this.ops = ops.clone();
+        this.results = new long[ops.length];
+    }
+
+    /** Boots a fresh machine and creates a fresh allocator for the next round. */
+    public void prepare() {
         Machine machine = Machine.boot(MachineProfile.X86_64, MACHINE_BYTES);
-        return switch (spi) {
-            case "page" -> pages(((PageAllocatorProvider) provider).create(
-                    new PageAllocatorConfig(machine, "Normal", 0, machine.frames(), 10)), ops);
-            case "object" -> objects(((ObjectAllocatorProvider) provider).create(
-                    new ObjectAllocatorConfig(machine, new SplittingPageSource(machine), machine.profile().era())),
-                    ops);
-            case "zone" -> zones(((ZoneAllocatorProvider) provider).create(
-                    ZoneAllocatorConfig.defaults(machine, (PageAllocatorProvider) pageProvider)), ops);
-            case "slab" -> slabs(((SlabCacheProvider) provider).create(new SlabCacheConfig(machine,
-                    new SplittingPageSource(machine), "grader_cache", SLAB_OBJECT, 0, SlabFlags.SLAB_HWCACHE_ALIGN,
-                    addr -> machine.memory().writeLong(machine.pa(addr), addr))), ops);
+        allocator = switch (spi) {
+            case "page" -> ((PageAllocatorProvider) provider).create(
+                    new PageAllocatorConfig(machine, "Normal", 0, machine.frames(), 10));
+            case "object" -> ((ObjectAllocatorProvider) provider).create(
+                    new ObjectAllocatorConfig(machine, new SplittingPageSource(machine), machine.profile().era()));
+            case "zone" -> ((ZoneAllocatorProvider) provider).create(
+                    ZoneAllocatorConfig.defaults(machine, (PageAllocatorProvider) pageProvider));
+            // The lesson's dentry: a 192-byte object, cache-line aligned, whose constructor stores the
+            // object's own address in its first word.
+            case "slab" -> ((SlabCacheProvider) provider).create(new SlabCacheConfig(machine,
+                    new SplittingPageSource(machine), "grader_cache", SLAB_OBJECT, 0, SLAB_FLAGS,
+                    addr -> machine.memory().writeLong(machine.pa(addr), addr)));
             default -> throw new IllegalArgumentException("unknown SPI " + spi);
         };
     }
 
-    private static long pages(PageAllocator allocator, int[] ops) {
-        LiveBlocks live = new LiveBlocks(MAX_LIVE);
-        long start = System.nanoTime();
-        for (int op : ops) {
-            if (op >= 0) {
-                live.add(allocator.allocate(op), op);
-            } else if (live.size() > 0) {
-                int i = live.pick(op);
-                allocator.free(live.pfn(i), live.order(i));
-                live.remove(i);
-            }
+    /**
+     * Runs the prepared round and returns what each operation returned (the pfn or address of an
+     * allocation; 0 for a free), in operation order.
+     */
+    public long[] run() {
+        Object a = allocator;
+        allocator = null;
+        if (a == null) {
+            throw new IllegalStateException("run() without prepare()");
         }
-        return System.nanoTime() - start;
+        java.util.Arrays.fill(results, 0);
+        if (a instanceof PageAllocator p) {
+            pages(p);
+        } else if (a instanceof ObjectAllocator o) {
+            objects(o);
+        } else if (a instanceof SlabCache c) {
+            slabs(c);
+        } else {
+            zones((ZoneAllocator) a);
+        }
+        return results;
     }
 
-    private static long objects(ObjectAllocator allocator, int[] ops) {
+    private void pages(PageAllocator allocator) {
+        LiveBlocks live = new LiveBlocks(MAX_LIVE);
+        for (int i = 0; i < ops.length; i++) {
+            int op = ops[i];
+            if (op >= 0) {
+                long pfn = allocator.allocate(op);
+                results[i] = pfn;
+                live.add(pfn, op);
+            } else if (live.size() > 0) {
+                int k = live.pick(op);
+                allocator.free(live.pfn(k), live.order(k));
+                live.remove(k);
+            }
+        }
+    }
+
+    private void objects(ObjectAllocator allocator) {
         long[] addr = new long[MAX_LIVE];
         int live = 0;
         long max = allocator.maxSize();
-        long start = System.nanoTime();
-        for (int op : ops) {
+        for (int i = 0; i < ops.length; i++) {
+            int op = ops[i];
             if (op >= 0) {
                 long a = allocator.allocate(Math.min(OBJECT_SIZES[op], max), Gfp.GFP_KERNEL);
-                if (a != ObjectAllocator.NULL) {
+                results[i] = a;
+                if (a != ObjectAllocator.NULL && live < MAX_LIVE) {
                     addr[live++] = a;
                 }
             } else if (live > 0) {
-                int i = (-op - 1) % live;
-                allocator.free(addr[i]);
-                addr[i] = addr[--live];
+                int k = (-op - 1) % live;
+                allocator.free(addr[k]);
+                addr[k] = addr[--live];
             }
         }
-        return System.nanoTime() - start;
     }
 
     /** The object size of the slab workload: a 192-byte object with a constructor, the lesson's dentry. */
-    static final long SLAB_OBJECT = 192;
+    public static final long SLAB_OBJECT = 192;
+    /** The slab workload's cache flags. */
+    public static final int SLAB_FLAGS = SlabFlags.SLAB_HWCACHE_ALIGN;
 
-    private static long slabs(SlabCache cache, int[] ops) {
+    private void slabs(SlabCache cache) {
         long[] addr = new long[MAX_LIVE];
         int live = 0;
-        long start = System.nanoTime();
-        for (int op : ops) {
+        for (int i = 0; i < ops.length; i++) {
+            int op = ops[i];
             if (op >= 0) {
                 long a = cache.allocate(Gfp.GFP_KERNEL);
-                if (a != SlabCache.NULL) {
+                results[i] = a;
+                if (a != SlabCache.NULL && live < MAX_LIVE) {
                     addr[live++] = a;
                 }
             } else if (live > 0) {
-                int i = (-op - 1) % live;
-                cache.free(addr[i]);
-                addr[i] = addr[--live];
+                int k = (-op - 1) % live;
+                cache.free(addr[k]);
+                addr[k] = addr[--live];
             }
         }
-        return System.nanoTime() - start;
     }
 
-    private static long zones(ZoneAllocator allocator, int[] ops) {
+    private void zones(ZoneAllocator allocator) {
         LiveBlocks live = new LiveBlocks(MAX_LIVE);
         int n = 0;
-        long start = System.nanoTime();
-        for (int op : ops) {
+        for (int i = 0; i < ops.length; i++) {
+            int op = ops[i];
             if (op >= 0) {
-                // One in eight requests asks for DMA memory, one in eight comes from "interrupt context".
-                int gfp = (n & 7) == 3 ? Gfp.GFP_KERNEL | Gfp.GFP_DMA : (n & 7) == 5 ? Gfp.GFP_ATOMIC : Gfp.GFP_KERNEL;
-                n++;
-                live.add(allocator.allocPages(gfp, op), op);
+                long pfn = allocator.allocPages(zoneGfp(n++), op);
+                results[i] = pfn;
+                live.add(pfn, op);
             } else if (live.size() > 0) {
-                int i = live.pick(op);
-                allocator.freePages(live.pfn(i), live.order(i));
-                live.remove(i);
+                int k = live.pick(op);
+                allocator.freePages(live.pfn(k), live.order(k));
+                live.remove(k);
             }
         }
-        return System.nanoTime() - start;
+    }
+
+    /**
+     * Returns the gfp of the zone workload's {@code n}-th allocation: one in eight asks for DMA memory,
+     * one in eight comes from "interrupt context" (GFP_ATOMIC).
+     */
+    public static int zoneGfp(int n) {
+        return (n & 7) == 3 ? Gfp.GFP_KERNEL | Gfp.GFP_DMA : (n & 7) == 5 ? Gfp.GFP_ATOMIC : Gfp.GFP_KERNEL;
     }
 
     /** The live blocks of a page workload: parallel arrays, the last one moved into a freed slot. */
@@ -152,7 +206,7 @@ public final class WorkloadDriver {
 
         /** Records a block; a failed allocation ({@code NO_PAGE}) records nothing. */
         void add(long p, int o) {
-            if (p != PageAllocator.NO_PAGE) {
+            if (p != PageAllocator.NO_PAGE && size < pfn.length) {
                 pfn[size] = p;
                 order[size] = o;
                 size++;

@@ -1,0 +1,519 @@
+package org.kmemlab.grader;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.spi.ObjectConstructor;
+import org.kmemlab.api.spi.PageSource;
+import org.kmemlab.api.spi.Shrinker;
+import org.kmemlab.grader.child.Failure;
+import org.kmemlab.grader.child.Op;
+import org.kmemlab.grader.child.Replicas;
+import org.kmemlab.grader.child.Wire;
+
+/**
+ * One submission JVM seen from the grader: the process, the channel to it, the replicas of the machines
+ * it works on, and the watch that kills it.
+ *
+ * <h2>The watch</h2>
+ * A thread of the grader polls every 20 ms and kills the child (and every process it started) when the
+ * running property has used its time ({@link #beginStep()} restarts that clock), when the group's
+ * wall-clock or CPU budget or the run's deadline is used up, or when the child runs more threads than
+ * it had after start-up plus the rubric's allowance and one per lane the grader opened. Standard error is
+ * drained into a bounded buffer (the submission's output; {@code System.out} points there too). Killing
+ * the child ends the channel, which wakes every waiting caller with {@link Wire.Gone}.
+ *
+ * <h2>Calls</h2>
+ * {@link #call} sends one SPI call on the calling thread's lane, forwarding the thread's execution
+ * context (process, atomic, interrupt), and returns the answer's body; a {@link Wire#THROW} answer is
+ * thrown again here as the exception the submission threw. Calls the child makes back (a page source, a
+ * shrinker) run on the waiting thread, which is where the grader's page source or shrinker expects them.
+ */
+final class ChildSession implements Wire.Dispatcher {
+
+    private static final Duration STARTUP_ALLOWANCE = Duration.ofSeconds(15);
+    private static final String OOM_MARKER = "java.lang.OutOfMemoryError";
+    /** Replicas kept in the child at once; a property's chains use one machine each, one after another. */
+    private static final int MACHINES_KEPT = 6;
+
+    private final Process process;
+    private final Sandbox sandbox;
+    /** The JVM inside the sandbox (under bubblewrap {@link #process} is bwrap), once it is seen. */
+    private volatile ProcessHandle jvm;
+    private final Wire wire;
+    private final Replicas replicas = new Replicas(false);
+    private final BoundedOutput output;
+    private final Limits limits;
+    private final long cpuAlreadyUsed;
+    private final long groupDeadline;
+    private final long runDeadline;
+    private final long started = System.nanoTime();
+    private final Thread watch;
+    private final Thread stderr;
+    private volatile long stepDeadline;
+    private volatile ChildRun.Kill kill;
+    private volatile boolean exiting;
+    private volatile boolean outOfMemory;
+    private volatile boolean closing;
+    private volatile boolean garbage;
+    private volatile int threadLimit = Integer.MAX_VALUE;
+    private volatile long cpuNanos = -1;
+    private final List<Thread> laneOwners = new ArrayList<>();
+    private final ThreadLocal<Integer> lane = new ThreadLocal<>();
+    private final Map<Machine, Integer> machines = new IdentityHashMap<>();
+    private final List<Machine> machineOrder = new ArrayList<>();
+    private final AtomicInteger nextMachine = new AtomicInteger(1);
+    private final Map<Integer, Object> callbacks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Object, Integer> callbackHandles = new IdentityHashMap<>();
+    private final AtomicInteger nextCallback = new AtomicInteger(1);
+    /** Successful allocations answered since {@link #beginStep()}: what a property exercised. */
+    private final AtomicLong allocations = new AtomicLong();
+    private final AtomicLong calls = new AtomicLong();
+
+    private ChildSession(Process process, Sandbox sandbox, Limits limits, long cpuAlreadyUsed, long groupDeadline,
+                         long runDeadline) {
+        this.process = process;
+        this.sandbox = sandbox;
+        this.limits = limits;
+        this.cpuAlreadyUsed = cpuAlreadyUsed;
+        this.groupDeadline = groupDeadline;
+        this.runDeadline = runDeadline;
+        this.output = new BoundedOutput(limits.outputKibibytes() * 1024);
+        this.stepDeadline = started + limits.propertyTimeout().plus(STARTUP_ALLOWANCE).toNanos();
+        this.wire = new Wire(process.getInputStream(), process.getOutputStream(), replicas, null);
+        wire.onExiting(() -> exiting = true);
+        wire.onGarbage(text -> {
+            if (text.contains(OOM_MARKER)) {
+                outOfMemory = true;
+            } else {
+                garbage = true;
+            }
+            output.appendLine(text);
+        });
+        this.stderr = ChildJvm.drain(process.getErrorStream(), "stderr", line -> {
+            if (line.contains(OOM_MARKER)) {
+                outOfMemory = true;
+            }
+            output.appendLine(line);
+        }, output);
+        this.watch = new Thread(this::watchLoop, "kmemlab-watch-" + process.pid());
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    /**
+     * Starts a submission JVM.
+     *
+     * @param cpuAlreadyUsed CPU milliseconds earlier children of the same group used
+     * @param groupDeadline {@link System#nanoTime()} at which the group's wall-clock budget ends
+     * @param runDeadline {@link System#nanoTime()} at which the whole run must end
+     */
+    static ChildSession start(ChildPath path, List<Path> submission, Limits limits, long cpuAlreadyUsed,
+                              long groupDeadline, long runDeadline, Path workDir) throws IOException {
+        Process p = ChildJvm.launch(path, submission, limits, workDir);
+        try {
+            return new ChildSession(p, path.sandbox(), limits, cpuAlreadyUsed, groupDeadline, runDeadline);
+        } catch (RuntimeException | Error e) {
+            path.sandbox().cleanUp(p);
+            throw e;
+        }
+    }
+
+    /**
+     * One provider the child found.
+     *
+     * @param spi its SPI
+     * @param name its name (empty when it could not be read)
+     * @param className its class
+     * @param fromSubmission true when its class came from the submission
+     * @param error what went wrong loading it, empty when nothing did
+     */
+    record Listed(Spi spi, String name, String className, boolean fromSubmission, String error) {
+    }
+
+    /** Tells the child where the submission and the references are, and returns the providers it found. */
+    List<Listed> hello(List<Path> submission, List<Path> references) {
+        DataInputStream in = call(0, Op.HELLO, null, out -> {
+            writePaths(submission, out);
+            writePaths(references, out);
+        });
+        List<Listed> found = new ArrayList<>();
+        try {
+            int n = in.readInt();
+            for (int i = 0; i < n && i < 1000; i++) {
+                found.add(new Listed(Spi.of(in.readUTF()), in.readUTF(), in.readUTF(), in.readBoolean(),
+                        in.readUTF()));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("the submission's JVM sent a broken provider list: " + e.getMessage());
+        }
+        int base = threads();
+        threadLimit = base < 0 ? Integer.MAX_VALUE : base + limits.maxThreads() + 2;
+        beginStep();
+        return found;
+    }
+
+    private static void writePaths(List<Path> paths, DataOutputStream out) throws IOException {
+        out.writeInt(paths.size());
+        for (Path p : paths) {
+            out.writeUTF(p.toString());
+        }
+    }
+
+    /** Returns the child's handle of a provider: the submission's, or the reference's. */
+    int provider(Spi spi, String name, boolean reference) {
+        try {
+            return call(0, Op.PROVIDER, null, out -> {
+                out.writeUTF(spi.key());
+                out.writeUTF(name);
+                out.writeBoolean(reference);
+            }).readInt();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Restarts the property clock and the count of exercised operations. */
+    void beginStep() {
+        stepDeadline = System.nanoTime() + limits.propertyTimeout().toNanos();
+        allocations.set(0);
+    }
+
+    /** Returns the successful allocations since {@link #beginStep()}. */
+    long allocations() {
+        return allocations.get();
+    }
+
+    /** Counts one successful allocation (the proxies call this). */
+    void countAllocation() {
+        allocations.incrementAndGet();
+    }
+
+    /**
+     * Returns the calls made so far (for the channel's figures). A proxy that keeps the answers of its
+     * queries uses it as an epoch: they stay valid only while no other call was made in between.
+     */
+    long calls() {
+        return calls.get();
+    }
+
+    /** The arguments of a call. */
+    interface Args {
+        /** Writes them. */
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /**
+     * Calls {@code op} on the child's object {@code target} on the current thread's lane and returns the
+     * answer's body.
+     *
+     * @param machine the machine whose execution context the call runs in (the caller's context is
+     *                forwarded), or null
+     * @throws RuntimeException what the submission threw, rebuilt
+     * @throws Wire.Gone when the child ended
+     */
+    DataInputStream call(int target, short op, Machine machine, Args args) {
+        ByteArrayOutputStream request = new ByteArrayOutputStream(32);
+        DataOutputStream out = new DataOutputStream(request);
+        try {
+            out.writeInt(target);
+            out.writeShort(op);
+            byte context = 0;
+            if (machine != null && machine.context().inAtomic()) {
+                context = (byte) (machine.context().inInterrupt() ? 2 : 1);
+            }
+            out.writeByte(context);
+            args.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        calls.incrementAndGet();
+        Wire.Frame answer = wire.call(myLane(), request, this);
+        if (answer.kind() == Wire.THROW) {
+            try {
+                throw Failure.read(answer.body());
+            } catch (IOException e) {
+                throw new IllegalStateException("the submission's JVM sent a broken exception: " + e.getMessage());
+            }
+        }
+        return answer.body();
+    }
+
+    /**
+     * Returns the calling thread's lane, opening one the first time. A lane whose thread has ended (the
+     * zone contract starts new threads for each concurrent step) is handed to the next new thread, so the
+     * child keeps one serving thread per caller alive at once, not one per caller ever.
+     */
+    private int myLane() {
+        Integer n = lane.get();
+        if (n != null) {
+            return n;
+        }
+        synchronized (laneOwners) {
+            for (int i = 0; i < laneOwners.size(); i++) {
+                if (!laneOwners.get(i).isAlive()) {
+                    laneOwners.set(i, Thread.currentThread());
+                    lane.set(i);
+                    return i;
+                }
+            }
+            n = laneOwners.size();
+            laneOwners.add(Thread.currentThread());
+        }
+        lane.set(n);
+        if (n > 0 && threadLimit != Integer.MAX_VALUE) {
+            threadLimit++;
+        }
+        if (n == 1) {
+            wire.start("kmemlab-channel-" + process.pid());
+        }
+        return n;
+    }
+
+    /**
+     * Returns the child's number for {@code machine}, booting a replica there the first time. Older
+     * replicas are dropped once more than a few are kept (each property chain boots its own machine).
+     */
+    int machine(Machine machine) {
+        int handle;
+        List<Integer> dropped = new ArrayList<>();
+        synchronized (machines) {
+            Integer known = machines.get(machine);
+            if (known != null) {
+                return known;
+            }
+            handle = nextMachine.getAndIncrement();
+            machines.put(machine, handle);
+            machineOrder.add(machine);
+            while (machineOrder.size() > MACHINES_KEPT) {
+                Machine old = machineOrder.remove(0);
+                dropped.add(machines.remove(old));
+            }
+        }
+        for (int old : dropped) {
+            replicas.remove(old);
+            call(0, Op.DROP_MACHINE, null, out -> out.writeInt(old));
+        }
+        replicas.add(handle, machine);
+        call(0, Op.MACHINE, null, out -> {
+            out.writeInt(handle);
+            out.writeUTF(machine.profile().name());
+            out.writeLong(machine.ramBytes());
+        });
+        return handle;
+    }
+
+    /** Returns the handle by which the child calls {@code callback} (a page source, a slab constructor or a shrinker)
+     * back. */
+    int callback(Object callback) {
+        synchronized (callbackHandles) {
+            Integer h = callbackHandles.get(callback);
+            if (h == null) {
+                h = nextCallback.getAndIncrement();
+                callbackHandles.put(callback, h);
+                callbacks.put(h, callback);
+            }
+            return h;
+        }
+    }
+
+    /** Serves a call the child makes back: a page source's, a slab constructor's or a shrinker's method. */
+    @Override
+    public byte serve(DataInputStream in, DataOutputStream out) throws IOException {
+        int target = in.readInt();
+        short op = in.readShort();
+        in.readByte();
+        Object callback = callbacks.get(target);
+        try {
+            if (callback instanceof PageSource source && op == Op.PS_GET_FREE_PAGES) {
+                out.writeLong(source.getFreePages(in.readInt(), in.readInt()));
+            } else if (callback instanceof PageSource source && op == Op.PS_FREE_PAGES) {
+                source.freePages(in.readLong(), in.readInt());
+            } else if (callback instanceof org.kmemlab.api.spi.PageAllocatorProvider pages && op == Op.PP_CREATE) {
+                Machine machine = replicas.get(in.readInt());
+                if (machine == null) {
+                    throw new IllegalStateException("the submission's JVM named a machine the grader does not have");
+                }
+                org.kmemlab.api.spi.PageAllocator made = pages.create(new org.kmemlab.api.spi.PageAllocatorConfig(
+                        machine, in.readUTF(), in.readLong(), in.readLong(), in.readInt()));
+                int handle = RemoteProviders.handleOf(made, this);
+                // A zone allocator that hands frames to page allocators at boot did what zone.boot checks.
+                countAllocation();
+                if (handle < 0) {
+                    throw new IllegalStateException("the grader's page allocator provider " + pages.name()
+                            + " made an allocator outside the submission's JVM; a zone allocator there cannot use it");
+                }
+                out.writeInt(handle);
+            } else if (callback instanceof ObjectConstructor ctor && op == Op.CTOR_CONSTRUCT) {
+                ctor.construct(in.readLong());
+            } else if (callback instanceof Shrinker s && op == Op.SH_NAME) {
+                out.writeUTF(String.valueOf(s.name()));
+            } else if (callback instanceof Shrinker s && op == Op.SH_COUNT) {
+                out.writeLong(s.count());
+            } else if (callback instanceof Shrinker s && op == Op.SH_SCAN) {
+                out.writeLong(s.scan(in.readLong()));
+            } else {
+                throw new IllegalStateException("the submission's JVM called back operation " + op + " on "
+                        + (callback == null ? "an unknown object " + target : callback.getClass().getSimpleName()));
+            }
+            return Wire.RETURN;
+        } catch (RuntimeException e) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            Failure.write(e, new DataOutputStream(bytes));
+            bytes.writeTo(out);
+            return Wire.THROW;
+        }
+    }
+
+    private void watchLoop() {
+        while (process.isAlive() && !closing) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            long cpu = cpuNanos(process);
+            if (cpu >= 0) {
+                cpuNanos = cpu;
+            }
+            ChildRun.Kill k = null;
+            if (now - runDeadline >= 0) {
+                k = ChildRun.Kill.RUN_TIMEOUT;
+            } else if (now - groupDeadline >= 0) {
+                k = ChildRun.Kill.GROUP_TIMEOUT;
+            } else if (now - stepDeadline >= 0) {
+                k = ChildRun.Kill.PROPERTY_TIMEOUT;
+            } else if (cpuNanos >= 0 && cpuAlreadyUsed + cpuNanos / 1_000_000 > limits.groupCpu().toMillis()) {
+                k = ChildRun.Kill.CPU_LIMIT;
+            } else if (threads() > threadLimit) {
+                k = ChildRun.Kill.THREAD_LIMIT;
+            }
+            if (k != null && !closing) {
+                kill = k;
+                ChildJvm.killTree(process);
+                wire.close("the grader stopped the submission's JVM: " + k);
+                return;
+            }
+        }
+        if (!closing) {
+            // It ended by itself; give the channel's reader a moment to see the end of the stream.
+            try {
+                process.waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            wire.close("the submission's JVM ended");
+        }
+    }
+
+    /**
+     * Returns the threads of the submission's JVM, or -1 while it is not seen yet: under bubblewrap the
+     * process the grader started is bwrap, and the JVM is one of its descendants ({@link Sandbox#jvm}).
+     */
+    private int threads() {
+        ProcessHandle j = jvm;
+        if (j == null) {
+            j = sandbox.jvm(process).orElse(null);
+            jvm = j;
+        }
+        return j == null ? -1 : ChildJvm.threadCount(j.pid());
+    }
+
+    /** Returns true while the child runs and the channel is open. */
+    boolean alive() {
+        return !wire.closed() && process.isAlive();
+    }
+
+    /** Returns the process CPU time of the child and every process it started, in nanoseconds. */
+    long cpuNow() {
+        return cpuNanos(process);
+    }
+
+    /**
+     * Ends the session: closes the channel (the child halts), waits briefly, kills what is left, and
+     * returns what happened.
+     */
+    ChildRun close() {
+        closing = true;
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // Already gone.
+        }
+        int exitCode;
+        try {
+            boolean ended = process.waitFor(5, TimeUnit.SECONDS);
+            exitCode = ended && kill == null ? process.exitValue() : -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exitCode = -1;
+        }
+        sandbox.cleanUp(process);
+        watch.interrupt();
+        wire.close("the grader ended the session");
+        ChildJvm.join(stderr);
+        long cpu = cpuNanos;
+        long wall = (System.nanoTime() - started) / 1_000_000;
+        return new ChildRun(output.toString(), exitCode, kill, outOfMemory, exiting, garbage, wall,
+                cpu < 0 ? -1 : cpu / 1_000_000);
+    }
+
+    /**
+     * Returns the CPU time of {@code process} and its descendants: the sum over their threads of
+     * {@code /proc/<pid>/task/<tid>/schedstat} (nanoseconds on a CPU) on Linux, else what
+     * {@link ProcessHandle.Info#totalCpuDuration()} says (10 ms ticks), or -1. Under bubblewrap
+     * {@code process} is bwrap, whose own threads sleep; the JVM and whatever it started are among the
+     * descendants, so they are counted.
+     */
+    static long cpuNanos(Process process) {
+        long total = schedstat(process.pid());
+        if (total < 0) {
+            return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+        }
+        for (ProcessHandle h : process.descendants().toList()) {
+            long d = schedstat(h.pid());
+            if (d > 0) {
+                total += d;
+            }
+        }
+        return total;
+    }
+
+    private static long schedstat(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        if (!Files.isDirectory(tasks)) {
+            return -1;
+        }
+        long total = 0;
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
+            for (Path t : dir) {
+                try {
+                    String line = Files.readString(t.resolve("schedstat"), StandardCharsets.US_ASCII);
+                    int space = line.indexOf(' ');
+                    total += Long.parseLong(space < 0 ? line.trim() : line.substring(0, space));
+                } catch (IOException | NumberFormatException e) {
+                    // A thread that ended while we looked.
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return total;
+    }
+}

@@ -1,0 +1,601 @@
+package org.kmemlab.grader.child;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.kmemlab.api.Era;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.spi.ObjectAllocator;
+import org.kmemlab.api.spi.ObjectAllocatorConfig;
+import org.kmemlab.api.spi.ObjectAllocatorProvider;
+import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.api.spi.PageAllocatorConfig;
+import org.kmemlab.api.spi.PageAllocatorProvider;
+import org.kmemlab.api.spi.ObjectConstructor;
+import org.kmemlab.api.spi.PageSource;
+import org.kmemlab.api.spi.SlabCache;
+import org.kmemlab.api.spi.SlabCacheConfig;
+import org.kmemlab.api.spi.SlabCacheProvider;
+import org.kmemlab.api.spi.Provider;
+import org.kmemlab.api.spi.Shrinker;
+import org.kmemlab.api.spi.ZoneAllocator;
+import org.kmemlab.api.spi.ZoneAllocatorConfig;
+import org.kmemlab.api.spi.ZoneAllocatorProvider;
+import org.kmemlab.api.stats.SlabInfo;
+import org.kmemlab.api.stats.ZoneStats;
+import org.kmemlab.grader.Spi;
+
+/**
+ * The child's side of the channel: a dumb executor. It loads the submission's providers (and the
+ * reference ones in a layer of their own), makes the allocators it is told to make on replicas of the
+ * grader's machines, runs each SPI call it is sent on the lane's thread, and answers with what the call
+ * returned or threw. It decides nothing: it holds no seed, no model, no property, no weight and no key.
+ *
+ * <p>The callbacks an allocator makes (its page source, the shrinkers registered with a zone allocator)
+ * go back to the grader on the lane of the call that caused them.
+ */
+final class Executor implements Wire.Dispatcher {
+
+    private final Replicas replicas;
+    private final Map<Integer, Object> objects = new ConcurrentHashMap<>();
+    private final Map<Integer, Integer> machineOf = new ConcurrentHashMap<>();
+    private final AtomicInteger nextHandle = new AtomicInteger(1);
+    private final ThreadLocal<Integer> lane = new ThreadLocal<>();
+    private volatile ChildProviders providers;
+    private volatile Wire wire;
+
+    Executor(Replicas replicas) {
+        this.replicas = replicas;
+    }
+
+    void attach(Wire w) {
+        this.wire = w;
+    }
+
+    /** Serves lane {@code n} on the current thread until the wire closes. */
+    void serveLane(int n) {
+        lane.set(n);
+        java.util.concurrent.BlockingQueue<Wire.Frame> queue = wire.lane(n);
+        try {
+            while (true) {
+                Wire.Frame f = wire.take(queue);
+                if (f.kind() == Wire.CALL) {
+                    wire.serve(n, f, this);
+                }
+            }
+        } catch (Wire.Gone gone) {
+            // The grader ended the session.
+        }
+    }
+
+    @Override
+    public byte serve(DataInputStream in, DataOutputStream out) throws IOException {
+        int target = in.readInt();
+        short op = in.readShort();
+        byte context = in.readByte();
+        try {
+            Machine machine = machineFor(target);
+            if (machine == null || context == Op.PROCESS) {
+                execute(target, op, in, out);
+            } else {
+                inContext(machine, context, () -> {
+                    try {
+                        execute(target, op, in, out);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return null;
+                });
+            }
+            return Wire.RETURN;
+        } catch (Wire.Gone gone) {
+            throw gone;
+        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+            // Whatever the submission threw is an answer, not the executor's failure.
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            Failure.write(e, new DataOutputStream(bytes));
+            bytes.writeTo(out);
+            return Wire.THROW;
+        }
+    }
+
+    private static <T> T inContext(Machine machine, byte context, Supplier<T> body) {
+        if (context == Op.INTERRUPT) {
+            Object[] result = new Object[1];
+            machine.context().runInInterrupt(0, "the grader's caller", () -> result[0] = body.get());
+            @SuppressWarnings("unchecked")
+            T t = (T) result[0];
+            return t;
+        }
+        return machine.context().callAtomic("the grader's caller holds a spinlock", body);
+    }
+
+    private Machine machineFor(int target) {
+        Integer m = machineOf.get(target);
+        return m == null ? null : replicas.get(m);
+    }
+
+    private void execute(int target, short op, DataInputStream in, DataOutputStream out) throws IOException {
+        switch (op) {
+            case Op.HELLO -> hello(in, out);
+            case Op.PROVIDER -> {
+                Spi spi = Spi.of(in.readUTF());
+                String name = in.readUTF();
+                boolean reference = in.readBoolean();
+                Provider p = reference ? providers().referenceProvider(spi, name)
+                        : providers().submissionProvider(spi, name);
+                if (p == null) {
+                    throw new IllegalStateException("no " + spi.type().getSimpleName() + " named \"" + name + "\" "
+                            + (reference ? "on the grader's reference path" : "in the submission"));
+                }
+                out.writeInt(keep(p, -1));
+            }
+            case Op.MACHINE -> {
+                int handle = in.readInt();
+                MachineProfile profile = MachineProfile.valueOf(in.readUTF());
+                long ram = in.readLong();
+                replicas.add(handle, Machine.boot(profile, ram));
+            }
+            case Op.DROP_MACHINE -> {
+                int handle = in.readInt();
+                replicas.remove(handle);
+                machineOf.entrySet().removeIf(e -> {
+                    if (e.getValue() == handle) {
+                        objects.remove(e.getKey());
+                        return true;
+                    }
+                    return false;
+                });
+            }
+            case Op.WORKLOAD -> {
+                String spi = in.readUTF();
+                Object provider = get(in.readInt());
+                int pages = in.readInt();
+                Object pageProvider = pages < 0 ? null : get(pages);
+                int[] ops = new int[in.readInt()];
+                for (int i = 0; i < ops.length; i++) {
+                    ops[i] = in.readInt();
+                }
+                out.writeInt(keep(DriverCopies.load(spi, provider, pageProvider, ops), -1));
+            }
+            case Op.WORKLOAD_PREPARE -> ((DriverCopies.Round) get(target)).prepare();
+            case Op.WORKLOAD_RUN -> {
+                long[] results = ((DriverCopies.Round) get(target)).run();
+                out.writeInt(results.length);
+                for (long r : results) {
+                    out.writeLong(r);
+                }
+            }
+            case Op.PAGE_CREATE -> {
+                PageAllocatorProvider p = (PageAllocatorProvider) get(target);
+                int m = in.readInt();
+                PageAllocator a = p.create(new PageAllocatorConfig(machine(m), in.readUTF(), in.readLong(),
+                        in.readLong(), in.readInt()));
+                out.writeInt(keep(requireNonNull(a, "PageAllocatorProvider.create"), m));
+                pageSnapshot(a, out);
+            }
+            case Op.OBJECT_CREATE -> {
+                ObjectAllocatorProvider p = (ObjectAllocatorProvider) get(target);
+                int m = in.readInt();
+                PageSource source = new CallbackPageSource(in.readInt());
+                ObjectAllocator a = p.create(new ObjectAllocatorConfig(machine(m), source, Era.valueOf(in.readUTF())));
+                out.writeInt(keep(requireNonNull(a, "ObjectAllocatorProvider.create"), m));
+            }
+            case Op.SLAB_CREATE -> {
+                SlabCacheProvider p = (SlabCacheProvider) get(target);
+                int m = in.readInt();
+                PageSource source = new CallbackPageSource(in.readInt());
+                String name = in.readUTF();
+                long size = in.readLong();
+                int align = in.readInt();
+                int flags = in.readInt();
+                int ctor = in.readInt();
+                // The constructor is the grader's (the contract's): it runs there, on the grader's machine, and
+                // the bytes it writes come back with its answer.
+                SlabCache c = p.create(new SlabCacheConfig(machine(m), source, name, size, align, flags,
+                        ctor < 0 ? null : new CallbackConstructor(ctor)));
+                out.writeInt(keep(requireNonNull(c, "SlabCacheProvider.create"), m));
+            }
+            case Op.ZONE_CREATE -> {
+                ZoneAllocatorProvider p = (ZoneAllocatorProvider) get(target);
+                int m = in.readInt();
+                Machine machine = machine(m);
+                // The page allocators: a provider of this JVM, or the grader's (the zone contract wraps the
+                // provider to see which allocators the zone allocator makes), called back to create each one.
+                boolean local = in.readByte() == 0;
+                int pageHandle = in.readInt();
+                String pageName = in.readUTF();
+                PageAllocatorProvider pages = local ? (PageAllocatorProvider) get(pageHandle)
+                        : new CallbackPageProvider(pageHandle, pageName);
+                ZoneAllocator a = p.create(new ZoneAllocatorConfig(machine, pages, Era.valueOf(in.readUTF()),
+                        Duration.ofNanos(in.readLong()), in.readLong()));
+                out.writeInt(keep(requireNonNull(a, "ZoneAllocatorProvider.create"), m));
+                out.writeBoolean(machine.bootMemory().retired());
+            }
+            default -> executeOnAllocator(target, op, in, out);
+        }
+    }
+
+    private void executeOnAllocator(int target, short op, DataInputStream in, DataOutputStream out)
+            throws IOException {
+        Object o = get(target);
+        if (o instanceof PageAllocator a) {
+            switch (op) {
+                case Op.P_START_PFN -> out.writeLong(a.startPfn());
+                case Op.P_FRAMES -> out.writeLong(a.frames());
+                case Op.P_MAX_ORDER -> out.writeInt(a.maxOrder());
+                case Op.P_ALLOCATE -> {
+                    out.writeLong(a.allocate(in.readInt()));
+                    pageSnapshot(a, out);
+                }
+                case Op.P_FREE -> {
+                    a.free(in.readLong(), in.readInt());
+                    pageSnapshot(a, out);
+                }
+                case Op.P_FREE_FRAMES -> out.writeLong(a.freeFrames());
+                case Op.P_FREE_BLOCKS -> out.writeLong(a.freeBlocks(in.readInt()));
+                case Op.P_CHECK -> {
+                    a.checkInvariants();
+                    pageSnapshot(a, out);
+                }
+                case Op.P_SNAPSHOT -> pageSnapshot(a, out);
+                default -> throw unknown(op, o);
+            }
+        } else if (o instanceof ObjectAllocator a) {
+            switch (op) {
+                case Op.O_ALLOCATE -> out.writeLong(a.allocate(in.readLong(), in.readInt()));
+                case Op.O_FREE -> a.free(in.readLong());
+                case Op.O_USABLE_SIZE -> out.writeLong(a.usableSize(in.readLong()));
+                case Op.O_MAX_SIZE -> out.writeLong(a.maxSize());
+                case Op.O_SHRINK -> out.writeLong(a.shrink());
+                case Op.O_SLABINFO -> writeSlabinfo(a.slabinfo(), out);
+                case Op.O_CHECK -> a.checkInvariants();
+                default -> throw unknown(op, o);
+            }
+        } else if (o instanceof SlabCache c) {
+            switch (op) {
+                case Op.S_NAME -> out.writeUTF(String.valueOf(c.name()));
+                case Op.S_ALLOCATE -> out.writeLong(c.allocate(in.readInt()));
+                case Op.S_FREE -> c.free(in.readLong());
+                case Op.S_SHRINK -> out.writeLong(c.shrink());
+                case Op.S_DESTROY -> c.destroy();
+                case Op.S_SLABINFO -> writeSlabinfo(List.of(requireNonNull(c.slabinfo(), "SlabCache.slabinfo")), out);
+                case Op.S_CHECK -> c.checkInvariants();
+                default -> throw unknown(op, o);
+            }
+        } else if (o instanceof ZoneAllocator a) {
+            switch (op) {
+                case Op.Z_ALLOC_PAGES -> out.writeLong(a.allocPages(in.readInt(), in.readInt()));
+                case Op.Z_FREE_PAGES -> a.freePages(in.readLong(), in.readInt());
+                case Op.Z_FREE_FRAMES -> out.writeLong(a.freeFrames());
+                case Op.Z_ZONEINFO -> writeZoneinfo(a.zoneinfo(), out);
+                case Op.Z_REGISTER_SHRINKER -> a.registerShrinker(shrinker(in.readInt()));
+                case Op.Z_UNREGISTER_SHRINKER -> a.unregisterShrinker(shrinker(in.readInt()));
+                case Op.Z_CHECK -> a.checkInvariants();
+                default -> throw unknown(op, o);
+            }
+        } else {
+            throw unknown(op, o);
+        }
+    }
+
+    /**
+     * Appends what a page allocator's queries answer now: {@code true}, start pfn, frames, max order,
+     * free frames and the free blocks of every order; or {@code false} when one of them threw (the grader
+     * then asks each query when it is made). The grader answers the contract's queries from this until
+     * the next call that may change the allocator, which saves a round trip per query: the page contract
+     * reads the whole buddyinfo row after every step.
+     */
+    private static void pageSnapshot(PageAllocator a, DataOutputStream out) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream snap = new DataOutputStream(bytes);
+        try {
+            snap.writeLong(a.startPfn());
+            snap.writeLong(a.frames());
+            int maxOrder = a.maxOrder();
+            if (maxOrder < 0 || maxOrder > 63) {
+                out.writeBoolean(false);
+                return;
+            }
+            snap.writeInt(maxOrder);
+            snap.writeLong(a.freeFrames());
+            for (int order = 0; order <= maxOrder; order++) {
+                snap.writeLong(a.freeBlocks(order));
+            }
+        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+            out.writeBoolean(false);
+            return;
+        }
+        out.writeBoolean(true);
+        bytes.writeTo(out);
+    }
+
+    /** One callback shrinker per grader-side handle, so unregistering finds the instance registered. */
+    private final Map<Integer, Shrinker> shrinkers = new ConcurrentHashMap<>();
+
+    private Shrinker shrinker(int handle) {
+        return shrinkers.computeIfAbsent(handle, CallbackShrinker::new);
+    }
+
+    private static void writeSlabinfo(List<SlabInfo> rows, DataOutputStream out) throws IOException {
+        out.writeInt(rows.size());
+        for (SlabInfo r : rows) {
+            out.writeUTF(r.name());
+            out.writeLong(r.activeObjects());
+            out.writeLong(r.totalObjects());
+            out.writeLong(r.objectSize());
+            out.writeLong(r.objectsPerSlab());
+            out.writeLong(r.pagesPerSlab());
+            out.writeLong(r.activeSlabs());
+            out.writeLong(r.totalSlabs());
+        }
+    }
+
+    private static void writeZoneinfo(List<ZoneStats> zones, DataOutputStream out) throws IOException {
+        out.writeInt(zones.size());
+        for (ZoneStats z : zones) {
+            out.writeInt(z.node());
+            out.writeUTF(z.type().name());
+            for (long v : new long[] {z.startPfn(), z.spanned(), z.present(), z.managed(), z.free(), z.min(),
+                    z.low(), z.high(), z.promo()}) {
+                out.writeLong(v);
+            }
+            writeLongs(z.protection(), out);
+            writeLongs(z.freeBlocks(), out);
+        }
+    }
+
+    private static void writeLongs(long[] values, DataOutputStream out) throws IOException {
+        out.writeInt(values.length);
+        for (long v : values) {
+            out.writeLong(v);
+        }
+    }
+
+    /** Loads the providers and lists them: (spi, name, class, from submission, error) per provider. */
+    private void hello(DataInputStream in, DataOutputStream out) throws IOException {
+        List<String> submission = readStrings(in);
+        List<String> references = readStrings(in);
+        providers = ChildProviders.load(submission, references);
+        ByteArrayOutputStream listing = new ByteArrayOutputStream();
+        DataOutputStream list = new DataOutputStream(listing);
+        int count = 0;
+        for (Spi spi : Spi.values()) {
+            for (ChildProviders.Found f : providers.visible(spi)) {
+                String name = "";
+                String error = "";
+                String type = "";
+                if (f.error() != null) {
+                    error = "loading " + spi.type().getSimpleName() + ": " + GradeChild.describe(f.error());
+                } else {
+                    type = f.provider().getClass().getName();
+                    try {
+                        name = String.valueOf(f.provider().name());
+                    } catch (RuntimeException | LinkageError e) {
+                        error = "name() of " + type + ": " + GradeChild.describe(e);
+                    }
+                }
+                list.writeUTF(spi.key());
+                list.writeUTF(cut(name));
+                list.writeUTF(cut(type));
+                list.writeBoolean(f.fromSubmission());
+                list.writeUTF(cut(error));
+                count++;
+            }
+        }
+        out.writeInt(count);
+        listing.writeTo(out);
+    }
+
+    private static String cut(String s) {
+        return s.length() > 8000 ? s.substring(0, 8000) : s;
+    }
+
+    private static List<String> readStrings(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<String> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(in.readUTF());
+        }
+        return list;
+    }
+
+    private ChildProviders providers() {
+        ChildProviders p = providers;
+        if (p == null) {
+            throw new IllegalStateException("the grader asked for a provider before saying hello");
+        }
+        return p;
+    }
+
+    private Machine machine(int handle) {
+        Machine m = replicas.get(handle);
+        if (m == null) {
+            throw new IllegalStateException("the grader named machine " + handle + ", which this JVM does not have");
+        }
+        return m;
+    }
+
+    private int keep(Object o, int machine) {
+        int handle = nextHandle.getAndIncrement();
+        objects.put(handle, o);
+        if (machine >= 0) {
+            machineOf.put(handle, machine);
+        }
+        return handle;
+    }
+
+    private Object get(int handle) {
+        Object o = objects.get(handle);
+        if (o == null) {
+            throw new IllegalStateException("the grader named object " + handle + ", which this JVM does not have");
+        }
+        return o;
+    }
+
+    private static <T> T requireNonNull(T value, String call) {
+        if (value == null) {
+            throw new NullPointerException(call + " returned null");
+        }
+        return value;
+    }
+
+    private static IllegalStateException unknown(short op, Object o) {
+        return new IllegalStateException("operation " + op + " does not apply to " + o.getClass().getName());
+    }
+
+    /** Makes a call to the grader on the current lane and returns the answer's body. */
+    private DataInputStream callBack(int handle, short op, Body args) {
+        Integer n = lane.get();
+        if (n == null) {
+            throw new IllegalStateException("a callback of the grader was called from a thread the grader did not"
+                    + " start; allocators must not start threads");
+        }
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        DataOutputStream data = new DataOutputStream(request);
+        try {
+            data.writeInt(handle);
+            data.writeShort(op);
+            data.writeByte(Op.PROCESS);
+            args.write(data);
+            Wire.Frame answer = wire.call(n, request, this);
+            if (answer.kind() == Wire.THROW) {
+                throw Failure.read(answer.body());
+            }
+            return answer.body();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private interface Body {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** The page source the grader gave an object allocator, reached through callbacks. */
+    private final class CallbackPageSource implements PageSource {
+        private final int handle;
+
+        CallbackPageSource(int handle) {
+            this.handle = handle;
+        }
+
+        @Override
+        public long getFreePages(int gfp, int order) {
+            try {
+                return callBack(handle, Op.PS_GET_FREE_PAGES, out -> {
+                    out.writeInt(gfp);
+                    out.writeInt(order);
+                }).readLong();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void freePages(long addr, int order) {
+            callBack(handle, Op.PS_FREE_PAGES, out -> {
+                out.writeLong(addr);
+                out.writeInt(order);
+            });
+        }
+    }
+
+    /**
+     * The grader's page allocator provider, reached through callbacks: each {@code create} is made by the
+     * grader, which answers with the handle of the allocator it had this JVM make.
+     */
+    private final class CallbackPageProvider implements PageAllocatorProvider {
+        private final int handle;
+        private final String name;
+
+        CallbackPageProvider(int handle, String name) {
+            this.handle = handle;
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public PageAllocator create(PageAllocatorConfig config) {
+            int machine = replicas.handleOf(config.machine());
+            if (machine < 0) {
+                throw new IllegalArgumentException("page allocators are made on the zone allocator's machine only");
+            }
+            try {
+                int made = callBack(handle, Op.PP_CREATE, out -> {
+                    out.writeInt(machine);
+                    out.writeUTF(config.zoneName());
+                    out.writeLong(config.startPfn());
+                    out.writeLong(config.frames());
+                    out.writeInt(config.maxOrder());
+                }).readInt();
+                return (PageAllocator) get(made);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** The constructor the grader gave a slab cache, reached through callbacks. */
+    private final class CallbackConstructor implements ObjectConstructor {
+        private final int handle;
+
+        CallbackConstructor(int handle) {
+            this.handle = handle;
+        }
+
+        @Override
+        public void construct(long addr) {
+            callBack(handle, Op.CTOR_CONSTRUCT, out -> out.writeLong(addr));
+        }
+    }
+
+    /** A shrinker the grader registered, reached through callbacks. */
+    private final class CallbackShrinker implements Shrinker {
+        private final int handle;
+
+        CallbackShrinker(int handle) {
+            this.handle = handle;
+        }
+
+        @Override
+        public String name() {
+            try {
+                return callBack(handle, Op.SH_NAME, out -> { }).readUTF();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public long count() {
+            try {
+                return callBack(handle, Op.SH_COUNT, out -> { }).readLong();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public long scan(long pages) {
+            try {
+                return callBack(handle, Op.SH_SCAN, out -> out.writeLong(pages)).readLong();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package org.kmemlab.grader.child;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.function.Function;
+import org.kmemlab.api.bug.CorruptionBug;
+import org.kmemlab.api.bug.InvalidFreeBug;
+import org.kmemlab.api.bug.KernelBug;
+import org.kmemlab.api.bug.SleepInAtomicBug;
+
+/**
+ * An exception thrown on one side of the channel, written as a {@link Wire#THROW} body and thrown again
+ * on the other: a {@link KernelBug} (its type and message, so the contract sees the same report), a
+ * {@link SleepInAtomicBug} (which the zone contract tells apart), or any other throwable by class name
+ * and message. The stack trace travels too (its first frames), so a student's report still points at
+ * the line of their allocator that threw.
+ */
+public final class Failure {
+
+    private static final int MAX_FRAMES = 24;
+    private static final int MAX_TEXT = 16_000;
+
+    private Failure() {
+    }
+
+    /** Writes {@code t}. */
+    public static void write(Throwable t, DataOutputStream out) throws IOException {
+        if (t instanceof SleepInAtomicBug s) {
+            out.writeByte(1);
+            out.writeUTF(cut(s.where()));
+            writeBug(s, out);
+        } else if (t instanceof CorruptionBug c) {
+            // The slab contract tells a corruption report (red zone, poison) from other bugs by its type.
+            out.writeByte(3);
+            out.writeUTF(cut(c.cache()));
+            out.writeUTF(cut(c.what()));
+            out.writeLong(c.firstBadAddress());
+            writeBug(c, out);
+        } else if (t instanceof InvalidFreeBug f) {
+            out.writeByte(4);
+            out.writeLong(f.address());
+            writeBug(f, out);
+        } else if (t instanceof KernelBug b) {
+            out.writeByte(0);
+            writeBug(b, out);
+        } else {
+            out.writeByte(2);
+            out.writeUTF(t.getClass().getName());
+            out.writeUTF(cut(String.valueOf(t.getMessage())));
+        }
+        StackTraceElement[] frames = t.getStackTrace();
+        int n = Math.min(frames.length, MAX_FRAMES);
+        out.writeShort(n);
+        for (int i = 0; i < n; i++) {
+            out.writeUTF(cut(frames[i].getClassName()));
+            out.writeUTF(cut(frames[i].getMethodName()));
+            out.writeUTF(frames[i].getFileName() == null ? "" : cut(frames[i].getFileName()));
+            out.writeInt(frames[i].getLineNumber());
+        }
+    }
+
+    private static void writeBug(KernelBug b, DataOutputStream out) throws IOException {
+        out.writeUTF(cut(b.headline()));
+        out.writeUTF(cut(b.details()));
+        out.writeUTF(cut(b.advice()));
+    }
+
+    /**
+     * Reads a failure and returns the throwable to throw on this side: an unchecked exception or an
+     * error the property engine treats as the implementation's failure.
+     */
+    public static RuntimeException read(DataInputStream in) throws IOException {
+        int type = in.readUnsignedByte();
+        Throwable t;
+        switch (type) {
+            case 0 -> t = new KernelBug(in.readUTF(), in.readUTF(), in.readUTF());
+            case 1 -> {
+                String where = in.readUTF();
+                String headline = in.readUTF();
+                in.readUTF();
+                in.readUTF();
+                t = new SleepInAtomicBug(where, 1, headline.contains("irq"), "the caller's context, forwarded");
+            }
+            case 2 -> t = rebuild(in.readUTF(), in.readUTF());
+            case 3 -> t = corruption(in.readUTF(), in.readUTF(), in.readLong(), in.readUTF(), in.readUTF(),
+                    in.readUTF());
+            case 4 -> {
+                long address = in.readLong();
+                t = InvalidFreeBug.of(in.readUTF(), in.readUTF(), in.readUTF(), address);
+            }
+            default -> throw new IOException("a failure of unknown type " + type);
+        }
+        int n = in.readUnsignedShort();
+        StackTraceElement[] frames = new StackTraceElement[Math.min(n, MAX_FRAMES)];
+        for (int i = 0; i < n; i++) {
+            StackTraceElement e = new StackTraceElement(in.readUTF(), in.readUTF(), nullIfEmpty(in.readUTF()),
+                    in.readInt());
+            if (i < frames.length) {
+                frames[i] = e;
+            }
+        }
+        t.setStackTrace(frames);
+        if (t instanceof StackOverflowError e) {
+            throw e;
+        }
+        return (RuntimeException) t;
+    }
+
+    /** The JDK's unchecked exceptions come back as themselves; anything else as a RuntimeException. */
+    private static Throwable rebuild(String type, String message) {
+        Function<String, Throwable> make = switch (type) {
+            case "java.lang.IllegalStateException" -> IllegalStateException::new;
+            case "java.lang.IllegalArgumentException" -> IllegalArgumentException::new;
+            case "java.lang.IndexOutOfBoundsException" -> IndexOutOfBoundsException::new;
+            case "java.lang.ArrayIndexOutOfBoundsException" -> ArrayIndexOutOfBoundsException::new;
+            case "java.lang.NullPointerException" -> NullPointerException::new;
+            case "java.lang.UnsupportedOperationException" -> UnsupportedOperationException::new;
+            case "java.lang.ArithmeticException" -> ArithmeticException::new;
+            case "java.lang.ClassCastException" -> ClassCastException::new;
+            case "java.lang.NegativeArraySizeException" -> NegativeArraySizeException::new;
+            case "java.lang.StackOverflowError" -> StackOverflowError::new;
+            default -> m -> new RuntimeException(type + ": " + m);
+        };
+        return make.apply(message);
+    }
+
+    /** The first line of a {@link CorruptionBug}'s details, as its constructor formats it. */
+    private static final java.util.regex.Pattern CORRUPTION = java.util.regex.Pattern.compile(
+            "0x([0-9a-f]+)-0x([0-9a-f]+) @offset=(\\d+)\\. First byte 0x([0-9a-f]{2}) instead of 0x([0-9a-f]{2})");
+
+    /**
+     * Rebuilds a corruption report with the same type, cache, what and first bad address. Its details are
+     * parsed back into the constructor's values, so headline and details read as they did in the child;
+     * details in another form are kept whole after a first line that names only the first bad address.
+     */
+    private static CorruptionBug corruption(String cache, String what, long firstBad, String headline, String details,
+                                            String advice) {
+        int newline = details.indexOf('\n');
+        String first = newline < 0 ? details : details.substring(0, newline);
+        String extra = newline < 0 ? "" : details.substring(newline + 1);
+        java.util.regex.Matcher m = CORRUPTION.matcher(first);
+        try {
+            if (m.matches()) {
+                return new CorruptionBug(cache, what, Long.parseUnsignedLong(m.group(1), 16),
+                        Long.parseUnsignedLong(m.group(2), 16), Long.parseLong(m.group(3)),
+                        (byte) Integer.parseInt(m.group(4), 16), (byte) Integer.parseInt(m.group(5), 16), extra,
+                        advice);
+            }
+        } catch (NumberFormatException e) {
+            // Fall through to the plain form.
+        }
+        return new CorruptionBug(cache, what, firstBad, firstBad, 0, (byte) 0, (byte) 0, details, advice);
+    }
+
+    private static String nullIfEmpty(String s) {
+        return s.isEmpty() ? null : s;
+    }
+
+    private static String cut(String s) {
+        return s.length() > MAX_TEXT ? s.substring(0, MAX_TEXT) + " …" : s;
+    }
+}

@@ -1,0 +1,377 @@
+package org.kmemlab.grader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trusted side holds: hostile fixtures of weakness classes 1 (trusted code sharing a JVM with the
+ * submission) and 5 (scoring), each graded end to end with an honest score and a results file.
+ */
+class TrustTests {
+
+    @TempDir
+    Path dir;
+
+    private static final String BUDDY = "org/kmemlab/buddy/BuddyAllocator.java";
+    private static final String ALLOCATE = "public long allocate(int order) {";
+
+    /** Grades {@code jar} with {@code rubricText}, writes results.json and returns it. */
+    private JsonNode grade(String name, Path jar, String rubricText, List<Path> references) throws Exception {
+        Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir, name + ".yaml", rubricText));
+        long started = System.nanoTime();
+        GradeReport report = Grader.grade(jar, GradeFixtures.options(dir.resolve("work-" + name),
+                Map.of(Spi.PAGE, rubric), references));
+        Path results = dir.resolve(name + "-results.json");
+        GradescopeResults.write(report, results);
+        System.out.printf("[grade] %s: %s / %s in %.1f s%n", name, Grader.format(report.score()),
+                Grader.format(report.maxScore()), (System.nanoTime() - started) / 1e9);
+        assertTrue(Files.size(results) > 0, "a results file is written");
+        JsonNode json = new ObjectMapper().readTree(Files.readString(results));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json).put("kmemlab_total", report.score());
+        return json;
+    }
+
+    private static double total(JsonNode results) {
+        return results.get("kmemlab_total").asDouble();
+    }
+
+    /** A buddy whose provider's create() runs {@code body} first; it is otherwise the reference, renamed. */
+    private Path hostile(String name, String body) throws Exception {
+        return GradeFixtures.hostile(dir, name, body);
+    }
+
+    // ---------------------------------------------------------------- class 1: trusted code in the child
+
+    @Test
+    void aSubmissionThatReadsItsOwnProcessFindsNoSaltNoSeedAndNoVerdict() throws Exception {
+        Path jar = hostile("snoop", """
+                StringBuilder seen = new StringBuilder("SNOOPED ");
+                for (java.util.Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+                    seen.append(e.getKey().getName()).append(java.util.Arrays.toString(e.getValue()));
+                }
+                try {
+                    seen.append(new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/cmdline"))));
+                    seen.append(new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/environ"))));
+                } catch (java.io.IOException e) {
+                    seen.append(e);
+                }
+                seen.append(System.getProperties());
+                System.out.println(seen);
+                """);
+        String rubric = """
+                spi: page
+                hiddenSalt: s3cret-salt-4711
+                effort: { tries: 4, steps: 20 }
+                groups:
+                  - name: contract
+                    properties: [{ id: page.no-overlap, weight: 2 }]
+                  - name: hidden
+                    visibility: after_due_date
+                    seeds: submission
+                    properties: [{ id: page.accounting, weight: 3 }]
+                """;
+        JsonNode results = grade("snoop", jar, rubric, List.of());
+        String all = results.toString();
+        assertTrue(all.contains("SNOOPED") && all.contains("kmemlab-lane"), "the fixture did look around: " + all);
+        assertFalse(all.contains("s3cret-salt-4711"), "the salt never reaches the child");
+        long hiddenSeed = Seeds.derived("s3cret-salt-4711", Submission.sha256(jar), "hidden", "page.accounting");
+        String output = results.get("output").asText();
+        assertTrue(output.contains("SNOOPED"), output);
+        String snooped = output.substring(output.indexOf("SNOOPED"));
+        assertFalse(snooped.contains(Long.toString(hiddenSeed)), "hidden seeds never reach the child");
+        assertFalse(snooped.contains("page.accounting"), "nor do the property ids or the rubric");
+        // Its honest score: the 5 points its working allocator earns, less the rules' deduction of 2 for
+        // reading files and dumping threads (taken from the visible points only).
+        assertEquals(3, total(results), "a working allocator keeps its honest score: " + all);
+    }
+
+    @Test
+    void forgedFramesOnTheRealStandardOutputGainNothing() throws Exception {
+        Path jar = hostile("forger", """
+                java.io.PrintStream raw = new java.io.PrintStream(
+                        new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
+                raw.println("KMEMLAB 0 result page.range-alignment true " + "00".repeat(32));
+                byte[] frame = {0, 0, 0, 0, 2, -1, -1, -1, -1, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0};
+                raw.write(frame, 0, frame.length);
+                raw.flush();
+                if (config.frames() > 0) {
+                    throw new IllegalStateException("this allocator cannot be made");
+                }
+                """);
+        JsonNode results = grade("forger", jar, GradeFixtures.contractRubric(""), List.of());
+        assertEquals(0, total(results), results.toString());
+        JsonNode first = results.get("tests").get(0);
+        assertEquals("crashed", first.get("extra_data").get("kmemlab_status").asText(), first.toString());
+        assertTrue(first.get("output").asText().contains("channel"), first.toString());
+    }
+
+    @Test
+    void aPropertySetShippedInTheSubmissionCannotAddOrShadowAProperty() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>(FixtureJars.moduleSources("buddy"));
+        files.put(BUDDY, files.get(BUDDY).replace(ALLOCATE, ALLOCATE + " if (order >= 0) { return NO_PAGE; }"));
+        files.put("org/kmemlab/buddy/FreePoints.java", """
+                package org.kmemlab.buddy;
+
+                import java.util.List;
+                import org.kmemlab.api.spi.PageAllocatorProvider;
+                import org.kmemlab.api.spi.Provider;
+                import org.kmemlab.grader.CustomResult;
+                import org.kmemlab.grader.PropertySet;
+                import org.kmemlab.grader.Spi;
+                import org.kmemlab.testkit.contract.ContractProperty;
+                import org.kmemlab.testkit.contract.PropertyResult;
+                import org.kmemlab.testkit.property.Effort;
+
+                public final class FreePoints implements PropertySet {
+                    public Spi spi() {
+                        return Spi.PAGE;
+                    }
+
+                    public List<ContractProperty> properties(Provider provider, PageAllocatorProvider pages) {
+                        return List.of(always("page.no-overlap"), always("page.accounting"), always("page.free-points"));
+                    }
+
+                    private static ContractProperty always(String id) {
+                        return new ContractProperty() {
+                            public String id() {
+                                return id;
+                            }
+
+                            public String title() {
+                                return "always holds";
+                            }
+
+                            public PropertyResult check(Effort effort) {
+                                return CustomResult.of(this, () -> "x", effort).passed();
+                            }
+                        };
+                    }
+                }
+                """);
+        files.put("META-INF/services/org.kmemlab.grader.PropertySet", "org.kmemlab.buddy.FreePoints\n");
+        Path jar = FixtureJars.jar(files, GradeFixtures.STUDENT, dir.resolve("shadow.jar"));
+        JsonNode results = grade("shadow", jar, GradeFixtures.contractRubric(""), List.of());
+        String all = results.toString();
+        assertFalse(all.contains("page.free-points"), "no property comes from the submission: " + all);
+        assertEquals(0, total(results), all);
+    }
+
+    @Test
+    void aSubmissionThatNoticesTheTimedWorkloadLosesThePerformancePoints() throws Exception {
+        Path jar = GradeFixtures.studentBuddy(dir, "sprinter", text -> text.replace(ALLOCATE, ALLOCATE + """
+
+                        for (StackTraceElement frame : Thread.currentThread().getStackTrace()) {
+                            if (frame.getClassName().endsWith("WorkloadDriver")) {
+                                return startPfn;
+                            }
+                        }
+                """));
+        Path reference = GradeFixtures.referenceBuddy(dir.resolve("ref"));
+        JsonNode results = grade("sprinter", jar, """
+                spi: page
+                effort: { tries: 4, steps: 20 }
+                groups:
+                  - name: contract
+                    properties: [{ id: page.no-overlap, weight: 2 }, { id: page.accounting, weight: 2 }]
+                performance:
+                  maxScore: 10
+                  gate: [contract]
+                  workloads: [{ name: mixed, ops: 20000 }]
+                  warmups: 1
+                  rounds: 2
+                  thresholds: [{ ratio: 0.1, points: 10 }]
+                rules: { onViolation: report }
+                """, List.of(reference));
+        JsonNode perf = null;
+        for (JsonNode t : results.get("tests")) {
+            if (t.get("name").asText().contains("performance")) {
+                perf = t;
+            }
+        }
+        assertTrue(perf != null, results.toString());
+        assertEquals(0, perf.get("score").asDouble(), perf.toString());
+        assertTrue(perf.get("output").asText().contains("void"), perf.toString());
+        assertEquals(4, total(results), "the contract's points stay, the performance points go: " + results);
+    }
+
+    // ---------------------------------------------------------------- class 5: scoring
+
+    @Test
+    void oneAllocatorRegisteredUnderSeveralNamesIsGradedOnce() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>(FixtureJars.moduleSources("buddy"));
+        String provider = files.get("org/kmemlab/buddy/BuddyAllocatorProvider.java");
+        for (String suffix : List.of("Two", "Three")) {
+            files.put("org/kmemlab/buddy/BuddyAllocatorProvider" + suffix + ".java", GradeFixtures.asStudent(
+                    "org.kmemlab.buddy", "org.kmemlab.buddy", "PAGES", "buddy-" + suffix.toLowerCase(java.util.Locale.ROOT))
+                    .apply(provider
+                            .replace("class BuddyAllocatorProvider", "class BuddyAllocatorProvider" + suffix)
+                            .replace("public BuddyAllocatorProvider(", "public BuddyAllocatorProvider" + suffix + "(")));
+        }
+        files.put("META-INF/services/org.kmemlab.api.spi.PageAllocatorProvider", "org.kmemlab.buddy.BuddyAllocatorProvider\n"
+                + "org.kmemlab.buddy.BuddyAllocatorProviderTwo\norg.kmemlab.buddy.BuddyAllocatorProviderThree\n");
+        Path jar = FixtureJars.jar(files, GradeFixtures.STUDENT, dir.resolve("many.jar"));
+        String rubric = """
+                spi: page
+                effort: { tries: 3, steps: 20 }
+                groups:
+                  - name: contract
+                    properties: [{ id: page.no-overlap, weight: 5 }]
+                """;
+        JsonNode results = grade("many", jar, rubric, List.of());
+        assertEquals(5, total(results), "graded once, not once per name: " + results);
+        String notes = results.get("extra_data").get("instructor_notes").toString();
+        assertTrue(notes.contains("exactly one per SPI is graded: buddy-three"), notes);
+    }
+
+    @Test
+    void anAllocatorThatAlwaysFailsEarnsNothingFromPropertiesThatHoldVacuously() throws Exception {
+        Path jar = GradeFixtures.studentBuddy(dir, "never", text -> text.replace(ALLOCATE,
+                ALLOCATE + " if (order >= 0) { return NO_PAGE; }"));
+        JsonNode results = grade("never", jar, GradeFixtures.contractRubric(""), List.of());
+        assertEquals(0, total(results), results.toString());
+        assertTrue(results.toString().contains("passes it vacuously"), "the report says why: " + results);
+    }
+
+    @Test
+    void theUntouchedStudentTemplateScoresZero() throws Exception {
+        Path template = FixtureJars.repository().resolve("examples/templates/buddy/src/main/java/edu/example/buddy");
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String f : List.of("StudentBuddyAllocator.java", "StudentBuddyProvider.java")) {
+            files.put("edu/example/buddy/" + f, Files.readString(template.resolve(f), StandardCharsets.UTF_8));
+        }
+        files.put("META-INF/services/org.kmemlab.api.spi.PageAllocatorProvider", "edu.example.buddy.StudentBuddyProvider\n");
+        Path jar = FixtureJars.jar(files, UnaryOperator.identity(), dir.resolve("template.jar"));
+        JsonNode results = grade("template", jar, GradeFixtures.contractRubric(""), List.of());
+        assertEquals(0, total(results), results.toString());
+    }
+
+    @Test
+    void hiddenPointsAreNeverStatedInTheVisibleOutput() throws Exception {
+        Path jar = GradeFixtures.studentBuddy(dir, "dora", UnaryOperator.identity());
+        JsonNode results = grade("dora", jar, """
+                spi: page
+                effort: { tries: 3, steps: 20 }
+                groups:
+                  - name: contract
+                    properties: [{ id: page.no-overlap, weight: 2 }]
+                  - name: hidden
+                    visibility: after_due_date
+                    properties: [{ id: page.accounting, weight: 7 }]
+                """, List.of());
+        assertFalse(results.has("score"), "with hidden tests Gradescope adds up the tests itself: " + results);
+        String output = results.get("output").asText();
+        assertTrue(output.contains("Visible score: 2 / 2"), output);
+        assertFalse(output.contains("/ 9") || output.contains(" 9 /"),
+                "neither the total nor the maximum with hidden points: " + output);
+        assertEquals(9, total(results));
+        GradeReport report = new GradeReport("dora", "", 9, 9, 1, output, List.of(
+                new TestResult("a", "1.1", 2, 2, Status.PASSED, "", Rubric.Visibility.VISIBLE, List.of(), 0),
+                new TestResult("b", "2.1", 7, 7, Status.PASSED, "", Rubric.Visibility.AFTER_DUE_DATE, List.of(), 0)),
+                List.of(), List.of());
+        JsonNode pl = new ObjectMapper().readTree(PrairieLearnResults.toJson(report));
+        assertEquals(1.0, pl.get("score").asDouble(), "PrairieLearn's score counts the listed tests only");
+        assertEquals("Score: 2 / 2", pl.get("message").asText());
+    }
+
+    // ---------------------------------------------------------------- property sets
+
+    @Test
+    void aDuplicatePropertyIdInTheRubricsPropertySetsIsReportedBeforeGrading() throws Exception {
+        Path instructor = FixtureJars.jar(Map.of("edu/instructor/Twice.java", """
+                package edu.instructor;
+
+                import java.util.List;
+                import org.kmemlab.api.spi.PageAllocatorProvider;
+                import org.kmemlab.api.spi.Provider;
+                import org.kmemlab.grader.CustomResult;
+                import org.kmemlab.grader.PropertySet;
+                import org.kmemlab.grader.Spi;
+                import org.kmemlab.testkit.contract.ContractProperty;
+                import org.kmemlab.testkit.contract.PropertyResult;
+                import org.kmemlab.testkit.property.Effort;
+
+                public final class Twice implements PropertySet {
+                    public Spi spi() {
+                        return Spi.PAGE;
+                    }
+
+                    public List<ContractProperty> properties(Provider provider, PageAllocatorProvider pages) {
+                        return List.of(new ContractProperty() {
+                            public String id() {
+                                return "page.no-overlap";
+                            }
+
+                            public String title() {
+                                return "mine";
+                            }
+
+                            public PropertyResult check(Effort effort) {
+                                return CustomResult.of(this, provider, effort).passed();
+                            }
+                        });
+                    }
+                }
+                """, "META-INF/services/org.kmemlab.grader.PropertySet", "edu.instructor.Twice\n"),
+                UnaryOperator.identity(), dir.resolve("twice.jar"));
+        Path rubric = GradeFixtures.rubric(dir, "twice.yaml", """
+                spi: page
+                groups:
+                  - name: hidden
+                    hiddenTests: [twice.jar]
+                    properties: [{ id: "page.*", weight: 1 }]
+                """);
+        assertTrue(Files.exists(instructor));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RubricLoader.load(rubric));
+        assertTrue(e.getMessage().contains("page.no-overlap is defined twice")
+                && e.getMessage().contains("edu.instructor.Twice"), e.getMessage());
+    }
+
+    @Test
+    void theWorkedExampleInGradingMdCompilesAndGradesWithAReplayLine() throws Exception {
+        String doc = Files.readString(FixtureJars.repository().resolve("grader/GRADING.md"), StandardCharsets.UTF_8);
+        String java = between(doc, "<!-- worked-example: SplitStorm.java -->\n```java\n", "```");
+        String yaml = between(doc, "<!-- worked-example: rubric -->\n```yaml\n", "```");
+        Files.createDirectories(dir.resolve("course/hidden"));
+        FixtureJars.jar(Map.of("edu/course/hidden/SplitStorm.java", java,
+                "META-INF/services/org.kmemlab.grader.PropertySet", "edu.course.hidden.SplitStorm\n"),
+                UnaryOperator.identity(), dir.resolve("course/hidden/split-storm.jar"));
+        Path rubricFile = GradeFixtures.rubric(dir.resolve("course"), "page.yaml", yaml);
+        Rubric rubric = RubricLoader.load(rubricFile);
+        Path good = GradeFixtures.studentBuddy(dir, "erin", UnaryOperator.identity());
+        GradeReport passed = Grader.grade(good, GradeFixtures.options(dir.resolve("w1"), Map.of(Spi.PAGE, rubric),
+                List.of()));
+        TestResult storm = passed.tests().stream().filter(t -> t.name().contains("page.hidden.split-storm"))
+                .findFirst().orElseThrow(() -> new AssertionError(MarkdownReport.toMarkdown(passed, false)));
+        assertEquals(Status.PASSED, storm.status(), storm.output());
+        assertEquals(storm.maxScore(), storm.score(), storm.output());
+        Path broken = GradeFixtures.zoo(dir, "never-merges", "BuddyMutants.NeverMerges");
+        GradeReport failed = Grader.grade(broken, GradeFixtures.options(dir.resolve("w2"), Map.of(Spi.PAGE, rubric),
+                List.of()));
+        TestResult bad = failed.tests().stream().filter(t -> t.name().contains("page.hidden.split-storm"))
+                .findFirst().orElseThrow(() -> new AssertionError(MarkdownReport.toMarkdown(failed, false)));
+        assertEquals(Status.FAILED, bad.status(), bad.output());
+        assertTrue(bad.output().contains("replay: kmemlab grade <your submission> --spi page --only"
+                + " page.hidden.split-storm --seed "), bad.output());
+    }
+
+    private static String between(String text, String start, String end) {
+        int from = text.indexOf(start);
+        assertTrue(from >= 0, "GRADING.md has no " + start.strip());
+        from += start.length();
+        return text.substring(from, text.indexOf(end, from));
+    }
+}
