@@ -243,7 +243,11 @@ class TrustTests {
                 ALLOCATE + " if (order >= 0) { return NO_PAGE; }"));
         JsonNode results = grade("never", jar, GradeFixtures.contractRubric(""), List.of());
         assertEquals(0, total(results), results.toString());
-        assertTrue(results.toString().contains("passes it vacuously"), "the report says why: " + results);
+        // Either vacuity says why: the contract fails a property that exercised nothing ("checked vacuously",
+        // issue 15), and the grader gives no points to one the contract lets pass ("passes it vacuously").
+        String report = results.toString();
+        assertTrue(report.contains("passes it vacuously") || report.contains("checked vacuously"),
+                "the report says why: " + results);
     }
 
     @Test
