@@ -123,7 +123,7 @@ class StudentTemplateTests {
         assertTrue(test.contains("import " + t.contract().getName() + ";"), test);
         String readme = read(t, "README.md");
         assertTrue(readme.contains("`student-" + t.folder() + "`"), "the README names the provider");
-        assertTrue(readme.contains("mvn test -Dtest=" + t.testClass() + " -Dkmemlab.seed="), "the pasted run");
+        assertTrue(readme.contains("mvn test -Dtest=" + t.testClass() + " -Dkmemlab.property="), "the pasted run's replay line");
         assertTrue(readme.contains("target/" + t.folder() + "-allocator-1.0-SNAPSHOT.jar"), "the jar's name");
     }
 
