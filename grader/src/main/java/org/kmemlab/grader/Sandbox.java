@@ -60,6 +60,18 @@ public final class Sandbox {
     /** What the sandbox's {@code tmpfs} mounts may hold, each. */
     static final long TMPFS_BYTES = 64L << 20;
     private static final int NOBODY = 65534;
+
+    /**
+     * The JDK every sandboxed process uses: the grader's own. A build's {@code mvn} and the child JVM find it
+     * through {@code JAVA_HOME} and {@code PATH}, so they never fall back to the system's {@code /usr/bin/java},
+     * which may be another JDK whose files (a Debian JDK's {@code conf/} links into {@code /etc}) the sandbox
+     * does not show.
+     */
+    private static final String JAVA_HOME = Path.of(System.getProperty("java.home")).toAbsolutePath().normalize()
+            .toString();
+
+    /** The search path of a sandboxed process: the grader's JDK first, then the system's folders. */
+    private static final String PATH = JAVA_HOME + "/bin:/usr/local/bin:/usr/bin:/bin";
     /**
      * Sandboxed processes of this grader still running at the user level; every process of {@value #USER}
      * is killed only when the last one ends, so parallel children do not kill each other.
@@ -180,7 +192,7 @@ public final class Sandbox {
 
     /**
      * Returns a process builder for {@code command} contained as this sandbox's level says: the command
-     * wrapped, an emptied environment ({@code PATH}, {@code LANG}, {@code HOME}), working folder
+     * wrapped, an emptied environment ({@code PATH}, {@code LANG}, {@code JAVA_HOME}, {@code HOME}), working folder
      * {@code view.privateDir()}.
      */
     ProcessBuilder builder(List<String> command, View view) throws IOException {
@@ -203,8 +215,9 @@ public final class Sandbox {
         Map<String, String> env = builder.environment();
         // The submission sees no tokens or secrets of the grader's environment (CI runners keep some there).
         env.clear();
-        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("PATH", PATH);
         env.put("LANG", "C.UTF-8");
+        env.put("JAVA_HOME", JAVA_HOME);
         env.put("HOME", home);
         return builder;
     }
@@ -257,8 +270,8 @@ public final class Sandbox {
         List<String> a = new ArrayList<>(List.of(bwrap, "--unshare-user", "--unshare-pid", "--unshare-ipc",
                 "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--disable-userns", "--die-with-parent",
                 "--new-session", "--uid", Integer.toString(NOBODY), "--gid", Integer.toString(NOBODY),
-                "--clearenv", "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
-                "--setenv", "HOME", view.privateDir().toString()));
+                "--clearenv", "--setenv", "PATH", PATH, "--setenv", "LANG", "C.UTF-8",
+                "--setenv", "JAVA_HOME", JAVA_HOME, "--setenv", "HOME", view.privateDir().toString()));
         a.addAll(List.of("--ro-bind", "/usr", "/usr"));
         for (String top : List.of("/bin", "/sbin", "/lib", "/lib64", "/lib32")) {
             Path p = Path.of(top);

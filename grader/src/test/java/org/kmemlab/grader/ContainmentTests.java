@@ -153,7 +153,7 @@ class ContainmentTests {
         Sandbox sandbox = bubblewrapOrSkip();
         // A variable of this JVM (the grader's) that the child must not be able to read anywhere in /proc.
         String needle = System.getenv().entrySet().stream()
-                .filter(e -> !List.of("PATH", "LANG", "HOME").contains(e.getKey()) && e.getValue().length() > 3)
+                .filter(e -> !List.of("PATH", "LANG", "HOME", "JAVA_HOME").contains(e.getKey()) && e.getValue().length() > 3)
                 .map(e -> e.getKey() + "=" + e.getValue()).findFirst().orElse("PATH=" + System.getenv("PATH"));
         String encoded = java.util.Base64.getEncoder().encodeToString(needle.getBytes(StandardCharsets.UTF_8));
         JsonNode results = grade("proc", GradeFixtures.hostile(dir, "proc", """

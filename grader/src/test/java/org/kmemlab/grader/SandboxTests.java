@@ -34,7 +34,8 @@ class SandboxTests {
         ProcessBuilder b = Sandbox.none().builder(List.of("/bin/true"), new Sandbox.View(List.of(), List.of(),
                 dir.resolve("home")));
         assertEquals(List.of("/bin/true"), b.command());
-        assertEquals(java.util.Set.of("PATH", "LANG", "HOME"), b.environment().keySet());
+        assertEquals(java.util.Set.of("PATH", "LANG", "JAVA_HOME", "HOME"), b.environment().keySet());
+        assertEquals(System.getProperty("java.home"), b.environment().get("JAVA_HOME"));
         assertEquals(dir.resolve("home").toString(), b.environment().get("HOME"));
     }
 
@@ -67,7 +68,7 @@ class SandboxTests {
                 .substring(6));
         assertTrue(procs <= 5, out);
         assertTrue(out.contains("net=lo,\n"), "only the loopback interface: " + out);
-        assertTrue(out.contains("env=HOME,LANG,PATH,PWD,"), out);
+        assertTrue(out.contains("env=HOME,JAVA_HOME,LANG,PATH,PWD,"), out);
         assertTrue(out.contains("shown=read-only") && out.contains("shown-read-only"), out);
         assertTrue(out.contains("home-writable"), out);
         assertFalse(Files.exists(home.resolve("in-home")), "the private folder is a tmpfs: " + out);
