@@ -8,6 +8,7 @@ import java.util.concurrent.CyclicBarrier;
 import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.spi.ObjectAllocator;
+import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.kmalloc.Kernel;
 
 /**
@@ -20,11 +21,12 @@ import org.kmemlab.kmalloc.Kernel;
  * java -cp bench/target/benchmarks.jar org.kmemlab.bench.CpuTimeRun kmalloc 2      # threads
  * java -cp bench/target/benchmarks.jar org.kmemlab.bench.CpuTimeRun bucket-fixed64 MODERN
  * java -cp bench/target/benchmarks.jar org.kmemlab.bench.CpuTimeRun bucket-mix LINUX_2_0
+ * java -cp bench/target/benchmarks.jar org.kmemlab.bench.CpuTimeRun buddy-warm 0
  * </pre>
  * Each run does {@value #ROUNDS} rounds of {@value #PAIRS} pairs per thread (the threads start each round
  * together) and prints every round's CPU nanoseconds per pair, averaged over the threads, then the
  * median and the least of the second half of the rounds (the first half is warm-up). The workloads are
- * those of {@link KmallocBenchmarks} and {@link BucketBenchmarks}, with the same seeded sequence.
+ * those of {@link KmallocBenchmarks}, {@link BucketBenchmarks} and {@link BuddyBenchmarks}, with the same seeded sequence.
  */
 public final class CpuTimeRun {
 
@@ -42,7 +44,7 @@ public final class CpuTimeRun {
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
             throw new IllegalArgumentException("usage: CpuTimeRun kmalloc <threads> | bucket-fixed64 <era>"
-                    + " | bucket-mix <era>   (era MODERN or LINUX_2_0)");
+                    + " | bucket-mix <era> | buddy-warm 0   (era MODERN or LINUX_2_0; buddy-warm takes order 0)");
         }
         double[] perRound;
         switch (args[0]) {
@@ -66,8 +68,11 @@ public final class CpuTimeRun {
                 ObjectAllocator buckets = BucketBenchmarks.bucketAllocator(Era.valueOf(args[1]));
                 perRound = run(1, () -> bucketMixLoop(buckets));
             }
+            case "buddy-warm" -> {
+                perRound = run(1, () -> buddyWarmLoop(args[1]));
+            }
             default -> throw new IllegalArgumentException("unknown workload " + args[0]
-                    + "; use kmalloc, bucket-fixed64 or bucket-mix");
+                    + "; use kmalloc, bucket-fixed64, bucket-mix or buddy-warm");
         }
         StringBuilder line = new StringBuilder(args[0] + " " + args[1] + ": CPU ns per pair by round:");
         for (double ns : perRound) {
@@ -95,6 +100,25 @@ public final class CpuTimeRun {
                 long p = KmallocBenchmarks.checked(kernel.kmalloc(plan.sizes[i], Gfp.GFP_KERNEL));
                 live[slot] = p;
                 sink += p;
+            }
+            return sink;
+        };
+    }
+
+    /** {@link BuddyBenchmarks#warmPairBuddy}'s loop: order-0 pairs on a warm buddy allocator. */
+    private static Loop buddyWarmLoop(String order) {
+        if (!"0".equals(order)) {
+            throw new IllegalArgumentException("buddy-warm measures order 0 only (the warm pair); got " + order);
+        }
+        BuddyBenchmarks.WarmBuddy warm = new BuddyBenchmarks.WarmBuddy();
+        warm.setUp();
+        PageAllocator buddy = warm.buddy;
+        return pairs -> {
+            long sink = 0;
+            for (long n = 0; n < pairs; n++) {
+                long pfn = buddy.allocate(0);
+                buddy.free(pfn, 0);
+                sink += pfn;
             }
             return sink;
         };

@@ -108,7 +108,6 @@ final class BucketAllocator implements ObjectAllocator {
     private final String[] names;
     /** The size class of each cache: DMA caches share their class with the normal one. */
     private final int[] classOf;
-    private final long[] objectsInUse;
 
     BucketAllocator(ObjectAllocatorConfig config) {
         Machine machine = config.machine();
@@ -130,7 +129,6 @@ final class BucketAllocator implements ObjectAllocator {
             classOf[sizeClass] = sizeClass;
             classOf[classCount + sizeClass] = sizeClass;
         }
-        this.objectsInUse = new long[2 * classCount];
     }
 
     // ---------------------------------------------------------------- allocate
@@ -155,40 +153,29 @@ final class BucketAllocator implements ObjectAllocator {
 
     /**
      * Pops the first free object of {@code slab}, the active slab of {@code cache}. The free pointer read
-     * from the object is checked before anything changes, one check per kind of damage, each with its
-     * own report (SLUB's {@code check_valid_pointer} and {@code on_freelist} tell the same cases apart).
+     * from the object is checked before anything changes: one combined test on the fast path, and when it
+     * fails, {@link #freelistDamage} tells the kinds of damage apart, each with its own report (SLUB's
+     * {@code check_valid_pointer} and {@code on_freelist} tell the same cases apart).
      */
     private long takeObject(int slab, int cache, int sizeClass, long size, int gfp) {
         long slabPhys = slabs.phys(slab);
         long object = slabs.freelist(slab);
         long objectPhys = object - pageOffset;
-        int index = classes.objectIndex(sizeClass, objectPhys - slabPhys - classes.firstObjectOffset());
+        long firstObject = pageOffset + slabPhys + classes.firstObjectOffset();
+        int index = classes.objectIndex(sizeClass, object - firstObject);
         long next = layout.readFreePointer(objectPhys, pageOffset + slabPhys);
         int freeLeft = classes.objectsPerSlab(sizeClass) - slabs.inUse(slab) - 1;
-        if (slabs.isLive(slab, index)) {
-            throw freelistCorrupt(slab, object, "the free list leads to an object that is live");
-        }
-        if (next == NULL && freeLeft > 0) {
-            throw freelistCorrupt(slab, object, "the free list ends here, but " + freeLeft
-                    + " more objects of the slab are free");
-        }
-        if (next != NULL && freeLeft == 0) {
-            throw freelistCorrupt(slab, object, "the slab has no other free object, but its free pointer goes on"
-                    + " to 0x" + Long.toHexString(next));
-        }
-        if (next != NULL && !isInSlab(sizeClass, slabPhys, next)) {
-            throw freelistCorrupt(slab, object, "its free pointer 0x" + Long.toHexString(next)
-                    + " is not an object of this slab or NULL");
-        }
-        if (next != NULL && !isObjectStart(sizeClass, slabPhys, next)) {
-            throw freelistCorrupt(slab, object, "its free pointer 0x" + Long.toHexString(next)
-                    + " points into the slab, but not at the start of an object");
+        long nextOffset = next - firstObject;
+        boolean nextFits = next == NULL ? freeLeft == 0
+                : freeLeft > 0 && Long.compareUnsigned(nextOffset, classes.objectSpan(sizeClass)) < 0
+                        && nextOffset == (long) classes.objectIndex(sizeClass, nextOffset) * classes.blockSize(sizeClass);
+        if (!nextFits || slabs.isLive(slab, index)) {
+            throw freelistDamage(slab, sizeClass, object, index, next, freeLeft);
         }
         if (headers) {
             takeBlock(slab, objectPhys, cache >= classCount, size, next, freeLeft);
         }
         slabs.popObject(slab, index, next);
-        objectsInUse[cache]++;
         if (freeLeft == 0) {
             slabs.retireActive(cache, SlabTable.FULL);
         }
@@ -198,16 +185,35 @@ final class BucketAllocator implements ObjectAllocator {
         return object;
     }
 
+    /**
+     * Says how the free list of {@code slab} is broken at {@code object}, whose free pointer is
+     * {@code next}, when {@link #takeObject}'s combined test failed: one check per kind of damage, in order.
+     */
+    private KernelBug freelistDamage(int slab, int sizeClass, long object, int index, long next, int freeLeft) {
+        long slabPhys = slabs.phys(slab);
+        if (slabs.isLive(slab, index)) {
+            return freelistCorrupt(slab, object, "the free list leads to an object that is live");
+        }
+        if (next == NULL) {
+            return freelistCorrupt(slab, object, "the free list ends here, but " + freeLeft
+                    + " more objects of the slab are free");
+        }
+        if (freeLeft == 0) {
+            return freelistCorrupt(slab, object, "the slab has no other free object, but its free pointer goes on"
+                    + " to 0x" + Long.toHexString(next));
+        }
+        if (!isInSlab(sizeClass, slabPhys, next)) {
+            return freelistCorrupt(slab, object, "its free pointer 0x" + Long.toHexString(next)
+                    + " is not an object of this slab or NULL");
+        }
+        return freelistCorrupt(slab, object, "its free pointer 0x" + Long.toHexString(next)
+                + " points into the slab, but not at the start of an object");
+    }
+
     /** Returns true when direct-map address {@code addr} lies in the objects of the slab at {@code slabPhys}. */
     private boolean isInSlab(int sizeClass, long slabPhys, long addr) {
         long offset = addr - pageOffset - slabPhys - classes.firstObjectOffset();
-        return Long.compareUnsigned(offset, classes.slabUsedBytes(sizeClass) - classes.firstObjectOffset()) < 0;
-    }
-
-    /** Returns true when {@code addr}, which {@link #isInSlab} accepted, is the start of an object. */
-    private boolean isObjectStart(int sizeClass, long slabPhys, long addr) {
-        long offset = addr - pageOffset - slabPhys - classes.firstObjectOffset();
-        return offset == (long) classes.objectIndex(sizeClass, offset) * classes.blockSize(sizeClass);
+        return Long.compareUnsigned(offset, classes.objectSpan(sizeClass)) < 0;
     }
 
     /**
@@ -283,20 +289,21 @@ final class BucketAllocator implements ObjectAllocator {
 
     @Override
     public void free(long addr) {
-        int slab = slabOfLiveObject(addr, true);
+        int slab = slabOf(addr);
         int cache = slabs.cacheOf(slab);
         int sizeClass = classOf[cache];
+        long slabPhys = slabs.phys(slab);
         long objectPhys = addr - pageOffset;
-        int index = classes.objectIndex(sizeClass, objectPhys - slabs.phys(slab) - classes.firstObjectOffset());
+        int index = liveObjectIndex(slab, cache, sizeClass, objectPhys - slabPhys - classes.firstObjectOffset(),
+                addr, true);
         if (headers) {
             checkHeader(cache, objectPhys);
         }
         layout.writeFree(objectPhys, slabs.freelist(slab));
         int inUse = slabs.pushObject(slab, index, addr);
-        objectsInUse[cache]--;
         int objects = classes.objectsPerSlab(sizeClass);
         if (headers) {
-            layout.writeDescriptor(slabs.phys(slab), addr, objects - inUse);
+            layout.writeDescriptor(slabPhys, addr, objects - inUse);
         }
         if (slabs.kind(slab) != SlabTable.ACTIVE) {
             refile(slab, cache, inUse, objects);
@@ -331,23 +338,30 @@ final class BucketAllocator implements ObjectAllocator {
 
     @Override
     public long usableSize(long addr) {
-        int slab = slabOfLiveObject(addr, false);
-        return classes.usableSize(classOf[slabs.cacheOf(slab)]);
+        int slab = slabOf(addr);
+        int cache = slabs.cacheOf(slab);
+        int sizeClass = classOf[cache];
+        long offset = addr - pageOffset - slabs.phys(slab) - classes.firstObjectOffset();
+        liveObjectIndex(slab, cache, sizeClass, offset, addr, false);
+        return classes.usableSize(sizeClass);
     }
 
-    /**
-     * Returns the slab of the live object that starts at {@code addr}, or throws the report that says
-     * what {@code addr} is instead: not ours, not an object start, or an object that is free.
-     */
-    private int slabOfLiveObject(long addr, boolean forFree) {
+    /** Returns the slab that holds {@code addr}, or throws the report that the address is not ours. */
+    private int slabOf(long addr) {
         long phys = addr - pageOffset;
         int slab = Long.compareUnsigned(phys, ramBytes) < 0 ? owners.slabOf(phys >>> MachineProfile.PAGE_SHIFT) : -1;
         if (slab < 0) {
             throw BucketBugs.notOwned(addr);
         }
-        int cache = slabs.cacheOf(slab);
-        int sizeClass = classOf[cache];
-        long offset = phys - slabs.phys(slab) - classes.firstObjectOffset();
+        return slab;
+    }
+
+    /**
+     * Returns the index of the live object that starts {@code offset} bytes after the first object of
+     * {@code slab} (at {@code addr}), or throws the report that says what {@code addr} is instead: not an
+     * object start, or an object that is free.
+     */
+    private int liveObjectIndex(int slab, int cache, int sizeClass, long offset, long addr, boolean forFree) {
         int index = classes.objectIndex(sizeClass, offset);
         if (offset < 0 || index >= classes.objectsPerSlab(sizeClass)
                 || offset != (long) index * classes.blockSize(sizeClass)) {
@@ -356,7 +370,7 @@ final class BucketAllocator implements ObjectAllocator {
         if (!slabs.isLive(slab, index)) {
             throw forFree ? BucketBugs.doubleFree(names[cache], addr) : BucketBugs.sizeOfFreeObject(names[cache], addr);
         }
-        return slab;
+        return index;
     }
 
     /** Says where in {@code slab} the address that is not an object start lies. */
@@ -446,13 +460,13 @@ final class BucketAllocator implements ObjectAllocator {
             totalSlabs++;
             activeSlabs += slabs.inUse(active) > 0 ? 1 : 0;
         }
-        return new SlabInfo(names[cache], objectsInUse[cache], totalSlabs * objects, classes.blockSize(sizeClass),
+        return new SlabInfo(names[cache], slabs.liveObjects(cache), totalSlabs * objects, classes.blockSize(sizeClass),
                 objects, 1L << classes.order(sizeClass), activeSlabs, totalSlabs);
     }
 
     @Override
     public void checkInvariants() {
-        new SlabChecker(classes, slabs, owners, layout, names, objectsInUse, pageOffset).check();
+        new SlabChecker(classes, slabs, owners, layout, names, pageOffset).check();
     }
 
     @Override

@@ -56,6 +56,12 @@ final class SizeClassTable {
     static final int BLOCK_HEADER_BYTES = 8;
     /** The shift of the reciprocal used by {@link #objectIndex(int, long)}. */
     private static final int RECIPROCAL_SHIFT = 40;
+    /** Longs per class in {@link #info}, and the offsets of its fields. */
+    private static final int INFO_STRIDE = 4;
+    private static final int RECIPROCAL = 0;
+    private static final int BLOCK = 1;
+    private static final int OBJECTS = 2;
+    private static final int SPAN = 3;
 
     /*
      * The tables are immutable lists, not static arrays: a static array is shared mutable state (any code
@@ -68,13 +74,18 @@ final class SizeClassTable {
 
     private final Era era;
     private final int count;
+    /**
+     * What the fast paths read about a class, in one record of {@value #INFO_STRIDE} longs per class (one
+     * array, so one bounds check and one cache line per call): the reciprocal of the block size, the block
+     * size, the objects per slab and the object span.
+     */
+    private final long[] info;
     private final int[] blockSize;
     private final int[] usableSize;
     private final int[] objectsPerSlab;
     private final int[] order;
     private final int firstBlockOffset;
     private final int firstObjectOffset;
-    private final long[] reciprocal;
     private final long[] slabBytes;
     private final long[] slabUsedBytes;
     private final int granuleShift;
@@ -89,16 +100,20 @@ final class SizeClassTable {
         this.order = order;
         this.usableSize = new int[count];
         this.objectsPerSlab = new int[count];
-        this.reciprocal = new long[count];
+        this.info = new long[count * INFO_STRIDE];
         this.slabBytes = new long[count];
         this.slabUsedBytes = new long[count];
         for (int sizeClass = 0; sizeClass < count; sizeClass++) {
             usableSize[sizeClass] = blockSize[sizeClass] - headerBytes;
             objectsPerSlab[sizeClass] =
                     (int) ((MachineProfile.PAGE_SIZE << order[sizeClass]) - descriptorBytes) / blockSize[sizeClass];
-            reciprocal[sizeClass] = (1L << RECIPROCAL_SHIFT) / blockSize[sizeClass] + 1;
             slabBytes[sizeClass] = MachineProfile.PAGE_SIZE << order[sizeClass];
             slabUsedBytes[sizeClass] = descriptorBytes + (long) objectsPerSlab[sizeClass] * blockSize[sizeClass];
+            int at = sizeClass * INFO_STRIDE;
+            info[at + RECIPROCAL] = (1L << RECIPROCAL_SHIFT) / blockSize[sizeClass] + 1;
+            info[at + BLOCK] = blockSize[sizeClass];
+            info[at + OBJECTS] = objectsPerSlab[sizeClass];
+            info[at + SPAN] = slabUsedBytes[sizeClass] - descriptorBytes - headerBytes;
         }
         this.firstBlockOffset = descriptorBytes;
         this.firstObjectOffset = descriptorBytes + headerBytes;
@@ -189,7 +204,7 @@ final class SizeClassTable {
 
     /** Returns the bytes of one object slot, header included: the slabinfo {@code objsize}. */
     int blockSize(int sizeClass) {
-        return blockSize[sizeClass];
+        return (int) info[sizeClass * INFO_STRIDE + BLOCK];
     }
 
     /** Returns the bytes a caller may use in an object of class {@code sizeClass} (ksize). */
@@ -199,7 +214,7 @@ final class SizeClassTable {
 
     /** Returns the number of objects in one slab of class {@code sizeClass}. */
     int objectsPerSlab(int sizeClass) {
-        return objectsPerSlab[sizeClass];
+        return (int) info[sizeClass * INFO_STRIDE + OBJECTS];
     }
 
     /** Returns the buddy order of a slab of class {@code sizeClass}. */
@@ -226,6 +241,14 @@ final class SizeClassTable {
         return slabUsedBytes[sizeClass];
     }
 
+    /**
+     * Returns the bytes from the first object of a slab of class {@code sizeClass} to the end of its last
+     * block: an address is in one of the slab's objects when its offset from the first object is below this.
+     */
+    long objectSpan(int sizeClass) {
+        return info[sizeClass * INFO_STRIDE + SPAN];
+    }
+
     /** Returns the bytes of a slab of class {@code sizeClass}: {@code PAGE_SIZE << order}. */
     long slabBytes(int sizeClass) {
         return slabBytes[sizeClass];
@@ -250,7 +273,7 @@ final class SizeClassTable {
      * @param offset bytes from the first object, 0 ≤ offset &lt; slab size
      */
     int objectIndex(int sizeClass, long offset) {
-        return (int) ((offset * reciprocal[sizeClass]) >>> RECIPROCAL_SHIFT);
+        return (int) ((offset * info[sizeClass * INFO_STRIDE + RECIPROCAL]) >>> RECIPROCAL_SHIFT);
     }
 
     /**

@@ -13,7 +13,7 @@ import org.kmemlab.api.MachineProfile;
  * in use; its free list in memory visits only free objects of the slab, at object boundaries, each once,
  * exactly {@code objects - inUse} of them, and ends in NULL; in the 2.0 layout every block's flag word
  * and the page descriptor agree; the slab owner table maps each of its frames to it. Across the allocator:
- * objects in use per cache and mapped frames add up.
+ * the slabs in use and the mapped frames add up.
  */
 final class SlabChecker {
 
@@ -22,18 +22,16 @@ final class SlabChecker {
     private final SlabOwners owners;
     private final SlabLayout layout;
     private final String[] names;
-    private final long[] objectsInUse;
     private final long pageOffset;
     private final int classCount;
 
     SlabChecker(SizeClassTable classes, SlabTable slabs, SlabOwners owners, SlabLayout layout, String[] names,
-                long[] objectsInUse, long pageOffset) {
+                long pageOffset) {
         this.classes = classes;
         this.slabs = slabs;
         this.owners = owners;
         this.layout = layout;
         this.names = names;
-        this.objectsInUse = objectsInUse;
         this.pageOffset = pageOffset;
         this.classCount = classes.count();
     }
@@ -42,23 +40,20 @@ final class SlabChecker {
         int seen = 0;
         long mapped = 0;
         for (int cache = 0; cache < 2 * classCount; cache++) {
-            long live = 0;
             for (byte list = SlabTable.PARTIAL; list <= SlabTable.EMPTY; list++) {
-                live += checkList(cache, list);
+                checkList(cache, list);
                 seen += slabs.count(cache, list);
                 mapped += (long) slabs.count(cache, list) << classes.order(cache % classCount);
             }
-            int active = slabs.active[cache];
+            int active = slabs.active(cache);
             if (active >= 0) {
-                require(slabs.kind[active] == SlabTable.ACTIVE && slabs.cache[active] == cache,
+                require(slabs.kind(active) == SlabTable.ACTIVE && slabs.cacheOf(active) == cache,
                         "%s: its active slab %d is in state %d of cache %d", names[cache], active,
-                        slabs.kind[active], slabs.cache[active]);
-                live += checkSlab(active);
+                        slabs.kind(active), slabs.cacheOf(active));
+                checkSlab(active);
                 seen++;
                 mapped += 1L << classes.order(cache % classCount);
             }
-            require(live == objectsInUse[cache], "%s: its slabs hold %d live objects but the cache counts %d",
-                    names[cache], live, objectsInUse[cache]);
         }
         require(seen == slabs.slabsInUse(), "the caches' lists and active slabs hold %d slabs but %d ids are in use",
                 seen, slabs.slabsInUse());
@@ -70,16 +65,16 @@ final class SlabChecker {
         long live = 0;
         int count = 0;
         int before = -1;
-        for (int slab = slabs.head(cache, list); slab >= 0; slab = slabs.next[slab]) {
+        for (int slab = slabs.head(cache, list); slab >= 0; slab = slabs.next(slab)) {
             require(++count <= slabs.count(cache, list), "%s: list %d is longer than its count %d (a cycle?)",
                     names[cache], list, slabs.count(cache, list));
-            require(slabs.cache[slab] == cache && slabs.kind[slab] == list,
+            require(slabs.cacheOf(slab) == cache && slabs.kind(slab) == list,
                     "%s: slab %d on list %d belongs to cache %d in state %d", names[cache], slab, list,
-                    slabs.cache[slab], slabs.kind[slab]);
-            require(slabs.prev[slab] == before, "%s: slab %d's prev is %d, expected %d", names[cache], slab,
-                    slabs.prev[slab], before);
+                    slabs.cacheOf(slab), slabs.kind(slab));
+            require(slabs.prev(slab) == before, "%s: slab %d's prev is %d, expected %d", names[cache], slab,
+                    slabs.prev(slab), before);
             int objects = classes.objectsPerSlab(cache % classCount);
-            int inUse = slabs.inUse[slab];
+            int inUse = slabs.inUse(slab);
             boolean fits = switch (list) {
                 case SlabTable.FULL -> inUse == objects;
                 case SlabTable.EMPTY -> inUse == 0;
@@ -97,11 +92,11 @@ final class SlabChecker {
 
     /** Checks one slab and returns its number of live objects. */
     private long checkSlab(int slab) {
-        int cache = slabs.cache[slab];
+        int cache = slabs.cacheOf(slab);
         int sizeClass = cache % classCount;
         String name = names[cache];
         int objects = classes.objectsPerSlab(sizeClass);
-        long slabPhys = slabs.phys[slab];
+        long slabPhys = slabs.phys(slab);
         long slabVirt = pageOffset + slabPhys;
         long pfn = slabPhys >>> MachineProfile.PAGE_SHIFT;
         for (long f = pfn; f < pfn + (1L << classes.order(sizeClass)); f++) {
@@ -118,11 +113,11 @@ final class SlabChecker {
             require(!slabs.isLive(slab, i), "%s: slab 0x%x has live bit %d set beyond its %d objects", name, slabVirt,
                     i, objects);
         }
-        require(live == slabs.inUse[slab], "%s: slab 0x%x has %d live bits but counts %d objects in use", name,
-                slabVirt, live, slabs.inUse[slab]);
+        require(live == slabs.inUse(slab), "%s: slab 0x%x has %d live bits but counts %d objects in use", name,
+                slabVirt, live, slabs.inUse(slab));
         boolean[] visited = new boolean[objects];
         int free = 0;
-        for (long object = slabs.freelist[slab]; object != 0; ) {
+        for (long object = slabs.freelist(slab); object != 0; ) {
             long offset = object - slabVirt - classes.firstObjectOffset();
             int index = offset < 0 ? -1 : classes.objectIndex(sizeClass, offset);
             require(index >= 0 && index < objects && classes.objectOffset(sizeClass, index) == object - slabVirt,
@@ -140,8 +135,8 @@ final class SlabChecker {
             free++;
             object = layout.readFreePointer(object - pageOffset, slabVirt);
         }
-        require(free == objects - slabs.inUse[slab], "%s: free list of slab 0x%x has %d objects, expected %d", name,
-                slabVirt, free, objects - slabs.inUse[slab]);
+        require(free == objects - slabs.inUse(slab), "%s: free list of slab 0x%x has %d objects, expected %d", name,
+                slabVirt, free, objects - slabs.inUse(slab));
         if (classes.hasHeaders()) {
             checkDescriptor(slab, name, slabVirt, objects);
         }
@@ -150,17 +145,17 @@ final class SlabChecker {
 
     private void checkDescriptor(int slab, String name, long slabVirt, int objects) {
         long slabPhys = slabVirt - pageOffset;
-        int sizeClass = slabs.cache[slab] % classCount;
-        require(layout.descriptorFirstFree(slabPhys) == slabs.freelist[slab],
+        int sizeClass = slabs.cacheOf(slab) % classCount;
+        require(layout.descriptorFirstFree(slabPhys) == slabs.freelist(slab),
                 "%s: page descriptor of 0x%x says firstfree 0x%x, the slab's free list starts at 0x%x", name,
-                slabVirt, layout.descriptorFirstFree(slabPhys), slabs.freelist[slab]);
-        require(layout.descriptorNfree(slabPhys) == objects - slabs.inUse[slab],
+                slabVirt, layout.descriptorFirstFree(slabPhys), slabs.freelist(slab));
+        require(layout.descriptorNfree(slabPhys) == objects - slabs.inUse(slab),
                 "%s: page descriptor of 0x%x says nfree %d, expected %d", name, slabVirt,
-                layout.descriptorNfree(slabPhys), objects - slabs.inUse[slab]);
+                layout.descriptorNfree(slabPhys), objects - slabs.inUse(slab));
         require(layout.descriptorOrder(slabPhys) == classes.order(sizeClass),
                 "%s: page descriptor of 0x%x says order %d, expected %d", name, slabVirt,
                 layout.descriptorOrder(slabPhys), classes.order(sizeClass));
-        int usedFlag = slabs.cache[slab] < classCount ? SlabLayout.MF_USED : SlabLayout.MF_DMA;
+        int usedFlag = slabs.cacheOf(slab) < classCount ? SlabLayout.MF_USED : SlabLayout.MF_DMA;
         for (int i = 0; i < objects; i++) {
             if (slabs.isLive(slab, i)) {
                 long objectPhys = slabPhys + classes.objectOffset(sizeClass, i);

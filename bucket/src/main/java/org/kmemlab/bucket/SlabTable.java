@@ -3,9 +3,27 @@ package org.kmemlab.bucket;
 import java.util.Arrays;
 
 /**
- * The slab descriptors of one allocator, as parallel primitive arrays indexed by a small slab id: the
- * allocator's {@code struct slab}. Also the per-cache lists of partial, full and empty slabs and each
+ * The slab descriptors of one allocator, the allocator's {@code struct slab}: one record of longs per slab
+ * id in a single {@code long[]}. Also the per-cache lists of partial, full and empty slabs and each
  * cache's active slab.
+ *
+ * <h2>One record per slab</h2>
+ * <pre>
+ *  record of slab s = records[s * stride ...]           stride = 7 + bitmap words
+ *   +0 FREELIST  first free object (direct map), 0 when full      hot: allocate and free
+ *   +1 IN_USE    live objects                                      hot
+ *   +2 CACHE     cache index (class, + class count for DMA)        hot: free
+ *   +3 PHYS      physical address of the slab's first byte         hot
+ *   +4 KIND      ACTIVE or the list it is on                        free
+ *   +5 NEXT, +6 PREV   list links, -1 ends a list                  refill, refile
+ *   +7 ...       live bitmap: one bit per object, set while live    hot
+ * </pre>
+ * An earlier version kept one array per field (the "structure of arrays" layout). Every call then touched
+ * five or six arrays, each a different cache line of a different slab; with objects of 10,000 live
+ * allocations spread over hundreds of slabs, most of those lines were cold. With one record, the fields
+ * a call needs and the first word of the bitmap share one or two 64-byte lines, like the fields of
+ * {@code struct slab} do in the kernel. The field offsets are named, and every read and write goes through
+ * a method of this class, so the layout is known in one place.
  *
  * <h2>States</h2>
  * <pre>
@@ -16,14 +34,13 @@ import java.util.Arrays;
  * </pre>
  * Each cache allocates from one {@code ACTIVE} slab (SLUB's cpu slab) that is on no list, so a free
  * into it, the common case, moves nothing. Other slabs sit on exactly one doubly linked list of their
- * cache, threaded through {@link #next} and {@link #prev}; linking and unlinking are O(1).
+ * cache, threaded through their {@code NEXT} and {@code PREV} words; linking and unlinking are O(1).
  *
- * <p>The arrays are read directly by {@link SlabChecker}; every write goes through a method of this class,
- * so the rules above hold in one place. The fast paths use {@link #popObject} and {@link #pushObject}:
- * one object off or onto a slab's free list, its live bit and the slab's count together.
+ * <p>The fast paths use {@link #popObject} and {@link #pushObject}: one object off or onto a slab's free
+ * list, its live bit and the slab's count together.
  *
- * <p>Slab ids are recycled through a stack. The arrays grow by doubling when the allocator holds more
- * slabs than ever before, which happens only when a new page arrives; in a steady state nothing is
+ * <p>Slab ids are recycled through a stack. The record array grows by doubling when the allocator holds
+ * more slabs than ever before, which happens only when a new page arrives; in a steady state nothing is
  * allocated.
  */
 final class SlabTable {
@@ -41,25 +58,24 @@ final class SlabTable {
     private static final int LISTS = 3;
     private static final int INITIAL_CAPACITY = 64;
 
-    /** Physical address of each slab's first byte. */
-    long[] phys;
-    /** Direct-map address of each slab's first free object, 0 when the slab is full. */
-    long[] freelist;
-    /** Cache (class, plus the class count for DMA caches) of each slab. */
-    int[] cache;
-    /** Live objects in each slab. */
-    int[] inUse;
-    /** List links; -1 ends a list. */
-    int[] next;
-    int[] prev;
-    /** State of each slab id. */
-    byte[] kind;
-    /** One bit per object, set while the object is live; {@link #bitmapWords} longs per slab. */
-    long[] liveBits;
-    /** Longs of {@link #liveBits} per slab. */
+    /** Offsets of the fields in a slab's record. */
+    private static final int FREELIST = 0;
+    private static final int IN_USE = 1;
+    private static final int CACHE = 2;
+    private static final int PHYS = 3;
+    private static final int KIND = 4;
+    private static final int NEXT = 5;
+    private static final int PREV = 6;
+    private static final int BITMAP = 7;
+
+    /** Longs of the live bitmap per slab. */
     final int bitmapWords;
+    /** Longs per record: the fields and the bitmap. */
+    private final int stride;
+    /** The records, {@link #stride} longs per slab id. */
+    private long[] records;
     /** Each cache's active slab, or -1. */
-    final int[] active;
+    private final int[] active;
 
     private final int[] listHead;
     private final int[] listCount;
@@ -70,19 +86,13 @@ final class SlabTable {
 
     SlabTable(int caches, int maxObjectsPerSlab) {
         this.bitmapWords = (maxObjectsPerSlab + 63) >>> 6;
+        this.stride = BITMAP + bitmapWords;
         this.active = new int[caches];
         this.listHead = new int[caches * LISTS];
         this.listCount = new int[caches * LISTS];
         Arrays.fill(active, -1);
         Arrays.fill(listHead, -1);
-        this.phys = new long[0];
-        this.freelist = new long[0];
-        this.cache = new int[0];
-        this.inUse = new int[0];
-        this.next = new int[0];
-        this.prev = new int[0];
-        this.kind = new byte[0];
-        this.liveBits = new long[0];
+        this.records = new long[0];
         this.freeIds = new int[0];
         grow(INITIAL_CAPACITY);
     }
@@ -106,48 +116,58 @@ final class SlabTable {
             grow(capacity * 2);
         }
         int slab = freeIds[--freeIdCount];
-        phys[slab] = slabPhys;
-        freelist[slab] = firstFree;
-        cache[slab] = cacheIndex;
-        inUse[slab] = 0;
-        next[slab] = -1;
-        prev[slab] = -1;
-        kind[slab] = ACTIVE;
-        Arrays.fill(liveBits, slab * bitmapWords, (slab + 1) * bitmapWords, 0L);
+        int base = slab * stride;
+        Arrays.fill(records, base, base + stride, 0L);
+        records[base + FREELIST] = firstFree;
+        records[base + CACHE] = cacheIndex;
+        records[base + PHYS] = slabPhys;
+        records[base + KIND] = ACTIVE;
+        records[base + NEXT] = -1;
+        records[base + PREV] = -1;
         slabsInUse++;
         return slab;
     }
 
     /** Gives id {@code slab} back; the slab must be on no list. */
     void destroy(int slab) {
-        kind[slab] = UNUSED;
+        records[slab * stride + KIND] = UNUSED;
         freeIds[freeIdCount++] = slab;
         slabsInUse--;
     }
 
     /** Returns the physical address of {@code slab}'s first byte. */
     long phys(int slab) {
-        return phys[slab];
+        return records[slab * stride + PHYS];
     }
 
     /** Returns the direct-map address of {@code slab}'s first free object, or 0 when it is full. */
     long freelist(int slab) {
-        return freelist[slab];
+        return records[slab * stride + FREELIST];
     }
 
     /** Returns the cache {@code slab} belongs to. */
     int cacheOf(int slab) {
-        return cache[slab];
+        return (int) records[slab * stride + CACHE];
     }
 
     /** Returns the number of live objects in {@code slab}. */
     int inUse(int slab) {
-        return inUse[slab];
+        return (int) records[slab * stride + IN_USE];
     }
 
     /** Returns the state of {@code slab}: {@link #ACTIVE}, a list kind, or {@link #UNUSED}. */
     byte kind(int slab) {
-        return kind[slab];
+        return (byte) records[slab * stride + KIND];
+    }
+
+    /** Returns the slab after {@code slab} on its list, or -1 at the end. */
+    int next(int slab) {
+        return (int) records[slab * stride + NEXT];
+    }
+
+    /** Returns the slab before {@code slab} on its list, or -1 at the front. */
+    int prev(int slab) {
+        return (int) records[slab * stride + PREV];
     }
 
     /** Returns {@code cacheIndex}'s active slab, or -1. */
@@ -157,7 +177,7 @@ final class SlabTable {
 
     /** Returns true when object {@code index} of {@code slab} is live. */
     boolean isLive(int slab, int index) {
-        return (liveBits[slab * bitmapWords + (index >>> 6)] & (1L << index)) != 0;
+        return (records[slab * stride + BITMAP + (index >>> 6)] & (1L << index)) != 0;
     }
 
     /**
@@ -165,9 +185,10 @@ final class SlabTable {
      * the object's live bit is set and the count goes up. The caller has checked all three.
      */
     void popObject(int slab, int index, long next) {
-        freelist[slab] = next;
-        liveBits[slab * bitmapWords + (index >>> 6)] |= 1L << index;
-        inUse[slab]++;
+        int base = slab * stride;
+        records[base + FREELIST] = next;
+        records[base + BITMAP + (index >>> 6)] |= 1L << index;
+        records[base + IN_USE]++;
     }
 
     /**
@@ -177,14 +198,15 @@ final class SlabTable {
      * @return the live objects left in the slab
      */
     int pushObject(int slab, int index, long addr) {
-        freelist[slab] = addr;
-        liveBits[slab * bitmapWords + (index >>> 6)] &= ~(1L << index);
-        return --inUse[slab];
+        int base = slab * stride;
+        records[base + FREELIST] = addr;
+        records[base + BITMAP + (index >>> 6)] &= ~(1L << index);
+        return (int) --records[base + IN_USE];
     }
 
     /** Makes {@code slab}, on no list, the active slab of {@code cacheIndex}. */
     void activate(int cacheIndex, int slab) {
-        kind[slab] = ACTIVE;
+        records[slab * stride + KIND] = ACTIVE;
         active[cacheIndex] = slab;
     }
 
@@ -205,6 +227,24 @@ final class SlabTable {
         return listHead[cacheIndex * LISTS + listKind - PARTIAL];
     }
 
+    /**
+     * Returns the live objects of {@code cacheIndex}: the sum of its slabs' counts (the active slab, the
+     * partial and the full list; empty slabs hold none). Kept out of the fast paths, which would otherwise
+     * update a per-cache counter on every call; {@code slabinfo} and the self-check pay for the walk.
+     */
+    long liveObjects(int cacheIndex) {
+        long live = 0;
+        if (active[cacheIndex] >= 0) {
+            live += inUse(active[cacheIndex]);
+        }
+        for (byte listKind = PARTIAL; listKind <= FULL; listKind++) {
+            for (int slab = head(cacheIndex, listKind); slab >= 0; slab = next(slab)) {
+                live += inUse(slab);
+            }
+        }
+        return live;
+    }
+
     /** Returns how many slabs list {@code kind} of {@code cacheIndex} holds. */
     int count(int cacheIndex, byte listKind) {
         return listCount[cacheIndex * LISTS + listKind - PARTIAL];
@@ -212,45 +252,40 @@ final class SlabTable {
 
     /** Puts {@code slab} at the front of list {@code listKind} of its cache. */
     void push(int slab, byte listKind) {
-        int list = cache[slab] * LISTS + listKind - PARTIAL;
+        int base = slab * stride;
+        int list = (int) records[base + CACHE] * LISTS + listKind - PARTIAL;
         int first = listHead[list];
-        next[slab] = first;
-        prev[slab] = -1;
+        records[base + NEXT] = first;
+        records[base + PREV] = -1;
         if (first >= 0) {
-            prev[first] = slab;
+            records[first * stride + PREV] = slab;
         }
         listHead[list] = slab;
         listCount[list]++;
-        kind[slab] = listKind;
+        records[base + KIND] = listKind;
     }
 
     /** Takes {@code slab} off the list it is on. */
     void unlink(int slab) {
-        int list = cache[slab] * LISTS + kind[slab] - PARTIAL;
-        int before = prev[slab];
-        int after = next[slab];
+        int base = slab * stride;
+        int list = (int) records[base + CACHE] * LISTS + (int) records[base + KIND] - PARTIAL;
+        int before = (int) records[base + PREV];
+        int after = (int) records[base + NEXT];
         if (before >= 0) {
-            next[before] = after;
+            records[before * stride + NEXT] = after;
         } else {
             listHead[list] = after;
         }
         if (after >= 0) {
-            prev[after] = before;
+            records[after * stride + PREV] = before;
         }
-        next[slab] = -1;
-        prev[slab] = -1;
+        records[base + NEXT] = -1;
+        records[base + PREV] = -1;
         listCount[list]--;
     }
 
     private void grow(int newCapacity) {
-        phys = Arrays.copyOf(phys, newCapacity);
-        freelist = Arrays.copyOf(freelist, newCapacity);
-        cache = Arrays.copyOf(cache, newCapacity);
-        inUse = Arrays.copyOf(inUse, newCapacity);
-        next = Arrays.copyOf(next, newCapacity);
-        prev = Arrays.copyOf(prev, newCapacity);
-        kind = Arrays.copyOf(kind, newCapacity);
-        liveBits = Arrays.copyOf(liveBits, newCapacity * bitmapWords);
+        records = Arrays.copyOf(records, newCapacity * stride);
         int[] ids = new int[newCapacity];
         System.arraycopy(freeIds, 0, ids, 0, freeIdCount);
         for (int id = newCapacity - 1; id >= capacity; id--) {
