@@ -100,10 +100,6 @@ public final class Kernel implements KernelMemory {
     /** The first line of a report that Linux 2.0 did not have, shown on the 2.0 era by {@link #kmemlabView}. */
     public static final String KMEMLAB_VIEW_LABEL = "# kmemlab's view, not a Linux 2.0 file: ";
 
-    /** The reports kmemlab keeps in today's {@code /proc} layout whatever the era. */
-    private static final List<String> VIEWS = List.of("buddyinfo", "slabinfo", "zoneinfo",
-            "vmallocinfo");
-
     private final Machine machine;
     private final Era era;
     private final Parts parts;
@@ -125,6 +121,7 @@ public final class Kernel implements KernelMemory {
     /** Null unless debugging is on: kmalloc's only test of it. */
     private final SlabDebug debug;
     private final KmemCaches kmemCaches;
+    private final ProcFiles procFiles;
 
     private Kernel(Parts parts, Debugging debugging) {
         this.parts = parts;
@@ -170,6 +167,7 @@ public final class Kernel implements KernelMemory {
                 | (debugging.slabDebug().contains(SlabDebug.Option.RED_ZONE) ? SlabFlags.SLAB_RED_ZONE : 0);
         this.kmemCaches = new KmemCaches(machine, era, zones, frames, faults, parts.slabs(), cacheDebug,
                 parts.cpuCaches(), small::cacheName);
+        this.procFiles = new ProcFiles(machine, era, zones, small, kmemCaches, vmalloc, pageCache);
         faults.failslab(debugging.failslab());
         faults.failPageAlloc(debugging.failPageAlloc());
         machine.dmesg().info("kmalloc: pages=" + parts.pages().name() + " objects=" + parts.objects().name()
@@ -748,7 +746,7 @@ public final class Kernel implements KernelMemory {
 
     /** Returns {@code /proc/vmallocinfo}: one line per area, {@code 0xstart-0xend size caller pages=n vmalloc}. */
     public String procVmallocinfo() {
-        return vmalloc.vmallocinfo();
+        return procFiles.vmallocinfo();
     }
 
     /**
@@ -1010,20 +1008,13 @@ public final class Kernel implements KernelMemory {
 
     @Override
     public MemInfo meminfo() {
-        MemInfo m = KernelReports.meminfo(machine, zones.zoneinfo(), zones.freeFrames(), pageCache.pages(),
-                small.slabPages() + kmemCaches.slabPages());
-        long kbPerPage = MachineProfile.PAGE_SIZE >>> 10;
-        return new MemInfo(m.memTotal(), m.memFree(), m.memAvailable(), m.cached(), m.slab(), m.sReclaimable(),
-                m.sUnreclaim(), vmalloc.tablePages() * kbPerPage, m.vmallocTotal(), vmalloc.pages() * kbPerPage,
-                m.vmallocChunk());
+        return procFiles.meminfo();
     }
 
     /** {@inheritDoc} Objects waiting in per-thread magazines count as active. */
     @Override
     public List<SlabInfo> slabinfo() {
-        List<SlabInfo> rows = new java.util.ArrayList<>(small.slabinfo());
-        rows.addAll(kmemCaches.slabinfo());
-        return rows;
+        return procFiles.slabinfo();
     }
 
     @Override
@@ -1033,17 +1024,17 @@ public final class Kernel implements KernelMemory {
 
     /** Returns {@code /proc/buddyinfo} as text. */
     public String procBuddyinfo() {
-        return org.kmemlab.api.stats.ProcFormat.buddyinfo(zoneinfo());
+        return procFiles.buddyinfo();
     }
 
     /** Returns {@code /proc/slabinfo} as text. */
     public String procSlabinfo() {
-        return org.kmemlab.api.stats.ProcFormat.slabinfo(slabinfo());
+        return procFiles.slabinfoText();
     }
 
     /** Returns {@code /proc/zoneinfo} as text. */
     public String procZoneinfo() {
-        return org.kmemlab.api.stats.ProcFormat.zoneinfo(zoneinfo());
+        return procFiles.zoneinfo();
     }
 
     /**
@@ -1051,8 +1042,7 @@ public final class Kernel implements KernelMemory {
      * 2.0's own file (a table in bytes, then seven kB lines; see {@link Linux20Proc}).
      */
     public String procMeminfo() {
-        return era == Era.LINUX_2_0 ? Linux20Proc.meminfo(meminfo())
-                : org.kmemlab.api.stats.ProcFormat.meminfo(meminfo());
+        return procFiles.meminfoText();
     }
 
     /**
@@ -1061,7 +1051,7 @@ public final class Kernel implements KernelMemory {
      * lists. It was 2.0's only window on its free lists; either era may call it.
      */
     public String showFreeAreas() {
-        return Linux20Proc.showFreeAreas(zones.freeFrames(), zoneinfo(), era.maxOrder() + 1);
+        return procFiles.showFreeAreas();
     }
 
     /**
@@ -1073,27 +1063,7 @@ public final class Kernel implements KernelMemory {
      * @throws IllegalArgumentException for another file, listing the ones there are
      */
     public String proc(String path) {
-        String name = Checks.requireNonNull(path, "path").replaceFirst("^/proc/", "");
-        if (era == Era.LINUX_2_0) {
-            if (name.equals("meminfo")) {
-                return procMeminfo();
-            }
-            if (VIEWS.contains(name)) {
-                throw new IllegalArgumentException("Linux 2.0 has no /proc/" + name + ": its only memory file is"
-                        + " /proc/meminfo, and it showed its free lists only on the console (showFreeAreas());"
-                        + " use kmemlabView(\"" + name + "\") for kmemlab's own view in today's layout");
-            }
-            throw new IllegalArgumentException("no /proc file '" + path + "'; Linux 2.0 has /proc/meminfo");
-        }
-        return switch (name) {
-            case "buddyinfo" -> procBuddyinfo();
-            case "slabinfo" -> procSlabinfo();
-            case "zoneinfo" -> procZoneinfo();
-            case "meminfo" -> procMeminfo();
-            case "vmallocinfo" -> procVmallocinfo();
-            default -> throw new IllegalArgumentException("no /proc file '" + path + "'; there are /proc/buddyinfo,"
-                    + " /proc/slabinfo, /proc/zoneinfo, /proc/meminfo and /proc/vmallocinfo");
-        };
+        return procFiles.proc(path);
     }
 
     /**
@@ -1105,24 +1075,7 @@ public final class Kernel implements KernelMemory {
      * @throws IllegalArgumentException for another name, listing the ones there are
      */
     public String kmemlabView(String name) {
-        String file = Checks.requireNonNull(name, "name").replaceFirst("^/proc/", "");
-        String text = switch (file) {
-            case "buddyinfo" -> procBuddyinfo();
-            case "slabinfo" -> procSlabinfo();
-            case "zoneinfo" -> procZoneinfo();
-            case "vmallocinfo" -> procVmallocinfo();
-            default -> throw new IllegalArgumentException("no view '" + name + "'; there are " + VIEWS);
-        };
-        if (era != Era.LINUX_2_0) {
-            return text;
-        }
-        String what = switch (file) {
-            case "buddyinfo" -> "free blocks per order and zone (today's /proc/buddyinfo layout)";
-            case "slabinfo" -> "objects per size class (today's /proc/slabinfo layout)";
-            case "zoneinfo" -> "kmemlab's zones (today's /proc/zoneinfo layout; 2.0 had no zones)";
-            default -> "vmalloc areas (today's /proc/vmallocinfo layout)";
-        };
-        return KMEMLAB_VIEW_LABEL + what + "\n" + text;
+        return procFiles.kmemlabView(name);
     }
 
     /** Returns the kernel log with printk levels, one line each: {@code <4>[    0.001234] text}. */
