@@ -111,11 +111,9 @@ public final class Kernel implements KernelMemory {
     private final PageCache pageCache;
     private final long smallLimit;
     private final long pageOffset;
-    private final long ramBytes;
     private final FaultInjection faults;
     private final Vmalloc vmalloc;
-    private final Mmu mmu;
-    private final PageFaults pageFaults;
+    private final KernelAddresses addresses;
     /** Null unless the era is Linux 2.0: what 2.0 printed for misuse and failure, and what follows. */
     private final Linux20Misuse linux20;
     /** Null unless debugging is on: kmalloc's only test of it. */
@@ -128,7 +126,6 @@ public final class Kernel implements KernelMemory {
         this.era = parts.era();
         this.machine = parts.bareMachine() != null ? parts.bareMachine() : Machine.boot(parts.profile(), parts.ram());
         this.pageOffset = parts.profile().pageOffset();
-        this.ramBytes = machine.ramBytes();
         this.frames = new FrameTable(machine);
         for (org.kmemlab.api.BootMemory.Region r : machine.bootMemory().reservations()) {
             frames.reserve(r.start() >>> MachineProfile.PAGE_SHIFT,
@@ -154,8 +151,9 @@ public final class Kernel implements KernelMemory {
         zones.registerShrinker(pageCache.shrinker());
         zones.registerShrinker(new CacheShrinker(this));
         this.vmalloc = new Vmalloc(machine, pagePath);
-        this.pageFaults = new PageFaults(machine, vmalloc.tables(), era);
-        this.mmu = new Mmu(vmalloc, machine.memory(), pageFaults);
+        PageFaults pageFaults = new PageFaults(machine, vmalloc.tables(), era);
+        this.addresses = new KernelAddresses(machine, vmalloc, new Mmu(vmalloc, machine.memory(), pageFaults),
+                pageFaults);
         this.linux20 = era == Era.LINUX_2_0 ? new Linux20Misuse(machine, carryOn(parts.settings()), System::nanoTime)
                 : null;
         this.debug = debugging.slabDebug().isEmpty() ? null : new SlabDebug(this, debugging.slabDebug());
@@ -842,16 +840,7 @@ public final class Kernel implements KernelMemory {
     }
 
     private long pfnOf(long addr, String what) {
-        long offset = addr - pageOffset;
-        if (Long.compareUnsigned(offset, ramBytes) >= 0) {
-            boolean isVmalloc = vmalloc.covers(addr);
-            throw InvalidFreeBug.of("BUG: " + what + " of non-kmalloced memory: 0x" + Long.toHexString(addr),
-                    "INFO: 0x" + Long.toHexString(addr) + " is outside the direct map of RAM"
-                            + (isVmalloc ? ", in the vmalloc area" : ""),
-                    isVmalloc ? "free vmalloc() memory with vfree()"
-                            : "pass only addresses that kmalloc or __get_free_pages returned", addr);
-        }
-        return offset >>> MachineProfile.PAGE_SHIFT;
+        return addresses.pfnOf(addr, what);
     }
 
     // ---------------------------------------------------------------- per-thread caches
@@ -909,99 +898,54 @@ public final class Kernel implements KernelMemory {
         return vmalloc.tables();
     }
 
-    private long phys(long addr, long length, boolean write) {
-        long offset = addr - pageOffset;
-        if (Long.compareUnsigned(offset, ramBytes) >= 0 || length > ramBytes - offset) {
-            throw pageFaults.outsideDirectMap(addr, write);
-        }
-        return offset;
-    }
-
     @Override
     public byte readByte(long addr) {
-        if (vmalloc.covers(addr)) {
-            return mmu.readByte(addr);
-        }
-        return machine.memory().readByte(phys(addr, 1, false));
+        return addresses.readByte(addr);
     }
 
     @Override
     public void writeByte(long addr, byte value) {
-        if (vmalloc.covers(addr)) {
-            mmu.writeByte(addr, value);
-            return;
-        }
-        machine.memory().writeByte(phys(addr, 1, true), value);
+        addresses.writeByte(addr, value);
     }
 
     /** Reads a little-endian 32-bit value at kernel address {@code addr}. */
     public int readInt(long addr) {
-        if (vmalloc.covers(addr)) {
-            return mmu.readInt(addr);
-        }
-        return machine.memory().readInt(phys(addr, 4, false));
+        return addresses.readInt(addr);
     }
 
     /** Writes a little-endian 32-bit value at kernel address {@code addr}. */
     public void writeInt(long addr, int value) {
-        if (vmalloc.covers(addr)) {
-            mmu.writeInt(addr, value);
-            return;
-        }
-        machine.memory().writeInt(phys(addr, 4, true), value);
+        addresses.writeInt(addr, value);
     }
 
     /** Reads a little-endian 64-bit value at kernel address {@code addr}. */
     public long readLong(long addr) {
-        if (vmalloc.covers(addr)) {
-            return mmu.readLong(addr);
-        }
-        return machine.memory().readLong(phys(addr, 8, false));
+        return addresses.readLong(addr);
     }
 
     /** Writes a little-endian 64-bit value at kernel address {@code addr}. */
     public void writeLong(long addr, long value) {
-        if (vmalloc.covers(addr)) {
-            mmu.writeLong(addr, value);
-            return;
-        }
-        machine.memory().writeLong(phys(addr, 8, true), value);
+        addresses.writeLong(addr, value);
     }
 
     @Override
     public void read(long addr, byte[] target, int offset, int length) {
-        if (vmalloc.covers(addr)) {
-            mmu.read(addr, target, offset, length);
-            return;
-        }
-        machine.memory().read(phys(addr, length, false), target, offset, length);
+        addresses.read(addr, target, offset, length);
     }
 
     @Override
     public void write(long addr, byte[] source, int offset, int length) {
-        if (vmalloc.covers(addr)) {
-            mmu.write(addr, source, offset, length);
-            return;
-        }
-        machine.memory().write(phys(addr, length, true), source, offset, length);
+        addresses.write(addr, source, offset, length);
     }
 
     @Override
     public void fill(long addr, long length, byte value) {
-        if (vmalloc.covers(addr)) {
-            mmu.fill(addr, length, value);
-            return;
-        }
-        machine.memory().fill(phys(addr, length, true), length, value);
+        addresses.fill(addr, length, value);
     }
 
     /** Copies {@code length} bytes from kernel address {@code src} to {@code dst} ({@code memmove}). */
     public void copy(long src, long dst, long length) {
-        if (vmalloc.covers(src) || vmalloc.covers(dst)) {
-            KernelDebug.copyThroughBuffer(this, src, dst, length);
-            return;
-        }
-        machine.memory().copy(phys(src, length, false), phys(dst, length, true), length);
+        addresses.copy(src, dst, length);
     }
 
     // ---------------------------------------------------------------- reports
