@@ -107,7 +107,7 @@ public final class Kernel implements KernelMemory {
     private final FrameTable frames;
     private final SmallObjects small;
     private final PagePath pagePath;
-    private final CpuCaches caches;
+    private final CpuCacheDrain cpuCaches;
     private final PageCache pageCache;
     private final long smallLimit;
     private final long pageOffset;
@@ -145,7 +145,7 @@ public final class Kernel implements KernelMemory {
         int high = parts.cpuCaches() ? pcpHigh(machine.frames()) : 0;
         this.faults = new FaultInjection(machine.dmesg());
         this.pagePath = new PagePath(machine, zones, frames, high, faults);
-        this.caches = new CpuCaches(capacity, PagePath.lists(), high, this::drain);
+        this.cpuCaches = new CpuCacheDrain(small, pagePath, capacity, high);
         this.smallLimit = Math.min(classes.maxSize(), era.maxKmallocSize());
         this.pageCache = new PageCache(zones, frames);
         zones.registerShrinker(pageCache.shrinker());
@@ -831,12 +831,7 @@ public final class Kernel implements KernelMemory {
     // ---------------------------------------------------------------- helpers for the free paths
 
     private CpuCache cpu() {
-        CpuCache cache = caches.current();
-        if (cache.drainRequested) {
-            cache.drainRequested = false;
-            drain(cache);
-        }
-        return cache;
+        return cpuCaches.current();
     }
 
     private long pfnOf(long addr, String what) {
@@ -856,19 +851,7 @@ public final class Kernel implements KernelMemory {
         if (debug != null) {
             KernelDebug.flushQuietly(debug);
         }
-        long pages = 0;
-        for (CpuCache finished : caches.takeFinished()) {
-            pages += drain(finished);
-        }
-        pages += drain(caches.current());
-        caches.requestDrainOfOthers();
-        return pages + small.shrink();
-    }
-
-    private long drain(CpuCache cache) {
-        cache.drainRequested = false;
-        small.drain(cache);
-        return pagePath.drain(cache);
+        return cpuCaches.drainAll();
     }
 
     /** Returns true when the calling thread is inside a call to the object allocator. */
@@ -878,7 +861,7 @@ public final class Kernel implements KernelMemory {
 
     /** Returns the number of threads whose caches are registered. */
     int cachedThreads() {
-        return caches.threads();
+        return cpuCaches.threads();
     }
 
     /** Returns the pages the object allocator holds. */
@@ -888,7 +871,7 @@ public final class Kernel implements KernelMemory {
 
     /** Returns the pages parked in per-thread page lists (an estimate while other threads run). */
     long parkedPages() {
-        return caches.parkedPages(PagePath.ORDERS);
+        return cpuCaches.parkedPages();
     }
 
     // ---------------------------------------------------------------- memory by kernel address
