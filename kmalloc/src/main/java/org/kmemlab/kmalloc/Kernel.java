@@ -109,7 +109,6 @@ public final class Kernel implements KernelMemory {
     private final PagePath pagePath;
     private final CpuCacheDrain cpuCaches;
     private final PageCache pageCache;
-    private final long smallLimit;
     private final long pageOffset;
     private final FaultInjection faults;
     private final Vmalloc vmalloc;
@@ -119,6 +118,7 @@ public final class Kernel implements KernelMemory {
     /** Null unless debugging is on: kmalloc's only test of it. */
     private final SlabDebug debug;
     private final KmemCaches kmemCaches;
+    private final KmallocPath kmallocPath;
     private final ProcFiles procFiles;
 
     private Kernel(Parts parts, Debugging debugging) {
@@ -146,7 +146,6 @@ public final class Kernel implements KernelMemory {
         this.faults = new FaultInjection(machine.dmesg());
         this.pagePath = new PagePath(machine, zones, frames, high, faults);
         this.cpuCaches = new CpuCacheDrain(small, pagePath, capacity, high);
-        this.smallLimit = Math.min(classes.maxSize(), era.maxKmallocSize());
         this.pageCache = new PageCache(zones, frames);
         zones.registerShrinker(pageCache.shrinker());
         zones.registerShrinker(new CacheShrinker(this));
@@ -165,6 +164,8 @@ public final class Kernel implements KernelMemory {
                 | (debugging.slabDebug().contains(SlabDebug.Option.RED_ZONE) ? SlabFlags.SLAB_RED_ZONE : 0);
         this.kmemCaches = new KmemCaches(machine, era, zones, frames, faults, parts.slabs(), cacheDebug,
                 parts.cpuCaches(), small::cacheName);
+        this.kmallocPath = new KmallocPath(machine, era, frames, small, pagePath, faults, kmemCaches, addresses,
+                cpuCaches, linux20);
         this.procFiles = new ProcFiles(machine, era, zones, small, kmemCaches, vmalloc, pageCache);
         faults.failslab(debugging.failslab());
         faults.failPageAlloc(debugging.failPageAlloc());
@@ -271,47 +272,7 @@ public final class Kernel implements KernelMemory {
 
     /** kmalloc without the debug wrapper; failslab applies to the object path. */
     long kmallocRaw(long size, int gfp) {
-        if (linux20 != null) {
-            gfp = linux20.nonatomicFromInterrupt(gfp, "kmalloc");
-        }
-        machine.context().mightSleep(gfp, "kmalloc");
-        if (size <= 0) {
-            Checks.requireArgument(size == 0, "kmalloc size %d is negative", size);
-            if (linux20 == null) {
-                return ZERO_SIZE_PTR;
-            }
-            size = 1;   // 2.0: 0 + an 8-byte header fits the 32-byte bucket, a real block (ZERO_SIZE_PTR is modern)
-        }
-        if (size > era.maxKmallocSize()) {
-            return tooLarge(size, gfp);
-        }
-        long addr = kmallocFrom(cpu(), size, gfp);
-        if (addr == NULL && linux20 != null) {
-            linux20.kmallocFailed();
-        }
-        return addr;
-    }
-
-    private long kmallocFrom(CpuCache cache, long size, int gfp) {
-        if (size <= smallLimit) {
-            if (faults.shouldFailSlab(gfp, size)) {
-                return NULL;
-            }
-            return small.allocate(cache, size, gfp);
-        }
-        int order = Sizes.orderForBytes(size, MachineProfile.PAGE_SHIFT);
-        long pfn = pagePath.allocate(cache, gfp, order, FrameTable.LARGE_HEAD, FrameTable.LARGE_TAIL);
-        return pfn == PageAllocator.NO_PAGE ? NULL : pageOffset + (pfn << MachineProfile.PAGE_SHIFT);
-    }
-
-    private long tooLarge(long size, int gfp) {
-        if (era == Era.LINUX_2_0) {
-            machine.dmesg().warn("kmalloc of too large a block (" + size + " bytes).");
-        } else if ((gfp & Gfp.__GFP_NOWARN) == 0) {
-            machine.dmesg().warn("WARNING: kmalloc of " + size + " bytes exceeds KMALLOC_MAX_SIZE ("
-                    + era.maxKmallocSize() + " bytes), mode:" + Gfp.mode(gfp));
-        }
-        return NULL;
+        return kmallocPath.kmallocRaw(size, gfp);
     }
 
     /** Allocates zeroed memory ({@code kzalloc}). */
@@ -378,45 +339,12 @@ public final class Kernel implements KernelMemory {
             debug.kfree(addr);
             return;
         }
-        if (linux20 != null) {
-            kfree20(addr);
-            return;
-        }
-        kfreeRaw(addr);
-    }
-
-    /**
-     * kfree on the Linux 2.0 era: a free the allocator refuses prints 2.0's {@code kfree of non-kmalloced
-     * memory} line with the page descriptor's {@code next} and {@code order} words read from the start of
-     * the pointer's page, then stops or carries on ({@link Linux20Misuse}).
-     */
-    private void kfree20(long addr) {
-        try {
-            kfreeRaw(addr);
-        } catch (org.kmemlab.api.bug.KernelBug refused) {
-            long page = machine.pa(Linux20Misuse.pageOf(addr));
-            long next = machine.memory().readInt(page) & 0xffff_ffffL;
-            long order = machine.memory().readInt(page + Linux20Misuse.orderOffset());
-            linux20.badKfree(addr, next, order, refused);
-        }
+        kmallocPath.kfree(addr);
     }
 
     /** kfree without the debug wrapper, of an address above ZERO_SIZE_PTR. */
     void kfreeRaw(long addr) {
-        long pfn = pfnOf(addr, "kfree");
-        CpuCache cache = cpu();
-        byte tag = frames.tag(pfn);
-        if (tag == FrameTable.SLAB) {
-            small.free(cache, addr, pfn);
-        } else if (tag == FrameTable.LARGE_HEAD && (addr & PAGE_MASK) == 0) {
-            int order = frames.order(pfn);
-            if (!frames.compareAndSetTag(pfn, FrameTable.LARGE_HEAD, FrameTable.FREE)) {
-                throw FreeReports.freedAlready(addr, pfn);
-            }
-            pagePath.free(cache, pfn, order);
-        } else {
-            throw FreeReports.notKmalloced(frames, pageOffset, addr, pfn, tag, "kfree");
-        }
+        kmallocPath.kfreeRaw(addr);
     }
 
     /**
@@ -436,19 +364,7 @@ public final class Kernel implements KernelMemory {
             debug.kfree(addr, size);
             return;
         }
-        long pfn = pfnOf(addr, "kfree_s");
-        long usable = ksize(addr);
-        if (frames.tag(pfn) == FrameTable.SLAB) {
-            int sizeClass = frames.classOf(pfn);
-            boolean fits = sizeClass >= 0
-                    ? small.classes().classFor(size, small.classes().isDma(sizeClass)) == sizeClass
-                    : size <= usable;
-            if (!fits) {
-                throw InvalidFreeBug.wrongSize(small.cacheName(pfn), addr, size, usable);
-            }
-        } else if (size <= smallLimit || Sizes.orderForBytes(size, MachineProfile.PAGE_SHIFT) != frames.order(pfn)) {
-            throw InvalidFreeBug.wrongSize("kmalloc-large (order " + frames.order(pfn) + ")", addr, size, usable);
-        }
+        kmallocPath.checkFreeSize(addr, size);
         kfree(addr);
     }
 
@@ -468,15 +384,7 @@ public final class Kernel implements KernelMemory {
 
     /** ksize without the debug wrapper, of an address above ZERO_SIZE_PTR. */
     long ksizeRaw(long addr) {
-        long pfn = pfnOf(addr, "ksize");
-        byte tag = frames.tag(pfn);
-        if (tag == FrameTable.SLAB) {
-            return small.usableSize(addr, pfn);
-        }
-        if (tag == FrameTable.LARGE_HEAD && (addr & PAGE_MASK) == 0) {
-            return MachineProfile.PAGE_SIZE << frames.order(pfn);
-        }
-        throw FreeReports.notKmalloced(frames, pageOffset, addr, pfn, tag, "ksize");
+        return kmallocPath.ksizeRaw(addr);
     }
 
     // ---------------------------------------------------------------- pages
@@ -822,10 +730,7 @@ public final class Kernel implements KernelMemory {
 
     /** Returns the kmalloc cache of the live slot at {@code slot}, for debug reports. */
     String cacheNameOf(long slot) {
-        long pfn = pfnOf(slot, "ksize");
-        byte tag = frames.tag(pfn);
-        return tag == FrameTable.SLAB ? small.cacheName(pfn)
-                : tag == FrameTable.KMEM_CACHE ? kmemCaches.cacheNameOfFrame(pfn) : "kmalloc-large";
+        return kmallocPath.cacheNameOf(slot);
     }
 
     // ---------------------------------------------------------------- helpers for the free paths
