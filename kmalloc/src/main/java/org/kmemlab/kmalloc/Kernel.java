@@ -109,7 +109,6 @@ public final class Kernel implements KernelMemory {
     private final PagePath pagePath;
     private final CpuCacheDrain cpuCaches;
     private final PageCache pageCache;
-    private final long pageOffset;
     private final FaultInjection faults;
     private final Vmalloc vmalloc;
     private final KernelAddresses addresses;
@@ -119,13 +118,13 @@ public final class Kernel implements KernelMemory {
     private final SlabDebug debug;
     private final KmemCaches kmemCaches;
     private final KmallocPath kmallocPath;
+    private final GetFreePages getFreePages;
     private final ProcFiles procFiles;
 
     private Kernel(Parts parts, Debugging debugging) {
         this.parts = parts;
         this.era = parts.era();
         this.machine = parts.bareMachine() != null ? parts.bareMachine() : Machine.boot(parts.profile(), parts.ram());
-        this.pageOffset = parts.profile().pageOffset();
         this.frames = new FrameTable(machine);
         for (org.kmemlab.api.BootMemory.Region r : machine.bootMemory().reservations()) {
             frames.reserve(r.start() >>> MachineProfile.PAGE_SHIFT,
@@ -166,6 +165,7 @@ public final class Kernel implements KernelMemory {
                 parts.cpuCaches(), small::cacheName);
         this.kmallocPath = new KmallocPath(machine, era, frames, small, pagePath, faults, kmemCaches, addresses,
                 cpuCaches, linux20);
+        this.getFreePages = new GetFreePages(machine, era, frames, pagePath, cpuCaches, addresses, linux20, debug);
         this.procFiles = new ProcFiles(machine, era, zones, small, kmemCaches, vmalloc, pageCache);
         faults.failslab(debugging.failslab());
         faults.failPageAlloc(debugging.failPageAlloc());
@@ -397,8 +397,7 @@ public final class Kernel implements KernelMemory {
      */
     @Override
     public long getFreePages(int gfp, int order) {
-        long pfn = allocPages(gfp, order);
-        return pfn == PageAllocator.NO_PAGE ? NULL : pageOffset + (pfn << MachineProfile.PAGE_SHIFT);
+        return getFreePages.getFreePages(gfp, order);
     }
 
     /** Allocates one zeroed page ({@code get_zeroed_page}); returns its address or {@link #NULL}. */
@@ -413,19 +412,7 @@ public final class Kernel implements KernelMemory {
      * @return the first pfn, or {@link PageAllocator#NO_PAGE}
      */
     public long allocPages(int gfp, int order) {
-        if (linux20 != null) {
-            gfp = linux20.nonatomicFromInterrupt(gfp, "gfp");
-        }
-        machine.context().mightSleep(gfp, "__get_free_pages");
-        Checks.requireArgument(order >= 0, "order %d is negative", order);
-        if (order > era.maxOrder()) {
-            if ((gfp & Gfp.__GFP_NOWARN) == 0) {
-                machine.dmesg().warn("WARNING: page allocation of order " + order + " > MAX_ORDER "
-                        + era.maxOrder() + ", mode:" + Gfp.mode(gfp));
-            }
-            return PageAllocator.NO_PAGE;
-        }
-        return pagePath.allocate(cpu(), gfp, order, FrameTable.PAGES_HEAD, FrameTable.PAGES_TAIL);
+        return getFreePages.allocPages(gfp, order);
     }
 
     /**
@@ -439,12 +426,7 @@ public final class Kernel implements KernelMemory {
         if (addr == NULL) {
             return;
         }
-        long pfn = pfnOf(addr, "free_pages");
-        if ((addr & PAGE_MASK) != 0) {
-            throw new BadPageStateBug(pfn, order, "free_pages of 0x" + Long.toHexString(addr)
-                    + ", which is not the start of a page", "pass free_pages() the address __get_free_pages() returned");
-        }
-        freePagesPfn(pfn, order);
+        getFreePages.freePages(addr, order);
     }
 
     /**
@@ -453,43 +435,7 @@ public final class Kernel implements KernelMemory {
      * @throws BadPageStateBug for a block that is not live, or a wrong order
      */
     public void freePagesPfn(long pfn, int order) {
-        if (pfn < 0 || pfn >= machine.frames()) {
-            throw BadPageStateBug.outOfRange(pfn, order, 0, machine.frames());
-        }
-        if (order < 0 || order > era.maxOrder()) {
-            throw BadPageStateBug.badOrder(pfn, order, era.maxOrder());
-        }
-        byte tag = frames.tag(pfn);
-        if (tag == FrameTable.PAGES_HEAD) {
-            int allocated = frames.order(pfn);
-            if (allocated != order) {
-                throw BadPageStateBug.wrongOrder(pfn, order, allocated);
-            }
-            if (!frames.compareAndSetTag(pfn, FrameTable.PAGES_HEAD, FrameTable.FREE)) {
-                throw BadPageStateBug.alreadyFree(pfn, order);
-            }
-            if (debug != null) {
-                debug.poisonPages(pfn, order);
-            }
-            pagePath.free(cpu(), pfn, order);
-            return;
-        }
-        if (tag == FrameTable.PAGES_TAIL) {
-            long head = pfn;
-            while (head > 0 && frames.tag(head) == FrameTable.PAGES_TAIL) {
-                head--;
-            }
-            throw BadPageStateBug.notBlockStart(pfn, order, head, frames.order(head));
-        }
-        if (tag == FrameTable.FREE || tag == FrameTable.PER_CPU) {
-            throw BadPageStateBug.alreadyFree(pfn, order);
-        }
-        if (tag == FrameTable.RESERVED && linux20 != null) {
-            linux20.reservedPageFreed(pfn, order);
-            return;
-        }
-        throw new BadPageStateBug(pfn, order, "freeing pfn " + pfn + ", which belongs to " + FreeReports.owner(tag),
-                "free_pages() takes only blocks from __get_free_pages(); free kmalloc memory with kfree()");
+        getFreePages.freePagesPfn(pfn, order);
     }
 
     // ---------------------------------------------------------------- named slab caches
@@ -731,16 +677,6 @@ public final class Kernel implements KernelMemory {
     /** Returns the kmalloc cache of the live slot at {@code slot}, for debug reports. */
     String cacheNameOf(long slot) {
         return kmallocPath.cacheNameOf(slot);
-    }
-
-    // ---------------------------------------------------------------- helpers for the free paths
-
-    private CpuCache cpu() {
-        return cpuCaches.current();
-    }
-
-    private long pfnOf(long addr, String what) {
-        return addresses.pfnOf(addr, what);
     }
 
     // ---------------------------------------------------------------- per-thread caches
