@@ -83,30 +83,15 @@ import org.kmemlab.api.stats.ZoneStats;
  */
 public final class Kernel implements KernelMemory {
 
-    private static final long PAGE_MASK = MachineProfile.PAGE_SIZE - 1;
-
-    /** What a builder hands to {@link #assemble}. */
-    record Parts(MachineProfile profile, long ram, Era era, Duration maxWait, long minFreeKbytes, boolean cpuCaches,
-                 PageAllocatorProvider pages, ObjectAllocatorProvider objects, ZoneAllocatorProvider zones,
-                 java.util.function.Supplier<org.kmemlab.api.spi.SlabCacheProvider> slabs,
-                 List<KernelSettings.Setting> settings, Machine bareMachine) {
-    }
-
-    /** The debugging a builder asks for: {@code slab_debug} options and the fault injectors' knobs. */
-    record Debugging(java.util.Set<SlabDebug.Option> slabDebug, FaultAttr failslab, FaultAttr failPageAlloc) {
-        static final Debugging OFF = new Debugging(java.util.Set.of(), FaultAttr.OFF, FaultAttr.OFF);
-    }
-
     /** The first line of a report that Linux 2.0 did not have, shown on the 2.0 era by {@link #kmemlabView}. */
     public static final String KMEMLAB_VIEW_LABEL = "# kmemlab's view, not a Linux 2.0 file: ";
 
     private final Machine machine;
     private final Era era;
-    private final Parts parts;
+    private final KernelBoot.Parts parts;
     private final ZoneAllocator zones;
     private final FrameTable frames;
     private final SmallObjects small;
-    private final PagePath pagePath;
     private final CpuCacheDrain cpuCaches;
     private final PageCache pageCache;
     private final FaultInjection faults;
@@ -121,29 +106,22 @@ public final class Kernel implements KernelMemory {
     private final GetFreePages getFreePages;
     private final ProcFiles procFiles;
 
-    private Kernel(Parts parts, Debugging debugging) {
+    private Kernel(KernelBoot.Parts parts, KernelBoot.Debugging debugging) {
         this.parts = parts;
         this.era = parts.era();
         this.machine = parts.bareMachine() != null ? parts.bareMachine() : Machine.boot(parts.profile(), parts.ram());
-        this.frames = new FrameTable(machine);
-        for (org.kmemlab.api.BootMemory.Region r : machine.bootMemory().reservations()) {
-            frames.reserve(r.start() >>> MachineProfile.PAGE_SHIFT,
-                    Math.min(machine.frames(), (r.end() + PAGE_MASK) >>> MachineProfile.PAGE_SHIFT));
-        }
+        this.frames = KernelBoot.frameTable(machine);
         this.zones = parts.zones().create(new ZoneAllocatorConfig(machine, parts.pages(), era, parts.maxWait(),
                 parts.minFreeKbytes()));
         KernelPageSource pageSource = new KernelPageSource(machine, zones, frames);
         var objects = parts.objects().create(new ObjectAllocatorConfig(machine, pageSource, era));
         ProbedSizeClasses classes = ProbedSizeClasses.of(objects, parts.objects().name());
-        int[] capacity = new int[classes.count()];
-        for (int s = 0; s < capacity.length; s++) {
-            capacity[s] = parts.cpuCaches() ? SmallObjects.magazineCapacity(classes.size(s)) : 0;
-        }
+        int[] capacity = KernelBoot.magazineCapacities(classes, parts.cpuCaches());
         this.small = new SmallObjects(machine, objects, parts.objects().name(), pageSource, zones, frames, classes,
                 capacity);
-        int high = parts.cpuCaches() ? pcpHigh(machine.frames()) : 0;
+        int high = parts.cpuCaches() ? KernelBoot.pcpHigh(machine.frames()) : 0;
         this.faults = new FaultInjection(machine.dmesg());
-        this.pagePath = new PagePath(machine, zones, frames, high, faults);
+        PagePath pagePath = new PagePath(machine, zones, frames, high, faults);
         this.cpuCaches = new CpuCacheDrain(small, pagePath, capacity, high);
         this.pageCache = new PageCache(zones, frames);
         zones.registerShrinker(pageCache.shrinker());
@@ -152,15 +130,14 @@ public final class Kernel implements KernelMemory {
         PageFaults pageFaults = new PageFaults(machine, vmalloc.tables(), era);
         this.addresses = new KernelAddresses(machine, vmalloc, new Mmu(vmalloc, machine.memory(), pageFaults),
                 pageFaults);
-        this.linux20 = era == Era.LINUX_2_0 ? new Linux20Misuse(machine, carryOn(parts.settings()), System::nanoTime)
-                : null;
+        this.linux20 = era == Era.LINUX_2_0
+                ? new Linux20Misuse(machine, KernelBoot.carryOn(parts.settings()), System::nanoTime) : null;
         this.debug = debugging.slabDebug().isEmpty() ? null : new SlabDebug(this, debugging.slabDebug());
         if (debug != null) {
             zones.registerShrinker(KernelDebug.quarantineShrinker(this, debug));
             machine.dmesg().info("slab_debug=" + debug.letters() + ": allocation debugging is on");
         }
-        int cacheDebug = (debugging.slabDebug().contains(SlabDebug.Option.POISON) ? SlabFlags.SLAB_POISON : 0)
-                | (debugging.slabDebug().contains(SlabDebug.Option.RED_ZONE) ? SlabFlags.SLAB_RED_ZONE : 0);
+        int cacheDebug = KernelBoot.cacheDebugFlags(debugging.slabDebug());
         this.kmemCaches = new KmemCaches(machine, era, zones, frames, faults, parts.slabs(), cacheDebug,
                 parts.cpuCaches(), small::cacheName);
         this.kmallocPath = new KmallocPath(machine, era, frames, small, pagePath, faults, kmemCaches, addresses,
@@ -169,27 +146,7 @@ public final class Kernel implements KernelMemory {
         this.procFiles = new ProcFiles(machine, era, zones, small, kmemCaches, vmalloc, pageCache);
         faults.failslab(debugging.failslab());
         faults.failPageAlloc(debugging.failPageAlloc());
-        machine.dmesg().info("kmalloc: pages=" + parts.pages().name() + " objects=" + parts.objects().name()
-                + " zones=" + parts.zones().name() + ", " + era + " era, " + classes.count() + " size classes up to "
-                + classes.maxSize() + " bytes, larger up to " + era.maxKmallocSize() + " bytes from pages");
-    }
-
-    /** Reads {@code kmemlab.misuse}: {@code stop} (the default) or {@code carry-on}. */
-    private static boolean carryOn(List<KernelSettings.Setting> settings) {
-        for (KernelSettings.Setting s : settings) {
-            if (s.key().equals("misuse") && s.value() != null) {
-                String v = s.value().trim();
-                Checks.requireArgument(v.equals("stop") || v.equals("carry-on"),
-                        "misuse '%s' (%s) is neither stop nor carry-on", s.value(), s.source());
-                return v.equals("carry-on");
-            }
-        }
-        return false;
-    }
-
-    /** The per-thread page list mark: about one list entry per 4096 frames of RAM, 2 to 32. */
-    private static int pcpHigh(long frames) {
-        return (int) Math.max(2, Math.min(32, frames >>> 12));
+        machine.dmesg().info(KernelBoot.banner(parts, era, classes));
     }
 
     /** Returns a builder; see {@link KernelBuilder} for the settings and where they come from. */
@@ -202,11 +159,8 @@ public final class Kernel implements KernelMemory {
         return builder().boot();
     }
 
-    static Kernel assemble(Parts parts) {
-        return new Kernel(parts, Debugging.OFF);
-    }
-
-    static Kernel assemble(Parts parts, Debugging debugging) {
+    /** Makes the subsystems from {@code parts} in boot order; see {@link KernelBuilder#boot()}. */
+    static Kernel assemble(KernelBoot.Parts parts, KernelBoot.Debugging debugging) {
         return new Kernel(parts, debugging);
     }
 
