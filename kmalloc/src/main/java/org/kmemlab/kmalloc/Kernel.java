@@ -476,37 +476,7 @@ public final class Kernel implements KernelMemory {
      */
     @Override
     public org.kmemlab.api.SlabCaches slabCaches() {
-        return era == Era.LINUX_2_0 ? null : new org.kmemlab.api.SlabCaches() {
-            @Override
-            public Cache create(String name, long size, int align, int flags, ObjectConstructor ctor) {
-                return kmemCacheCreate(name, size, align, flags, ctor);
-            }
-
-            @Override
-            public long alloc(Cache cache, int gfp) {
-                return kmemCacheAlloc(own(cache), gfp);
-            }
-
-            @Override
-            public void free(Cache cache, long addr) {
-                kmemCacheFree(own(cache), addr);
-            }
-
-            @Override
-            public long shrink(Cache cache) {
-                return kmemCacheShrink(own(cache));
-            }
-
-            @Override
-            public void destroy(Cache cache) {
-                kmemCacheDestroy(own(cache));
-            }
-
-            private KmemCache own(Cache cache) {
-                Checks.requireArgument(cache instanceof KmemCache, "%s is not a cache of this kernel", cache);
-                return (KmemCache) cache;
-            }
-        };
+        return era == Era.LINUX_2_0 ? null : new SlabCachesView(this);
     }
 
     // ---------------------------------------------------------------- vmalloc, mempool, debugging
