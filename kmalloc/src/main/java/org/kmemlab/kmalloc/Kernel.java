@@ -1,6 +1,5 @@
 package org.kmemlab.kmalloc;
 
-import java.time.Duration;
 import java.util.List;
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.Era;
@@ -12,15 +11,12 @@ import org.kmemlab.api.Sizes;
 import org.kmemlab.api.bug.BadPageStateBug;
 import org.kmemlab.api.bug.InvalidFreeBug;
 import org.kmemlab.api.spi.ObjectAllocatorConfig;
-import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.ObjectConstructor;
-import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.SlabCacheConfig;
 import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.api.spi.ZoneAllocator;
 import org.kmemlab.api.spi.ZoneAllocatorConfig;
-import org.kmemlab.api.spi.ZoneAllocatorProvider;
 import org.kmemlab.api.stats.MemInfo;
 import org.kmemlab.api.stats.SlabInfo;
 import org.kmemlab.api.stats.ZoneStats;
@@ -80,6 +76,27 @@ import org.kmemlab.api.stats.ZoneStats;
  * allocator is thread-safe by contract, and per-thread magazines and page lists keep the common path off
  * both ({@link CpuCache}). Objects in magazines count as active in {@code /proc/slabinfo}, as SLUB's
  * per-cpu objects do; {@link #drainCpuCaches()} gives them back.
+ *
+ * <h2>Where the code is</h2>
+ * This class is the facade: each public method checks what belongs to the API (NULL, the debug
+ * wrapper) and hands the work to one subsystem, in the order of the sections below.
+ * <ul>
+ *   <li>boot: the constructor makes the subsystems in boot order; {@link KernelBoot} holds what the
+ *       builder passes and boot's small decisions (reserved frames, magazine sizes, the banner).</li>
+ *   <li>kmalloc, kfree, ksize: {@link KmallocPath}, over the size classes' magazines ({@link SmallObjects})
+ *       and the page path for large requests.</li>
+ *   <li>pages: {@link GetFreePages} ({@code __get_free_pages}, {@code free_pages} and their checks), over
+ *       {@link PagePath} (per-thread page lists, then the zone allocator).</li>
+ *   <li>named caches: {@link KmemCaches}; the {@link org.kmemlab.api.SlabCaches} view is
+ *       {@link SlabCachesView}.</li>
+ *   <li>vmalloc, mempool, fault injection: {@link Vmalloc}, {@link Mempool}, {@link FaultInjection}.</li>
+ *   <li>debugging and misuse: {@link SlabDebug}, {@link KernelDebug}, {@link LeakReport}; the frame owner
+ *       in a report from {@link FreeReports}; Linux 2.0's messages from {@link Linux20Misuse}.</li>
+ *   <li>per-thread caches: {@link CpuCacheDrain} (which cache a thread uses, draining them).</li>
+ *   <li>memory by kernel address: {@link KernelAddresses} (the direct map, or the vmalloc area's page
+ *       tables through {@link Mmu}).</li>
+ *   <li>reports: {@link ProcFiles} ({@code /proc} files as the era had them), {@link KernelReports}.</li>
+ * </ul>
  */
 public final class Kernel implements KernelMemory {
 
