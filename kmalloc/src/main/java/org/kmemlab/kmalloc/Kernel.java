@@ -39,8 +39,8 @@ import org.kmemlab.api.stats.ZoneStats;
  * {@link KernelBuilder#boot()} boots the machine (boot memory reserves the kernel image and
  * {@code mem_map}), creates the zone allocator through the chosen provider (it retires boot memory and
  * frees every other frame into page allocators made by the page provider), then the object allocator with
- * a page source over the zone allocator, learns its size classes ({@link ProbedSizeClasses}), and registers the
- * page cache and the per-thread caches as shrinkers.
+ * a page source over the zone allocator, learns its size classes, declared or probed
+ * ({@link InstalledSizeClasses}), and registers the page cache and the per-thread caches as shrinkers.
  *
  * <h2>Where a request goes</h2>
  * <ul>
@@ -132,7 +132,7 @@ public final class Kernel implements KernelMemory {
                 parts.minFreeKbytes()));
         KernelPageSource pageSource = new KernelPageSource(machine, zones, frames);
         var objects = parts.objects().create(new ObjectAllocatorConfig(machine, pageSource, era));
-        ProbedSizeClasses classes = ProbedSizeClasses.of(objects, parts.objects().name());
+        InstalledSizeClasses classes = InstalledSizeClasses.of(objects, parts.objects().name());
         int[] capacity = KernelBoot.magazineCapacities(classes, parts.cpuCaches());
         this.small = new SmallObjects(machine, objects, parts.objects().name(), pageSource, zones, frames, classes,
                 capacity);
