@@ -90,8 +90,9 @@ import org.kmemlab.api.stats.ZoneStats;
  *   <li>named caches: {@link KmemCaches}; the {@link org.kmemlab.api.SlabCaches} view is
  *       {@link SlabCachesView}.</li>
  *   <li>vmalloc, mempool, fault injection: {@link Vmalloc}, {@link Mempool}, {@link FaultInjection}.</li>
- *   <li>debugging and misuse: {@link SlabDebug}, {@link KernelDebug}, {@link LeakReport}; the frame owner
- *       in a report from {@link FreeReports}; Linux 2.0's messages from {@link Linux20Misuse}.</li>
+ *   <li>debugging and misuse: {@link SlabDebug} (with {@link RedZonesAndPoison}), {@link KernelDebug},
+ *       {@link LeakReport}; the frame owner in a report from {@link FreeReports}; Linux 2.0's messages
+ *       from {@link Linux20Misuse}.</li>
  *   <li>per-thread caches: {@link CpuCacheDrain} (which cache a thread uses, draining them).</li>
  *   <li>memory by kernel address: {@link KernelAddresses} (the direct map, or the vmalloc area's page
  *       tables through {@link Mmu}).</li>
