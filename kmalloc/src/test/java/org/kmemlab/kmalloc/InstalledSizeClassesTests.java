@@ -79,38 +79,7 @@ class InstalledSizeClassesTests {
     @Test
     void declaredClassesOutOfOrderAreRefusedWithTheProviderNamed() {
         Machine machine = Machine.boot(MachineProfile.I386_LINUX_2_0);
-        var inner = new TestProviders.TestObjectAllocator(machine, null);
-        var objects = new org.kmemlab.api.spi.ObjectAllocator() {
-            @Override
-            public long allocate(long size, int gfp) {
-                return inner.allocate(size, gfp);
-            }
-
-            @Override
-            public void free(long addr) {
-                inner.free(addr);
-            }
-
-            @Override
-            public long usableSize(long addr) {
-                return inner.usableSize(addr);
-            }
-
-            @Override
-            public long maxSize() {
-                return inner.maxSize();
-            }
-
-            @Override
-            public long shrink() {
-                return inner.shrink();
-            }
-
-            @Override
-            public java.util.List<org.kmemlab.api.stats.SlabInfo> slabinfo() {
-                return inner.slabinfo();
-            }
-
+        var objects = new TestProviders.TestObjectAllocator(machine, null) {
             @Override
             public java.util.List<org.kmemlab.api.spi.SizeClass> sizeClasses() {
                 return java.util.List.of(new org.kmemlab.api.spi.SizeClass("kmalloc-64", 64, false),
