@@ -39,8 +39,8 @@ import org.kmemlab.api.stats.ZoneStats;
  * {@link KernelBuilder#boot()} boots the machine (boot memory reserves the kernel image and
  * {@code mem_map}), creates the zone allocator through the chosen provider (it retires boot memory and
  * frees every other frame into page allocators made by the page provider), then the object allocator with
- * a page source over the zone allocator, learns its size classes ({@link ProbedSizeClasses}), and registers the
- * page cache and the per-thread caches as shrinkers.
+ * a page source over the zone allocator, learns its size classes, declared or probed
+ * ({@link InstalledSizeClasses}), and registers the page cache and the per-thread caches as shrinkers.
  *
  * <h2>Where a request goes</h2>
  * <ul>
@@ -90,8 +90,9 @@ import org.kmemlab.api.stats.ZoneStats;
  *   <li>named caches: {@link KmemCaches}; the {@link org.kmemlab.api.SlabCaches} view is
  *       {@link SlabCachesView}.</li>
  *   <li>vmalloc, mempool, fault injection: {@link Vmalloc}, {@link Mempool}, {@link FaultInjection}.</li>
- *   <li>debugging and misuse: {@link SlabDebug}, {@link KernelDebug}, {@link LeakReport}; the frame owner
- *       in a report from {@link FreeReports}; Linux 2.0's messages from {@link Linux20Misuse}.</li>
+ *   <li>debugging and misuse: {@link SlabDebug} (with {@link RedZonesAndPoison}), {@link KernelDebug},
+ *       {@link LeakReport}; the frame owner in a report from {@link FreeReports}; Linux 2.0's messages
+ *       from {@link Linux20Misuse}.</li>
  *   <li>per-thread caches: {@link CpuCacheDrain} (which cache a thread uses, draining them).</li>
  *   <li>memory by kernel address: {@link KernelAddresses} (the direct map, or the vmalloc area's page
  *       tables through {@link Mmu}).</li>
@@ -132,7 +133,7 @@ public final class Kernel implements KernelMemory {
                 parts.minFreeKbytes()));
         KernelPageSource pageSource = new KernelPageSource(machine, zones, frames);
         var objects = parts.objects().create(new ObjectAllocatorConfig(machine, pageSource, era));
-        ProbedSizeClasses classes = ProbedSizeClasses.of(objects, parts.objects().name());
+        InstalledSizeClasses classes = InstalledSizeClasses.of(objects, parts.objects().name());
         int[] capacity = KernelBoot.magazineCapacities(classes, parts.cpuCaches());
         this.small = new SmallObjects(machine, objects, parts.objects().name(), pageSource, zones, frames, classes,
                 capacity);

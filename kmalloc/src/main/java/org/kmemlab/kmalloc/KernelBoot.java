@@ -50,7 +50,7 @@ final class KernelBoot {
     }
 
     /** Returns each size class's magazine capacity, all 0 when per-thread caching is off. */
-    static int[] magazineCapacities(ProbedSizeClasses classes, boolean cpuCaches) {
+    static int[] magazineCapacities(InstalledSizeClasses classes, boolean cpuCaches) {
         int[] capacity = new int[classes.count()];
         for (int s = 0; s < capacity.length; s++) {
             capacity[s] = cpuCaches ? SmallObjects.magazineCapacity(classes.size(s)) : 0;
@@ -83,7 +83,7 @@ final class KernelBoot {
     }
 
     /** The line boot prints: the providers, the era and the size classes learnt. */
-    static String banner(Parts parts, Era era, ProbedSizeClasses classes) {
+    static String banner(Parts parts, Era era, InstalledSizeClasses classes) {
         return "kmalloc: pages=" + parts.pages().name() + " objects=" + parts.objects().name()
                 + " zones=" + parts.zones().name() + ", " + era + " era, " + classes.count() + " size classes up to "
                 + classes.maxSize() + " bytes, larger up to " + era.maxKmallocSize() + " bytes from pages";

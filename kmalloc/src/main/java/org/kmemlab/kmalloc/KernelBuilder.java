@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
@@ -372,12 +371,12 @@ public final class KernelBuilder {
 
         MachineProfile profile = settings.get("profile").value() == null ? MachineProfile.X86_64
                 : KernelSettings.profile(settings.get("profile"));
-        long ram = settings.get("ram").value() == null ? profile.defaultRam() : parseSize(settings.get("ram"));
+        long ram = settings.get("ram").value() == null ? profile.defaultRam() : KernelSettings.parseSize(settings.get("ram"));
         Era era = settings.get("era").value() == null ? profile.era() : KernelSettings.era(settings.get("era"));
         Duration maxWait = settings.get("maxWait").value() == null
-                ? org.kmemlab.api.spi.ZoneAllocatorConfig.DEFAULT_MAX_WAIT : parseDuration(settings.get("maxWait"));
+                ? org.kmemlab.api.spi.ZoneAllocatorConfig.DEFAULT_MAX_WAIT : KernelSettings.parseDuration(settings.get("maxWait"));
         long minFree = settings.get("minFreeKbytes").value() == null ? 0
-                : parseLong(settings.get("minFreeKbytes"));
+                : KernelSettings.parseLong(settings.get("minFreeKbytes"));
         // Linux 2.0 had no per-CPU caches: on its era a freed block goes straight back (MF_FREE) by default
         boolean cpuCaches = settings.get("cpuCaches").value() == null ? era != Era.LINUX_2_0
                 : Boolean.parseBoolean(settings.get("cpuCaches").value().trim());
@@ -387,39 +386,5 @@ public final class KernelBuilder {
                 zoneProvider != null ? zoneProvider.name() : settings.get("zones").value().trim(),
                 slabProvider != null ? slabProvider.name() : settings.get("slabs").value().trim(),
                 List.copyOf(settings.values()));
-    }
-
-    private static long parseSize(KernelSettings.Setting s) {
-        try {
-            return Sizes.parse(s.value().trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + (s.source().equals("command line") ? ""
-                    : " (" + s.source() + ")"), e);
-        }
-    }
-
-    private static Duration parseDuration(KernelSettings.Setting s) {
-        String text = s.value().trim().toLowerCase(Locale.ROOT);
-        try {
-            if (text.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2).trim()));
-            }
-            if (text.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1).trim()));
-            }
-            return Duration.ofMillis(Long.parseLong(text));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("maxWait '" + s.value() + "' (" + s.source()
-                    + ") is not a duration; write milliseconds such as 100ms, or seconds such as 2s", e);
-        }
-    }
-
-    private static long parseLong(KernelSettings.Setting s) {
-        try {
-            return Long.parseLong(s.value().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(s.key() + " '" + s.value() + "' (" + s.source()
-                    + ") is not a whole number", e);
-        }
     }
 }

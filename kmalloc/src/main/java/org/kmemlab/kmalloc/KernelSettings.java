@@ -5,13 +5,16 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.Era;
 import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.Sizes;
 import org.kmemlab.api.spi.ReferenceProviders;
 
 /**
@@ -98,6 +101,42 @@ public final class KernelSettings {
      */
     static Era era(Setting s) {
         return named(ERA_NAMES, s, "linux-2.0 or modern");
+    }
+
+    /** Returns the size {@code s} gives ({@code 16M}, {@code 1G}), naming its source when it does not parse. */
+    static long parseSize(Setting s) {
+        try {
+            return Sizes.parse(s.value().trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + from(s), e);
+        }
+    }
+
+    /** Returns the duration {@code s} gives ({@code 100ms}, {@code 2s}, or bare milliseconds). */
+    static Duration parseDuration(Setting s) {
+        String text = s.value().trim().toLowerCase(Locale.ROOT);
+        try {
+            if (text.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2).trim()));
+            }
+            if (text.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1).trim()));
+            }
+            return Duration.ofMillis(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("maxWait '" + s.value() + "' (" + s.source()
+                    + ") is not a duration; write milliseconds such as 100ms, or seconds such as 2s", e);
+        }
+    }
+
+    /** Returns the whole number {@code s} gives, naming its key and source when it is not one. */
+    static long parseLong(Setting s) {
+        try {
+            return Long.parseLong(s.value().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(s.key() + " '" + s.value() + "' (" + s.source()
+                    + ") is not a whole number", e);
+        }
     }
 
     /** Looks {@code s}'s value up in {@code names}, case-insensitively; an unknown one names the ones to use. */

@@ -1,19 +1,15 @@
 package org.kmemlab.kmalloc;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
-import org.kmemlab.api.bug.BadPageStateBug;
 import org.kmemlab.api.bug.DoubleFreeBug;
 import org.kmemlab.api.bug.SlabCacheBug;
 import org.kmemlab.api.spi.ObjectConstructor;
-import org.kmemlab.api.spi.PageAllocator;
-import org.kmemlab.api.spi.PageSource;
 import org.kmemlab.api.spi.SlabCache;
 import org.kmemlab.api.spi.SlabCacheConfig;
 import org.kmemlab.api.spi.SlabCacheProvider;
@@ -28,8 +24,8 @@ import org.kmemlab.api.stats.SlabInfo;
  * <h2>Overview</h2>
  * Each {@link KmemCache} wraps one {@link SlabCache} made by the provider, with a page source of its own
  * that takes slabs from the zone allocator and tags their frames {@link FrameTable#KMEM_CACHE} with the
- * cache's number, so that any address can be traced to its cache (a wrong-cache free is reported with
- * both names, a {@code kfree} of a cache object names the cache). The paths copy kmalloc's:
+ * cache's number ({@link KmemCacheFrames}), so that any address can be traced to its cache (a wrong-cache
+ * free is reported with both names, a {@code kfree} of a cache object names the cache). The paths copy kmalloc's:
  * <pre>
  *   kmemCacheAlloc(c)  -> pop this thread's magazine of c               (no lock)
  *                         empty -> lock c; allocate 1 + batch objects; unlock
@@ -59,7 +55,6 @@ final class KmemCaches {
 
     private final Machine machine;
     private final Era era;
-    private final ZoneAllocator zones;
     private final FrameTable frames;
     private final FaultInjection faults;
     private final Supplier<SlabCacheProvider> providerLookup;
@@ -68,18 +63,17 @@ final class KmemCaches {
     private final boolean magazines;
     private final List<KmemCache> caches = new ArrayList<>();
     private SlabCacheProvider provider;
-    /** The cache number of each frame tagged KMEM_CACHE; created with the first cache. */
-    private volatile int[] cacheOf;
+    /** Which cache owns each slab frame, and each cache's page source. */
+    private final KmemCacheFrames cacheFrames;
     private int nextId;
-    private final java.util.concurrent.atomic.AtomicLong slabPages = new java.util.concurrent.atomic.AtomicLong();
 
     KmemCaches(Machine machine, Era era, ZoneAllocator zones, FrameTable frames, FaultInjection faults,
                Supplier<SlabCacheProvider> providerLookup, int debugFlags, boolean magazines, FrameOwnerNames names) {
         this.names = names;
         this.machine = machine;
         this.era = era;
-        this.zones = zones;
         this.frames = frames;
+        this.cacheFrames = new KmemCacheFrames(machine, zones, frames);
         this.faults = faults;
         this.providerLookup = providerLookup;
         this.debugFlags = debugFlags;
@@ -109,13 +103,9 @@ final class KmemCaches {
                 throw new IllegalArgumentException("kmem_cache_create: \"" + name + "\" is the name of a kmalloc"
                         + " cache; choose a name for your object type, such as \"dentry\"");
             }
-            if (cacheOf == null) {
-                int[] table = new int[Math.toIntExact(machine.frames())];
-                Arrays.fill(table, -1);
-                cacheOf = table;
-            }
+            cacheFrames.ensureTable();
             int id = nextId++;
-            SlabCacheConfig config = new SlabCacheConfig(machine, new CachePageSource(id), name, size, align,
+            SlabCacheConfig config = new SlabCacheConfig(machine, cacheFrames.pageSource(id), name, size, align,
                     flags | debugFlags, ctor);
             SlabCache spi = provider.create(config);
             if (spi == null) {
@@ -186,7 +176,7 @@ final class KmemCaches {
     /** Records an object fresh from the provider; the cache's lock is held. */
     private void take(KmemCache cache, long addr, byte state) {
         long pfn = machine.isDirectMapped(addr) ? machine.virtToPfn(addr) : -1;
-        if (pfn < 0 || frames.tag(pfn) != FrameTable.KMEM_CACHE || cacheOf[(int) pfn] != cache.id
+        if (pfn < 0 || frames.tag(pfn) != FrameTable.KMEM_CACHE || cacheFrames.owner(pfn) != cache.id
                 || (addr & (SlabFlags.MIN_ALIGN - 1)) != 0) {
             throw new IllegalStateException("slab cache provider " + provider.name() + " returned 0x"
                     + Long.toHexString(addr) + " for cache " + cache.name() + ", which is not an 8-byte aligned"
@@ -213,7 +203,7 @@ final class KmemCaches {
             }
             throw SlabCacheBug.notInCache(cache.name(), addr);
         }
-        int owner = cacheOf[(int) pfn];
+        int owner = cacheFrames.owner(pfn);
         if (owner != cache.id) {
             throw SlabCacheBug.wrongCache(cache.name(), nameOf(owner), addr);
         }
@@ -330,7 +320,7 @@ final class KmemCaches {
      * to FREE and gives it to the provider (objects in other threads' magazines). Lock held.
      */
     private long countSlots(KmemCache cache, byte state, boolean claim) {
-        int[] owners = cacheOf;
+        int[] owners = cacheFrames.owners();
         long n = 0;
         int granules = (int) (MachineProfile.PAGE_SIZE >>> FrameTable.GRANULE_SHIFT);
         for (int pfn = 0; pfn < owners.length; pfn++) {
@@ -373,7 +363,7 @@ final class KmemCaches {
 
     /** Returns the pages all named caches hold. */
     long slabPages() {
-        return slabPages.get();
+        return cacheFrames.slabPages();
     }
 
     /** Runs every cache's own invariant checks. */
@@ -391,7 +381,7 @@ final class KmemCaches {
 
     /** Returns the name of the named cache whose slab frame {@code pfn} is. */
     String cacheNameOfFrame(long pfn) {
-        int[] owners = cacheOf;
+        int[] owners = cacheFrames.owners();
         return owners == null ? "kmem_cache" : nameOf(owners[(int) pfn]);
     }
 
@@ -427,55 +417,5 @@ final class KmemCaches {
     interface FrameOwnerNames {
         /** Returns the kmalloc cache name of slab frame {@code pfn}. */
         String kmallocCacheOf(long pfn);
-    }
-
-    /** One cache's supply of slabs: the zone allocator's pages, tagged with the cache's number. */
-    private final class CachePageSource implements PageSource {
-        private final int id;
-
-        CachePageSource(int id) {
-            this.id = id;
-        }
-
-        @Override
-        public long getFreePages(int gfp, int order) {
-            long pfn = zones.allocPages(gfp & ~Gfp.__GFP_ZERO, order);
-            if (pfn == PageAllocator.NO_PAGE) {
-                return 0;
-            }
-            frames.makeSlab(pfn, order);
-            int[] owners = cacheOf;
-            for (long f = pfn; f < pfn + (1L << order); f++) {
-                owners[(int) f] = id;
-            }
-            frames.tagBlock(pfn, order, FrameTable.KMEM_CACHE, FrameTable.KMEM_CACHE);
-            slabPages.addAndGet(1L << order);
-            if ((gfp & Gfp.__GFP_ZERO) != 0) {
-                machine.memory().fill(machine.pfnToPhys(pfn), machine.pageSize() << order, (byte) 0);
-            }
-            return machine.pfnToVirt(pfn);
-        }
-
-        @Override
-        public void freePages(long addr, int order) {
-            long pfn = machine.isDirectMapped(addr) && (addr & (machine.pageSize() - 1)) == 0
-                    ? machine.virtToPfn(addr) : -1;
-            if (pfn < 0 || frames.tag(pfn) != FrameTable.KMEM_CACHE || cacheOf[(int) pfn] != id
-                    || frames.order(pfn) == FrameTable.NOT_A_HEAD) {
-                throw new BadPageStateBug(Math.max(pfn, 0), order, "a slab cache freed 0x" + Long.toHexString(addr)
-                        + ", which is not the first page of a slab it got from its page source",
-                        "give back exactly the address getFreePages returned, once");
-            }
-            if (frames.order(pfn) != order) {
-                throw BadPageStateBug.wrongOrder(pfn, order, frames.order(pfn));
-            }
-            int[] owners = cacheOf;
-            for (long f = pfn; f < pfn + (1L << order); f++) {
-                owners[(int) f] = -1;
-            }
-            frames.releaseSlab(pfn, order);
-            slabPages.addAndGet(-(1L << order));
-            zones.freePages(pfn, order);
-        }
     }
 }

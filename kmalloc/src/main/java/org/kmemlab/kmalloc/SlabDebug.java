@@ -9,8 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.kmemlab.api.Checks;
-import org.kmemlab.api.Gfp;
-import org.kmemlab.api.PhysicalMemory;
 import org.kmemlab.api.bug.CorruptionBug;
 import org.kmemlab.api.bug.DoubleFreeBug;
 import org.kmemlab.api.bug.InvalidFreeBug;
@@ -28,7 +26,8 @@ import org.kmemlab.api.bug.KernelBug;
  *       {@code validateSlabs} also runs the object allocator's own invariant checks.</li>
  *   <li>{@code Z} ({@link Option#RED_ZONE}): a red zone before and after each object ({@code 0xcc} while
  *       the object is live, {@code 0xbb} once it is freed), checked on free and by
- *       {@code validateSlabs}; the layout is drawn on {@link DebugObject}.</li>
+ *       {@code validateSlabs}; the layout is drawn on {@link DebugObject}, the bytes are written and
+ *       checked by {@link RedZonesAndPoison}.</li>
  *   <li>{@code P} ({@link Option#POISON}): a new object is filled with {@code 0x5a} (unless
  *       {@code __GFP_ZERO}), a freed one with {@code 0x6b} and a last byte {@code 0xa5}; the poison is
  *       checked when the object leaves the quarantine, before anyone can reuse it, and by
@@ -108,20 +107,11 @@ public final class SlabDebug {
         return options;
     }
 
-    /** Bytes of the left red zone (and the least of the right one): keeps objects 16-byte aligned. */
-    static final int RED_ZONE_BYTES = 16;
     /** The most objects the quarantine holds. */
     static final int QUARANTINE_OBJECTS = 1024;
 
-    static final byte POISON_INUSE = 0x5a;
-    static final byte POISON_FREE = 0x6b;
-    static final byte POISON_END = (byte) 0xa5;
-    static final byte RED_INACTIVE = (byte) 0xbb;
-    static final byte RED_ACTIVE = (byte) 0xcc;
-    static final byte PAGE_POISON = (byte) 0xaa;
-
     private final Kernel kernel;
-    private final PhysicalMemory memory;
+    private final RedZonesAndPoison bytes;
     private final boolean sanity;
     private final boolean redZone;
     private final boolean poison;
@@ -138,13 +128,13 @@ public final class SlabDebug {
 
     SlabDebug(Kernel kernel, Set<Option> options) {
         this.kernel = kernel;
-        this.memory = kernel.machine().memory();
         this.options = Set.copyOf(options);
         this.sanity = options.contains(Option.SANITY);
         this.redZone = options.contains(Option.RED_ZONE);
         this.poison = options.contains(Option.POISON);
         this.user = options.contains(Option.USER);
         this.quarantineLimit = kernel.machine().ramBytes() / 64;
+        this.bytes = new RedZonesAndPoison(kernel.machine(), redZone, poison);
     }
 
     /** Returns the options on, in {@code slab_debug} letters ({@code FZPU}). */
@@ -163,10 +153,6 @@ public final class SlabDebug {
         return user;
     }
 
-    private long pa(long addr) {
-        return kernel.machine().pa(addr);
-    }
-
     // ---------------------------------------------------------------- kmalloc
 
     /** kmalloc with debugging: a bigger slot for the red zones, poison, a record. */
@@ -175,22 +161,16 @@ public final class SlabDebug {
             return kernel.kmallocRaw(size, gfp);
         }
         CallSite site = user ? CallSite.capture(16) : null;
-        boolean zoned = redZone && size + 2 * RED_ZONE_BYTES <= kernel.maxKmallocSize();
-        long slot = kernel.kmallocRaw(zoned ? size + 2 * RED_ZONE_BYTES : size, gfp);
+        boolean zoned = redZone && size + 2 * RedZonesAndPoison.RED_ZONE_BYTES <= kernel.maxKmallocSize();
+        long slot = kernel.kmallocRaw(zoned ? size + 2 * RedZonesAndPoison.RED_ZONE_BYTES : size, gfp);
         if (slot == Kernel.NULL) {
             return Kernel.NULL;
         }
         long slotSize = kernel.ksizeRaw(slot);
-        long addr = zoned ? slot + RED_ZONE_BYTES : slot;
+        long addr = zoned ? slot + RedZonesAndPoison.RED_ZONE_BYTES : slot;
         DebugObject o = new DebugObject(slot, slotSize, addr, size, kernel.cacheNameOf(slot));
         o.track(false, site, System.nanoTime());
-        if (zoned) {
-            memory.fill(pa(slot), RED_ZONE_BYTES, RED_ACTIVE);
-            memory.fill(pa(o.end()), slot + slotSize - o.end(), RED_ACTIVE);
-        }
-        if (poison && (gfp & Gfp.__GFP_ZERO) == 0) {
-            memory.fill(pa(addr), size, POISON_INUSE);
-        }
+        bytes.allocated(o, gfp);
         synchronized (this) {
             live.put(addr, o);
         }
@@ -242,22 +222,13 @@ public final class SlabDebug {
                     throw invalid(addr, "kfree");
                 }
             } else {
-                if (redZone && freed.slot != freed.addr) {
-                    CorruptionBug bug = checkRedZones(freed, RED_ACTIVE, now);
-                    if (bug != null) {
-                        throw bug;
-                    }
+                CorruptionBug bug = bytes.checkLive(freed, now);
+                if (bug != null) {
+                    throw bug;
                 }
                 live.remove(addr);
                 freed.track(true, site, now);
-                if (poison) {
-                    memory.fill(pa(addr), freed.size, POISON_FREE);
-                    memory.writeByte(pa(addr + freed.size - 1), POISON_END);
-                }
-                if (redZone && freed.slot != freed.addr) {
-                    memory.fill(pa(freed.slot), RED_ZONE_BYTES, RED_INACTIVE);
-                    memory.fill(pa(freed.end()), freed.slot + freed.slotSize - freed.end(), RED_INACTIVE);
-                }
+                bytes.freed(freed);
                 if (sanity || poison) {
                     quarantined.put(addr, freed);
                     fifo.addLast(freed);
@@ -314,7 +285,7 @@ public final class SlabDebug {
     private void release(List<DebugObject> leaving, long now) {
         CorruptionBug first = null;
         for (DebugObject o : leaving) {
-            CorruptionBug bug = checkFreed(o, now);
+            CorruptionBug bug = bytes.checkFreed(o, now);
             if (first == null) {
                 first = bug;
             }
@@ -324,64 +295,6 @@ public final class SlabDebug {
             kernel.machine().dmesg().err(first.getMessage());
             throw first;
         }
-    }
-
-    /** Checks a freed object's poison and red zones; repairs them and returns the report, or null. */
-    private CorruptionBug checkFreed(DebugObject o, long now) {
-        CorruptionBug bug = null;
-        if (poison) {
-            bug = checkBytes(o, "Poison", o.addr, o.size - 1, POISON_FREE, now);
-            if (bug == null) {
-                bug = checkBytes(o, "End Poison", o.end() - 1, 1, POISON_END, now);
-            }
-        }
-        if (bug == null && redZone && o.slot != o.addr) {
-            bug = checkRedZones(o, RED_INACTIVE, now);
-        }
-        return bug;
-    }
-
-    private CorruptionBug checkRedZones(DebugObject o, byte expected, long now) {
-        CorruptionBug bug = checkBytes(o, "Left Redzone", o.slot, RED_ZONE_BYTES, expected, now);
-        return bug != null ? bug : checkBytes(o, "Right Redzone", o.end(), o.slot + o.slotSize - o.end(), expected,
-                now);
-    }
-
-    /**
-     * Checks that {@code length} bytes at {@code from} all equal {@code expected}; if not, restores them and
-     * returns SLUB's report naming the first and last wrong byte.
-     */
-    private CorruptionBug checkBytes(DebugObject o, String what, long from, long length, byte expected, long now) {
-        if (length <= 0) {
-            return null;
-        }
-        long phys = pa(from);
-        long bad = memory.findMismatch(phys, length, expected);
-        if (bad < 0) {
-            return null;
-        }
-        long last = bad;
-        for (long p = phys + length - 1; p > bad; p--) {
-            if (memory.readByte(p) != expected) {
-                last = p;
-                break;
-            }
-        }
-        byte found = memory.readByte(bad);
-        long firstAddr = from + (bad - phys);
-        long lastAddr = from + (last - phys);
-        memory.fill(phys, length, expected);
-        String details = o.objectLine() + (o.allocSite != null ? "\n" + o.trackLines(now) : "")
-                + Checks.format("\nFIX %s: Restoring %s 0x%x-0x%x=0x%02x", o.cache, what, from, from + length - 1,
-                expected & 0xff);
-        String advice = what.startsWith("Poison") || what.equals("End Poison")
-                ? "the object was written after kfree(): a use after free; set pointers to NULL when you free"
-                : what.equals("Left Redzone") ? "something wrote before the start of the object: check negative"
-                        + " indexes and pointer arithmetic"
-                : "something wrote past the end of the object: check the size you asked kmalloc for against the"
-                        + " bytes you write (off-by-one, a missing +1 for a terminating NUL)";
-        return new CorruptionBug(o.cache, what, firstAddr, lastAddr, firstAddr - o.slot, found, expected, details,
-                advice);
     }
 
     private KernelBug invalid(long addr, String what) {
@@ -410,9 +323,7 @@ public final class SlabDebug {
 
     /** Fills a block given to free_pages with {@code PAGE_POISON} (P only). */
     void poisonPages(long pfn, int order) {
-        if (poison) {
-            memory.fill(kernel.machine().pfnToPhys(pfn), kernel.machine().pageSize() << order, PAGE_POISON);
-        }
+        bytes.poisonPages(pfn, order);
     }
 
     /**
@@ -430,8 +341,8 @@ public final class SlabDebug {
             all.addAll(fifo);
             all.sort((a, b) -> Long.compareUnsigned(a.slot, b.slot));
             for (DebugObject o : all) {
-                CorruptionBug bug = quarantined.containsKey(o.addr) ? checkFreed(o, now)
-                        : redZone && o.slot != o.addr ? checkRedZones(o, RED_ACTIVE, now) : null;
+                CorruptionBug bug = quarantined.containsKey(o.addr) ? bytes.checkFreed(o, now)
+                        : bytes.checkLive(o, now);
                 if (bug != null) {
                     kernel.machine().dmesg().err(bug.getMessage());
                     found.add(bug);

@@ -30,7 +30,7 @@ import org.kmemlab.api.stats.SlabInfo;
  * is still caught on the lock-free path; only kfree's LIVE to CACHED is a compare-and-set, every other
  * move a plain store by the object's one owner (the class comment of {@link FrameTable} says why).
  *
- * <p>Words: a <em>size class</em> ({@code sizeClass}) is an index into {@link ProbedSizeClasses}, and
+ * <p>Words: a <em>size class</em> ({@code sizeClass}) is an index into {@link InstalledSizeClasses}, and
  * each thread has one magazine per size class; a <em>slot</em> is only ever the block of memory an object
  * occupies (as in {@link SlabDebug}).
  *
@@ -48,11 +48,11 @@ final class SmallObjects {
     private final KernelPageSource pageSource;
     private final ZoneAllocator zones;
     private final FrameTable frames;
-    private final ProbedSizeClasses classes;
+    private final InstalledSizeClasses classes;
     private final int[] batch;
 
     SmallObjects(Machine machine, ObjectAllocator objects, String providerName, KernelPageSource pageSource,
-                 ZoneAllocator zones, FrameTable frames, ProbedSizeClasses classes, int[] capacity) {
+                 ZoneAllocator zones, FrameTable frames, InstalledSizeClasses classes, int[] capacity) {
         this.machine = machine;
         this.objects = objects;
         this.providerName = providerName;
@@ -91,7 +91,7 @@ final class SmallObjects {
     }
 
     /** Returns the size classes learnt at boot. */
-    ProbedSizeClasses classes() {
+    InstalledSizeClasses classes() {
         return classes;
     }
 

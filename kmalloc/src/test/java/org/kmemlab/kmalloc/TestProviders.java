@@ -247,7 +247,7 @@ final class TestProviders {
     }
 
     /** The object allocator of {@link Objects}. */
-    static final class TestObjectAllocator implements ObjectAllocator {
+    static class TestObjectAllocator implements ObjectAllocator {
         static final int CLASSES = 9;
         private final Machine machine;
         private final PageSource pages;

@@ -10,10 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemlab.examples.Run;
 import org.kmemlab.examples.map.Owner;
@@ -24,6 +23,8 @@ import org.openqa.selenium.interactions.Actions;
 /** The pages the commands write with {@code --html}, each opened in headless Chromium. */
 class CommandPagesTests {
 
+    @RegisterExtension
+    static final BrowserPerClass BROWSER = new BrowserPerClass();
     private static Browser browser;
 
     @TempDir
@@ -31,19 +32,7 @@ class CommandPagesTests {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void closeBrowser() throws IOException {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    @AfterEach
-    void noConsoleErrors() {
-        assertEquals(List.of(), browser.consoleErrors(), "the page logged errors");
+        browser = BROWSER.start();
     }
 
     private static long number(String script) {

@@ -9,10 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.examples.map.Owner;
@@ -31,6 +30,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class RecordingPageTests {
 
+    @RegisterExtension
+    static final BrowserPerClass BROWSER = new BrowserPerClass();
     private static Browser browser;
     private static Trace trace;
     private static Path page;
@@ -43,20 +44,8 @@ class RecordingPageTests {
         TraceFilms.record(film, film.watching(builder(), "buddy-reference", "bucket-reference"), trace);
         page = dir.resolve("replay.html");
         recording.write(page);
-        browser = Browser.start();
+        browser = BROWSER.start();
         browser.open(page);
-    }
-
-    @AfterAll
-    static void closeBrowser() throws IOException {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    @AfterEach
-    void noConsoleErrors() {
-        assertEquals(List.of(), browser.consoleErrors(), "the page logged errors");
     }
 
     /** The machine of these tests: Linux 2.0 on 16 MiB, no per-thread caches (as replay --html runs). */

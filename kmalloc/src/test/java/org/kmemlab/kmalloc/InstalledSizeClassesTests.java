@@ -8,11 +8,11 @@ import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.spi.PageSource;
 
-class ProbedSizeClassesTests {
+class InstalledSizeClassesTests {
 
     @Test
     void requestsMapToTheSmallestClassThatHoldsThem() {
-        ProbedSizeClasses c = ProbedSizeClasses.of(131_048, 24, 56, 120, 244, 500, 131_048);
+        InstalledSizeClasses c = InstalledSizeClasses.of(131_048, 24, 56, 120, 244, 500, 131_048);
         assertEquals(0, c.classFor(1, false));
         assertEquals(0, c.classFor(24, false));
         assertEquals(1, c.classFor(25, false));
@@ -47,7 +47,7 @@ class ProbedSizeClassesTests {
             }
         };
         var objects = new TestProviders.TestObjectAllocator(machine, source);
-        ProbedSizeClasses c = ProbedSizeClasses.probe(objects, "test-objects");
+        InstalledSizeClasses c = InstalledSizeClasses.probe(objects, "test-objects");
         assertEquals(18, c.count());
         assertEquals(8, c.size(0));
         assertEquals(2048, c.size(8));
@@ -65,9 +65,9 @@ class ProbedSizeClassesTests {
             org.kmemlab.api.spi.ObjectAllocator buckets = org.kmemlab.api.spi.ProviderRegistry
                     .load(org.kmemlab.api.spi.ObjectAllocatorProvider.class).get("bucket-reference")
                     .create(new org.kmemlab.api.spi.ObjectAllocatorConfig(machine, source, era));
-            ProbedSizeClasses declared = ProbedSizeClasses.of(buckets, "bucket-reference");
+            InstalledSizeClasses declared = InstalledSizeClasses.of(buckets, "bucket-reference");
             assertEquals(0, source.requests(), era + ": declared classes need no probe allocation");
-            ProbedSizeClasses probed = ProbedSizeClasses.probe(buckets, "bucket-reference");
+            InstalledSizeClasses probed = InstalledSizeClasses.probe(buckets, "bucket-reference");
             assertEquals(probed.count(), declared.count(), era.toString());
             for (int sizeClass = 0; sizeClass < probed.count(); sizeClass++) {
                 assertEquals(probed.size(sizeClass), declared.size(sizeClass), era + " size class " + sizeClass);
@@ -79,38 +79,7 @@ class ProbedSizeClassesTests {
     @Test
     void declaredClassesOutOfOrderAreRefusedWithTheProviderNamed() {
         Machine machine = Machine.boot(MachineProfile.I386_LINUX_2_0);
-        var inner = new TestProviders.TestObjectAllocator(machine, null);
-        var objects = new org.kmemlab.api.spi.ObjectAllocator() {
-            @Override
-            public long allocate(long size, int gfp) {
-                return inner.allocate(size, gfp);
-            }
-
-            @Override
-            public void free(long addr) {
-                inner.free(addr);
-            }
-
-            @Override
-            public long usableSize(long addr) {
-                return inner.usableSize(addr);
-            }
-
-            @Override
-            public long maxSize() {
-                return inner.maxSize();
-            }
-
-            @Override
-            public long shrink() {
-                return inner.shrink();
-            }
-
-            @Override
-            public java.util.List<org.kmemlab.api.stats.SlabInfo> slabinfo() {
-                return inner.slabinfo();
-            }
-
+        var objects = new TestProviders.TestObjectAllocator(machine, null) {
             @Override
             public java.util.List<org.kmemlab.api.spi.SizeClass> sizeClasses() {
                 return java.util.List.of(new org.kmemlab.api.spi.SizeClass("kmalloc-64", 64, false),
@@ -118,7 +87,7 @@ class ProbedSizeClassesTests {
             }
         };
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> ProbedSizeClasses.of(objects, "odd-objects"));
+                () -> InstalledSizeClasses.of(objects, "odd-objects"));
         assertEquals("object allocator odd-objects declares size class kmalloc-32 of 32 bytes after one of 64"
                 + " bytes; sizeClasses() must list each kind smallest first", e.getMessage());
     }

@@ -31,7 +31,7 @@ import org.kmemlab.api.stats.SlabInfo;
  * {@link #MAX_CLASSES} classes of each kind are cached; larger requests still work, through the
  * object allocator under its lock.
  */
-final class ProbedSizeClasses {
+final class InstalledSizeClasses {
 
     /** The most classes of one kind that get magazines. */
     static final int MAX_CLASSES = 48;
@@ -45,7 +45,7 @@ final class ProbedSizeClasses {
     private final byte[] dmaTable;
     private final long maxSize;
 
-    private ProbedSizeClasses(long[] sizes, String[] names, int normalCount, long maxSize) {
+    private InstalledSizeClasses(long[] sizes, String[] names, int normalCount, long maxSize) {
         this.sizes = sizes;
         this.names = names;
         this.normalCount = normalCount;
@@ -60,7 +60,7 @@ final class ProbedSizeClasses {
      *
      * @throws IllegalStateException when the declared classes are not ascending within each kind
      */
-    static ProbedSizeClasses of(ObjectAllocator objects, String providerName) {
+    static InstalledSizeClasses of(ObjectAllocator objects, String providerName) {
         List<org.kmemlab.api.spi.SizeClass> declared = objects.sizeClasses();
         if (declared == null || declared.isEmpty()) {
             return probe(objects, providerName);
@@ -94,7 +94,7 @@ final class ProbedSizeClasses {
         for (int i = 0; i < s.length; i++) {
             s[i] = sizes.get(i);
         }
-        return new ProbedSizeClasses(s, names.toArray(new String[0]), normal, objects.maxSize());
+        return new InstalledSizeClasses(s, names.toArray(new String[0]), normal, objects.maxSize());
     }
 
     /**
@@ -102,7 +102,7 @@ final class ProbedSizeClasses {
      *
      * @throws IllegalStateException when the allocator's usable size is below what was asked
      */
-    static ProbedSizeClasses probe(ObjectAllocator objects, String providerName) {
+    static InstalledSizeClasses probe(ObjectAllocator objects, String providerName) {
         long max = objects.maxSize();
         List<Long> sizes = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -114,11 +114,11 @@ final class ProbedSizeClasses {
         for (int i = 0; i < s.length; i++) {
             s[i] = sizes.get(i);
         }
-        return new ProbedSizeClasses(s, names.toArray(new String[0]), normal, max);
+        return new InstalledSizeClasses(s, names.toArray(new String[0]), normal, max);
     }
 
     /** Builds classes from known sizes (for tests); DMA classes equal the normal ones. */
-    static ProbedSizeClasses of(long maxSize, long... classSizes) {
+    static InstalledSizeClasses of(long maxSize, long... classSizes) {
         long[] s = new long[classSizes.length * 2];
         String[] n = new String[s.length];
         for (int i = 0; i < classSizes.length; i++) {
@@ -127,7 +127,7 @@ final class ProbedSizeClasses {
             n[i] = "kmalloc-" + classSizes[i];
             n[i + classSizes.length] = "dma-kmalloc-" + classSizes[i];
         }
-        return new ProbedSizeClasses(s, n, classSizes.length, maxSize);
+        return new InstalledSizeClasses(s, n, classSizes.length, maxSize);
     }
 
     private static void probeKind(ObjectAllocator objects, String providerName, int gfp, long max,
