@@ -84,6 +84,12 @@ final class ChildSession implements Wire.Dispatcher {
     /** Successful allocations answered since {@link #beginStep()}: what a property exercised. */
     private final AtomicLong allocations = new AtomicLong();
     private final AtomicLong calls = new AtomicLong();
+    private final CallCounts counts = new CallCounts();
+    /** The number of the last call each thread made (see {@link #lastCall()}). */
+    private final ThreadLocal<long[]> lastCall = ThreadLocal.withInitial(() -> new long[1]);
+    /** The page allocator proxies by the child's handle: a zone call's answer refreshes all of a machine's. */
+    private final Map<Integer, RemoteProviders.RemotePageAllocator> pageProxies =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private ChildSession(Process process, Sandbox sandbox, Limits limits, long cpuAlreadyUsed, long groupDeadline,
                          long runDeadline) {
@@ -212,6 +218,31 @@ final class ChildSession implements Wire.Dispatcher {
         return calls.get();
     }
 
+    /**
+     * Returns the number of the last call the current thread made: {@link #calls()} as it was right after
+     * that call was counted. Query answers that came with that call's answer stay valid while
+     * {@link #calls()} still equals it, that is, while no call at all (on any lane) went to the child
+     * since, because the submission runs only when called.
+     */
+    long lastCall() {
+        return lastCall.get()[0];
+    }
+
+    /** Keeps {@code proxy} as the proxy of the child's page allocator {@code handle}. */
+    void pageProxy(int handle, RemoteProviders.RemotePageAllocator proxy) {
+        pageProxies.put(handle, proxy);
+    }
+
+    /** Returns the proxy of the child's page allocator {@code handle}, or null. */
+    RemoteProviders.RemotePageAllocator pageProxy(int handle) {
+        return pageProxies.get(handle);
+    }
+
+    /** Returns the calls by operation, both ways, so far. */
+    CallCounts counts() {
+        return counts;
+    }
+
     /** The arguments of a call. */
     interface Args {
         /** Writes them. */
@@ -242,7 +273,8 @@ final class ChildSession implements Wire.Dispatcher {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        calls.incrementAndGet();
+        lastCall.get()[0] = calls.incrementAndGet();
+        counts.sent(op);
         Wire.Frame answer = wire.call(myLane(), request, this);
         if (answer.kind() == Wire.THROW) {
             try {
@@ -303,6 +335,7 @@ final class ChildSession implements Wire.Dispatcher {
             while (machineOrder.size() > MACHINES_KEPT) {
                 Machine old = machineOrder.remove(0);
                 dropped.add(machines.remove(old));
+                pageProxies.values().removeIf(p -> p.machine() == old);
             }
         }
         for (int old : dropped) {
@@ -338,6 +371,7 @@ final class ChildSession implements Wire.Dispatcher {
         int target = in.readInt();
         short op = in.readShort();
         in.readByte();
+        counts.back(op);
         Object callback = callbacks.get(target);
         try {
             if (callback instanceof PageSource source && op == Op.PS_GET_FREE_PAGES) {

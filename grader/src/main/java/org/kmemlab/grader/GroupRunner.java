@@ -43,9 +43,9 @@ final class GroupRunner {
      *
      * @param outcomes the outcome per property id, in run order
      * @param output the submission's output over all children, for the summary
-     * @param calls the SPI calls sent to the submission
+     * @param calls the calls that crossed the channel, by operation
      */
-    record GroupResult(Map<String, Outcome> outcomes, String output, long calls) {
+    record GroupResult(Map<String, Outcome> outcomes, String output, CallCounts calls) {
     }
 
     /**
@@ -85,7 +85,7 @@ final class GroupRunner {
         StringBuilder output = new StringBuilder();
         long groupDeadline = System.nanoTime() + limits.groupTimeout().toNanos();
         long cpuUsed = 0;
-        long calls = 0;
+        CallCounts calls = new CallCounts();
         int attempt = 0;
         while (!pending.isEmpty()) {
             long now = System.nanoTime();
@@ -135,7 +135,7 @@ final class GroupRunner {
                     setUpError = org.kmemlab.grader.child.GradeChild.describe(e);
                 }
             }
-            calls += session.calls();
+            calls.add(session.counts());
             ChildRun run = session.close();
             cpuUsed += Math.max(0, run.cpuMillis());
             if (!run.output().isBlank()) {

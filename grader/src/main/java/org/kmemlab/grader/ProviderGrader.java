@@ -40,7 +40,7 @@ final class ProviderGrader {
 
     static Result grade(Discovery.Found provider, Rubric rubric, Submission sub,
                         GradeOptions options, String numberPrefix, long runDeadline, Path work) throws IOException {
-        long calls = 0;
+        CallCounts calls = new CallCounts();
         List<TestResult> tests = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         StringBuilder output = new StringBuilder();
@@ -85,7 +85,7 @@ final class ProviderGrader {
             }
             GroupRunner.GroupResult result = GroupRunner.run(new GroupRunner.Subject(provider, pageProvider, sets),
                     runs, options.path(), sub, group.limits(), runDeadline, work.resolve("g" + groupNumber));
-            calls += result.calls();
+            calls.add(result.calls());
             output.append(result.output());
             boolean allPassed = true;
             int i = 0;
@@ -117,7 +117,7 @@ final class ProviderGrader {
             tests.add(performance(provider, rubric, perf, groupPassed, sub, options, pageProvider,
                     numberPrefix + (groupNumber + 1) + ".1", runDeadline, work.resolve("perf"), leaderboard, output));
         }
-        notes.add(provider.name() + ": " + calls + " SPI calls sent to the submission's JVM");
+        notes.add(provider.name() + ", the properties' channel to the submission's JVM: " + calls.describe());
         return new Result(tests, leaderboard, notes, output.toString());
     }
 

@@ -4,7 +4,11 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.ZoneType;
 import org.kmemlab.api.spi.ObjectAllocator;
@@ -15,6 +19,7 @@ import org.kmemlab.api.spi.PageAllocatorConfig;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.Provider;
 import org.kmemlab.api.spi.Shrinker;
+import org.kmemlab.api.spi.SizeClass;
 import org.kmemlab.api.spi.SlabCache;
 import org.kmemlab.api.spi.SlabCacheConfig;
 import org.kmemlab.api.spi.SlabCacheProvider;
@@ -70,6 +75,16 @@ final class RemoteProviders {
         }
     }
 
+    /**
+     * Returns true when query answers that arrived with call {@code epoch} still hold: no call went to the
+     * child since (the submission runs only when called) and the grader wrote nothing into the machine's
+     * memory since (an allocator may keep its lists there, so the grader's writes could change what a query
+     * would answer).
+     */
+    static boolean fresh(ChildSession session, Machine machine, long epoch) {
+        return epoch >= 0 && epoch == session.calls() && machine.memory().nextWrittenWord(0) < 0;
+    }
+
     /** Reads the int an answer carries. */
     private static int intOf(DataInputStream answer) {
         try {
@@ -122,6 +137,7 @@ final class RemoteProviders {
                 });
                 RemotePageAllocator allocator = new RemotePageAllocator(session, in.readInt(), machine);
                 allocator.snapshot(in);
+                session.pageProxy(allocator.handle, allocator);
                 return allocator;
             } catch (IOException e) {
                 throw broken(e);
@@ -135,9 +151,10 @@ final class RemoteProviders {
      * call went to the child since and the grader wrote nothing into the machine's memory since (an
      * allocator may keep its lists there, so the grader's writes could change what a query would say).
      * A query that finds the snapshot stale asks for a new one, so reading a whole buddyinfo row costs one
-     * round trip, also for the page allocators a zone allocator changes behind them.
+     * round trip, also for the page allocators a zone allocator changes behind them; and the answer to a
+     * zone allocator's {@code checkInvariants} carries the snapshots of every page allocator of its machine.
      */
-    private static final class RemotePageAllocator implements PageAllocator {
+    static final class RemotePageAllocator implements PageAllocator {
         private final ChildSession session;
         private final int handle;
         private final Machine machine;
@@ -152,6 +169,11 @@ final class RemoteProviders {
             this.session = session;
             this.handle = handle;
             this.machine = machine;
+        }
+
+        /** Returns the machine it works on. */
+        Machine machine() {
+            return machine;
         }
 
         /** Reads the snapshot that ends the answer {@code in}. */
@@ -171,11 +193,11 @@ final class RemoteProviders {
             for (int order = 0; order <= maxOrder; order++) {
                 freeBlocks[order] = in.readLong();
             }
-            epoch = session.calls();
+            epoch = session.lastCall();
         }
 
         private boolean fresh() {
-            return epoch == session.calls() && machine.memory().nextWrittenWord(0) < 0;
+            return RemoteProviders.fresh(session, machine, epoch);
         }
 
         /**
@@ -287,20 +309,48 @@ final class RemoteProviders {
             int m = session.machine(machine);
             int source = session.callback(config.pages());
             try {
-                int a = session.call(handle, Op.OBJECT_CREATE, null, out -> {
+                DataInputStream in = session.call(handle, Op.OBJECT_CREATE, null, out -> {
                     out.writeInt(m);
                     out.writeInt(source);
                     out.writeUTF(config.era().name());
-                }).readInt();
-                return new RemoteObjectAllocator(session, a, machine);
+                });
+                int a = in.readInt();
+                return new RemoteObjectAllocator(session, a, machine, in.readBoolean() ? readSizeClasses(in) : null);
             } catch (IOException e) {
                 throw broken(e);
             }
         }
     }
 
-    private record RemoteObjectAllocator(ChildSession session, int handle, Machine machine)
-            implements ObjectAllocator {
+    /**
+     * An object allocator in the child. It keeps the addresses it handed out and not yet freed; the answer
+     * to {@code checkInvariants} carries the slabinfo rows and the usable size of each of them, and the
+     * contract's check that follows (slabinfo, then {@code usableSize} of every live object) is answered
+     * from it while it is fresh ({@link RemoteProviders#fresh}): one round trip instead of one per live
+     * object. The size classes are read once, when the allocator is made, as kmalloc reads them at boot.
+     */
+    private static final class RemoteObjectAllocator implements ObjectAllocator {
+        /** Beyond this many live objects the check's answer carries no usable sizes (each is then asked). */
+        private static final int MAX_SNAPSHOT_OBJECTS = 1 << 16;
+
+        private final ChildSession session;
+        private final int handle;
+        private final Machine machine;
+        /** The declared size classes, or null when {@code sizeClasses()} threw (then it is asked each time). */
+        private final List<SizeClass> sizeClasses;
+        private final Set<Long> live = new LinkedHashSet<>();
+        private long epoch = -1;
+        /** The slabinfo rows of the snapshot, or null when {@code slabinfo()} threw. */
+        private List<SlabInfo> slabinfo;
+        private final Map<Long, Long> usable = new HashMap<>();
+
+        RemoteObjectAllocator(ChildSession session, int handle, Machine machine, List<SizeClass> sizeClasses) {
+            this.session = session;
+            this.handle = handle;
+            this.machine = machine;
+            this.sizeClasses = sizeClasses;
+        }
+
         private DataInputStream call(short op, ChildSession.Args args) {
             return session.call(handle, op, machine, args);
         }
@@ -314,6 +364,7 @@ final class RemoteProviders {
                 }).readLong();
                 if (addr != NULL) {
                     session.countAllocation();
+                    live.add(addr);
                 }
                 return addr;
             } catch (IOException e) {
@@ -324,10 +375,17 @@ final class RemoteProviders {
         @Override
         public void free(long addr) {
             call(Op.O_FREE, out -> out.writeLong(addr));
+            live.remove(addr);
         }
 
         @Override
         public long usableSize(long addr) {
+            if (fresh(session, machine, epoch)) {
+                Long known = usable.get(addr);
+                if (known != null) {
+                    return known;
+                }
+            }
             return longOf(call(Op.O_USABLE_SIZE, out -> out.writeLong(addr)));
         }
 
@@ -342,16 +400,24 @@ final class RemoteProviders {
         }
 
         @Override
-        public List<SlabInfo> slabinfo() {
+        public List<SizeClass> sizeClasses() {
+            if (sizeClasses != null) {
+                return sizeClasses;
+            }
             try {
-                DataInputStream in = call(Op.O_SLABINFO, out -> { });
-                int n = in.readInt();
-                List<SlabInfo> rows = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    rows.add(new SlabInfo(in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-                            in.readLong(), in.readLong(), in.readLong()));
-                }
-                return rows;
+                return readSizeClasses(call(Op.O_SIZE_CLASSES, out -> { }));
+            } catch (IOException e) {
+                throw broken(e);
+            }
+        }
+
+        @Override
+        public List<SlabInfo> slabinfo() {
+            if (slabinfo != null && fresh(session, machine, epoch)) {
+                return slabinfo;
+            }
+            try {
+                return readSlabinfo(call(Op.O_SLABINFO, out -> { }));
             } catch (IOException e) {
                 throw broken(e);
             }
@@ -359,11 +425,67 @@ final class RemoteProviders {
 
         @Override
         public void checkInvariants() {
-            call(Op.O_CHECK, out -> { });
+            long[] addrs = new long[live.size() > MAX_SNAPSHOT_OBJECTS ? 0 : live.size()];
+            int i = 0;
+            for (long addr : live) {
+                if (i == addrs.length) {
+                    break;
+                }
+                addrs[i++] = addr;
+            }
+            epoch = -1;
+            DataInputStream in = call(Op.O_CHECK, out -> {
+                out.writeInt(addrs.length);
+                for (long addr : addrs) {
+                    out.writeLong(addr);
+                }
+            });
+            try {
+                slabinfo = in.readBoolean() ? readSlabinfo(in) : null;
+                usable.clear();
+                for (long addr : addrs) {
+                    if (in.readBoolean()) {
+                        usable.put(addr, in.readLong());
+                    }
+                }
+                epoch = session.lastCall();
+            } catch (IOException e) {
+                throw broken(e);
+            }
         }
     }
 
-    /** A zone allocator provider in the child. */
+    /** Reads slabinfo rows: a count, then each row's name and seven numbers. */
+    private static List<SlabInfo> readSlabinfo(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 4096) {
+            throw new IOException(n + " slabinfo rows");
+        }
+        List<SlabInfo> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(new SlabInfo(in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                    in.readLong(), in.readLong(), in.readLong()));
+        }
+        return List.copyOf(rows);
+    }
+
+    /** Reads size classes: a count, then each one's name, size and DMA flag. */
+    private static List<SizeClass> readSizeClasses(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 4096) {
+            throw new IOException(n + " size classes");
+        }
+        List<SizeClass> classes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String name = in.readUTF();
+            long size = in.readLong();
+            boolean dma = in.readBoolean();
+            classes.add(new SizeClass(name, size, dma));
+        }
+        return List.copyOf(classes);
+    }
+
+    /** A slab cache provider in the child. */
     static final class Slabs extends RemoteProvider implements SlabCacheProvider {
         Slabs(ChildSession session, int handle, String name) {
             super(session, handle, name);
@@ -396,13 +518,34 @@ final class RemoteProviders {
         }
     }
 
-    private record RemoteSlabCache(ChildSession session, int handle, Machine machine) implements SlabCache {
+    /**
+     * A slab cache in the child. The answer to {@code checkInvariants} carries its name and slabinfo row,
+     * from which the contract's check that follows is answered while they are fresh.
+     */
+    private static final class RemoteSlabCache implements SlabCache {
+        private final ChildSession session;
+        private final int handle;
+        private final Machine machine;
+        private long epoch = -1;
+        /** The snapshot's name and row, each null when its query threw. */
+        private String name;
+        private SlabInfo row;
+
+        RemoteSlabCache(ChildSession session, int handle, Machine machine) {
+            this.session = session;
+            this.handle = handle;
+            this.machine = machine;
+        }
+
         private DataInputStream call(short op, ChildSession.Args args) {
             return session.call(handle, op, machine, args);
         }
 
         @Override
         public String name() {
+            if (name != null && fresh(session, machine, epoch)) {
+                return name;
+            }
             try {
                 return call(Op.S_NAME, out -> { }).readUTF();
             } catch (IOException e) {
@@ -436,21 +579,35 @@ final class RemoteProviders {
 
         @Override
         public SlabInfo slabinfo() {
+            if (row != null && fresh(session, machine, epoch)) {
+                return row;
+            }
             try {
-                DataInputStream in = call(Op.S_SLABINFO, out -> { });
-                if (in.readInt() != 1) {
-                    throw new IOException("a slab cache's slabinfo is one row");
-                }
-                return new SlabInfo(in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-                        in.readLong(), in.readLong(), in.readLong());
+                return oneRow(call(Op.S_SLABINFO, out -> { }));
             } catch (IOException e) {
                 throw broken(e);
             }
         }
 
+        private static SlabInfo oneRow(DataInputStream in) throws IOException {
+            List<SlabInfo> rows = readSlabinfo(in);
+            if (rows.size() != 1) {
+                throw new IOException("a slab cache's slabinfo is one row");
+            }
+            return rows.get(0);
+        }
+
         @Override
         public void checkInvariants() {
-            call(Op.S_CHECK, out -> { });
+            epoch = -1;
+            DataInputStream in = call(Op.S_CHECK, out -> { });
+            try {
+                name = in.readBoolean() ? in.readUTF() : null;
+                row = in.readBoolean() ? oneRow(in) : null;
+                epoch = session.lastCall();
+            } catch (IOException e) {
+                throw broken(e);
+            }
         }
     }
 
@@ -488,7 +645,28 @@ final class RemoteProviders {
         }
     }
 
-    private record RemoteZoneAllocator(ChildSession session, int handle, Machine machine) implements ZoneAllocator {
+    /**
+     * A zone allocator in the child. The answer to {@code checkInvariants} carries its free frames and
+     * zoneinfo, and the snapshot of every page allocator the grader had made on its machine (the zone
+     * allocator changes them behind their proxies): the contract's check that follows (free frames,
+     * zoneinfo, every page allocator's buddyinfo row) costs no further round trip while they are fresh.
+     * Several of the contract's threads call one zone allocator at once, so the snapshot is guarded.
+     */
+    private static final class RemoteZoneAllocator implements ZoneAllocator {
+        private final ChildSession session;
+        private final int handle;
+        private final Machine machine;
+        private long epoch = -1;
+        /** The snapshot's answers, each null when its query threw. */
+        private Long freeFrames;
+        private List<ZoneStats> zoneinfo;
+
+        RemoteZoneAllocator(ChildSession session, int handle, Machine machine) {
+            this.session = session;
+            this.handle = handle;
+            this.machine = machine;
+        }
+
         private DataInputStream call(short op, ChildSession.Args args) {
             return session.call(handle, op, machine, args);
         }
@@ -519,29 +697,61 @@ final class RemoteProviders {
 
         @Override
         public long freeFrames() {
+            synchronized (this) {
+                if (freeFrames != null && fresh(session, machine, epoch)) {
+                    return freeFrames;
+                }
+            }
             return longOf(call(Op.Z_FREE_FRAMES, out -> { }));
         }
 
         @Override
         public List<ZoneStats> zoneinfo() {
-            try {
-                DataInputStream in = call(Op.Z_ZONEINFO, out -> { });
-                int n = in.readInt();
-                List<ZoneStats> zones = new ArrayList<>();
-                for (int i = 0; i < n && i < 64; i++) {
-                    int node = in.readInt();
-                    ZoneType type = ZoneType.valueOf(in.readUTF());
-                    long[] v = new long[9];
-                    for (int k = 0; k < v.length; k++) {
-                        v[k] = in.readLong();
-                    }
-                    zones.add(new ZoneStats(node, type, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
-                            longs(in), longs(in)));
+            synchronized (this) {
+                if (zoneinfo != null && fresh(session, machine, epoch)) {
+                    return copy(zoneinfo);
                 }
-                return zones;
+            }
+            try {
+                return readZoneinfo(call(Op.Z_ZONEINFO, out -> { }));
             } catch (IOException e) {
                 throw broken(e);
             }
+        }
+
+        /** Returns a copy whose arrays the caller may change without changing the snapshot. */
+        private static List<ZoneStats> copy(List<ZoneStats> zones) {
+            List<ZoneStats> out = new ArrayList<>();
+            for (ZoneStats z : zones) {
+                out.add(new ZoneStats(z.node(), z.type(), z.startPfn(), z.spanned(), z.present(), z.managed(),
+                        z.free(), z.min(), z.low(), z.high(), z.promo(), z.protection().clone(),
+                        z.freeBlocks().clone()));
+            }
+            return out;
+        }
+
+        private static List<ZoneStats> readZoneinfo(DataInputStream in) throws IOException {
+            int n = in.readInt();
+            if (n < 0 || n > 64) {
+                throw new IOException(n + " zoneinfo records");
+            }
+            List<ZoneStats> zones = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int node = in.readInt();
+                ZoneType type;
+                try {
+                    type = ZoneType.valueOf(in.readUTF());
+                } catch (IllegalArgumentException e) {
+                    throw new IOException("a zoneinfo record of an unknown zone type", e);
+                }
+                long[] v = new long[9];
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = in.readLong();
+                }
+                zones.add(new ZoneStats(node, type, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
+                        longs(in), longs(in)));
+            }
+            return zones;
         }
 
         private static long[] longs(DataInputStream in) throws IOException {
@@ -570,7 +780,31 @@ final class RemoteProviders {
 
         @Override
         public void checkInvariants() {
-            call(Op.Z_CHECK, out -> { });
+            synchronized (this) {
+                epoch = -1;
+            }
+            DataInputStream in = call(Op.Z_CHECK, out -> { });
+            try {
+                Long free = in.readBoolean() ? in.readLong() : null;
+                List<ZoneStats> zones = in.readBoolean() ? readZoneinfo(in) : null;
+                int n = in.readInt();
+                if (n < 0 || n > 1 << 16) {
+                    throw new IOException(n + " page allocators in a zone snapshot");
+                }
+                for (int i = 0; i < n; i++) {
+                    int pageHandle = in.readInt();
+                    RemotePageAllocator proxy = session.pageProxy(pageHandle);
+                    // An allocator the grader has no proxy of (gone with its machine): read and drop its snapshot.
+                    (proxy != null ? proxy : new RemotePageAllocator(session, pageHandle, machine)).snapshot(in);
+                }
+                synchronized (this) {
+                    freeFrames = free;
+                    zoneinfo = zones;
+                    epoch = session.lastCall();
+                }
+            } catch (IOException e) {
+                throw broken(e);
+            }
         }
     }
 }

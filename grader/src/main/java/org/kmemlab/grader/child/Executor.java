@@ -48,6 +48,8 @@ final class Executor implements Wire.Dispatcher {
     private final Replicas replicas;
     private final Map<Integer, Object> objects = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> machineOf = new ConcurrentHashMap<>();
+    /** The page allocators the grader had made, by machine: one zone call's answer refreshes them all. */
+    private final Map<Integer, List<Integer>> pagesOn = new ConcurrentHashMap<>();
     private final AtomicInteger nextHandle = new AtomicInteger(1);
     private final ThreadLocal<Integer> lane = new ThreadLocal<>();
     private volatile ChildProviders providers;
@@ -148,6 +150,7 @@ final class Executor implements Wire.Dispatcher {
             case Op.DROP_MACHINE -> {
                 int handle = in.readInt();
                 replicas.remove(handle);
+                pagesOn.remove(handle);
                 machineOf.entrySet().removeIf(e -> {
                     if (e.getValue() == handle) {
                         objects.remove(e.getKey());
@@ -180,7 +183,9 @@ final class Executor implements Wire.Dispatcher {
                 int m = in.readInt();
                 PageAllocator a = p.create(new PageAllocatorConfig(machine(m), in.readUTF(), in.readLong(),
                         in.readLong(), in.readInt()));
-                out.writeInt(keep(requireNonNull(a, "PageAllocatorProvider.create"), m));
+                int handle = keep(requireNonNull(a, "PageAllocatorProvider.create"), m);
+                pagesOn.computeIfAbsent(m, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(handle);
+                out.writeInt(handle);
                 pageSnapshot(a, out);
             }
             case Op.OBJECT_CREATE -> {
@@ -189,6 +194,15 @@ final class Executor implements Wire.Dispatcher {
                 PageSource source = new CallbackPageSource(in.readInt());
                 ObjectAllocator a = p.create(new ObjectAllocatorConfig(machine(m), source, Era.valueOf(in.readUTF())));
                 out.writeInt(keep(requireNonNull(a, "ObjectAllocatorProvider.create"), m));
+                try {
+                    List<org.kmemlab.api.spi.SizeClass> classes = requireNonNull(a.sizeClasses(), "sizeClasses");
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    writeSizeClasses(classes, new DataOutputStream(bytes));
+                    out.writeBoolean(true);
+                    bytes.writeTo(out);
+                } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+                    out.writeBoolean(false);
+                }
             }
             case Op.SLAB_CREATE -> {
                 SlabCacheProvider p = (SlabCacheProvider) get(target);
@@ -258,7 +272,11 @@ final class Executor implements Wire.Dispatcher {
                 case Op.O_MAX_SIZE -> out.writeLong(a.maxSize());
                 case Op.O_SHRINK -> out.writeLong(a.shrink());
                 case Op.O_SLABINFO -> writeSlabinfo(a.slabinfo(), out);
-                case Op.O_CHECK -> a.checkInvariants();
+                case Op.O_SIZE_CLASSES -> writeSizeClasses(a.sizeClasses(), out);
+                case Op.O_CHECK -> {
+                    a.checkInvariants();
+                    objectSnapshot(a, in, out);
+                }
                 default -> throw unknown(op, o);
             }
         } else if (o instanceof SlabCache c) {
@@ -269,7 +287,10 @@ final class Executor implements Wire.Dispatcher {
                 case Op.S_SHRINK -> out.writeLong(c.shrink());
                 case Op.S_DESTROY -> c.destroy();
                 case Op.S_SLABINFO -> writeSlabinfo(List.of(requireNonNull(c.slabinfo(), "SlabCache.slabinfo")), out);
-                case Op.S_CHECK -> c.checkInvariants();
+                case Op.S_CHECK -> {
+                    c.checkInvariants();
+                    slabSnapshot(c, out);
+                }
                 default -> throw unknown(op, o);
             }
         } else if (o instanceof ZoneAllocator a) {
@@ -280,7 +301,10 @@ final class Executor implements Wire.Dispatcher {
                 case Op.Z_ZONEINFO -> writeZoneinfo(a.zoneinfo(), out);
                 case Op.Z_REGISTER_SHRINKER -> a.registerShrinker(shrinker(in.readInt()));
                 case Op.Z_UNREGISTER_SHRINKER -> a.unregisterShrinker(shrinker(in.readInt()));
-                case Op.Z_CHECK -> a.checkInvariants();
+                case Op.Z_CHECK -> {
+                    a.checkInvariants();
+                    zoneSnapshot(a, target, out);
+                }
                 default -> throw unknown(op, o);
             }
         } else {
@@ -317,6 +341,73 @@ final class Executor implements Wire.Dispatcher {
         }
         out.writeBoolean(true);
         bytes.writeTo(out);
+    }
+
+    /**
+     * Appends what an object allocator's queries answer now, for the grader to answer the contract's
+     * check from: its slabinfo rows, then {@code usableSize} of each address the request lists (the
+     * objects the grader's proxy saw allocated and not freed). Each part is {@code true} and the value, or
+     * {@code false} when the query threw (the grader then asks it on its own, to see the exception).
+     */
+    private static void objectSnapshot(ObjectAllocator a, DataInputStream in, DataOutputStream out)
+            throws IOException {
+        int n = in.readInt();
+        snapshotPart(out, part -> writeSlabinfo(requireNonNull(a.slabinfo(), "slabinfo"), part));
+        for (int i = 0; i < n; i++) {
+            long addr = in.readLong();
+            snapshotPart(out, part -> part.writeLong(a.usableSize(addr)));
+        }
+    }
+
+    /** Appends what a slab cache's queries answer now: its name and its slabinfo row, as parts. */
+    private static void slabSnapshot(SlabCache c, DataOutputStream out) throws IOException {
+        snapshotPart(out, part -> part.writeUTF(String.valueOf(c.name())));
+        snapshotPart(out, part -> writeSlabinfo(List.of(requireNonNull(c.slabinfo(), "SlabCache.slabinfo")), part));
+    }
+
+    /**
+     * Appends what a zone allocator's queries answer now (free frames and zoneinfo, as parts), then the
+     * snapshot of every page allocator the grader had made on its machine: the zone allocator changes them
+     * behind the grader's proxies, and the contract reads each one's buddyinfo row after every step.
+     */
+    private void zoneSnapshot(ZoneAllocator a, int target, DataOutputStream out) throws IOException {
+        snapshotPart(out, part -> part.writeLong(a.freeFrames()));
+        snapshotPart(out, part -> writeZoneinfo(requireNonNull(a.zoneinfo(), "zoneinfo"), part));
+        Integer m = machineOf.get(target);
+        List<Integer> pages = m == null ? List.of() : pagesOn.getOrDefault(m, List.of());
+        out.writeInt(pages.size());
+        for (int handle : pages) {
+            out.writeInt(handle);
+            pageSnapshot((PageAllocator) get(handle), out);
+        }
+    }
+
+    /** What a snapshot part writes. */
+    private interface Part {
+        void write(DataOutputStream part) throws IOException;
+    }
+
+    /** Writes {@code true} and what {@code part} wrote, or {@code false} when it threw. */
+    private static void snapshotPart(DataOutputStream out, Part part) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            part.write(new DataOutputStream(bytes));
+        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+            out.writeBoolean(false);
+            return;
+        }
+        out.writeBoolean(true);
+        bytes.writeTo(out);
+    }
+
+    private static void writeSizeClasses(List<org.kmemlab.api.spi.SizeClass> classes, DataOutputStream out)
+            throws IOException {
+        out.writeInt(classes.size());
+        for (org.kmemlab.api.spi.SizeClass c : classes) {
+            out.writeUTF(c.name());
+            out.writeLong(c.size());
+            out.writeBoolean(c.dma());
+        }
     }
 
     /** One callback shrinker per grader-side handle, so unregistering finds the instance registered. */

@@ -26,7 +26,7 @@ public final class Op {
     // ---- providers (target: provider handle)
     /** (machine, zone name, start pfn, frames, max order) → allocator handle. */
     public static final short PAGE_CREATE = 10;
-    /** (machine, page source callback, era) → allocator handle. */
+    /** (machine, page source callback, era) → allocator handle, then its size classes as a snapshot part. */
     public static final short OBJECT_CREATE = 11;
     /** (machine, page provider, era, max wait nanos, min_free_kbytes) → allocator handle, boot retired. */
     public static final short ZONE_CREATE = 12;
@@ -51,7 +51,10 @@ public final class Op {
     public static final short O_MAX_SIZE = 33;
     public static final short O_SHRINK = 34;
     public static final short O_SLABINFO = 35;
+    /** (live addresses) → nothing, then the answers of every query (see {@code Executor#objectSnapshot}). */
     public static final short O_CHECK = 36;
+    /** → the size classes (count, then name, size, dma each). */
+    public static final short O_SIZE_CLASSES = 37;
 
     // ---- ZoneAllocator
     public static final short Z_ALLOC_PAGES = 40;
@@ -60,6 +63,7 @@ public final class Op {
     public static final short Z_ZONEINFO = 43;
     public static final short Z_REGISTER_SHRINKER = 44;
     public static final short Z_UNREGISTER_SHRINKER = 45;
+    /** → nothing, then the zone's and its page allocators' query answers (see {@code Executor#zoneSnapshot}). */
     public static final short Z_CHECK = 46;
 
     // ---- SlabCache
@@ -69,6 +73,7 @@ public final class Op {
     public static final short S_SHRINK = 53;
     public static final short S_DESTROY = 54;
     public static final short S_SLABINFO = 55;
+    /** → nothing, then the name and the slabinfo row (see {@code Executor#slabSnapshot}). */
     public static final short S_CHECK = 56;
 
     // ---- callbacks the child makes to the grader (target: callback handle)
@@ -88,6 +93,30 @@ public final class Op {
     /** Context byte: a simulated interrupt handler. */
     public static final byte INTERRUPT = 2;
 
+    /** One more than the largest operation number: the size of a table indexed by operation. */
+    public static final int LIMIT = 128;
+
+    private static final String[] NAMES = names();
+
     private Op() {
+    }
+
+    /** Returns the name of operation {@code op} ({@code "P_ALLOCATE"}), or its number when it has none. */
+    public static String name(int op) {
+        return op >= 0 && op < LIMIT && NAMES[op] != null ? NAMES[op] : Integer.toString(op);
+    }
+
+    private static String[] names() {
+        String[] names = new String[LIMIT];
+        for (java.lang.reflect.Field f : Op.class.getDeclaredFields()) {
+            if (f.getType() == short.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                try {
+                    names[f.getShort(null)] = f.getName();
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return names;
     }
 }
