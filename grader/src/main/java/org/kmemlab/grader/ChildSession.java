@@ -85,6 +85,8 @@ final class ChildSession implements Wire.Dispatcher {
     private final AtomicLong allocations = new AtomicLong();
     private final AtomicLong calls = new AtomicLong();
     private final CallCounts counts = new CallCounts();
+    /** Calls sent and not answered yet, on every lane. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     /** The number of the last call each thread made (see {@link #lastCall()}). */
     private final ThreadLocal<long[]> lastCall = ThreadLocal.withInitial(() -> new long[1]);
     /** The page allocator proxies by the child's handle: a zone call's answer refreshes all of a machine's. */
@@ -219,10 +221,11 @@ final class ChildSession implements Wire.Dispatcher {
     }
 
     /**
-     * Returns the number of the last call the current thread made: {@link #calls()} as it was right after
-     * that call was counted. Query answers that came with that call's answer stay valid while
-     * {@link #calls()} still equals it, that is, while no call at all (on any lane) went to the child
-     * since, because the submission runs only when called.
+     * Returns the number of the last call the current thread made ({@link #calls()} as it was right after
+     * that call was counted), or -1 when another call was in flight when it was sent. Query answers that
+     * came with that call's answer stay valid while {@link #calls()} still equals it: then no other call
+     * ran in the child while it ran (none was in flight when it was sent, none was sent before it was
+     * answered) nor since, and the submission runs only when called.
      */
     long lastCall() {
         return lastCall.get()[0];
@@ -273,9 +276,16 @@ final class ChildSession implements Wire.Dispatcher {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        lastCall.get()[0] = calls.incrementAndGet();
+        boolean alone = inFlight.getAndIncrement() == 0;
+        long number = calls.incrementAndGet();
         counts.sent(op);
-        Wire.Frame answer = wire.call(myLane(), request, this);
+        Wire.Frame answer;
+        try {
+            answer = wire.call(myLane(), request, this);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+        lastCall.get()[0] = alone ? number : -1;
         if (answer.kind() == Wire.THROW) {
             try {
                 throw Failure.read(answer.body());

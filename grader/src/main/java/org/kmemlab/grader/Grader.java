@@ -157,6 +157,11 @@ public final class Grader {
             tests.addAll(r.tests());
             leaderboard.addAll(r.leaderboard());
             notes.addAll(r.notes());
+            notes.addAll(r.warnings());
+            for (String w : r.warnings()) {
+                output.append("\n**Warning** (").append(f.name()).append(", a SHOULD rule, no points): ").append(w)
+                        .append('\n');
+            }
             if (!r.output().isBlank()) {
                 output.append("\n### Output of your code (").append(f.name()).append(")\n\n```text\n")
                         .append(GroupRunner.head(r.output(), 8000)).append("\n```\n");

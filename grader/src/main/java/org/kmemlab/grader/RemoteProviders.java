@@ -76,13 +76,17 @@ final class RemoteProviders {
     }
 
     /**
-     * Returns true when query answers that arrived with call {@code epoch} still hold: no call went to the
-     * child since (the submission runs only when called) and the grader wrote nothing into the machine's
-     * memory since (an allocator may keep its lists there, so the grader's writes could change what a query
-     * would answer).
+     * Returns true when query answers that arrived with call {@code epoch} still hold: no call (on any
+     * lane) went to the child since, because the submission runs only when called.
+     *
+     * <p>The grader may have written into the machine's memory since: the contracts write patterns into
+     * the blocks and objects the allocator handed out. Those bytes belong to the caller, so what a query
+     * answers must not depend on them; an allocator that keeps its lists there is broken, and its next call,
+     * which carries the writes, shows it. Answering from the snapshot is therefore what a correct
+     * allocator would answer, and it saves the round trip after every pattern.
      */
     static boolean fresh(ChildSession session, Machine machine, long epoch) {
-        return epoch >= 0 && epoch == session.calls() && machine.memory().nextWrittenWord(0) < 0;
+        return epoch >= 0 && epoch == session.calls();
     }
 
     /** Reads the int an answer carries. */
@@ -147,9 +151,8 @@ final class RemoteProviders {
 
     /**
      * A page allocator in the child. The answers to a call that may change it carry a snapshot of every
-     * query (start, frames, max order, free frames, buddyinfo); queries are answered from it while no other
-     * call went to the child since and the grader wrote nothing into the machine's memory since (an
-     * allocator may keep its lists there, so the grader's writes could change what a query would say).
+     * query (start, frames, max order, free frames, buddyinfo); queries are answered from it while it is
+     * fresh ({@link RemoteProviders#fresh}).
      * A query that finds the snapshot stale asks for a new one, so reading a whole buddyinfo row costs one
      * round trip, also for the page allocators a zone allocator changes behind them; and the answer to a
      * zone allocator's {@code checkInvariants} carries the snapshots of every page allocator of its machine.
@@ -358,13 +361,21 @@ final class RemoteProviders {
         @Override
         public long allocate(long size, int gfp) {
             try {
-                long addr = call(Op.O_ALLOCATE, out -> {
+                epoch = -1;
+                DataInputStream in = call(Op.O_ALLOCATE, out -> {
                     out.writeLong(size);
                     out.writeInt(gfp);
-                }).readLong();
+                });
+                long addr = in.readLong();
                 if (addr != NULL) {
                     session.countAllocation();
                     live.add(addr);
+                    slabinfo = null;
+                    usable.clear();
+                    if (in.readBoolean()) {
+                        usable.put(addr, in.readLong());
+                    }
+                    epoch = session.lastCall();
                 }
                 return addr;
             } catch (IOException e) {
@@ -646,10 +657,11 @@ final class RemoteProviders {
     }
 
     /**
-     * A zone allocator in the child. The answer to {@code checkInvariants} carries its free frames and
-     * zoneinfo, and the snapshot of every page allocator the grader had made on its machine (the zone
-     * allocator changes them behind their proxies): the contract's check that follows (free frames,
-     * zoneinfo, every page allocator's buddyinfo row) costs no further round trip while they are fresh.
+     * A zone allocator in the child. The answers to {@code allocPages}, {@code freePages} and
+     * {@code checkInvariants} carry its free frames and zoneinfo, and the snapshot of every page allocator
+     * the grader had made on its machine (the zone allocator changes them behind their proxies): the
+     * contract's queries between steps (the watermarks before an allocation; free frames, zoneinfo and every
+     * page allocator's buddyinfo row in the check) cost no round trip while they are fresh.
      * Several of the contract's threads call one zone allocator at once, so the snapshot is guarded.
      */
     private static final class RemoteZoneAllocator implements ZoneAllocator {
@@ -674,13 +686,15 @@ final class RemoteProviders {
         @Override
         public long allocPages(int gfp, int order) {
             try {
-                long pfn = call(Op.Z_ALLOC_PAGES, out -> {
+                DataInputStream in = call(Op.Z_ALLOC_PAGES, out -> {
                     out.writeInt(gfp);
                     out.writeInt(order);
-                }).readLong();
+                });
+                long pfn = in.readLong();
                 if (pfn != PageAllocator.NO_PAGE) {
                     session.countAllocation();
                 }
+                snapshot(in);
                 return pfn;
             } catch (IOException e) {
                 throw broken(e);
@@ -689,10 +703,14 @@ final class RemoteProviders {
 
         @Override
         public void freePages(long pfn, int order) {
-            call(Op.Z_FREE_PAGES, out -> {
-                out.writeLong(pfn);
-                out.writeInt(order);
-            });
+            try {
+                snapshot(call(Op.Z_FREE_PAGES, out -> {
+                    out.writeLong(pfn);
+                    out.writeInt(order);
+                }));
+            } catch (IOException e) {
+                throw broken(e);
+            }
         }
 
         @Override
@@ -783,27 +801,34 @@ final class RemoteProviders {
             synchronized (this) {
                 epoch = -1;
             }
-            DataInputStream in = call(Op.Z_CHECK, out -> { });
             try {
-                Long free = in.readBoolean() ? in.readLong() : null;
-                List<ZoneStats> zones = in.readBoolean() ? readZoneinfo(in) : null;
-                int n = in.readInt();
-                if (n < 0 || n > 1 << 16) {
-                    throw new IOException(n + " page allocators in a zone snapshot");
-                }
-                for (int i = 0; i < n; i++) {
-                    int pageHandle = in.readInt();
-                    RemotePageAllocator proxy = session.pageProxy(pageHandle);
-                    // An allocator the grader has no proxy of (gone with its machine): read and drop its snapshot.
-                    (proxy != null ? proxy : new RemotePageAllocator(session, pageHandle, machine)).snapshot(in);
-                }
-                synchronized (this) {
-                    freeFrames = free;
-                    zoneinfo = zones;
-                    epoch = session.lastCall();
-                }
+                snapshot(call(Op.Z_CHECK, out -> { }));
             } catch (IOException e) {
                 throw broken(e);
+            }
+        }
+
+        /** Reads the zone's snapshot and its page allocators' that end the answer {@code in}. */
+        private void snapshot(DataInputStream in) throws IOException {
+            synchronized (this) {
+                epoch = -1;
+            }
+            Long free = in.readBoolean() ? in.readLong() : null;
+            List<ZoneStats> zones = in.readBoolean() ? readZoneinfo(in) : null;
+            int n = in.readInt();
+            if (n < 0 || n > 1 << 16) {
+                throw new IOException(n + " page allocators in a zone snapshot");
+            }
+            for (int i = 0; i < n; i++) {
+                int pageHandle = in.readInt();
+                RemotePageAllocator proxy = session.pageProxy(pageHandle);
+                // An allocator the grader has no proxy of (gone with its machine): read and drop its snapshot.
+                (proxy != null ? proxy : new RemotePageAllocator(session, pageHandle, machine)).snapshot(in);
+            }
+            synchronized (this) {
+                freeFrames = free;
+                zoneinfo = zones;
+                epoch = session.lastCall();
             }
         }
     }

@@ -178,6 +178,7 @@ final class Executor implements Wire.Dispatcher {
                     out.writeLong(r);
                 }
             }
+            case Op.NO_GARBAGE -> out.writeLong(garbage((DriverCopies.Round) get(target)));
             case Op.PAGE_CREATE -> {
                 PageAllocatorProvider p = (PageAllocatorProvider) get(target);
                 int m = in.readInt();
@@ -266,7 +267,14 @@ final class Executor implements Wire.Dispatcher {
             }
         } else if (o instanceof ObjectAllocator a) {
             switch (op) {
-                case Op.O_ALLOCATE -> out.writeLong(a.allocate(in.readLong(), in.readInt()));
+                case Op.O_ALLOCATE -> {
+                    long addr = a.allocate(in.readLong(), in.readInt());
+                    out.writeLong(addr);
+                    // The contract asks the new object's usable size next.
+                    if (addr != ObjectAllocator.NULL) {
+                        snapshotPart(out, part -> part.writeLong(a.usableSize(addr)));
+                    }
+                }
                 case Op.O_FREE -> a.free(in.readLong());
                 case Op.O_USABLE_SIZE -> out.writeLong(a.usableSize(in.readLong()));
                 case Op.O_MAX_SIZE -> out.writeLong(a.maxSize());
@@ -295,8 +303,14 @@ final class Executor implements Wire.Dispatcher {
             }
         } else if (o instanceof ZoneAllocator a) {
             switch (op) {
-                case Op.Z_ALLOC_PAGES -> out.writeLong(a.allocPages(in.readInt(), in.readInt()));
-                case Op.Z_FREE_PAGES -> a.freePages(in.readLong(), in.readInt());
+                case Op.Z_ALLOC_PAGES -> {
+                    out.writeLong(a.allocPages(in.readInt(), in.readInt()));
+                    zoneSnapshot(a, target, out);
+                }
+                case Op.Z_FREE_PAGES -> {
+                    a.freePages(in.readLong(), in.readInt());
+                    zoneSnapshot(a, target, out);
+                }
                 case Op.Z_FREE_FRAMES -> out.writeLong(a.freeFrames());
                 case Op.Z_ZONEINFO -> writeZoneinfo(a.zoneinfo(), out);
                 case Op.Z_REGISTER_SHRINKER -> a.registerShrinker(shrinker(in.readInt()));
@@ -341,6 +355,24 @@ final class Executor implements Wire.Dispatcher {
         }
         out.writeBoolean(true);
         bytes.writeTo(out);
+    }
+
+    /**
+     * Returns the bytes of Java objects the second run of {@code round} allocates on this thread (the
+     * first warms it up), or -1 when this JVM has no per-thread counter.
+     */
+    private static long garbage(DriverCopies.Round round) {
+        org.kmemlab.testkit.contract.support.AllocatedBytes counter =
+                org.kmemlab.testkit.contract.support.AllocatedBytes.counter();
+        if (counter == null || !counter.calibrated()) {
+            return -1;
+        }
+        round.prepare();
+        round.run();
+        round.prepare();
+        long before = counter.now();
+        round.run();
+        return counter.now() - before;
     }
 
     /**

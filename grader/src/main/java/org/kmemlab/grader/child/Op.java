@@ -22,6 +22,11 @@ public final class Op {
     public static final short WORKLOAD_PREPARE = 6;
     /** (workload) → results long[]: runs the prepared round in a tight loop. */
     public static final short WORKLOAD_RUN = 7;
+    /**
+     * (workload) → the bytes of Java objects its second run allocated on the serving thread, or -1 when
+     * this JVM cannot count them (see {@code org.kmemlab.grader.NoGarbage}).
+     */
+    public static final short NO_GARBAGE = 8;
 
     // ---- providers (target: provider handle)
     /** (machine, zone name, start pfn, frames, max order) → allocator handle. */
@@ -45,6 +50,7 @@ public final class Op {
     public static final short P_SNAPSHOT = 28;
 
     // ---- ObjectAllocator
+    /** (size, gfp) → address, then (unless NULL) its usable size as a snapshot part. */
     public static final short O_ALLOCATE = 30;
     public static final short O_FREE = 31;
     public static final short O_USABLE_SIZE = 32;
@@ -57,7 +63,9 @@ public final class Op {
     public static final short O_SIZE_CLASSES = 37;
 
     // ---- ZoneAllocator
+    /** (gfp, order) → pfn, then the zone snapshot as {@link #Z_CHECK} answers it. */
     public static final short Z_ALLOC_PAGES = 40;
+    /** (pfn, order) → the zone snapshot as {@link #Z_CHECK} answers it. */
     public static final short Z_FREE_PAGES = 41;
     public static final short Z_FREE_FRAMES = 42;
     public static final short Z_ZONEINFO = 43;
