@@ -138,6 +138,7 @@ class GraderEndToEndTests {
                 "the hidden group is graded: " + md);
         assertTrue(report.tests().stream().anyMatch(t -> t.tags().contains("rules") && t.status().passed()),
                 "the reference keeps the submission rules: " + md);
+        assertFalse(md.contains("no-garbage"), "the reference allocates no Java objects in allocate and free: " + md);
     }
 
     @Test
