@@ -90,7 +90,7 @@ final class ChildSession implements Wire.Dispatcher {
     /** The number of the last call each thread made (see {@link #lastCall()}). */
     private final ThreadLocal<long[]> lastCall = ThreadLocal.withInitial(() -> new long[1]);
     /** The page allocator proxies by the child's handle: a zone call's answer refreshes all of a machine's. */
-    private final Map<Integer, RemoteProviders.RemotePageAllocator> pageProxies =
+    private final Map<Integer, RemotePageAllocator> pageProxies =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     private ChildSession(Process process, Sandbox sandbox, Limits limits, long cpuAlreadyUsed, long groupDeadline,
@@ -232,12 +232,12 @@ final class ChildSession implements Wire.Dispatcher {
     }
 
     /** Keeps {@code proxy} as the proxy of the child's page allocator {@code handle}. */
-    void pageProxy(int handle, RemoteProviders.RemotePageAllocator proxy) {
+    void pageProxy(int handle, RemotePageAllocator proxy) {
         pageProxies.put(handle, proxy);
     }
 
     /** Returns the proxy of the child's page allocator {@code handle}, or null. */
-    RemoteProviders.RemotePageAllocator pageProxy(int handle) {
+    RemotePageAllocator pageProxy(int handle) {
         return pageProxies.get(handle);
     }
 
