@@ -30,8 +30,6 @@ import org.kmemlab.api.spi.Shrinker;
 import org.kmemlab.api.spi.ZoneAllocator;
 import org.kmemlab.api.spi.ZoneAllocatorConfig;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
-import org.kmemlab.api.stats.SlabInfo;
-import org.kmemlab.api.stats.ZoneStats;
 import org.kmemlab.grader.Spi;
 
 /**
@@ -187,7 +185,7 @@ final class Executor implements Wire.Dispatcher {
                 int handle = keep(requireNonNull(a, "PageAllocatorProvider.create"), m);
                 pagesOn.computeIfAbsent(m, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(handle);
                 out.writeInt(handle);
-                pageSnapshot(a, out);
+                Snapshots.pageSnapshot(a, out);
             }
             case Op.OBJECT_CREATE -> {
                 ObjectAllocatorProvider p = (ObjectAllocatorProvider) get(target);
@@ -198,7 +196,7 @@ final class Executor implements Wire.Dispatcher {
                 try {
                     List<org.kmemlab.api.spi.SizeClass> classes = requireNonNull(a.sizeClasses(), "sizeClasses");
                     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                    writeSizeClasses(classes, new DataOutputStream(bytes));
+                    Snapshots.writeSizeClasses(classes, new DataOutputStream(bytes));
                     out.writeBoolean(true);
                     bytes.writeTo(out);
                 } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
@@ -250,19 +248,19 @@ final class Executor implements Wire.Dispatcher {
                 case Op.P_MAX_ORDER -> out.writeInt(a.maxOrder());
                 case Op.P_ALLOCATE -> {
                     out.writeLong(a.allocate(in.readInt()));
-                    pageSnapshot(a, out);
+                    Snapshots.pageSnapshot(a, out);
                 }
                 case Op.P_FREE -> {
                     a.free(in.readLong(), in.readInt());
-                    pageSnapshot(a, out);
+                    Snapshots.pageSnapshot(a, out);
                 }
                 case Op.P_FREE_FRAMES -> out.writeLong(a.freeFrames());
                 case Op.P_FREE_BLOCKS -> out.writeLong(a.freeBlocks(in.readInt()));
                 case Op.P_CHECK -> {
                     a.checkInvariants();
-                    pageSnapshot(a, out);
+                    Snapshots.pageSnapshot(a, out);
                 }
-                case Op.P_SNAPSHOT -> pageSnapshot(a, out);
+                case Op.P_SNAPSHOT -> Snapshots.pageSnapshot(a, out);
                 default -> throw unknown(op, o);
             }
         } else if (o instanceof ObjectAllocator a) {
@@ -272,18 +270,18 @@ final class Executor implements Wire.Dispatcher {
                     out.writeLong(addr);
                     // The contract asks the new object's usable size next.
                     if (addr != ObjectAllocator.NULL) {
-                        snapshotPart(out, part -> part.writeLong(a.usableSize(addr)));
+                        Snapshots.snapshotPart(out, part -> part.writeLong(a.usableSize(addr)));
                     }
                 }
                 case Op.O_FREE -> a.free(in.readLong());
                 case Op.O_USABLE_SIZE -> out.writeLong(a.usableSize(in.readLong()));
                 case Op.O_MAX_SIZE -> out.writeLong(a.maxSize());
                 case Op.O_SHRINK -> out.writeLong(a.shrink());
-                case Op.O_SLABINFO -> writeSlabinfo(a.slabinfo(), out);
-                case Op.O_SIZE_CLASSES -> writeSizeClasses(a.sizeClasses(), out);
+                case Op.O_SLABINFO -> Snapshots.writeSlabinfo(a.slabinfo(), out);
+                case Op.O_SIZE_CLASSES -> Snapshots.writeSizeClasses(a.sizeClasses(), out);
                 case Op.O_CHECK -> {
                     a.checkInvariants();
-                    objectSnapshot(a, in, out);
+                    Snapshots.objectSnapshot(a, in, out);
                 }
                 default -> throw unknown(op, o);
             }
@@ -294,10 +292,10 @@ final class Executor implements Wire.Dispatcher {
                 case Op.S_FREE -> c.free(in.readLong());
                 case Op.S_SHRINK -> out.writeLong(c.shrink());
                 case Op.S_DESTROY -> c.destroy();
-                case Op.S_SLABINFO -> writeSlabinfo(List.of(requireNonNull(c.slabinfo(), "SlabCache.slabinfo")), out);
+                case Op.S_SLABINFO -> Snapshots.writeSlabinfo(List.of(requireNonNull(c.slabinfo(), "SlabCache.slabinfo")), out);
                 case Op.S_CHECK -> {
                     c.checkInvariants();
-                    slabSnapshot(c, out);
+                    Snapshots.slabSnapshot(c, out);
                 }
                 default -> throw unknown(op, o);
             }
@@ -312,7 +310,7 @@ final class Executor implements Wire.Dispatcher {
                     zoneSnapshot(a, target, out);
                 }
                 case Op.Z_FREE_FRAMES -> out.writeLong(a.freeFrames());
-                case Op.Z_ZONEINFO -> writeZoneinfo(a.zoneinfo(), out);
+                case Op.Z_ZONEINFO -> Snapshots.writeZoneinfo(a.zoneinfo(), out);
                 case Op.Z_REGISTER_SHRINKER -> a.registerShrinker(shrinker(in.readInt()));
                 case Op.Z_UNREGISTER_SHRINKER -> a.unregisterShrinker(shrinker(in.readInt()));
                 case Op.Z_CHECK -> {
@@ -324,37 +322,6 @@ final class Executor implements Wire.Dispatcher {
         } else {
             throw unknown(op, o);
         }
-    }
-
-    /**
-     * Appends what a page allocator's queries answer now: {@code true}, start pfn, frames, max order,
-     * free frames and the free blocks of every order; or {@code false} when one of them threw (the grader
-     * then asks each query when it is made). The grader answers the contract's queries from this until
-     * the next call that may change the allocator, which saves a round trip per query: the page contract
-     * reads the whole buddyinfo row after every step.
-     */
-    private static void pageSnapshot(PageAllocator a, DataOutputStream out) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream snap = new DataOutputStream(bytes);
-        try {
-            snap.writeLong(a.startPfn());
-            snap.writeLong(a.frames());
-            int maxOrder = a.maxOrder();
-            if (maxOrder < 0 || maxOrder > 63) {
-                out.writeBoolean(false);
-                return;
-            }
-            snap.writeInt(maxOrder);
-            snap.writeLong(a.freeFrames());
-            for (int order = 0; order <= maxOrder; order++) {
-                snap.writeLong(a.freeBlocks(order));
-            }
-        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
-            out.writeBoolean(false);
-            return;
-        }
-        out.writeBoolean(true);
-        bytes.writeTo(out);
     }
 
     /**
@@ -376,69 +343,19 @@ final class Executor implements Wire.Dispatcher {
     }
 
     /**
-     * Appends what an object allocator's queries answer now, for the grader to answer the contract's
-     * check from: its slabinfo rows, then {@code usableSize} of each address the request lists (the
-     * objects the grader's proxy saw allocated and not freed). Each part is {@code true} and the value, or
-     * {@code false} when the query threw (the grader then asks it on its own, to see the exception).
-     */
-    private static void objectSnapshot(ObjectAllocator a, DataInputStream in, DataOutputStream out)
-            throws IOException {
-        int n = in.readInt();
-        snapshotPart(out, part -> writeSlabinfo(requireNonNull(a.slabinfo(), "slabinfo"), part));
-        for (int i = 0; i < n; i++) {
-            long addr = in.readLong();
-            snapshotPart(out, part -> part.writeLong(a.usableSize(addr)));
-        }
-    }
-
-    /** Appends what a slab cache's queries answer now: its name and its slabinfo row, as parts. */
-    private static void slabSnapshot(SlabCache c, DataOutputStream out) throws IOException {
-        snapshotPart(out, part -> part.writeUTF(String.valueOf(c.name())));
-        snapshotPart(out, part -> writeSlabinfo(List.of(requireNonNull(c.slabinfo(), "SlabCache.slabinfo")), part));
-    }
-
-    /**
      * Appends what a zone allocator's queries answer now (free frames and zoneinfo, as parts), then the
      * snapshot of every page allocator the grader had made on its machine: the zone allocator changes them
      * behind the grader's proxies, and the contract reads each one's buddyinfo row after every step.
      */
     private void zoneSnapshot(ZoneAllocator a, int target, DataOutputStream out) throws IOException {
-        snapshotPart(out, part -> part.writeLong(a.freeFrames()));
-        snapshotPart(out, part -> writeZoneinfo(requireNonNull(a.zoneinfo(), "zoneinfo"), part));
+        Snapshots.snapshotPart(out, part -> part.writeLong(a.freeFrames()));
+        Snapshots.snapshotPart(out, part -> Snapshots.writeZoneinfo(requireNonNull(a.zoneinfo(), "zoneinfo"), part));
         Integer m = machineOf.get(target);
         List<Integer> pages = m == null ? List.of() : pagesOn.getOrDefault(m, List.of());
         out.writeInt(pages.size());
         for (int handle : pages) {
             out.writeInt(handle);
-            pageSnapshot((PageAllocator) get(handle), out);
-        }
-    }
-
-    /** What a snapshot part writes. */
-    private interface Part {
-        void write(DataOutputStream part) throws IOException;
-    }
-
-    /** Writes {@code true} and what {@code part} wrote, or {@code false} when it threw. */
-    private static void snapshotPart(DataOutputStream out, Part part) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            part.write(new DataOutputStream(bytes));
-        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
-            out.writeBoolean(false);
-            return;
-        }
-        out.writeBoolean(true);
-        bytes.writeTo(out);
-    }
-
-    private static void writeSizeClasses(List<org.kmemlab.api.spi.SizeClass> classes, DataOutputStream out)
-            throws IOException {
-        out.writeInt(classes.size());
-        for (org.kmemlab.api.spi.SizeClass c : classes) {
-            out.writeUTF(c.name());
-            out.writeLong(c.size());
-            out.writeBoolean(c.dma());
+            Snapshots.pageSnapshot((PageAllocator) get(handle), out);
         }
     }
 
@@ -447,41 +364,6 @@ final class Executor implements Wire.Dispatcher {
 
     private Shrinker shrinker(int handle) {
         return shrinkers.computeIfAbsent(handle, CallbackShrinker::new);
-    }
-
-    private static void writeSlabinfo(List<SlabInfo> rows, DataOutputStream out) throws IOException {
-        out.writeInt(rows.size());
-        for (SlabInfo r : rows) {
-            out.writeUTF(r.name());
-            out.writeLong(r.activeObjects());
-            out.writeLong(r.totalObjects());
-            out.writeLong(r.objectSize());
-            out.writeLong(r.objectsPerSlab());
-            out.writeLong(r.pagesPerSlab());
-            out.writeLong(r.activeSlabs());
-            out.writeLong(r.totalSlabs());
-        }
-    }
-
-    private static void writeZoneinfo(List<ZoneStats> zones, DataOutputStream out) throws IOException {
-        out.writeInt(zones.size());
-        for (ZoneStats z : zones) {
-            out.writeInt(z.node());
-            out.writeUTF(z.type().name());
-            for (long v : new long[] {z.startPfn(), z.spanned(), z.present(), z.managed(), z.free(), z.min(),
-                    z.low(), z.high(), z.promo()}) {
-                out.writeLong(v);
-            }
-            writeLongs(z.protection(), out);
-            writeLongs(z.freeBlocks(), out);
-        }
-    }
-
-    private static void writeLongs(long[] values, DataOutputStream out) throws IOException {
-        out.writeInt(values.length);
-        for (long v : values) {
-            out.writeLong(v);
-        }
     }
 
     /** Loads the providers and lists them: (spi, name, class, from submission, error) per provider. */
@@ -565,7 +447,7 @@ final class Executor implements Wire.Dispatcher {
         return o;
     }
 
-    private static <T> T requireNonNull(T value, String call) {
+    static <T> T requireNonNull(T value, String call) {
         if (value == null) {
             throw new NullPointerException(call + " returned null");
         }

@@ -46,7 +46,7 @@ public final class Op {
     public static final short P_FREE_FRAMES = 25;
     public static final short P_FREE_BLOCKS = 26;
     public static final short P_CHECK = 27;
-    /** → the answers of every query at once (see {@code Executor#pageSnapshot}). */
+    /** → the answers of every query at once (see {@code Snapshots#pageSnapshot}). */
     public static final short P_SNAPSHOT = 28;
 
     // ---- ObjectAllocator
@@ -57,7 +57,7 @@ public final class Op {
     public static final short O_MAX_SIZE = 33;
     public static final short O_SHRINK = 34;
     public static final short O_SLABINFO = 35;
-    /** (live addresses) → nothing, then the answers of every query (see {@code Executor#objectSnapshot}). */
+    /** (live addresses) → nothing, then the answers of every query (see {@code Snapshots#objectSnapshot}). */
     public static final short O_CHECK = 36;
     /** → the size classes (count, then name, size, dma each). */
     public static final short O_SIZE_CLASSES = 37;
@@ -81,7 +81,7 @@ public final class Op {
     public static final short S_SHRINK = 53;
     public static final short S_DESTROY = 54;
     public static final short S_SLABINFO = 55;
-    /** → nothing, then the name and the slabinfo row (see {@code Executor#slabSnapshot}). */
+    /** → nothing, then the name and the slabinfo row (see {@code Snapshots#slabSnapshot}). */
     public static final short S_CHECK = 56;
 
     // ---- callbacks the child makes to the grader (target: callback handle)
