@@ -20,7 +20,6 @@ import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.PageAllocatorConfig;
 import org.kmemlab.api.spi.PageAllocatorProvider;
-import org.kmemlab.api.spi.ObjectConstructor;
 import org.kmemlab.api.spi.PageSource;
 import org.kmemlab.api.spi.SlabCache;
 import org.kmemlab.api.spi.SlabCacheConfig;
@@ -55,6 +54,11 @@ final class Executor implements Wire.Dispatcher {
 
     Executor(Replicas replicas) {
         this.replicas = replicas;
+    }
+
+    /** Returns the replicas of the grader's machines. */
+    Replicas replicas() {
+        return replicas;
     }
 
     void attach(Wire w) {
@@ -190,7 +194,7 @@ final class Executor implements Wire.Dispatcher {
             case Op.OBJECT_CREATE -> {
                 ObjectAllocatorProvider p = (ObjectAllocatorProvider) get(target);
                 int m = in.readInt();
-                PageSource source = new CallbackPageSource(in.readInt());
+                PageSource source = new GraderCallbacks.CallbackPageSource(this, in.readInt());
                 ObjectAllocator a = p.create(new ObjectAllocatorConfig(machine(m), source, Era.valueOf(in.readUTF())));
                 out.writeInt(keep(requireNonNull(a, "ObjectAllocatorProvider.create"), m));
                 try {
@@ -206,7 +210,7 @@ final class Executor implements Wire.Dispatcher {
             case Op.SLAB_CREATE -> {
                 SlabCacheProvider p = (SlabCacheProvider) get(target);
                 int m = in.readInt();
-                PageSource source = new CallbackPageSource(in.readInt());
+                PageSource source = new GraderCallbacks.CallbackPageSource(this, in.readInt());
                 String name = in.readUTF();
                 long size = in.readLong();
                 int align = in.readInt();
@@ -215,7 +219,7 @@ final class Executor implements Wire.Dispatcher {
                 // The constructor is the grader's (the contract's): it runs there, on the grader's machine, and
                 // the bytes it writes come back with its answer.
                 SlabCache c = p.create(new SlabCacheConfig(machine(m), source, name, size, align, flags,
-                        ctor < 0 ? null : new CallbackConstructor(ctor)));
+                        ctor < 0 ? null : new GraderCallbacks.CallbackConstructor(this, ctor)));
                 out.writeInt(keep(requireNonNull(c, "SlabCacheProvider.create"), m));
             }
             case Op.ZONE_CREATE -> {
@@ -228,7 +232,7 @@ final class Executor implements Wire.Dispatcher {
                 int pageHandle = in.readInt();
                 String pageName = in.readUTF();
                 PageAllocatorProvider pages = local ? (PageAllocatorProvider) get(pageHandle)
-                        : new CallbackPageProvider(pageHandle, pageName);
+                        : new GraderCallbacks.CallbackPageProvider(this, pageHandle, pageName);
                 ZoneAllocator a = p.create(new ZoneAllocatorConfig(machine, pages, Era.valueOf(in.readUTF()),
                         Duration.ofNanos(in.readLong()), in.readLong()));
                 out.writeInt(keep(requireNonNull(a, "ZoneAllocatorProvider.create"), m));
@@ -363,7 +367,7 @@ final class Executor implements Wire.Dispatcher {
     private final Map<Integer, Shrinker> shrinkers = new ConcurrentHashMap<>();
 
     private Shrinker shrinker(int handle) {
-        return shrinkers.computeIfAbsent(handle, CallbackShrinker::new);
+        return shrinkers.computeIfAbsent(handle, h -> new GraderCallbacks.CallbackShrinker(this, h));
     }
 
     /** Loads the providers and lists them: (spi, name, class, from submission, error) per provider. */
@@ -439,7 +443,7 @@ final class Executor implements Wire.Dispatcher {
         return handle;
     }
 
-    private Object get(int handle) {
+    Object get(int handle) {
         Object o = objects.get(handle);
         if (o == null) {
             throw new IllegalStateException("the grader named object " + handle + ", which this JVM does not have");
@@ -459,7 +463,7 @@ final class Executor implements Wire.Dispatcher {
     }
 
     /** Makes a call to the grader on the current lane and returns the answer's body. */
-    private DataInputStream callBack(int handle, short op, Body args) {
+    DataInputStream callBack(int handle, short op, Body args) {
         Integer n = lane.get();
         if (n == null) {
             throw new IllegalStateException("a callback of the grader was called from a thread the grader did not"
@@ -482,125 +486,7 @@ final class Executor implements Wire.Dispatcher {
         }
     }
 
-    private interface Body {
+    interface Body {
         void write(DataOutputStream out) throws IOException;
-    }
-
-    /** The page source the grader gave an object allocator, reached through callbacks. */
-    private final class CallbackPageSource implements PageSource {
-        private final int handle;
-
-        CallbackPageSource(int handle) {
-            this.handle = handle;
-        }
-
-        @Override
-        public long getFreePages(int gfp, int order) {
-            try {
-                return callBack(handle, Op.PS_GET_FREE_PAGES, out -> {
-                    out.writeInt(gfp);
-                    out.writeInt(order);
-                }).readLong();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void freePages(long addr, int order) {
-            callBack(handle, Op.PS_FREE_PAGES, out -> {
-                out.writeLong(addr);
-                out.writeInt(order);
-            });
-        }
-    }
-
-    /**
-     * The grader's page allocator provider, reached through callbacks: each {@code create} is made by the
-     * grader, which answers with the handle of the allocator it had this JVM make.
-     */
-    private final class CallbackPageProvider implements PageAllocatorProvider {
-        private final int handle;
-        private final String name;
-
-        CallbackPageProvider(int handle, String name) {
-            this.handle = handle;
-            this.name = name;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public PageAllocator create(PageAllocatorConfig config) {
-            int machine = replicas.handleOf(config.machine());
-            if (machine < 0) {
-                throw new IllegalArgumentException("page allocators are made on the zone allocator's machine only");
-            }
-            try {
-                int made = callBack(handle, Op.PP_CREATE, out -> {
-                    out.writeInt(machine);
-                    out.writeUTF(config.zoneName());
-                    out.writeLong(config.startPfn());
-                    out.writeLong(config.frames());
-                    out.writeInt(config.maxOrder());
-                }).readInt();
-                return (PageAllocator) get(made);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-    }
-
-    /** The constructor the grader gave a slab cache, reached through callbacks. */
-    private final class CallbackConstructor implements ObjectConstructor {
-        private final int handle;
-
-        CallbackConstructor(int handle) {
-            this.handle = handle;
-        }
-
-        @Override
-        public void construct(long addr) {
-            callBack(handle, Op.CTOR_CONSTRUCT, out -> out.writeLong(addr));
-        }
-    }
-
-    /** A shrinker the grader registered, reached through callbacks. */
-    private final class CallbackShrinker implements Shrinker {
-        private final int handle;
-
-        CallbackShrinker(int handle) {
-            this.handle = handle;
-        }
-
-        @Override
-        public String name() {
-            try {
-                return callBack(handle, Op.SH_NAME, out -> { }).readUTF();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public long count() {
-            try {
-                return callBack(handle, Op.SH_COUNT, out -> { }).readLong();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public long scan(long pages) {
-            try {
-                return callBack(handle, Op.SH_SCAN, out -> out.writeLong(pages)).readLong();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
     }
 }
