@@ -16,8 +16,9 @@ import org.kmemlab.testkit.contract.Rule;
  * every allocator would look wasteful; the grader turns that measurement off
  * ({@link org.kmemlab.testkit.contract.support.AllocatedBytes#SWITCH}) and asks the child to run the
  * same pairs ({@value #PAIRS} of them, order {@code i & 3} or {@code 8 << (i & 3)} bytes, each freed at
- * once) through its workload driver on a fresh allocator, once to warm up and once under its own
- * thread's counter. The child reports a number; it earns nothing by it: a SHOULD rule is a warning
+ * once) through its workload driver on one fresh allocator, once to warm it up (and fill it with pages
+ * from its page source, whose bookkeeping is not the allocator's), then again under its own thread's
+ * counter. The child reports a number; it earns nothing by it: a SHOULD rule is a warning
  * without points, so a submission that reports less than it allocates only hides advice from itself.
  */
 final class NoGarbage {

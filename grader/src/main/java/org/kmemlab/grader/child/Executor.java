@@ -329,8 +329,9 @@ final class Executor implements Wire.Dispatcher {
     }
 
     /**
-     * Returns the bytes of Java objects the second run of {@code round} allocates on this thread (the
-     * first warms it up), or -1 when this JVM has no per-thread counter.
+     * Returns the bytes of Java objects the second run of {@code round}, on the same allocator, allocates
+     * on this thread (the first warms it up and fills it with pages), or -1 when this JVM has no
+     * per-thread counter.
      */
     private static long garbage(DriverCopies.Round round) {
         org.kmemlab.testkit.contract.support.AllocatedBytes counter =
@@ -340,9 +341,8 @@ final class Executor implements Wire.Dispatcher {
         }
         round.prepare();
         round.run();
-        round.prepare();
         long before = counter.now();
-        round.run();
+        round.runAgain();
         return counter.now() - before;
     }
 
