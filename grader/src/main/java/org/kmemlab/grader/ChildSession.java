@@ -5,9 +5,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.kmemlab.api.Machine;
-import org.kmemlab.api.spi.ObjectConstructor;
-import org.kmemlab.api.spi.PageSource;
-import org.kmemlab.api.spi.Shrinker;
 import org.kmemlab.grader.child.Failure;
 import org.kmemlab.grader.child.Op;
 import org.kmemlab.grader.child.Replicas;
@@ -44,7 +38,7 @@ import org.kmemlab.grader.child.Wire;
  * thrown again here as the exception the submission threw. Calls the child makes back (a page source, a
  * shrinker) run on the waiting thread, which is where the grader's page source or shrinker expects them.
  */
-final class ChildSession implements Wire.Dispatcher {
+final class ChildSession {
 
     private static final Duration STARTUP_ALLOWANCE = Duration.ofSeconds(15);
     private static final String OOM_MARKER = "java.lang.OutOfMemoryError";
@@ -78,12 +72,18 @@ final class ChildSession implements Wire.Dispatcher {
     private final Map<Machine, Integer> machines = new IdentityHashMap<>();
     private final List<Machine> machineOrder = new ArrayList<>();
     private final AtomicInteger nextMachine = new AtomicInteger(1);
-    private final Map<Integer, Object> callbacks = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<Object, Integer> callbackHandles = new IdentityHashMap<>();
-    private final AtomicInteger nextCallback = new AtomicInteger(1);
     /** Successful allocations answered since {@link #beginStep()}: what a property exercised. */
     private final AtomicLong allocations = new AtomicLong();
     private final AtomicLong calls = new AtomicLong();
+    private final CallCounts counts = new CallCounts();
+    private final Callbacks callbacks = new Callbacks(this, replicas, counts);
+    /** Calls sent and not answered yet, on every lane. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    /** The number of the last call each thread made (see {@link #lastCall()}). */
+    private final ThreadLocal<long[]> lastCall = ThreadLocal.withInitial(() -> new long[1]);
+    /** The page allocator proxies by the child's handle: a zone call's answer refreshes all of a machine's. */
+    private final Map<Integer, RemotePageAllocator> pageProxies =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private ChildSession(Process process, Sandbox sandbox, Limits limits, long cpuAlreadyUsed, long groupDeadline,
                          long runDeadline) {
@@ -212,6 +212,32 @@ final class ChildSession implements Wire.Dispatcher {
         return calls.get();
     }
 
+    /**
+     * Returns the number of the last call the current thread made ({@link #calls()} as it was right after
+     * that call was counted), or -1 when another call was in flight when it was sent. Query answers that
+     * came with that call's answer stay valid while {@link #calls()} still equals it: then no other call
+     * ran in the child while it ran (none was in flight when it was sent, none was sent before it was
+     * answered) nor since, and the submission runs only when called.
+     */
+    long lastCall() {
+        return lastCall.get()[0];
+    }
+
+    /** Keeps {@code proxy} as the proxy of the child's page allocator {@code handle}. */
+    void pageProxy(int handle, RemotePageAllocator proxy) {
+        pageProxies.put(handle, proxy);
+    }
+
+    /** Returns the proxy of the child's page allocator {@code handle}, or null. */
+    RemotePageAllocator pageProxy(int handle) {
+        return pageProxies.get(handle);
+    }
+
+    /** Returns the calls by operation, both ways, so far. */
+    CallCounts counts() {
+        return counts;
+    }
+
     /** The arguments of a call. */
     interface Args {
         /** Writes them. */
@@ -242,8 +268,16 @@ final class ChildSession implements Wire.Dispatcher {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        calls.incrementAndGet();
-        Wire.Frame answer = wire.call(myLane(), request, this);
+        boolean alone = inFlight.getAndIncrement() == 0;
+        long number = calls.incrementAndGet();
+        counts.sent(op);
+        Wire.Frame answer;
+        try {
+            answer = wire.call(myLane(), request, callbacks);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+        lastCall.get()[0] = alone ? number : -1;
         if (answer.kind() == Wire.THROW) {
             try {
                 throw Failure.read(answer.body());
@@ -303,6 +337,7 @@ final class ChildSession implements Wire.Dispatcher {
             while (machineOrder.size() > MACHINES_KEPT) {
                 Machine old = machineOrder.remove(0);
                 dropped.add(machines.remove(old));
+                pageProxies.values().removeIf(p -> p.machine() == old);
             }
         }
         for (int old : dropped) {
@@ -318,66 +353,12 @@ final class ChildSession implements Wire.Dispatcher {
         return handle;
     }
 
-    /** Returns the handle by which the child calls {@code callback} (a page source, a slab constructor or a shrinker)
-     * back. */
+    /**
+     * Returns the handle by which the child calls {@code callback} (a page source, a slab constructor or a
+     * shrinker) back.
+     */
     int callback(Object callback) {
-        synchronized (callbackHandles) {
-            Integer h = callbackHandles.get(callback);
-            if (h == null) {
-                h = nextCallback.getAndIncrement();
-                callbackHandles.put(callback, h);
-                callbacks.put(h, callback);
-            }
-            return h;
-        }
-    }
-
-    /** Serves a call the child makes back: a page source's, a slab constructor's or a shrinker's method. */
-    @Override
-    public byte serve(DataInputStream in, DataOutputStream out) throws IOException {
-        int target = in.readInt();
-        short op = in.readShort();
-        in.readByte();
-        Object callback = callbacks.get(target);
-        try {
-            if (callback instanceof PageSource source && op == Op.PS_GET_FREE_PAGES) {
-                out.writeLong(source.getFreePages(in.readInt(), in.readInt()));
-            } else if (callback instanceof PageSource source && op == Op.PS_FREE_PAGES) {
-                source.freePages(in.readLong(), in.readInt());
-            } else if (callback instanceof org.kmemlab.api.spi.PageAllocatorProvider pages && op == Op.PP_CREATE) {
-                Machine machine = replicas.get(in.readInt());
-                if (machine == null) {
-                    throw new IllegalStateException("the submission's JVM named a machine the grader does not have");
-                }
-                org.kmemlab.api.spi.PageAllocator made = pages.create(new org.kmemlab.api.spi.PageAllocatorConfig(
-                        machine, in.readUTF(), in.readLong(), in.readLong(), in.readInt()));
-                int handle = RemoteProviders.handleOf(made, this);
-                // A zone allocator that hands frames to page allocators at boot did what zone.boot checks.
-                countAllocation();
-                if (handle < 0) {
-                    throw new IllegalStateException("the grader's page allocator provider " + pages.name()
-                            + " made an allocator outside the submission's JVM; a zone allocator there cannot use it");
-                }
-                out.writeInt(handle);
-            } else if (callback instanceof ObjectConstructor ctor && op == Op.CTOR_CONSTRUCT) {
-                ctor.construct(in.readLong());
-            } else if (callback instanceof Shrinker s && op == Op.SH_NAME) {
-                out.writeUTF(String.valueOf(s.name()));
-            } else if (callback instanceof Shrinker s && op == Op.SH_COUNT) {
-                out.writeLong(s.count());
-            } else if (callback instanceof Shrinker s && op == Op.SH_SCAN) {
-                out.writeLong(s.scan(in.readLong()));
-            } else {
-                throw new IllegalStateException("the submission's JVM called back operation " + op + " on "
-                        + (callback == null ? "an unknown object " + target : callback.getClass().getSimpleName()));
-            }
-            return Wire.RETURN;
-        } catch (RuntimeException e) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            Failure.write(e, new DataOutputStream(bytes));
-            bytes.writeTo(out);
-            return Wire.THROW;
-        }
+        return callbacks.handle(callback);
     }
 
     private void watchLoop() {
@@ -388,7 +369,7 @@ final class ChildSession implements Wire.Dispatcher {
                 return;
             }
             long now = System.nanoTime();
-            long cpu = cpuNanos(process);
+            long cpu = CpuTime.of(process);
             if (cpu >= 0) {
                 cpuNanos = cpu;
             }
@@ -442,7 +423,7 @@ final class ChildSession implements Wire.Dispatcher {
 
     /** Returns the process CPU time of the child and every process it started, in nanoseconds. */
     long cpuNow() {
-        return cpuNanos(process);
+        return CpuTime.of(process);
     }
 
     /**
@@ -472,48 +453,5 @@ final class ChildSession implements Wire.Dispatcher {
         long wall = (System.nanoTime() - started) / 1_000_000;
         return new ChildRun(output.toString(), exitCode, kill, outOfMemory, exiting, garbage, wall,
                 cpu < 0 ? -1 : cpu / 1_000_000);
-    }
-
-    /**
-     * Returns the CPU time of {@code process} and its descendants: the sum over their threads of
-     * {@code /proc/<pid>/task/<tid>/schedstat} (nanoseconds on a CPU) on Linux, else what
-     * {@link ProcessHandle.Info#totalCpuDuration()} says (10 ms ticks), or -1. Under bubblewrap
-     * {@code process} is bwrap, whose own threads sleep; the JVM and whatever it started are among the
-     * descendants, so they are counted.
-     */
-    static long cpuNanos(Process process) {
-        long total = schedstat(process.pid());
-        if (total < 0) {
-            return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
-        }
-        for (ProcessHandle h : process.descendants().toList()) {
-            long d = schedstat(h.pid());
-            if (d > 0) {
-                total += d;
-            }
-        }
-        return total;
-    }
-
-    private static long schedstat(long pid) {
-        Path tasks = Path.of("/proc", Long.toString(pid), "task");
-        if (!Files.isDirectory(tasks)) {
-            return -1;
-        }
-        long total = 0;
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
-            for (Path t : dir) {
-                try {
-                    String line = Files.readString(t.resolve("schedstat"), StandardCharsets.US_ASCII);
-                    int space = line.indexOf(' ');
-                    total += Long.parseLong(space < 0 ? line.trim() : line.substring(0, space));
-                } catch (IOException | NumberFormatException e) {
-                    // A thread that ended while we looked.
-                }
-            }
-        } catch (IOException e) {
-            return -1;
-        }
-        return total;
     }
 }

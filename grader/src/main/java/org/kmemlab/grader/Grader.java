@@ -119,12 +119,19 @@ public final class Grader {
             if (options.onlySpi() != null && options.onlySpi() != spi) {
                 continue;
             }
-            Discovery.Found chosen = chooseProvider(spi, found.providers(), options.rubricFor(spi), notes);
+            Discovery.Found chosen;
+            try {
+                chosen = chooseProvider(spi, found.providers(), options.rubricFor(spi), notes);
+            } catch (IllegalArgumentException e) {
+                tests.add(new TestResult(spi.key() + " provider", "0.1", 0, 0, Status.CRASHED, "**CRASHED**: "
+                        + e.getMessage(), Rubric.Visibility.VISIBLE, List.of("discovery", Status.CRASHED.key()), 0));
+                continue;
+            }
             if (chosen != null) {
                 graded.add(chosen);
             }
         }
-        if (graded.isEmpty()) {
+        if (graded.isEmpty() && tests.isEmpty()) {
             tests.add(noProvider(found, options));
         }
         int providerNumber = 0;
@@ -150,6 +157,11 @@ public final class Grader {
             tests.addAll(r.tests());
             leaderboard.addAll(r.leaderboard());
             notes.addAll(r.notes());
+            notes.addAll(r.warnings());
+            for (String w : r.warnings()) {
+                output.append("\n**Warning** (").append(f.name()).append(", a SHOULD rule, no points): ").append(w)
+                        .append('\n');
+            }
             if (!r.output().isBlank()) {
                 output.append("\n### Output of your code (").append(f.name()).append(")\n\n```text\n")
                         .append(GroupRunner.head(r.output(), 8000)).append("\n```\n");
@@ -305,16 +317,29 @@ public final class Grader {
                 mine.add(f);
             }
         }
-        if (mine.size() <= 1) {
-            return mine.isEmpty() ? null : mine.get(0);
-        }
         mine.sort(java.util.Comparator.comparing(Discovery.Found::name));
         List<String> names = new ArrayList<>();
         for (Discovery.Found f : mine) {
-            names.add(f.name());
+            names.add("\"" + f.name() + "\"");
         }
-        notes.add("The submission provides " + mine.size() + " " + spi.type().getSimpleName() + "s (" + names
-                + "); exactly one per SPI is graded: " + mine.get(0).name() + ", the first by name.");
+        if (!rubric.provider().isEmpty() && !mine.isEmpty()) {
+            for (Discovery.Found f : mine) {
+                if (f.name().equals(rubric.provider())) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("the rubric grades the " + spi.type().getSimpleName() + " named \""
+                    + rubric.provider() + "\", but the submission provides none of that name; it provides "
+                    + String.join(", ", names) + " (the names their name() methods return). Students: name your"
+                    + " provider as the assignment says. Instructors: correct the rubric's provider field, or leave"
+                    + " it out to grade the only provider.");
+        }
+        if (mine.size() <= 1) {
+            return mine.isEmpty() ? null : mine.get(0);
+        }
+        notes.add("The submission provides " + mine.size() + " " + spi.type().getSimpleName() + "s (" + String.join(", ",
+                names) + "); exactly one per SPI is graded: " + mine.get(0).name() + ", the first by name (a rubric's"
+                + " provider field names the one to grade).");
         return mine.get(0);
     }
 

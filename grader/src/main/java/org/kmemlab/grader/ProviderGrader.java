@@ -23,9 +23,10 @@ final class ProviderGrader {
      * @param leaderboard the performance ratio, when measured
      * @param notes notes for instructors
      * @param output the submission's output over all its children
+     * @param warnings SHOULD warnings for the student (no points)
      */
     record Result(List<TestResult> tests, List<GradeReport.LeaderboardEntry> leaderboard, List<String> notes,
-                  String output) {
+                  String output, List<String> warnings) {
     }
 
     private ProviderGrader() {
@@ -40,7 +41,8 @@ final class ProviderGrader {
 
     static Result grade(Discovery.Found provider, Rubric rubric, Submission sub,
                         GradeOptions options, String numberPrefix, long runDeadline, Path work) throws IOException {
-        long calls = 0;
+        CallCounts calls = new CallCounts();
+        List<String> warnings = new ArrayList<>();
         List<TestResult> tests = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         StringBuilder output = new StringBuilder();
@@ -83,9 +85,11 @@ final class ProviderGrader {
             if (runs.isEmpty()) {
                 continue;
             }
-            GroupRunner.GroupResult result = GroupRunner.run(new GroupRunner.Subject(provider, pageProvider, sets),
+            GroupRunner.GroupResult result = GroupRunner.run(new GroupRunner.Subject(provider, pageProvider, sets,
+                            warnings.isEmpty() && groupNumber == 1 && options.onlyProperty() == null),
                     runs, options.path(), sub, group.limits(), runDeadline, work.resolve("g" + groupNumber));
-            calls += result.calls();
+            calls.add(result.calls());
+            warnings.addAll(result.warnings());
             output.append(result.output());
             boolean allPassed = true;
             int i = 0;
@@ -117,8 +121,8 @@ final class ProviderGrader {
             tests.add(performance(provider, rubric, perf, groupPassed, sub, options, pageProvider,
                     numberPrefix + (groupNumber + 1) + ".1", runDeadline, work.resolve("perf"), leaderboard, output));
         }
-        notes.add(provider.name() + ": " + calls + " SPI calls sent to the submission's JVM");
-        return new Result(tests, leaderboard, notes, output.toString());
+        notes.add(provider.name() + ", the properties' channel to the submission's JVM: " + calls.describe());
+        return new Result(tests, leaderboard, notes, output.toString(), warnings);
     }
 
     private static TestResult performance(Discovery.Found provider, Rubric rubric, Rubric.Performance perf,

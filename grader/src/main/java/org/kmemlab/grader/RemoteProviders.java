@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.kmemlab.api.Machine;
-import org.kmemlab.api.ZoneType;
 import org.kmemlab.api.spi.ObjectAllocator;
 import org.kmemlab.api.spi.ObjectAllocatorConfig;
 import org.kmemlab.api.spi.ObjectAllocatorProvider;
@@ -14,7 +13,6 @@ import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.PageAllocatorConfig;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.Provider;
-import org.kmemlab.api.spi.Shrinker;
 import org.kmemlab.api.spi.SlabCache;
 import org.kmemlab.api.spi.SlabCacheConfig;
 import org.kmemlab.api.spi.SlabCacheProvider;
@@ -22,7 +20,6 @@ import org.kmemlab.api.spi.ZoneAllocator;
 import org.kmemlab.api.spi.ZoneAllocatorConfig;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
 import org.kmemlab.api.stats.SlabInfo;
-import org.kmemlab.api.stats.ZoneStats;
 import org.kmemlab.grader.child.Op;
 
 /**
@@ -36,6 +33,10 @@ import org.kmemlab.grader.child.Op;
  * allocator's or slab cache's page source, a slab cache's constructor and a zone allocator's shrinkers
  * stay here: the child calls them back. Every successful allocation is counted ({@link ChildSession#countAllocation()}), so the scorer knows what a
  * property exercised.
+ *
+ * <p>This class holds the four providers and what their proxies share; each allocator's proxy, with the
+ * snapshot of its queries, is a class of its own: {@link RemotePageAllocator}, {@link RemoteObjectAllocator},
+ * {@link RemoteSlabCache}, {@link RemoteZoneAllocator}.
  */
 final class RemoteProviders {
 
@@ -57,12 +58,12 @@ final class RemoteProviders {
         return allocator instanceof RemotePageAllocator r && r.session == session ? r.handle : -1;
     }
 
-    private static UncheckedIOException broken(IOException e) {
+    static UncheckedIOException broken(IOException e) {
         return new UncheckedIOException("the submission's JVM sent a short answer", e);
     }
 
     /** Reads the long an answer carries. */
-    private static long longOf(DataInputStream answer) {
+    static long longOf(DataInputStream answer) {
         try {
             return answer.readLong();
         } catch (IOException e) {
@@ -70,8 +71,22 @@ final class RemoteProviders {
         }
     }
 
+    /**
+     * Returns true when query answers that arrived with call {@code epoch} still hold: no call (on any
+     * lane) went to the child since, because the submission runs only when called.
+     *
+     * <p>The grader may have written into the machine's memory since: the contracts write patterns into
+     * the blocks and objects the allocator handed out. Those bytes belong to the caller, so what a query
+     * answers must not depend on them; an allocator that keeps its lists there is broken, and its next call,
+     * which carries the writes, shows it. Answering from the snapshot is therefore what a correct
+     * allocator would answer, and it saves the round trip after every pattern.
+     */
+    static boolean fresh(ChildSession session, Machine machine, long epoch) {
+        return epoch >= 0 && epoch == session.calls();
+    }
+
     /** Reads the int an answer carries. */
-    private static int intOf(DataInputStream answer) {
+    static int intOf(DataInputStream answer) {
         try {
             return answer.readInt();
         } catch (IOException e) {
@@ -122,153 +137,8 @@ final class RemoteProviders {
                 });
                 RemotePageAllocator allocator = new RemotePageAllocator(session, in.readInt(), machine);
                 allocator.snapshot(in);
+                session.pageProxy(allocator.handle, allocator);
                 return allocator;
-            } catch (IOException e) {
-                throw broken(e);
-            }
-        }
-    }
-
-    /**
-     * A page allocator in the child. The answers to a call that may change it carry a snapshot of every
-     * query (start, frames, max order, free frames, buddyinfo); queries are answered from it while no other
-     * call went to the child since and the grader wrote nothing into the machine's memory since (an
-     * allocator may keep its lists there, so the grader's writes could change what a query would say).
-     * A query that finds the snapshot stale asks for a new one, so reading a whole buddyinfo row costs one
-     * round trip, also for the page allocators a zone allocator changes behind them.
-     */
-    private static final class RemotePageAllocator implements PageAllocator {
-        private final ChildSession session;
-        private final int handle;
-        private final Machine machine;
-        private long epoch = -1;
-        private long startPfn;
-        private long frames;
-        private int maxOrder;
-        private long freeFrames;
-        private long[] freeBlocks = new long[0];
-
-        RemotePageAllocator(ChildSession session, int handle, Machine machine) {
-            this.session = session;
-            this.handle = handle;
-            this.machine = machine;
-        }
-
-        /** Reads the snapshot that ends the answer {@code in}. */
-        void snapshot(DataInputStream in) throws IOException {
-            epoch = -1;
-            if (!in.readBoolean()) {
-                return;
-            }
-            startPfn = in.readLong();
-            frames = in.readLong();
-            maxOrder = in.readInt();
-            freeFrames = in.readLong();
-            if (maxOrder < 0 || maxOrder > 63) {
-                throw new IOException("max order " + maxOrder + " in a snapshot");
-            }
-            freeBlocks = new long[maxOrder + 1];
-            for (int order = 0; order <= maxOrder; order++) {
-                freeBlocks[order] = in.readLong();
-            }
-            epoch = session.calls();
-        }
-
-        private boolean fresh() {
-            return epoch == session.calls() && machine.memory().nextWrittenWord(0) < 0;
-        }
-
-        /**
-         * Returns true when the snapshot is fresh, asking the child for a new one (one round trip for all the
-         * queries) when it is not; false when one of the queries threw, so each is then asked on its own.
-         */
-        private boolean refreshed() {
-            if (!fresh()) {
-                try {
-                    snapshot(call(Op.P_SNAPSHOT, out -> { }));
-                } catch (IOException e) {
-                    throw broken(e);
-                }
-            }
-            return fresh();
-        }
-
-        private DataInputStream call(short op, ChildSession.Args args) {
-            epoch = -1;
-            return session.call(handle, op, machine, args);
-        }
-
-        @Override
-        public long startPfn() {
-            if (refreshed()) {
-                return startPfn;
-            }
-            return longOf(call(Op.P_START_PFN, out -> { }));
-        }
-
-        @Override
-        public long frames() {
-            if (refreshed()) {
-                return frames;
-            }
-            return longOf(call(Op.P_FRAMES, out -> { }));
-        }
-
-        @Override
-        public int maxOrder() {
-            if (refreshed()) {
-                return maxOrder;
-            }
-            return intOf(call(Op.P_MAX_ORDER, out -> { }));
-        }
-
-        @Override
-        public long allocate(int order) {
-            try {
-                DataInputStream in = call(Op.P_ALLOCATE, out -> out.writeInt(order));
-                long pfn = in.readLong();
-                snapshot(in);
-                if (pfn != NO_PAGE) {
-                    session.countAllocation();
-                }
-                return pfn;
-            } catch (IOException e) {
-                throw broken(e);
-            }
-        }
-
-        @Override
-        public void free(long pfn, int order) {
-            try {
-                snapshot(call(Op.P_FREE, out -> {
-                    out.writeLong(pfn);
-                    out.writeInt(order);
-                }));
-            } catch (IOException e) {
-                throw broken(e);
-            }
-        }
-
-        @Override
-        public long freeFrames() {
-            if (refreshed()) {
-                return freeFrames;
-            }
-            return longOf(call(Op.P_FREE_FRAMES, out -> { }));
-        }
-
-        @Override
-        public long freeBlocks(int order) {
-            if (order >= 0 && order <= 63 && refreshed() && order < freeBlocks.length) {
-                return freeBlocks[order];
-            }
-            return longOf(call(Op.P_FREE_BLOCKS, out -> out.writeInt(order)));
-        }
-
-        @Override
-        public void checkInvariants() {
-            try {
-                snapshot(call(Op.P_CHECK, out -> { }));
             } catch (IOException e) {
                 throw broken(e);
             }
@@ -287,83 +157,34 @@ final class RemoteProviders {
             int m = session.machine(machine);
             int source = session.callback(config.pages());
             try {
-                int a = session.call(handle, Op.OBJECT_CREATE, null, out -> {
+                DataInputStream in = session.call(handle, Op.OBJECT_CREATE, null, out -> {
                     out.writeInt(m);
                     out.writeInt(source);
                     out.writeUTF(config.era().name());
-                }).readInt();
-                return new RemoteObjectAllocator(session, a, machine);
+                });
+                int a = in.readInt();
+                return new RemoteObjectAllocator(session, a, machine, in.readBoolean() ? RemoteObjectAllocator.readSizeClasses(in) : null);
             } catch (IOException e) {
                 throw broken(e);
             }
         }
     }
 
-    private record RemoteObjectAllocator(ChildSession session, int handle, Machine machine)
-            implements ObjectAllocator {
-        private DataInputStream call(short op, ChildSession.Args args) {
-            return session.call(handle, op, machine, args);
+    /** Reads slabinfo rows: a count, then each row's name and seven numbers. */
+    static List<SlabInfo> readSlabinfo(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 4096) {
+            throw new IOException(n + " slabinfo rows");
         }
-
-        @Override
-        public long allocate(long size, int gfp) {
-            try {
-                long addr = call(Op.O_ALLOCATE, out -> {
-                    out.writeLong(size);
-                    out.writeInt(gfp);
-                }).readLong();
-                if (addr != NULL) {
-                    session.countAllocation();
-                }
-                return addr;
-            } catch (IOException e) {
-                throw broken(e);
-            }
+        List<SlabInfo> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(new SlabInfo(in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                    in.readLong(), in.readLong(), in.readLong()));
         }
-
-        @Override
-        public void free(long addr) {
-            call(Op.O_FREE, out -> out.writeLong(addr));
-        }
-
-        @Override
-        public long usableSize(long addr) {
-            return longOf(call(Op.O_USABLE_SIZE, out -> out.writeLong(addr)));
-        }
-
-        @Override
-        public long maxSize() {
-            return longOf(call(Op.O_MAX_SIZE, out -> { }));
-        }
-
-        @Override
-        public long shrink() {
-            return longOf(call(Op.O_SHRINK, out -> { }));
-        }
-
-        @Override
-        public List<SlabInfo> slabinfo() {
-            try {
-                DataInputStream in = call(Op.O_SLABINFO, out -> { });
-                int n = in.readInt();
-                List<SlabInfo> rows = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    rows.add(new SlabInfo(in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-                            in.readLong(), in.readLong(), in.readLong()));
-                }
-                return rows;
-            } catch (IOException e) {
-                throw broken(e);
-            }
-        }
-
-        @Override
-        public void checkInvariants() {
-            call(Op.O_CHECK, out -> { });
-        }
+        return List.copyOf(rows);
     }
 
-    /** A zone allocator provider in the child. */
+    /** A slab cache provider in the child. */
     static final class Slabs extends RemoteProvider implements SlabCacheProvider {
         Slabs(ChildSession session, int handle, String name) {
             super(session, handle, name);
@@ -393,64 +214,6 @@ final class RemoteProviders {
             } catch (IOException e) {
                 throw broken(e);
             }
-        }
-    }
-
-    private record RemoteSlabCache(ChildSession session, int handle, Machine machine) implements SlabCache {
-        private DataInputStream call(short op, ChildSession.Args args) {
-            return session.call(handle, op, machine, args);
-        }
-
-        @Override
-        public String name() {
-            try {
-                return call(Op.S_NAME, out -> { }).readUTF();
-            } catch (IOException e) {
-                throw broken(e);
-            }
-        }
-
-        @Override
-        public long allocate(int gfp) {
-            long addr = longOf(call(Op.S_ALLOCATE, out -> out.writeInt(gfp)));
-            if (addr != NULL) {
-                session.countAllocation();
-            }
-            return addr;
-        }
-
-        @Override
-        public void free(long addr) {
-            call(Op.S_FREE, out -> out.writeLong(addr));
-        }
-
-        @Override
-        public long shrink() {
-            return longOf(call(Op.S_SHRINK, out -> { }));
-        }
-
-        @Override
-        public void destroy() {
-            call(Op.S_DESTROY, out -> { });
-        }
-
-        @Override
-        public SlabInfo slabinfo() {
-            try {
-                DataInputStream in = call(Op.S_SLABINFO, out -> { });
-                if (in.readInt() != 1) {
-                    throw new IOException("a slab cache's slabinfo is one row");
-                }
-                return new SlabInfo(in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-                        in.readLong(), in.readLong(), in.readLong());
-            } catch (IOException e) {
-                throw broken(e);
-            }
-        }
-
-        @Override
-        public void checkInvariants() {
-            call(Op.S_CHECK, out -> { });
         }
     }
 
@@ -485,92 +248,6 @@ final class RemoteProviders {
             } catch (IOException e) {
                 throw broken(e);
             }
-        }
-    }
-
-    private record RemoteZoneAllocator(ChildSession session, int handle, Machine machine) implements ZoneAllocator {
-        private DataInputStream call(short op, ChildSession.Args args) {
-            return session.call(handle, op, machine, args);
-        }
-
-        @Override
-        public long allocPages(int gfp, int order) {
-            try {
-                long pfn = call(Op.Z_ALLOC_PAGES, out -> {
-                    out.writeInt(gfp);
-                    out.writeInt(order);
-                }).readLong();
-                if (pfn != PageAllocator.NO_PAGE) {
-                    session.countAllocation();
-                }
-                return pfn;
-            } catch (IOException e) {
-                throw broken(e);
-            }
-        }
-
-        @Override
-        public void freePages(long pfn, int order) {
-            call(Op.Z_FREE_PAGES, out -> {
-                out.writeLong(pfn);
-                out.writeInt(order);
-            });
-        }
-
-        @Override
-        public long freeFrames() {
-            return longOf(call(Op.Z_FREE_FRAMES, out -> { }));
-        }
-
-        @Override
-        public List<ZoneStats> zoneinfo() {
-            try {
-                DataInputStream in = call(Op.Z_ZONEINFO, out -> { });
-                int n = in.readInt();
-                List<ZoneStats> zones = new ArrayList<>();
-                for (int i = 0; i < n && i < 64; i++) {
-                    int node = in.readInt();
-                    ZoneType type = ZoneType.valueOf(in.readUTF());
-                    long[] v = new long[9];
-                    for (int k = 0; k < v.length; k++) {
-                        v[k] = in.readLong();
-                    }
-                    zones.add(new ZoneStats(node, type, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
-                            longs(in), longs(in)));
-                }
-                return zones;
-            } catch (IOException e) {
-                throw broken(e);
-            }
-        }
-
-        private static long[] longs(DataInputStream in) throws IOException {
-            int n = in.readInt();
-            if (n < 0 || n > 4096) {
-                throw new IOException("an array of " + n + " values");
-            }
-            long[] values = new long[n];
-            for (int i = 0; i < n; i++) {
-                values[i] = in.readLong();
-            }
-            return values;
-        }
-
-        @Override
-        public void registerShrinker(Shrinker shrinker) {
-            int cb = session.callback(shrinker);
-            call(Op.Z_REGISTER_SHRINKER, out -> out.writeInt(cb));
-        }
-
-        @Override
-        public void unregisterShrinker(Shrinker shrinker) {
-            int cb = session.callback(shrinker);
-            call(Op.Z_UNREGISTER_SHRINKER, out -> out.writeInt(cb));
-        }
-
-        @Override
-        public void checkInvariants() {
-            call(Op.Z_CHECK, out -> { });
         }
     }
 }

@@ -13,6 +13,8 @@ import org.kmemlab.api.Checks;
  * @param name the assignment's name, shown in reports
  * @param spi the SPI graded
  * @param reference the provider name of the reference implementation the performance is compared with
+ * @param provider the name of the submission's provider to grade, or empty: then the only one, or the
+ *                 first by name when there are several
  * @param seed the fixed seed of groups with {@link SeedMode#FIXED} seeds
  * @param hiddenSalt an instructor's secret mixed into derived seeds, so students cannot compute them
  * @param tries the default chains per property
@@ -23,7 +25,7 @@ import org.kmemlab.api.Checks;
  * @param performance the performance scale, or null when performance is not graded
  * @param rules what a violation of the submission rules does
  */
-public record Rubric(String name, Spi spi, String reference, long seed, String hiddenSalt, int tries, int steps,
+public record Rubric(String name, Spi spi, String reference, String provider, long seed, String hiddenSalt, int tries, int steps,
                      Limits limits, Duration runTimeout, List<Group> groups, Performance performance, Rules rules) {
 
     /** Checks the parts. */
@@ -31,6 +33,7 @@ public record Rubric(String name, Spi spi, String reference, long seed, String h
         Checks.requireNonNull(name, "name");
         Checks.requireNonNull(spi, "spi");
         Checks.requireNonNull(reference, "reference");
+        Checks.requireNonNull(provider, "provider");
         Checks.requireNonNull(hiddenSalt, "hiddenSalt");
         Checks.requireNonNull(limits, "limits");
         Checks.requireNonNull(runTimeout, "runTimeout");

@@ -86,7 +86,7 @@ public final class RubricLoader {
                     + e.getOriginalMessage(), e);
         }
         Node r = new Node(root, where, "");
-        r.allow("name", "spi", "reference", "seed", "hiddenSalt", "effort", "limits", "runTimeoutSeconds", "groups",
+        r.allow("name", "spi", "reference", "provider", "seed", "hiddenSalt", "effort", "limits", "runTimeoutSeconds", "groups",
                 "performance", "rules");
         Spi spi;
         try {
@@ -134,7 +134,7 @@ public final class RubricLoader {
         }
         try {
             return new Rubric(r.text("name", spi.type().getSimpleName()), spi, r.text("reference", spi.referenceName()),
-                    seed, r.text("hiddenSalt", "kmemlab"), tries, steps, limits,
+                    r.text("provider", "").strip(), seed, r.text("hiddenSalt", "kmemlab"), tries, steps, limits,
                     Duration.ofSeconds(r.integer("runTimeoutSeconds", 540)), groups, performance,
                     new Rubric.Rules(rules.text("onViolation", "deduct"), rules.number("deduct", 10)));
         } catch (IllegalArgumentException e) {

@@ -46,7 +46,7 @@ class BatchGraderTests {
     @Test
     void everyOutputOptionWritesOneFilePerSubmissionNamedAfterIt() throws Exception {
         Path batch = batchOfThree();
-        Path rubric = GradeFixtures.rubric(dir, "r.yaml", GradeFixtures.contractRubric(""));
+        Path rubric = GradeFixtures.rubric(dir, "r.yaml", GradeFixtures.smallRubric());
         Path pl = dir.resolve("pl");
         int code = run(false, "--batch", batch.toString(), "--rubric", rubric.toString(), "--out",
                 dir.resolve("out").toString(), "--work", dir.resolve("work").toString(), "--jobs", "2",
@@ -65,7 +65,7 @@ class BatchGraderTests {
     @Test
     void theResultsAreTheSameWhateverTheNumberOfJobs() throws Exception {
         Path batch = batchOfThree();
-        Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir, "r.yaml", GradeFixtures.contractRubric("")));
+        Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir, "r.yaml", GradeFixtures.smallRubric()));
         GradeOptions options = GradeFixtures.options(dir.resolve("work"), Map.of(Spi.PAGE, rubric), List.of());
         long t1 = System.nanoTime();
         List<GradeReport> one = BatchGrader.gradeAll(batch, dir.resolve("one"), options, BatchGrader.Outputs.NONE, 1,
@@ -80,7 +80,8 @@ class BatchGraderTests {
             assertEquals(one.get(i).submission(), three.get(i).submission(), "file-name order");
             assertEquals(one.get(i).score(), three.get(i).score(), one.get(i).submission());
         }
-        assertTrue(one.get(0).score() > one.get(1).score(), "the mutant loses points");
+        assertTrue(one.get(0).score() > one.get(1).score(), "the never-merging mutant loses points");
+        assertTrue(one.get(0).score() > one.get(2).score(), "the silently double-freeing mutant loses points");
         Map<String, String> a = withoutTimes(dir.resolve("one"));
         Map<String, String> b = withoutTimes(dir.resolve("three"));
         assertEquals(a.keySet(), b.keySet());

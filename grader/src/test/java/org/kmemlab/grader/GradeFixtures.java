@@ -132,6 +132,26 @@ final class GradeFixtures {
                 """.formatted(TRIES, STEPS) + extra;
     }
 
+    /**
+     * A small page rubric at low effort for tests of a mechanism (batches, outputs, workflows) rather than
+     * of the contract: three properties that tell a correct buddy from the zoo's never-merging and
+     * silently-double-freeing mutants, three chains of twenty steps each.
+     */
+    static String smallRubric() {
+        return """
+                name: small test buddy
+                spi: page
+                seed: 42
+                effort: { tries: 3, steps: 20 }
+                groups:
+                  - name: contract
+                    properties:
+                      - { id: page.no-overlap, weight: 4 }
+                      - { id: page.free-all-restores, weight: 3 }
+                      - { id: page.misuse, weight: 3 }
+                """;
+    }
+
     /** Options for one test: this JVM's path plus the given references, no build tools needed. */
     static GradeOptions options(Path work, Map<Spi, Rubric> rubrics, List<Path> references) {
         GradeOptions defaults = GradeOptions.defaults(work);

@@ -212,18 +212,7 @@ class TrustTests {
 
     @Test
     void oneAllocatorRegisteredUnderSeveralNamesIsGradedOnce() throws Exception {
-        Map<String, String> files = new LinkedHashMap<>(FixtureJars.moduleSources("buddy"));
-        String provider = files.get("org/kmemlab/buddy/BuddyAllocatorProvider.java");
-        for (String suffix : List.of("Two", "Three")) {
-            files.put("org/kmemlab/buddy/BuddyAllocatorProvider" + suffix + ".java", GradeFixtures.asStudent(
-                    "org.kmemlab.buddy", "org.kmemlab.buddy", "PAGES", "buddy-" + suffix.toLowerCase(java.util.Locale.ROOT))
-                    .apply(provider
-                            .replace("class BuddyAllocatorProvider", "class BuddyAllocatorProvider" + suffix)
-                            .replace("public BuddyAllocatorProvider(", "public BuddyAllocatorProvider" + suffix + "(")));
-        }
-        files.put("META-INF/services/org.kmemlab.api.spi.PageAllocatorProvider", "org.kmemlab.buddy.BuddyAllocatorProvider\n"
-                + "org.kmemlab.buddy.BuddyAllocatorProviderTwo\norg.kmemlab.buddy.BuddyAllocatorProviderThree\n");
-        Path jar = FixtureJars.jar(files, GradeFixtures.STUDENT, dir.resolve("many.jar"));
+        Path jar = threeNames();
         String rubric = """
                 spi: page
                 effort: { tries: 3, steps: 20 }
@@ -235,6 +224,49 @@ class TrustTests {
         assertEquals(5, total(results), "graded once, not once per name: " + results);
         String notes = results.get("extra_data").get("instructor_notes").toString();
         assertTrue(notes.contains("exactly one per SPI is graded: buddy-three"), notes);
+    }
+
+    @Test
+    void aRubricNamesTheProviderToGradeAndAnUnknownNameListsWhatTheSubmissionProvides() throws Exception {
+        Path jar = threeNames();
+        JsonNode named = grade("named", jar, """
+                spi: page
+                provider: buddy-two
+                effort: { tries: 2, steps: 10 }
+                groups: [{ name: contract, properties: [{ id: page.no-overlap, weight: 5 }] }]
+                """, List.of());
+        assertEquals(5, total(named), named.toString());
+        assertTrue(named.get("tests").get(0).get("name").asText().startsWith("buddy-two / contract"), named.toString());
+        assertFalse(named.get("extra_data").get("instructor_notes").toString().contains("exactly one per SPI"),
+                "a named provider is no choice to note: " + named);
+
+        JsonNode unknown = grade("unknown", jar, """
+                spi: page
+                provider: buddy-four
+                groups: [{ name: contract, properties: [{ id: page.no-overlap, weight: 5 }] }]
+                """, List.of());
+        assertEquals(0, total(unknown), unknown.toString());
+        JsonNode first = unknown.get("tests").get(0);
+        assertEquals("crashed", first.get("extra_data").get("kmemlab_status").asText(), first.toString());
+        assertTrue(first.get("output").asText().contains("the rubric grades the PageAllocatorProvider named"
+                + " \"buddy-four\", but the submission provides none of that name; it provides \"buddy-three\","
+                + " \"buddy-two\", \"student-buddy\""), first.toString());
+    }
+
+    /** Returns the student buddy registered under three provider names: student-buddy, buddy-two, buddy-three. */
+    private Path threeNames() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>(FixtureJars.moduleSources("buddy"));
+        String provider = files.get("org/kmemlab/buddy/BuddyAllocatorProvider.java");
+        for (String suffix : List.of("Two", "Three")) {
+            files.put("org/kmemlab/buddy/BuddyAllocatorProvider" + suffix + ".java", GradeFixtures.asStudent(
+                    "org.kmemlab.buddy", "org.kmemlab.buddy", "PAGES", "buddy-" + suffix.toLowerCase(java.util.Locale.ROOT))
+                    .apply(provider
+                            .replace("class BuddyAllocatorProvider", "class BuddyAllocatorProvider" + suffix)
+                            .replace("public BuddyAllocatorProvider(", "public BuddyAllocatorProvider" + suffix + "(")));
+        }
+        files.put("META-INF/services/org.kmemlab.api.spi.PageAllocatorProvider", "org.kmemlab.buddy.BuddyAllocatorProvider\n"
+                + "org.kmemlab.buddy.BuddyAllocatorProviderTwo\norg.kmemlab.buddy.BuddyAllocatorProviderThree\n");
+        return FixtureJars.jar(files, GradeFixtures.STUDENT, dir.resolve("many.jar"));
     }
 
     @Test
@@ -356,15 +388,19 @@ class TrustTests {
         Path rubricFile = GradeFixtures.rubric(dir.resolve("course"), "page.yaml", yaml);
         Rubric rubric = RubricLoader.load(rubricFile);
         Path good = GradeFixtures.studentBuddy(dir, "erin", UnaryOperator.identity());
-        GradeReport passed = Grader.grade(good, GradeFixtures.options(dir.resolve("w1"), Map.of(Spi.PAGE, rubric),
-                List.of()));
+        // At the tests' low effort (the example's rubric says 20 x 40): what is checked is that the example
+        // compiles, runs on the trusted side and reports, not how hard it looks.
+        GradeOptions options = GradeFixtures.options(dir.resolve("w1"), Map.of(Spi.PAGE, rubric), List.of());
+        options = new GradeOptions(options.rubrics(), null, null, null, GradeFixtures.TRIES, GradeFixtures.STEPS,
+                false, options.path(), options.builder(), options.workDir());
+        GradeReport passed = Grader.grade(good, options);
         TestResult storm = passed.tests().stream().filter(t -> t.name().contains("page.hidden.split-storm"))
                 .findFirst().orElseThrow(() -> new AssertionError(MarkdownReport.toMarkdown(passed, false)));
         assertEquals(Status.PASSED, storm.status(), storm.output());
         assertEquals(storm.maxScore(), storm.score(), storm.output());
         Path broken = GradeFixtures.zoo(dir, "never-merges", "BuddyMutants.NeverMerges");
-        GradeReport failed = Grader.grade(broken, GradeFixtures.options(dir.resolve("w2"), Map.of(Spi.PAGE, rubric),
-                List.of()));
+        GradeReport failed = Grader.grade(broken, new GradeOptions(options.rubrics(), null, null, null,
+                GradeFixtures.TRIES, GradeFixtures.STEPS, false, options.path(), options.builder(), dir.resolve("w2")));
         TestResult bad = failed.tests().stream().filter(t -> t.name().contains("page.hidden.split-storm"))
                 .findFirst().orElseThrow(() -> new AssertionError(MarkdownReport.toMarkdown(failed, false)));
         assertEquals(Status.FAILED, bad.status(), bad.output());

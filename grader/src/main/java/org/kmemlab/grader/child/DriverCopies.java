@@ -26,6 +26,9 @@ final class DriverCopies extends ClassLoader {
 
         /** Runs the operations and returns what each returned. */
         long[] run();
+
+        /** Runs the operations again on the last round's allocator (see {@code WorkloadDriver#runAgain}). */
+        long[] runAgain();
     }
 
     /** Returns rounds of {@code ops} on {@code provider} through a fresh copy of the driver. */
@@ -33,12 +36,14 @@ final class DriverCopies extends ClassLoader {
         Object driver;
         Method prepare;
         Method run;
+        Method runAgain;
         try {
             Class<?> copy = new DriverCopies(WorkloadDriver.class.getClassLoader()).loadClass(DRIVER);
             driver = copy.getConstructor(String.class, Object.class, Object.class, int[].class)
                     .newInstance(spi, provider, pageProvider, ops);
             prepare = copy.getMethod("prepare");
             run = copy.getMethod("run");
+            runAgain = copy.getMethod("runAgain");
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot copy the workload driver", e);
         }
@@ -51,6 +56,11 @@ final class DriverCopies extends ClassLoader {
             @Override
             public long[] run() {
                 return (long[]) invoke(run, driver);
+            }
+
+            @Override
+            public long[] runAgain() {
+                return (long[]) invoke(runAgain, driver);
             }
         };
     }

@@ -20,7 +20,6 @@ import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.PageAllocatorConfig;
 import org.kmemlab.api.spi.PageAllocatorProvider;
-import org.kmemlab.api.spi.ObjectConstructor;
 import org.kmemlab.api.spi.PageSource;
 import org.kmemlab.api.spi.SlabCache;
 import org.kmemlab.api.spi.SlabCacheConfig;
@@ -30,8 +29,6 @@ import org.kmemlab.api.spi.Shrinker;
 import org.kmemlab.api.spi.ZoneAllocator;
 import org.kmemlab.api.spi.ZoneAllocatorConfig;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
-import org.kmemlab.api.stats.SlabInfo;
-import org.kmemlab.api.stats.ZoneStats;
 import org.kmemlab.grader.Spi;
 
 /**
@@ -48,6 +45,8 @@ final class Executor implements Wire.Dispatcher {
     private final Replicas replicas;
     private final Map<Integer, Object> objects = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> machineOf = new ConcurrentHashMap<>();
+    /** The page allocators the grader had made, by machine: one zone call's answer refreshes them all. */
+    private final Map<Integer, List<Integer>> pagesOn = new ConcurrentHashMap<>();
     private final AtomicInteger nextHandle = new AtomicInteger(1);
     private final ThreadLocal<Integer> lane = new ThreadLocal<>();
     private volatile ChildProviders providers;
@@ -55,6 +54,11 @@ final class Executor implements Wire.Dispatcher {
 
     Executor(Replicas replicas) {
         this.replicas = replicas;
+    }
+
+    /** Returns the replicas of the grader's machines. */
+    Replicas replicas() {
+        return replicas;
     }
 
     void attach(Wire w) {
@@ -148,6 +152,7 @@ final class Executor implements Wire.Dispatcher {
             case Op.DROP_MACHINE -> {
                 int handle = in.readInt();
                 replicas.remove(handle);
+                pagesOn.remove(handle);
                 machineOf.entrySet().removeIf(e -> {
                     if (e.getValue() == handle) {
                         objects.remove(e.getKey());
@@ -175,25 +180,37 @@ final class Executor implements Wire.Dispatcher {
                     out.writeLong(r);
                 }
             }
+            case Op.NO_GARBAGE -> out.writeLong(garbage((DriverCopies.Round) get(target)));
             case Op.PAGE_CREATE -> {
                 PageAllocatorProvider p = (PageAllocatorProvider) get(target);
                 int m = in.readInt();
                 PageAllocator a = p.create(new PageAllocatorConfig(machine(m), in.readUTF(), in.readLong(),
                         in.readLong(), in.readInt()));
-                out.writeInt(keep(requireNonNull(a, "PageAllocatorProvider.create"), m));
-                pageSnapshot(a, out);
+                int handle = keep(requireNonNull(a, "PageAllocatorProvider.create"), m);
+                pagesOn.computeIfAbsent(m, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(handle);
+                out.writeInt(handle);
+                Snapshots.pageSnapshot(a, out);
             }
             case Op.OBJECT_CREATE -> {
                 ObjectAllocatorProvider p = (ObjectAllocatorProvider) get(target);
                 int m = in.readInt();
-                PageSource source = new CallbackPageSource(in.readInt());
+                PageSource source = new GraderCallbacks.CallbackPageSource(this, in.readInt());
                 ObjectAllocator a = p.create(new ObjectAllocatorConfig(machine(m), source, Era.valueOf(in.readUTF())));
                 out.writeInt(keep(requireNonNull(a, "ObjectAllocatorProvider.create"), m));
+                try {
+                    List<org.kmemlab.api.spi.SizeClass> classes = requireNonNull(a.sizeClasses(), "sizeClasses");
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    Snapshots.writeSizeClasses(classes, new DataOutputStream(bytes));
+                    out.writeBoolean(true);
+                    bytes.writeTo(out);
+                } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+                    out.writeBoolean(false);
+                }
             }
             case Op.SLAB_CREATE -> {
                 SlabCacheProvider p = (SlabCacheProvider) get(target);
                 int m = in.readInt();
-                PageSource source = new CallbackPageSource(in.readInt());
+                PageSource source = new GraderCallbacks.CallbackPageSource(this, in.readInt());
                 String name = in.readUTF();
                 long size = in.readLong();
                 int align = in.readInt();
@@ -202,7 +219,7 @@ final class Executor implements Wire.Dispatcher {
                 // The constructor is the grader's (the contract's): it runs there, on the grader's machine, and
                 // the bytes it writes come back with its answer.
                 SlabCache c = p.create(new SlabCacheConfig(machine(m), source, name, size, align, flags,
-                        ctor < 0 ? null : new CallbackConstructor(ctor)));
+                        ctor < 0 ? null : new GraderCallbacks.CallbackConstructor(this, ctor)));
                 out.writeInt(keep(requireNonNull(c, "SlabCacheProvider.create"), m));
             }
             case Op.ZONE_CREATE -> {
@@ -215,7 +232,7 @@ final class Executor implements Wire.Dispatcher {
                 int pageHandle = in.readInt();
                 String pageName = in.readUTF();
                 PageAllocatorProvider pages = local ? (PageAllocatorProvider) get(pageHandle)
-                        : new CallbackPageProvider(pageHandle, pageName);
+                        : new GraderCallbacks.CallbackPageProvider(this, pageHandle, pageName);
                 ZoneAllocator a = p.create(new ZoneAllocatorConfig(machine, pages, Era.valueOf(in.readUTF()),
                         Duration.ofNanos(in.readLong()), in.readLong()));
                 out.writeInt(keep(requireNonNull(a, "ZoneAllocatorProvider.create"), m));
@@ -235,30 +252,41 @@ final class Executor implements Wire.Dispatcher {
                 case Op.P_MAX_ORDER -> out.writeInt(a.maxOrder());
                 case Op.P_ALLOCATE -> {
                     out.writeLong(a.allocate(in.readInt()));
-                    pageSnapshot(a, out);
+                    Snapshots.pageSnapshot(a, out);
                 }
                 case Op.P_FREE -> {
                     a.free(in.readLong(), in.readInt());
-                    pageSnapshot(a, out);
+                    Snapshots.pageSnapshot(a, out);
                 }
                 case Op.P_FREE_FRAMES -> out.writeLong(a.freeFrames());
                 case Op.P_FREE_BLOCKS -> out.writeLong(a.freeBlocks(in.readInt()));
                 case Op.P_CHECK -> {
                     a.checkInvariants();
-                    pageSnapshot(a, out);
+                    Snapshots.pageSnapshot(a, out);
                 }
-                case Op.P_SNAPSHOT -> pageSnapshot(a, out);
+                case Op.P_SNAPSHOT -> Snapshots.pageSnapshot(a, out);
                 default -> throw unknown(op, o);
             }
         } else if (o instanceof ObjectAllocator a) {
             switch (op) {
-                case Op.O_ALLOCATE -> out.writeLong(a.allocate(in.readLong(), in.readInt()));
+                case Op.O_ALLOCATE -> {
+                    long addr = a.allocate(in.readLong(), in.readInt());
+                    out.writeLong(addr);
+                    // The contract asks the new object's usable size next.
+                    if (addr != ObjectAllocator.NULL) {
+                        Snapshots.snapshotPart(out, part -> part.writeLong(a.usableSize(addr)));
+                    }
+                }
                 case Op.O_FREE -> a.free(in.readLong());
                 case Op.O_USABLE_SIZE -> out.writeLong(a.usableSize(in.readLong()));
                 case Op.O_MAX_SIZE -> out.writeLong(a.maxSize());
                 case Op.O_SHRINK -> out.writeLong(a.shrink());
-                case Op.O_SLABINFO -> writeSlabinfo(a.slabinfo(), out);
-                case Op.O_CHECK -> a.checkInvariants();
+                case Op.O_SLABINFO -> Snapshots.writeSlabinfo(a.slabinfo(), out);
+                case Op.O_SIZE_CLASSES -> Snapshots.writeSizeClasses(a.sizeClasses(), out);
+                case Op.O_CHECK -> {
+                    a.checkInvariants();
+                    Snapshots.objectSnapshot(a, in, out);
+                }
                 default -> throw unknown(op, o);
             }
         } else if (o instanceof SlabCache c) {
@@ -268,19 +296,31 @@ final class Executor implements Wire.Dispatcher {
                 case Op.S_FREE -> c.free(in.readLong());
                 case Op.S_SHRINK -> out.writeLong(c.shrink());
                 case Op.S_DESTROY -> c.destroy();
-                case Op.S_SLABINFO -> writeSlabinfo(List.of(requireNonNull(c.slabinfo(), "SlabCache.slabinfo")), out);
-                case Op.S_CHECK -> c.checkInvariants();
+                case Op.S_SLABINFO -> Snapshots.writeSlabinfo(List.of(requireNonNull(c.slabinfo(), "SlabCache.slabinfo")), out);
+                case Op.S_CHECK -> {
+                    c.checkInvariants();
+                    Snapshots.slabSnapshot(c, out);
+                }
                 default -> throw unknown(op, o);
             }
         } else if (o instanceof ZoneAllocator a) {
             switch (op) {
-                case Op.Z_ALLOC_PAGES -> out.writeLong(a.allocPages(in.readInt(), in.readInt()));
-                case Op.Z_FREE_PAGES -> a.freePages(in.readLong(), in.readInt());
+                case Op.Z_ALLOC_PAGES -> {
+                    out.writeLong(a.allocPages(in.readInt(), in.readInt()));
+                    zoneSnapshot(a, target, out);
+                }
+                case Op.Z_FREE_PAGES -> {
+                    a.freePages(in.readLong(), in.readInt());
+                    zoneSnapshot(a, target, out);
+                }
                 case Op.Z_FREE_FRAMES -> out.writeLong(a.freeFrames());
-                case Op.Z_ZONEINFO -> writeZoneinfo(a.zoneinfo(), out);
+                case Op.Z_ZONEINFO -> Snapshots.writeZoneinfo(a.zoneinfo(), out);
                 case Op.Z_REGISTER_SHRINKER -> a.registerShrinker(shrinker(in.readInt()));
                 case Op.Z_UNREGISTER_SHRINKER -> a.unregisterShrinker(shrinker(in.readInt()));
-                case Op.Z_CHECK -> a.checkInvariants();
+                case Op.Z_CHECK -> {
+                    a.checkInvariants();
+                    zoneSnapshot(a, target, out);
+                }
                 default -> throw unknown(op, o);
             }
         } else {
@@ -289,76 +329,45 @@ final class Executor implements Wire.Dispatcher {
     }
 
     /**
-     * Appends what a page allocator's queries answer now: {@code true}, start pfn, frames, max order,
-     * free frames and the free blocks of every order; or {@code false} when one of them threw (the grader
-     * then asks each query when it is made). The grader answers the contract's queries from this until
-     * the next call that may change the allocator, which saves a round trip per query: the page contract
-     * reads the whole buddyinfo row after every step.
+     * Returns the bytes of Java objects the second run of {@code round}, on the same allocator, allocates
+     * on this thread (the first warms it up and fills it with pages), or -1 when this JVM has no
+     * per-thread counter.
      */
-    private static void pageSnapshot(PageAllocator a, DataOutputStream out) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream snap = new DataOutputStream(bytes);
-        try {
-            snap.writeLong(a.startPfn());
-            snap.writeLong(a.frames());
-            int maxOrder = a.maxOrder();
-            if (maxOrder < 0 || maxOrder > 63) {
-                out.writeBoolean(false);
-                return;
-            }
-            snap.writeInt(maxOrder);
-            snap.writeLong(a.freeFrames());
-            for (int order = 0; order <= maxOrder; order++) {
-                snap.writeLong(a.freeBlocks(order));
-            }
-        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
-            out.writeBoolean(false);
-            return;
+    private static long garbage(DriverCopies.Round round) {
+        org.kmemlab.testkit.contract.support.AllocatedBytes counter =
+                org.kmemlab.testkit.contract.support.AllocatedBytes.counter();
+        if (counter == null || !counter.calibrated()) {
+            return -1;
         }
-        out.writeBoolean(true);
-        bytes.writeTo(out);
+        round.prepare();
+        round.run();
+        long before = counter.now();
+        round.runAgain();
+        return counter.now() - before;
+    }
+
+    /**
+     * Appends what a zone allocator's queries answer now (free frames and zoneinfo, as parts), then the
+     * snapshot of every page allocator the grader had made on its machine: the zone allocator changes them
+     * behind the grader's proxies, and the contract reads each one's buddyinfo row after every step.
+     */
+    private void zoneSnapshot(ZoneAllocator a, int target, DataOutputStream out) throws IOException {
+        Snapshots.snapshotPart(out, part -> part.writeLong(a.freeFrames()));
+        Snapshots.snapshotPart(out, part -> Snapshots.writeZoneinfo(requireNonNull(a.zoneinfo(), "zoneinfo"), part));
+        Integer m = machineOf.get(target);
+        List<Integer> pages = m == null ? List.of() : pagesOn.getOrDefault(m, List.of());
+        out.writeInt(pages.size());
+        for (int handle : pages) {
+            out.writeInt(handle);
+            Snapshots.pageSnapshot((PageAllocator) get(handle), out);
+        }
     }
 
     /** One callback shrinker per grader-side handle, so unregistering finds the instance registered. */
     private final Map<Integer, Shrinker> shrinkers = new ConcurrentHashMap<>();
 
     private Shrinker shrinker(int handle) {
-        return shrinkers.computeIfAbsent(handle, CallbackShrinker::new);
-    }
-
-    private static void writeSlabinfo(List<SlabInfo> rows, DataOutputStream out) throws IOException {
-        out.writeInt(rows.size());
-        for (SlabInfo r : rows) {
-            out.writeUTF(r.name());
-            out.writeLong(r.activeObjects());
-            out.writeLong(r.totalObjects());
-            out.writeLong(r.objectSize());
-            out.writeLong(r.objectsPerSlab());
-            out.writeLong(r.pagesPerSlab());
-            out.writeLong(r.activeSlabs());
-            out.writeLong(r.totalSlabs());
-        }
-    }
-
-    private static void writeZoneinfo(List<ZoneStats> zones, DataOutputStream out) throws IOException {
-        out.writeInt(zones.size());
-        for (ZoneStats z : zones) {
-            out.writeInt(z.node());
-            out.writeUTF(z.type().name());
-            for (long v : new long[] {z.startPfn(), z.spanned(), z.present(), z.managed(), z.free(), z.min(),
-                    z.low(), z.high(), z.promo()}) {
-                out.writeLong(v);
-            }
-            writeLongs(z.protection(), out);
-            writeLongs(z.freeBlocks(), out);
-        }
-    }
-
-    private static void writeLongs(long[] values, DataOutputStream out) throws IOException {
-        out.writeInt(values.length);
-        for (long v : values) {
-            out.writeLong(v);
-        }
+        return shrinkers.computeIfAbsent(handle, h -> new GraderCallbacks.CallbackShrinker(this, h));
     }
 
     /** Loads the providers and lists them: (spi, name, class, from submission, error) per provider. */
@@ -434,7 +443,7 @@ final class Executor implements Wire.Dispatcher {
         return handle;
     }
 
-    private Object get(int handle) {
+    Object get(int handle) {
         Object o = objects.get(handle);
         if (o == null) {
             throw new IllegalStateException("the grader named object " + handle + ", which this JVM does not have");
@@ -442,7 +451,7 @@ final class Executor implements Wire.Dispatcher {
         return o;
     }
 
-    private static <T> T requireNonNull(T value, String call) {
+    static <T> T requireNonNull(T value, String call) {
         if (value == null) {
             throw new NullPointerException(call + " returned null");
         }
@@ -454,7 +463,7 @@ final class Executor implements Wire.Dispatcher {
     }
 
     /** Makes a call to the grader on the current lane and returns the answer's body. */
-    private DataInputStream callBack(int handle, short op, Body args) {
+    DataInputStream callBack(int handle, short op, Body args) {
         Integer n = lane.get();
         if (n == null) {
             throw new IllegalStateException("a callback of the grader was called from a thread the grader did not"
@@ -477,125 +486,7 @@ final class Executor implements Wire.Dispatcher {
         }
     }
 
-    private interface Body {
+    interface Body {
         void write(DataOutputStream out) throws IOException;
-    }
-
-    /** The page source the grader gave an object allocator, reached through callbacks. */
-    private final class CallbackPageSource implements PageSource {
-        private final int handle;
-
-        CallbackPageSource(int handle) {
-            this.handle = handle;
-        }
-
-        @Override
-        public long getFreePages(int gfp, int order) {
-            try {
-                return callBack(handle, Op.PS_GET_FREE_PAGES, out -> {
-                    out.writeInt(gfp);
-                    out.writeInt(order);
-                }).readLong();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void freePages(long addr, int order) {
-            callBack(handle, Op.PS_FREE_PAGES, out -> {
-                out.writeLong(addr);
-                out.writeInt(order);
-            });
-        }
-    }
-
-    /**
-     * The grader's page allocator provider, reached through callbacks: each {@code create} is made by the
-     * grader, which answers with the handle of the allocator it had this JVM make.
-     */
-    private final class CallbackPageProvider implements PageAllocatorProvider {
-        private final int handle;
-        private final String name;
-
-        CallbackPageProvider(int handle, String name) {
-            this.handle = handle;
-            this.name = name;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public PageAllocator create(PageAllocatorConfig config) {
-            int machine = replicas.handleOf(config.machine());
-            if (machine < 0) {
-                throw new IllegalArgumentException("page allocators are made on the zone allocator's machine only");
-            }
-            try {
-                int made = callBack(handle, Op.PP_CREATE, out -> {
-                    out.writeInt(machine);
-                    out.writeUTF(config.zoneName());
-                    out.writeLong(config.startPfn());
-                    out.writeLong(config.frames());
-                    out.writeInt(config.maxOrder());
-                }).readInt();
-                return (PageAllocator) get(made);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-    }
-
-    /** The constructor the grader gave a slab cache, reached through callbacks. */
-    private final class CallbackConstructor implements ObjectConstructor {
-        private final int handle;
-
-        CallbackConstructor(int handle) {
-            this.handle = handle;
-        }
-
-        @Override
-        public void construct(long addr) {
-            callBack(handle, Op.CTOR_CONSTRUCT, out -> out.writeLong(addr));
-        }
-    }
-
-    /** A shrinker the grader registered, reached through callbacks. */
-    private final class CallbackShrinker implements Shrinker {
-        private final int handle;
-
-        CallbackShrinker(int handle) {
-            this.handle = handle;
-        }
-
-        @Override
-        public String name() {
-            try {
-                return callBack(handle, Op.SH_NAME, out -> { }).readUTF();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public long count() {
-            try {
-                return callBack(handle, Op.SH_COUNT, out -> { }).readLong();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public long scan(long pages) {
-            try {
-                return callBack(handle, Op.SH_SCAN, out -> out.writeLong(pages)).readLong();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
     }
 }

@@ -4,16 +4,24 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.function.Function;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.kmemlab.api.bug.BadPageStateBug;
 import org.kmemlab.api.bug.CorruptionBug;
+import org.kmemlab.api.bug.DoubleFreeBug;
 import org.kmemlab.api.bug.InvalidFreeBug;
 import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.bug.SleepInAtomicBug;
+import org.kmemlab.api.bug.SlabCacheBug;
 
 /**
  * An exception thrown on one side of the channel, written as a {@link Wire#THROW} body and thrown again
- * on the other: a {@link KernelBug} (its type and message, so the contract sees the same report), a
- * {@link SleepInAtomicBug} (which the zone contract tells apart), or any other throwable by class name
- * and message. The stack trace travels too (its first frames), so a student's report still points at
+ * on the other: a {@link KernelBug} as its own type from the api ({@link BadPageStateBug},
+ * {@link DoubleFreeBug}, {@link SlabCacheBug}, {@link CorruptionBug}, {@link InvalidFreeBug},
+ * {@link SleepInAtomicBug}) with the same report, so a contract may tell them apart by type as it would
+ * in one JVM; or any other throwable by class name and message. The stack trace travels too (its first frames), so a student's report still points at
  * the line of their allocator that threw.
  */
 public final class Failure {
@@ -41,6 +49,20 @@ public final class Failure {
             out.writeByte(4);
             out.writeLong(f.address());
             writeBug(f, out);
+        } else if (t instanceof BadPageStateBug p) {
+            out.writeByte(5);
+            out.writeLong(p.pfn());
+            out.writeInt(p.order());
+            writeBug(p, out);
+        } else if (t instanceof DoubleFreeBug d) {
+            out.writeByte(6);
+            out.writeUTF(cut(d.cache()));
+            out.writeLong(d.address());
+            writeBug(d, out);
+        } else if (t instanceof SlabCacheBug c) {
+            out.writeByte(7);
+            out.writeUTF(cut(c.cache()));
+            writeBug(c, out);
         } else if (t instanceof KernelBug b) {
             out.writeByte(0);
             writeBug(b, out);
@@ -89,6 +111,22 @@ public final class Failure {
                 long address = in.readLong();
                 t = InvalidFreeBug.of(in.readUTF(), in.readUTF(), in.readUTF(), address);
             }
+            case 5 -> {
+                long pfn = in.readLong();
+                int order = in.readInt();
+                in.readUTF();
+                t = badPageState(pfn, order, in.readUTF(), in.readUTF());
+            }
+            case 6 -> {
+                String cache = in.readUTF();
+                long address = in.readLong();
+                in.readUTF();
+                String details = in.readUTF();
+                in.readUTF();
+                int newline = details.indexOf('\n');
+                t = new DoubleFreeBug(cache, address, newline < 0 ? "" : details.substring(newline + 1));
+            }
+            case 7 -> t = slabCacheBug(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF());
             default -> throw new IOException("a failure of unknown type " + type);
         }
         int n = in.readUnsignedShort();
@@ -151,6 +189,56 @@ public final class Failure {
             // Fall through to the plain form.
         }
         return new CorruptionBug(cache, what, firstBad, firstBad, 0, (byte) 0, (byte) 0, details, advice);
+    }
+
+    private static final String BAD_PAGE_REASON = "page dumped because: ";
+
+    /**
+     * Rebuilds a bad page state report from its pfn, order, reason and advice. Its headline names the
+     * process (the thread) it is made in, so here it names the grader's thread that made the call.
+     */
+    private static BadPageStateBug badPageState(long pfn, int order, String details, String advice) {
+        String reason = details.startsWith(BAD_PAGE_REASON) ? details.substring(BAD_PAGE_REASON.length()) : details;
+        return new BadPageStateBug(pfn, order, reason, advice);
+    }
+
+    private static final Pattern STILL_HAS = Pattern.compile("INFO: (\\d{1,18}) objects? (?:is|are) still allocated");
+    private static final Pattern ADDRESS = Pattern.compile("INFO: (?:object )?0x([0-9a-f]{1,16})\\b.*", Pattern.DOTALL);
+
+    /**
+     * Rebuilds a slab cache misuse report through the factory that made it. {@link SlabCacheBug} has no
+     * public constructor, so the factory's arguments are read back from the report and the rebuilt report
+     * must read exactly as the one sent; a report none of the factories makes (its text was cut, say)
+     * arrives as a plain {@link KernelBug} with the same text.
+     */
+    private static KernelBug slabCacheBug(String cache, String headline, String details, String advice) {
+        List<SlabCacheBug> candidates = new ArrayList<>();
+        Matcher live = STILL_HAS.matcher(details);
+        if (live.matches()) {
+            candidates.add(SlabCacheBug.stillHasObjects(cache, Long.parseLong(live.group(1))));
+        }
+        Matcher address = ADDRESS.matcher(details);
+        if (address.matches()) {
+            long addr = Long.parseUnsignedLong(address.group(1), 16);
+            String wrong = "kmem_cache_free: Wrong slab cache. " + cache + " but object is from ";
+            if (headline.startsWith(wrong)) {
+                candidates.add(SlabCacheBug.wrongCache(cache, headline.substring(wrong.length()), addr));
+            }
+            candidates.add(SlabCacheBug.notInCache(cache, addr));
+        }
+        String destroyed = "BUG " + cache + ": ";
+        String after = " after kmem_cache_destroy";
+        if (headline.startsWith(destroyed) && headline.endsWith(after)
+                && headline.length() >= destroyed.length() + after.length()) {
+            candidates.add(SlabCacheBug.destroyed(cache, headline.substring(destroyed.length(),
+                    headline.length() - after.length())));
+        }
+        for (SlabCacheBug c : candidates) {
+            if (c.headline().equals(headline) && c.details().equals(details) && c.advice().equals(advice)) {
+                return c;
+            }
+        }
+        return new KernelBug(headline, details, advice);
     }
 
     private static String nullIfEmpty(String s) {

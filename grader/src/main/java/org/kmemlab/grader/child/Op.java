@@ -22,11 +22,16 @@ public final class Op {
     public static final short WORKLOAD_PREPARE = 6;
     /** (workload) → results long[]: runs the prepared round in a tight loop. */
     public static final short WORKLOAD_RUN = 7;
+    /**
+     * (workload) → the bytes of Java objects its second run allocated on the serving thread, or -1 when
+     * this JVM cannot count them (see {@code org.kmemlab.grader.NoGarbage}).
+     */
+    public static final short NO_GARBAGE = 8;
 
     // ---- providers (target: provider handle)
     /** (machine, zone name, start pfn, frames, max order) → allocator handle. */
     public static final short PAGE_CREATE = 10;
-    /** (machine, page source callback, era) → allocator handle. */
+    /** (machine, page source callback, era) → allocator handle, then its size classes as a snapshot part. */
     public static final short OBJECT_CREATE = 11;
     /** (machine, page provider, era, max wait nanos, min_free_kbytes) → allocator handle, boot retired. */
     public static final short ZONE_CREATE = 12;
@@ -41,25 +46,32 @@ public final class Op {
     public static final short P_FREE_FRAMES = 25;
     public static final short P_FREE_BLOCKS = 26;
     public static final short P_CHECK = 27;
-    /** → the answers of every query at once (see {@code Executor#pageSnapshot}). */
+    /** → the answers of every query at once (see {@code Snapshots#pageSnapshot}). */
     public static final short P_SNAPSHOT = 28;
 
     // ---- ObjectAllocator
+    /** (size, gfp) → address, then (unless NULL) its usable size as a snapshot part. */
     public static final short O_ALLOCATE = 30;
     public static final short O_FREE = 31;
     public static final short O_USABLE_SIZE = 32;
     public static final short O_MAX_SIZE = 33;
     public static final short O_SHRINK = 34;
     public static final short O_SLABINFO = 35;
+    /** (live addresses) → nothing, then the answers of every query (see {@code Snapshots#objectSnapshot}). */
     public static final short O_CHECK = 36;
+    /** → the size classes (count, then name, size, dma each). */
+    public static final short O_SIZE_CLASSES = 37;
 
     // ---- ZoneAllocator
+    /** (gfp, order) → pfn, then the zone snapshot as {@link #Z_CHECK} answers it. */
     public static final short Z_ALLOC_PAGES = 40;
+    /** (pfn, order) → the zone snapshot as {@link #Z_CHECK} answers it. */
     public static final short Z_FREE_PAGES = 41;
     public static final short Z_FREE_FRAMES = 42;
     public static final short Z_ZONEINFO = 43;
     public static final short Z_REGISTER_SHRINKER = 44;
     public static final short Z_UNREGISTER_SHRINKER = 45;
+    /** → nothing, then the zone's and its page allocators' query answers (see {@code Executor#zoneSnapshot}). */
     public static final short Z_CHECK = 46;
 
     // ---- SlabCache
@@ -69,6 +81,7 @@ public final class Op {
     public static final short S_SHRINK = 53;
     public static final short S_DESTROY = 54;
     public static final short S_SLABINFO = 55;
+    /** → nothing, then the name and the slabinfo row (see {@code Snapshots#slabSnapshot}). */
     public static final short S_CHECK = 56;
 
     // ---- callbacks the child makes to the grader (target: callback handle)
@@ -88,6 +101,30 @@ public final class Op {
     /** Context byte: a simulated interrupt handler. */
     public static final byte INTERRUPT = 2;
 
+    /** One more than the largest operation number: the size of a table indexed by operation. */
+    public static final int LIMIT = 128;
+
+    private static final String[] NAMES = names();
+
     private Op() {
+    }
+
+    /** Returns the name of operation {@code op} ({@code "P_ALLOCATE"}), or its number when it has none. */
+    public static String name(int op) {
+        return op >= 0 && op < LIMIT && NAMES[op] != null ? NAMES[op] : Integer.toString(op);
+    }
+
+    private static String[] names() {
+        String[] names = new String[LIMIT];
+        for (java.lang.reflect.Field f : Op.class.getDeclaredFields()) {
+            if (f.getType() == short.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                try {
+                    names[f.getShort(null)] = f.getName();
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return names;
     }
 }

@@ -48,6 +48,7 @@ public final class WorkloadDriver {
     private final int[] ops;
     private final long[] results;
     private Object allocator;
+    private Object last;
 
     /**
      * Creates the driver of one implementation.
@@ -95,6 +96,23 @@ public final class WorkloadDriver {
         if (a == null) {
             throw new IllegalStateException("run() without prepare()");
         }
+        last = a;
+        return runOn(a);
+    }
+
+    /**
+     * Runs the operations again on the allocator of the last round, which has its pages and metadata
+     * from that round already: what the no-garbage measurement times (the steady state, as the contracts'
+     * second run), never a performance round.
+     */
+    public long[] runAgain() {
+        if (last == null) {
+            throw new IllegalStateException("runAgain() without run()");
+        }
+        return runOn(last);
+    }
+
+    private long[] runOn(Object a) {
         java.util.Arrays.fill(results, 0);
         if (a instanceof PageAllocator p) {
             pages(p);

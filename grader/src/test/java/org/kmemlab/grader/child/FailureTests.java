@@ -9,9 +9,13 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
+import java.util.List;
+import org.kmemlab.api.bug.BadPageStateBug;
 import org.kmemlab.api.bug.CorruptionBug;
+import org.kmemlab.api.bug.DoubleFreeBug;
 import org.kmemlab.api.bug.InvalidFreeBug;
 import org.kmemlab.api.bug.KernelBug;
+import org.kmemlab.api.bug.SlabCacheBug;
 
 /**
  * A failure in the submission's JVM reaches the contract in the grader as the same type with the same
@@ -50,5 +54,42 @@ class FailureTests {
         RuntimeException back = roundTrip(plain);
         assertEquals(KernelBug.class, back.getClass());
         assertEquals("BUG: something", ((KernelBug) back).headline());
+    }
+
+    @Test
+    void aBadPageStateKeepsItsTypePfnOrderAndReport() throws IOException {
+        BadPageStateBug sent = BadPageStateBug.alreadyFree(0x1234, 3);
+        BadPageStateBug got = assertInstanceOf(BadPageStateBug.class, roundTrip(sent));
+        assertEquals(0x1234, got.pfn());
+        assertEquals(3, got.order());
+        // The headline names the thread it was made on; here both are this test's thread.
+        assertEquals(sent.headline(), got.headline());
+        assertEquals(sent.details(), got.details());
+        assertEquals(sent.advice(), got.advice());
+    }
+
+    @Test
+    void aDoubleFreeKeepsItsTypeCacheAddressAndExtraDetails() throws IOException {
+        for (DoubleFreeBug sent : List.of(new DoubleFreeBug("kmalloc-64", 0xffff888000001040L),
+                new DoubleFreeBug("dentry", 0x40, "INFO: Freed by task 1\nINFO: Allocated by task 2"))) {
+            DoubleFreeBug got = assertInstanceOf(DoubleFreeBug.class, roundTrip(sent));
+            assertEquals(sent.cache(), got.cache());
+            assertEquals(sent.address(), got.address());
+            assertEquals(sent.headline(), got.headline());
+            assertEquals(sent.details(), got.details());
+            assertEquals(sent.advice(), got.advice());
+        }
+    }
+
+    @Test
+    void everySlabCacheMisuseKeepsItsTypeAndReport() throws IOException {
+        for (SlabCacheBug sent : List.of(SlabCacheBug.stillHasObjects("dentry", 1),
+                SlabCacheBug.stillHasObjects("dentry", 12), SlabCacheBug.wrongCache("dentry", "inode cache", 0x80),
+                SlabCacheBug.notInCache("my cache", 0xffff888000002000L), SlabCacheBug.destroyed("dentry",
+                        "kmem_cache_alloc"))) {
+            SlabCacheBug got = assertInstanceOf(SlabCacheBug.class, roundTrip(sent), sent.getMessage());
+            assertEquals(sent.cache(), got.cache());
+            assertEquals(sent.getMessage(), got.getMessage());
+        }
     }
 }
