@@ -127,6 +127,9 @@ class FailurePageBrowserTests {
             browser.open(page);
             List<WebElement> steps = browser.driver.findElements(By.cssSelector("#steps li"));
             assertEquals(result.steps().size() + 1, steps.size(), "set-up and every step");
+            String subtitle = browser.driver.findElement(By.id("subtitle")).getText();
+            assertTrue(subtitle.contains("shrunk from " + result.originalSteps() + (result.originalSteps() == 1
+                    ? " step to " : " steps to ") + result.steps().size()), subtitle);
             for (int i = 0; i < steps.size(); i++) {
                 assertEquals(i == diverges, steps.get(i).getAttribute("class").contains("diverges"), "step " + i);
             }
