@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemlab.api.KernelMemory;
+import org.kmemlab.api.stats.SlabInfo;
 import org.kmemlab.testkit.contract.ContractProperty;
 import org.kmemlab.testkit.contract.KernelContract;
 import org.kmemlab.testkit.contract.PropertyResult;
@@ -91,5 +92,28 @@ class KernelFailurePageTests {
         assertTrue(Long.parseLong(m.group(1)) < Long.parseLong(m.group(2)), differing.toString());
         assertTrue(r.steps().get(at[0] - 1).contains("kfree("), "the leak shows when the last kfree leaves"
                 + " nothing live: " + r.steps().get(at[0] - 1));
+    }
+
+    /** A kernel whose slabinfo row of a named cache counts no active object. */
+    static final class NamedCacheRowCountsNothing extends KernelMutantsTests.Forwarding {
+        @Override
+        public List<SlabInfo> slabinfo() {
+            List<SlabInfo> rows = new ArrayList<>();
+            for (SlabInfo r : kernel.slabinfo()) {
+                rows.add(r.name().equals("contract_cache") ? new SlabInfo(r.name(), 0, r.totalObjects(), r.objectSize(),
+                        r.objectsPerSlab(), r.pagesPerSlab(), 0, r.totalSlabs()) : r);
+            }
+            return rows;
+        }
+    }
+
+    @Test
+    void aNamedCacheWhoseRowCountsNothingShowsItBesideTheLiveCacheObjects() {
+        PropertyResult r = failure(NamedCacheRowCountsNothing::new, "row-counts-nothing", "kernel.named-caches");
+        int[] at = new int[1];
+        List<String> differing = firstDifference(r, at);
+        assertTrue(r.steps().get(at[0] - 1).contains("kmem_cache_alloc("), "the row is wrong once an object is"
+                + " live: " + r.steps().get(at[0] - 1));
+        assertEquals(List.of("active objects: 0 | active objects: at least 1"), differing);
     }
 }

@@ -69,4 +69,46 @@ final class SlabPicture {
         }
         return sides.build();
     }
+
+    /**
+     * The named-cache chain's picture ({@link KernelCacheChain}): the kernel's slabinfo row of the cache
+     * beside what the model expects (a row while the cache lives, none once destroyed; at least the live
+     * cache objects active), then the live cache and kmalloc objects.
+     */
+    static Snapshot of(KernelCacheChain.State s) {
+        Snapshot.Sides sides = new Snapshot.Sides();
+        if (s.caches == null) {
+            return sides.both("kernel.slabCaches() is null: no named caches").build();
+        }
+        SlabInfo row = null;
+        for (SlabInfo r : s.kernel.slabinfo()) {
+            if (r.name().equals("contract_cache")) {
+                row = r;
+            }
+        }
+        sides.both("/proc/slabinfo row contract_cache");
+        sides.compare(row == null ? "  no row" : "  a row", s.destroyed ? "  no row" : "  a row");
+        if (row != null) {
+            String active = "  active objects: " + row.activeObjects();
+            sides.expect(active, row.activeObjects() >= s.objects.size(), "  active objects: at least "
+                    + s.objects.size());
+            sides.both("  " + row.totalObjects() + " objects in " + row.totalSlabs() + " slabs of "
+                    + row.pagesPerSlab() + (row.pagesPerSlab() == 1 ? " page" : " pages"));
+        }
+        sides.both("cache objects live: " + s.objects.size());
+        live(sides, s.objects);
+        sides.both("kmalloc objects live: " + s.kmalloced.size());
+        live(sides, s.kmalloced);
+        return sides.build();
+    }
+
+    private static void live(Snapshot.Sides sides, Map<String, Long> objects) {
+        int i = 0;
+        for (Map.Entry<String, Long> e : objects.entrySet()) {
+            if (Pictures.pastCap(sides, i++, objects.size(), "objects")) {
+                break;
+            }
+            sides.both("  " + e.getKey() + " at " + SlabState.hex(e.getValue()));
+        }
+    }
 }
