@@ -75,6 +75,8 @@ class FailurePicturesTests {
         Path page = dir.resolve("page.html");
         FailurePage.write(r, page);
         String html = Files.readString(page);
+        System.out.println("[kmemlab] " + r.id() + " page for " + r.subject() + ": " + html.length() + " characters, "
+                + film.size() + " pictures, they part at step " + divergence(film));
         for (String line : film.get(at).allocator()) {
             assertTrue(html.contains(new Json().string(line).toString()), "the page holds " + line);
         }
