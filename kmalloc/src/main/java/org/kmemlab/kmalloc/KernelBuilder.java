@@ -342,9 +342,9 @@ public final class KernelBuilder {
             Checks.requireState(!bareMachine.bootMemory().retired(), "the machine given to machine(...) already"
                     + " runs a kernel (its boot memory is retired); boot a fresh one with Machine.boot(...)");
         }
-        Kernel kernel = Kernel.assemble(new Kernel.Parts(r.profile(), r.ram(), r.era(), r.maxWait(),
+        Kernel kernel = Kernel.assemble(new KernelBoot.Parts(r.profile(), r.ram(), r.era(), r.maxWait(),
                 r.minFreeKbytes(), r.cpuCaches(), pages, objects, zones, slabs, r.sources(), bareMachine),
-                new Kernel.Debugging(slabDebug, failslab, failPageAlloc));
+                new KernelBoot.Debugging(slabDebug, failslab, failPageAlloc));
         for (Consumer<Kernel> listener : bootListeners) {
             listener.accept(kernel);
         }
