@@ -3,10 +3,20 @@ package org.kmemlab.examples.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmemlab.api.KernelMemory;
+import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.Sizes;
+import org.kmemlab.api.stats.MemInfo;
+import org.kmemlab.kmalloc.Kernel;
+import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.KernelContract;
 import org.kmemlab.testkit.contract.PropertyResult;
 import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.property.Effort;
@@ -16,9 +26,11 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /**
- * The testkit's failing-property page in headless Chromium. The result is the one a buddy allocator
+ * The testkit's failing-property page in headless Chromium. The first result is the one a buddy allocator
  * that loses freed blocks of order 2 gets (testkit's FailurePageTests has the engine produce such
  * results; here it is written out so that the divergence, at step 2, comes before the failure, at 3).
+ * The second is produced by the engine: the kernel contract against a reference kernel whose meminfo
+ * leaves Slab out, so the page shows the kernel's /proc view beside the model.
  */
 class FailurePageBrowserTests {
 
@@ -72,6 +84,69 @@ class FailurePageBrowserTests {
             browser.driver.navigate().refresh();
             assertEquals(2L, browser.js("return window.kmemlab.step();"), "a link can open the divergence");
             browser.screenshot("failure-page-constructed");
+            assertEquals(List.of(), browser.consoleErrors());
+        }
+    }
+
+    /** A reference kernel whose meminfo reports no Slab: every other call goes to the kernel itself. */
+    private static KernelMemory slabMissingFromMeminfo() {
+        Kernel kernel = Kernel.builder().systemProperties(new java.util.Properties()).profile(MachineProfile.X86_64)
+                .ram(64 * Sizes.MiB).cpuCaches(false).boot();
+        return (KernelMemory) Proxy.newProxyInstance(KernelMemory.class.getClassLoader(),
+                new Class<?>[] {KernelMemory.class}, (proxy, method, args) -> {
+                    try {
+                        Object result = method.invoke(kernel, args);
+                        if (result instanceof MemInfo m) {
+                            return new MemInfo(m.memTotal(), m.memFree(), m.memAvailable(), m.cached(), 0, 0, 0,
+                                    m.pageTables(), m.vmallocTotal(), m.vmallocUsed(), m.vmallocChunk());
+                        }
+                        return result;
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void aKernelPropertysPageShowsProcBesideTheModelFromTheStepWhereTheyPart(@TempDir Path dir) throws Exception {
+        PropertyResult result = null;
+        for (ContractProperty p : KernelContract.properties(FailurePageBrowserTests::slabMissingFromMeminfo,
+                "slab-missing-from-meminfo", "mvn test", 0)) {
+            if (p.id().equals("kernel.accounting")) {
+                result = p.check(new Effort(40, 50, 20261125L));
+            }
+        }
+        assertTrue(result != null && !result.passed(), "kernel.accounting must fail");
+        int diverges = 0;
+        while (!result.snapshots().get(diverges).diverges()) {
+            diverges++;
+        }
+        Path page = dir.resolve("kernel-failure.html");
+        FailurePage.write(result, page);
+        try (Browser browser = Browser.start()) {
+            browser.open(page);
+            List<WebElement> steps = browser.driver.findElements(By.cssSelector("#steps li"));
+            assertEquals(result.steps().size() + 1, steps.size(), "set-up and every step");
+            String subtitle = browser.driver.findElement(By.id("subtitle")).getText();
+            assertTrue(subtitle.contains("shrunk from " + result.originalSteps() + (result.originalSteps() == 1
+                    ? " step to " : " steps to ") + result.steps().size()), subtitle);
+            for (int i = 0; i < steps.size(); i++) {
+                assertEquals(i == diverges, steps.get(i).getAttribute("class").contains("diverges"), "step " + i);
+            }
+            assertEquals(List.of(), browser.driver.findElements(By.cssSelector("#allocator .differs")),
+                    "after set-up the kernel agrees with the model");
+            browser.driver.findElement(By.id("to-divergence")).click();
+            assertEquals((long) diverges, browser.js("return window.kmemlab.step();"));
+            String allocator = browser.driver.findElement(By.id("allocator")).getText();
+            assertEquals(String.join("\n", result.snapshots().get(diverges).allocator()).strip(), allocator.strip());
+            assertTrue(allocator.startsWith("/proc/meminfo\n"), allocator);
+            List<String> differs = browser.driver.findElements(By.cssSelector("#allocator .differs")).stream()
+                    .map(e -> e.getText().strip()).toList();
+            assertEquals(List.of("Slab: 0 kB"), differs);
+            String model = browser.driver.findElements(By.cssSelector("#model .differs")).get(0).getText().strip();
+            assertTrue(model.matches("Slab: [1-9][0-9]* kB"), model);
+            Path shot = browser.screenshot("failure-page-kernel");
+            System.out.println("[kmemlab] kernel failure page " + Files.size(page) + " bytes, screenshot " + shot);
             assertEquals(List.of(), browser.consoleErrors());
         }
     }

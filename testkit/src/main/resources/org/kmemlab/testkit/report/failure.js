@@ -14,8 +14,9 @@
   let timer = null;
 
   $('title').textContent = data.id + ' failed for ' + data.subject;
-  $('subtitle').textContent = data.title + ' \u00b7 seed ' + data.seed + ' \u00b7 shrunk from ' + data.originalSteps
-      + ' steps to ' + data.steps.length;
+  const steps = (n) => n + (n === 1 ? ' step' : ' steps');
+  $('subtitle').textContent = data.title + ' \u00b7 seed ' + data.seed + ' \u00b7 shrunk from '
+      + steps(data.originalSteps) + ' to ' + data.steps.length;
   $('verdict').textContent = 'broken invariant: ' + data.invariant + '\n  expected: ' + data.expected
       + '\n  actual:   ' + data.actual + '\n\nreplay: ' + data.replay;
   lines.forEach((text, i) => {

@@ -205,6 +205,12 @@ final class KernelChain implements StateMachine<KernelState> {
         return new ArrayList<>(s.warnings);
     }
 
+    /** Draws the kernel's /proc view beside the model for the failure page ({@link KernelPicture}). */
+    @Override
+    public org.kmemlab.testkit.property.Snapshot snapshot(KernelState s) {
+        return KernelPicture.of(s);
+    }
+
     @Override
     public long exercised(KernelState s) {
         return s.exercised;

@@ -394,6 +394,12 @@ final class ObjectChain implements StateMachine<ObjectState> {
         }
     }
 
+    /** Draws the allocator's slabinfo beside the model's live objects for the failure page ({@link ObjectPicture}). */
+    @Override
+    public org.kmemlab.testkit.property.Snapshot snapshot(ObjectState s) {
+        return ObjectPicture.of(s);
+    }
+
     @Override
     public long exercised(ObjectState s) {
         return s.exercised;

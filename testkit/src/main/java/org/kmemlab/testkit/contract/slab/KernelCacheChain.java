@@ -192,6 +192,12 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
         }
     }
 
+    /** Draws the cache's slabinfo row beside the model for the failure page ({@link SlabPicture}). */
+    @Override
+    public org.kmemlab.testkit.property.Snapshot snapshot(State s) {
+        return SlabPicture.of(s);
+    }
+
     /** {@code c3 = kmem_cache_alloc(cache, GFP_KERNEL)}. */
     record Alloc(String label) implements Action<State> {
         @Override

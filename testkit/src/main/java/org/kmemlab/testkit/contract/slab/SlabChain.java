@@ -268,6 +268,12 @@ public final class SlabChain implements StateMachine<SlabState> {
         }
     }
 
+    /** Draws the cache's slabinfo row beside the model for the failure page ({@link SlabPicture}). */
+    @Override
+    public org.kmemlab.testkit.property.Snapshot snapshot(SlabState s) {
+        return SlabPicture.of(s);
+    }
+
     @Override
     public List<String> warnings(SlabState s) {
         return new ArrayList<>(s.warnings);

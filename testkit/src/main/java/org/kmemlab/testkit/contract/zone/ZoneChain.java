@@ -72,6 +72,12 @@ final class ZoneChain implements StateMachine<ZoneState> {
         ZoneInvariants.check(state);
     }
 
+    /** Draws each zone's zoneinfo record beside the model for the failure page ({@link ZonePicture}). */
+    @Override
+    public org.kmemlab.testkit.property.Snapshot snapshot(ZoneState state) {
+        return ZonePicture.of(state);
+    }
+
     @Override
     public long exercised(ZoneState state) {
         return state.model.exercised;

@@ -144,7 +144,7 @@ final class ZoneInvariants {
     }
 
     /** Sums the page allocators' buddyinfo rows per zone. */
-    private static long[][] pageAllocatorRows(ZoneState s) {
+    static long[][] pageAllocatorRows(ZoneState s) {
         List<PageAllocator> allocators = s.pages.allocators();
         List<PageAllocatorConfig> configs = s.pages.configs();
         long[][] rows = new long[s.model.zones().size()][s.maxOrder() + 1];
