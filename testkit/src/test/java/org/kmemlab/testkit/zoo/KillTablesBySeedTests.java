@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.kmemlab.testkit.property.Effort;
 
 /**
- * The zoo over many seeds: every mutant must be killed, with its longest shrunk counterexample at most
+ * The zoo over many seeds (page, object, zone and slab-cache mutants): every mutant must be killed, with its longest shrunk counterexample at most
  * {@value MutantZooTests#MAX_STEPS} steps, for every seed of {@code -Dkmemlab.zoo.seeds=FIRST..LAST}.
  * Without the option it checks the zoo's own fixed seeds, reading the run the other zoo tests share (so a
  * normal build pays nothing more). The kill table of testkit/README.md was printed by
@@ -20,8 +20,8 @@ import org.kmemlab.testkit.property.Effort;
  * mvn -B -o -pl testkit -am verify -Dtest=KillTablesBySeedTests -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dkmemlab.zoo.seeds=1..20 -Dkmemlab.zoo.threads=4
  * </pre>
- * Page and object mutants run at the default effort (40 tries of up to 50 steps), zone mutants at the zone
- * zoo's (8 tries of up to 40 steps), each with the seed.
+ * Page, object and slab-cache mutants run at the default effort (40 tries of up to 50 steps), zone mutants
+ * at the zone zoo's (8 tries of up to 40 steps), each with the seed.
  */
 class KillTablesBySeedTests {
 
@@ -37,6 +37,7 @@ class KillTablesBySeedTests {
             record(rows, "page", Zoo.pages());
             record(rows, "object", Zoo.objects());
             record(rows, "zone", Zoo.zones());
+            record(rows, "slab", Zoo.slabCaches());
             check(rows, 1, "the zoo's fixed seeds");
             return;
         }
@@ -52,7 +53,7 @@ class KillTablesBySeedTests {
             runs.add(pool.submit(() -> {
                 Effort effort = Effort.withDefaults(s);
                 KillTable[] tables = {Zoo.pages(effort), Zoo.objects(effort),
-                        Zoo.zones(new Effort(Zoo.ZONE_TRIES, Zoo.ZONE_STEPS, s))};
+                        Zoo.zones(new Effort(Zoo.ZONE_TRIES, Zoo.ZONE_STEPS, s)), Zoo.slabCaches(effort)};
                 System.out.println("[kmemlab] zoo seed " + s + ": " + summary(tables));
                 return tables;
             }));
@@ -71,6 +72,7 @@ class KillTablesBySeedTests {
             record(rows, "page", tables[0]);
             record(rows, "object", tables[1]);
             record(rows, "zone", tables[2]);
+            record(rows, "slab", tables[3]);
         }
         check(rows, range[1] - range[0] + 1, "seeds " + range[0] + ".." + range[1]);
     }
@@ -98,7 +100,7 @@ class KillTablesBySeedTests {
     /** One line per seed: per zoo, mutants killed of all, the longest counterexample, and who survived. */
     private static String summary(KillTable[] tables) {
         StringBuilder out = new StringBuilder();
-        String[] names = {"page", "object", "zone"};
+        String[] names = {"page", "object", "zone", "slab"};
         for (int t = 0; t < tables.length; t++) {
             int killed = 0;
             int longest = 0;
