@@ -17,13 +17,14 @@ import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.Shrinker;
 import org.kmemlab.api.stats.ProcFormat;
 import org.kmemlab.api.stats.ZoneStats;
+import org.kmemlab.testkit.contract.support.SimplePageAllocator;
 
 /** The page allocation failure report in dmesg: its exact text, NOWARN and the rate limit. */
 class AllocationFailureReportTests {
 
     /** The 64 MiB x86_64 machine after GFP_ATOMIC took everything it may: DMA 58 free, DMA32 55. */
     private static DmaZoneAllocator exhausted() {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, 64 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.X86_64, 64 * MiB);
         ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN, 0);
         return zones;
     }
@@ -76,12 +77,12 @@ class AllocationFailureReportTests {
 
     @Test
     void anOrderAboveTheErasMaximumIsReportedToo() {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.I386_LINUX_2_0,
                 16 * MiB, Era.MODERN);
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_KERNEL, 11));
         assertTrue(zones.machine().dmesg().contains("page allocation failure: order:11, mode:0xcc0(GFP_KERNEL)"));
         assertTrue(zones.machine().dmesg().contains("Node 0, zone      DMA "));
-        DmaZoneAllocator old = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator old = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.I386_LINUX_2_0,
                 16 * MiB);
         assertEquals(PageAllocator.NO_PAGE, old.allocPages(Gfp.GFP_KERNEL, 6), "NR_MEM_LISTS is 6 in 2.0");
         assertTrue(old.machine().dmesg().contains("page allocation failure: order:6, mode:0xcc0(GFP_KERNEL)"));
@@ -100,7 +101,7 @@ class AllocationFailureReportTests {
 
     @Test
     void aShrinkerThatClaimsProgressWithoutFreeingCannotHangAnAllocation() {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.I386_LINUX_2_0,
                 16 * MiB, Era.MODERN, Duration.ofMillis(50));
         ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN, 0);
         AtomicLong scans = new AtomicLong();

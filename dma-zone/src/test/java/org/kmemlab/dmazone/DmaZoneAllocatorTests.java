@@ -29,6 +29,7 @@ import org.kmemlab.api.spi.ZoneAllocatorConfig;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
 import org.kmemlab.api.stats.ProcFormat;
 import org.kmemlab.api.stats.ZoneStats;
+import org.kmemlab.testkit.contract.support.SimplePageAllocator;
 
 /** Boot, zonelist fallback, zone restrictions, free routing and the reports. */
 class DmaZoneAllocatorTests {
@@ -41,7 +42,7 @@ class DmaZoneAllocatorTests {
         ZoneAllocatorProvider provider = ProviderRegistry.load(ZoneAllocatorProvider.class).get("dma-zone-reference");
         assertEquals("dma-zone-reference", provider.name());
         ZoneAllocator zones = provider.create(ZoneAllocatorConfig.defaults(
-                Machine.boot(MachineProfile.I386_LINUX_2_0), FirstFitPageAllocator.PROVIDER));
+                Machine.boot(MachineProfile.I386_LINUX_2_0), SimplePageAllocator.provider()));
         assertEquals(3691, zones.freeFrames());
     }
 
@@ -109,7 +110,7 @@ class DmaZoneAllocatorTests {
 
     @Test
     void gfpDmaIsServedOnlyFromZoneDma() {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, 64 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.X86_64, 64 * MiB);
         List<Long> pfns = ZoneTesting.drain(zones, NOWAIT | Gfp.GFP_DMA, 0);
         assertEquals(3840 - 70, pfns.size(), "ZONE_DMA down to its min mark");
         for (long pfn : pfns) {
@@ -123,7 +124,7 @@ class DmaZoneAllocatorTests {
 
     @Test
     void gfpDma32NeverReachesNormal() {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64,
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.X86_64,
                 4 * GiB + 64 * MiB);
         List<Long> pfns = ZoneTesting.drain(zones, NOWAIT | Gfp.GFP_DMA32, 10);
         assertTrue(pfns.size() > 900);
@@ -140,7 +141,7 @@ class DmaZoneAllocatorTests {
 
     @Test
     void gfpDma32FallsBackToDmaOnASmallMachine() {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, 64 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.X86_64, 64 * MiB);
         Machine machine = Machine.boot(MachineProfile.X86_64, 64 * MiB);
         List<ZoneType> order = zoneSequence(machine, ZoneTesting.drain(zones, NOWAIT | Gfp.GFP_DMA32, 0));
         assertEquals(List.of(ZoneType.DMA32, ZoneType.DMA, ZoneType.DMA32, ZoneType.DMA), order,
@@ -151,7 +152,7 @@ class DmaZoneAllocatorTests {
 
     @Test
     void onI386GfpDma32IsServedFromDmaWhichLiesBelowFourGibibytes() {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.I386_LINUX_2_0,
                 64 * MiB);
         for (long pfn : ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | Gfp.GFP_DMA32, 0)) {
             assertTrue(pfn < 4096, "pfn " + pfn);
@@ -161,7 +162,7 @@ class DmaZoneAllocatorTests {
 
     @Test
     void aNormalRequestFallsBackFromNormalToDma32() {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64,
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.X86_64,
                 4 * GiB + 64 * MiB);
         Machine machine = Machine.boot(MachineProfile.X86_64, 4 * GiB + 64 * MiB);
         List<ZoneType> order = zoneSequence(machine, ZoneTesting.drain(zones, NOWAIT, 10));
@@ -171,7 +172,7 @@ class DmaZoneAllocatorTests {
 
     @Test
     void aNormalRequestFallsBackToDmaWhenDmaIsNotFullyProtected() {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, 64 * MiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.X86_64, 64 * MiB);
         Machine machine = Machine.boot(MachineProfile.X86_64, 64 * MiB);
         List<ZoneType> order = zoneSequence(machine, ZoneTesting.drain(zones, NOWAIT, 0));
         assertEquals(List.of(ZoneType.DMA32, ZoneType.DMA, ZoneType.DMA32, ZoneType.DMA), order,
@@ -194,7 +195,7 @@ class DmaZoneAllocatorTests {
 
     @Test
     void emptyZonesAreSkipped() {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.I386_LINUX_2_0,
                 16 * MiB);
         long pfn = zones.allocPages(Gfp.GFP_KERNEL, 0);
         assertNotEquals(PageAllocator.NO_PAGE, pfn, "Normal is empty, so the request is served by DMA");
@@ -241,13 +242,13 @@ class DmaZoneAllocatorTests {
     void minFreeKbytesLargerThanRamIsRejected() {
         Machine machine = Machine.boot(MachineProfile.I386_LINUX_2_0, 16 * MiB);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ZoneTesting.create(
-                new ZoneAllocatorConfig(machine, FirstFitPageAllocator.PROVIDER, Era.LINUX_2_0, Duration.ZERO, 20_000)));
+                new ZoneAllocatorConfig(machine, SimplePageAllocator.provider(), Era.LINUX_2_0, Duration.ZERO, 20_000)));
         assertEquals("min_free_kbytes 20000 exceeds the machine's 16384 kB of RAM", e.getMessage());
     }
 
     @Test
     void zoneinfoTextShowsProtection() {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, GiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.X86_64, GiB);
         String text = ProcFormat.zoneinfo(zones.zoneinfo());
         assertTrue(text.contains("        protection: (0, 976, 976)"), text);
         assertArrayEquals(new long[] {0, 0, 0}, zones.zoneinfo().get(2).protection());

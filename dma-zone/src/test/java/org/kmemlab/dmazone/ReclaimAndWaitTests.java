@@ -25,6 +25,7 @@ import org.kmemlab.api.bug.SleepInAtomicBug;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.Shrinker;
+import org.kmemlab.testkit.contract.support.SimplePageAllocator;
 
 /** Direct reclaim through shrinkers, bounded waiting, NORETRY, NOFAIL and sleeping in atomic context. */
 class ReclaimAndWaitTests {
@@ -114,7 +115,7 @@ class ReclaimAndWaitTests {
 
     @Test
     void unregisteredShrinkersAreNotCalled() {
-        DmaZoneAllocator zones = emptiedI386(FirstFitPageAllocator.PROVIDER, Duration.ZERO);
+        DmaZoneAllocator zones = emptiedI386(SimplePageAllocator.provider(), Duration.ZERO);
         StingyShrinker stingy = new StingyShrinker(zones, 0);
         zones.registerShrinker(stingy);
         zones.unregisterShrinker(stingy);
@@ -132,7 +133,7 @@ class ReclaimAndWaitTests {
 
     @Test
     void aWaitTooLongForNanosecondsIsForeverNotAnOverflow() throws Exception {
-        wakeWaiterByFreeing(ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0, 16 * MiB,
+        wakeWaiterByFreeing(ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.I386_LINUX_2_0, 16 * MiB,
                 Era.MODERN,
                 ChronoUnit.FOREVER.getDuration()));
     }
@@ -166,7 +167,7 @@ class ReclaimAndWaitTests {
 
     @Test
     void aRequestThatCannotBlockNeverWaits() {
-        DmaZoneAllocator zones = emptiedI386(FirstFitPageAllocator.PROVIDER, Duration.ofSeconds(10));
+        DmaZoneAllocator zones = emptiedI386(SimplePageAllocator.provider(), Duration.ofSeconds(10));
         long start = System.nanoTime();
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_ATOMIC | QUIET, 0));
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_NOWAIT, 0));
@@ -175,7 +176,7 @@ class ReclaimAndWaitTests {
 
     @Test
     void anInterruptEndsTheWaitAndStaysPending() throws Exception {
-        DmaZoneAllocator zones = emptiedI386(FirstFitPageAllocator.PROVIDER, Duration.ofSeconds(30));
+        DmaZoneAllocator zones = emptiedI386(SimplePageAllocator.provider(), Duration.ofSeconds(30));
         CompletableFuture<Boolean> interruptedAfter = new CompletableFuture<>();
         long[] result = new long[1];
         Thread t = new Thread(() -> {
@@ -297,7 +298,7 @@ class ReclaimAndWaitTests {
      */
     @Test
     void linux20NeverWaitsForAnotherTask() throws Exception {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.I386_LINUX_2_0,
                 16 * MiB, Duration.ofSeconds(10));
         List<Long> held = ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);
         long start = System.nanoTime();
@@ -312,7 +313,7 @@ class ReclaimAndWaitTests {
     /** A request that passes 2.0's reserve check but finds no block large enough gets 0 without reclaim. */
     @Test
     void linux20DoesNotReclaimWhenOnlyALargeEnoughBlockIsMissing() {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.I386_LINUX_2_0,
                 16 * MiB, Duration.ZERO);
         List<Long> held = ZoneTesting.drain(zones, Gfp.GFP_ATOMIC | QUIET, 0);
         for (int i = 0; i < held.size(); i += 2) {

@@ -14,6 +14,7 @@ import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.ZoneType;
 import org.kmemlab.api.spi.ZoneAllocatorConfig;
 import org.kmemlab.api.stats.ZoneStats;
+import org.kmemlab.testkit.contract.support.SimplePageAllocator;
 
 /**
  * The watermark arithmetic against the kernel's formulas, worked by hand for the default machines (the
@@ -117,7 +118,7 @@ class WatermarksTests {
 
     @Test
     void zoneinfoOfTheDefaultX8664MachineShowsTheComputedMarks() {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.X86_64, GiB);
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.X86_64, GiB);
         List<ZoneStats> info = zones.zoneinfo();
         assertZone(info.get(0), ZoneType.DMA, 4096, 3840, 15, 18, 21, 24, 0, 976, 976);
         assertZone(info.get(1), ZoneType.DMA32, 258_048, 249_856, 991, 1240, 1489, 1738, 0, 0, 0);
@@ -126,7 +127,7 @@ class WatermarksTests {
 
     @Test
     void zoneinfoOfTheDefaultI386MachineShowsLinux20Marks() {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.I386_LINUX_2_0,
                 16 * MiB);
         List<ZoneStats> info = zones.zoneinfo();
         // 4096 frames less page 0, the ISA hole (96), the kernel image (256) and mem_map (4096 x 52 B = 52, 2.0's struct page).
@@ -137,7 +138,7 @@ class WatermarksTests {
     /* The same i386 machine under today's rules: int_sqrt(3691*4*16 = 236224) = 486 kB, pages_min 121. */
     @Test
     void aModernKernelOnTheI386MachineUsesMinFreeKbytes() {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.I386_LINUX_2_0,
                 16 * MiB, Era.MODERN);
         assertZone(zones.zoneinfo().get(0), ZoneType.DMA, 4096, 3691, 121, 151, 181, 211, 0, 0);
     }
@@ -146,7 +147,7 @@ class WatermarksTests {
     void sixteenGibibyteMachineBootsWithTheHandComputedMarks() {
         Machine machine = Machine.boot(MachineProfile.X86_64, 16 * GiB);
         DmaZoneAllocator zones = ZoneTesting.create(
-                new ZoneAllocatorConfig(machine, FirstFitPageAllocator.PROVIDER, Era.MODERN, Duration.ZERO, 0));
+                new ZoneAllocatorConfig(machine, SimplePageAllocator.provider(), Era.MODERN, Duration.ZERO, 0));
         ZoneStats normal = zones.zoneinfo().get(2);
         assertEquals(3_145_728, normal.managed());
         assertEquals(3097, normal.min());

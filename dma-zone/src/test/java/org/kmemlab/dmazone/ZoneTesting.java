@@ -12,6 +12,7 @@ import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.ProviderRegistry;
 import org.kmemlab.api.spi.ZoneAllocatorConfig;
 import org.kmemlab.api.stats.ZoneStats;
+import org.kmemlab.testkit.contract.support.SimplePageAllocator;
 
 /** Machines, zone allocators and small helpers shared by the tests. */
 final class ZoneTesting {
@@ -24,12 +25,13 @@ final class ZoneTesting {
     }
 
     /**
-     * The page allocators the behaviour tests run with: the tests' own first-fit allocator, and the
-     * reference buddy as soon as it is installed.
+     * The page allocators the behaviour tests run with: the testkit's simple buddy (independent of the
+     * reference buddy; the zone contract gives it to every zone allocator), and the reference buddy as
+     * soon as it is installed.
      */
     static List<PageAllocatorProvider> pageProviders() {
         List<PageAllocatorProvider> providers = new ArrayList<>();
-        providers.add(FirstFitPageAllocator.PROVIDER);
+        providers.add(SimplePageAllocator.provider());
         ProviderRegistry<PageAllocatorProvider> registry = ProviderRegistry.load(PageAllocatorProvider.class);
         if (registry.contains(BUDDY)) {
             providers.add(registry.get(BUDDY));

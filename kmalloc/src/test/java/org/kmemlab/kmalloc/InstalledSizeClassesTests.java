@@ -3,10 +3,11 @@ package org.kmemlab.kmalloc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
-import org.kmemlab.api.spi.PageSource;
+import org.kmemlab.testkit.contract.support.ContractPageSource;
 
 class InstalledSizeClassesTests {
 
@@ -28,24 +29,10 @@ class InstalledSizeClassesTests {
 
     @Test
     void probingFindsTheObjectAllocatorsClassesAndLeavesItEmpty() {
-        Machine machine = Machine.boot(MachineProfile.I386_LINUX_2_0);
-        int[] pages = new int[1];
-        PageSource source = new PageSource() {
-            long next = machine.pfnToVirt(1024);
-
-            @Override
-            public long getFreePages(int gfp, int order) {
-                pages[0]++;
-                long addr = next;
-                next += 4096L << order;
-                return addr;
-            }
-
-            @Override
-            public void freePages(long addr, int order) {
-                pages[0]--;
-            }
-        };
+        // The testkit's page source (a DMA pool below 16 MiB, a normal one above it) checks every page that
+        // comes back: the probe must return each with its address and order.
+        Machine machine = Machine.boot(MachineProfile.I386_LINUX_2_0, 32L << 20);
+        ContractPageSource source = new ContractPageSource(machine, 1024, 1024, 4096, 2048);
         var objects = new TestProviders.TestObjectAllocator(machine, source);
         InstalledSizeClasses c = InstalledSizeClasses.probe(objects, "test-objects");
         assertEquals(18, c.count());
@@ -53,15 +40,16 @@ class InstalledSizeClassesTests {
         assertEquals(2048, c.size(8));
         assertEquals("kmalloc-64", c.name(3));
         assertEquals("dma-kmalloc-2048", c.name(17));
-        assertEquals(0, pages[0], "every probe page went back");
+        assertEquals(0, source.outstandingPages(), "every probe page went back");
+        assertEquals(List.of(), source.violations(), "and with the address and order it came with");
     }
 
     @Test
     void theReferenceBucketsDeclareTheClassesProbingFindsAndKmallocAsksNoPageToLearnThem() {
         for (org.kmemlab.api.Era era : org.kmemlab.api.Era.values()) {
             Machine machine = Machine.boot(MachineProfile.X86_64, 64L << 20);
-            org.kmemlab.testkit.contract.support.ContractPageSource source =
-                    new org.kmemlab.testkit.contract.support.ContractPageSource(machine, 1024, 2048, 8192, 1024);
+            ContractPageSource source =
+                    new ContractPageSource(machine, 1024, 2048, 8192, 1024);
             org.kmemlab.api.spi.ObjectAllocator buckets = org.kmemlab.api.spi.ProviderRegistry
                     .load(org.kmemlab.api.spi.ObjectAllocatorProvider.class).get("bucket-reference")
                     .create(new org.kmemlab.api.spi.ObjectAllocatorConfig(machine, source, era));

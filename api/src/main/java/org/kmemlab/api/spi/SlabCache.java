@@ -13,52 +13,66 @@ import org.kmemlab.api.stats.SlabInfo;
  * students test theirs with the testkit's {@code SlabCacheContract}.
  *
  * <h2>Requirements</h2>
+ * Each rule carries an id in brackets; the testkit's {@code Rule} lists them and every check of the slab
+ * contract cites the one it enforces.
  * <ul>
- *   <li>{@link #allocate(int)} MUST return the direct-map address of an object of at least
- *       {@code config.size()} bytes that overlaps no other live object of any cache, aligned to
- *       {@code config.alignment()} ({@link SlabFlags#alignment}), inside a block the page source gave this
- *       cache. When the page source fails it MUST return {@link #NULL} and change nothing; that is not an
+ *   <li>[slab.object] {@link #allocate(int)} MUST return the direct-map address of an object of at least
+ *       {@code config.size()} bytes that overlaps no other live object of any cache, inside a block the
+ *       page source gave this cache, and MUST NOT return {@link #NULL} while the page source serves its
+ *       requests. [slab.aligned] The object MUST be aligned to {@code config.alignment()}
+ *       ({@link SlabFlags#alignment SlabFlags.alignment}). [slab.refuse-when-source-fails] When the page
+ *       source fails, {@code allocate} MUST return {@link #NULL} and change nothing; that is not an
  *       exception.</li>
- *   <li>Constructor: every object MUST have been passed to the constructor (when there is one) before it
- *       is handed out for the first time, and MUST NOT be passed again while its slab stays with the
- *       cache: an object that is freed and allocated again comes back with the bytes its user left, which
- *       a correct user leaves in the constructed state. The constructor MUST NOT be called on a live
- *       object. A cache SHOULD construct all objects of a slab when it makes the slab (Bonwick, SLUB); it
- *       MAY construct lazily at first allocation. After a slab goes back to the page source its objects
- *       are constructed again if their memory returns in a new slab.</li>
- *   <li>{@code __GFP_ZERO} MUST zero the object's {@code size} bytes (after any constructor); other gfp
- *       bits are passed to the page source when a slab is needed. {@link SlabFlags#SLAB_CACHE_DMA} MUST
- *       add {@code __GFP_DMA} to every page request.</li>
- *   <li>{@link #free(long)} MUST accept exactly the live addresses {@link #allocate(int)} returned, once
- *       each, and MUST throw {@link org.kmemlab.api.bug.KernelBug} and change nothing for any other
- *       address: not in one of this cache's slabs (which includes an object of another cache: a free into
- *       the wrong cache), not the start of an object, or an object already free.</li>
- *   <li>{@link SlabFlags#SLAB_POISON} (without a constructor): {@code free} MUST fill the object's
- *       {@code size} bytes with {@link SlabFlags#POISON_FREE} and its last byte with
- *       {@link SlabFlags#POISON_END}; {@code allocate} MUST check them before handing the object out and
- *       on a difference throw {@link org.kmemlab.api.bug.CorruptionBug} ({@code Poison overwritten}),
- *       after restoring the poison so that the object stays free and usable.</li>
- *   <li>{@link SlabFlags#SLAB_RED_ZONE}: the {@link SlabFlags#RED_ZONE_SIZE} bytes right after the
- *       object's {@code size} bytes, rounded up to 8, MUST hold {@link SlabFlags#RED_ACTIVE} while it
- *       is live and {@link SlabFlags#RED_INACTIVE} while free; {@code free} MUST check them first and on a
- *       difference throw {@link org.kmemlab.api.bug.CorruptionBug} ({@code Right Redzone overwritten}),
- *       restoring the red zone and leaving the object live.</li>
- *   <li>{@link #shrink()} MUST return to the page source every slab that holds no live object. A cache
+ *   <li>[slab.constructor] Every object MUST have been passed to the constructor (when there is one)
+ *       before it is handed out for the first time, and MUST NOT be passed again while its slab stays with
+ *       the cache: an object that is freed and allocated again comes back with the bytes its user left,
+ *       which a correct user leaves in the constructed state. The constructor MUST NOT be called on a live
+ *       object. After a slab goes back to the page source its objects are constructed again if their
+ *       memory returns in a new slab. [slab.construct-with-slab] A cache SHOULD construct all objects of a
+ *       slab when it makes the slab (Bonwick, SLUB). [slab.construct-lazily] A cache MAY instead construct
+ *       an object lazily, at its first allocation.</li>
+ *   <li>[slab.gfp-zero] {@code __GFP_ZERO} MUST zero the object's {@code size} bytes (after any
+ *       constructor); other gfp bits are passed to the page source when a slab is needed.
+ *       [slab.cache-dma] {@link SlabFlags#SLAB_CACHE_DMA} MUST add {@code __GFP_DMA} to every page
+ *       request.</li>
+ *   <li>[slab.free] {@link #free(long)} MUST accept every live address {@link #allocate(int)} returned,
+ *       once. [slab.bad-free] For any other address {@code free} MUST throw
+ *       {@link org.kmemlab.api.bug.KernelBug} and change nothing: an address in none of this cache's slabs
+ *       (which includes an object of another cache: a free into the wrong cache), one that is not the
+ *       start of an object, or an object already free.</li>
+ *   <li>[slab.poison] With {@link SlabFlags#SLAB_POISON} (and no constructor), {@code free} MUST fill the
+ *       object's {@code size} bytes with {@link SlabFlags#POISON_FREE} and its last byte with
+ *       {@link SlabFlags#POISON_END}. [slab.poison-check] {@code allocate} MUST check that poison before
+ *       handing the object out and on a difference throw {@link org.kmemlab.api.bug.CorruptionBug}
+ *       ({@code Poison overwritten}), after restoring the poison so that the object stays free and
+ *       usable.</li>
+ *   <li>[slab.red-zone] With {@link SlabFlags#SLAB_RED_ZONE}, the {@link SlabFlags#RED_ZONE_SIZE} bytes
+ *       right after the object's {@code size} bytes, rounded up to 8, MUST hold
+ *       {@link SlabFlags#RED_ACTIVE} while it is live and {@link SlabFlags#RED_INACTIVE} while free.
+ *       [slab.red-zone-check] {@code free} MUST check the red zone first and on a difference throw
+ *       {@link org.kmemlab.api.bug.CorruptionBug} ({@code Right Redzone overwritten}), restoring the red
+ *       zone and leaving the object live.</li>
+ *   <li>[slab.shrink] {@link #shrink()} MUST return to the page source every slab that holds no live
+ *       object, and return the number of pages (frames, not slabs) it gave back. [slab.keep-empty] A cache
  *       MAY keep a few empty slabs between calls.</li>
- *   <li>{@link #destroy()} MUST throw {@link org.kmemlab.api.bug.KernelBug} whose first line is
- *       {@code kmem_cache_destroy NAME: Slab cache still has objects} and change nothing while any
- *       object is live; otherwise it returns every slab to the page source, after which the cache MUST
- *       NOT be used.</li>
- *   <li>{@link #slabinfo()} MUST be exact: live objects, object slots, slot size (the object with its
- *       alignment padding and red zone), objects and pages per slab, active and total slabs; the slabs it
+ *   <li>[slab.destroy-live] While any object is live, {@link #destroy()} MUST throw
+ *       {@link org.kmemlab.api.bug.KernelBug} whose first line is
+ *       {@code kmem_cache_destroy NAME: Slab cache still has objects} and change nothing.
+ *       [slab.destroy] Otherwise {@code destroy()} MUST return every slab to the page source; the cache is
+ *       not used after.</li>
+ *   <li>[slab.slabinfo] {@link #slabinfo()} MUST be exact: the configured name (which {@link #name()}
+ *       returns too), live objects, object slots, slot size (the object with its alignment padding and
+ *       red zone), objects and pages per slab, active and total slabs. [slab.slabinfo-pages] The slabs it
  *       counts MUST be exactly the pages this cache holds from its page source.</li>
+ *   <li>[slab.self-check-sound] {@link #checkInvariants()} MUST throw only when one of the cache's
+ *       invariants is really broken.</li>
+ *   <li>[slab.any-slot] A cache MAY choose any slab order and any free object to hand out; callers and the
+ *       contract never depend on which.</li>
  * </ul>
- * A cache MAY choose any slab order and any free object to hand out; callers and the contract MUST NOT
- * depend on which.
  *
  * <h2>Concurrency</h2>
- * Instances need not be thread-safe; the kernel serialises calls to one cache. {@code allocate} and
- * {@code free} SHOULD NOT allocate Java objects.
+ * Instances need not be thread-safe; the kernel serialises calls to one cache. [slab.no-garbage]
+ * {@code allocate} and {@code free} SHOULD NOT allocate Java objects.
  */
 public interface SlabCache {
 

@@ -311,7 +311,98 @@ public enum Rule {
                 + "override it."),
     /** KernelMemory: kernel.concurrent. */
     KERNEL_CONCURRENT("kernel.concurrent", "KernelMemory", Level.MUST,
-            "Implementations MUST be safe for concurrent use.");
+            "Implementations MUST be safe for concurrent use."),
+    /** SlabCache: slab.object. */
+    SLAB_OBJECT("slab.object", "SlabCache", Level.MUST,
+            "allocate(int) MUST return the direct-map address of an object of at least config.size() "
+                + "bytes that overlaps no other live object of any cache, inside a block the page source gave "
+                + "this cache, and MUST NOT return NULL while the page source serves its requests."),
+    /** SlabCache: slab.aligned. */
+    SLAB_ALIGNED("slab.aligned", "SlabCache", Level.MUST,
+            "The object MUST be aligned to config.alignment() (SlabFlags.alignment)."),
+    /** SlabCache: slab.refuse-when-source-fails. */
+    SLAB_REFUSE_WHEN_SOURCE_FAILS("slab.refuse-when-source-fails", "SlabCache", Level.MUST,
+            "When the page source fails, allocate MUST return NULL and change nothing; that is not an "
+                + "exception."),
+    /** SlabCache: slab.constructor. */
+    SLAB_CONSTRUCTOR("slab.constructor", "SlabCache", Level.MUST,
+            "Every object MUST have been passed to the constructor (when there is one) before it is "
+                + "handed out for the first time, and MUST NOT be passed again while its slab stays with the "
+                + "cache: an object that is freed and allocated again comes back with the bytes its user "
+                + "left, which a correct user leaves in the constructed state. The constructor MUST NOT be "
+                + "called on a live object. After a slab goes back to the page source its objects are "
+                + "constructed again if their memory returns in a new slab."),
+    /** SlabCache: slab.construct-with-slab. */
+    SLAB_CONSTRUCT_WITH_SLAB("slab.construct-with-slab", "SlabCache", Level.SHOULD,
+            "A cache SHOULD construct all objects of a slab when it makes the slab (Bonwick, SLUB)."),
+    /** SlabCache: slab.construct-lazily. */
+    SLAB_CONSTRUCT_LAZILY("slab.construct-lazily", "SlabCache", Level.MAY,
+            "A cache MAY instead construct an object lazily, at its first allocation."),
+    /** SlabCache: slab.gfp-zero. */
+    SLAB_GFP_ZERO("slab.gfp-zero", "SlabCache", Level.MUST,
+            "__GFP_ZERO MUST zero the object's size bytes (after any constructor); other gfp bits are "
+                + "passed to the page source when a slab is needed."),
+    /** SlabCache: slab.cache-dma. */
+    SLAB_CACHE_DMA("slab.cache-dma", "SlabCache", Level.MUST,
+            "SLAB_CACHE_DMA MUST add __GFP_DMA to every page request."),
+    /** SlabCache: slab.free. */
+    SLAB_FREE("slab.free", "SlabCache", Level.MUST,
+            "free(long) MUST accept every live address allocate(int) returned, once."),
+    /** SlabCache: slab.bad-free. */
+    SLAB_BAD_FREE("slab.bad-free", "SlabCache", Level.MUST,
+            "For any other address free MUST throw KernelBug and change nothing: an address in none of "
+                + "this cache's slabs (which includes an object of another cache: a free into the wrong "
+                + "cache), one that is not the start of an object, or an object already free."),
+    /** SlabCache: slab.poison. */
+    SLAB_POISON("slab.poison", "SlabCache", Level.MUST,
+            "With SLAB_POISON (and no constructor), free MUST fill the object's size bytes with "
+                + "POISON_FREE and its last byte with POISON_END."),
+    /** SlabCache: slab.poison-check. */
+    SLAB_POISON_CHECK("slab.poison-check", "SlabCache", Level.MUST,
+            "allocate MUST check that poison before handing the object out and on a difference throw "
+                + "CorruptionBug (Poison overwritten), after restoring the poison so that the object stays "
+                + "free and usable."),
+    /** SlabCache: slab.red-zone. */
+    SLAB_RED_ZONE("slab.red-zone", "SlabCache", Level.MUST,
+            "With SLAB_RED_ZONE, the RED_ZONE_SIZE bytes right after the object's size bytes, rounded "
+                + "up to 8, MUST hold RED_ACTIVE while it is live and RED_INACTIVE while free."),
+    /** SlabCache: slab.red-zone-check. */
+    SLAB_RED_ZONE_CHECK("slab.red-zone-check", "SlabCache", Level.MUST,
+            "free MUST check the red zone first and on a difference throw CorruptionBug (Right Redzone "
+                + "overwritten), restoring the red zone and leaving the object live."),
+    /** SlabCache: slab.shrink. */
+    SLAB_SHRINK("slab.shrink", "SlabCache", Level.MUST,
+            "shrink() MUST return to the page source every slab that holds no live object, and return "
+                + "the number of pages (frames, not slabs) it gave back."),
+    /** SlabCache: slab.keep-empty. */
+    SLAB_KEEP_EMPTY("slab.keep-empty", "SlabCache", Level.MAY,
+            "A cache MAY keep a few empty slabs between calls."),
+    /** SlabCache: slab.destroy-live. */
+    SLAB_DESTROY_LIVE("slab.destroy-live", "SlabCache", Level.MUST,
+            "While any object is live, destroy() MUST throw KernelBug whose first line is "
+                + "kmem_cache_destroy NAME: Slab cache still has objects and change nothing."),
+    /** SlabCache: slab.destroy. */
+    SLAB_DESTROY("slab.destroy", "SlabCache", Level.MUST,
+            "Otherwise destroy() MUST return every slab to the page source; the cache is not used "
+                + "after."),
+    /** SlabCache: slab.slabinfo. */
+    SLAB_SLABINFO("slab.slabinfo", "SlabCache", Level.MUST,
+            "slabinfo() MUST be exact: the configured name (which name() returns too), live objects, "
+                + "object slots, slot size (the object with its alignment padding and red zone), objects and "
+                + "pages per slab, active and total slabs."),
+    /** SlabCache: slab.slabinfo-pages. */
+    SLAB_SLABINFO_PAGES("slab.slabinfo-pages", "SlabCache", Level.MUST,
+            "The slabs it counts MUST be exactly the pages this cache holds from its page source."),
+    /** SlabCache: slab.self-check-sound. */
+    SLAB_SELF_CHECK_SOUND("slab.self-check-sound", "SlabCache", Level.MUST,
+            "checkInvariants() MUST throw only when one of the cache's invariants is really broken."),
+    /** SlabCache: slab.any-slot. */
+    SLAB_ANY_SLOT("slab.any-slot", "SlabCache", Level.MAY,
+            "A cache MAY choose any slab order and any free object to hand out; callers and the "
+                + "contract never depend on which."),
+    /** SlabCache: slab.no-garbage. */
+    SLAB_NO_GARBAGE("slab.no-garbage", "SlabCache", Level.SHOULD,
+            "allocate and free SHOULD NOT allocate Java objects.");
 
     /** How strongly the SPI says it, in the words of RFC 2119. */
     public enum Level {
@@ -395,6 +486,6 @@ public enum Rule {
             }
         }
         throw new IllegalArgumentException("no SPI rule has id '" + id + "'; the ids are written in brackets in"
-                + " the Javadoc of PageAllocator, ObjectAllocator, PageSource, ZoneAllocator and KernelMemory");
+                + " the Javadoc of PageAllocator, ObjectAllocator, PageSource, ZoneAllocator, KernelMemory and SlabCache");
     }
 }

@@ -62,7 +62,23 @@ final class AlternateSlabCache implements SlabCache {
         /** __GFP_ZERO is ignored. */
         IGNORES_GFP_ZERO,
         /** One object more per slab than fits: the last runs past the slab's end. */
-        ONE_OBJECT_TOO_MANY
+        ONE_OBJECT_TOO_MANY,
+        /** Throws instead of returning NULL when the page source refuses a slab. */
+        THROWS_WHEN_SOURCE_FAILS,
+        /** Its bound check is off by one: a free of the last object of a slab is refused as invalid. */
+        FREE_REJECTS_LAST_OBJECT,
+        /** destroy() of an empty cache forgets its slabs instead of giving them back. */
+        DESTROY_KEEPS_SLABS,
+        /** slabinfo leaves empty slabs out of the total, so the slabs no longer account for the pages held. */
+        SLABINFO_SKIPS_EMPTY_SLABS,
+        /** checkInvariants() calls an empty slab kept for later a leak, although the SPI allows it. */
+        SELF_CHECK_FALSE_ALARM,
+        /** Slab colouring by 8 bytes: every object starts 8 bytes in, which breaks alignments above 8. */
+        COLOUR_BREAKS_ALIGNMENT,
+        /** Every fourth allocation hands out the object the previous one returned, still live, again. */
+        HANDS_OUT_LIVE_OBJECT_AGAIN,
+        /** The red zone of a live object keeps the free value (0xbb), and free checks for that value. */
+        RED_ZONE_LEFT_INACTIVE
     }
 
     /** One slab: its address, objects in use, free list head (an address, 0 at the end), live marks. */
@@ -89,6 +105,12 @@ final class AlternateSlabCache implements SlabCache {
     private final int slot;
     private final int order;
     private final int perSlab;
+    /** Bytes before a slab's first object: 0, or 8 for COLOUR_BREAKS_ALIGNMENT. */
+    private final int colour;
+    /** The red-zone value of a live object: RED_ACTIVE, or RED_INACTIVE for RED_ZONE_LEFT_INACTIVE. */
+    private final byte redLive;
+    private long allocations;
+    private long lastAllocated;
     private final boolean poison;
     private final TreeMap<Long, Slab> slabs = new TreeMap<>();
     private long active;
@@ -110,12 +132,14 @@ final class AlternateSlabCache implements SlabCache {
         used += outside ? 8 : 0;
         long align = flaw == Flaw.IGNORES_ALIGNMENT ? 8 : config.alignment();
         this.slot = (int) ((used + align - 1) & -align);
+        this.colour = flaw == Flaw.COLOUR_BREAKS_ALIGNMENT ? 8 : 0;
+        this.redLive = flaw == Flaw.RED_ZONE_LEFT_INACTIVE ? SlabFlags.RED_INACTIVE : SlabFlags.RED_ACTIVE;
         int o = 0;
-        while ((MachineProfile.PAGE_SIZE << o) < slot) {
+        while ((MachineProfile.PAGE_SIZE << o) < slot + colour) {
             o++;
         }
         this.order = o;
-        int fits = (int) ((MachineProfile.PAGE_SIZE << o) / slot);
+        int fits = (int) (((MachineProfile.PAGE_SIZE << o) - colour) / slot);
         this.perSlab = flaw == Flaw.ONE_OBJECT_TOO_MANY ? fits + 1 : fits;
     }
 
@@ -168,8 +192,16 @@ final class AlternateSlabCache implements SlabCache {
         if (slab == null) {
             slab = grow(gfp);
             if (slab == null) {
+                if (flaw == Flaw.THROWS_WHEN_SOURCE_FAILS) {
+                    throw new IllegalStateException("no slab for " + name());
+                }
                 return NULL;
             }
+        }
+        allocations++;
+        if (flaw == Flaw.HANDS_OUT_LIVE_OBJECT_AGAIN && allocations % 4 == 0 && lastAllocated != 0
+                && isLive(lastAllocated)) {
+            return lastAllocated;
         }
         long addr = slab.freeHead;
         if (poison && flaw != Flaw.POISON_NEVER_CHECKED) {
@@ -188,8 +220,9 @@ final class AlternateSlabCache implements SlabCache {
         slab.inUse++;
         active++;
         if (redZone >= 0) {
-            memory.fill(pa(addr) + redZone, SlabFlags.RED_ZONE_SIZE, SlabFlags.RED_ACTIVE);
+            memory.fill(pa(addr) + redZone, SlabFlags.RED_ZONE_SIZE, redLive);
         }
+        lastAllocated = addr;
         if (config.ctor() != null && flaw == Flaw.CONSTRUCTOR_EVERY_ALLOCATION) {
             config.ctor().construct(addr);
         }
@@ -208,7 +241,7 @@ final class AlternateSlabCache implements SlabCache {
         Slab slab = new Slab(base, perSlab);
         long next = 0;
         for (int i = perSlab - 1; i >= 0; i--) {
-            long addr = base + (long) i * slot;
+            long addr = base + colour + (long) i * slot;
             if (i < perSlab - 1 || flaw != Flaw.ONE_OBJECT_TOO_MANY) {
                 if (redZone >= 0) {
                     memory.fill(pa(addr) + redZone, SlabFlags.RED_ZONE_SIZE, SlabFlags.RED_INACTIVE);
@@ -234,7 +267,12 @@ final class AlternateSlabCache implements SlabCache {
     }
 
     private int index(Slab slab, long addr) {
-        return (int) ((addr - slab.base) / slot);
+        return (int) ((addr - slab.base - colour) / slot);
+    }
+
+    private boolean isLive(long addr) {
+        Map.Entry<Long, Slab> e = slabs.floorEntry(addr);
+        return e != null && e.getValue().live[index(e.getValue(), addr)];
     }
 
     @Override
@@ -250,8 +288,9 @@ final class AlternateSlabCache implements SlabCache {
             }
             throw SlabCacheBug.notInCache(name(), addr);
         }
-        long into = (addr - slab.base) % slot;
-        if (into != 0 || index(slab, addr) >= perSlab) {
+        long into = (addr - slab.base - colour) % slot;
+        int last = flaw == Flaw.FREE_REJECTS_LAST_OBJECT ? perSlab - 1 : perSlab;
+        if (into != 0 || index(slab, addr) >= last) {
             if (flaw != Flaw.ACCEPTS_INTERIOR_POINTER || index(slab, addr) >= perSlab) {
                 throw InvalidFreeBug.of("BUG " + name() + ": Invalid object pointer", "", "free what you got", addr);
             }
@@ -264,10 +303,10 @@ final class AlternateSlabCache implements SlabCache {
         if (redZone >= 0 && flaw != Flaw.RED_ZONE_NEVER_CHECKED) {
             for (int b = 0; b < SlabFlags.RED_ZONE_SIZE; b++) {
                 byte got = memory.readByte(pa(addr) + redZone + b);
-                if (got != SlabFlags.RED_ACTIVE) {
-                    memory.fill(pa(addr) + redZone, SlabFlags.RED_ZONE_SIZE, SlabFlags.RED_ACTIVE);
+                if (got != redLive) {
+                    memory.fill(pa(addr) + redZone, SlabFlags.RED_ZONE_SIZE, redLive);
                     throw new CorruptionBug(name(), "Right Redzone", addr + redZone + b, addr + redZone + b,
-                            redZone + b, got, SlabFlags.RED_ACTIVE, "", "the object was written past its end");
+                            redZone + b, got, redLive, "", "the object was written past its end");
                 }
             }
         }
@@ -308,7 +347,9 @@ final class AlternateSlabCache implements SlabCache {
             throw SlabCacheBug.stillHasObjects(name(), active);
         }
         for (Slab slab : slabs.values()) {
-            config.pages().freePages(slab.base, order);
+            if (flaw != Flaw.DESTROY_KEEPS_SLABS) {
+                config.pages().freePages(slab.base, order);
+            }
         }
         slabs.clear();
         destroyed = true;
@@ -320,7 +361,20 @@ final class AlternateSlabCache implements SlabCache {
         for (Slab slab : slabs.values()) {
             activeSlabs += slab.inUse > 0 || flaw == Flaw.ALL_SLABS_ACTIVE ? 1 : 0;
         }
-        return new SlabInfo(name(), active, (long) slabs.size() * perSlab, slot, perSlab, 1L << order, activeSlabs,
-                slabs.size());
+        long totalSlabs = flaw == Flaw.SLABINFO_SKIPS_EMPTY_SLABS ? activeSlabs : slabs.size();
+        return new SlabInfo(name(), active, totalSlabs * perSlab, slot, perSlab, 1L << order, activeSlabs,
+                totalSlabs);
+    }
+
+    @Override
+    public void checkInvariants() {
+        if (flaw != Flaw.SELF_CHECK_FALSE_ALARM) {
+            return;
+        }
+        for (Slab slab : slabs.values()) {
+            if (slab.inUse == 0) {
+                throw new IllegalStateException("slab at 0x" + Long.toHexString(slab.base) + " is empty: leaked");
+            }
+        }
     }
 }

@@ -64,7 +64,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         SPINS_WHILE_WAITING,
         NOWAIT_WAITS_FOR_MEMORY,
         GIVES_UP_AFTER_RECLAIM,
-        /** With boosting: zoneinfo shows the boosted marks, decisions use the marks of boot. */
+        /** With boosting: zoneinfo shows the boosted marks, decisions in a request's own zone use those of boot. */
         STALE_WATERMARKS,
         /** With boosting: zoneinfo shows lowmem_reserve, decisions leave it out. */
         RESERVE_IGNORED;
@@ -360,9 +360,13 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         return reserve[z][requesting];
     }
 
-    /** The min mark of zone {@code z} now: boosted in the boosting design (unless its marks are stale). */
-    private long minNow(int z) {
-        return flaw == Flaw.STALE_WATERMARKS ? min[z] : min[z] + boost[z];
+    /**
+     * The min mark of zone {@code z} for this request now: boosted in the boosting design, unless its marks
+     * are stale. The stale flaw lives where no lowmem_reserve applies (in the request's own highest zone),
+     * so that what it breaks is the live marks and nothing else.
+     */
+    private long minNow(int z, int gfp) {
+        return flaw == Flaw.STALE_WATERMARKS && protection(z, gfp) == 0 ? min[z] : min[z] + boost[z];
     }
 
     /** The pages zone {@code z} keeps back from this request: min, less for __GFP_HIGH and atomic. */
@@ -372,12 +376,12 @@ final class AlternateZoneAllocator implements ZoneAllocator {
             return 0;
         }
         if (!high) {
-            return minNow(z);
+            return minNow(z, gfp);
         }
         if (flaw == Flaw.ATOMIC_TAKES_EVERYTHING || era == Era.LINUX_2_0 && !Gfp.allowsBlocking(gfp)) {
             return 0;
         }
-        long mark = minNow(z) - minNow(z) / 2;
+        long mark = minNow(z, gfp) - minNow(z, gfp) / 2;
         return Gfp.allowsBlocking(gfp) ? mark : mark - mark / 4;
     }
 

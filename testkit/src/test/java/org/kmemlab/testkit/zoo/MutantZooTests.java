@@ -37,12 +37,8 @@ class MutantZooTests {
     @Test
     void slabCacheContractKillsEveryKmemCacheMutant() {
         Effort effort = Zoo.effort();
-        KillTable table = new KillTable();
-        List<org.kmemlab.api.spi.SlabCacheProvider> mutants = AlternateSlabCache.mutants();
-        for (org.kmemlab.api.spi.SlabCacheProvider mutant : mutants) {
-            table.run(mutant.name(), org.kmemlab.testkit.contract.SlabCacheContract.properties(mutant,
-                    "mvn test -Dtest=MutantZooTests"), effort);
-        }
+        KillTable table = Zoo.slabCaches();
+        List<String> mutants = table.mutants();
         System.out.println("[kmemlab] slab-cache mutant zoo, " + effort + ":\n" + table.format());
         assertTrue(mutants.size() >= 10, "the zoo needs at least 10 slab-cache mutants");
         assertEquals(List.of(), table.survivors(), "mutants no slab-contract property killed");

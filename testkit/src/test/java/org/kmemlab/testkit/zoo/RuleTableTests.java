@@ -25,7 +25,7 @@ import org.kmemlab.testkit.contract.Rule;
  * Keeps the contracts provably complete against the SPIs' own text (issue 15):
  * <ul>
  *   <li>every MUST and SHOULD of the Javadoc of PageAllocator, ObjectAllocator, PageSource,
- *       ZoneAllocator and KernelMemory carries a rule id in brackets, and {@link Rule} holds exactly those
+ *       ZoneAllocator, KernelMemory and SlabCache carries a rule id in brackets, and {@link Rule} holds exactly those
  *       ids with exactly those sentences;</li>
  *   <li>every check of a contract cites a rule (no {@code new InvariantViolation(} outside {@code Rule}),
  *       and every rule is cited by a check;</li>
@@ -43,7 +43,8 @@ class RuleTableTests {
             "ObjectAllocator", "api/src/main/java/org/kmemlab/api/spi/ObjectAllocator.java",
             "PageSource", "api/src/main/java/org/kmemlab/api/spi/PageSource.java",
             "ZoneAllocator", "api/src/main/java/org/kmemlab/api/spi/ZoneAllocator.java",
-            "KernelMemory", "api/src/main/java/org/kmemlab/api/KernelMemory.java");
+            "KernelMemory", "api/src/main/java/org/kmemlab/api/KernelMemory.java",
+            "SlabCache", "api/src/main/java/org/kmemlab/api/spi/SlabCache.java");
 
     /** Where the kernel facade's mutants live (module kmalloc depends on the testkit, not the reverse). */
     static final String KERNEL_MUTANTS = "kmalloc/src/test/java/org/kmemlab/kmalloc/KernelMutantsTests.java";
@@ -58,12 +59,15 @@ class RuleTableTests {
             "kernel.concurrent", "as zone.concurrent: a race is caught with some probability, never for sure");
 
     /**
-     * Contract sources whose checks do not cite rules yet: the slab cache contract ({@code contract/slab},
-     * the SlabCache SPI and the kernel's named caches, SlabCaches) came from the slab assignment after the
-     * rule table was made. Tagging the SlabCache and SlabCaches Javadoc, giving those 56 checks their rules
-     * and the rules their mutants is the next step; until then they are named here, not silently missed.
+     * Contract sources whose checks do not cite rules yet: the kernel's named caches
+     * ({@code KernelCacheChain}, which checks the {@code SlabCaches} facade of {@code KernelMemory}) came
+     * from the slab assignment after the rule table was made. Its four MUST sentences need ids, its checks
+     * their rules and the rules single-rule mutants in kmalloc's {@code KernelMutantsTests}; until then it is
+     * named here, not silently missed. (The SlabCache SPI itself, the rest of {@code contract/slab}, is in
+     * the table.)
      */
-    static final String OUTSIDE_THE_TABLE = "testkit/src/main/java/org/kmemlab/testkit/contract/slab";
+    static final String OUTSIDE_THE_TABLE =
+            "testkit/src/main/java/org/kmemlab/testkit/contract/slab/KernelCacheChain.java";
 
     static boolean outsideTheTable(Path file) {
         return file.toAbsolutePath().startsWith(root().resolve(OUTSIDE_THE_TABLE));
@@ -221,7 +225,7 @@ class RuleTableTests {
         for (Rule rule : Rule.values()) {
             only.put(rule.id(), new TreeSet<>());
         }
-        for (KillTable table : List.of(Zoo.pages(), Zoo.objects(), Zoo.zones())) {
+        for (KillTable table : List.of(Zoo.pages(), Zoo.objects(), Zoo.zones(), Zoo.slabCaches())) {
             for (String mutant : table.mutants()) {
                 SortedSet<String> cited = table.rulesCited(mutant);
                 if (cited.size() == 1 && only.containsKey(cited.first())) {

@@ -28,6 +28,7 @@ final class Zoo {
     private static KillTable pages;
     private static KillTable objects;
     private static KillTable zones;
+    private static KillTable slabCaches;
     private static Effort pagesEffort;
     private static Effort zonesEffort;
 
@@ -50,6 +51,7 @@ final class Zoo {
         if (pages == null || !effort.equals(pagesEffort)) {
             pagesEffort = effort;
             objects = null;
+            slabCaches = null;
             pages = pages(effort);
         }
         return pages;
@@ -70,6 +72,25 @@ final class Zoo {
             zones = zones(effort);
         }
         return zones;
+    }
+
+    /** The slab-cache zoo ({@link AlternateSlabCache} flaws) at the zoo's effort, run once per effort. */
+    static synchronized KillTable slabCaches() {
+        pages();
+        if (slabCaches == null) {
+            slabCaches = slabCaches(pagesEffort);
+        }
+        return slabCaches;
+    }
+
+    /** Runs the slab-cache zoo with {@code effort} (no memo). */
+    static KillTable slabCaches(Effort effort) {
+        KillTable table = new KillTable();
+        for (org.kmemlab.api.spi.SlabCacheProvider mutant : AlternateSlabCache.mutants()) {
+            table.run(mutant.name(), org.kmemlab.testkit.contract.SlabCacheContract.properties(mutant,
+                    "mvn test -Dtest=MutantZooTests"), effort);
+        }
+        return table;
     }
 
     /** Runs the page zoo with {@code effort} (no memo). */

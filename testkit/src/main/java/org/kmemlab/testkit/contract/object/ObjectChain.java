@@ -16,8 +16,8 @@ import org.kmemlab.api.stats.SlabInfo;
 import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Draws;
 import org.kmemlab.testkit.contract.chain.FreeList;
+import org.kmemlab.testkit.contract.chain.NoGarbage;
 import org.kmemlab.testkit.contract.chain.Reports;
-import org.kmemlab.testkit.contract.support.AllocatedBytes;
 import org.kmemlab.testkit.contract.support.ContractPageSource;
 import org.kmemlab.testkit.property.Action;
 import org.kmemlab.testkit.property.InvariantViolation;
@@ -53,8 +53,8 @@ final class ObjectChain implements StateMachine<ObjectState> {
 
     private final ObjectAllocatorProvider provider;
     private final Focus focus;
-    /** True once this property's run has measured the allocate/free garbage (once is enough). */
-    private boolean garbageMeasured;
+    /** The no-garbage warning, measured once per property run. */
+    private final NoGarbage noGarbage = new NoGarbage();
 
     ObjectChain(ObjectAllocatorProvider provider, Focus focus) {
         this.provider = provider;
@@ -348,41 +348,10 @@ final class ObjectChain implements StateMachine<ObjectState> {
 
     @Override
     public List<String> warnings(ObjectState s) {
-        List<String> warnings = new ArrayList<>(s.warnings);
-        if (!garbageMeasured) {
-            garbageMeasured = true;
-            String garbage = garbage(s);
-            if (garbage != null) {
-                warnings.add(garbage);
-            }
-        }
-        return warnings;
-    }
-
-    /** Pairs of allocate and free the no-garbage measurement runs (after as many to warm up). */
-    static final int GARBAGE_PAIRS = 20_000;
-
-    /**
-     * Measures, once per property run, whether {@code allocate} and {@code free} allocate Java objects:
-     * the chain's allocator, at the end of the chain, runs allocate/free pairs of small sizes under the
-     * thread's allocated-bytes counter (each object is freed at once, so nothing the chain holds changes).
-     * More than a byte a pair on average is a SHOULD warning.
-     */
-    private static String garbage(ObjectState s) {
-        AllocatedBytes counter = AllocatedBytes.counter();
-        if (counter == null || !counter.calibrated() || s.source.failing()) {
-            return null;
-        }
-        try {
-            long used = counter.ofSecondRun(() -> cycle(s, GARBAGE_PAIRS));
-            if (used > GARBAGE_PAIRS) {
-                return Rule.OBJECT_NO_GARBAGE.warning(used + " bytes of Java objects allocated in " + GARBAGE_PAIRS
-                        + " allocate/free pairs (boxing, an iterator, a map entry?)");
-            }
-            return null;
-        } catch (RuntimeException e) {
-            return null; // a broken allocator fails its MUST properties; this measurement is only a SHOULD
-        }
+        // The chain's allocator, at the end of the chain, runs allocate/free pairs of small sizes (each
+        // object is freed at once, so nothing the chain holds changes).
+        return noGarbage.warnings(s.warnings, Rule.OBJECT_NO_GARBAGE, "boxing, an iterator, a map entry?",
+                () -> s.source.failing() ? null : pairs -> cycle(s, pairs));
     }
 
     private static void cycle(ObjectState s, int pairs) {

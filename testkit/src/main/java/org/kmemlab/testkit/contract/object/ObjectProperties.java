@@ -49,7 +49,7 @@ public final class ObjectProperties {
                 property("object.misuse", "Double, interior and foreign frees raise KernelBug, change nothing, and"
                                 + " the allocator keeps working", subject, replayPrefix, provider,
                         EnumSet.of(ObjectCheck.ACCOUNTING, ObjectCheck.SHRINK, ObjectCheck.USABLE_SIZE),
-                        new int[] {40, 25, 30, 0, 3, 4, 0}, 0, 30, 10, 10),
+                        new int[] {40, 25, 30, 3, 3, 4, 0}, 0, 30, 10, 10),
                 property("object.exhaustion", "Exhausting the page source gives NULL, never an exception, and"
                                 + " every page comes back", subject, replayPrefix, provider,
                         EnumSet.of(ObjectCheck.FAILED_ALLOCATION, ObjectCheck.SHRINK),
@@ -57,7 +57,7 @@ public final class ObjectProperties {
                 property("object.size-boundaries", "Sizes 1, powers of two and their neighbours, and maxSize work;"
                                 + " 0 and above maxSize give NULL", subject, replayPrefix, provider,
                         EnumSet.of(ObjectCheck.USABLE_SIZE, ObjectCheck.ACCOUNTING),
-                        new int[] {60, 30, 0, 0, 4, 4, 0}, 15, 20, 10, 10),
+                        new int[] {60, 30, 0, 3, 4, 4, 0}, 15, 20, 10, 10),
                 property("object.gfp-flags", "__GFP_ZERO gives zeroed bytes and __GFP_DMA gives DMA pages",
                         subject, replayPrefix, provider, EnumSet.of(ObjectCheck.GFP),
                         new int[] {55, 35, 0, 2, 4, 4, 0}, 0, 30, 35, 40),

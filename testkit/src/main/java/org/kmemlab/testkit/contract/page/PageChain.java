@@ -10,7 +10,7 @@ import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.contract.chain.Draws;
 import org.kmemlab.testkit.contract.chain.FreeList;
-import org.kmemlab.testkit.contract.support.AllocatedBytes;
+import org.kmemlab.testkit.contract.chain.NoGarbage;
 import org.kmemlab.testkit.contract.chain.Reports;
 import org.kmemlab.testkit.property.Action;
 import org.kmemlab.testkit.property.Randomness;
@@ -41,8 +41,8 @@ final class PageChain implements StateMachine<PageState> {
 
     private final PageAllocatorProvider provider;
     private final Focus focus;
-    /** True once this property's run has measured the allocate/free garbage (once is enough). */
-    private boolean garbageMeasured;
+    /** The no-garbage warning, measured once per property run. */
+    private final NoGarbage noGarbage = new NoGarbage();
 
     PageChain(PageAllocatorProvider provider, Focus focus) {
         this.provider = provider;
@@ -313,41 +313,12 @@ final class PageChain implements StateMachine<PageState> {
 
     @Override
     public List<String> warnings(PageState s) {
-        List<String> warnings = new ArrayList<>(s.warnings);
-        if (!garbageMeasured) {
-            garbageMeasured = true;
-            String garbage = garbage(s);
-            if (garbage != null) {
-                warnings.add(garbage);
-            }
-        }
-        return warnings;
-    }
-
-    /** Pairs of allocate and free the no-garbage measurement runs (after as many to warm up). */
-    static final int GARBAGE_PAIRS = 20_000;
-
-    /**
-     * Measures, once per property run, whether {@code allocate} and {@code free} allocate Java objects: a
-     * fresh allocator of the chain's geometry runs allocate/free pairs of orders 0..3 under the thread's
-     * allocated-bytes counter. More than a byte a pair on average is a SHOULD warning.
-     */
-    private String garbage(PageState s) {
-        AllocatedBytes counter = AllocatedBytes.counter();
-        if (counter == null || !counter.calibrated()) {
-            return null;
-        }
-        try {
-            PageAllocator fresh = provider.create(s.geometry.config(PageGeometry.bootMachine()));
-            long used = counter.ofSecondRun(() -> cycle(fresh, GARBAGE_PAIRS));
-            if (used > GARBAGE_PAIRS) {
-                return Rule.PAGE_NO_GARBAGE.warning(used + " bytes of Java objects allocated in " + GARBAGE_PAIRS
-                        + " allocate/free pairs (boxing a Long, an iterator, a list node?)");
-            }
-            return null;
-        } catch (RuntimeException e) {
-            return null; // a broken allocator fails its MUST properties; this measurement is only a SHOULD
-        }
+        // A fresh allocator of the chain's geometry runs allocate/free pairs of orders 0..3.
+        return noGarbage.warnings(s.warnings, Rule.PAGE_NO_GARBAGE, "boxing a Long, an iterator, a list node?",
+                () -> {
+                    PageAllocator fresh = provider.create(s.geometry.config(PageGeometry.bootMachine()));
+                    return pairs -> cycle(fresh, pairs);
+                });
     }
 
     private static void cycle(PageAllocator a, int pairs) {

@@ -11,8 +11,8 @@ import org.kmemlab.api.spi.SlabCache;
 import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.api.stats.SlabInfo;
 import org.kmemlab.testkit.contract.support.ContractPageSource;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 
 /** The actions of slab-contract chains: immutable values naming their objects by label. */
 final class SlabActions {
@@ -79,60 +79,87 @@ final class SlabActions {
             String call = describe().substring(label.length() + 3);
             String before = s.snapshot();
             long refusals = s.source.refusals();
+            long pagesBefore = s.source.outstandingPages();
+            long constructorCalls = s.constructorCalls;
             long addr;
             try {
                 addr = s.sut.allocate(gfp);
             } catch (CorruptionBug bug) {
                 return reportedCorruption(s, call, before, bug);
             } catch (KernelBug bug) {
-                throw new InvariantViolation(call + " must not raise KernelBug", "an object or NULL", bug(bug));
+                throw Rule.SLAB_OBJECT.violation(call + " must not raise KernelBug", "an object or NULL", bug(bug));
+            } catch (RuntimeException e) {
+                String threw = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                if (s.source.refusals() != refusals) {
+                    throw Rule.SLAB_REFUSE_WHEN_SOURCE_FAILS.violation(call + " threw when the page source refused a"
+                            + " page: a cache that cannot get a slab returns NULL", "NULL", threw, e);
+                }
+                throw Rule.SLAB_OBJECT.violation(call + " threw", "an object or NULL", threw, e);
             }
             if (addr == SlabCache.NULL) {
                 String after = s.snapshot();
                 if (!before.equals(after)) {
-                    throw new InvariantViolation("a failed " + call + " changed the cache", before + " (unchanged)",
+                    throw Rule.SLAB_REFUSE_WHEN_SOURCE_FAILS.violation("a failed " + call + " changed the cache", before + " (unchanged)",
                             after);
                 }
                 if (s.checks(SlabCheck.FAILED_ALLOCATION) && s.source.refusals() == refusals) {
-                    throw new InvariantViolation(call + " returned NULL although the page source refused no request",
+                    throw Rule.SLAB_OBJECT.violation(call + " returned NULL although the page source refused no request",
                             "an object (NULL only when the page source fails)", "NULL");
                 }
                 return "NULL";
             }
             accept(s, call, addr);
+            if (s.config.ctor() != null && s.source.outstandingPages() > pagesBefore) {
+                checkConstructedWithSlab(s, s.constructorCalls - constructorCalls);
+            }
             return hex(addr);
+        }
+
+        /**
+         * The SHOULD of {@code slab.construct-with-slab}: an allocate that took a new slab ran the
+         * constructor on fewer objects than a slab holds, so it constructs lazily (which the SPI allows).
+         */
+        private static void checkConstructedWithSlab(SlabState s, long constructed) {
+            long perSlab = s.sut.slabinfo().objectsPerSlab();
+            String warning = Rule.SLAB_CONSTRUCT_WITH_SLAB.warning("a new slab of " + perSlab + " objects came with "
+                    + constructed + " constructor calls: its objects are constructed at first allocation, not"
+                    + " when the slab is made");
+            if (constructed < perSlab && s.warnings.stream().noneMatch(w -> w.startsWith(
+                    Rule.SLAB_CONSTRUCT_WITH_SLAB.id()))) {
+                s.warnings.add(warning);
+            }
         }
 
         private void accept(SlabState s, String call, long addr) {
             if (!s.machine.isDirectMapped(addr)) {
-                throw new InvariantViolation("object " + hex(addr) + " is not a direct-map address of this machine",
+                throw Rule.SLAB_OBJECT.violation("object " + hex(addr) + " is not a direct-map address of this machine",
                         "an address in pages the page source handed out", call + " returned " + hex(addr));
             }
             int align = s.config.alignment();
             if ((addr & (align - 1)) != 0) {
-                throw new InvariantViolation("object " + hex(addr) + " is not " + align + "-byte aligned (address % "
+                throw Rule.SLAB_ALIGNED.violation("object " + hex(addr) + " is not " + align + "-byte aligned (address % "
                         + align + " = " + (addr & (align - 1)) + "); SlabFlags.alignment(" + SlabFlags.toString(
                         s.config.flags()) + ", align " + s.config.align() + ", size " + s.config.size() + ") is " + align,
                         "an address that is a multiple of " + align, call + " returned " + hex(addr));
             }
             ContractPageSource.Block block = s.source.blockHolding(addr, s.extent);
             if (block == null) {
-                throw new InvariantViolation("object " + hex(addr) + " (" + s.extent + " bytes with its red zone) does"
+                throw Rule.SLAB_OBJECT.violation("object " + hex(addr) + " (" + s.extent + " bytes with its red zone) does"
                         + " not lie inside one block of pages the cache holds from its page source",
                         "an object inside a block getFreePages returned", call + " returned " + hex(addr));
             }
             String other = s.overlapping(addr);
             if (other != null) {
-                throw new InvariantViolation("object at " + hex(addr) + " overlaps live object " + other + " at "
+                throw Rule.SLAB_OBJECT.violation("object at " + hex(addr) + " overlaps live object " + other + " at "
                         + hex(s.live.get(other)) + " (objects take " + s.extent + " bytes)",
                         "an object sharing no byte with a live one", call + " returned " + hex(addr));
             }
             if (s.checks(SlabCheck.GFP) && (s.config.flags() & SlabFlags.SLAB_CACHE_DMA) != 0 && !block.dma()) {
-                throw new InvariantViolation("a SLAB_CACHE_DMA cache must take its slabs with __GFP_DMA (below 16 MiB)",
+                throw Rule.SLAB_CACHE_DMA.violation("a SLAB_CACHE_DMA cache must take its slabs with __GFP_DMA (below 16 MiB)",
                         "an object in the DMA pool", call + " returned " + hex(addr) + " at pfn " + block.pfn());
             }
             if (s.checks(SlabCheck.DEBUG) && s.corrupted.containsKey(addr)) {
-                throw new InvariantViolation("with SLAB_POISON, allocate must check a free object's poison: the object"
+                throw Rule.SLAB_POISON_CHECK.violation("with SLAB_POISON, allocate must check a free object's poison: the object"
                         + " at " + hex(addr) + " was written at offset " + s.corrupted.get(addr) + " after it was freed",
                         "CorruptionBug (Poison overwritten)", call + " returned " + hex(addr));
             }
@@ -140,13 +167,13 @@ final class SlabActions {
             boolean zero = (gfp & Gfp.__GFP_ZERO) != 0;
             if (s.config.ctor() != null && s.checks(SlabCheck.CONSTRUCTOR)) {
                 if (!s.constructed.contains(addr)) {
-                    throw new InvariantViolation("object " + hex(addr) + " was handed out without running the"
+                    throw Rule.SLAB_CONSTRUCTOR.violation("object " + hex(addr) + " was handed out without running the"
                             + " constructor on it since its slab came from the page source",
                             "a constructed object", call + " returned " + hex(addr));
                 }
                 String wrong = zero ? null : mismatch(s, addr, s.config.size(), SlabState.CONSTRUCTED);
                 if (wrong != null) {
-                    throw new InvariantViolation("object " + hex(addr) + " must come back in the constructed state its"
+                    throw Rule.SLAB_CONSTRUCTOR.violation("object " + hex(addr) + " must come back in the constructed state its"
                             + " user freed it in (every byte 0xc7 here): nothing may write into a free object of a"
                             + " cache with a constructor", "0xc7 in all " + s.config.size() + " bytes", wrong);
                 }
@@ -154,14 +181,14 @@ final class SlabActions {
             if (zero && s.checks(SlabCheck.GFP)) {
                 String wrong = mismatch(s, addr, s.config.size(), (byte) 0);
                 if (wrong != null) {
-                    throw new InvariantViolation("a __GFP_ZERO object must be zeroed", s.config.size() + " zero bytes",
+                    throw Rule.SLAB_GFP_ZERO.violation("a __GFP_ZERO object must be zeroed", s.config.size() + " zero bytes",
                             wrong);
                 }
             }
             if (s.config.redZones() && s.checks(SlabCheck.DEBUG)) {
                 String wrong = mismatch(s, redZoneAddress(s, addr), SlabFlags.RED_ZONE_SIZE, SlabFlags.RED_ACTIVE);
                 if (wrong != null) {
-                    throw new InvariantViolation("with SLAB_RED_ZONE, the " + SlabFlags.RED_ZONE_SIZE + " bytes after a"
+                    throw Rule.SLAB_RED_ZONE.violation("with SLAB_RED_ZONE, the " + SlabFlags.RED_ZONE_SIZE + " bytes after a"
                             + " live object (at offset " + (redZoneAddress(s, addr) - addr) + ") must be 0xcc",
                             "0xcc", wrong + " of the red zone of " + hex(addr));
                 }
@@ -180,19 +207,19 @@ final class SlabActions {
                 }
             }
             if (hit == null) {
-                throw new InvariantViolation(call + " raised CorruptionBug for " + hex(bug.firstBadAddress())
+                throw Rule.SLAB_POISON_CHECK.violation(call + " raised CorruptionBug for " + hex(bug.firstBadAddress())
                         + ", which is in no free object written to after its free", "an object or NULL"
                         + (s.corrupted.isEmpty() ? "" : " (or a report about " + addresses(s.corrupted.keySet()) + ")"),
                         bug(bug));
             }
             String after = s.snapshot();
             if (!before.equals(after)) {
-                throw new InvariantViolation("an allocate that reports corrupted poison must change nothing else",
+                throw Rule.SLAB_POISON_CHECK.violation("an allocate that reports corrupted poison must change nothing else",
                         before + " (unchanged)", after);
             }
             String wrong = poisonMismatch(s, hit);
             if (wrong != null) {
-                throw new InvariantViolation("after reporting overwritten poison the cache must restore it, so the"
+                throw Rule.SLAB_POISON_CHECK.violation("after reporting overwritten poison the cache must restore it, so the"
                         + " object is free and usable again", "0x6b ... 0xa5", wrong + " of " + hex(hit));
             }
             s.corrupted.remove(hit);
@@ -239,7 +266,7 @@ final class SlabActions {
         try {
             s.sut.free(addr);
         } catch (KernelBug bug) {
-            throw new InvariantViolation("freeing live object " + label + " at " + hex(addr) + " must be accepted",
+            throw Rule.SLAB_FREE.violation("freeing live object " + label + " at " + hex(addr) + " must be accepted",
                     "free(" + hex(addr) + ") returns normally", bug(bug));
         }
         s.live.remove(label);
@@ -250,7 +277,7 @@ final class SlabActions {
         if (s.checks(SlabCheck.DEBUG) && s.config.poisons()) {
             String wrong = poisonMismatch(s, addr);
             if (wrong != null) {
-                throw new InvariantViolation("with SLAB_POISON a freed object must be poisoned: 0x6b in every byte"
+                throw Rule.SLAB_POISON.violation("with SLAB_POISON a freed object must be poisoned: 0x6b in every byte"
                         + " but the last, 0xa5 in the last", "0x6b ... 0xa5 in " + s.config.size() + " bytes",
                         wrong + " of " + hex(addr));
             }
@@ -258,7 +285,7 @@ final class SlabActions {
         if (s.checks(SlabCheck.DEBUG) && s.config.redZones()) {
             String wrong = mismatch(s, redZoneAddress(s, addr), SlabFlags.RED_ZONE_SIZE, SlabFlags.RED_INACTIVE);
             if (wrong != null) {
-                throw new InvariantViolation("with SLAB_RED_ZONE a free object's red zone must be 0xbb", "0xbb",
+                throw Rule.SLAB_RED_ZONE.violation("with SLAB_RED_ZONE a free object's red zone must be 0xbb", "0xbb",
                         wrong + " of the red zone of " + hex(addr));
             }
         }
@@ -324,14 +351,14 @@ final class SlabActions {
             long returned = s.sut.shrink();
             long after = s.source.outstandingPages();
             if (returned != held - after) {
-                throw new InvariantViolation("shrink() must return the number of pages it gave back",
+                throw Rule.SLAB_SHRINK.violation("shrink() must return the number of pages it gave back",
                         Long.toString(held - after), Long.toString(returned));
             }
             if (s.checks(SlabCheck.SHRINK)) {
                 SlabInfo row = s.sut.slabinfo();
                 if (row.totalSlabs() != row.activeSlabs() || after != row.activeSlabs() * row.pagesPerSlab()
                         || (s.live.isEmpty() && after != 0)) {
-                    throw new InvariantViolation("after shrink() the cache must hold only slabs with a live object",
+                    throw Rule.SLAB_SHRINK.violation("after shrink() the cache must hold only slabs with a live object",
                             (s.live.isEmpty() ? 0 : row.activeSlabs() * row.pagesPerSlab()) + " pages held",
                             after + " pages held, slabinfo " + row);
                 }
@@ -358,12 +385,12 @@ final class SlabActions {
             try {
                 s.sut.destroy();
             } catch (KernelBug bug) {
-                throw new InvariantViolation("destroy() of a cache without live objects must succeed",
+                throw Rule.SLAB_DESTROY.violation("destroy() of a cache without live objects must succeed",
                         "destroy() returns normally", bug(bug));
             }
             s.destroyed = true;
             if (s.source.outstandingPages() != 0) {
-                throw new InvariantViolation("destroy() must give every slab back to the page source", "0 pages held",
+                throw Rule.SLAB_DESTROY.violation("destroy() must give every slab back to the page source", "0 pages held",
                         s.source.outstandingPages() + " pages held");
             }
             return "ok";

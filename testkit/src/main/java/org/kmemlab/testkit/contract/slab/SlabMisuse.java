@@ -5,8 +5,8 @@ import static org.kmemlab.testkit.contract.slab.SlabState.hex;
 import org.kmemlab.api.bug.CorruptionBug;
 import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.spi.SlabFlags;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 
 /**
  * A wrong call that the cache MUST refuse with a {@link KernelBug}, changing nothing: the second free of
@@ -80,20 +80,25 @@ record SlabMisuse(Kind kind, String label, long offset) implements Action<SlabSt
             if (kind == Kind.DESTROY_WITH_LIVE) {
                 s.destroyed = true;
             }
-            throw new InvariantViolation(why() + ": " + call + " must raise KernelBug", "KernelBug", "returned normally");
+            throw rule().violation(why() + ": " + call + " must raise KernelBug", "KernelBug", "returned normally");
         }
         if (kind == Kind.DESTROY_WITH_LIVE) {
             String expected = "kmem_cache_destroy " + s.config.name() + ": Slab cache still has objects";
             if (!bug.headline().equals(expected)) {
-                throw new InvariantViolation("destroy() with live objects must report it as Linux does", expected,
+                throw Rule.SLAB_DESTROY_LIVE.violation("destroy() with live objects must report it as Linux does", expected,
                         bug.headline());
             }
         }
         String after = s.snapshot();
         if (!before.equals(after)) {
-            throw new InvariantViolation("a refused " + call + " must change nothing", before + " (unchanged)", after);
+            throw rule().violation("a refused " + call + " must change nothing", before + " (unchanged)", after);
         }
         return SlabActions.bug(bug);
+    }
+
+    /** The rule a misuse breaks when the cache lets it through: destroy's, or free's. */
+    private Rule rule() {
+        return kind == Kind.DESTROY_WITH_LIVE ? Rule.SLAB_DESTROY_LIVE : Rule.SLAB_BAD_FREE;
     }
 
     private String why() {
@@ -153,21 +158,21 @@ record SlabMisuse(Kind kind, String label, long offset) implements Action<SlabSt
             } catch (CorruptionBug bug) {
                 String after = s.snapshot();
                 if (!before.equals(after)) {
-                    throw new InvariantViolation("a free that reports an overwritten red zone must leave the object"
+                    throw Rule.SLAB_RED_ZONE_CHECK.violation("a free that reports an overwritten red zone must leave the object"
                             + " live and change nothing", before + " (unchanged)", after);
                 }
                 String wrong = SlabActions.mismatch(s, redZone, SlabFlags.RED_ZONE_SIZE, SlabFlags.RED_ACTIVE);
                 if (wrong != null) {
-                    throw new InvariantViolation("after reporting an overwritten red zone the cache must restore it",
+                    throw Rule.SLAB_RED_ZONE_CHECK.violation("after reporting an overwritten red zone the cache must restore it",
                             "0xcc", wrong + " of the red zone of " + hex(addr));
                 }
                 return SlabActions.bug(bug);
             } catch (KernelBug bug) {
-                throw new InvariantViolation("free of an object whose red zone was overwritten must raise"
+                throw Rule.SLAB_RED_ZONE_CHECK.violation("free of an object whose red zone was overwritten must raise"
                         + " CorruptionBug", "CorruptionBug (Right Redzone overwritten)", SlabActions.bug(bug));
             }
             s.live.remove(label);
-            throw new InvariantViolation("with SLAB_RED_ZONE, free must check the red zone: byte " + (at - addr)
+            throw Rule.SLAB_RED_ZONE_CHECK.violation("with SLAB_RED_ZONE, free must check the red zone: byte " + (at - addr)
                     + " of " + label + " (past its " + s.config.size() + " bytes) was overwritten",
                     "CorruptionBug (Right Redzone overwritten)", "free returned normally");
         }

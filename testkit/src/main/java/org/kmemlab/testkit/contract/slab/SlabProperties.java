@@ -42,7 +42,7 @@ public final class SlabProperties {
                         new int[] {50, 25, 0, 5, 4, 12, 1, 0, 0}, 60, 30, 20, 15, 10),
                 p.of("slab.shrink-returns-slabs", "shrink() returns every slab without a live object; destroy()"
                         + " returns all of them", EnumSet.of(SlabCheck.SHRINK, SlabCheck.ACCOUNTING),
-                        new int[] {45, 30, 0, 13, 8, 0, 3, 0, 0}, 30, 30, 20, 15, 10),
+                        new int[] {45, 30, 0, 13, 8, 2, 3, 0, 0}, 30, 30, 20, 15, 10),
                 p.of("slab.constructor-once", "The constructor runs once per object when its slab is made, never"
                         + " again on a freed object, and freed objects keep their constructed state",
                         EnumSet.of(SlabCheck.CONSTRUCTOR, SlabCheck.PATTERNS),
@@ -50,10 +50,10 @@ public final class SlabProperties {
                 p.of("slab.misuse", "Double, interior, foreign and wrong-cache frees and destroy with live objects"
                         + " raise KernelBug, change nothing, and the cache keeps working",
                         EnumSet.of(SlabCheck.ACCOUNTING, SlabCheck.SHRINK),
-                        new int[] {40, 25, 30, 4, 3, 0, 1, 0, 0}, 30, 40, 20, 15, 10),
+                        new int[] {40, 25, 30, 4, 3, 2, 1, 0, 0}, 30, 40, 20, 15, 10),
                 p.of("slab.debug", "SLAB_POISON poisons free objects and reports writes after free; SLAB_RED_ZONE"
                         + " guards every object's end and reports overruns", EnumSet.of(SlabCheck.DEBUG),
-                        new int[] {45, 30, 0, 4, 3, 0, 1, 12, 12}, 30, 25, 75, 15, 10),
+                        new int[] {45, 30, 0, 4, 3, 2, 1, 12, 12}, 30, 25, 75, 15, 10),
                 p.of("slab.gfp-flags", "__GFP_ZERO gives zeroed objects and SLAB_CACHE_DMA takes DMA pages",
                         EnumSet.of(SlabCheck.GFP), churn, 30, 30, 20, 50, 40),
                 p.of("slab.everything", "Roomy and tight page sources, every flag: every invariant at once",

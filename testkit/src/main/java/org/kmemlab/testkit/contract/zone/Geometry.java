@@ -45,11 +45,6 @@ record Geometry(MachineProfile profile, long ram, String why) {
         return Machine.boot(profile, ram);
     }
 
-    /** Returns true when patterns may be written into every live block without touching much memory. */
-    boolean smallEnoughForPatterns() {
-        return ram <= 256 * Sizes.MiB;
-    }
-
     @Override
     public String toString() {
         return profile.name() + " with " + Sizes.human(ram);

@@ -29,14 +29,17 @@ final class ZoneChain implements StateMachine<ZoneState> {
         Action<ZoneState> next(ZoneState state, Randomness random, int index);
     }
 
+    /** Mixed into the draw of each try's machine, so that the properties of one seed boot different ones. */
+    private final long salt;
     private final ZoneAllocatorProvider zones;
     private final PageAllocatorProvider pages;
     private final List<Geometry> geometries;
     private final Duration maxWait;
     private final Steps steps;
 
-    ZoneChain(ZoneAllocatorProvider zones, PageAllocatorProvider pages, List<Geometry> geometries, Duration maxWait,
-              Steps steps) {
+    ZoneChain(String propertyId, ZoneAllocatorProvider zones, PageAllocatorProvider pages, List<Geometry> geometries,
+              Duration maxWait, Steps steps) {
+        this.salt = propertyId.hashCode() * 0x9E37_79B9_7F4A_7C15L;
         this.zones = zones;
         this.pages = pages;
         this.geometries = geometries;
@@ -46,7 +49,11 @@ final class ZoneChain implements StateMachine<ZoneState> {
 
     @Override
     public ZoneState setUp(Randomness random) {
-        Geometry geometry = random.pick(geometries);
+        // Every property runs with the same seed; drawn alone, the machine of try N would be the same in all
+        // of them (all seven scenarios of a seed on the x86_64 machine, say). The property's salt tells them
+        // apart, and the draw stays a function of the seed, so a replay boots the same machine.
+        Geometry geometry = geometries.get(new java.util.SplittableRandom(random.nextLong() ^ salt)
+                .nextInt(geometries.size()));
         Machine machine = geometry.boot();
         TrackingPageAllocators tracked = new TrackingPageAllocators(pages);
         ZoneAllocator sut = zones.create(new ZoneAllocatorConfig(machine, tracked, machine.profile().era(), maxWait, 0));

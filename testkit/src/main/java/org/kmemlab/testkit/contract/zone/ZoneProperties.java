@@ -152,18 +152,18 @@ public final class ZoneProperties {
 
         ContractProperty chain(String id, String title, ZoneChain.Steps steps) {
             return ContractProperty.stateful(id, title, subject, replayPrefix,
-                    new ZoneChain(zones, pages, Geometry.CHAINS, Duration.ZERO, steps), Rule.ZONE_SERVES);
+                    new ZoneChain(id, zones, pages, Geometry.CHAINS, Duration.ZERO, steps), Rule.ZONE_SERVES);
         }
 
         /** Boot only: nothing is allocated, so nothing can be vacuous. */
         ContractProperty boot(String id, String title) {
             return ContractProperty.stateful(id, title, subject, replayPrefix,
-                    new ZoneChain(zones, pages, Geometry.CHAINS, Duration.ZERO, (s, r, i) -> null));
+                    new ZoneChain(id, zones, pages, Geometry.CHAINS, Duration.ZERO, (s, r, i) -> null));
         }
 
         ContractProperty scenario(String id, String title, Duration maxWait, ZoneChain.Steps steps) {
             return ContractProperty.capped(ContractProperty.stateful(id, title, subject, replayPrefix,
-                    new ZoneChain(zones, pages, Geometry.SCENARIOS, maxWait, steps)), SCENARIO_TRIES);
+                    new ZoneChain(id, zones, pages, Geometry.SCENARIOS, maxWait, steps)), SCENARIO_TRIES);
         }
     }
 }

@@ -3,9 +3,13 @@ package org.kmemlab.testkit.contract.zone;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.Machine;
+import org.kmemlab.api.PhysicalMemory;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.PageAllocatorConfig;
 import org.kmemlab.api.spi.ZoneAllocator;
@@ -36,6 +40,13 @@ final class ZoneState {
     /** The cache shrinker a scenario registered, or null. */
     ScenarioActions.CacheShrinker shrinker;
     private int nextLabel;
+    /** How many 64 KiB chunks of memory a chain's patterns may back: 4 MiB. */
+    static final int PATTERN_CHUNKS = 64;
+    /** The chunks patterns have backed so far. */
+    private final BitSet patternChunks = new BitSet();
+    private int patternChunksLeft = PATTERN_CHUNKS;
+    /** The live blocks that carry a pattern. */
+    private final Set<ZoneModel.Block> patterned = new HashSet<>();
 
     ZoneState(Geometry geometry, Machine machine, Duration maxWait, TrackingPageAllocators pages, ZoneAllocator sut,
               ZoneModel model, List<ZoneStats> initial) {
@@ -85,19 +96,43 @@ final class ZoneState {
         return largest;
     }
 
-    /** Writes the pattern of {@code block} into its first and last eight bytes. */
+    /**
+     * Writes the pattern of {@code block} into its first and last eight bytes, when that costs little.
+     *
+     * <p>Memory is backed lazily, 64 KiB at a time ({@link PhysicalMemory#CHUNK_SIZE}), so a pattern in
+     * every block of a drain would back the whole machine: 256 MiB of fresh Java arrays per try on the
+     * 256 MiB machine, which was two thirds of the zone contract's time. A chain therefore backs at most
+     * {@link #PATTERN_CHUNKS} chunks with patterns; once they are spent, a block gets a pattern only when
+     * both its ends lie in chunks already backed. The chunks spent first are those of the first blocks,
+     * and random chains reuse freed blocks, so most blocks still carry one; a drain's tail does not.
+     */
     void writePattern(ZoneModel.Block block) {
-        if (!geometry.smallEnoughForPatterns()) {
+        long first = machine.pfnToPhys(block.pfn());
+        long last = machine.pfnToPhys(block.endPfn()) - 8;
+        int firstChunk = (int) (first >>> PhysicalMemory.CHUNK_SHIFT);
+        int lastChunk = (int) (last >>> PhysicalMemory.CHUNK_SHIFT);
+        int fresh = (patternChunks.get(firstChunk) ? 0 : 1) + (patternChunks.get(lastChunk) ? 0 : 1);
+        if (firstChunk == lastChunk && fresh > 0) {
+            fresh = 1;
+        }
+        if (fresh > patternChunksLeft) {
             return;
         }
+        patternChunksLeft -= fresh;
+        patternChunks.set(firstChunk);
+        patternChunks.set(lastChunk);
         long pattern = pattern(block);
-        machine.memory().writeLong(machine.pfnToPhys(block.pfn()), pattern);
-        machine.memory().writeLong(machine.pfnToPhys(block.endPfn()) - 8, ~pattern);
+        machine.memory().writeLong(first, pattern);
+        machine.memory().writeLong(last, ~pattern);
+        patterned.add(block);
     }
 
-    /** Returns a description of how the block's pattern was damaged, or null when it is intact. */
+    /**
+     * Returns a description of how the block's pattern was damaged, or null when it is intact or has
+     * none; the block is about to be freed, so its pattern is forgotten.
+     */
     String damagedPattern(ZoneModel.Block block) {
-        if (!geometry.smallEnoughForPatterns()) {
+        if (!patterned.remove(block)) {
             return null;
         }
         long pattern = pattern(block);
