@@ -81,6 +81,35 @@ final class DmaZoneAllocator implements ZoneAllocator {
      *   can empty the machine, and the next GFP_KERNEL caller has to reclaim (try_to_free_page). 2.0
      *   reclaimed only when that check failed, retried while reclaim freed something, never waited for
      *   another task (linux20Reclaim): a driver that wanted to wait called schedule() and tried again.
+     *
+     * Linux 2.0 had no zones at all
+     * -----------------------------
+     * Everything above is today's. 2.0 kept one set of free lists for all of memory; free_area_init
+     * marked every page PG_DMA and mem_init cleared the flag at and above MAX_DMA_ADDRESS (16 MiB). Its
+     * __get_free_pages (mm/page_alloc.c, tag 2.0, lines 174-204) made ONE check for the whole machine,
+     *
+     *     priority == GFP_ATOMIC  ||  nr_free_pages > min_free_pages
+     *
+     * and then RMQUEUE walked the lists, smallest order first, taking the first block -- any block for an
+     * ordinary request, the first PG_DMA block for GFP_DMA (lines 141-159). Nothing kept DMA-capable
+     * pages back from ordinary requests: on a 64 MiB machine a full page cache or a busy network card
+     * takes the pages below 16 MiB like any others, and the floppy driver's GFP_DMA request then fails
+     * although the machine has plenty of free memory -- above 16 MiB. Zones, with their own watermarks
+     * and lowmem_reserve, were the cure (2.3/2.4).
+     *
+     * kmemlab keeps the pages below and above 16 MiB in the page allocators of ZONE_DMA and ZONE_Normal
+     * (the zones are where the PG_DMA flag changes, and zoneinfo() shows each side), but on the 2.0 era it
+     * decides as 2.0 did (linux20FromFreelists): one reserve check over the free pages of both, against
+     * the sum of their min marks (= min_free_pages, Watermarks shares it out exactly), no lowmem_reserve,
+     * and then any zone the request may use. Which side an ordinary request tries first follows 2.0's
+     * lists, whose head was the block freed last (add_mem_queue, lines 52-60): the side that received the
+     * latest free goes first. At boot that is the top of memory (mem_init freed pages upwards); once
+     * pages come and go, ordinary requests alternate between the two sides as 2.0's mixed lists did, and
+     * DMA-capable pages end up holding ordinary data. (Per side kmemlab keeps the page allocator's own
+     * order, and it remembers one side for all orders where 2.0 had a head per order: the order within a
+     * side can differ from 2.0's. What a student can observe -- DMA-capable memory drained by ordinary
+     * requests, GFP_DMA failing with memory free, no reclaim for it while the check passes -- is 2.0's.)
+     * The SPI's [zone.linux20-dma-flag] says the same for any implementation.
      */
 
     // Allocation flags: how far below the min mark an attempt may go (the kernel's ALLOC_* bits), as the
@@ -114,6 +143,14 @@ final class DmaZoneAllocator implements ZoneAllocator {
     private final DirectReclaim reclaim = new DirectReclaim();
     private final FreePageWaitQueue waitQueue = new FreePageWaitQueue();
     private final AllocationFailureReport failures;
+    /** The zones' min marks together: Linux 2.0's {@code min_free_pages} on the 2.0 era. */
+    private final long minFreePages;
+    /**
+     * The 2.0 era only: the index of the zone that received the latest free (at boot the highest zone with
+     * free pages), which an ordinary request tries first. Racy by design: a stale value only changes which
+     * side is tried first.
+     */
+    private volatile int linux20Head;
 
     private DmaZoneAllocator(ZoneAllocatorConfig config, Zone[] zones) {
         this.machine = config.machine();
@@ -123,6 +160,16 @@ final class DmaZoneAllocator implements ZoneAllocator {
         this.zones = zones;
         this.failures = new AllocationFailureReport(machine.dmesg());
         this.zonelists = new Zonelists(zones);
+        long reserve = 0;
+        for (Zone z : zones) {
+            reserve += z.min;
+        }
+        this.minFreePages = reserve;
+        int highest = 0;
+        for (Zone z : zones) {
+            highest = z.isEmpty() ? highest : z.index;
+        }
+        this.linux20Head = highest;
     }
 
     /** The wait in nanoseconds; a wait too long for a long (about 292 years) is as good as forever. */
@@ -208,6 +255,9 @@ final class DmaZoneAllocator implements ZoneAllocator {
 
     /** Tries each zone of the zonelist once with the given rights. */
     private long getPageFromFreelist(int order, int requested, int allocFlags) {
+        if (era == Era.LINUX_2_0) {
+            return linux20FromFreelists(order, requested, allocFlags);
+        }
         for (int z : zonelists.zonelist(requested)) {
             Zone zone = zones[z];
             long pfn = zone.allocate(order, mark(zone, allocFlags, requested), era != Era.LINUX_2_0);
@@ -219,18 +269,56 @@ final class DmaZoneAllocator implements ZoneAllocator {
     }
 
     /**
-     * Returns the number of free pages a zone must keep above for this attempt, or {@link #NO_WATERMARK}.
-     * Today: the essay's table (low on the fast path, min on the slow path, less for {@code __GFP_HIGH}
-     * and for a request that cannot block), plus the zone's {@code lowmem_reserve}. Linux 2.0:
-     * {@code min_free_pages}, and no limit for a request with {@code __GFP_HIGH} (2.0's GFP_ATOMIC took
-     * any free page).
+     * Linux 2.0's {@code __get_free_pages} over the zones (the essay's last section): unless the request
+     * has {@code __GFP_HIGH} (2.0's GFP_ATOMIC, which took any free page) or no watermark at all, the whole
+     * machine must have more than {@code min_free_pages} free; then the first zone of the zonelist with a
+     * free block of the order serves it, whatever its own free count -- no per-zone mark, no
+     * {@code lowmem_reserve}, the order not counted.
+     *
+     * <p>The check reads the zones' free counters without their locks, as a whole: two threads may both
+     * pass it for the last page above the reserve (2.0's {@code cli()} covered the machine; kmemlab's locks
+     * are per zone). Each zone still takes its block under its lock, so no block is handed out twice.
+     */
+    private long linux20FromFreelists(int order, int requested, int allocFlags) {
+        boolean anyPage = (allocFlags & (ALLOC_MIN_RESERVE | ALLOC_NO_WATERMARKS)) != 0;
+        if (!anyPage && !reserveCheckPasses()) {
+            return PageAllocator.NO_PAGE;
+        }
+        int head = linux20Head; // the side freed into last: the head of 2.0's lists
+        if (head <= requested) {
+            long pfn = zones[head].allocate(order, NO_WATERMARK, false);
+            if (pfn != PageAllocator.NO_PAGE) {
+                return pfn;
+            }
+        }
+        for (int z : zonelists.zonelist(requested)) {
+            long pfn = z == head ? PageAllocator.NO_PAGE : zones[z].allocate(order, NO_WATERMARK, false);
+            if (pfn != PageAllocator.NO_PAGE) {
+                return pfn;
+            }
+        }
+        return PageAllocator.NO_PAGE;
+    }
+        }
+        for (int z : zonelist) {
+            long pfn = z == head ? PageAllocator.NO_PAGE : zones[z].allocate(order, NO_WATERMARK, false);
+            if (pfn != PageAllocator.NO_PAGE) {
+                return pfn;
+            }
+        }
+        return head <= requested && zonelist.length == 1 ? zones[head].allocate(order, NO_WATERMARK, false)
+                : PageAllocator.NO_PAGE;
+    }
+
+    /**
+     * Returns the number of free pages a zone must keep above for this attempt, or {@link #NO_WATERMARK}:
+     * the essay's table (low on the fast path, min on the slow path, less for {@code __GFP_HIGH} and for a
+     * request that cannot block), plus the zone's {@code lowmem_reserve}. Today's rule only: the 2.0 era
+     * decides in {@link #linux20FromFreelists}.
      */
     long mark(Zone zone, int allocFlags, int requested) {
         if ((allocFlags & ALLOC_NO_WATERMARKS) != 0) {
             return NO_WATERMARK;
-        }
-        if (era == Era.LINUX_2_0) {
-            return (allocFlags & ALLOC_MIN_RESERVE) != 0 ? NO_WATERMARK : zone.min;
         }
         long watermark = (allocFlags & ALLOC_WMARK_LOW) != 0 ? zone.low : zone.min;
         if ((allocFlags & ALLOC_MIN_RESERVE) != 0) {
@@ -326,7 +414,7 @@ final class DmaZoneAllocator implements ZoneAllocator {
      */
     private long linux20Reclaim(int gfp, int order, int requested, int flags) {
         int passes = 0;
-        while (!reserveCheckPasses(requested) && !reclaim.isEmpty() && passes < MAX_RECLAIM_PASSES) {
+        while (!reserveCheckPasses() && !reclaim.isEmpty() && passes < MAX_RECLAIM_PASSES) {
             passes++;
             if (reclaim.shrink(reclaimTarget(order, requested)) == 0) {
                 break;
@@ -339,15 +427,13 @@ final class DmaZoneAllocator implements ZoneAllocator {
         return fail(gfp, order);
     }
 
-    /** 2.0's reserve check: the zones a request may use have more free pages than their min marks. */
-    private boolean reserveCheckPasses(int requested) {
-        long free = 0;
-        long reserve = 0;
-        for (int z : zonelists.zonelist(requested)) {
-            free += zones[z].free();
-            reserve += zones[z].min;
-        }
-        return free > reserve;
+    /**
+     * 2.0's reserve check, {@code nr_free_pages > min_free_pages} (page_alloc.c:195): the free pages of
+     * the whole machine, DMA-capable or not, against the zones' min marks together, whatever zones the
+     * request may use.
+     */
+    private boolean reserveCheckPasses() {
+        return freeFrames() > minFreePages;
     }
 
     /**
@@ -365,11 +451,15 @@ final class DmaZoneAllocator implements ZoneAllocator {
     }
 
     /**
-     * Reports a failure as today's kernel does, on either era. (Linux 2.0's page allocator failed without
-     * a word; the zone contract asks every implementation for the report, so it stays.)
+     * Fails the request: today's kernel reports it ({@code warn_alloc}); Linux 2.0's
+     * {@code __get_free_pages} returned 0 without a word (page_alloc.c:179-180, 197-203), so on the 2.0
+     * era nothing is logged here. (2.0's kmalloc printed {@code Couldn't get a free page.....} for its own
+     * callers; kmalloc does that.)
      */
     private long fail(int gfp, int order) {
-        failures.report(gfp, order, this::zoneinfo);
+        if (era != Era.LINUX_2_0) {
+            failures.report(gfp, order, this::zoneinfo);
+        }
         return PageAllocator.NO_PAGE;
     }
 
@@ -394,6 +484,9 @@ final class DmaZoneAllocator implements ZoneAllocator {
                     "free only a pfn that alloc_pages() returned");
         }
         zone.free(pfn, order);
+        if (era == Era.LINUX_2_0) {
+            linux20Head = zone.index;
+        }
         waitQueue.pagesFreed();
     }
 
