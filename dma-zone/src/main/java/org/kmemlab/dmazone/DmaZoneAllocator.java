@@ -260,7 +260,7 @@ final class DmaZoneAllocator implements ZoneAllocator {
         }
         for (int z : zonelists.zonelist(requested)) {
             Zone zone = zones[z];
-            long pfn = zone.allocate(order, mark(zone, allocFlags, requested), era != Era.LINUX_2_0);
+            long pfn = zone.allocate(order, mark(zone, allocFlags, requested), true);
             if (pfn != PageAllocator.NO_PAGE) {
                 return pfn;
             }
@@ -298,16 +298,6 @@ final class DmaZoneAllocator implements ZoneAllocator {
             }
         }
         return PageAllocator.NO_PAGE;
-    }
-        }
-        for (int z : zonelist) {
-            long pfn = z == head ? PageAllocator.NO_PAGE : zones[z].allocate(order, NO_WATERMARK, false);
-            if (pfn != PageAllocator.NO_PAGE) {
-                return pfn;
-            }
-        }
-        return head <= requested && zonelist.length == 1 ? zones[head].allocate(order, NO_WATERMARK, false)
-                : PageAllocator.NO_PAGE;
     }
 
     /**
