@@ -102,14 +102,17 @@ final class DmaZoneAllocator implements ZoneAllocator {
      * decides as 2.0 did (linux20FromFreelists): one reserve check over the free pages of both, against
      * the sum of their min marks (= min_free_pages, Watermarks shares it out exactly), no lowmem_reserve,
      * and then any zone the request may use. Which side an ordinary request tries first follows 2.0's
-     * lists, whose head was the block freed last (add_mem_queue, lines 52-60): the side that received the
-     * latest free goes first. At boot that is the top of memory (mem_init freed pages upwards); once
-     * pages come and go, ordinary requests alternate between the two sides as 2.0's mixed lists did, and
-     * DMA-capable pages end up holding ordinary data. (Per side kmemlab keeps the page allocator's own
-     * order, and it remembers one side for all orders where 2.0 had a head per order: the order within a
-     * side can differ from 2.0's. What a student can observe -- DMA-capable memory drained by ordinary
-     * requests, GFP_DMA failing with memory free, no reclaim for it while the check passes -- is 2.0's.)
-     * The SPI's [zone.linux20-dma-flag] says the same for any implementation.
+     * lists, whose head was the block freed last (add_mem_queue, lines 52-60): kmemlab remembers on which
+     * side the recent frees landed, newest on top (Linux20FreeOrder), and each ordinary request takes the
+     * top one and tries that side first, as the next request in 2.0 took the block freed last. With no
+     * free remembered it tries the top of memory first (mem_init freed pages upwards, so the highest
+     * blocks led the lists after boot). Once pages come and go, ordinary requests reuse DMA-capable pages
+     * as readily as others, and memory below 16 MiB fills with ordinary data while memory above is free.
+     * (The remembered sides are one stack for all orders where 2.0 had a list per order, and each side
+     * keeps its page allocator's own order: which block comes back can differ from 2.0's. What a student
+     * can observe -- DMA-capable memory drained by ordinary requests, GFP_DMA failing with memory free, no
+     * reclaim for it while the check passes -- is 2.0's.) The SPI's [zone.linux20-dma-flag] says the same
+     * for any implementation.
      */
 
     // Allocation flags: how far below the min mark an attempt may go (the kernel's ALLOC_* bits), as the
@@ -145,12 +148,8 @@ final class DmaZoneAllocator implements ZoneAllocator {
     private final AllocationFailureReport failures;
     /** The zones' min marks together: Linux 2.0's {@code min_free_pages} on the 2.0 era. */
     private final long minFreePages;
-    /**
-     * The 2.0 era only: the index of the zone that received the latest free (at boot the highest zone with
-     * free pages), which an ordinary request tries first. Racy by design: a stale value only changes which
-     * side is tried first.
-     */
-    private volatile int linux20Head;
+    /** The 2.0 era only: on which side recent frees landed, newest on top (2.0's list heads). */
+    private final Linux20FreeOrder linux20Frees;
 
     private DmaZoneAllocator(ZoneAllocatorConfig config, Zone[] zones) {
         this.machine = config.machine();
@@ -169,7 +168,7 @@ final class DmaZoneAllocator implements ZoneAllocator {
         for (Zone z : zones) {
             highest = z.isEmpty() ? highest : z.index;
         }
-        this.linux20Head = highest;
+        this.linux20Frees = era == Era.LINUX_2_0 ? new Linux20FreeOrder(highest) : null;
     }
 
     /** The wait in nanoseconds; a wait too long for a long (about 292 years) is as good as forever. */
@@ -284,7 +283,8 @@ final class DmaZoneAllocator implements ZoneAllocator {
         if (!anyPage && !reserveCheckPasses()) {
             return PageAllocator.NO_PAGE;
         }
-        int head = linux20Head; // the side freed into last: the head of 2.0's lists
+        // An ordinary request takes the block freed last: its side first (GFP_DMA skips the others).
+        int head = requested > 0 ? linux20Frees.takeNewest() : 0;
         if (head <= requested) {
             long pfn = zones[head].allocate(order, NO_WATERMARK, false);
             if (pfn != PageAllocator.NO_PAGE) {
@@ -474,8 +474,8 @@ final class DmaZoneAllocator implements ZoneAllocator {
                     "free only a pfn that alloc_pages() returned");
         }
         zone.free(pfn, order);
-        if (era == Era.LINUX_2_0) {
-            linux20Head = zone.index;
+        if (linux20Frees != null) {
+            linux20Frees.freed(zone.index);
         }
         waitQueue.pagesFreed();
     }

@@ -127,7 +127,8 @@ final class ExperimentCommand implements Callable<Integer> {
     @Command(name = "dma-drain", mixinStandardHelpOptions = true,
             description = {"Shows ordinary allocations draining DMA-capable memory on a Linux 2.0 machine, and",
                 "today's zones keeping some back, with the same workload: GFP_KERNEL pages are kept until a share",
-                "of memory is in use, then a driver asks GFP_KERNEL|GFP_DMA for 64 KiB buffers and single pages.",
+                "of memory is in use, a random third of them is freed and allocated again four times (seeded),",
+                "then a driver asks GFP_KERNEL|GFP_DMA for 64 KiB buffers and single pages.",
                 "Machines: i386 with Linux 2.0 (DMA a page flag), the same i386 machine with today's zones, and",
                 "x86_64 with today's zones, all with the same RAM (default 64 MiB)."})
     static final class DmaDrain implements Callable<Integer> {
@@ -140,6 +141,10 @@ final class ExperimentCommand implements Callable<Integer> {
         @Option(names = "--levels", split = ",", paramLabel = "PERCENT", defaultValue = "50,75,90,95,100",
                 description = "ordinary use in percent of managed memory (default: ${DEFAULT-VALUE})")
         int[] levels;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "1996",
+                description = "seed of the churn: which pages are freed (default: ${DEFAULT-VALUE})")
+        long seed;
 
         @Spec
         CommandSpec spec;
@@ -159,13 +164,13 @@ final class ExperimentCommand implements Callable<Integer> {
             }
             DmaDrainExperiment experiment;
             try {
-                experiment = new DmaDrainExperiment(bytes, levels);
+                experiment = new DmaDrainExperiment(bytes, levels, seed);
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage());
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("DMA drain experiment, %s of RAM on every machine (pages of 4 KiB; DMA-capable: below 16 MiB)%n%n",
-                    Sizes.human(bytes));
+            out.printf("DMA drain experiment, %s of RAM on every machine (pages of 4 KiB; DMA-capable: below 16 MiB),"
+                    + " churn seed %d%n%n", Sizes.human(bytes), seed);
             List<DmaDrainExperiment.Row> rows = experiment.run();
             out.print(DmaDrainExperiment.format(rows));
             return 0;

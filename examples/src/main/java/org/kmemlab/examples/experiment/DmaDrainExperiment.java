@@ -3,6 +3,7 @@ package org.kmemlab.examples.experiment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
@@ -30,9 +31,15 @@ import org.kmemlab.kmalloc.Kernel;
  * The same workload runs on three machines with the same RAM, each booted fresh for every level
  * ({@code maxWait} 0, nothing else running):
  * <ol>
+ *   <li><b>A full buffer cache.</b> A large file is read once: ordinary pages are taken until the machine
+ *       reaches its reserve, then dropped again, oldest first, as the cache ages them out. (2.0's buffer
+ *       cache grew into all free memory; today's page cache does the same.)</li>
  *   <li><b>Ordinary use.</b> {@code GFP_KERNEL} single pages (process pages, network buffers) are
  *       allocated and kept until {@code level}% of the managed pages are in use, or until an allocation
  *       fails (the machine's reserve reached) at 100%.</li>
+ *   <li><b>Churn.</b> Processes come and go: {@link #CHURN_ROUNDS} times, a seeded random third of those
+ *       pages is freed and as many are allocated again. In 2.0 the next request took the block freed
+ *       last, wherever it lay; today a request tries the highest zone first whatever was freed.</li>
  *   <li><b>The driver.</b> A driver asks {@code GFP_KERNEL | GFP_DMA} for 64 KiB buffers (order 4, as an
  *       ISA sound card's DMA buffer) until one fails, then for single DMA pages until one fails.</li>
  * </ol>
@@ -45,6 +52,8 @@ public final class DmaDrainExperiment {
 
     /** The order of a driver's DMA buffer: 16 pages, 64 KiB. */
     public static final int BUFFER_ORDER = 4;
+    /** How often a third of the ordinary pages is freed and allocated again. */
+    public static final int CHURN_ROUNDS = 4;
 
     /** The three machines compared: profile, era and a name for the table. */
     public enum Setup {
@@ -94,15 +103,17 @@ public final class DmaDrainExperiment {
 
     private final long ram;
     private final int[] levels;
+    private final long seed;
 
     /**
      * Creates the experiment.
      *
      * @param ram the RAM of every machine; more than 16 MiB, or there is nothing above DMA memory
      * @param levels ordinary use in percent of the managed pages, each 1..100
+     * @param seed the seed of the churn (which pages are freed)
      * @throws IllegalArgumentException naming the bad value
      */
-    public DmaDrainExperiment(long ram, int[] levels) {
+    public DmaDrainExperiment(long ram, int[] levels, long seed) {
         Checks.requireArgument(ram > MachineProfile.MAX_DMA_ADDRESS,
                 "the DMA drain needs more than 16 MiB of RAM (memory above the DMA limit), not %s", Sizes.human(ram));
         Checks.requireArgument(levels.length > 0, "give at least one level");
@@ -111,6 +122,7 @@ public final class DmaDrainExperiment {
         }
         this.ram = ram;
         this.levels = levels.clone();
+        this.seed = seed;
     }
 
     /** Returns the number of measurements {@link #run} makes. */
@@ -142,16 +154,28 @@ public final class DmaDrainExperiment {
         for (ZoneStats z : kernel.zoneinfo()) {
             managed += z.managed();
         }
-        long target = managed * level / 100;
-        long ordinary = 0;
-        long belowDma = 0;
-        while (ordinary < target) {
-            long addr = kernel.getFreePages(Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, 0);
-            if (addr == KernelMemory.NULL) {
-                break; // the machine's reserve: ordinary requests stop here
+        long[] cache = new long[(int) managed];
+        int cached = allocate(kernel, cache, 0, cache.length);
+        for (int i = 0; i < cached; i++) {
+            kernel.freePages(cache[i], 0);                  // oldest first
+        }
+        long[] pages = new long[(int) (managed * level / 100)];
+        int ordinary = allocate(kernel, pages, 0, pages.length);
+        SplittableRandom random = new SplittableRandom(seed + level);
+        for (int round = 0; round < CHURN_ROUNDS; round++) {
+            int third = ordinary / 3;
+            for (int k = 0; k < third; k++) {   // free a random page: swap it to the end of the used part
+                int j = random.nextInt(ordinary);
+                long page = pages[j];
+                pages[j] = pages[ordinary - 1];
+                kernel.freePages(page, 0);
+                ordinary--;
             }
-            ordinary++;
-            belowDma += kernel.machine().virtToPfn(addr) < dmaLimitPfn ? 1 : 0;
+            ordinary = allocate(kernel, pages, ordinary, ordinary + third);
+        }
+        long belowDma = 0;
+        for (int i = 0; i < ordinary; i++) {
+            belowDma += kernel.machine().virtToPfn(pages[i]) < dmaLimitPfn ? 1 : 0;
         }
         long free = freePages(kernel);
         long freeDma = zone(kernel, ZoneType.DMA).free();
@@ -159,11 +183,27 @@ public final class DmaDrainExperiment {
         while (kernel.getFreePages(Gfp.GFP_KERNEL | Gfp.GFP_DMA | Gfp.__GFP_NOWARN, BUFFER_ORDER) != KernelMemory.NULL) {
             buffers++;
         }
-        long pages = 0;
+        long singles = 0;
         while (kernel.getFreePages(Gfp.GFP_KERNEL | Gfp.GFP_DMA | Gfp.__GFP_NOWARN, 0) != KernelMemory.NULL) {
-            pages++;
+            singles++;
         }
-        return new Row(setup, level, ordinary, belowDma, free, freeDma, buffers, pages);
+        return new Row(setup, level, ordinary, belowDma, free, freeDma, buffers, singles);
+    }
+
+    /**
+     * Allocates ordinary pages into {@code pages[from..to)} until one fails (the machine's reserve) and
+     * returns how many of {@code pages} are in use then.
+     */
+    private static int allocate(Kernel kernel, long[] pages, int from, int to) {
+        int used = from;
+        while (used < to) {
+            long addr = kernel.getFreePages(Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN, 0);
+            if (addr == KernelMemory.NULL) {
+                break;
+            }
+            pages[used++] = addr;
+        }
+        return used;
     }
 
     private static long freePages(Kernel kernel) {
@@ -202,10 +242,11 @@ public final class DmaDrainExperiment {
         out.append('\n');
         out.append("ordinary: GFP_KERNEL pages kept; <16 MiB: how many of them are DMA-capable memory; free, free DMA:\n");
         out.append("pages free before the driver; 64K bufs, pages: what GFP_KERNEL|GFP_DMA got (order 4, then 0).\n");
-        out.append("Linux 2.0 guards one reserve (min_free_pages) for the whole machine: ordinary pages fill the\n");
-        out.append("memory above 16 MiB first and then take the DMA-capable pages too, and when the machine is\n");
-        out.append("full the driver gets nothing. Today's ZONE_DMA keeps its min mark and lowmem_reserve back\n");
-        out.append("from ordinary requests, so the driver still gets a little DMA memory however full the machine is.\n");
+        out.append("Linux 2.0 guards one reserve (min_free_pages) for the whole machine and hands an ordinary request\n");
+        out.append("the page freed last, wherever it lies: the buffer cache filled the DMA-capable pages last and gave\n");
+        out.append("them back last, so ordinary use takes them first and the driver finds little or nothing even on a\n");
+        out.append("half-empty machine. Today's zones give ordinary requests the memory above 16 MiB first, and ZONE_DMA\n");
+        out.append("keeps its min mark and lowmem_reserve back from them, so the driver still gets DMA memory.\n");
         return out.toString();
     }
 }

@@ -27,12 +27,18 @@ class DmaDrainExperimentTests {
 
     @Test
     void ordinaryAllocationsDrainDmaMemoryOnLinux20AndZonesKeepSomeToday() {
-        List<Row> rows = new DmaDrainExperiment(RAM, new int[] {50, 100}).run();
+        List<Row> rows = new DmaDrainExperiment(RAM, new int[] {50, 100}, 1996).run();
         assertEquals(6, rows.size());
 
+        // add_mem_queue (mm/page_alloc.c:52-60) put a freed block at the head of its list: the buffer cache gave
+        // the DMA-capable pages back last, so ordinary use took them first.
         Row half = row(rows, Setup.LINUX_2_0, 50);
-        assertEquals(0, half.ordinaryBelowDma(), "at half use 2.0's ordinary pages all came from above 16 MiB");
-        assertTrue(half.buffers() > 150, "the driver gets its buffers: " + half);
+        assertTrue(half.ordinaryBelowDma() > 3000, "2.0's ordinary pages took the DMA-capable memory: " + half);
+        assertTrue(half.freePages() > 7000, "with half the machine free: " + half);
+        assertTrue(half.driverKib() <= 1024, "the driver finds almost nothing: " + half);
+        Row zonedHalf = row(rows, Setup.MODERN_I386, 50);
+        assertEquals(0, zonedHalf.ordinaryBelowDma(), "today ordinary requests use the memory above 16 MiB");
+        assertTrue(zonedHalf.buffers() > 200, "and the driver gets its buffers: " + zonedHalf);
 
         Row full = row(rows, Setup.LINUX_2_0, 100);
         assertEquals(128, full.freePages(), "ordinary requests stop at min_free_pages for the whole machine");
@@ -59,7 +65,7 @@ class DmaDrainExperimentTests {
     @Test
     void aMachineWithoutMemoryAboveSixteenMebibytesIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new DmaDrainExperiment(16 * Sizes.MiB, new int[] {50}));
+                () -> new DmaDrainExperiment(16 * Sizes.MiB, new int[] {50}, 1996));
         assertEquals("the DMA drain needs more than 16 MiB of RAM (memory above the DMA limit), not 16 MiB",
                 e.getMessage());
         Run run = Run.kmemlab("experiment", "dma-drain", "--levels", "0");
