@@ -268,9 +268,8 @@ final class DmaZoneAllocator implements ZoneAllocator {
     }
 
     /**
-     * Linux 2.0's {@code __get_free_pages} over the zones (the essay's last section): unless the request
-     * has {@code __GFP_HIGH} (2.0's GFP_ATOMIC, which took any free page) or no watermark at all, the whole
-     * machine must have more than {@code min_free_pages} free; then the first zone of the zonelist with a
+     * Linux 2.0's {@code __get_free_pages} over the zones (the essay's last section): the whole machine must
+     * pass 2.0's reserve check ({@link #reserveCheckPasses(int)}); then the first zone of the zonelist with a
      * free block of the order serves it, whatever its own free count -- no per-zone mark, no
      * {@code lowmem_reserve}, the order not counted.
      *
@@ -279,8 +278,7 @@ final class DmaZoneAllocator implements ZoneAllocator {
      * are per zone). Each zone still takes its block under its lock, so no block is handed out twice.
      */
     private long linux20FromFreelists(int order, int requested, int allocFlags) {
-        boolean anyPage = (allocFlags & (ALLOC_MIN_RESERVE | ALLOC_NO_WATERMARKS)) != 0;
-        if (!anyPage && !reserveCheckPasses()) {
+        if (!reserveCheckPasses(allocFlags)) {
             return PageAllocator.NO_PAGE;
         }
         // An ordinary request takes the block freed last: its side first (GFP_DMA skips the others).
@@ -404,7 +402,7 @@ final class DmaZoneAllocator implements ZoneAllocator {
      */
     private long linux20Reclaim(int gfp, int order, int requested, int flags) {
         int passes = 0;
-        while (!reserveCheckPasses() && !reclaim.isEmpty() && passes < MAX_RECLAIM_PASSES) {
+        while (!reserveCheckPasses(flags) && !reclaim.isEmpty() && passes < MAX_RECLAIM_PASSES) {
             passes++;
             if (reclaim.shrink(reclaimTarget(order, requested)) == 0) {
                 break;
@@ -418,12 +416,19 @@ final class DmaZoneAllocator implements ZoneAllocator {
     }
 
     /**
-     * 2.0's reserve check, {@code nr_free_pages > min_free_pages} (page_alloc.c:195): the free pages of
-     * the whole machine, DMA-capable or not, against the zones' min marks together, whatever zones the
-     * request may use.
+     * 2.0's reserve check ({@code mm/page_alloc.c}, tag 2.0, lines 189-195): GFP_ATOMIC ({@code __GFP_HIGH}
+     * without blocking, or no watermark at all) passes at once; GFP_NFS ({@code __GFP_HIGH} with blocking)
+     * needs more than 5 free pages; every other level more than {@code min_free_pages}, the zones' min
+     * marks together. The free pages are those of the whole machine, DMA-capable or not, whatever zones
+     * the request may use.
      */
-    private boolean reserveCheckPasses() {
-        return freeFrames() > minFreePages;
+    private boolean reserveCheckPasses(int allocFlags) {
+        if ((allocFlags & ALLOC_NO_WATERMARKS) != 0
+                || (allocFlags & (ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK)) == (ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK)) {
+            return true;
+        }
+        long reserve = (allocFlags & ALLOC_MIN_RESERVE) != 0 ? Gfp.LINUX20_NFS_RESERVE : minFreePages;
+        return freeFrames() > reserve;
     }
 
     /**

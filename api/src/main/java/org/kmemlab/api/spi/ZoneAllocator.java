@@ -68,10 +68,11 @@ import org.kmemlab.api.stats.ZoneStats;
  *       allocator MUST decide as 2.0's {@code __get_free_pages} did, in place of the rules on zone order,
  *       zone watermarks, serving, lowmem_reserve and the failure report above (which are today's): a
  *       request without {@code __GFP_HIGH} MUST be served only while the free pages of all zones together
- *       exceed their min marks together (2.0's {@code min_free_pages}), and then, like a
- *       {@code __GFP_HIGH} request at any time, MUST be served from any zone it may use that has a free
- *       block of its order (a request without {@code GFP_DMA} takes DMA-capable pages like any other, with
- *       no {@code lowmem_reserve}); a failure MUST NOT be logged.</li>
+ *       exceed their min marks together (2.0's {@code min_free_pages}), one with {@code __GFP_HIGH} that may
+ *       block (2.0's {@code GFP_NFS}) only while they exceed 5, and then, like a {@code __GFP_HIGH} request
+ *       that cannot block (2.0's {@code GFP_ATOMIC}) at any time, MUST be served from any zone it may use
+ *       that has a free block of its order (a request without {@code GFP_DMA} takes DMA-capable pages like
+ *       any other, with no {@code lowmem_reserve}); a failure MUST NOT be logged.</li>
  *   <li><b>Concurrency.</b> [zone.concurrent] Unlike the other SPIs, a zone allocator MUST be safe for
  *       concurrent use (a lock per zone).
  *       [zone.wait-on-condition] A waiting allocation MUST wait on a condition, not spin: while it waits

@@ -357,10 +357,13 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         return PageAllocator.NO_PAGE;
     }
 
-    /** Linux 2.0: nr_free_pages > min_free_pages for the whole machine, unless the request has __GFP_HIGH. */
+    /**
+     * Linux 2.0: nr_free_pages > min_free_pages for the whole machine; GFP_NFS (__GFP_HIGH, may block) needs
+     * only 5; GFP_ATOMIC (__GFP_HIGH, cannot block) passes at once.
+     */
     private boolean linux20ReservePasses(int z, int gfp) {
         if ((gfp & Gfp.__GFP_HIGH) != 0) {
-            return true;
+            return !Gfp.allowsBlocking(gfp) || freeFramesLocked() > Gfp.LINUX20_NFS_RESERVE;
         }
         if (flaw == Flaw.LINUX20_ZONE_RESERVES) {
             return zoneFree(z) > min[z]; // "each zone guards its own reserve", as today

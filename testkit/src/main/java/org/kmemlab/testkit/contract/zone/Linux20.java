@@ -16,7 +16,7 @@ import org.kmemlab.testkit.contract.Rule;
  * {@code min_free_pages} (GFP_ATOMIC skipped the comparison) and then took the first free block of the
  * order, a {@code PG_DMA} one for GFP_DMA, any for the rest; it failed without printing anything. The
  * contract reads {@code min_free_pages} as the zones' min marks together, as {@code zoneinfo()} showed
- * them before the call.
+ * them before the call; {@code GFP_NFS} ({@code __GFP_HIGH} with blocking) kept only 5 pages.
  */
 final class Linux20 {
 
@@ -40,14 +40,31 @@ final class Linux20 {
         return free;
     }
 
-    /** A request without {@code __GFP_HIGH} was served only while the machine had more than its reserve free. */
+    /**
+     * Returns the free pages the machine must keep from this request on the 2.0 era, or -1 for none:
+     * GFP_ATOMIC ({@code __GFP_HIGH}, cannot block) none, GFP_NFS ({@code __GFP_HIGH}, may block) 5, every
+     * other request {@code min_free_pages}.
+     */
+    static long reserveFor(int gfp, List<ZoneStats> marks) {
+        if ((gfp & Gfp.__GFP_HIGH) == 0) {
+            return minFreePages(marks);
+        }
+        return Gfp.allowsBlocking(gfp) ? Gfp.LINUX20_NFS_RESERVE : -1;
+    }
+
+    private static String reserveName(int gfp) {
+        return (gfp & Gfp.__GFP_HIGH) == 0 ? "min_free_pages (the zones' min marks together)"
+                : "GFP_NFS's reserve";
+    }
+
+    /** A request was served only while the machine had more than its reserve free. */
     static void checkReserve(String call, int gfp, ZoneModel.Block block, long[] freeBefore, List<ZoneStats> marks) {
         long free = freePages(freeBefore);
-        long reserve = minFreePages(marks);
-        if ((gfp & Gfp.__GFP_HIGH) == 0 && free <= reserve) {
+        long reserve = reserveFor(gfp, marks);
+        if (free <= reserve) {
             throw Rule.ZONE_LINUX20_DMA_FLAG.violation(call + " took a block although the whole machine had only "
-                    + free + " free pages, not more than min_free_pages " + reserve + " (the zones' min marks"
-                    + " together): on the 2.0 era only __GFP_HIGH passes that check",
+                    + free + " free pages, not more than " + reserve + ", " + reserveName(gfp)
+                    + ": on the 2.0 era one reserve check covers the whole machine",
                     "NO_PAGE", "pfn " + block.pfn() + " in ZONE_" + block.zone());
         }
     }
@@ -70,16 +87,17 @@ final class Linux20 {
             return;
         }
         long free = freePages(freeBefore);
-        long reserve = minFreePages(marks);
-        boolean passes = (gfp & Gfp.__GFP_HIGH) != 0 || free > reserve;
+        long reserve = reserveFor(gfp, marks);
+        boolean passes = free > reserve;
         ZoneType highest = Gfp.highestZone(gfp);
         for (int z = 0; z < s.model.zones().size() && passes; z++) {
             ZoneType type = s.model.zones().get(z).type();
             if (type.ordinal() <= highest.ordinal() && largestBefore[z] >= order) {
                 throw Rule.ZONE_LINUX20_DMA_FLAG.violation(call + " returned NO_PAGE although ZONE_" + type
                         + " had a free block of order " + largestBefore[z] + " and the whole machine had " + free
-                        + " free pages, more than min_free_pages " + reserve + ": on the 2.0 era one reserve"
-                        + " check covers the machine, zones keep no pages of their own",
+                        + " free pages" + (reserve < 0 ? " (GFP_ATOMIC: no reserve check)" : ", more than "
+                        + reserve + ", " + reserveName(gfp)) + ": on the 2.0 era one reserve check covers the"
+                        + " machine, zones keep no pages of their own",
                         "a block from ZONE_" + type, "NO_PAGE");
             }
         }
