@@ -1,6 +1,5 @@
 package org.kmemlab.kmalloc;
 
-import java.time.Duration;
 import java.util.List;
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.Era;
@@ -12,15 +11,12 @@ import org.kmemlab.api.Sizes;
 import org.kmemlab.api.bug.BadPageStateBug;
 import org.kmemlab.api.bug.InvalidFreeBug;
 import org.kmemlab.api.spi.ObjectAllocatorConfig;
-import org.kmemlab.api.spi.ObjectAllocatorProvider;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.ObjectConstructor;
-import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.SlabCacheConfig;
 import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.api.spi.ZoneAllocator;
 import org.kmemlab.api.spi.ZoneAllocatorConfig;
-import org.kmemlab.api.spi.ZoneAllocatorProvider;
 import org.kmemlab.api.stats.MemInfo;
 import org.kmemlab.api.stats.SlabInfo;
 import org.kmemlab.api.stats.ZoneStats;
@@ -80,119 +76,94 @@ import org.kmemlab.api.stats.ZoneStats;
  * allocator is thread-safe by contract, and per-thread magazines and page lists keep the common path off
  * both ({@link CpuCache}). Objects in magazines count as active in {@code /proc/slabinfo}, as SLUB's
  * per-cpu objects do; {@link #drainCpuCaches()} gives them back.
+ *
+ * <h2>Where the code is</h2>
+ * This class is the facade: each public method checks what belongs to the API (NULL, the debug
+ * wrapper) and hands the work to one subsystem, in the order of the sections below.
+ * <ul>
+ *   <li>boot: the constructor makes the subsystems in boot order; {@link KernelBoot} holds what the
+ *       builder passes and boot's small decisions (reserved frames, magazine sizes, the banner).</li>
+ *   <li>kmalloc, kfree, ksize: {@link KmallocPath}, over the size classes' magazines ({@link SmallObjects})
+ *       and the page path for large requests.</li>
+ *   <li>pages: {@link GetFreePages} ({@code __get_free_pages}, {@code free_pages} and their checks), over
+ *       {@link PagePath} (per-thread page lists, then the zone allocator).</li>
+ *   <li>named caches: {@link KmemCaches}; the {@link org.kmemlab.api.SlabCaches} view is
+ *       {@link SlabCachesView}.</li>
+ *   <li>vmalloc, mempool, fault injection: {@link Vmalloc}, {@link Mempool}, {@link FaultInjection}.</li>
+ *   <li>debugging and misuse: {@link SlabDebug}, {@link KernelDebug}, {@link LeakReport}; the frame owner
+ *       in a report from {@link FreeReports}; Linux 2.0's messages from {@link Linux20Misuse}.</li>
+ *   <li>per-thread caches: {@link CpuCacheDrain} (which cache a thread uses, draining them).</li>
+ *   <li>memory by kernel address: {@link KernelAddresses} (the direct map, or the vmalloc area's page
+ *       tables through {@link Mmu}).</li>
+ *   <li>reports: {@link ProcFiles} ({@code /proc} files as the era had them), {@link KernelReports}.</li>
+ * </ul>
  */
 public final class Kernel implements KernelMemory {
-
-    private static final long PAGE_MASK = MachineProfile.PAGE_SIZE - 1;
-
-    /** What a builder hands to {@link #assemble}. */
-    record Parts(MachineProfile profile, long ram, Era era, Duration maxWait, long minFreeKbytes, boolean cpuCaches,
-                 PageAllocatorProvider pages, ObjectAllocatorProvider objects, ZoneAllocatorProvider zones,
-                 java.util.function.Supplier<org.kmemlab.api.spi.SlabCacheProvider> slabs,
-                 List<KernelSettings.Setting> settings, Machine bareMachine) {
-    }
-
-    /** The debugging a builder asks for: {@code slab_debug} options and the fault injectors' knobs. */
-    record Debugging(java.util.Set<SlabDebug.Option> slabDebug, FaultAttr failslab, FaultAttr failPageAlloc) {
-        static final Debugging OFF = new Debugging(java.util.Set.of(), FaultAttr.OFF, FaultAttr.OFF);
-    }
 
     /** The first line of a report that Linux 2.0 did not have, shown on the 2.0 era by {@link #kmemlabView}. */
     public static final String KMEMLAB_VIEW_LABEL = "# kmemlab's view, not a Linux 2.0 file: ";
 
-    /** The reports kmemlab keeps in today's {@code /proc} layout whatever the era. */
-    private static final List<String> VIEWS = List.of("buddyinfo", "slabinfo", "zoneinfo",
-            "vmallocinfo");
-
     private final Machine machine;
     private final Era era;
-    private final Parts parts;
+    private final KernelBoot.Parts parts;
     private final ZoneAllocator zones;
     private final FrameTable frames;
     private final SmallObjects small;
-    private final PagePath pagePath;
-    private final CpuCaches caches;
+    private final CpuCacheDrain cpuCaches;
     private final PageCache pageCache;
-    private final long smallLimit;
-    private final long pageOffset;
-    private final long ramBytes;
     private final FaultInjection faults;
     private final Vmalloc vmalloc;
-    private final Mmu mmu;
-    private final PageFaults pageFaults;
+    private final KernelAddresses addresses;
     /** Null unless the era is Linux 2.0: what 2.0 printed for misuse and failure, and what follows. */
     private final Linux20Misuse linux20;
     /** Null unless debugging is on: kmalloc's only test of it. */
     private final SlabDebug debug;
     private final KmemCaches kmemCaches;
+    private final KmallocPath kmallocPath;
+    private final GetFreePages getFreePages;
+    private final ProcFiles procFiles;
 
-    private Kernel(Parts parts, Debugging debugging) {
+    private Kernel(KernelBoot.Parts parts, KernelBoot.Debugging debugging) {
         this.parts = parts;
         this.era = parts.era();
         this.machine = parts.bareMachine() != null ? parts.bareMachine() : Machine.boot(parts.profile(), parts.ram());
-        this.pageOffset = parts.profile().pageOffset();
-        this.ramBytes = machine.ramBytes();
-        this.frames = new FrameTable(machine);
-        for (org.kmemlab.api.BootMemory.Region r : machine.bootMemory().reservations()) {
-            frames.reserve(r.start() >>> MachineProfile.PAGE_SHIFT,
-                    Math.min(machine.frames(), (r.end() + PAGE_MASK) >>> MachineProfile.PAGE_SHIFT));
-        }
+        this.frames = KernelBoot.frameTable(machine);
         this.zones = parts.zones().create(new ZoneAllocatorConfig(machine, parts.pages(), era, parts.maxWait(),
                 parts.minFreeKbytes()));
         KernelPageSource pageSource = new KernelPageSource(machine, zones, frames);
         var objects = parts.objects().create(new ObjectAllocatorConfig(machine, pageSource, era));
         ProbedSizeClasses classes = ProbedSizeClasses.of(objects, parts.objects().name());
-        int[] capacity = new int[classes.count()];
-        for (int s = 0; s < capacity.length; s++) {
-            capacity[s] = parts.cpuCaches() ? SmallObjects.magazineCapacity(classes.size(s)) : 0;
-        }
+        int[] capacity = KernelBoot.magazineCapacities(classes, parts.cpuCaches());
         this.small = new SmallObjects(machine, objects, parts.objects().name(), pageSource, zones, frames, classes,
                 capacity);
-        int high = parts.cpuCaches() ? pcpHigh(machine.frames()) : 0;
+        int high = parts.cpuCaches() ? KernelBoot.pcpHigh(machine.frames()) : 0;
         this.faults = new FaultInjection(machine.dmesg());
-        this.pagePath = new PagePath(machine, zones, frames, high, faults);
-        this.caches = new CpuCaches(capacity, PagePath.lists(), high, this::drain);
-        this.smallLimit = Math.min(classes.maxSize(), era.maxKmallocSize());
+        PagePath pagePath = new PagePath(machine, zones, frames, high, faults);
+        this.cpuCaches = new CpuCacheDrain(small, pagePath, capacity, high);
         this.pageCache = new PageCache(zones, frames);
         zones.registerShrinker(pageCache.shrinker());
         zones.registerShrinker(new CacheShrinker(this));
         this.vmalloc = new Vmalloc(machine, pagePath);
-        this.pageFaults = new PageFaults(machine, vmalloc.tables(), era);
-        this.mmu = new Mmu(vmalloc, machine.memory(), pageFaults);
-        this.linux20 = era == Era.LINUX_2_0 ? new Linux20Misuse(machine, carryOn(parts.settings()), System::nanoTime)
-                : null;
+        PageFaults pageFaults = new PageFaults(machine, vmalloc.tables(), era);
+        this.addresses = new KernelAddresses(machine, vmalloc, new Mmu(vmalloc, machine.memory(), pageFaults),
+                pageFaults);
+        this.linux20 = era == Era.LINUX_2_0
+                ? new Linux20Misuse(machine, KernelBoot.carryOn(parts.settings()), System::nanoTime) : null;
         this.debug = debugging.slabDebug().isEmpty() ? null : new SlabDebug(this, debugging.slabDebug());
         if (debug != null) {
             zones.registerShrinker(KernelDebug.quarantineShrinker(this, debug));
             machine.dmesg().info("slab_debug=" + debug.letters() + ": allocation debugging is on");
         }
-        int cacheDebug = (debugging.slabDebug().contains(SlabDebug.Option.POISON) ? SlabFlags.SLAB_POISON : 0)
-                | (debugging.slabDebug().contains(SlabDebug.Option.RED_ZONE) ? SlabFlags.SLAB_RED_ZONE : 0);
+        int cacheDebug = KernelBoot.cacheDebugFlags(debugging.slabDebug());
         this.kmemCaches = new KmemCaches(machine, era, zones, frames, faults, parts.slabs(), cacheDebug,
                 parts.cpuCaches(), small::cacheName);
+        this.kmallocPath = new KmallocPath(machine, era, frames, small, pagePath, faults, kmemCaches, addresses,
+                cpuCaches, linux20);
+        this.getFreePages = new GetFreePages(machine, era, frames, pagePath, cpuCaches, addresses, linux20, debug);
+        this.procFiles = new ProcFiles(machine, era, zones, small, kmemCaches, vmalloc, pageCache);
         faults.failslab(debugging.failslab());
         faults.failPageAlloc(debugging.failPageAlloc());
-        machine.dmesg().info("kmalloc: pages=" + parts.pages().name() + " objects=" + parts.objects().name()
-                + " zones=" + parts.zones().name() + ", " + era + " era, " + classes.count() + " size classes up to "
-                + classes.maxSize() + " bytes, larger up to " + era.maxKmallocSize() + " bytes from pages");
-    }
-
-    /** Reads {@code kmemlab.misuse}: {@code stop} (the default) or {@code carry-on}. */
-    private static boolean carryOn(List<KernelSettings.Setting> settings) {
-        for (KernelSettings.Setting s : settings) {
-            if (s.key().equals("misuse") && s.value() != null) {
-                String v = s.value().trim();
-                Checks.requireArgument(v.equals("stop") || v.equals("carry-on"),
-                        "misuse '%s' (%s) is neither stop nor carry-on", s.value(), s.source());
-                return v.equals("carry-on");
-            }
-        }
-        return false;
-    }
-
-    /** The per-thread page list mark: about one list entry per 4096 frames of RAM, 2 to 32. */
-    private static int pcpHigh(long frames) {
-        return (int) Math.max(2, Math.min(32, frames >>> 12));
+        machine.dmesg().info(KernelBoot.banner(parts, era, classes));
     }
 
     /** Returns a builder; see {@link KernelBuilder} for the settings and where they come from. */
@@ -205,11 +176,8 @@ public final class Kernel implements KernelMemory {
         return builder().boot();
     }
 
-    static Kernel assemble(Parts parts) {
-        return new Kernel(parts, Debugging.OFF);
-    }
-
-    static Kernel assemble(Parts parts, Debugging debugging) {
+    /** Makes the subsystems from {@code parts} in boot order; see {@link KernelBuilder#boot()}. */
+    static Kernel assemble(KernelBoot.Parts parts, KernelBoot.Debugging debugging) {
         return new Kernel(parts, debugging);
     }
 
@@ -275,47 +243,7 @@ public final class Kernel implements KernelMemory {
 
     /** kmalloc without the debug wrapper; failslab applies to the object path. */
     long kmallocRaw(long size, int gfp) {
-        if (linux20 != null) {
-            gfp = linux20.nonatomicFromInterrupt(gfp, "kmalloc");
-        }
-        machine.context().mightSleep(gfp, "kmalloc");
-        if (size <= 0) {
-            Checks.requireArgument(size == 0, "kmalloc size %d is negative", size);
-            if (linux20 == null) {
-                return ZERO_SIZE_PTR;
-            }
-            size = 1;   // 2.0: 0 + an 8-byte header fits the 32-byte bucket, a real block (ZERO_SIZE_PTR is modern)
-        }
-        if (size > era.maxKmallocSize()) {
-            return tooLarge(size, gfp);
-        }
-        long addr = kmallocFrom(cpu(), size, gfp);
-        if (addr == NULL && linux20 != null) {
-            linux20.kmallocFailed();
-        }
-        return addr;
-    }
-
-    private long kmallocFrom(CpuCache cache, long size, int gfp) {
-        if (size <= smallLimit) {
-            if (faults.shouldFailSlab(gfp, size)) {
-                return NULL;
-            }
-            return small.allocate(cache, size, gfp);
-        }
-        int order = Sizes.orderForBytes(size, MachineProfile.PAGE_SHIFT);
-        long pfn = pagePath.allocate(cache, gfp, order, FrameTable.LARGE_HEAD, FrameTable.LARGE_TAIL);
-        return pfn == PageAllocator.NO_PAGE ? NULL : pageOffset + (pfn << MachineProfile.PAGE_SHIFT);
-    }
-
-    private long tooLarge(long size, int gfp) {
-        if (era == Era.LINUX_2_0) {
-            machine.dmesg().warn("kmalloc of too large a block (" + size + " bytes).");
-        } else if ((gfp & Gfp.__GFP_NOWARN) == 0) {
-            machine.dmesg().warn("WARNING: kmalloc of " + size + " bytes exceeds KMALLOC_MAX_SIZE ("
-                    + era.maxKmallocSize() + " bytes), mode:" + Gfp.mode(gfp));
-        }
-        return NULL;
+        return kmallocPath.kmallocRaw(size, gfp);
     }
 
     /** Allocates zeroed memory ({@code kzalloc}). */
@@ -382,45 +310,12 @@ public final class Kernel implements KernelMemory {
             debug.kfree(addr);
             return;
         }
-        if (linux20 != null) {
-            kfree20(addr);
-            return;
-        }
-        kfreeRaw(addr);
-    }
-
-    /**
-     * kfree on the Linux 2.0 era: a free the allocator refuses prints 2.0's {@code kfree of non-kmalloced
-     * memory} line with the page descriptor's {@code next} and {@code order} words read from the start of
-     * the pointer's page, then stops or carries on ({@link Linux20Misuse}).
-     */
-    private void kfree20(long addr) {
-        try {
-            kfreeRaw(addr);
-        } catch (org.kmemlab.api.bug.KernelBug refused) {
-            long page = machine.pa(Linux20Misuse.pageOf(addr));
-            long next = machine.memory().readInt(page) & 0xffff_ffffL;
-            long order = machine.memory().readInt(page + Linux20Misuse.orderOffset());
-            linux20.badKfree(addr, next, order, refused);
-        }
+        kmallocPath.kfree(addr);
     }
 
     /** kfree without the debug wrapper, of an address above ZERO_SIZE_PTR. */
     void kfreeRaw(long addr) {
-        long pfn = pfnOf(addr, "kfree");
-        CpuCache cache = cpu();
-        byte tag = frames.tag(pfn);
-        if (tag == FrameTable.SLAB) {
-            small.free(cache, addr, pfn);
-        } else if (tag == FrameTable.LARGE_HEAD && (addr & PAGE_MASK) == 0) {
-            int order = frames.order(pfn);
-            if (!frames.compareAndSetTag(pfn, FrameTable.LARGE_HEAD, FrameTable.FREE)) {
-                throw FreeReports.freedAlready(addr, pfn);
-            }
-            pagePath.free(cache, pfn, order);
-        } else {
-            throw FreeReports.notKmalloced(frames, pageOffset, addr, pfn, tag, "kfree");
-        }
+        kmallocPath.kfreeRaw(addr);
     }
 
     /**
@@ -440,19 +335,7 @@ public final class Kernel implements KernelMemory {
             debug.kfree(addr, size);
             return;
         }
-        long pfn = pfnOf(addr, "kfree_s");
-        long usable = ksize(addr);
-        if (frames.tag(pfn) == FrameTable.SLAB) {
-            int sizeClass = frames.classOf(pfn);
-            boolean fits = sizeClass >= 0
-                    ? small.classes().classFor(size, small.classes().isDma(sizeClass)) == sizeClass
-                    : size <= usable;
-            if (!fits) {
-                throw InvalidFreeBug.wrongSize(small.cacheName(pfn), addr, size, usable);
-            }
-        } else if (size <= smallLimit || Sizes.orderForBytes(size, MachineProfile.PAGE_SHIFT) != frames.order(pfn)) {
-            throw InvalidFreeBug.wrongSize("kmalloc-large (order " + frames.order(pfn) + ")", addr, size, usable);
-        }
+        kmallocPath.checkFreeSize(addr, size);
         kfree(addr);
     }
 
@@ -472,15 +355,7 @@ public final class Kernel implements KernelMemory {
 
     /** ksize without the debug wrapper, of an address above ZERO_SIZE_PTR. */
     long ksizeRaw(long addr) {
-        long pfn = pfnOf(addr, "ksize");
-        byte tag = frames.tag(pfn);
-        if (tag == FrameTable.SLAB) {
-            return small.usableSize(addr, pfn);
-        }
-        if (tag == FrameTable.LARGE_HEAD && (addr & PAGE_MASK) == 0) {
-            return MachineProfile.PAGE_SIZE << frames.order(pfn);
-        }
-        throw FreeReports.notKmalloced(frames, pageOffset, addr, pfn, tag, "ksize");
+        return kmallocPath.ksizeRaw(addr);
     }
 
     // ---------------------------------------------------------------- pages
@@ -493,8 +368,7 @@ public final class Kernel implements KernelMemory {
      */
     @Override
     public long getFreePages(int gfp, int order) {
-        long pfn = allocPages(gfp, order);
-        return pfn == PageAllocator.NO_PAGE ? NULL : pageOffset + (pfn << MachineProfile.PAGE_SHIFT);
+        return getFreePages.getFreePages(gfp, order);
     }
 
     /** Allocates one zeroed page ({@code get_zeroed_page}); returns its address or {@link #NULL}. */
@@ -509,19 +383,7 @@ public final class Kernel implements KernelMemory {
      * @return the first pfn, or {@link PageAllocator#NO_PAGE}
      */
     public long allocPages(int gfp, int order) {
-        if (linux20 != null) {
-            gfp = linux20.nonatomicFromInterrupt(gfp, "gfp");
-        }
-        machine.context().mightSleep(gfp, "__get_free_pages");
-        Checks.requireArgument(order >= 0, "order %d is negative", order);
-        if (order > era.maxOrder()) {
-            if ((gfp & Gfp.__GFP_NOWARN) == 0) {
-                machine.dmesg().warn("WARNING: page allocation of order " + order + " > MAX_ORDER "
-                        + era.maxOrder() + ", mode:" + Gfp.mode(gfp));
-            }
-            return PageAllocator.NO_PAGE;
-        }
-        return pagePath.allocate(cpu(), gfp, order, FrameTable.PAGES_HEAD, FrameTable.PAGES_TAIL);
+        return getFreePages.allocPages(gfp, order);
     }
 
     /**
@@ -535,12 +397,7 @@ public final class Kernel implements KernelMemory {
         if (addr == NULL) {
             return;
         }
-        long pfn = pfnOf(addr, "free_pages");
-        if ((addr & PAGE_MASK) != 0) {
-            throw new BadPageStateBug(pfn, order, "free_pages of 0x" + Long.toHexString(addr)
-                    + ", which is not the start of a page", "pass free_pages() the address __get_free_pages() returned");
-        }
-        freePagesPfn(pfn, order);
+        getFreePages.freePages(addr, order);
     }
 
     /**
@@ -549,43 +406,7 @@ public final class Kernel implements KernelMemory {
      * @throws BadPageStateBug for a block that is not live, or a wrong order
      */
     public void freePagesPfn(long pfn, int order) {
-        if (pfn < 0 || pfn >= machine.frames()) {
-            throw BadPageStateBug.outOfRange(pfn, order, 0, machine.frames());
-        }
-        if (order < 0 || order > era.maxOrder()) {
-            throw BadPageStateBug.badOrder(pfn, order, era.maxOrder());
-        }
-        byte tag = frames.tag(pfn);
-        if (tag == FrameTable.PAGES_HEAD) {
-            int allocated = frames.order(pfn);
-            if (allocated != order) {
-                throw BadPageStateBug.wrongOrder(pfn, order, allocated);
-            }
-            if (!frames.compareAndSetTag(pfn, FrameTable.PAGES_HEAD, FrameTable.FREE)) {
-                throw BadPageStateBug.alreadyFree(pfn, order);
-            }
-            if (debug != null) {
-                debug.poisonPages(pfn, order);
-            }
-            pagePath.free(cpu(), pfn, order);
-            return;
-        }
-        if (tag == FrameTable.PAGES_TAIL) {
-            long head = pfn;
-            while (head > 0 && frames.tag(head) == FrameTable.PAGES_TAIL) {
-                head--;
-            }
-            throw BadPageStateBug.notBlockStart(pfn, order, head, frames.order(head));
-        }
-        if (tag == FrameTable.FREE || tag == FrameTable.PER_CPU) {
-            throw BadPageStateBug.alreadyFree(pfn, order);
-        }
-        if (tag == FrameTable.RESERVED && linux20 != null) {
-            linux20.reservedPageFreed(pfn, order);
-            return;
-        }
-        throw new BadPageStateBug(pfn, order, "freeing pfn " + pfn + ", which belongs to " + FreeReports.owner(tag),
-                "free_pages() takes only blocks from __get_free_pages(); free kmalloc memory with kfree()");
+        getFreePages.freePagesPfn(pfn, order);
     }
 
     // ---------------------------------------------------------------- named slab caches
@@ -672,37 +493,7 @@ public final class Kernel implements KernelMemory {
      */
     @Override
     public org.kmemlab.api.SlabCaches slabCaches() {
-        return era == Era.LINUX_2_0 ? null : new org.kmemlab.api.SlabCaches() {
-            @Override
-            public Cache create(String name, long size, int align, int flags, ObjectConstructor ctor) {
-                return kmemCacheCreate(name, size, align, flags, ctor);
-            }
-
-            @Override
-            public long alloc(Cache cache, int gfp) {
-                return kmemCacheAlloc(own(cache), gfp);
-            }
-
-            @Override
-            public void free(Cache cache, long addr) {
-                kmemCacheFree(own(cache), addr);
-            }
-
-            @Override
-            public long shrink(Cache cache) {
-                return kmemCacheShrink(own(cache));
-            }
-
-            @Override
-            public void destroy(Cache cache) {
-                kmemCacheDestroy(own(cache));
-            }
-
-            private KmemCache own(Cache cache) {
-                Checks.requireArgument(cache instanceof KmemCache, "%s is not a cache of this kernel", cache);
-                return (KmemCache) cache;
-            }
-        };
+        return era == Era.LINUX_2_0 ? null : new SlabCachesView(this);
     }
 
     // ---------------------------------------------------------------- vmalloc, mempool, debugging
@@ -748,7 +539,7 @@ public final class Kernel implements KernelMemory {
 
     /** Returns {@code /proc/vmallocinfo}: one line per area, {@code 0xstart-0xend size caller pages=n vmalloc}. */
     public String procVmallocinfo() {
-        return vmalloc.vmallocinfo();
+        return procFiles.vmallocinfo();
     }
 
     /**
@@ -826,34 +617,7 @@ public final class Kernel implements KernelMemory {
 
     /** Returns the kmalloc cache of the live slot at {@code slot}, for debug reports. */
     String cacheNameOf(long slot) {
-        long pfn = pfnOf(slot, "ksize");
-        byte tag = frames.tag(pfn);
-        return tag == FrameTable.SLAB ? small.cacheName(pfn)
-                : tag == FrameTable.KMEM_CACHE ? kmemCaches.cacheNameOfFrame(pfn) : "kmalloc-large";
-    }
-
-    // ---------------------------------------------------------------- helpers for the free paths
-
-    private CpuCache cpu() {
-        CpuCache cache = caches.current();
-        if (cache.drainRequested) {
-            cache.drainRequested = false;
-            drain(cache);
-        }
-        return cache;
-    }
-
-    private long pfnOf(long addr, String what) {
-        long offset = addr - pageOffset;
-        if (Long.compareUnsigned(offset, ramBytes) >= 0) {
-            boolean isVmalloc = vmalloc.covers(addr);
-            throw InvalidFreeBug.of("BUG: " + what + " of non-kmalloced memory: 0x" + Long.toHexString(addr),
-                    "INFO: 0x" + Long.toHexString(addr) + " is outside the direct map of RAM"
-                            + (isVmalloc ? ", in the vmalloc area" : ""),
-                    isVmalloc ? "free vmalloc() memory with vfree()"
-                            : "pass only addresses that kmalloc or __get_free_pages returned", addr);
-        }
-        return offset >>> MachineProfile.PAGE_SHIFT;
+        return kmallocPath.cacheNameOf(slot);
     }
 
     // ---------------------------------------------------------------- per-thread caches
@@ -869,19 +633,7 @@ public final class Kernel implements KernelMemory {
         if (debug != null) {
             KernelDebug.flushQuietly(debug);
         }
-        long pages = 0;
-        for (CpuCache finished : caches.takeFinished()) {
-            pages += drain(finished);
-        }
-        pages += drain(caches.current());
-        caches.requestDrainOfOthers();
-        return pages + small.shrink();
-    }
-
-    private long drain(CpuCache cache) {
-        cache.drainRequested = false;
-        small.drain(cache);
-        return pagePath.drain(cache);
+        return cpuCaches.drainAll();
     }
 
     /** Returns true when the calling thread is inside a call to the object allocator. */
@@ -891,7 +643,7 @@ public final class Kernel implements KernelMemory {
 
     /** Returns the number of threads whose caches are registered. */
     int cachedThreads() {
-        return caches.threads();
+        return cpuCaches.threads();
     }
 
     /** Returns the pages the object allocator holds. */
@@ -901,7 +653,7 @@ public final class Kernel implements KernelMemory {
 
     /** Returns the pages parked in per-thread page lists (an estimate while other threads run). */
     long parkedPages() {
-        return caches.parkedPages(PagePath.ORDERS);
+        return cpuCaches.parkedPages();
     }
 
     // ---------------------------------------------------------------- memory by kernel address
@@ -911,119 +663,67 @@ public final class Kernel implements KernelMemory {
         return vmalloc.tables();
     }
 
-    private long phys(long addr, long length, boolean write) {
-        long offset = addr - pageOffset;
-        if (Long.compareUnsigned(offset, ramBytes) >= 0 || length > ramBytes - offset) {
-            throw pageFaults.outsideDirectMap(addr, write);
-        }
-        return offset;
-    }
-
     @Override
     public byte readByte(long addr) {
-        if (vmalloc.covers(addr)) {
-            return mmu.readByte(addr);
-        }
-        return machine.memory().readByte(phys(addr, 1, false));
+        return addresses.readByte(addr);
     }
 
     @Override
     public void writeByte(long addr, byte value) {
-        if (vmalloc.covers(addr)) {
-            mmu.writeByte(addr, value);
-            return;
-        }
-        machine.memory().writeByte(phys(addr, 1, true), value);
+        addresses.writeByte(addr, value);
     }
 
     /** Reads a little-endian 32-bit value at kernel address {@code addr}. */
     public int readInt(long addr) {
-        if (vmalloc.covers(addr)) {
-            return mmu.readInt(addr);
-        }
-        return machine.memory().readInt(phys(addr, 4, false));
+        return addresses.readInt(addr);
     }
 
     /** Writes a little-endian 32-bit value at kernel address {@code addr}. */
     public void writeInt(long addr, int value) {
-        if (vmalloc.covers(addr)) {
-            mmu.writeInt(addr, value);
-            return;
-        }
-        machine.memory().writeInt(phys(addr, 4, true), value);
+        addresses.writeInt(addr, value);
     }
 
     /** Reads a little-endian 64-bit value at kernel address {@code addr}. */
     public long readLong(long addr) {
-        if (vmalloc.covers(addr)) {
-            return mmu.readLong(addr);
-        }
-        return machine.memory().readLong(phys(addr, 8, false));
+        return addresses.readLong(addr);
     }
 
     /** Writes a little-endian 64-bit value at kernel address {@code addr}. */
     public void writeLong(long addr, long value) {
-        if (vmalloc.covers(addr)) {
-            mmu.writeLong(addr, value);
-            return;
-        }
-        machine.memory().writeLong(phys(addr, 8, true), value);
+        addresses.writeLong(addr, value);
     }
 
     @Override
     public void read(long addr, byte[] target, int offset, int length) {
-        if (vmalloc.covers(addr)) {
-            mmu.read(addr, target, offset, length);
-            return;
-        }
-        machine.memory().read(phys(addr, length, false), target, offset, length);
+        addresses.read(addr, target, offset, length);
     }
 
     @Override
     public void write(long addr, byte[] source, int offset, int length) {
-        if (vmalloc.covers(addr)) {
-            mmu.write(addr, source, offset, length);
-            return;
-        }
-        machine.memory().write(phys(addr, length, true), source, offset, length);
+        addresses.write(addr, source, offset, length);
     }
 
     @Override
     public void fill(long addr, long length, byte value) {
-        if (vmalloc.covers(addr)) {
-            mmu.fill(addr, length, value);
-            return;
-        }
-        machine.memory().fill(phys(addr, length, true), length, value);
+        addresses.fill(addr, length, value);
     }
 
     /** Copies {@code length} bytes from kernel address {@code src} to {@code dst} ({@code memmove}). */
     public void copy(long src, long dst, long length) {
-        if (vmalloc.covers(src) || vmalloc.covers(dst)) {
-            KernelDebug.copyThroughBuffer(this, src, dst, length);
-            return;
-        }
-        machine.memory().copy(phys(src, length, false), phys(dst, length, true), length);
+        addresses.copy(src, dst, length);
     }
 
     // ---------------------------------------------------------------- reports
 
     @Override
     public MemInfo meminfo() {
-        MemInfo m = KernelReports.meminfo(machine, zones.zoneinfo(), zones.freeFrames(), pageCache.pages(),
-                small.slabPages() + kmemCaches.slabPages());
-        long kbPerPage = MachineProfile.PAGE_SIZE >>> 10;
-        return new MemInfo(m.memTotal(), m.memFree(), m.memAvailable(), m.cached(), m.slab(), m.sReclaimable(),
-                m.sUnreclaim(), vmalloc.tablePages() * kbPerPage, m.vmallocTotal(), vmalloc.pages() * kbPerPage,
-                m.vmallocChunk());
+        return procFiles.meminfo();
     }
 
     /** {@inheritDoc} Objects waiting in per-thread magazines count as active. */
     @Override
     public List<SlabInfo> slabinfo() {
-        List<SlabInfo> rows = new java.util.ArrayList<>(small.slabinfo());
-        rows.addAll(kmemCaches.slabinfo());
-        return rows;
+        return procFiles.slabinfo();
     }
 
     @Override
@@ -1033,17 +733,17 @@ public final class Kernel implements KernelMemory {
 
     /** Returns {@code /proc/buddyinfo} as text. */
     public String procBuddyinfo() {
-        return org.kmemlab.api.stats.ProcFormat.buddyinfo(zoneinfo());
+        return procFiles.buddyinfo();
     }
 
     /** Returns {@code /proc/slabinfo} as text. */
     public String procSlabinfo() {
-        return org.kmemlab.api.stats.ProcFormat.slabinfo(slabinfo());
+        return procFiles.slabinfoText();
     }
 
     /** Returns {@code /proc/zoneinfo} as text. */
     public String procZoneinfo() {
-        return org.kmemlab.api.stats.ProcFormat.zoneinfo(zoneinfo());
+        return procFiles.zoneinfo();
     }
 
     /**
@@ -1051,8 +751,7 @@ public final class Kernel implements KernelMemory {
      * 2.0's own file (a table in bytes, then seven kB lines; see {@link Linux20Proc}).
      */
     public String procMeminfo() {
-        return era == Era.LINUX_2_0 ? Linux20Proc.meminfo(meminfo())
-                : org.kmemlab.api.stats.ProcFormat.meminfo(meminfo());
+        return procFiles.meminfoText();
     }
 
     /**
@@ -1061,7 +760,7 @@ public final class Kernel implements KernelMemory {
      * lists. It was 2.0's only window on its free lists; either era may call it.
      */
     public String showFreeAreas() {
-        return Linux20Proc.showFreeAreas(zones.freeFrames(), zoneinfo(), era.maxOrder() + 1);
+        return procFiles.showFreeAreas();
     }
 
     /**
@@ -1073,27 +772,7 @@ public final class Kernel implements KernelMemory {
      * @throws IllegalArgumentException for another file, listing the ones there are
      */
     public String proc(String path) {
-        String name = Checks.requireNonNull(path, "path").replaceFirst("^/proc/", "");
-        if (era == Era.LINUX_2_0) {
-            if (name.equals("meminfo")) {
-                return procMeminfo();
-            }
-            if (VIEWS.contains(name)) {
-                throw new IllegalArgumentException("Linux 2.0 has no /proc/" + name + ": its only memory file is"
-                        + " /proc/meminfo, and it showed its free lists only on the console (showFreeAreas());"
-                        + " use kmemlabView(\"" + name + "\") for kmemlab's own view in today's layout");
-            }
-            throw new IllegalArgumentException("no /proc file '" + path + "'; Linux 2.0 has /proc/meminfo");
-        }
-        return switch (name) {
-            case "buddyinfo" -> procBuddyinfo();
-            case "slabinfo" -> procSlabinfo();
-            case "zoneinfo" -> procZoneinfo();
-            case "meminfo" -> procMeminfo();
-            case "vmallocinfo" -> procVmallocinfo();
-            default -> throw new IllegalArgumentException("no /proc file '" + path + "'; there are /proc/buddyinfo,"
-                    + " /proc/slabinfo, /proc/zoneinfo, /proc/meminfo and /proc/vmallocinfo");
-        };
+        return procFiles.proc(path);
     }
 
     /**
@@ -1105,24 +784,7 @@ public final class Kernel implements KernelMemory {
      * @throws IllegalArgumentException for another name, listing the ones there are
      */
     public String kmemlabView(String name) {
-        String file = Checks.requireNonNull(name, "name").replaceFirst("^/proc/", "");
-        String text = switch (file) {
-            case "buddyinfo" -> procBuddyinfo();
-            case "slabinfo" -> procSlabinfo();
-            case "zoneinfo" -> procZoneinfo();
-            case "vmallocinfo" -> procVmallocinfo();
-            default -> throw new IllegalArgumentException("no view '" + name + "'; there are " + VIEWS);
-        };
-        if (era != Era.LINUX_2_0) {
-            return text;
-        }
-        String what = switch (file) {
-            case "buddyinfo" -> "free blocks per order and zone (today's /proc/buddyinfo layout)";
-            case "slabinfo" -> "objects per size class (today's /proc/slabinfo layout)";
-            case "zoneinfo" -> "kmemlab's zones (today's /proc/zoneinfo layout; 2.0 had no zones)";
-            default -> "vmalloc areas (today's /proc/vmallocinfo layout)";
-        };
-        return KMEMLAB_VIEW_LABEL + what + "\n" + text;
+        return procFiles.kmemlabView(name);
     }
 
     /** Returns the kernel log with printk levels, one line each: {@code <4>[    0.001234] text}. */

@@ -342,9 +342,9 @@ public final class KernelBuilder {
             Checks.requireState(!bareMachine.bootMemory().retired(), "the machine given to machine(...) already"
                     + " runs a kernel (its boot memory is retired); boot a fresh one with Machine.boot(...)");
         }
-        Kernel kernel = Kernel.assemble(new Kernel.Parts(r.profile(), r.ram(), r.era(), r.maxWait(),
+        Kernel kernel = Kernel.assemble(new KernelBoot.Parts(r.profile(), r.ram(), r.era(), r.maxWait(),
                 r.minFreeKbytes(), r.cpuCaches(), pages, objects, zones, slabs, r.sources(), bareMachine),
-                new Kernel.Debugging(slabDebug, failslab, failPageAlloc));
+                new KernelBoot.Debugging(slabDebug, failslab, failPageAlloc));
         // Linux 2.0's printk kept no time stamps (kernel/printk.c, tag 2.0, lines 150-190).
         kernel.machine().dmesg().printkTime(r.era() != Era.LINUX_2_0);
         for (Consumer<Kernel> listener : bootListeners) {

@@ -1,13 +1,12 @@
 package org.kmemlab.kmalloc;
 
-import org.kmemlab.api.Checks;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.bug.CorruptionBug;
 import org.kmemlab.api.spi.Shrinker;
 
 /**
- * Small pieces that connect {@link Kernel} to debugging and vmalloc without growing it: the quarantine's
- * shrinker and a copy between address kinds.
+ * Small pieces that connect {@link Kernel} to debugging without growing it: the quarantine's shrinker
+ * and a quiet flush of the quarantine.
  */
 final class KernelDebug {
 
@@ -49,17 +48,5 @@ final class KernelDebug {
             // SlabDebug logged the report to dmesg; the objects were given back all the same.
         }
         return bytes;
-    }
-
-    /**
-     * {@code memmove} when either side is a vmalloc address: through a buffer, so overlapping ranges copy
-     * correctly and each side is translated page by page.
-     */
-    static void copyThroughBuffer(Kernel kernel, long src, long dst, long length) {
-        Checks.requireArgument(length >= 0 && length <= Integer.MAX_VALUE, "copy length %d is not 0..2^31-1",
-                length);
-        byte[] buffer = new byte[(int) length];
-        kernel.read(src, buffer, 0, buffer.length);
-        kernel.write(dst, buffer, 0, buffer.length);
     }
 }
