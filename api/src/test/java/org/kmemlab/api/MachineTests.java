@@ -90,6 +90,8 @@ class MachineTests {
         String log = m.dmesg().text();
         assertTrue(log.contains("  DMA      [mem 0x0000000000000000-0x0000000000ffffff]"), log);
         assertTrue(log.contains("  Normal   empty"), log);
+        String old = Machine.boot(MachineProfile.I386_LINUX_2_0).dmesg().text();
+        assertTrue(!old.contains("Zone ranges") && !old.contains("BIOS-e820"), "Linux 2.0 had no zones to print: " + old);
     }
 
     @Test

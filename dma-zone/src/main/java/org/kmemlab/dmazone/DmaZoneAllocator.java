@@ -219,7 +219,9 @@ final class DmaZoneAllocator implements ZoneAllocator {
             zones[i] = new Zone(i, spans.get(i), allocators, managed[i], maxOrder, marks[i]);
             total += managed[i];
         }
-        machine.dmesg().info(Checks.format("Built 1 zonelists, mobility grouping off.  Total pages: %d", total));
+        if (config.era() != Era.LINUX_2_0) { // 2.0 had no zonelists to announce
+            machine.dmesg().info(Checks.format("Built 1 zonelists, mobility grouping off.  Total pages: %d", total));
+        }
         return new DmaZoneAllocator(config, zones);
     }
 

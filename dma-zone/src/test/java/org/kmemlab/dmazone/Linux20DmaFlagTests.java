@@ -17,7 +17,6 @@ import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.ZoneType;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.PageAllocatorProvider;
-import org.kmemlab.api.spi.Shrinker;
 
 /**
  * DMA on the Linux 2.0 era is a page flag, not a zone (SPI rule {@code [zone.linux20-dma-flag]}), on a
@@ -115,7 +114,7 @@ class Linux20DmaFlagTests {
         DmaZoneAllocator zones = linux20(pages);
         List<Long> taken = ZoneTesting.drain(zones, Gfp.GFP_KERNEL | QUIET, 0);
         AtomicLong scans = new AtomicLong();
-        zones.registerShrinker(counting(scans));
+        zones.registerShrinker(ZoneTesting.counting(scans));
         long limit = MachineProfile.MAX_DMA_ADDRESS >>> MachineProfile.PAGE_SHIFT;
         long freedAbove = 0;
         for (long pfn : taken) {
@@ -147,25 +146,5 @@ class Linux20DmaFlagTests {
         assertTrue(dma.free() > MIN_FREE_PAGES / 2, "DMA kept " + dma.free() + " pages");
         List<Long> floppy = ZoneTesting.drain(zones, Gfp.GFP_KERNEL | Gfp.GFP_DMA | QUIET, 0);
         assertTrue(floppy.size() >= dma.protection()[1], "GFP_DMA still got " + floppy.size() + " pages");
-    }
-
-    private static Shrinker counting(AtomicLong scans) {
-        return new Shrinker() {
-            @Override
-            public String name() {
-                return "counter";
-            }
-
-            @Override
-            public long count() {
-                return 100;
-            }
-
-            @Override
-            public long scan(long pages) {
-                scans.incrementAndGet();
-                return 0;
-            }
-        };
     }
 }

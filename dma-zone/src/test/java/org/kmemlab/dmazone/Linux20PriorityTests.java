@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.spi.PageAllocator;
-import org.kmemlab.api.spi.Shrinker;
 
 /**
  * Linux 2.0's priorities in {@code __get_free_pages} ({@code mm/page_alloc.c}, tag 2.0 of
@@ -22,33 +21,12 @@ class Linux20PriorityTests {
 
     private static final int QUIET = Gfp.__GFP_NOWARN;
 
-    /** Counts scans and frees nothing: reclaim runs, but cannot help. */
-    private static Shrinker counting(AtomicLong scans) {
-        return new Shrinker() {
-            @Override
-            public String name() {
-                return "counter";
-            }
-
-            @Override
-            public long count() {
-                return 100;
-            }
-
-            @Override
-            public long scan(long pages) {
-                scans.incrementAndGet();
-                return 0;
-            }
-        };
-    }
-
     private static DmaZoneAllocator atReserve(AtomicLong scans) {
         DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
                 16 * MiB, Duration.ZERO);
         ZoneTesting.drain(zones, Gfp.GFP_KERNEL | QUIET, 0);
         assertEquals(32, zones.freeFrames(), "min_free_pages = 4096 pages >> 7");
-        zones.registerShrinker(counting(scans));
+        zones.registerShrinker(ZoneTesting.counting(scans));
         return zones;
     }
 

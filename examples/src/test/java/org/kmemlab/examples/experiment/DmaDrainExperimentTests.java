@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.kmemlab.api.Sizes;
@@ -20,6 +23,8 @@ import org.kmemlab.examples.experiment.DmaDrainExperiment.Setup;
 class DmaDrainExperimentTests {
 
     private static final long RAM = 64 * Sizes.MiB;
+    /** The command's defaults: 64 MiB, levels 50, 75, 90, 95, 100, seed 1996 (the README's table). */
+    private static final List<Row> ROWS = new DmaDrainExperiment(RAM, new int[] {50, 75, 90, 95, 100}, 1996).run();
 
     private static Row row(List<Row> rows, Setup setup, int level) {
         return rows.stream().filter(r -> r.setup() == setup && r.level() == level).findFirst().orElseThrow();
@@ -27,8 +32,8 @@ class DmaDrainExperimentTests {
 
     @Test
     void ordinaryAllocationsDrainDmaMemoryOnLinux20AndZonesKeepSomeToday() {
-        List<Row> rows = new DmaDrainExperiment(RAM, new int[] {50, 100}, 1996).run();
-        assertEquals(6, rows.size());
+        List<Row> rows = ROWS;
+        assertEquals(15, rows.size());
 
         // add_mem_queue (mm/page_alloc.c:52-60) put a freed block at the head of its list: the buffer cache gave
         // the DMA-capable pages back last, so ordinary use took them first.
@@ -51,6 +56,15 @@ class DmaDrainExperimentTests {
             assertTrue(zoned.driverKib() > 0, "ZONE_DMA keeps its min mark and lowmem_reserve: " + zoned);
             assertTrue(zoned.freeDmaPages() > 0, zoned.toString());
         }
+    }
+
+    @Test
+    void theReadmeShowsTheTableTheCommandPrints() throws IOException {
+        String table = DmaDrainExperiment.format(ROWS);
+        String body = table.substring(0, table.indexOf("\nordinary:")).stripTrailing();
+        String readme = Files.readString(Path.of("README.md"));
+        assertTrue(readme.contains(body), "examples/README.md must carry the table of 'kmemlab experiment"
+                + " dma-drain':\n" + body);
     }
 
     @Test
