@@ -398,13 +398,18 @@ final class DmaZoneAllocator implements ZoneAllocator {
     /**
      * Linux 2.0's end of {@code __get_free_pages} ({@code mm/page_alloc.c}, tag 2.0, lines 193-203): when
      * the reserve check failed ({@code nr_free_pages <= min_free_pages}), reclaim ({@code try_to_free_page})
-     * and try again, for as long as reclaim frees something; when the check passed but no free block was
+     * and try again, for as long as reclaim frees something and the check still fails (for GFP_DMA: until
+     * a DMA block comes free, see the comment in the loop); when the check passed but no free block was
      * large enough, return 0 at once, with no reclaim. 2.0 never waited for another task to free memory.
      * ({@code __GFP_NOFAIL} and {@code __GFP_NORETRY}, modern flags, keep today's rules on either era.)
      */
     private long linux20Reclaim(int gfp, int order, int requested, int flags) {
+        if (reserveCheckPasses(flags)) {
+            return fail(gfp, order); // the check passed, so only a (DMA) block was missing: 0 at once
+        }
+        boolean dma = (gfp & Gfp.__GFP_DMA) != 0;
         int passes = 0;
-        while (!reserveCheckPasses(flags) && !reclaim.isEmpty() && passes < MAX_RECLAIM_PASSES) {
+        while (!reclaim.isEmpty() && passes < MAX_RECLAIM_PASSES) {
             passes++;
             if (reclaim.shrink(reclaimTarget(order, requested)) == 0) {
                 break;
@@ -412,6 +417,13 @@ final class DmaZoneAllocator implements ZoneAllocator {
             long pfn = getPageFromFreelist(order, requested, flags);
             if (pfn != PageAllocator.NO_PAGE) {
                 return pfn;
+            }
+            // 2.0 repeated while the check failed. A DMA request's reclaim freed only PG_DMA pages
+            // (try_to_free_page(priority, dma, 1): mm/filemap.c:146, mm/vmscan.c:88), which kmemlab's
+            // shrinkers cannot choose, so for GFP_DMA kmemlab reclaims on, oldest first, until a DMA block
+            // comes free or reclaim runs dry: the outcome 2.0's DMA-only reclaim had.
+            if (!dma && reserveCheckPasses(flags)) {
+                break;
             }
         }
         return fail(gfp, order);

@@ -132,6 +132,26 @@ class Linux20DmaFlagTests {
         assertEquals(seq, zones.machine().dmesg().nextSequence(), "2.0's page allocator failed without a word");
     }
 
+    /*
+     * A full buffer cache: GFP_DMA fails the reserve check and reclaims. 2.0's reclaim for a DMA request freed
+     * only PG_DMA pages (try_to_free_page(priority, dma, 1); mm/filemap.c:146 skips the others), so the
+     * request found a DMA page; kmemlab's shrinkers free oldest first, and the allocator reclaims on until a
+     * DMA page comes free.
+     */
+    @ParameterizedTest
+    @MethodSource(PROVIDERS)
+    void gfpDmaOnAFullBufferCacheReclaimsUntilADmaPageIsFree(PageAllocatorProvider pages) {
+        DmaZoneAllocator zones = linux20(pages);
+        PageCache cache = new PageCache(zones);
+        zones.registerShrinker(cache);
+        long cached = cache.fill(Gfp.GFP_BUFFER, Long.MAX_VALUE);
+        assertEquals(MIN_FREE_PAGES, zones.freeFrames(), "GFP_BUFFER filled the machine to min_free_pages");
+        assertTrue(cached > 15_000, "cached " + cached);
+        long pfn = zones.allocPages(Gfp.GFP_KERNEL | Gfp.GFP_DMA, 0);
+        assertTrue(pfn != PageAllocator.NO_PAGE && pfn < MachineProfile.MAX_DMA_ADDRESS >>> MachineProfile.PAGE_SHIFT,
+                "a DMA page after reclaim: " + pfn);
+    }
+
     /* The same workload under today's zones: DMA keeps its min mark and lowmem_reserve from Normal requests. */
     @ParameterizedTest
     @MethodSource(PROVIDERS)
