@@ -12,6 +12,11 @@ import java.util.function.LongSupplier;
  * ring keeps the newest {@link #capacity()} lines; older ones are dropped and counted, as the real ring
  * buffer overwrites its oldest records. A multi-line message becomes several lines with one level.
  *
+ * <p>Whether {@link #format(Entry)} and {@link #text()} show the time stamp depends on the kernel
+ * ({@link #printkTime(boolean)}): today's shows {@code [    0.040357]} ({@code CONFIG_PRINTK_TIME}, since
+ * 2.6.11); Linux 2.0's {@code printk} stored only the level and the text ({@code kernel/printk.c},
+ * tag 2.0, lines 150-190), so a 2.0 kernel turns them off.
+ *
  * <p>Library code never prints; it logs here, and the command line or a test reads the ring. The buffer
  * is safe for concurrent use.
  */
@@ -64,6 +69,7 @@ public final class Dmesg {
 
     private final LongSupplier clock;
     private final long bootNanos;
+    private volatile boolean printkTime = true;
     private final Entry[] ring;
     private long next;
 
@@ -144,11 +150,29 @@ public final class Dmesg {
         return ring.length;
     }
 
-    /** Returns the whole kept log as {@code dmesg} prints it, one line each, with time stamps. */
+    /**
+     * Sets whether lines are shown with their time stamps ({@code printk.time}): true for today's kernels,
+     * false for Linux 2.0, whose printk had none. The stamps are still recorded.
+     */
+    public void printkTime(boolean shown) {
+        printkTime = shown;
+    }
+
+    /** Returns true when lines are shown with time stamps (see {@link #printkTime(boolean)}). */
+    public boolean printkTime() {
+        return printkTime;
+    }
+
+    /** Formats one line as this kernel's {@code dmesg} shows it: with its time stamp, or (Linux 2.0) without. */
+    public String format(Entry e) {
+        return printkTime ? e.format() : e.text();
+    }
+
+    /** Returns the whole kept log as {@code dmesg} prints it, one line each ({@link #format(Entry)}). */
     public String text() {
         StringBuilder out = new StringBuilder();
         for (Entry e : entries()) {
-            out.append(e.format()).append('\n');
+            out.append(format(e)).append('\n');
         }
         return out.toString();
     }

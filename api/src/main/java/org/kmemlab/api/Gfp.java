@@ -19,10 +19,15 @@ import java.util.Locale;
  *       memory below 4 GiB; otherwise any zone, highest first.</li>
  * </ul>
  *
- * <p>In Linux 2.0 these were not bits but levels ({@code GFP_BUFFER} 0, {@code GFP_ATOMIC} 1,
- * {@code GFP_USER} 2, {@code GFP_KERNEL} 3, {@code GFP_NOBUFFER} 4, {@code GFP_NFS} 5, with
- * {@code GFP_DMA} 0x80 OR-ed in); kmemlab uses today's bits in both eras and the 2.0 profile gives them
- * 2.0's meaning ({@code GFP_ATOMIC} ignores the reserve, everything else must leave it).
+ * <p>In Linux 2.0 these were not bits but levels ({@code include/linux/mm.h}, tag 2.0, lines 300-310):
+ * {@code GFP_BUFFER} 0, {@code GFP_ATOMIC} 1, {@code GFP_USER} 2, {@code GFP_KERNEL} 3,
+ * {@code GFP_NOBUFFER} 4, {@code GFP_NFS} 5, with {@code GFP_DMA} 0x80 OR-ed in. kmemlab uses today's bits
+ * in both eras; each 2.0 level has a mask here ({@link #GFP_BUFFER}, {@link #GFP_USER},
+ * {@link #GFP_NOBUFFER}, {@link #GFP_NFS}, and the shared {@link #GFP_ATOMIC} and {@link #GFP_KERNEL}),
+ * {@link #linux20Level(int)} gives the 2.0 number back, and on the 2.0 era the page allocator applies
+ * 2.0's rules ({@code mm/page_alloc.c}, lines 189-203): {@code GFP_ATOMIC} skips the reserve check,
+ * {@code GFP_NFS} keeps only 5 pages, every other level keeps {@code min_free_pages}; all but
+ * {@code GFP_BUFFER} (and {@code GFP_ATOMIC}) reclaim when the check fails.
  *
  * <p>The constants keep the kernel's spelling, double underscores included, so that kernel code and
  * kmemlab code read alike.
@@ -83,6 +88,35 @@ public final class Gfp {
     public static final int GFP_DMA = __GFP_DMA;
     /** Memory a 32-bit device can reach (below 4 GiB); combine with a base mask. */
     public static final int GFP_DMA32 = __GFP_DMA32;
+
+    // Linux 2.0's priority levels (include/linux/mm.h, tag 2.0, lines 300-305) as kmemlab masks.
+    /**
+     * Linux 2.0's {@code GFP_BUFFER} (level 0), for buffer-cache pages: must leave {@code min_free_pages}
+     * and never reclaims (a buffer is not worth evicting another page), and kmalloc prints no
+     * {@code Couldn't get a free page} for it. As a mask: no direct reclaim, no reserve.
+     */
+    public static final int GFP_BUFFER = __GFP_KSWAPD_RECLAIM;
+    /**
+     * Linux 2.0's {@code GFP_USER} (level 2), for pages of user processes: in {@code __get_free_pages}
+     * the same as {@link #GFP_KERNEL}, and so the same mask here. (Today's {@code GFP_USER} adds
+     * {@code __GFP_HARDWALL} for cpusets, which kmemlab does not simulate.)
+     */
+    public static final int GFP_USER = GFP_KERNEL;
+    /**
+     * Linux 2.0's {@code GFP_NOBUFFER} (level 4): reclaims like {@link #GFP_KERNEL}, but reclaim must not
+     * write buffers back; as a mask {@link #GFP_NOIO}.
+     */
+    public static final int GFP_NOBUFFER = GFP_NOIO;
+    /**
+     * Linux 2.0's {@code GFP_NFS} (level 5), for the NFS client's pages: may sleep and reclaim, and must
+     * leave only 5 free pages instead of {@code min_free_pages} ({@code mm/page_alloc.c}, tag 2.0, lines
+     * 189-191); as a mask {@link #GFP_KERNEL} with {@link #__GFP_HIGH}.
+     */
+    public static final int GFP_NFS = GFP_KERNEL | __GFP_HIGH;
+    /** Linux 2.0's {@code GFP_DMA}: a flag OR-ed into the level ({@code 0x80}). */
+    public static final int LINUX20_GFP_DMA_FLAG = 0x80;
+    /** The free pages Linux 2.0 kept from {@code GFP_NFS} requests ({@code reserved_pages = 5}). */
+    public static final int LINUX20_NFS_RESERVE = 5;
 
     /**
      * The names {@link #toString(int)} prints, in the kernel's order: combinations before the bits they
@@ -182,6 +216,26 @@ public final class Gfp {
         }
         throw new IllegalArgumentException("'" + part + "' is not a gfp flag; known flags: "
                 + String.join(", ", NAMES));
+    }
+
+    /**
+     * Returns Linux 2.0's priority number for a mask: the level ({@code GFP_BUFFER} 0 … {@code GFP_NFS} 5)
+     * with {@code 0x80} for {@code GFP_DMA}, as 2.0's {@code kmalloc(size, priority)} received it.
+     * {@code __GFP_HIGH} without blocking is {@code GFP_ATOMIC} (1), with blocking {@code GFP_NFS} (5);
+     * no blocking otherwise is {@code GFP_BUFFER} (0); blocking without I/O is {@code GFP_NOBUFFER} (4);
+     * any other blocking mask is {@code GFP_KERNEL} (3), which {@link #GFP_USER} shares.
+     */
+    public static int linux20Level(int gfp) {
+        boolean blocking = allowsBlocking(gfp);
+        int level;
+        if ((gfp & __GFP_HIGH) != 0) {
+            level = blocking ? 5 : 1;
+        } else if (!blocking) {
+            level = 0;
+        } else {
+            level = (gfp & __GFP_IO) == 0 ? 4 : 3;
+        }
+        return level | ((gfp & __GFP_DMA) != 0 ? LINUX20_GFP_DMA_FLAG : 0);
     }
 
     /** Returns true when the mask allows the caller to sleep ({@code gfpflags_allow_blocking}). */

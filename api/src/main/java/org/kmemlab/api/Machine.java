@@ -81,9 +81,17 @@ public final class Machine {
         return Collections.unmodifiableList(spans);
     }
 
+    /**
+     * Logs the boot banner: kmemlab's own line, then (today's kernels only) the e820 map and the zone
+     * ranges. Linux 2.0 printed neither: it had no zones, and its first memory line is {@code mem_init}'s
+     * {@code Memory:} ({@link BootMemory#retire}).
+     */
     private void logBanner() {
         dmesg.info("kmemlab: booting a simulated " + profile.displayName() + " machine with "
                 + Sizes.human(ramBytes) + " of RAM");
+        if (profile.era() == Era.LINUX_2_0) {
+            return;
+        }
         dmesg.info("BIOS-provided physical RAM map:");
         dmesg.info(Checks.format("BIOS-e820: [mem 0x%016x-0x%016x] usable", 0L, ramBytes - 1));
         dmesg.info("Zone ranges:");

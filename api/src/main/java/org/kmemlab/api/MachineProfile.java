@@ -14,7 +14,8 @@ import static org.kmemlab.api.Sizes.MiB;
  *   <caption>The profiles</caption>
  *   <tr><th></th><th>{@link #I386_LINUX_2_0}</th><th>{@link #X86_64}</th></tr>
  *   <tr><td>page size</td><td>4 KiB</td><td>4 KiB</td></tr>
- *   <tr><td>direct map ({@code PAGE_OFFSET})</td><td>{@code 0xC0000000}</td><td>{@code 0xffff888000000000}</td></tr>
+ *   <tr><td>direct map ({@code PAGE_OFFSET})</td><td>0: kernel pointers are physical addresses, in a kernel
+ *       segment based at linear {@code 0xC0000000}</td><td>{@code 0xffff888000000000}</td></tr>
  *   <tr><td>RAM</td><td>16 MiB by default, 4 MiB … 896 MiB</td><td>1 GiB by default, 64 MiB … 64 GiB</td></tr>
  *   <tr><td>zones</td><td>DMA &lt; 16 MiB, Normal above</td><td>DMA &lt; 16 MiB, DMA32 &lt; 4 GiB, Normal above</td></tr>
  *   <tr><td>buddy orders</td><td>0..5 (128 KiB)</td><td>0..10 (4 MiB)</td></tr>
@@ -28,11 +29,18 @@ import static org.kmemlab.api.Sizes.MiB;
  * {@code CONFIG_PHYSICAL_START} defaults to 16 MiB). Both profiles keep the first 1 MiB (BIOS data, the
  * real-mode area, the legacy ISA hole at 640 KiB … 1 MiB) away from the allocators, except that the i386
  * profile gives 4 KiB … 640 KiB back as Linux 2.0's {@code mem_init} did.
+ *
+ * <p>The i386 profile numbers kernel addresses as Linux 2.0 did ({@code include/asm-i386/page.h}, tag 2.0,
+ * line 57: {@code #define PAGE_OFFSET 0}): the kernel ran in a segment whose base is linear address
+ * {@code 0xC0000000}, so its pointers were offsets into that segment, which is to say physical addresses
+ * for RAM; {@code kmalloc} on a 16 MiB machine returns numbers like {@code 0x00f3c010}. Page 0 is never
+ * mapped, so NULL still faults (at linear {@code c0000000}). The {@code 0xC0000000} direct map came with
+ * 2.1/2.2.
  */
 public enum MachineProfile {
 
     /** An i386 PC running Linux 2.0, as in 1996. */
-    I386_LINUX_2_0("i386 (Linux 2.0)", Era.LINUX_2_0, 0xC000_0000L, 16 * MiB, 4 * MiB, 896 * MiB,
+    I386_LINUX_2_0("i386 (Linux 2.0)", Era.LINUX_2_0, 0, 16 * MiB, 4 * MiB, 896 * MiB,
             0, 1 * MiB, 1 * MiB, 52, 2, true),
 
     /** A modern x86_64 machine. */
@@ -150,7 +158,8 @@ public enum MachineProfile {
 
     /**
      * Returns the first address of the vmalloc area for a machine with {@code ram} bytes: on i386 the
-     * first 8 MiB boundary at least {@code VMALLOC_OFFSET} above the direct map (Linux 2.0's rule), on
+     * first 8 MiB boundary at least {@code VMALLOC_OFFSET} above the end of RAM (Linux 2.0's
+     * {@code (high_memory + VMALLOC_OFFSET) & ~(VMALLOC_OFFSET-1)}, {@code asm-i386/pgtable.h} line 199), on
      * x86_64 {@code VMALLOC_START} = {@code 0xffffc90000000000}.
      */
     public long vmallocStart(long ram) {
@@ -160,10 +169,13 @@ public enum MachineProfile {
         return 0xffff_c900_0000_0000L;
     }
 
-    /** Returns one past the last address of the vmalloc area (exclusive, unsigned). */
+    /**
+     * Returns one past the last address of the vmalloc area (exclusive, unsigned): on i386 4 MiB below the
+     * end of the 1 GiB kernel segment ({@code 0x3FC00000}, linear {@code 0xFFC00000}).
+     */
     public long vmallocEnd(long ram) {
         if (this == I386_LINUX_2_0) {
-            return 0xFFC0_0000L;
+            return 0x3FC0_0000L;
         }
         return 0xffff_e900_0000_0000L;
     }

@@ -20,6 +20,21 @@ class DmesgTests {
         assertEquals("[    1.234567] page allocation failure: order:3, mode:0x820(GFP_ATOMIC)", e.format());
     }
 
+    /* Linux 2.0's printk stored "<level>" and the text, no time (kernel/printk.c, tag 2.0, lines 150-190). */
+    @Test
+    void aLinux20KernelShowsNoTimeStamps() {
+        AtomicLong clock = new AtomicLong(0);
+        Dmesg dmesg = new Dmesg(8, clock::get);
+        clock.set(2_500_000_000L);
+        dmesg.warn("Couldn't get a free page.....");
+        assertTrue(dmesg.printkTime(), "today's kernels show them");
+        assertEquals("[    2.500000] Couldn't get a free page.....\n", dmesg.text());
+        dmesg.printkTime(false);
+        assertEquals("Couldn't get a free page.....\n", dmesg.text());
+        assertEquals("Couldn't get a free page.....", dmesg.format(dmesg.entries().get(0)));
+        assertEquals(2_500_000_000L, dmesg.entries().get(0).nanosSinceBoot(), "the stamp is still recorded");
+    }
+
     @Test
     void multiLineMessagesBecomeSeveralLines() {
         Dmesg dmesg = new Dmesg(8, () -> 0);

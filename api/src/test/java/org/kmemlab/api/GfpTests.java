@@ -19,6 +19,23 @@ class GfpTests {
         assertEquals(0x01, Gfp.GFP_DMA);
     }
 
+    /* include/linux/mm.h, tag 2.0, lines 300-310: GFP_BUFFER 0x00 ... GFP_NFS 0x05, GFP_DMA 0x80. */
+    @Test
+    void linux20PrioritiesKeepTheirLevels() {
+        assertEquals(0x00, Gfp.linux20Level(Gfp.GFP_BUFFER));
+        assertEquals(0x01, Gfp.linux20Level(Gfp.GFP_ATOMIC));
+        assertEquals(0x03, Gfp.linux20Level(Gfp.GFP_USER), "GFP_USER shares GFP_KERNEL's mask and behaviour");
+        assertEquals(0x03, Gfp.linux20Level(Gfp.GFP_KERNEL));
+        assertEquals(0x04, Gfp.linux20Level(Gfp.GFP_NOBUFFER));
+        assertEquals(0x05, Gfp.linux20Level(Gfp.GFP_NFS));
+        assertEquals(0x83, Gfp.linux20Level(Gfp.GFP_KERNEL | Gfp.GFP_DMA));
+        assertEquals(0x81, Gfp.linux20Level(Gfp.GFP_ATOMIC | Gfp.GFP_DMA));
+        assertFalse(Gfp.allowsBlocking(Gfp.GFP_BUFFER), "GFP_BUFFER never reclaims");
+        assertEquals(0, Gfp.GFP_BUFFER & Gfp.__GFP_HIGH, "and has no reserve");
+        assertTrue(Gfp.allowsBlocking(Gfp.GFP_NFS) && Gfp.has(Gfp.GFP_NFS, Gfp.__GFP_HIGH));
+        assertEquals(5, Gfp.LINUX20_NFS_RESERVE);
+    }
+
     @Test
     void masksPrintLikePercentPGg() {
         assertEquals("GFP_KERNEL", Gfp.toString(Gfp.GFP_KERNEL));

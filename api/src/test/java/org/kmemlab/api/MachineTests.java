@@ -41,11 +41,14 @@ class MachineTests {
 
     @Test
     void theDirectMapTranslatesBothWays() {
+        // Linux 2.0's include/asm-i386/page.h:57 (tag 2.0): #define PAGE_OFFSET 0 -- kernel pointers are physical.
         Machine i386 = Machine.boot(MachineProfile.I386_LINUX_2_0);
-        assertEquals(0xC0000000L, i386.va(0));
-        assertEquals(0x1234, i386.pa(0xC0001234L));
-        assertEquals(0xC0005000L, i386.pfnToVirt(5));
-        assertEquals(5, i386.virtToPfn(0xC0005FFFL));
+        assertEquals(0, i386.profile().pageOffset());
+        assertEquals(0x1000, i386.va(0x1000));
+        assertEquals(0x1234, i386.pa(0x1234));
+        assertEquals(0x5000, i386.pfnToVirt(5));
+        assertEquals(5, i386.virtToPfn(0x5FFF));
+        assertFalse(i386.isDirectMapped(16L << 20), "the direct map ends with RAM");
         Machine x86 = Machine.boot(MachineProfile.X86_64);
         long virt = x86.pfnToVirt(1000);
         assertEquals(0xffff8880003e8000L, virt);
@@ -74,8 +77,10 @@ class MachineTests {
 
     @Test
     void theVmallocAreaStartsEightMibAboveTheDirectMapOnI386() {
+        // asm-i386/pgtable.h:199 (tag 2.0): VMALLOC_START ((high_memory + VMALLOC_OFFSET) & ~(VMALLOC_OFFSET-1))
         Machine m = Machine.boot(MachineProfile.I386_LINUX_2_0);
-        assertEquals(0xC1800000L, m.vmallocStart());
+        assertEquals(0x01800000L, m.vmallocStart());
+        assertEquals(0x3FC00000L, m.vmallocEnd(), "linear 0xFFC00000: the kernel segment is based at 0xC0000000");
         assertTrue(Long.compareUnsigned(m.vmallocEnd(), m.vmallocStart()) > 0);
     }
 
@@ -85,6 +90,8 @@ class MachineTests {
         String log = m.dmesg().text();
         assertTrue(log.contains("  DMA      [mem 0x0000000000000000-0x0000000000ffffff]"), log);
         assertTrue(log.contains("  Normal   empty"), log);
+        String old = Machine.boot(MachineProfile.I386_LINUX_2_0).dmesg().text();
+        assertTrue(!old.contains("Zone ranges") && !old.contains("BIOS-e820"), "Linux 2.0 had no zones to print: " + old);
     }
 
     @Test

@@ -212,7 +212,7 @@ class BucketMisuseTests {
                     }
                 }, Era.MODERN));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> buckets.allocate(2000, Gfp.GFP_KERNEL));
-        assertEquals("the page source returned 0xc03e9000 for an order-2 request: not a naturally aligned block of"
+        assertEquals("the page source returned 0x3e9000 for an order-2 request: not a naturally aligned block of"
                 + " this machine's RAM", e.getMessage());
         assertEquals(0, BucketAllocatorTests.row(buckets, "kmalloc-2k").totalSlabs());
         buckets.checkInvariants();

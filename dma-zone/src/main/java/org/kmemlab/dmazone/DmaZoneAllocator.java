@@ -81,6 +81,38 @@ final class DmaZoneAllocator implements ZoneAllocator {
      *   can empty the machine, and the next GFP_KERNEL caller has to reclaim (try_to_free_page). 2.0
      *   reclaimed only when that check failed, retried while reclaim freed something, never waited for
      *   another task (linux20Reclaim): a driver that wanted to wait called schedule() and tried again.
+     *
+     * Linux 2.0 had no zones at all
+     * -----------------------------
+     * Everything above is today's. 2.0 kept one set of free lists for all of memory; free_area_init
+     * marked every page PG_DMA and mem_init cleared the flag at and above MAX_DMA_ADDRESS (16 MiB). Its
+     * __get_free_pages (mm/page_alloc.c, tag 2.0, lines 174-204) made ONE check for the whole machine,
+     *
+     *     priority == GFP_ATOMIC  ||  nr_free_pages > min_free_pages
+     *
+     * and then RMQUEUE walked the lists, smallest order first, taking the first block -- any block for an
+     * ordinary request, the first PG_DMA block for GFP_DMA (lines 141-159). Nothing kept DMA-capable
+     * pages back from ordinary requests: on a 64 MiB machine a full page cache or a busy network card
+     * takes the pages below 16 MiB like any others, and the floppy driver's GFP_DMA request then fails
+     * although the machine has plenty of free memory -- above 16 MiB. Zones, with their own watermarks
+     * and lowmem_reserve, were the cure (2.3/2.4).
+     *
+     * kmemlab keeps the pages below and above 16 MiB in the page allocators of ZONE_DMA and ZONE_Normal
+     * (the zones are where the PG_DMA flag changes, and zoneinfo() shows each side), but on the 2.0 era it
+     * decides as 2.0 did (linux20FromFreelists): one reserve check over the free pages of both, against
+     * the sum of their min marks (= min_free_pages, Watermarks shares it out exactly), no lowmem_reserve,
+     * and then any zone the request may use. Which side an ordinary request tries first follows 2.0's
+     * lists, whose head was the block freed last (add_mem_queue, lines 52-60): kmemlab remembers on which
+     * side the recent frees landed, newest on top (Linux20FreeOrder), and each ordinary request takes the
+     * top one and tries that side first, as the next request in 2.0 took the block freed last. With no
+     * free remembered it tries the top of memory first (mem_init freed pages upwards, so the highest
+     * blocks led the lists after boot). Once pages come and go, ordinary requests reuse DMA-capable pages
+     * as readily as others, and memory below 16 MiB fills with ordinary data while memory above is free.
+     * (The remembered sides are one stack for all orders where 2.0 had a list per order, and each side
+     * keeps its page allocator's own order: which block comes back can differ from 2.0's. What a student
+     * can observe -- DMA-capable memory drained by ordinary requests, GFP_DMA failing with memory free, no
+     * reclaim for it while the check passes -- is 2.0's.) The SPI's [zone.linux20-dma-flag] says the same
+     * for any implementation.
      */
 
     // Allocation flags: how far below the min mark an attempt may go (the kernel's ALLOC_* bits), as the
@@ -114,6 +146,10 @@ final class DmaZoneAllocator implements ZoneAllocator {
     private final DirectReclaim reclaim = new DirectReclaim();
     private final FreePageWaitQueue waitQueue = new FreePageWaitQueue();
     private final AllocationFailureReport failures;
+    /** The zones' min marks together: Linux 2.0's {@code min_free_pages} on the 2.0 era. */
+    private final long minFreePages;
+    /** The 2.0 era only: on which side recent frees landed, newest on top (2.0's list heads). */
+    private final Linux20FreeOrder linux20Frees;
 
     private DmaZoneAllocator(ZoneAllocatorConfig config, Zone[] zones) {
         this.machine = config.machine();
@@ -123,6 +159,16 @@ final class DmaZoneAllocator implements ZoneAllocator {
         this.zones = zones;
         this.failures = new AllocationFailureReport(machine.dmesg());
         this.zonelists = new Zonelists(zones);
+        long reserve = 0;
+        for (Zone z : zones) {
+            reserve += z.min;
+        }
+        this.minFreePages = reserve;
+        int highest = 0;
+        for (Zone z : zones) {
+            highest = z.isEmpty() ? highest : z.index;
+        }
+        this.linux20Frees = era == Era.LINUX_2_0 ? new Linux20FreeOrder(highest) : null;
     }
 
     /** The wait in nanoseconds; a wait too long for a long (about 292 years) is as good as forever. */
@@ -173,7 +219,9 @@ final class DmaZoneAllocator implements ZoneAllocator {
             zones[i] = new Zone(i, spans.get(i), allocators, managed[i], maxOrder, marks[i]);
             total += managed[i];
         }
-        machine.dmesg().info(Checks.format("Built 1 zonelists, mobility grouping off.  Total pages: %d", total));
+        if (config.era() != Era.LINUX_2_0) { // 2.0 had no zonelists to announce
+            machine.dmesg().info(Checks.format("Built 1 zonelists, mobility grouping off.  Total pages: %d", total));
+        }
         return new DmaZoneAllocator(config, zones);
     }
 
@@ -208,9 +256,12 @@ final class DmaZoneAllocator implements ZoneAllocator {
 
     /** Tries each zone of the zonelist once with the given rights. */
     private long getPageFromFreelist(int order, int requested, int allocFlags) {
+        if (era == Era.LINUX_2_0) {
+            return linux20FromFreelists(order, requested, allocFlags);
+        }
         for (int z : zonelists.zonelist(requested)) {
             Zone zone = zones[z];
-            long pfn = zone.allocate(order, mark(zone, allocFlags, requested), era != Era.LINUX_2_0);
+            long pfn = zone.allocate(order, mark(zone, allocFlags, requested), true);
             if (pfn != PageAllocator.NO_PAGE) {
                 return pfn;
             }
@@ -219,18 +270,45 @@ final class DmaZoneAllocator implements ZoneAllocator {
     }
 
     /**
-     * Returns the number of free pages a zone must keep above for this attempt, or {@link #NO_WATERMARK}.
-     * Today: the essay's table (low on the fast path, min on the slow path, less for {@code __GFP_HIGH}
-     * and for a request that cannot block), plus the zone's {@code lowmem_reserve}. Linux 2.0:
-     * {@code min_free_pages}, and no limit for a request with {@code __GFP_HIGH} (2.0's GFP_ATOMIC took
-     * any free page).
+     * Linux 2.0's {@code __get_free_pages} over the zones (the essay's last section): the whole machine must
+     * pass 2.0's reserve check ({@link #reserveCheckPasses(int)}); then the first zone of the zonelist with a
+     * free block of the order serves it, whatever its own free count -- no per-zone mark, no
+     * {@code lowmem_reserve}, the order not counted.
+     *
+     * <p>The check reads the zones' free counters without their locks, as a whole: two threads may both
+     * pass it for the last page above the reserve (2.0's {@code cli()} covered the machine; kmemlab's locks
+     * are per zone). Each zone still takes its block under its lock, so no block is handed out twice.
+     */
+    private long linux20FromFreelists(int order, int requested, int allocFlags) {
+        if (!reserveCheckPasses(allocFlags)) {
+            return PageAllocator.NO_PAGE;
+        }
+        // An ordinary request takes the block freed last: its side first (GFP_DMA skips the others).
+        int head = requested > 0 ? linux20Frees.takeNewest() : 0;
+        if (head <= requested) {
+            long pfn = zones[head].allocate(order, NO_WATERMARK, false);
+            if (pfn != PageAllocator.NO_PAGE) {
+                return pfn;
+            }
+        }
+        for (int z : zonelists.zonelist(requested)) {
+            long pfn = z == head ? PageAllocator.NO_PAGE : zones[z].allocate(order, NO_WATERMARK, false);
+            if (pfn != PageAllocator.NO_PAGE) {
+                return pfn;
+            }
+        }
+        return PageAllocator.NO_PAGE;
+    }
+
+    /**
+     * Returns the number of free pages a zone must keep above for this attempt, or {@link #NO_WATERMARK}:
+     * the essay's table (low on the fast path, min on the slow path, less for {@code __GFP_HIGH} and for a
+     * request that cannot block), plus the zone's {@code lowmem_reserve}. Today's rule only: the 2.0 era
+     * decides in {@link #linux20FromFreelists}.
      */
     long mark(Zone zone, int allocFlags, int requested) {
         if ((allocFlags & ALLOC_NO_WATERMARKS) != 0) {
             return NO_WATERMARK;
-        }
-        if (era == Era.LINUX_2_0) {
-            return (allocFlags & ALLOC_MIN_RESERVE) != 0 ? NO_WATERMARK : zone.min;
         }
         long watermark = (allocFlags & ALLOC_WMARK_LOW) != 0 ? zone.low : zone.min;
         if ((allocFlags & ALLOC_MIN_RESERVE) != 0) {
@@ -320,13 +398,18 @@ final class DmaZoneAllocator implements ZoneAllocator {
     /**
      * Linux 2.0's end of {@code __get_free_pages} ({@code mm/page_alloc.c}, tag 2.0, lines 193-203): when
      * the reserve check failed ({@code nr_free_pages <= min_free_pages}), reclaim ({@code try_to_free_page})
-     * and try again, for as long as reclaim frees something; when the check passed but no free block was
+     * and try again, for as long as reclaim frees something and the check still fails (for GFP_DMA: until
+     * a DMA block comes free, see the comment in the loop); when the check passed but no free block was
      * large enough, return 0 at once, with no reclaim. 2.0 never waited for another task to free memory.
      * ({@code __GFP_NOFAIL} and {@code __GFP_NORETRY}, modern flags, keep today's rules on either era.)
      */
     private long linux20Reclaim(int gfp, int order, int requested, int flags) {
+        if (reserveCheckPasses(flags)) {
+            return fail(gfp, order); // the check passed, so only a (DMA) block was missing: 0 at once
+        }
+        boolean dma = (gfp & Gfp.__GFP_DMA) != 0;
         int passes = 0;
-        while (!reserveCheckPasses(requested) && !reclaim.isEmpty() && passes < MAX_RECLAIM_PASSES) {
+        while (!reclaim.isEmpty() && passes < MAX_RECLAIM_PASSES) {
             passes++;
             if (reclaim.shrink(reclaimTarget(order, requested)) == 0) {
                 break;
@@ -335,19 +418,31 @@ final class DmaZoneAllocator implements ZoneAllocator {
             if (pfn != PageAllocator.NO_PAGE) {
                 return pfn;
             }
+            // 2.0 repeated while the check failed. A DMA request's reclaim freed only PG_DMA pages
+            // (try_to_free_page(priority, dma, 1): mm/filemap.c:146, mm/vmscan.c:88), which kmemlab's
+            // shrinkers cannot choose, so for GFP_DMA kmemlab reclaims on, oldest first, until a DMA block
+            // comes free or reclaim runs dry: the outcome 2.0's DMA-only reclaim had.
+            if (!dma && reserveCheckPasses(flags)) {
+                break;
+            }
         }
         return fail(gfp, order);
     }
 
-    /** 2.0's reserve check: the zones a request may use have more free pages than their min marks. */
-    private boolean reserveCheckPasses(int requested) {
-        long free = 0;
-        long reserve = 0;
-        for (int z : zonelists.zonelist(requested)) {
-            free += zones[z].free();
-            reserve += zones[z].min;
+    /**
+     * 2.0's reserve check ({@code mm/page_alloc.c}, tag 2.0, lines 189-195): GFP_ATOMIC ({@code __GFP_HIGH}
+     * without blocking, or no watermark at all) passes at once; GFP_NFS ({@code __GFP_HIGH} with blocking)
+     * needs more than 5 free pages; every other level more than {@code min_free_pages}, the zones' min
+     * marks together. The free pages are those of the whole machine, DMA-capable or not, whatever zones
+     * the request may use.
+     */
+    private boolean reserveCheckPasses(int allocFlags) {
+        if ((allocFlags & ALLOC_NO_WATERMARKS) != 0
+                || (allocFlags & (ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK)) == (ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK)) {
+            return true;
         }
-        return free > reserve;
+        long reserve = (allocFlags & ALLOC_MIN_RESERVE) != 0 ? Gfp.LINUX20_NFS_RESERVE : minFreePages;
+        return freeFrames() > reserve;
     }
 
     /**
@@ -365,11 +460,15 @@ final class DmaZoneAllocator implements ZoneAllocator {
     }
 
     /**
-     * Reports a failure as today's kernel does, on either era. (Linux 2.0's page allocator failed without
-     * a word; the zone contract asks every implementation for the report, so it stays.)
+     * Fails the request: today's kernel reports it ({@code warn_alloc}); Linux 2.0's
+     * {@code __get_free_pages} returned 0 without a word (page_alloc.c:179-180, 197-203), so on the 2.0
+     * era nothing is logged here. (2.0's kmalloc printed {@code Couldn't get a free page.....} for its own
+     * callers; kmalloc does that.)
      */
     private long fail(int gfp, int order) {
-        failures.report(gfp, order, this::zoneinfo);
+        if (era != Era.LINUX_2_0) {
+            failures.report(gfp, order, this::zoneinfo);
+        }
         return PageAllocator.NO_PAGE;
     }
 
@@ -394,6 +493,9 @@ final class DmaZoneAllocator implements ZoneAllocator {
                     "free only a pfn that alloc_pages() returned");
         }
         zone.free(pfn, order);
+        if (linux20Frees != null) {
+            linux20Frees.freed(zone.index);
+        }
         waitQueue.pagesFreed();
     }
 

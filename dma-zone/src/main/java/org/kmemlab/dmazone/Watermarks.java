@@ -49,8 +49,10 @@ import org.kmemlab.api.ZoneType;
  * only skipped pages above 16 MiB) and no lowmem_reserve. kmemlab has zones, so it <em>presents</em> the
  * global figures per zone, each zone's share in proportion to its managed pages exactly as today's
  * kernel splits {@code pages_min}; on the default 16 MiB machine everything is ZONE_DMA, which shows the
- * 2.0 numbers unchanged. The shares add up to the global reserve (give or take rounding), so "free pages
- * above the reserve" means the same thing as in 2.0. Protection is all zeros and promo is 0. When an
+ * 2.0 numbers unchanged. The shares add up to the global reserve exactly (what rounding down leaves over
+ * goes to the highest zone with managed pages), because the 2.0 allocator compares the free pages of the
+ * whole machine with their sum, 2.0's {@code min_free_pages} ({@code DmaZoneAllocator}'s essay). Protection
+ * is all zeros and promo is 0. When an
  * administrator sets {@code min_free_kbytes} for a 2.0 machine it replaces {@code i} (in pages), as
  * writing {@code /proc/sys/vm/freepages} did.
  */
@@ -113,13 +115,35 @@ final class Watermarks {
                 : Math.max(ramPages >> 7, LINUX_2_0_MIN_FREE_PAGES_FLOOR);
         long low = i + i / 2;
         long high = 2 * i;
-        long total = sum(managed);
+        long[] mins = shareExactly(i, managed);
+        long[] lows = shareExactly(low, managed);
+        long[] highs = shareExactly(high, managed);
         Marks[] marks = new Marks[managed.length];
         for (int z = 0; z < managed.length; z++) {
-            marks[z] = new Marks(share(i, managed[z], total), share(low, managed[z], total),
-                    share(high, managed[z], total), 0, new long[managed.length]);
+            marks[z] = new Marks(mins[z], lows[z], highs[z], 0, new long[managed.length]);
         }
         return marks;
+    }
+
+    /**
+     * Shares {@code total} out by managed pages, rounded down, and gives what rounding left over to the
+     * highest zone that manages pages, so that the shares add up to {@code total} (all 0 when nothing is
+     * managed).
+     */
+    private static long[] shareExactly(long total, long[] managed) {
+        long whole = sum(managed);
+        long[] shares = new long[managed.length];
+        long given = 0;
+        int highest = -1;
+        for (int z = 0; z < managed.length; z++) {
+            shares[z] = share(total, managed[z], whole);
+            given += shares[z];
+            highest = managed[z] > 0 ? z : highest;
+        }
+        if (highest >= 0) {
+            shares[highest] += total - given;
+        }
+        return shares;
     }
 
     /**

@@ -320,23 +320,7 @@ class ReclaimAndWaitTests {
             zones.freePages(held.get(i), 0);   // every other page: plenty free, no two side by side
         }
         AtomicLong scans = new AtomicLong();
-        zones.registerShrinker(new Shrinker() {
-            @Override
-            public String name() {
-                return "counter";
-            }
-
-            @Override
-            public long count() {
-                return 100;
-            }
-
-            @Override
-            public long scan(long pages) {
-                scans.incrementAndGet();
-                return 0;
-            }
-        });
+        zones.registerShrinker(ZoneTesting.counting(scans));
         assertTrue(zones.freeFrames() > 32);
         assertEquals(PageAllocator.NO_PAGE, zones.allocPages(Gfp.GFP_KERNEL | QUIET, 1));
         assertEquals(0, scans.get(), "the reserve check passed: 2.0 returned 0 at once");

@@ -3,6 +3,7 @@ package org.kmemlab.dmazone;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.kmemlab.api.Era;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
@@ -10,6 +11,7 @@ import org.kmemlab.api.ZoneType;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.api.spi.ProviderRegistry;
+import org.kmemlab.api.spi.Shrinker;
 import org.kmemlab.api.spi.ZoneAllocatorConfig;
 import org.kmemlab.api.stats.ZoneStats;
 import org.kmemlab.testkit.contract.support.SimplePageAllocator;
@@ -103,6 +105,30 @@ final class ZoneTesting {
             }
         }
         return blocks;
+    }
+
+    /**
+     * Returns a shrinker that promises 100 pages, frees none and counts its scans in {@code scans}: it
+     * shows whether reclaim ran without helping the allocation.
+     */
+    static Shrinker counting(AtomicLong scans) {
+        return new Shrinker() {
+            @Override
+            public String name() {
+                return "counter";
+            }
+
+            @Override
+            public long count() {
+                return 100;
+            }
+
+            @Override
+            public long scan(long pages) {
+                scans.incrementAndGet();
+                return 0;
+            }
+        };
     }
 
     /** Frees blocks returned by {@link #drainAllOrders}. */

@@ -8,7 +8,8 @@ import org.kmemlab.api.bug.InvalidFreeBug;
 
 /**
  * Kernel virtual addresses and the memory behind them. An address is either in the direct map of RAM
- * ({@code PAGE_OFFSET + physical}, what kmalloc and {@code __get_free_pages} return), and is translated by
+ * ({@code PAGE_OFFSET + physical}, what kmalloc and {@code __get_free_pages} return; on the i386 machine
+ * {@code PAGE_OFFSET} is 0, as in Linux 2.0), and is translated by
  * subtraction, or in the vmalloc area, and is translated by walking the page tables ({@link Mmu}). Any
  * other address faults ({@link PageFaults}); one that a free path is handed and that is not in the
  * direct map is reported as non-kmalloced memory ({@link #pfnOf}).
@@ -50,9 +51,15 @@ final class KernelAddresses {
         return offset >>> MachineProfile.PAGE_SHIFT;
     }
 
+    /**
+     * Returns the physical address behind direct-map address {@code addr}. The first page of the kernel's
+     * address space is never mapped, so that NULL faults: on x86_64 it lies far below the direct map, on the
+     * i386 machine ({@code PAGE_OFFSET} 0, as in Linux 2.0) it is page 0 of RAM, which 2.0 left unmapped too.
+     */
     private long phys(long addr, long length, boolean write) {
         long offset = addr - pageOffset;
-        if (Long.compareUnsigned(offset, ramBytes) >= 0 || length > ramBytes - offset) {
+        if (Long.compareUnsigned(offset, ramBytes) >= 0 || length > ramBytes - offset
+                || Long.compareUnsigned(addr, MachineProfile.PAGE_SIZE) < 0) {
             throw pageFaults.outsideDirectMap(addr, write);
         }
         return offset;

@@ -344,6 +344,8 @@ public final class KernelBuilder {
         Kernel kernel = Kernel.assemble(new KernelBoot.Parts(r.profile(), r.ram(), r.era(), r.maxWait(),
                 r.minFreeKbytes(), r.cpuCaches(), pages, objects, zones, slabs, r.sources(), bareMachine),
                 new KernelBoot.Debugging(slabDebug, failslab, failPageAlloc));
+        // Linux 2.0's printk kept no time stamps (kernel/printk.c, tag 2.0, lines 150-190).
+        kernel.machine().dmesg().printkTime(r.era() != Era.LINUX_2_0);
         for (Consumer<Kernel> listener : bootListeners) {
             listener.accept(kernel);
         }

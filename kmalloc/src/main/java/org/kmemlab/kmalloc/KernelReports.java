@@ -50,11 +50,14 @@ final class KernelReports {
                 cachedPages * kbPerPage, slabPages * kbPerPage, 0, slabPages * kbPerPage, 0, vmallocKb, 0, 0);
     }
 
-    /** Formats the log as {@code dmesg -r} does: the {@code <level>} prefix, the time stamp, the text. */
+    /**
+     * Formats the log as {@code dmesg -r} does: the {@code <level>} prefix, the time stamp (none on Linux
+     * 2.0, see {@link Dmesg#printkTime(boolean)}), the text.
+     */
     static String dmesg(Dmesg log) {
         StringBuilder out = new StringBuilder();
         for (Dmesg.Entry e : log.entries()) {
-            out.append(e.level().prefix()).append(e.format()).append('\n');
+            out.append(e.level().prefix()).append(log.format(e)).append('\n');
         }
         return out.toString();
     }

@@ -97,9 +97,9 @@ final class Linux20Oops {
 
     /**
      * Returns the linear address the MMU saw for kernel address {@code addr}: addresses below the kernel
-     * segment's base are offsets into it (NULL, small integers, 2.0's physical pointers) and the base is
-     * added; addresses at or above it are linear already (how kmemlab numbers its i386 direct map and
-     * vmalloc area).
+     * segment's base are offsets into it (NULL, small integers, 2.0's physical pointers and vmalloc
+     * addresses: how kmemlab numbers the i386 machine, {@code PAGE_OFFSET} 0) and the base is added;
+     * addresses at or above it are linear already (a pointer numbered as from 2.2 on).
      */
     static long linear(long addr) {
         long a = addr & MASK_32;

@@ -61,6 +61,18 @@ import org.kmemlab.api.stats.ZoneStats;
  *       every zone of the machine, empty ones included.</li>
  *   <li><b>Self-check.</b> [zone.self-check-sound] {@link #checkInvariants()} MUST throw only when one of
  *       the allocator's invariants is really broken.</li>
+ *   <li><b>Linux 2.0.</b> The rules on zones, watermarks and failure reports above are today's kernel's;
+ *       Linux 2.0 had no zones, only a page flag ({@code PG_DMA}, cleared at 16 MiB), one reserve for the
+ *       whole machine and a page allocator that failed without a word.
+ *       [zone.linux20-dma-flag] When the configured era is {@link org.kmemlab.api.Era#LINUX_2_0}, the
+ *       allocator MUST decide as 2.0's {@code __get_free_pages} did, in place of the rules on zone order,
+ *       zone watermarks, serving, lowmem_reserve and the failure report above (which are today's): a
+ *       request without {@code __GFP_HIGH} MUST be served only while the free pages of all zones together
+ *       exceed their min marks together (2.0's {@code min_free_pages}), one with {@code __GFP_HIGH} that may
+ *       block (2.0's {@code GFP_NFS}) only while they exceed 5, and then, like a {@code __GFP_HIGH} request
+ *       that cannot block (2.0's {@code GFP_ATOMIC}) at any time, MUST be served from any zone it may use
+ *       that has a free block of its order (a request without {@code GFP_DMA} takes DMA-capable pages like
+ *       any other, with no {@code lowmem_reserve}); a failure MUST NOT be logged.</li>
  *   <li><b>Concurrency.</b> [zone.concurrent] Unlike the other SPIs, a zone allocator MUST be safe for
  *       concurrent use (a lock per zone).
  *       [zone.wait-on-condition] A waiting allocation MUST wait on a condition, not spin: while it waits

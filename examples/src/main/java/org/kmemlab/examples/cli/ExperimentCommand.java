@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.Sizes;
+import org.kmemlab.examples.experiment.DmaDrainExperiment;
 import org.kmemlab.examples.experiment.GfpExperiment;
 import org.kmemlab.examples.experiment.GfpPlot;
 import org.kmemlab.examples.experiment.GfpTable;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Spec;
 /** {@code kmemlab experiment ...}: measured experiments. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Measured experiments on the simulated machine.",
-        subcommands = {ExperimentCommand.Gfp.class})
+        subcommands = {ExperimentCommand.Gfp.class, ExperimentCommand.DmaDrain.class})
 final class ExperimentCommand implements Callable<Integer> {
 
     @Spec
@@ -29,7 +31,8 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new UserError("name an experiment: kmemlab experiment gfp (see 'kmemlab experiment --help')");
+        throw new UserError("name an experiment: kmemlab experiment gfp, or kmemlab experiment dma-drain"
+                + " (see 'kmemlab experiment --help')");
     }
 
     /** {@code kmemlab experiment gfp}. */
@@ -117,6 +120,60 @@ final class ExperimentCommand implements Callable<Integer> {
             if (html != null) {
                 Commands.requireDirectoryOf(html, "--html");
             }
+        }
+    }
+
+    /** {@code kmemlab experiment dma-drain}. */
+    @Command(name = "dma-drain", mixinStandardHelpOptions = true,
+            description = {"Shows ordinary allocations draining DMA-capable memory on a Linux 2.0 machine, and",
+                "today's zones keeping some back, with the same workload: GFP_KERNEL pages are kept until a share",
+                "of memory is in use, a random third of them is freed and allocated again four times (seeded),",
+                "then a driver asks GFP_KERNEL|GFP_DMA for 64 KiB buffers and single pages.",
+                "Machines: i386 with Linux 2.0 (DMA a page flag), the same i386 machine with today's zones, and",
+                "x86_64 with today's zones, all with the same RAM (default 64 MiB)."})
+    static final class DmaDrain implements Callable<Integer> {
+
+        @Option(names = "--ram", paramLabel = "SIZE", defaultValue = "64M",
+                description = "RAM of every machine, more than 16M and at least 64M for x86_64"
+                        + " (default: ${DEFAULT-VALUE})")
+        String ram;
+
+        @Option(names = "--levels", split = ",", paramLabel = "PERCENT", defaultValue = "50,75,90,95,100",
+                description = "ordinary use in percent of managed memory (default: ${DEFAULT-VALUE})")
+        int[] levels;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "1996",
+                description = "seed of the churn: which pages are freed (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            long bytes;
+            try {
+                bytes = Sizes.parse(ram);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--ram " + ram + ": " + e.getMessage());
+            }
+            if (bytes < MachineProfile.X86_64.minRam() || bytes > MachineProfile.I386_LINUX_2_0.maxRam()) {
+                throw new UserError("--ram " + ram + " must lie between " + Sizes.human(MachineProfile.X86_64.minRam())
+                        + " (the x86_64 machine's least) and " + Sizes.human(MachineProfile.I386_LINUX_2_0.maxRam())
+                        + " (the i386 machine's most)");
+            }
+            DmaDrainExperiment experiment;
+            try {
+                experiment = new DmaDrainExperiment(bytes, levels, seed);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("DMA drain experiment, %s of RAM on every machine (pages of 4 KiB; DMA-capable: below 16 MiB),"
+                    + " churn seed %d%n%n", Sizes.human(bytes), seed);
+            List<DmaDrainExperiment.Row> rows = experiment.run();
+            out.print(DmaDrainExperiment.format(rows));
+            return 0;
         }
     }
 }

@@ -17,8 +17,9 @@ import org.kmemlab.kmalloc.Kernel;
  * ordinary requests must leave alone, so an interrupt handler is the last to go hungry.
  *
  * <p>The lesson runs a simulated floppy interrupt handler ({@code machine.context().runInInterrupt}):
- * first correctly, then on a machine whose free memory has fallen to the watermark (where
- * {@code GFP_NOWAIT} fails but {@code GFP_ATOMIC} still succeeds), and finally with {@code GFP_KERNEL},
+ * first correctly, then on a machine whose free memory has fallen to the watermark (where today's
+ * {@code GFP_NOWAIT} fails, or on Linux 2.0, which had no GFP_NOWAIT, {@code GFP_KERNEL} finds nothing above
+ * {@code min_free_pages} to reclaim, but {@code GFP_ATOMIC} still succeeds), and finally with {@code GFP_KERNEL},
  * which the kernel reports as a bug every time, even when memory is plentiful. The report differs by
  * era: today's kernel says {@code BUG: sleeping function called from invalid context}; Linux 2.0 printed
  * {@code kmalloc called nonatomically from interrupt} and carried on with GFP_ATOMIC (the first four
@@ -58,20 +59,35 @@ public final class AtomicLesson extends Lesson {
         kernel.kfree(got[0]);
 
         ctx.step("memory runs short: ordinary requests have taken everything down to the watermark");
-        MemoryHog hog = MemoryHog.exhaust(kernel, Gfp.GFP_NOWAIT, 0);
-        ctx.say("   GFP_NOWAIT requests stopped after %d pages; now:", hog.pages());
-        for (ZoneStats zone : kernel.zoneinfo()) {
-            if (zone.managed() > 0) {
-                ctx.say("   zone %-7s %6d pages free, min watermark %d", zone.type().procName(), zone.free(),
-                        zone.min());
+        // Linux 2.0 had no GFP_NOWAIT: its ordinary request is GFP_KERNEL, which here has nothing to reclaim.
+        boolean linux20 = kernel.era() == Era.LINUX_2_0;
+        int ordinaryGfp = linux20 ? Gfp.GFP_KERNEL : Gfp.GFP_NOWAIT;
+        String ordinary = linux20 ? "GFP_KERNEL" : "GFP_NOWAIT";
+        MemoryHog hog = MemoryHog.exhaust(kernel, ordinaryGfp, 0);
+        ctx.say("   %s requests stopped after %d pages; now:", ordinary, hog.pages());
+        if (linux20) {
+            long free = 0;
+            long reserve = 0;
+            for (ZoneStats zone : kernel.zoneinfo()) {
+                free += zone.free();
+                reserve += zone.min();
+            }
+            ctx.say("   nr_free_pages %d, min_free_pages %d: 2.0 checked one reserve for the whole machine", free,
+                    reserve);
+        } else {
+            for (ZoneStats zone : kernel.zoneinfo()) {
+                if (zone.managed() > 0) {
+                    ctx.say("   zone %-7s %6d pages free, min watermark %d", zone.type().procName(), zone.free(),
+                            zone.min());
+                }
             }
         }
-        long nowait = kernel.getFreePages(Gfp.GFP_NOWAIT, 0);
-        ctx.expect(nowait == KernelMemory.NULL, "GFP_NOWAIT to fail at the watermark");
+        long refused = kernel.getFreePages(ordinaryGfp | Gfp.__GFP_NOWARN, 0);
+        ctx.expect(refused == KernelMemory.NULL, ordinary + " to fail at the watermark");
         long[] atomic = new long[1];
         cpu.runInInterrupt(FLOPPY_IRQ, "floppy", () -> atomic[0] = kernel.getFreePages(Gfp.GFP_ATOMIC, 0));
         ctx.expect(atomic[0] != KernelMemory.NULL, "GFP_ATOMIC to dig into the reserve below the watermark");
-        ctx.say("   GFP_NOWAIT: NULL;  GFP_ATOMIC in the handler: 0x%x, taken from the reserve", atomic[0]);
+        ctx.say("   %s: NULL;  GFP_ATOMIC in the handler: 0x%x, taken from the reserve", ordinary, atomic[0]);
         kernel.freePages(atomic[0], 0);
         hog.releaseAll();
 

@@ -2,6 +2,7 @@ package org.kmemlab.examples.lessons;
 
 import java.util.List;
 import org.kmemlab.api.Dmesg;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.api.bug.KernelBug;
@@ -49,6 +50,10 @@ public final class CheckReturnsLesson extends Lesson {
                 + ")");
         faults.failslab(failslab);
         ctx.say("   memory is plentiful: MemFree %d kB; the failures are injected", kernel.meminfo().memFree());
+        if (kernel.era() == Era.LINUX_2_0) {
+            ctx.say("   (fault injection is today's tool, since 2.6.20; on a 1996 machine a GFP_ATOMIC kmalloc"
+                    + " failed only in a real shortage, and printed \"Couldn't get a free page.....\")");
+        }
 
         ctx.step("a burst of " + PACKETS + " packets reaches a receive routine that checks kmalloc's result");
         long logged = kernel.machine().dmesg().nextSequence();
@@ -66,7 +71,8 @@ public final class CheckReturnsLesson extends Lesson {
         }
         ctx.say("   received %d packets, dropped %d (rx_dropped), and the machine is still up", received, dropped);
         ctx.expect(dropped > 0 && dropped == faults.slabFailures(), "every injected failure to be a dropped packet");
-        ctx.show("dmesg (first injected failure)", firstInjection(kernel.machine().dmesg().entriesAfter(logged - 1)));
+        ctx.show("dmesg (first injected failure)", firstInjection(kernel.machine().dmesg(),
+                kernel.machine().dmesg().entriesAfter(logged - 1)));
         for (int i = 0; i < received; i++) {
             kernel.kfree(buffers[i]);
         }
@@ -108,10 +114,10 @@ public final class CheckReturnsLesson extends Lesson {
     }
 
     /** Returns the two dmesg lines of the first injected failure among {@code entries}. */
-    private static String firstInjection(List<Dmesg.Entry> entries) {
+    private static String firstInjection(Dmesg dmesg, List<Dmesg.Entry> entries) {
         for (int i = 0; i + 1 < entries.size(); i++) {
             if (entries.get(i).text().startsWith("FAULT_INJECTION")) {
-                return entries.get(i).format() + "\n" + entries.get(i + 1).format();
+                return dmesg.format(entries.get(i)) + "\n" + dmesg.format(entries.get(i + 1));
             }
         }
         throw new LessonFailed("failslab to log its failures to dmesg");

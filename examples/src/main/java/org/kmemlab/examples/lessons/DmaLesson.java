@@ -1,9 +1,9 @@
 package org.kmemlab.examples.lessons;
 
 import java.util.Arrays;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.KernelMemory;
-import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.Sizes;
 import org.kmemlab.kmalloc.Kernel;
 
@@ -15,12 +15,14 @@ import org.kmemlab.kmalloc.Kernel;
  * needs a <em>bounce buffer</em> that satisfies both rules, and copies data between it and wherever the
  * caller wants it. Two facts make that easy:
  * <ul>
- *   <li>{@code GFP_DMA} asks for memory from ZONE_DMA, which is exactly the first 16 MiB;</li>
+ *   <li>{@code GFP_DMA} asks for memory below 16 MiB: in Linux 2.0 pages that carry the {@code PG_DMA}
+ *       flag (there were no zones, and ordinary requests could take those pages too), today memory from
+ *       ZONE_DMA, which is exactly the first 16 MiB;</li>
  *   <li>buddy blocks are naturally aligned (a block of {@code 2^order} pages starts at a multiple of its
  *       own size), so a block of at most 64 KiB (order 4) never crosses a 64 KiB line.</li>
  * </ul>
- * The lesson runs on a machine with 1 GiB of RAM (most of it out of the controller's reach) and tries
- * three buffers: an ordinary kmalloc (above 16 MiB), a slice of a 128 KiB DMA block at an unlucky offset
+ * The lesson runs on a Linux 2.0 PC with 64 MiB of RAM (48 MiB of it out of the controller's reach;
+ * {@code --profile x86_64} runs it on today's machine with 64 MiB) and tries three buffers: an ordinary kmalloc (above 16 MiB), a slice of a 128 KiB DMA block at an unlucky offset
  * (crosses 64 KiB), and the right one: {@code __get_free_pages(GFP_KERNEL | GFP_DMA, 3)}.
  *
  * <p>Try: ask for order 5 (128 KiB) with GFP_DMA and use all of it: it will cross.
@@ -40,11 +42,19 @@ public final class DmaLesson extends Lesson {
 
     @Override
     public void run(LessonContext ctx) {
-        Kernel kernel = ctx.builder(MachineProfile.X86_64).boot();
+        Kernel kernel = ctx.builder().commandDefault("ram", "64M").boot();
         IsaDmaController dma = new IsaDmaController(kernel.machine());
         long bounceBytes = kernel.machine().pageSize() << BOUNCE_ORDER;
-        ctx.say("   machine: %s RAM; the controller reaches 0x0-0x%x", Sizes.human(kernel.machine().ramBytes()),
-                IsaDmaController.LIMIT - 1);
+        ctx.say("   machine: %s, %s RAM; the controller reaches 0x0-0x%x", kernel.machine().profile().displayName(),
+                Sizes.human(kernel.machine().ramBytes()), IsaDmaController.LIMIT - 1);
+        if (kernel.era() == Era.LINUX_2_0) {
+            ctx.say("   Linux 2.0 has no zones: mem_init marks the pages below 16 MiB PG_DMA, GFP_DMA searches the"
+                    + " free lists for such pages, any other request takes any page (kmemlab shows the two sides"
+                    + " as DMA and Normal)");
+        } else {
+            ctx.say("   today GFP_DMA takes ZONE_DMA, the first 16 MiB, whose watermarks and lowmem_reserve keep"
+                    + " some of it from ordinary requests");
+        }
 
         ctx.step("wrong: an ordinary kmalloc(" + bounceBytes + ", GFP_KERNEL) buffer");
         long plain = kernel.kmalloc(bounceBytes, Gfp.GFP_KERNEL);
@@ -52,7 +62,7 @@ public final class DmaLesson extends Lesson {
         String refused = dma.program(kernel.machine().pa(plain), TRACK_BYTES);
         if (kernel.machine().ramBytes() <= IsaDmaController.LIMIT) {
             ctx.say("   all RAM of this machine lies below 16 MiB, so even this buffer is reachable;"
-                    + " run the lesson on --profile x86_64 to see it refused");
+                    + " run the lesson with --ram 64M to see it refused");
         } else {
             ctx.expect(refused != null, "the controller to refuse memory above 16 MiB");
             ctx.say("   physical 0x%x: the controller says: %s", kernel.machine().pa(plain), refused);
@@ -95,5 +105,10 @@ public final class DmaLesson extends Lesson {
         ctx.say("");
         ctx.say("Rule: memory a device reads by DMA comes from GFP_DMA (or today the DMA API with the device's"
                 + " mask); a naturally aligned block of at most 64 KiB never crosses a 64 KiB line.");
+        if (kernel.era() == Era.LINUX_2_0) {
+            ctx.say("In 2.0 nothing kept the DMA-capable pages for drivers: on a full machine ordinary requests had"
+                    + " taken them, and GFP_DMA failed (kmemlab experiment dma-drain). Drivers allocated their"
+                    + " DMA buffers at boot and kept them.");
+        }
     }
 }

@@ -137,7 +137,7 @@ public final class Film implements FrameWatch.Listener {
         int[] lines = new int[logged.size()];
         for (int i = 0; i < lines.length; i++) {
             Dmesg.Entry e = logged.get(i);
-            lines[i] = recording.line(e.level().prefix() + e.format());
+            lines[i] = recording.line(e.level().prefix() + kernel.machine().dmesg().format(e));
             dmesgSequence = e.sequence();
         }
         step.key("d").numbers(lines).endObject();

@@ -253,6 +253,17 @@ public enum Rule {
     ZONE_SELF_CHECK_SOUND("zone.self-check-sound", "ZoneAllocator", Level.MUST,
             "checkInvariants() MUST throw only when one of the allocator's invariants is really "
                 + "broken."),
+    /** ZoneAllocator: zone.linux20-dma-flag. */
+    ZONE_LINUX20_DMA_FLAG("zone.linux20-dma-flag", "ZoneAllocator", Level.MUST,
+            "When the configured era is LINUX_2_0, the allocator MUST decide as 2.0's __get_free_pages "
+                + "did, in place of the rules on zone order, zone watermarks, serving, lowmem_reserve and the "
+                + "failure report above (which are today's): a request without __GFP_HIGH MUST be served only "
+                + "while the free pages of all zones together exceed their min marks together (2.0's "
+                + "min_free_pages), one with __GFP_HIGH that may block (2.0's GFP_NFS) only while they exceed "
+                + "5, and then, like a __GFP_HIGH request that cannot block (2.0's GFP_ATOMIC) at any time, "
+                + "MUST be served from any zone it may use that has a free block of its order (a request "
+                + "without GFP_DMA takes DMA-capable pages like any other, with no lowmem_reserve); a failure "
+                + "MUST NOT be logged."),
     /** ZoneAllocator: zone.concurrent. */
     ZONE_CONCURRENT("zone.concurrent", "ZoneAllocator", Level.MUST,
             "Unlike the other SPIs, a zone allocator MUST be safe for concurrent use (a lock per "

@@ -44,6 +44,10 @@ import org.kmemlab.testkit.property.Effort;
  *       {@code __GFP_NOWARN}), {@code zone.nowait-never-waits}, {@code zone.noretry},
  *       {@code zone.nofail} (waits past maxWait until another thread frees) and {@code zone.shrinker}
  *       (GFP_KERNEL runs the registered shrinkers before failing): fixed scenarios;</li>
+ *   <li>{@code zone.linux20-dma-flag}: on a Linux 2.0 machine with memory above 16 MiB, a GFP_DMA request
+ *       takes every DMA-capable page while the machine has more than its one reserve free, and then an
+ *       ordinary request is still served (2.0 had a page flag, not zones); on every 2.0 machine the
+ *       chains check 2.0's one reserve instead of today's zone watermarks, and that failures log nothing;</li>
  *   <li>{@code zone.concurrent}: four threads allocate and free at once; their blocks never overlap, no
  *       call throws, and everything comes back.</li>
  * </ul>

@@ -33,6 +33,12 @@ import org.kmemlab.api.stats.ZoneStats;
  * to min, and frees lower them again) and a {@code lowmem_reserve} of 1/32 of the higher zones' managed
  * pages, both shown in {@code zoneinfo()} and both followed by every decision. The SPI allows both; the
  * contract must accept them. Two flaws break exactly that: stale watermarks and an ignored reserve.
+ *
+ * <p>On a machine of the Linux 2.0 era it decides as 2.0 did (SPI rule {@code zone.linux20-dma-flag}): one
+ * reserve check over the free pages of all zones against their min marks together, skipped for
+ * {@code __GFP_HIGH}, then any zone the gfp allows; no boosting, no failure report. The fallback,
+ * watermark and report flaws are today's mistakes and are planted on the modern era only;
+ * {@code LINUX20_ZONE_RESERVES} is the 2.0 one.
  */
 final class AlternateZoneAllocator implements ZoneAllocator {
 
@@ -67,7 +73,9 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         /** With boosting: zoneinfo shows the boosted marks, decisions in a request's own zone use those of boot. */
         STALE_WATERMARKS,
         /** With boosting: zoneinfo shows lowmem_reserve, decisions leave it out. */
-        RESERVE_IGNORED;
+        RESERVE_IGNORED,
+        /** On the Linux 2.0 era: each zone keeps its own min mark (today's shape), not one reserve for the machine. */
+        LINUX20_ZONE_RESERVES;
 
         /** True for the flaws planted in the boosting design. */
         boolean boosting() {
@@ -131,7 +139,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         setWatermarks(config.minFreeKbytes());
         this.boost = new long[spans.size()];
         this.reserve = new long[spans.size()][spans.size()];
-        if (boosting) {
+        if (boosting && era == Era.MODERN) {
             for (int z = 0; z < spans.size(); z++) {
                 long above = 0;
                 for (int j = z + 1; j < spans.size(); j++) {
@@ -271,7 +279,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         } finally {
             lock.unlock();
         }
-        if ((gfp & Gfp.__GFP_NOWARN) == 0 || flaw == Flaw.NOWARN_IGNORED) {
+        if (era == Era.MODERN && ((gfp & Gfp.__GFP_NOWARN) == 0 || flaw == Flaw.NOWARN_IGNORED)) {
             if (flaw != Flaw.FAILURE_NOT_LOGGED) {
                 machine.dmesg().warn(Thread.currentThread().getName() + ": page allocation failure: order:" + order
                         + ", mode:" + Gfp.mode(gfp));
@@ -310,7 +318,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         if (flaw == Flaw.DMA_FROM_ANY_ZONE) {
             highest = spans.size() - 1;
         }
-        int lowest = flaw == Flaw.NO_FALLBACK ? highest : 0;
+        int lowest = flaw == Flaw.NO_FALLBACK && era == Era.MODERN ? highest : 0;
         if (flaw == Flaw.DMA32_TRIES_DMA_FIRST && (gfp & Gfp.__GFP_DMA32) != 0) {
             for (int z = lowest; z <= highest; z++) {
                 long pfn = fromZone(z, gfp, order);
@@ -330,8 +338,9 @@ final class AlternateZoneAllocator implements ZoneAllocator {
     }
 
     private long fromZone(int z, int gfp, int order) {
-        if (zoneFree(z) - (1L << order) < mark(z, gfp) + protection(z, gfp)) {
-            if (boosting) {
+        if (era == Era.LINUX_2_0 ? !linux20ReservePasses(z, gfp)
+                : zoneFree(z) - (1L << order) < mark(z, gfp) + protection(z, gfp)) {
+            if (boosting && era == Era.MODERN) {
                 // Watermark boosting: a zone that turns requests away raises its marks, up to min more.
                 boost[z] = Math.min(min[z], boost[z] + Math.max(1, min[z] / 4));
             }
@@ -346,6 +355,26 @@ final class AlternateZoneAllocator implements ZoneAllocator {
             }
         }
         return PageAllocator.NO_PAGE;
+    }
+
+    /**
+     * Linux 2.0: nr_free_pages > min_free_pages for the whole machine; GFP_NFS (__GFP_HIGH, may block) needs
+     * only 5; GFP_ATOMIC (__GFP_HIGH, cannot block) passes at once.
+     */
+    private boolean linux20ReservePasses(int z, int gfp) {
+        if ((gfp & Gfp.__GFP_HIGH) != 0) {
+            return !Gfp.allowsBlocking(gfp) || freeFramesLocked() > Gfp.LINUX20_NFS_RESERVE;
+        }
+        if (flaw == Flaw.LINUX20_ZONE_RESERVES) {
+            return zoneFree(z) > min[z]; // "each zone guards its own reserve", as today
+        }
+        long free = 0;
+        long reserve = 0;
+        for (int i = 0; i < spans.size(); i++) {
+            free += zoneFree(i);
+            reserve += min[i];
+        }
+        return free > reserve;
     }
 
     /** The lowmem_reserve zone {@code z} keeps back from a request whose highest zone is above it. */

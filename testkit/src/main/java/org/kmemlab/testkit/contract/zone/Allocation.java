@@ -38,6 +38,11 @@ import org.kmemlab.testkit.property.InvariantViolation;
  *       gfp has {@code __GFP_NOWARN}, in which case nothing of the kind is logged. The kernel rate-limits
  *       these reports (and so may an implementation), so only the first failure of a chain that should be
  *       logged must be.</li>
+ *   <li><b>Linux 2.0</b> ({@code zone.linux20-dma-flag}): on a machine of the 2.0 era the zone order,
+ *       the zones' own watermarks, lowmem_reserve and the failure report are not checked. Instead a
+ *       request without {@code __GFP_HIGH} may be served only while the whole machine had more free pages
+ *       than the zones' min marks together; a failure is wrong when an allowed zone had a free block of the
+ *       order and the request had {@code __GFP_HIGH} or that check passed; and a failure logs nothing.</li>
  * </ul>
  */
 final class Allocation {
@@ -103,13 +108,23 @@ final class Allocation {
                     "SleepInAtomicBug", pfn == PageAllocator.NO_PAGE ? "NO_PAGE" : "pfn " + pfn);
         }
         checkDidNotWait(s, call, gfp, (System.nanoTime() - start) / 1_000_000);
+        boolean linux20 = s.machine.profile().era() == Era.LINUX_2_0;
         if (pfn == PageAllocator.NO_PAGE) {
+            if (linux20) {
+                Linux20.checkFailure(s, call, gfp, order, freeBefore, largestBefore, marks, dmesgBefore);
+                return null;
+            }
             checkFailure(s, call, gfp, order, freeBefore, largestBefore, marks);
             checkFailureReport(s, call, gfp, order, dmesgBefore);
             return null;
         }
         ZoneModel.Block block = checkBlock(s, call, label, pfn, order);
-        checkZone(s, call, gfp, order, block, freeBefore, largestBefore, marks);
+        if (linux20) {
+            checkGfpZone(s, call, gfp, block);
+            Linux20.checkReserve(call, gfp, block, freeBefore, marks);
+        } else {
+            checkZone(s, call, gfp, order, block, freeBefore, largestBefore, marks);
+        }
         s.model.add(block);
         s.writePattern(block);
         return block;
@@ -163,8 +178,8 @@ final class Allocation {
         return null;
     }
 
-    private static void checkZone(ZoneState s, String call, int gfp, int order, ZoneModel.Block block,
-                                  long[] freeBefore, int[] largestBefore, List<ZoneStats> marks) {
+    /** {@code zone.gfp-zones}: the block lies in a zone the gfp allows (on either era). */
+    private static void checkGfpZone(ZoneState s, String call, int gfp, ZoneModel.Block block) {
         ZoneType highest = Gfp.highestZone(gfp);
         if (block.zone().ordinal() > highest.ordinal()) {
             throw Rule.ZONE_GFP_ZONES.violation(call + " was served from ZONE_" + block.zone() + " (pfn " + block.pfn()
@@ -173,6 +188,12 @@ final class Allocation {
                     "a block below pfn " + s.machine.zone(highest).endPfn(),
                     "pfn " + block.pfn() + " in ZONE_" + block.zone());
         }
+    }
+
+    private static void checkZone(ZoneState s, String call, int gfp, int order, ZoneModel.Block block,
+                                  long[] freeBefore, int[] largestBefore, List<ZoneStats> marks) {
+        checkGfpZone(s, call, gfp, block);
+        ZoneType highest = Gfp.highestZone(gfp);
         int served = s.model.indexOf(block.zone());
         for (int z = served + 1; z < s.model.zones().size(); z++) {
             if (s.model.zones().get(z).type().ordinal() <= highest.ordinal() && able(marks, z, order, freeBefore,
@@ -295,7 +316,7 @@ final class Allocation {
         }
     }
 
-    private static String firstLines(List<Dmesg.Entry> lines) {
+    static String firstLines(List<Dmesg.Entry> lines) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < Math.min(2, lines.size()); i++) {
             out.append(i == 0 ? "" : " / ").append('"').append(lines.get(i).text()).append('"');

@@ -40,6 +40,9 @@ record Geometry(MachineProfile profile, long ram, String why) {
     /** The small geometries scenario properties run on. */
     static final List<Geometry> SCENARIOS = List.of(I386_16M, I386_24M, X86_64_64M);
 
+    /** A Linux 2.0 machine with memory above 16 MiB: where DMA as a page flag differs from a zone. */
+    static final List<Geometry> LINUX20_ABOVE_DMA = List.of(I386_24M);
+
     /** Boots a fresh machine of this geometry. */
     Machine boot() {
         return Machine.boot(profile, ram);

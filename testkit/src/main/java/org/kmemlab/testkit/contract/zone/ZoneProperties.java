@@ -116,6 +116,10 @@ public final class ZoneProperties {
                 SHORT_WAIT, script(s -> new ScenarioActions.RegisterCache(s.newLabel(), 256),
                         drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
                         s -> new ScenarioActions.Reclaim(s.newLabel()))));
+        all.add(f.scenario("zone.linux20-dma-flag", "On Linux 2.0 GFP_DMA takes every DMA-capable page while the"
+                        + " machine has memory: one reserve, no zones", Duration.ZERO, Geometry.LINUX20_ABOVE_DMA,
+                script(drain(Gfp.GFP_KERNEL | Gfp.GFP_DMA | Gfp.__GFP_NOWARN),
+                        s -> new ZoneActions.Allocate(s.newLabel(), Gfp.GFP_KERNEL, 0, Allocation.Context.PROCESS))));
         all.add(f.scenario("zone.concurrent", "Threads allocating and freeing at once never share a block",
                 SHORT_WAIT, script(s -> new ConcurrentUse(CONCURRENT_THREADS,
                         Integer.getInteger(CONCURRENT_OPERATIONS_PROPERTY, CONCURRENT_OPERATIONS), s.machine.frames()))));
@@ -162,8 +166,13 @@ public final class ZoneProperties {
         }
 
         ContractProperty scenario(String id, String title, Duration maxWait, ZoneChain.Steps steps) {
+            return scenario(id, title, maxWait, Geometry.SCENARIOS, steps);
+        }
+
+        ContractProperty scenario(String id, String title, Duration maxWait, List<Geometry> geometries,
+                                  ZoneChain.Steps steps) {
             return ContractProperty.capped(ContractProperty.stateful(id, title, subject, replayPrefix,
-                    new ZoneChain(id, zones, pages, Geometry.SCENARIOS, maxWait, steps)), SCENARIO_TRIES);
+                    new ZoneChain(id, zones, pages, geometries, maxWait, steps)), SCENARIO_TRIES);
         }
     }
 }
