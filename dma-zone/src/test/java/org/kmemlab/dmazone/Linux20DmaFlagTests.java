@@ -1,5 +1,6 @@
 package org.kmemlab.dmazone;
 
+import org.kmemlab.testkit.contract.support.SimplePageAllocator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +37,7 @@ class Linux20DmaFlagTests {
 
     @Test
     void theZonesMinMarksAddUpToMinFreePages() {
-        DmaZoneAllocator zones = linux20(FirstFitPageAllocator.PROVIDER);
+        DmaZoneAllocator zones = linux20(SimplePageAllocator.provider());
         long min = ZoneTesting.zone(zones, ZoneType.DMA).min() + ZoneTesting.zone(zones, ZoneType.NORMAL).min();
         assertEquals(MIN_FREE_PAGES, min);
     }

@@ -1,5 +1,6 @@
 package org.kmemlab.dmazone;
 
+import org.kmemlab.testkit.contract.support.SimplePageAllocator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +23,7 @@ class Linux20PriorityTests {
     private static final int QUIET = Gfp.__GFP_NOWARN;
 
     private static DmaZoneAllocator atReserve(AtomicLong scans) {
-        DmaZoneAllocator zones = ZoneTesting.boot(FirstFitPageAllocator.PROVIDER, MachineProfile.I386_LINUX_2_0,
+        DmaZoneAllocator zones = ZoneTesting.boot(SimplePageAllocator.provider(), MachineProfile.I386_LINUX_2_0,
                 16 * MiB, Duration.ZERO);
         ZoneTesting.drain(zones, Gfp.GFP_KERNEL | QUIET, 0);
         assertEquals(32, zones.freeFrames(), "min_free_pages = 4096 pages >> 7");
