@@ -132,7 +132,10 @@ class BatchGraderTests {
                         .replaceAll("time=\"[0-9.]+\"", "time=\"T\"")
                         .replaceAll("\\(\\d+(\\.\\d+)? s\\)", "(T s)")
                         .replaceAll(",[0-9]+\\.[0-9]\\n", ",T\n")
-                        .replaceAll("[0-9]+\\.[0-9] s", "T s");
+                        .replaceAll("[0-9]+\\.[0-9] s", "T s")
+                        // The no-garbage warning reports what the JIT left allocating in the submission's JVM
+                        // (escape analysis differs from run to run); that it warns is fixed, the byte count is not.
+                        .replaceAll("[0-9]+ bytes of Java objects", "N bytes of Java objects");
                 files.put(root.relativize(p).toString(), text);
             }
         }
