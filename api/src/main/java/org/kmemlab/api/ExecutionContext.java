@@ -25,6 +25,14 @@ import org.kmemlab.api.bug.SleepInAtomicBug;
  * open on all threads together. While that count is 0, which is nearly always, no thread can be atomic
  * and the check ends after one read of a field no allocation writes. A thread that is itself atomic
  * always sees its own increment (a thread reads its own writes), so the shortcut never hides a bug.
+ *
+ * <h2>Linux 2.0 had no check under a spinlock</h2>
+ * {@code might_sleep()} is today's; 2.0 only noticed a sleeping allocation in an interrupt handler
+ * ({@code intr_count} in {@code __get_free_pages}, mm/page_alloc.c:181-187 of tag 2.0), and on the
+ * uniprocessor PCs it ran on a spinlock was not even a lock. A kernel on the 2.0 era turns the spinlock
+ * case off with {@link #reportSleepUnderSpinlock(boolean)}: a sleeping call under a spinlock then says
+ * nothing, while one in a simulated interrupt handler is still reported. The switch is read only after
+ * the open-sections shortcut, so it costs the allocation path nothing.
  */
 public final class ExecutionContext {
 
@@ -43,6 +51,8 @@ public final class ExecutionContext {
     private final ThreadLocal<String> reason = new ThreadLocal<>();
     /** Atomic sections open on all threads; changed atomically, read with opaque access. */
     private int openSections;
+    /** False on the Linux 2.0 era: only interrupt handlers are checked. */
+    private volatile boolean spinlockChecked = true;
 
     /** Creates a context in which every thread starts in process context. */
     public ExecutionContext() {
@@ -110,14 +120,28 @@ public final class ExecutionContext {
     }
 
     /**
+     * Whether a sleeping call while a spinlock is held (atomic, but not in an interrupt handler) is
+     * reported: true (today's {@code might_sleep()}) unless set otherwise; a Linux 2.0 kernel sets false.
+     */
+    public void reportSleepUnderSpinlock(boolean report) {
+        spinlockChecked = report;
+    }
+
+    /** Returns whether a sleeping call under a spinlock is reported (see {@link #reportSleepUnderSpinlock}). */
+    public boolean reportsSleepUnderSpinlock() {
+        return spinlockChecked;
+    }
+
+    /**
      * The kernel's {@code might_sleep()}: raises {@link SleepInAtomicBug} when the current thread is in
-     * atomic context, and does nothing otherwise.
+     * atomic context (on a context that does not {@linkplain #reportSleepUnderSpinlock report the spinlock
+     * case}: in an interrupt handler), and does nothing otherwise.
      *
      * @param where the call that may sleep, named in the report
      */
     public void mightSleep(String where) {
         int[] d = depth.get();
-        if (d[0] > 0) {
+        if (d[0] > 0 && (d[1] > 0 || spinlockChecked)) {
             throw new SleepInAtomicBug(where, d[0], d[1] > 0, String.valueOf(reason.get()));
         }
     }
@@ -132,7 +156,7 @@ public final class ExecutionContext {
     public void mightSleep(int gfp, String where) {
         if (Gfp.allowsBlocking(gfp) && (int) OPEN_SECTIONS.getOpaque(this) != 0) {
             int[] d = depth.get();
-            if (d[0] > 0) {
+            if (d[0] > 0 && (d[1] > 0 || spinlockChecked)) {
                 throw new SleepInAtomicBug(where + "(" + Gfp.toString(gfp) + ")", d[0], d[1] > 0,
                         String.valueOf(reason.get()));
             }

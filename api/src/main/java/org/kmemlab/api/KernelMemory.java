@@ -33,7 +33,9 @@ import org.kmemlab.api.stats.ZoneStats;
  *       {@code 2^order} pages that overlaps no live allocation, or {@link #NULL}.</li>
  *   <li>[kernel.sleep-in-atomic] An allocation whose gfp may sleep MUST raise
  *       {@link org.kmemlab.api.bug.SleepInAtomicBug} in atomic context and allocate nothing;
- *       {@code GFP_ATOMIC} allocations work there.</li>
+ *       {@code GFP_ATOMIC} allocations work there. On the Linux 2.0 era a spinlock held (atomic, not in an
+ *       interrupt handler) is not atomic context for this rule: 2.0 had no {@code might_sleep()}, so the
+ *       sleeping allocation MUST be served as in process context, with no report.</li>
  *   <li>[kernel.memory] Reads and writes by kernel address MUST reach the bytes of the machine's memory:
  *       what is written to a live allocation reads back unchanged.
  *       [kernel.reports] The reports MUST be consistent with each other and with the live allocations, and

@@ -87,4 +87,19 @@ class ExecutionContextTests {
                 () -> context.mightSleep(Gfp.GFP_KERNEL, "kmalloc")), "the count went back and up again");
         assertDoesNotThrow(() -> context.mightSleep(Gfp.GFP_KERNEL, "kmalloc"), "and back to none open");
     }
+
+    /** Linux 2.0 checked only intr_count (mm/kmalloc.c:269-276, mm/page_alloc.c:181-187 of tag 2.0). */
+    @Test
+    void withoutTheSpinlockCheckOnlyAnInterruptHandlerIsReported() {
+        context.reportSleepUnderSpinlock(false);
+        assertDoesNotThrow(() -> context.runAtomic("spin_lock(&dev->lock)", () -> {
+            context.mightSleep(Gfp.GFP_KERNEL, "kmalloc");
+            context.mightSleep("schedule");
+        }));
+        assertThrows(SleepInAtomicBug.class, () -> context.runAtomic("spin_lock(&dev->lock)",
+                () -> context.runInInterrupt(6, "floppy", () -> context.mightSleep(Gfp.GFP_KERNEL, "kmalloc"))));
+        context.reportSleepUnderSpinlock(true);
+        assertThrows(SleepInAtomicBug.class, () -> context.runAtomic("spin_lock(&dev->lock)",
+                () -> context.mightSleep(Gfp.GFP_KERNEL, "kmalloc")));
+    }
 }

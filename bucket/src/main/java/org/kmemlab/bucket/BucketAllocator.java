@@ -32,7 +32,8 @@ import org.kmemlab.api.stats.SlabInfo;
  *  after    | ff=520 | USED   | object 1      | USED   | object 2      | FREE ...
  *  2 allocs | nfree=14 len=200| 0xc...018     | len=240| 0xc...114     |
  * </pre>
- * {@code desc} is the 16-byte {@code page_descriptor} (firstfree {@code ff}, order, nfree), each block
+ * {@code desc} is the 16-byte {@code page_descriptor} (firstfree {@code ff}, order = the bucket index as in
+ * 2.0, nfree), each block
  * starts with an 8-byte {@code block_header} whose {@code bh_flags} says MF_FREE 0x0055ffaa or MF_USED
  * 0xffaa0055 (MF_DMA 0xff00aa55 for the DMA free list) and whose second word is the next free block
  * while free and the requested length while used. kmalloc returns the address just after the header.

@@ -152,9 +152,9 @@ final class SlabChecker {
         require(layout.descriptorNfree(slabPhys) == objects - slabs.inUse(slab),
                 "%s: page descriptor of 0x%x says nfree %d, expected %d", name, slabVirt,
                 layout.descriptorNfree(slabPhys), objects - slabs.inUse(slab));
-        require(layout.descriptorOrder(slabPhys) == classes.order(sizeClass),
-                "%s: page descriptor of 0x%x says order %d, expected %d", name, slabVirt,
-                layout.descriptorOrder(slabPhys), classes.order(sizeClass));
+        require(layout.descriptorOrder(slabPhys) == sizeClass,
+                "%s: page descriptor of 0x%x says order %d, expected bucket %d", name, slabVirt,
+                layout.descriptorOrder(slabPhys), sizeClass);
         int usedFlag = slabs.cacheOf(slab) < classCount ? SlabLayout.MF_USED : SlabLayout.MF_DMA;
         for (int i = 0; i < objects; i++) {
             if (slabs.isLive(slab, i)) {

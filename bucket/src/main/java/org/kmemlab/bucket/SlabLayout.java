@@ -16,9 +16,14 @@ import org.kmemlab.api.PhysicalMemory;
  * page descriptor, 16 bytes at the area start      block header, 8 bytes before each object
  *   +0  next       (unused here, see below)           +0  bh_flags   MF_FREE / MF_USED / MF_DMA
  *   +4  firstfree  -> first free block header          +4  bh_next    -> next free header (free block)
- *   +8  order                                               bh_length  requested bytes (live block)
+ *   +8  order      bucket index (0 = 32 .. 6 = 2040)         bh_length  requested bytes (live block)
  *  +12  nfree      free blocks in this area
  * </pre>
+ * As in 2.0 (mm/kmalloc.c of tag 2.0: {@code struct page_descriptor} lines 65-70, {@code page->order =
+ * order} line 326), {@code order} is the index of the bucket in {@code sizes[]}, not the buddy order of
+ * the area (all seven buckets kmemlab serves from areas are order-0 pages); kfree read it back to find the
+ * bucket (line 393). {@code bh_length} is the size kmalloc was asked for ({@code p->bh_length = size},
+ * line 297), not the block size.
  * i386 pointers are 32 bits. On the i386 profile a direct-map address fits 32 bits and is stored as is;
  * on a 64-bit machine the low half is stored and the high half is the area's own, which is exact because
  * an area (at most 128 KiB, naturally aligned) never crosses a 4 GiB line. kmemlab keeps the lists of
@@ -106,7 +111,7 @@ final class SlabLayout {
         return first == 0 ? 0 : ((slabVirt & HIGH_HALF) | (first & LOW_HALF)) + SizeClassTable.BLOCK_HEADER_BYTES;
     }
 
-    /** 2.0 only: returns the descriptor's {@code order}. */
+    /** 2.0 only: returns the descriptor's {@code order}: the bucket index, as 2.0 stored it. */
     int descriptorOrder(long slabPhys) {
         return memory.readInt(slabPhys + PD_ORDER);
     }
@@ -131,7 +136,7 @@ final class SlabLayout {
         long first = slabVirt + classes.objectOffset(sizeClass, 0);
         if (headers) {
             memory.writeInt(slabPhys, 0);
-            memory.writeInt(slabPhys + PD_ORDER, classes.order(sizeClass));
+            memory.writeInt(slabPhys + PD_ORDER, sizeClass);     // 2.0's bucket index, kmalloc.c:326
             writeDescriptor(slabPhys, first, objects);
         }
         return first;

@@ -80,10 +80,11 @@ class BucketAllocatorTests {
         assertEquals(first + 252, second);
         assertEquals(0, memory.readInt(pagePhys), "next");
         assertEquals((int) (page + 16 + 2 * 252), memory.readInt(pagePhys + 4), "firstfree: block 2's header");
-        assertEquals(0, memory.readInt(pagePhys + 8), "order");
+        // 2.0 mm/kmalloc.c:326 page->order = order: the bucket index (252 is sizes[3]), not the buddy order
+        assertEquals(3, memory.readInt(pagePhys + 8), "order");
         assertEquals(14, memory.readInt(pagePhys + 12), "nfree");
         assertEquals(0xffaa0055, memory.readInt(pagePhys + 16), "MF_USED");
-        assertEquals(200, memory.readInt(pagePhys + 20), "bh_length");
+        assertEquals(200, memory.readInt(pagePhys + 20), "bh_length: the requested size, kmalloc.c:297");
         assertEquals(240, memory.readInt(pagePhys + 16 + 252 + 4));
         long third = pagePhys + 16 + 2 * 252;
         assertEquals(0x0055ffaa, memory.readInt(third), "MF_FREE");
@@ -96,6 +97,29 @@ class BucketAllocatorTests {
         assertEquals(0x0055ffaa, memory.readInt(pagePhys + 16));
         assertEquals((int) (page + 16 + 2 * 252), memory.readInt(pagePhys + 20), "and links to the old firstfree");
         buckets.checkInvariants();
+    }
+
+    /**
+     * 2.0 mm/kmalloc.c (tag 2.0): {@code struct page_descriptor} (lines 65-70) keeps {@code int order}, set
+     * to the bucket index by {@code page->order = order} (line 326) for the normal and the DMA list alike;
+     * {@code p->bh_length = size} (line 297) keeps what was asked, not the block size.
+     */
+    @Test
+    void linux20DescriptorOrderIsTheBucketIndexAndBhLengthTheRequest() {
+        int[] blocks = {32, 64, 128, 252, 508, 1020, 2040};
+        for (int gfp : new int[] {Gfp.GFP_KERNEL, Gfp.GFP_KERNEL | Gfp.GFP_DMA}) {
+            TestPageSource source = TestPageSource.i386();
+            BucketAllocator buckets = allocator(source, Era.LINUX_2_0);
+            PhysicalMemory memory = source.machine().memory();
+            for (int index = 0; index < blocks.length; index++) {
+                long size = blocks[index] - 8 - index;     // fits bucket `index`, and is not its block size
+                long p = buckets.allocate(size, gfp);
+                long areaPhys = source.machine().pa(p & ~4095L);
+                assertEquals(index, memory.readInt(areaPhys + 8), blocks[index] + "-byte bucket's page->order");
+                assertEquals(size, memory.readInt(source.machine().pa(p) - 4), "bh_length");
+            }
+            buckets.checkInvariants();
+        }
     }
 
     @Test

@@ -346,6 +346,9 @@ public final class KernelBuilder {
                 new KernelBoot.Debugging(slabDebug, failslab, failPageAlloc));
         // Linux 2.0's printk kept no time stamps (kernel/printk.c, tag 2.0, lines 150-190).
         kernel.machine().dmesg().printkTime(r.era() != Era.LINUX_2_0);
+        // Linux 2.0 checked a sleeping allocation only in an interrupt handler (intr_count, mm/kmalloc.c:269-276
+        // and mm/page_alloc.c:181-187 of tag 2.0); might_sleep() under a spinlock is today's check.
+        kernel.machine().context().reportSleepUnderSpinlock(r.era() != Era.LINUX_2_0);
         for (Consumer<Kernel> listener : bootListeners) {
             listener.accept(kernel);
         }

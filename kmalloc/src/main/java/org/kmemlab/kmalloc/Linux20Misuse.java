@@ -80,7 +80,7 @@ final class Linux20Misuse {
      *
      * @param addr the pointer passed to kfree
      * @param next the descriptor's {@code next} field (the first word of the pointer's page)
-     * @param order the descriptor's {@code order} field (its third word)
+     * @param order the descriptor's {@code order} field (its third word: the bucket index, kmalloc.c:326)
      * @throws KernelBug unless carrying on
      */
     void badKfree(long addr, long next, long order, KernelBug found) {

@@ -38,6 +38,7 @@ class Linux20MisuseTests {
         long page = kernel.machine().pa(p & ~4095L);
         // 2.0 printed the descriptor words it found at the start of the page: next (+0) and order (+8)
         int order = kernel.machine().memory().readInt(page + 8);
+        assertEquals(2, order, "page->order is the bucket index (kmalloc.c:326): 100 + 8 bytes is sizes[2], 128");
         String next = String.format("%08x", kernel.machine().memory().readInt(page) & 0xffffffffL);
         String line = String.format("kfree of non-kmalloced memory: %08x, next= %s, order=%d", p & 0xffffffffL, next,
                 order);

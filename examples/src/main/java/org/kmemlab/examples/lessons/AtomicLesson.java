@@ -26,7 +26,9 @@ import org.kmemlab.kmalloc.Kernel;
  * times), which the lesson shows on a 2.0 machine with {@code kmemlab.misuse=carry-on}.
  *
  * <p>Try: replace {@code runInInterrupt} by {@code runAtomic("spin_lock(&dev->lock)", ...)}: holding a
- * spinlock is atomic context too.
+ * spinlock is atomic context too, and today's {@code might_sleep()} reports it. On the Linux 2.0 era nothing
+ * is reported there: 2.0 checked only interrupt handlers ({@code intr_count}), so the check under a
+ * spinlock is a modern one.
  */
 public final class AtomicLesson extends Lesson {
 
@@ -115,6 +117,8 @@ public final class AtomicLesson extends Lesson {
             ctx.say("   (the first 4 times; from the 5th it kept GFP_KERNEL and could schedule() in the handler)");
             as20.kfree(buf[0]);
             ctx.say("   Today's kernel (era MODERN) reports \"BUG: sleeping function called from invalid context\".");
+            ctx.say("   2.0 checked only interrupt handlers (intr_count): GFP_KERNEL under a spinlock went unreported;"
+                    + " the check there is today's might_sleep().");
         } else {
             ctx.say("   Linux 2.0 instead printed \"kmalloc called nonatomically from interrupt\" and went on with"
                     + " GFP_ATOMIC, the first 4 times (try --profile i386).");

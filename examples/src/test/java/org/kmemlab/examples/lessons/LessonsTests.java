@@ -101,6 +101,8 @@ class LessonsTests {
         assertTrue(run.out().contains("kmalloc called nonatomically from interrupt AtomicLesson."), run.out());
         assertTrue(run.out().contains("2.0 printed one line, went on with GFP_ATOMIC"), run.out());
         assertTrue(!run.out().contains("BUG: sleeping function called from invalid context at"), run.out());
+        // 2.0 checked intr_count only (mm/kmalloc.c:269-276, mm/page_alloc.c:181-187): the lesson says so
+        assertTrue(run.out().contains("GFP_KERNEL under a spinlock went unreported"), run.out());
     }
 
     /** Linux 2.0 mm/kmalloc.c:404-405,445-447: a block that is not MF_USED is reported, the free returns. */

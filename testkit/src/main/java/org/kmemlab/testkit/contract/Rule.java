@@ -307,7 +307,10 @@ public enum Rule {
     /** KernelMemory: kernel.sleep-in-atomic. */
     KERNEL_SLEEP_IN_ATOMIC("kernel.sleep-in-atomic", "KernelMemory", Level.MUST,
             "An allocation whose gfp may sleep MUST raise SleepInAtomicBug in atomic context and "
-                + "allocate nothing; GFP_ATOMIC allocations work there."),
+                + "allocate nothing; GFP_ATOMIC allocations work there. On the Linux 2.0 era a spinlock held "
+                + "(atomic, not in an interrupt handler) is not atomic context for this rule: 2.0 had no "
+                + "might_sleep(), so the sleeping allocation MUST be served as in process context, with no "
+                + "report."),
     /** KernelMemory: kernel.memory. */
     KERNEL_MEMORY("kernel.memory", "KernelMemory", Level.MUST,
             "Reads and writes by kernel address MUST reach the bytes of the machine's memory: what is "

@@ -90,7 +90,8 @@ final class KernelMisuse {
 
     /**
      * {@code p3 = kmalloc(64, GFP_KERNEL) in atomic context}: must raise {@code SleepInAtomicBug} and
-     * allocate nothing; the same request with {@code GFP_ATOMIC} must then be served as usual.
+     * allocate nothing; the same request with {@code GFP_ATOMIC} must then be served as usual. On the Linux
+     * 2.0 era (no {@code might_sleep()}) the {@code GFP_KERNEL} request under the spinlock is served instead.
      */
     record SleepInAtomic(String label, int id, long size, int order) implements Action<KernelState> {
 
@@ -110,6 +111,9 @@ final class KernelMisuse {
 
         @Override
         public String run(KernelState s) {
+            if (s.machine.profile().era() == org.kmemlab.api.Era.LINUX_2_0) {
+                return linux20(s);
+            }
             KernelState.Snapshot before = s.snapshot();
             String sleeping = call(Gfp.GFP_KERNEL);
             try {
@@ -135,6 +139,28 @@ final class KernelMisuse {
                 return "SleepInAtomicBug, then " + KernelActions.hex(addr);
             }
             return "SleepInAtomicBug, then " + KernelActions.kmallocOne(s, label, id, size, Gfp.GFP_ATOMIC, addr);
+        }
+
+        /** 2.0 had no might_sleep(): under a spinlock the sleeping request is served as in process context. */
+        private String linux20(KernelState s) {
+            String sleeping = call(Gfp.GFP_KERNEL);
+            long addr;
+            try {
+                addr = s.machine.context().callAtomic("kernel contract", () -> allocate(s, Gfp.GFP_KERNEL));
+            } catch (SleepInAtomicBug bug) {
+                throw Rule.KERNEL_SLEEP_IN_ATOMIC.violation(sleeping + " under a spinlock on the Linux 2.0 era must be"
+                        + " served as in process context (2.0 had no might_sleep())", "an address or NULL",
+                        Reports.headline(bug));
+            }
+            if (order >= 0) {
+                if (addr == 0) {
+                    return "under a spinlock (2.0: no check): NULL";
+                }
+                KernelActions.accept(s, sleeping, label, id, s.machine.pageSize() << order, Gfp.GFP_KERNEL, order, addr);
+                return "under a spinlock (2.0: no check): " + KernelActions.hex(addr);
+            }
+            return "under a spinlock (2.0: no check): "
+                    + KernelActions.kmallocOne(s, label, id, size, Gfp.GFP_KERNEL, addr);
         }
 
         private long allocate(KernelState s, int gfp) {
