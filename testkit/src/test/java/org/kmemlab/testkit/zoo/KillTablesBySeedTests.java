@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.kmemlab.testkit.property.Effort;
 
 /**
- * The zoo over many seeds (page, object and zone mutants; the slab-cache zoo only at its fixed seed, see
- * testkit/README.md): every mutant must be killed, with its longest shrunk counterexample at most
+ * The zoo over many seeds (page, object, zone and slab-cache mutants): every mutant must be killed, with its
+ * longest shrunk counterexample at most
  * {@value MutantZooTests#MAX_STEPS} steps, for every seed of {@code -Dkmemlab.zoo.seeds=FIRST..LAST}.
  * Without the option it checks the zoo's own fixed seeds, reading the run the other zoo tests share (so a
  * normal build pays nothing more). The kill table of testkit/README.md was printed by
@@ -54,7 +54,7 @@ class KillTablesBySeedTests {
             runs.add(pool.submit(() -> {
                 Effort effort = Effort.withDefaults(s);
                 KillTable[] tables = {Zoo.pages(effort), Zoo.objects(effort),
-                        Zoo.zones(new Effort(Zoo.ZONE_TRIES, Zoo.ZONE_STEPS, s))};
+                        Zoo.zones(new Effort(Zoo.ZONE_TRIES, Zoo.ZONE_STEPS, s)), Zoo.slabCaches(effort)};
                 System.out.println("[kmemlab] zoo seed " + s + ": " + summary(tables));
                 return tables;
             }));
@@ -73,6 +73,7 @@ class KillTablesBySeedTests {
             record(rows, "page", tables[0]);
             record(rows, "object", tables[1]);
             record(rows, "zone", tables[2]);
+            record(rows, "slab", tables[3]);
         }
         check(rows, range[1] - range[0] + 1, "seeds " + range[0] + ".." + range[1]);
     }

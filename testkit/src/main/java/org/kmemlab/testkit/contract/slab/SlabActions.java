@@ -227,6 +227,47 @@ final class SlabActions {
         }
     }
 
+    /**
+     * {@code e7 = allocate(GFP_KERNEL) until NULL}: objects labelled {@code e7.0}, {@code e7.1}, …, each
+     * allocated and checked exactly as one {@link Allocate} step, in one step, so that a shrunk chain that
+     * needs a full page source says so in one line (like the object chain's exhaust step).
+     *
+     * @param cap more objects than the page source's pages can hold
+     */
+    record Exhaust(String group, int cap, int gfp) implements Action<SlabState> {
+
+        @Override
+        public String describe() {
+            return group + " = allocate(" + Gfp.toString(gfp) + ") until NULL";
+        }
+
+        @Override
+        public boolean precondition(SlabState s) {
+            return !s.live.containsKey(group + ".0") && !s.destroyed;
+        }
+
+        @Override
+        public List<Action<SlabState>> shrinks() {
+            return gfp == Gfp.GFP_KERNEL ? List.of() : List.of(new Exhaust(group, cap, Gfp.GFP_KERNEL));
+        }
+
+        @Override
+        public String run(SlabState s) {
+            int objects = 0;
+            // A reported write after free hands out no object (the next call may give that object out).
+            for (int i = 0; objects < cap; i++) {
+                int liveBefore = s.live.size();
+                String outcome = new Allocate(group + "." + i, gfp).run(s);
+                if (outcome.equals("NULL")) {
+                    return objects + " objects, then NULL";
+                }
+                objects += s.live.size() - liveBefore;
+            }
+            throw Rule.SLAB_OBJECT.violation("allocate(" + Gfp.toString(gfp) + ") kept returning objects: more than the"
+                    + " page source's pages can hold", "NULL after at most " + (cap - 1) + " objects", cap + " objects");
+        }
+    }
+
     private static String addresses(java.util.Collection<Long> addresses) {
         StringBuilder out = new StringBuilder();
         for (long a : addresses) {

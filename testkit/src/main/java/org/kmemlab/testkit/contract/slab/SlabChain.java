@@ -22,8 +22,9 @@ import org.kmemlab.testkit.property.StateMachine;
 /**
  * The state machine behind every slab-contract property: a fresh cache of a random object size,
  * alignment, flag set and (maybe) constructor, on a 64 MiB x86_64 machine with a roomy or tight
- * {@link ContractPageSource}; random allocations, frees, misuse, shrinks, page-source failures, writes
- * after free and past the end, and a final destroy, with the property's invariants after every step.
+ * {@link ContractPageSource}; random allocations (one at a time, or until NULL in one step), frees,
+ * misuse, shrinks, page-source failures, writes after free and past the end, and a final destroy, with the
+ * property's invariants after every step.
  */
 public final class SlabChain implements StateMachine<SlabState> {
 
@@ -32,7 +33,7 @@ public final class SlabChain implements StateMachine<SlabState> {
      *
      * @param checks the invariants checked
      * @param weights relative weights of allocate, free, misuse, shrink, free-all, page-source switch,
-     *                destroy, write-after-free and overrun steps
+     *                destroy, write-after-free, overrun and exhaust steps
      * @param tightPercent how often the page source has only a few pages
      * @param ctorPercent how often the cache has a constructor
      * @param debugPercent how often each of SLAB_POISON and SLAB_RED_ZONE is set
@@ -44,6 +45,12 @@ public final class SlabChain implements StateMachine<SlabState> {
     }
 
     private static final int[] ALIGNS = {0, 0, 0, 8, 16, 32, 64, 128, 256, 4096};
+    /**
+     * The most objects an exhaust step may have to allocate: a cache of small objects on a roomy source
+     * (hundreds of thousands of slots) fills it one allocate step at a time instead, which keeps a chain
+     * fast (every allocation is checked against every live object).
+     */
+    private static final int EXHAUST_MAX_OBJECTS = 4096;
 
     private final SlabCacheProvider provider;
     private final Focus focus;
@@ -152,14 +159,25 @@ public final class SlabChain implements StateMachine<SlabState> {
                     return new SlabMisuse.Overrun(random.pick(s.liveLabels()), random.between(0, 7));
                 }
                 break;
+            case 9: {
+                // No cache can place more objects than both pools hold, whichever pool it (wrongly) uses:
+                // every object takes at least its extent of bytes inside pages of the source.
+                long allBytes = (s.source.poolFrames(true) + s.source.poolFrames(false)) * s.machine.pageSize();
+                long cap = allBytes / Math.max(1, s.extent) + 2;
+                if (cap <= EXHAUST_MAX_OBJECTS) {
+                    return new SlabActions.Exhaust("e" + s.newId(), (int) cap, gfp(random));
+                }
+                break;
+            }
             default:
                 break;
         }
+        return new SlabActions.Allocate("o" + s.newId(), gfp(random));
+    }
+
+    private int gfp(Randomness random) {
         int gfp = random.percent(20) ? Gfp.GFP_ATOMIC : Gfp.GFP_KERNEL;
-        if (random.percent(focus.zeroPercent())) {
-            gfp |= Gfp.__GFP_ZERO;
-        }
-        return new SlabActions.Allocate("o" + s.newId(), gfp);
+        return random.percent(focus.zeroPercent()) ? gfp | Gfp.__GFP_ZERO : gfp;
     }
 
     private static Action<SlabState> misuse(SlabState s, Randomness random) {
