@@ -50,6 +50,12 @@ public final class BuddyAllocator implements PageAllocator {
      * larger than asked for is split: keep the lower half, put the upper half on the list one order down,
      * and repeat until the kept block has order k (the kernel's expand()).
      *
+     * Linux 2.0 split the other way round. Its EXPAND macro (mm/page_alloc.c:161-172) queued the lower
+     * half and moved on to the upper one ("map += size"), so a split handed out the TOP of the block:
+     * allocate(0) on a free 8..15 gave frame 15 and left 8..11, 12..13 and 14 free. Neither is more
+     * correct (the buddy arithmetic is the same); which frames a 1996 machine used first is observable,
+     * so on the 2.0 era (PageAllocatorConfig.handsOutTopHalf()) this class keeps the upper half instead.
+     *
      * Freeing (pfn, k) looks at the buddy. If the buddy is free and whole at order k (not in use, and not
      * split into smaller pieces of which some are in use), it comes off its list and the two become one
      * block of order k+1 starting at the lower pfn, pfn & ~(1 << k); then the same question is asked one
@@ -125,6 +131,8 @@ public final class BuddyAllocator implements PageAllocator {
     private final long endPfn;
     private final int frames;
     private final int maxOrder;
+    /** True on the 2.0 era: a split hands out the upper half and frees the lower (2.0's EXPAND). */
+    private final boolean topHalf;
 
     /** Per frame, by offset from {@code startPfn}: TAIL, FREE | order or USED | order. */
     final byte[] tag;
@@ -156,6 +164,7 @@ public final class BuddyAllocator implements PageAllocator {
         this.endPfn = config.endPfn();
         this.frames = (int) config.frames();
         this.maxOrder = config.maxOrder();
+        this.topHalf = config.handsOutTopHalf();
         this.tag = new byte[frames];
         this.next = new int[frames];
         this.prev = new int[frames];
@@ -217,7 +226,7 @@ public final class BuddyAllocator implements PageAllocator {
      * {@inheritDoc}
      *
      * <p>Takes the first block of the lowest non-empty free list of order {@code order} or more and splits
-     * it down, keeping the lower half each time. Returns {@link #NO_PAGE}, changing nothing, for an order
+     * it down, keeping the lower half each time (the upper half on the 2.0 era). Returns {@link #NO_PAGE}, changing nothing, for an order
      * outside {@code 0..maxOrder()} and when no list of a large enough order has a block.
      */
     @Override
@@ -233,7 +242,12 @@ public final class BuddyAllocator implements PageAllocator {
         int block = popHead(current);
         while (current > order) {
             current--;
-            push(block + (1 << current), current);
+            if (topHalf) {
+                push(block, current);
+                block += 1 << current;
+            } else {
+                push(block + (1 << current), current);
+            }
         }
         tag[block] = (byte) (USED | order);
         freeFrames -= 1L << order;

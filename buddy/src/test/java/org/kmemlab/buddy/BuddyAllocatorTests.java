@@ -8,6 +8,7 @@ import static org.kmemlab.api.spi.PageAllocator.NO_PAGE;
 import static org.kmemlab.buddy.TestZones.buddyinfo;
 
 import org.junit.jupiter.api.Test;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.spi.PageAllocatorConfig;
@@ -42,6 +43,43 @@ class BuddyAllocatorTests {
         assertEquals(10, buddy.allocate(1), "the upper half 10..11 went onto free_area[1]");
         assertEquals(12, buddy.allocate(2), "the upper half 12..15 went onto free_area[2]");
         buddy.checkInvariants();
+    }
+
+    /**
+     * Linux 2.0 split the other way: {@code EXPAND} (tag 2.0 of davej-history, mm/page_alloc.c:161-172)
+     * queued the lower half ({@code add_mem_queue(&area->list, map)}, :165) and went on with the upper one
+     * ({@code map += size}, :168), so the allocation is the top of the block.
+     */
+    @Test
+    void onTheLinux20EraASplitHandsOutTheTopHalfAndKeepsTheLowerOnesFree() {
+        Machine pc = Machine.boot(MachineProfile.I386_LINUX_2_0, 16L << 20);
+        BuddyAllocator buddy = new BuddyAllocator(new PageAllocatorConfig(pc, "DMA", 5, 13, 3, Era.LINUX_2_0));
+
+        assertEquals(6, buddy.allocate(1), "an order-1 block needs no split");
+        assertEquals(16, buddy.allocate(1));
+        assertEquals(14, buddy.allocate(1), "8..15 split: 8..11 and 12..13 stay free, 14..15 handed out");
+        assertArrayEquals(new long[] {1, 1, 1, 0}, buddyinfo(buddy));
+        assertEquals(12, buddy.allocate(1), "the lower half 12..13 went onto free_area[1]");
+        assertEquals(5, buddy.allocate(0), "a free order-0 block needs no split");
+        assertEquals(11, buddy.allocate(0), "8..11 split from the top too");
+        assertArrayEquals(new long[] {1, 1, 0, 0}, buddyinfo(buddy), "10 of order 0 and 8..9 of order 1");
+        buddy.checkInvariants();
+
+        for (long pfn : new long[] {6, 16, 14, 12}) {
+            buddy.free(pfn, 1);
+        }
+        buddy.free(5, 0);
+        buddy.free(11, 0);
+        assertArrayEquals(new long[] {1, 2, 0, 1}, buddyinfo(buddy), "everything merged back");
+        buddy.checkInvariants();
+    }
+
+    @Test
+    void theModernEraOnTheSamePcStillHandsOutTheLowerHalf() {
+        Machine pc = Machine.boot(MachineProfile.I386_LINUX_2_0, 16L << 20);
+        BuddyAllocator buddy = new BuddyAllocator(new PageAllocatorConfig(pc, "DMA", 8, 8, 3, Era.MODERN));
+
+        assertEquals(8, buddy.allocate(0), "the era in the configuration decides, not the machine profile");
     }
 
     @Test

@@ -210,7 +210,7 @@ final class DmaZoneAllocator implements ZoneAllocator {
             for (FrameRange range : ranges) {
                 if (range.zone() == types[i]) {
                     PageAllocator a = config.pageAllocators().create(new PageAllocatorConfig(machine,
-                            types[i].procName(), range.startPfn(), range.frames(), maxOrder));
+                            types[i].procName(), range.startPfn(), range.frames(), maxOrder, config.era()));
                     Checks.requireState(a != null, "page allocator provider %s returned null",
                             config.pageAllocators().name());
                     allocators.add(a);

@@ -134,6 +134,7 @@ final class RemoteProviders {
                     out.writeLong(config.startPfn());
                     out.writeLong(config.frames());
                     out.writeInt(config.maxOrder());
+                    out.writeUTF(config.era().name());
                 });
                 RemotePageAllocator allocator = new RemotePageAllocator(session, in.readInt(), machine);
                 allocator.snapshot(in);

@@ -141,7 +141,7 @@ final class TestProviders {
             List<PageAllocator> allocators = new ArrayList<>();
             for (FrameRange r : m.bootMemory().freeRanges()) {
                 allocators.add(config.pageAllocators().create(new PageAllocatorConfig(m, r.zone().procName(),
-                        r.startPfn(), r.frames(), config.era().maxOrder())));
+                        r.startPfn(), r.frames(), config.era().maxOrder(), config.era())));
             }
             return new ZoneAllocator() {
                 final List<Shrinker> shrinkers = new CopyOnWriteArrayList<>();

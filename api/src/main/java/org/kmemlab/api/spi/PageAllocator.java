@@ -42,7 +42,14 @@ package org.kmemlab.api.spi;
  *       fit the range (a buddy allocator's natural layout); the contract checks only that they are
  *       consistent.</li>
  *   <li>[page.any-block] An implementation MAY return any suitable free block (lowest address, last freed,
- *       …); the contract never depends on which.</li>
+ *       …), and on the modern era any part of a larger block it splits; the contract never depends on
+ *       which.</li>
+ *   <li><b>Linux 2.0.</b> Today's kernel splits a larger block by keeping the lower half and freeing the
+ *       upper one ({@code expand()}); Linux 2.0's {@code EXPAND} did the opposite.
+ *       [page.linux20-expand] When the configured era ({@code PageAllocatorConfig.era()}) is
+ *       {@link org.kmemlab.api.Era#LINUX_2_0}, an {@code allocate} that splits a larger free block MUST
+ *       hand out the block's top {@code 2^order} frames and keep its lower part free, as 2.0's
+ *       {@code EXPAND} did (mm/page_alloc.c:161-172).</li>
  *   <li>[page.self-check] {@link #checkInvariants()} SHOULD check what the implementation can check about
  *       itself.
  *       [page.self-check-sound] It MUST throw only when one of the allocator's invariants is really

@@ -185,7 +185,7 @@ final class Executor implements Wire.Dispatcher {
                 PageAllocatorProvider p = (PageAllocatorProvider) get(target);
                 int m = in.readInt();
                 PageAllocator a = p.create(new PageAllocatorConfig(machine(m), in.readUTF(), in.readLong(),
-                        in.readLong(), in.readInt()));
+                        in.readLong(), in.readInt(), Era.valueOf(in.readUTF())));
                 int handle = keep(requireNonNull(a, "PageAllocatorProvider.create"), m);
                 pagesOn.computeIfAbsent(m, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(handle);
                 out.writeInt(handle);

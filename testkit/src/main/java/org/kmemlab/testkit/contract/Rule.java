@@ -65,8 +65,14 @@ public enum Rule {
                 + "consistent."),
     /** PageAllocator: page.any-block. */
     PAGE_ANY_BLOCK("page.any-block", "PageAllocator", Level.MAY,
-            "An implementation MAY return any suitable free block (lowest address, last freed, …); "
-                + "the contract never depends on which."),
+            "An implementation MAY return any suitable free block (lowest address, last freed, …), "
+                + "and on the modern era any part of a larger block it splits; the contract never depends on "
+                + "which."),
+    /** PageAllocator: page.linux20-expand. */
+    PAGE_LINUX20_EXPAND("page.linux20-expand", "PageAllocator", Level.MUST,
+            "When the configured era (PageAllocatorConfig.era()) is LINUX_2_0, an allocate that splits a "
+                + "larger free block MUST hand out the block's top 2^order frames and keep its lower part "
+                + "free, as 2.0's EXPAND did (mm/page_alloc.c:161-172)."),
     /** PageAllocator: page.self-check. */
     PAGE_SELF_CHECK("page.self-check", "PageAllocator", Level.SHOULD,
             "checkInvariants() SHOULD check what the implementation can check about itself."),

@@ -128,7 +128,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
                 continue;
             }
             allocators.add(config.pageAllocators().create(new PageAllocatorConfig(machine, r.zone().procName(), start,
-                    frames, era.maxOrder())));
+                    frames, era.maxOrder(), era)));
             int zone = indexOf(r.zone());
             zoneOfAllocator.add(zone);
             managed[zone] += frames;

@@ -12,13 +12,16 @@ import org.kmemlab.api.spi.PageAllocatorConfig;
  * bitmap per order, and {@code allocate} takes the <em>lowest-addressed</em> free block of any order
  * large enough, splitting a big block even when a block of the exact order is free higher up. It must
  * pass the page contract, which proves the contract does not assume LIFO order, best fit, or which
- * block is returned.
+ * block is returned. On the 2.0 era it hands out the top of a split block, as every correct allocator
+ * must there (rule page.linux20-expand).
  */
 final class BitmapBuddy implements PageAllocator {
 
     private final long start;
     private final long end;
     private final int maxOrder;
+    /** True on the 2.0 era: a split keeps the lower parts free and hands out the top. */
+    private final boolean topHalf;
     /** free[k] has bit pfn set when a free block of order k starts at pfn. */
     private final BitSet[] free;
     /** The order of the live block starting at each frame, or -1. */
@@ -29,6 +32,7 @@ final class BitmapBuddy implements PageAllocator {
         this.start = config.startPfn();
         this.end = config.endPfn();
         this.maxOrder = config.maxOrder();
+        this.topHalf = config.handsOutTopHalf();
         this.free = new BitSet[maxOrder + 1];
         for (int k = 0; k <= maxOrder; k++) {
             free[k] = new BitSet();
@@ -75,7 +79,12 @@ final class BitmapBuddy implements PageAllocator {
         }
         free[bestOrder].clear((int) best);
         for (int k = bestOrder - 1; k >= order; k--) {
-            free[k].set((int) (best + (1L << k)));
+            if (topHalf) {
+                free[k].set((int) best);
+                best += 1L << k;
+            } else {
+                free[k].set((int) (best + (1L << k)));
+            }
         }
         liveOrder[(int) (best - start)] = order;
         freeFrames -= 1L << order;

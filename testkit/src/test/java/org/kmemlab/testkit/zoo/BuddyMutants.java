@@ -60,6 +60,9 @@ final class BuddyMutants {
                         RejectsMaxOrderFree::new),
                 new ZooPageProvider("reports-max-order-blocks-as-halves", "after the first free, buddyinfo shows"
                         + " every free maxOrder block as two unmerged buddies", ReportsMaxOrderBlocksAsHalves::new),
+                new ZooPageProvider("expand-keeps-lower-half-on-linux20", "on the 2.0 era a split still hands"
+                        + " out the lower half (today's expand()), not the top as 2.0's EXPAND did",
+                        KeepsLowerHalfOnLinux20::new),
                 new ZooPageProvider("self-check-false-alarm", "checkInvariants() reports a broken allocator"
                         + " whenever fewer than half the frames are free", SelfCheckFalseAlarm::new));
     }
@@ -165,31 +168,31 @@ final class BuddyMutants {
         }
     }
 
-    /** Loses the upper half at the last split. */
+    /** Loses the half it does not hand out at the last split. */
     static final class LeaksSplitHalf extends Mutant {
         LeaksSplitHalf(PageAllocatorConfig c) {
             super(c);
         }
 
         @Override
-        protected void splitOff(long pfn, int k, int wanted) {
+        protected void splitOff(long freed, long kept, int k, int wanted) {
             if (k != wanted) {
-                super.splitOff(pfn, k, wanted);
+                super.splitOff(freed, kept, k, wanted);
             }
         }
     }
 
-    /** Leaves the returned lower half on a free list too at the last split. */
+    /** Leaves the returned half on a free list too at the last split. */
     static final class OverlappingSplit extends Mutant {
         OverlappingSplit(PageAllocatorConfig c) {
             super(c);
         }
 
         @Override
-        protected void splitOff(long pfn, int k, int wanted) {
-            super.splitOff(pfn, k, wanted);
+        protected void splitOff(long freed, long kept, int k, int wanted) {
+            super.splitOff(freed, kept, k, wanted);
             if (k == wanted && k > 0) {
-                freeLists.get(k).addLast(pfn);
+                freeLists.get(k).addLast(kept);
             }
         }
     }
@@ -453,6 +456,14 @@ final class BuddyMutants {
                 throw BadPageStateBug.badOrder(pfn, order, maxOrder - 1);
             }
             super.free(pfn, order);
+        }
+    }
+
+    /** Splits as today's kernel on every era: on 2.0 it hands out the lower half, which 2.0 kept free. */
+    static final class KeepsLowerHalfOnLinux20 extends Mutant {
+        KeepsLowerHalfOnLinux20(PageAllocatorConfig c) {
+            super(c);
+            topHalf = false;
         }
     }
 

@@ -10,8 +10,9 @@ import org.kmemlab.api.spi.PageAllocatorConfig;
 
 /**
  * A correct textbook buddy allocator with LIFO free lists (the last block freed is the first handed
- * out), written plainly so that each page-allocator mutant can change one decision by overriding one
- * hook. It must pass the page contract; the mutants must not.
+ * out) that splits as the configured era did (the lower half handed out today, the top on 2.0), written
+ * plainly so that each page-allocator mutant can change one decision by overriding one hook. It must
+ * pass the page contract; the mutants must not.
  *
  * <p>Frames are described by two per-frame arrays: {@code headOrder[i]} is the order of the block whose
  * first frame is {@code start + i} (or -1 when no block starts there) and {@code headFree[i]} says whether
@@ -22,6 +23,8 @@ class ListBuddy implements PageAllocator {
     protected final long start;
     protected final long end;
     protected final int maxOrder;
+    /** True on the 2.0 era: a split frees the lower half and goes on with the upper (2.0's EXPAND). */
+    protected boolean topHalf;
     protected final int[] headOrder;
     protected final boolean[] headFree;
     protected final List<ArrayDeque<Long>> freeLists = new ArrayList<>();
@@ -31,6 +34,7 @@ class ListBuddy implements PageAllocator {
         this.start = config.startPfn();
         this.end = config.endPfn();
         this.maxOrder = config.maxOrder();
+        this.topHalf = config.handsOutTopHalf();
         this.headOrder = new int[(int) config.frames()];
         this.headFree = new boolean[(int) config.frames()];
         java.util.Arrays.fill(headOrder, -1);
@@ -109,7 +113,13 @@ class ListBuddy implements PageAllocator {
         removeFree(pfn, k);
         while (k > order) {
             k--;
-            splitOff(pfn, k, order);
+            long upper = pfn + (1L << k);
+            if (topHalf) {
+                splitOff(pfn, upper, k, order);
+                pfn = upper;
+            } else {
+                splitOff(upper, pfn, k, order);
+            }
         }
         headOrder[index(pfn)] = order;
         headFree[index(pfn)] = false;
@@ -117,9 +127,12 @@ class ListBuddy implements PageAllocator {
         return pfn;
     }
 
-    /** Puts the upper half of a split, {@code pfn + 2^k} of order k, on its free list. */
-    protected void splitOff(long pfn, int k, int wanted) {
-        pushFree(pfn + (1L << k), k);
+    /**
+     * Puts the half of a split that is not kept, {@code freed} of order k, on its free list; {@code kept}
+     * is the other half, split further or handed out when {@code k == wanted}.
+     */
+    protected void splitOff(long freed, long kept, int k, int wanted) {
+        pushFree(freed, k);
     }
 
     @Override

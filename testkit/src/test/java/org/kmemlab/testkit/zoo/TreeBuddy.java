@@ -14,7 +14,8 @@ import org.kmemlab.api.spi.PageAllocatorConfig;
  * whose value is large enough, always to the left child that still fits, so it returns the lowest
  * fitting block of the first superblock that has one and marks the block's subtree used; freeing marks
  * it free again and recomputes its ancestors, and two fully free children make a fully free parent:
- * coalescing falls out of the update.
+ * coalescing falls out of the update. On the 2.0 era the walk tries the right child first, so a split
+ * hands out the top of the block (rule page.linux20-expand).
  * Frames of a superblock outside the zone are marked used at creation and never freed.
  *
  * <p>buddyinfo is computed, not counted: a free block of order {@code k} is a fully free node whose
@@ -25,6 +26,8 @@ final class TreeBuddy implements PageAllocator {
     private final long start;
     private final long end;
     private final int maxOrder;
+    /** True on the 2.0 era: the walk goes right first, so a split hands out the top half. */
+    private final boolean topHalf;
     private final long base;
     /** Per superblock, the tree in heap order: node 1 the root (order maxOrder), node i's children 2i, 2i+1. */
     private final byte[][] trees;
@@ -36,6 +39,7 @@ final class TreeBuddy implements PageAllocator {
         this.start = config.startPfn();
         this.end = config.startPfn() + config.frames();
         this.maxOrder = config.maxOrder();
+        this.topHalf = config.handsOutTopHalf();
         long size = 1L << maxOrder;
         this.base = start & -size;
         long top = (end + size - 1) & -size;
@@ -126,7 +130,8 @@ final class TreeBuddy implements PageAllocator {
             }
             int node = 1;
             for (int k = maxOrder; k > order; k--) {
-                node = tree[2 * node] >= order + 1 ? 2 * node : 2 * node + 1;
+                int first = topHalf ? 2 * node + 1 : 2 * node;
+                node = tree[first] >= order + 1 ? first : first ^ 1;
             }
             long pfn = base + ((long) t << maxOrder) + ((long) (node - (1 << (maxOrder - order))) << order);
             clear(tree, node);

@@ -3,6 +3,7 @@ package org.kmemlab.testkit.contract.page;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.testkit.contract.Rule;
@@ -49,8 +50,12 @@ final class PageActions {
                     "a block whose frames are all free (frames near pfn " + pfn + ": " + m.neighbourhood(pfn) + ")",
                     call + " returned pfn " + pfn);
         }
+        int split = s.geometry.era() == Era.LINUX_2_0 ? freeBlockOrderAt(m, pfn, order) : order;
         PageBlock block = new PageBlock(label, id, pfn, order);
         m.allocate(block);
+        if (split > order) {
+            checkTopOfSplit(s, call, pfn, order, split);
+        }
         s.live.put(label, block);
         s.exercised++;
         s.freed.remove(label);
@@ -58,6 +63,40 @@ final class PageActions {
             s.writePattern(block);
         }
         return block;
+    }
+
+    /**
+     * Returns the order of the free block the model holds around {@code [pfn, pfn + 2^order)}: the largest
+     * wholly free aligned block containing it (free buddies are merged, so that is the block the allocator
+     * took it from).
+     */
+    private static int freeBlockOrderAt(PageModel m, long pfn, int order) {
+        for (int k = m.maxOrder(); k > order; k--) {
+            if (m.whollyFree(pfn & -(1L << k), k)) {
+                return k;
+            }
+        }
+        return order;
+    }
+
+    /**
+     * Rule page.linux20-expand: on the 2.0 era a block cut from a larger free one is its top part (2.0's
+     * EXPAND queued each lower half and moved on, mm/page_alloc.c:161-172). The model only knows which
+     * block was split when the allocator's buddyinfo agrees with it, so an allocator whose buddies did not
+     * merge (its free blocks are not the model's) is left to the accounting check.
+     */
+    private static void checkTopOfSplit(PageState s, String call, long pfn, int order, int split) {
+        long block = pfn & -(1L << split);
+        long top = block + (1L << split) - (1L << order);
+        if (pfn == top || !s.canonical || !Arrays.equals(s.layout(), s.model.canonicalLayout())) {
+            return;
+        }
+        throw Rule.PAGE_LINUX20_EXPAND.violation(
+                call + " split the free order-" + split + " block at pfn " + block + " and handed out pfn " + pfn
+                        + ": on the 2.0 era a split hands out the top of the block and keeps the lower halves free",
+                "pfn " + top + " (the top " + (1L << order) + " of frames " + block + ".." + (block + (1L << split) - 1)
+                        + ")",
+                "pfn " + pfn);
     }
 
     /**

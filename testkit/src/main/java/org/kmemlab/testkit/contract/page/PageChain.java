@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.PageAllocatorProvider;
@@ -35,8 +36,10 @@ final class PageChain implements StateMachine<PageState> {
      * @param kinds the geometries drawn, one per chain
      * @param weights relative weights of allocate, free, bad free, exhaust, free-all and query steps
      * @param badOrderPercent how often an allocation asks for an order outside 0..maxOrder
+     * @param era the era in every configuration the chains create
      */
-    record Focus(Set<PageCheck> checks, List<PageGeometry.Kind> kinds, int[] weights, int badOrderPercent) {
+    record Focus(Set<PageCheck> checks, List<PageGeometry.Kind> kinds, int[] weights, int badOrderPercent,
+                 Era era) {
     }
 
     private final PageAllocatorProvider provider;
@@ -51,8 +54,8 @@ final class PageChain implements StateMachine<PageState> {
 
     @Override
     public PageState setUp(Randomness random) {
-        PageGeometry geometry = PageGeometry.draw(random.pick(focus.kinds()), random);
-        Machine machine = PageGeometry.bootMachine();
+        PageGeometry geometry = PageGeometry.draw(random.pick(focus.kinds()), random, focus.era());
+        Machine machine = geometry.bootMachine();
         PageAllocator sut = provider.create(geometry.config(machine));
         if (sut == null) {
             throw Rule.PAGE_ACCOUNTING.violation("the provider's create() must return an allocator",
@@ -316,7 +319,7 @@ final class PageChain implements StateMachine<PageState> {
         // A fresh allocator of the chain's geometry runs allocate/free pairs of orders 0..3.
         return noGarbage.warnings(s.warnings, Rule.PAGE_NO_GARBAGE, "boxing a Long, an iterator, a list node?",
                 () -> {
-                    PageAllocator fresh = provider.create(s.geometry.config(PageGeometry.bootMachine()));
+                    PageAllocator fresh = provider.create(s.geometry.config(s.geometry.bootMachine()));
                     return pairs -> cycle(fresh, pairs);
                 });
     }

@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.kmemlab.api.Checks;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.spi.PageAllocatorProvider;
 import org.kmemlab.testkit.contract.ContractProperty;
 import org.kmemlab.testkit.contract.Rule;
@@ -66,13 +67,24 @@ public final class PageProperties {
                         new int[] {60, 25, 0, 5, 5, 5}, 25),
                 property("page.geometries", "Tiny, uneven and large zones: every invariant at once",
                         subject, replayPrefix, provider, EnumSet.allOf(PageCheck.class),
-                        List.of(TINY, UNEVEN, LARGE), new int[] {50, 30, 8, 4, 6, 2}, 3));
+                        List.of(TINY, UNEVEN, LARGE), new int[] {50, 30, 8, 4, 6, 2}, 3),
+                property("page.linux20-expand", "On the 2.0 era a split hands out the top of the block and keeps"
+                                + " the lower part free", subject, replayPrefix, provider,
+                        EnumSet.of(PageCheck.ACCOUNTING), all, churn, 0, Era.LINUX_2_0));
     }
 
     private static ContractProperty property(String id, String title, String subject, String replayPrefix,
                                              PageAllocatorProvider provider, Set<PageCheck> checks,
                                              List<PageGeometry.Kind> kinds, int[] weights, int badOrderPercent) {
-        PageChain.Focus focus = new PageChain.Focus(checks, kinds, weights, badOrderPercent);
+        return property(id, title, subject, replayPrefix, provider, checks, kinds, weights, badOrderPercent,
+                Era.MODERN);
+    }
+
+    private static ContractProperty property(String id, String title, String subject, String replayPrefix,
+                                             PageAllocatorProvider provider, Set<PageCheck> checks,
+                                             List<PageGeometry.Kind> kinds, int[] weights, int badOrderPercent,
+                                             Era era) {
+        PageChain.Focus focus = new PageChain.Focus(checks, kinds, weights, badOrderPercent, era);
         return ContractProperty.stateful(id, title, subject, replayPrefix, new PageChain(provider, focus),
                 Rule.PAGE_NO_FALSE_FAILURE);
     }

@@ -21,7 +21,8 @@ import org.kmemlab.api.spi.PageAllocatorProvider;
  *       {@code k}, {@link #TAIL} another frame of a live block.</li>
  * </ul>
  * Allocation takes the lowest free block of the smallest order that fits (scanning the bitmap) and
- * splits it, putting each upper half back one order lower. Freeing checks the frame table (so every
+ * splits it, putting each upper half back one order lower (on the 2.0 era each lower half, handing out
+ * the top of the block as 2.0's {@code EXPAND} did: rule {@code page.linux20-expand}). Freeing checks the frame table (so every
  * misuse raises a {@link BadPageStateBug} before anything changes), then merges with the buddy
  * {@code pfn ^ (1 << k)} while that buddy is a free block of the same order.
  *
@@ -43,6 +44,7 @@ public final class SimplePageAllocator implements PageAllocator {
     private final long startPfn;
     private final long frames;
     private final int maxOrder;
+    private final boolean topHalf;
     private final byte[] frameState;
     private final long[][] freeBitmaps;
     private final long[] freeCounts;
@@ -54,6 +56,7 @@ public final class SimplePageAllocator implements PageAllocator {
         this.startPfn = config.startPfn();
         this.frames = config.frames();
         this.maxOrder = config.maxOrder();
+        this.topHalf = config.handsOutTopHalf();
         this.frameState = new byte[(int) frames];
         this.freeBitmaps = new long[maxOrder + 1][];
         this.freeCounts = new long[maxOrder + 1];
@@ -125,7 +128,12 @@ public final class SimplePageAllocator implements PageAllocator {
         clearFree(pfn, k);
         while (k > order) {
             k--;
-            setFree(pfn + (1L << k), k);
+            if (topHalf) {
+                setFree(pfn, k);
+                pfn += 1L << k;
+            } else {
+                setFree(pfn + (1L << k), k);
+            }
         }
         int index = (int) (pfn - startPfn);
         frameState[index] = (byte) (order + 1);
