@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.Sizes;
@@ -70,6 +71,12 @@ class ChildSessionTests {
                     bug.getMessage());
             a.free(pfn, 2);
             assertEquals(machine.frames(), a.freeFrames());
+            // The era crosses the channel: on Linux 2.0 a split hands out the top half (2.0's EXPAND,
+            // mm/page_alloc.c:161-172), so the first order-0 block of frames 0..7 is frame 7.
+            PageAllocator old = provider.create(new PageAllocatorConfig(machine, "DMA", 0, 8, 3, Era.LINUX_2_0));
+            assertEquals(7, old.allocate(0));
+            PageAllocator today = provider.create(new PageAllocatorConfig(machine, "DMA", 0, 8, 3, Era.MODERN));
+            assertEquals(0, today.allocate(0));
         } finally {
             ChildRun run = session.close();
             assertEquals(null, run.kill());

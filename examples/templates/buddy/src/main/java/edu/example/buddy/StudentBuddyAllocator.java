@@ -20,7 +20,10 @@ import org.kmemlab.api.spi.PageAllocatorConfig;
  *
  * <p>Hints: keep one free list per order; the buddy of block {@code pfn} of order {@code k} is
  * {@code pfn ^ (1 << k)}; blocks are naturally aligned ({@code pfn % 2^order == 0}, in absolute frame
- * numbers); on free, merge with the buddy while it is free and of the same order. Primitive arrays
+ * numbers); on free, merge with the buddy while it is free and of the same order. A split keeps the
+ * lower half and frees the upper one, as today's kernel does, except when
+ * {@code config.handsOutTopHalf()} (the Linux 2.0 era): then it frees the lower half and goes on with
+ * the upper one, as 2.0 did (rule {@code page.linux20-expand}). Primitive arrays
  * ({@code long[]}, {@code byte[]}) keep {@code allocate} and {@code free} free of Java allocations.
  */
 final class StudentBuddyAllocator implements PageAllocator {
