@@ -12,7 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.kmemlab.api.Era;
+import org.kmemlab.api.Machine;
+import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.bug.BadPageStateBug;
+import org.kmemlab.api.spi.PageAllocatorConfig;
 
 /**
  * Random allocations, frees and bad frees on random zones, checked step by step against a model of the
@@ -40,6 +44,57 @@ class BuddyAllocatorRandomTests {
                     + (startPfn + frames) + ") maxOrder " + maxOrder;
             new Run(zones.zone(startPfn, frames, maxOrder), random, where).play();
         }
+    }
+
+    /**
+     * Why 2.0's split changes where pages lie but no count: on a zone made of whole maxOrder blocks, the
+     * 2.0 allocator (top half handed out, mm/page_alloc.c:161-172 of tag 2.0) is the mirror image of
+     * today's within every maxOrder block. Each list holds the mirrored blocks in the same order, so the
+     * same calls give mirrored pfns and the same buddyinfo after every step; which is why the dma-drain
+     * table (which counts blocks) is the same with either split.
+     */
+    @Test
+    void linux20SplitsAreTheMirrorImageOfTodaysSoBuddyinfoIsTheSame() {
+        long seed = Long.getLong("kmemlab.seed", System.nanoTime());
+        System.out.println("BuddyAllocatorRandomTests mirror seed " + seed + " (replay with -Dkmemlab.seed=" + seed
+                + ")");
+        SplittableRandom random = new SplittableRandom(seed);
+        Machine machine = Machine.boot(MachineProfile.I386_LINUX_2_0, 16L << 20);
+        int maxOrder = 5;
+        long block = 1L << maxOrder;
+        long start = block * random.nextInt(8);
+        long frames = block * (1 + random.nextInt(16));
+        BuddyAllocator today = new BuddyAllocator(new PageAllocatorConfig(machine, "DMA", start, frames, maxOrder,
+                Era.MODERN));
+        BuddyAllocator old = new BuddyAllocator(new PageAllocatorConfig(machine, "DMA", start, frames, maxOrder,
+                Era.LINUX_2_0));
+        List<long[]> live = new ArrayList<>();
+        for (int step = 0; step < STEPS; step++) {
+            String where = "seed " + seed + ", step " + step;
+            if (!live.isEmpty() && random.nextInt(100) < 45) {
+                long[] b = live.remove(random.nextInt(live.size()));
+                today.free(b[0], (int) b[1]);
+                old.free(mirror(b[0], (int) b[1], maxOrder), (int) b[1]);
+            } else {
+                int order = random.nextInt(maxOrder + 1);
+                long pfn = today.allocate(order);
+                long mirrored = old.allocate(order);
+                if (pfn == NO_PAGE) {
+                    assertEquals(NO_PAGE, mirrored, where);
+                    continue;
+                }
+                assertEquals(mirror(pfn, order, maxOrder), mirrored, where + ": order " + order);
+                live.add(new long[] {pfn, order});
+            }
+            assertArrayEquals(buddyinfo(today), buddyinfo(old), where);
+        }
+        old.checkInvariants();
+    }
+
+    /** The block that mirrors {@code [pfn, pfn + 2^order)} within its maxOrder block. */
+    private static long mirror(long pfn, int order, int maxOrder) {
+        long base = pfn & -(1L << maxOrder);
+        return base + (1L << maxOrder) - (1L << order) - (pfn - base);
     }
 
     /** One zone, its model, and the steps played on it. */
