@@ -43,6 +43,12 @@ public final class BootMemory {
 
     /** Where the legacy ISA hole (video RAM, ROMs) starts: 640 KiB. */
     private static final long ISA_HOLE_START = 640 * Sizes.KiB;
+    /**
+     * The last page below the ISA hole, which Linux 2.0's {@code mem_init} kept reserved because a
+     * ThinkPad BIOS used it (arch/i386/mm/init.c:232-240 of tag 2.0: it freed low memory up to
+     * {@code 0x9f000} only).
+     */
+    private static final long THINKPAD_PAGE = 0x9f000;
 
     private final Machine machine;
     private final List<Region> regions = new ArrayList<>();
@@ -55,6 +61,7 @@ public final class BootMemory {
         long page = MachineProfile.PAGE_SIZE;
         if (profile.lowMemoryUsable()) {
             reserve("BIOS data area (page 0)", 0, page);
+            reserve("page 0x9f000 (2.0 keeps it for the ThinkPad BIOS)", THINKPAD_PAGE, ISA_HOLE_START);
             reserve("ISA hole (video RAM, ROMs)", ISA_HOLE_START, Sizes.MiB);
         } else {
             reserve("low memory (BIOS, real mode, ISA hole)", 0, Sizes.MiB);

@@ -28,7 +28,8 @@ import static org.kmemlab.api.Sizes.MiB;
  * the load addresses are the real ones (i386 kernels were loaded at 1 MiB, x86_64's
  * {@code CONFIG_PHYSICAL_START} defaults to 16 MiB). Both profiles keep the first 1 MiB (BIOS data, the
  * real-mode area, the legacy ISA hole at 640 KiB … 1 MiB) away from the allocators, except that the i386
- * profile gives 4 KiB … 640 KiB back as Linux 2.0's {@code mem_init} did.
+ * profile gives 4 KiB … 636 KiB back as Linux 2.0's {@code mem_init} did (it stopped at {@code 0x9f000}:
+ * "IBM messed up *AGAIN* in their thinkpad", arch/i386/mm/init.c:232-240 of tag 2.0).
  *
  * <p>The i386 profile numbers kernel addresses as Linux 2.0 did ({@code include/asm-i386/page.h}, tag 2.0,
  * line 57: {@code #define PAGE_OFFSET 0}): the kernel ran in a segment whose base is linear address

@@ -74,7 +74,7 @@ final class DmaZoneAllocator implements ZoneAllocator {
      *                      requests, the rest is kept for GFP_DMA, which pays no protection in its own
      *                      zone (lowmem_reserve[DMA] = 0). Only then does GFP_KERNEL reclaim.
      *
-     * Worked example, i386 with 16 MiB under Linux 2.0 rules (all memory is ZONE_DMA, 3691 pages managed):
+     * Worked example, i386 with 16 MiB under Linux 2.0 rules (all memory is ZONE_DMA, 3690 pages managed):
      *   min_free_pages 32, free_pages_low 48, free_pages_high 64 (4096 pages / 128).
      *   2.0 had no fast path and no fractions: everything but GFP_ATOMIC needs free > 32, compared
      *   without the order; GFP_ATOMIC takes any free page, down to the last one. So an interrupt storm

@@ -66,6 +66,7 @@ final class CompareCommand implements Callable<Integer> {
                 new Row("kmalloc(300): ksize", k -> ksize(k, 300)),
                 new Row("kmalloc(4096): ksize", k -> ksize(k, 4096)),
                 new Row("largest kmalloc", k -> k.maxKmallocSize() + " bytes"),
+                new Row("buddy split", CompareCommand::split),
                 new Row("workload: failed", k -> Integer.toString(InfoCommand.workload(k, objects, seed))),
                 new Row("workload: MemFree", k -> k.meminfo().memFree() + " kB"),
                 new Row("workload: slab pages", k -> k.meminfo().slab() + " kB"),
@@ -83,6 +84,7 @@ final class CompareCommand implements Callable<Integer> {
         List<String[]> table = new ArrayList<>();
         for (Row row : rows) {
             boolean ownKernel = row.what().equals("double kfree") || row.what().startsWith("write")
+                    || row.what().equals("buddy split")
                     || row.what().startsWith("GFP_KERNEL");
             table.add(new String[] {row.what(),
                 row.answer().apply(ownKernel ? boot(MachineProfile.I386_LINUX_2_0, Era.LINUX_2_0) : old),
@@ -134,6 +136,28 @@ final class CompareCommand implements Callable<Integer> {
         String text = Long.toString(k.ksize(p));
         k.kfree(p);
         return text;
+    }
+
+    /**
+     * Which half of a split block comes first: single pages from a fresh kernel until two neighbours come
+     * in a row. 2.0's {@code EXPAND} handed out the top half (mm/page_alloc.c:161-172), so they come
+     * downwards; today's {@code expand()} hands out the lower half, so they come upwards.
+     */
+    private static String split(Kernel k) {
+        StringBuilder pages = new StringBuilder("__get_free_page:");
+        long last = KernelMemory.NULL;
+        for (int i = 0; i < 16; i++) {
+            long page = k.getFreePages(Gfp.GFP_KERNEL, 0);
+            if (page == KernelMemory.NULL) {
+                break;
+            }
+            pages.append(' ').append(Long.toHexString(page));
+            if (last != KernelMemory.NULL && Math.abs(page - last) == k.machine().pageSize()) {
+                return pages + (page < last ? " (downwards: the top half first)" : " (upwards: the lower half first)");
+            }
+            last = page;
+        }
+        return pages + " (no two neighbours in a row)";
     }
 
     private static void doubleKfree(Kernel k) {

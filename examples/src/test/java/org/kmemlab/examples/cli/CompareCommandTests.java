@@ -36,6 +36,9 @@ class CompareCommandTests {
         assertEquals("128", row(out, "kmalloc(100): ksize")[1]);
         assertEquals("131048 bytes", row(out, "largest kmalloc")[0]);
         assertEquals("off", row(out, "per-thread caches")[0]);
+        // mm/page_alloc.c:161-172 of Linux 2.0: EXPAND hands out the top half of a split block
+        assertTrue(row(out, "buddy split")[0].endsWith("(downwards: the top half first)"), out);
+        assertTrue(row(out, "buddy split")[1].endsWith("(upwards: the lower half first)"), out);
         assertTrue(row(out, "free lists")[0].startsWith("show_free_areas(): Free pages:"), out);
         assertTrue(row(out, "free lists")[1].startsWith("/proc/buddyinfo: Node 0, zone      DMA"), out);
         assertEquals("total:    used:    free:  shared: buffers:  cached:", row(out, "/proc/meminfo, line 1")[0]);
