@@ -29,7 +29,8 @@ import org.kmemlab.api.spi.PageAllocatorProvider;
  * <p>Worked example, frames [0, 8), max order 3: one free block of order 3 at pfn 0. {@code allocate(0)}
  * splits it into 4 (order 2), 2 (order 1) and 1 (order 0) and returns 0. {@code free(0, 0)}: buddy 1 is
  * free at order 0, merge to 0/1; buddy 2 is free at order 1, merge to 0/2; buddy 4 free at order 2, merge
- * to 0/3: the initial layout again.
+ * to 0/3: the initial layout again. On the 2.0 era the same {@code allocate(0)} keeps 0 (order 2), 4
+ * (order 1) and 6 (order 0) free and returns 7.
  *
  * <p>Not thread-safe, like every page allocator: the zone allocator serialises calls.
  */

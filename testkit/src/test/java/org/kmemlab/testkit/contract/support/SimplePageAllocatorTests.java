@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.bug.BadPageStateBug;
@@ -25,11 +26,25 @@ class SimplePageAllocatorTests {
 
     @Test
     void workedExampleSplitsAndMergesBack() {
-        PageAllocator a = create(0, 8, 3);
+        PageAllocator a = SimplePageAllocator.provider().create(new PageAllocatorConfig(MACHINE, "DMA", 0, 8, 3,
+                Era.MODERN));
 
         assertEquals(0, a.allocate(0));
         assertEquals(List.of(1L, 1L, 1L, 0L), row(a));
         a.free(0, 0);
+        assertEquals(List.of(0L, 0L, 0L, 1L), row(a));
+    }
+
+    /** The i386 machine's own era is 2.0, whose EXPAND hands out the top (mm/page_alloc.c:161-172). */
+    @Test
+    void onTheLinux20EraTheWorkedExampleHandsOutTheTopFrame() {
+        PageAllocator a = create(0, 8, 3);
+
+        assertEquals(7, a.allocate(0), "0..3, 4..5 and 6 stay free");
+        assertEquals(List.of(1L, 1L, 1L, 0L), row(a));
+        assertEquals(6, a.allocate(0));
+        a.free(7, 0);
+        a.free(6, 0);
         assertEquals(List.of(0L, 0L, 0L, 1L), row(a));
     }
 
