@@ -70,7 +70,8 @@ final class Callbacks implements Wire.Dispatcher {
                     throw new IllegalStateException("the submission's JVM named a machine the grader does not have");
                 }
                 org.kmemlab.api.spi.PageAllocator made = pages.create(new org.kmemlab.api.spi.PageAllocatorConfig(
-                        machine, in.readUTF(), in.readLong(), in.readLong(), in.readInt()));
+                        machine, in.readUTF(), in.readLong(), in.readLong(), in.readInt(),
+                        org.kmemlab.api.Era.valueOf(in.readUTF())));
                 int handle = RemoteProviders.handleOf(made, session);
                 // A zone allocator that hands frames to page allocators at boot did what zone.boot checks.
                 session.countAllocation();

@@ -82,6 +82,7 @@ final class GraderCallbacks {
                     out.writeLong(config.startPfn());
                     out.writeLong(config.frames());
                     out.writeInt(config.maxOrder());
+                    out.writeUTF(config.era().name());
                 }).readInt();
                 return (PageAllocator) executor.get(made);
             } catch (IOException e) {
