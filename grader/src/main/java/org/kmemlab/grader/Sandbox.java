@@ -3,10 +3,7 @@ package org.kmemlab.grader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.kmemlab.api.Checks;
 
@@ -72,11 +68,6 @@ public final class Sandbox {
 
     /** The search path of a sandboxed process: the grader's JDK first, then the system's folders. */
     private static final String PATH = JAVA_HOME + "/bin:/usr/local/bin:/usr/bin:/bin";
-    /**
-     * Sandboxed processes of this grader still running at the user level; every process of {@value #USER}
-     * is killed only when the last one ends, so parallel children do not kill each other.
-     */
-    private static final AtomicInteger LIVE_USER_PROCESSES = new AtomicInteger();
 
     /** How a process is contained; see the class comment. */
     public enum Level {
@@ -143,11 +134,11 @@ public final class Sandbox {
             Checks.requireArgument(probe.startsWith("/"), "--isolation bubblewrap: %s", probe);
             return new Sandbox(Level.BUBBLEWRAP, probe, "");
         }
-        boolean root = isRoot();
+        boolean root = SandboxUser.isRoot();
         if (r.equals("user") || root) {
             Checks.requireArgument(root, "--isolation user needs a grader running as root (it switches to %s)",
                     USER);
-            ensureUser();
+            SandboxUser.ensureUser();
             return new Sandbox(Level.UNPRIVILEGED_USER, null, r.equals("user") ? "asked for with --isolation user"
                     : probe);
         }
@@ -202,9 +193,8 @@ public final class Sandbox {
         switch (level) {
             case BUBBLEWRAP -> cmd.addAll(bubblewrapArgs(view));
             case UNPRIVILEGED_USER -> {
-                openForUser(view);
-                cmd.addAll(List.of("setsid", "setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups",
-                        "--no-new-privs", "--pdeathsig=KILL", "--"));
+                SandboxUser.openForUser(view);
+                cmd.addAll(SandboxUser.COMMAND_PREFIX);
             }
             case NONE -> {
             }
@@ -226,7 +216,7 @@ public final class Sandbox {
     Process start(ProcessBuilder builder) throws IOException {
         Process p = builder.start();
         if (level == Level.UNPRIVILEGED_USER) {
-            LIVE_USER_PROCESSES.incrementAndGet();
+            SandboxUser.started();
         }
         return p;
     }
@@ -240,16 +230,8 @@ public final class Sandbox {
      */
     void cleanUp(Process process) {
         ChildJvm.killTree(process);
-        if (level != Level.UNPRIVILEGED_USER) {
-            return;
-        }
-        // setsid made the process the leader of a new process group with its own id.
-        runQuietly(List.of("kill", "-KILL", "--", "-" + process.pid()));
-        if (LIVE_USER_PROCESSES.decrementAndGet() == 0) {
-            killUserProcesses();
-            for (String shared : List.of("/tmp", "/var/tmp", "/dev/shm")) {
-                removeOwnedBy(Path.of(shared));
-            }
+        if (level == Level.UNPRIVILEGED_USER) {
+            SandboxUser.ended(process);
         }
     }
 
@@ -395,94 +377,6 @@ public final class Sandbox {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted while probing bubblewrap";
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            return "0".equals(Files.readString(Path.of("/proc/self/status")).lines()
-                    .filter(l -> l.startsWith("Uid:")).map(l -> l.split("\\s+")[1]).findFirst().orElse(""));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Creates {@value #USER} (a system user without home or shell) when it does not exist yet. */
-    private static void ensureUser() {
-        if (runQuietly(List.of("id", "-u", USER)) == 0) {
-            return;
-        }
-        int rc = runQuietly(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                "--user-group", USER));
-        Checks.requireArgument(rc == 0 || runQuietly(List.of("id", "-u", USER)) == 0,
-                "cannot create the user %s (useradd exited with %s); create it or install bubblewrap", USER, rc);
-    }
-
-    /** Lets {@value #USER} reach the read-only paths and own its private folder. */
-    private static void openForUser(View view) throws IOException {
-        UserPrincipal user = view.privateDir().getFileSystem().getUserPrincipalLookupService()
-                .lookupPrincipalByName(USER);
-        Files.setOwner(view.privateDir(), user);
-        for (Path p : view.writable()) {
-            try (Stream<Path> s = Files.walk(p)) {
-                for (Path f : s.toList()) {
-                    Files.setOwner(f, user);
-                }
-            }
-        }
-        List<Path> all = new ArrayList<>(view.readOnly());
-        all.add(view.privateDir());
-        all.addAll(view.writable());
-        // Traversal only (no listing) for the grader's own folders under the temporary folder (its default
-        // work folder is made there 0700); folders elsewhere are left as they are, so a --work folder
-        // outside it MUST already be reachable by the user.
-        Path temp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
-        for (Path p : all) {
-            for (Path up = p.toAbsolutePath().normalize().getParent(); up != null && up.startsWith(temp)
-                    && !up.equals(temp); up = up.getParent()) {
-                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(up);
-                if (perms.add(PosixFilePermission.OTHERS_EXECUTE)) {
-                    Files.setPosixFilePermissions(up, perms);
-                }
-            }
-        }
-    }
-
-    private static void killUserProcesses() {
-        ProcessHandle.allProcesses()
-                .filter(h -> h.info().user().map(USER::equals).orElse(false))
-                .forEach(ProcessHandle::destroyForcibly);
-    }
-
-    private static void removeOwnedBy(Path shared) {
-        if (!Files.isDirectory(shared)) {
-            return;
-        }
-        try (Stream<Path> s = Files.list(shared)) {
-            for (Path p : s.toList()) {
-                if (Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName().equals(USER)) {
-                    WorkFolders.delete(p);
-                }
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // Best effort: a file that cannot be removed stays, and the next clean-up tries again.
-        }
-    }
-
-    private static int runQuietly(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return -1;
-            }
-            return p.exitValue();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 }
