@@ -1,17 +1,13 @@
 package org.kmemlab.grader;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.kmemlab.api.Checks;
 
@@ -53,9 +49,6 @@ public final class Sandbox {
 
     /** The dedicated user of {@link Level#UNPRIVILEGED_USER}. */
     public static final String USER = "kmemlab-grader";
-    /** What the sandbox's {@code tmpfs} mounts may hold, each. */
-    static final long TMPFS_BYTES = 64L << 20;
-    private static final int NOBODY = 65534;
 
     /**
      * The JDK every sandboxed process uses: the grader's own. A build's {@code mvn} and the child JVM find it
@@ -63,11 +56,11 @@ public final class Sandbox {
      * which may be another JDK whose files (a Debian JDK's {@code conf/} links into {@code /etc}) the sandbox
      * does not show.
      */
-    private static final String JAVA_HOME = Path.of(System.getProperty("java.home")).toAbsolutePath().normalize()
+    static final String JAVA_HOME = Path.of(System.getProperty("java.home")).toAbsolutePath().normalize()
             .toString();
 
     /** The search path of a sandboxed process: the grader's JDK first, then the system's folders. */
-    private static final String PATH = JAVA_HOME + "/bin:/usr/local/bin:/usr/bin:/bin";
+    static final String PATH = JAVA_HOME + "/bin:/usr/local/bin:/usr/bin:/bin";
 
     /** How a process is contained; see the class comment. */
     public enum Level {
@@ -104,7 +97,7 @@ public final class Sandbox {
     private final String bwrap;
     private final String why;
 
-    private Sandbox(Level level, String bwrap, String why) {
+    Sandbox(Level level, String bwrap, String why) {
         this.level = level;
         this.bwrap = bwrap;
         this.why = why;
@@ -129,7 +122,7 @@ public final class Sandbox {
         if (r.equals("none")) {
             return new Sandbox(Level.NONE, null, "asked for with --isolation none");
         }
-        String probe = Probe.RESULT;
+        String probe = Bubblewrap.probe();
         if (r.equals("bubblewrap") || (r.equals("auto") && probe.startsWith("/"))) {
             Checks.requireArgument(probe.startsWith("/"), "--isolation bubblewrap: %s", probe);
             return new Sandbox(Level.BUBBLEWRAP, probe, "");
@@ -191,7 +184,7 @@ public final class Sandbox {
         List<String> cmd = new ArrayList<>();
         String home = view.privateDir().toString();
         switch (level) {
-            case BUBBLEWRAP -> cmd.addAll(bubblewrapArgs(view));
+            case BUBBLEWRAP -> cmd.addAll(Bubblewrap.args(bwrap, view));
             case UNPRIVILEGED_USER -> {
                 SandboxUser.openForUser(view);
                 cmd.addAll(SandboxUser.COMMAND_PREFIX);
@@ -248,51 +241,6 @@ public final class Sandbox {
                 .min((a, b) -> Long.compare(a.pid(), b.pid()));
     }
 
-    private List<String> bubblewrapArgs(View view) {
-        List<String> a = new ArrayList<>(List.of(bwrap, "--unshare-user", "--unshare-pid", "--unshare-ipc",
-                "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--disable-userns", "--die-with-parent",
-                "--new-session", "--uid", Integer.toString(NOBODY), "--gid", Integer.toString(NOBODY),
-                "--clearenv", "--setenv", "PATH", PATH, "--setenv", "LANG", "C.UTF-8",
-                "--setenv", "JAVA_HOME", JAVA_HOME, "--setenv", "HOME", view.privateDir().toString()));
-        a.addAll(List.of("--ro-bind", "/usr", "/usr"));
-        for (String top : List.of("/bin", "/sbin", "/lib", "/lib64", "/lib32")) {
-            Path p = Path.of(top);
-            if (Files.isSymbolicLink(p)) {
-                try {
-                    a.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), top));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            } else if (Files.isDirectory(p)) {
-                a.addAll(List.of("--ro-bind", top, top));
-            }
-        }
-        for (String etc : List.of("/etc/ld.so.cache", "/etc/localtime", "/etc/alternatives")) {
-            a.addAll(List.of("--ro-bind-try", etc, etc));
-        }
-        a.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
-        a.addAll(List.of("--size", Long.toString(TMPFS_BYTES), "--tmpfs", "/tmp"));
-        Set<Path> readOnly = new LinkedHashSet<>();
-        readOnly.addAll(systemPaths(Path.of(System.getProperty("java.home"))));
-        for (Path p : view.readOnly()) {
-            readOnly.add(p.toAbsolutePath().normalize());
-            readOnly.addAll(systemPaths(p));
-        }
-        for (Path p : readOnly) {
-            if (!p.startsWith("/usr") && !p.startsWith("/proc") && !p.startsWith("/dev")) {
-                a.addAll(List.of("--ro-bind", p.toString(), p.toString()));
-            }
-        }
-        for (Path p : view.writable()) {
-            String s = p.toAbsolutePath().normalize().toString();
-            a.addAll(List.of("--bind", s, s));
-        }
-        String home = view.privateDir().toAbsolutePath().normalize().toString();
-        a.addAll(List.of("--size", Long.toString(TMPFS_BYTES), "--perms", "0700", "--tmpfs", home));
-        a.addAll(List.of("--chdir", view.workingDir().toAbsolutePath().normalize().toString(), "--"));
-        return a;
-    }
-
     /**
      * Returns the real paths that {@code root} reaches through symbolic links outside {@code /usr} (a
      * Debian JDK's {@code conf} and {@code cacerts} point into {@code /etc}; Maven's {@code conf} too), plus
@@ -335,48 +283,5 @@ public final class Sandbox {
             return List.copyOf(out);
         }
         return List.copyOf(out);
-    }
-
-    /** The probe's outcome, computed once per grader JVM (the machine does not change while it runs). */
-    private static final class Probe {
-        static final String RESULT = probeBubblewrap();
-    }
-
-    /** Probes bwrap; returns its path when it works, otherwise the reason it does not. */
-    private static String probeBubblewrap() {
-        Path bwrap = null;
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "bwrap");
-            if (Files.isExecutable(candidate)) {
-                bwrap = candidate.toAbsolutePath();
-                break;
-            }
-        }
-        if (bwrap == null) {
-            return "bubblewrap (bwrap) is not installed; install the Debian package bubblewrap";
-        }
-        Sandbox s = new Sandbox(Level.BUBBLEWRAP, bwrap.toString(), "");
-        try {
-            Path dir = Files.createTempDirectory("kmemlab-probe");
-            try {
-                ProcessBuilder b = s.builder(List.of("/bin/true"), new View(List.of(), List.of(), dir));
-                b.redirectErrorStream(true);
-                Process p = b.start();
-                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    return "bubblewrap did not start within 20 s";
-                }
-                return p.exitValue() == 0 ? bwrap.toString()
-                        : "bubblewrap cannot create namespaces here (" + out.strip() + ")";
-            } finally {
-                Files.deleteIfExists(dir);
-            }
-        } catch (IOException | RuntimeException e) {
-            return "bubblewrap could not be started (" + e.getMessage() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted while probing bubblewrap";
-        }
     }
 }
