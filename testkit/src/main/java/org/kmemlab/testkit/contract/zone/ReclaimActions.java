@@ -120,7 +120,7 @@ final class ReclaimActions {
         @Override
         public String run(ZoneState s) {
             int before = s.stubborn.scans();
-            String outcome = new ScenarioActions.Quick(label, Gfp.GFP_KERNEL | Gfp.__GFP_NORETRY | Gfp.__GFP_NOWARN, 0, limitMillis)
+            String outcome = new WaitingActions.Quick(label, Gfp.GFP_KERNEL | Gfp.__GFP_NORETRY | Gfp.__GFP_NOWARN, 0, limitMillis)
                     .run(s);
             int scans = s.stubborn.scans() - before;
             if (scans < 1 || scans > MAX_SCANS) {

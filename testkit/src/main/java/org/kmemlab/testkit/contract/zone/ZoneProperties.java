@@ -91,9 +91,9 @@ public final class ZoneProperties {
                         s -> new ZoneActions.Allocate(s.newLabel(), Gfp.GFP_NOWAIT, 0, Allocation.Context.PROCESS))));
         all.add(f.scenario("zone.nowait-never-waits", "GFP_NOWAIT and GFP_ATOMIC fail at once when memory is short",
                 TIMING_WAIT, script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
-                        s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_NOWAIT, 0, QUICK_MILLIS),
-                        s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_ATOMIC, 0, QUICK_MILLIS),
-                        s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_NOWAIT | Gfp.GFP_DMA, 0,
+                        s -> new WaitingActions.Quick(s.newLabel(), Gfp.GFP_NOWAIT, 0, QUICK_MILLIS),
+                        s -> new WaitingActions.Quick(s.newLabel(), Gfp.GFP_ATOMIC, 0, QUICK_MILLIS),
+                        s -> new WaitingActions.Quick(s.newLabel(), Gfp.GFP_NOWAIT | Gfp.GFP_DMA, 0,
                                 QUICK_MILLIS))));
         all.add(f.scenario("zone.noretry", "__GFP_NORETRY runs one reclaim pass, then gives up without waiting",
                 TIMING_WAIT, script(s -> new ReclaimActions.RegisterStubborn(s.newLabel()),
@@ -107,11 +107,11 @@ public final class ZoneProperties {
         // Two tries: each waits twice for maxWait (a warm-up call, then the measured one).
         all.add(ContractProperty.capped(f.scenario("zone.wait-on-condition", "A waiting allocation sleeps on a"
                         + " condition: it uses (nearly) no CPU time while it waits", TIMING_WAIT,
-                script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN), s -> new ScenarioActions.WaitsOnCondition(
+                script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN), s -> new WaitingActions.WaitsOnCondition(
                         s.newLabel()))), 2));
         all.add(f.scenario("zone.nofail", "__GFP_NOFAIL waits past maxWait until another thread frees memory",
                 SHORT_WAIT, script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
-                        s -> new ScenarioActions.NoFail(s.newLabel()))));
+                        s -> new WaitingActions.NoFail(s.newLabel()))));
         all.add(f.scenario("zone.shrinker", "GFP_KERNEL runs the registered shrinkers before it fails",
                 SHORT_WAIT, script(s -> new ReclaimActions.RegisterCache(s.newLabel(), 256),
                         drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),

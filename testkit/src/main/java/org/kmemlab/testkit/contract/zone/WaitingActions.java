@@ -11,14 +11,14 @@ import org.kmemlab.testkit.property.Action;
  * {@code __GFP_NOFAIL} allocation that another thread rescues, and an allocation that must sleep, not spin,
  * while it waits. The scenarios of reclaim through a shrinker are in {@link ReclaimActions}.
  */
-final class ScenarioActions {
+final class WaitingActions {
 
     /** How long {@code __GFP_NOFAIL} may take once another thread has freed memory. */
     static final long NOFAIL_PATIENCE_MILLIS = 1000;
     /** How long after the NOFAIL call starts the helper thread frees memory. */
     static final long RESCUE_DELAY_MILLIS = 30;
 
-    private ScenarioActions() {
+    private WaitingActions() {
     }
 
     /** An allocation that must return (block or NO_PAGE) within {@code limitMillis}. */
