@@ -555,16 +555,12 @@ public final class Kernel implements KernelMemory {
 
     /** Creates a pool of kmalloc objects of {@code size} bytes ({@code mempool_create_kmalloc_pool}). */
     public Mempool mempoolCreateKmallocPool(int minNr, long size) {
-        Checks.requireArgument(size > 0 && size <= era.maxKmallocSize(), "mempool element size %d is not 1..%d",
-                size, era.maxKmallocSize());
-        return mempoolCreate(minNr, gfp -> kmalloc(size, gfp), this::kfree);
+        return Mempool.kmallocPool(this, minNr, size);
     }
 
     /** Creates a pool of blocks of {@code 2^order} pages ({@code mempool_create_page_pool}). */
     public Mempool mempoolCreatePagePool(int minNr, int order) {
-        Checks.requireArgument(order >= 0 && order <= era.maxOrder(), "mempool page order %d is not 0..%d", order,
-                era.maxOrder());
-        return mempoolCreate(minNr, gfp -> getFreePages(gfp, order), element -> freePages(element, order));
+        return Mempool.pagePool(this, minNr, order);
     }
 
     /** {@code mempool_alloc}: see {@link Mempool#alloc(int)}. */
