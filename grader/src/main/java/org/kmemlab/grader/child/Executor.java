@@ -262,43 +262,12 @@ final class Executor implements Wire.Dispatcher {
         return counter.now() - before;
     }
 
-    /** Loads the providers and lists them: (spi, name, class, from submission, error) per provider. */
+    /** Loads the providers and lists them: see {@link ChildProviders#writeListing}. */
     private void hello(DataInputStream in, DataOutputStream out) throws IOException {
         List<String> submission = readStrings(in);
         List<String> references = readStrings(in);
         providers = ChildProviders.load(submission, references);
-        ByteArrayOutputStream listing = new ByteArrayOutputStream();
-        DataOutputStream list = new DataOutputStream(listing);
-        int count = 0;
-        for (Spi spi : Spi.values()) {
-            for (ChildProviders.Found f : providers.visible(spi)) {
-                String name = "";
-                String error = "";
-                String type = "";
-                if (f.error() != null) {
-                    error = "loading " + spi.type().getSimpleName() + ": " + GradeChild.describe(f.error());
-                } else {
-                    type = f.provider().getClass().getName();
-                    try {
-                        name = String.valueOf(f.provider().name());
-                    } catch (RuntimeException | LinkageError e) {
-                        error = "name() of " + type + ": " + GradeChild.describe(e);
-                    }
-                }
-                list.writeUTF(spi.key());
-                list.writeUTF(cut(name));
-                list.writeUTF(cut(type));
-                list.writeBoolean(f.fromSubmission());
-                list.writeUTF(cut(error));
-                count++;
-            }
-        }
-        out.writeInt(count);
-        listing.writeTo(out);
-    }
-
-    private static String cut(String s) {
-        return s.length() > 8000 ? s.substring(0, 8000) : s;
+        providers.writeListing(out);
     }
 
     private static List<String> readStrings(DataInputStream in) throws IOException {
