@@ -44,6 +44,11 @@ import org.kmemlab.api.Checks;
  * {@link #choose} runs {@code bwrap} once with the same namespaces on {@code /bin/true}: some containers
  * forbid user namespaces, and a sandbox that cannot start must not be mistaken for a submission that
  * crashed.
+ *
+ * <h2>Where the code is</h2>
+ * This class chooses the level and builds, starts and cleans up after a process. The bubblewrap command
+ * line and the probe are in {@link Bubblewrap}; the user level's work with the operating system (the user,
+ * its folders, killing what it left) is in {@link SandboxUser}.
  */
 public final class Sandbox {
 
