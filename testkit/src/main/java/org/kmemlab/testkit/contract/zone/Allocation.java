@@ -32,7 +32,9 @@ import org.kmemlab.testkit.property.InvariantViolation;
  *       had more than its min mark free before the call. {@code GFP_ATOMIC} (modern era) needs more than
  *       3/8 of min. In the Linux 2.0 era {@code GFP_ATOMIC} may take any free page.</li>
  *   <li><b>No waiting</b>: a gfp that cannot block answers at once; with a maxWait of 200 ms or more the
- *       contract can tell, and calls taking more than half of maxWait fail.</li>
+ *       contract can tell, and calls taking more than half of maxWait fail. A slow {@code NO_PAGE} is asked
+ *       again, up to {@value #TIMING_ATTEMPTS} times, and the fastest answer judged: a loaded machine stalls
+ *       a call now and then, an allocator that waits for memory is slow every time.</li>
  *   <li><b>Failure</b> ({@code NO_PAGE}) only when no allowed zone was "able" as above; it changes
  *       nothing; and it logs {@code page allocation failure: order:N, mode:0x…(…)} to dmesg unless the
  *       gfp has {@code __GFP_NOWARN}, in which case nothing of the kind is logged. The kernel rate-limits
@@ -60,6 +62,8 @@ final class Allocation {
 
     /** The least time that counts as waiting (scheduling noise stays well below it). */
     static final long WAIT_LIMIT_MILLIS = 100;
+    /** How often a slow NO_PAGE of a request that cannot block is asked, the fastest answer judged. */
+    static final int TIMING_ATTEMPTS = 3;
 
     private Allocation() {
     }
@@ -87,9 +91,21 @@ final class Allocation {
         long dmesgBefore = s.machine.dmesg().nextSequence();
         boolean mustRaise = context != Context.PROCESS && Gfp.allowsBlocking(gfp);
         long pfn;
-        long start = System.nanoTime();
+        long millis;
         try {
+            long start = System.nanoTime();
             pfn = call(s, gfp, order, context);
+            millis = (System.nanoTime() - start) / 1_000_000;
+            // A loaded machine (or a garbage collection in the submission's JVM) can stall any one call for
+            // hundreds of milliseconds; an allocator that waits for memory is slow every time. So a slow
+            // NO_PAGE of a request that cannot block is asked again (NO_PAGE changed nothing) and the
+            // fastest answer is the one judged.
+            for (int attempt = 1; pfn == PageAllocator.NO_PAGE && !Gfp.allowsBlocking(gfp) && !mustRaise
+                    && millis > waitLimit(s) && attempt < TIMING_ATTEMPTS; attempt++) {
+                long again = System.nanoTime();
+                pfn = call(s, gfp, order, context);
+                millis = Math.min(millis, (System.nanoTime() - again) / 1_000_000);
+            }
         } catch (SleepInAtomicBug bug) {
             if (mustRaise) {
                 return null;
@@ -107,7 +123,8 @@ final class Allocation {
                     + " memory (call machine.context().mightSleep(gfp, ...) first)",
                     "SleepInAtomicBug", pfn == PageAllocator.NO_PAGE ? "NO_PAGE" : "pfn " + pfn);
         }
-        checkDidNotWait(s, call, gfp, (System.nanoTime() - start) / 1_000_000);
+        s.lastCallMillis = millis;
+        checkDidNotWait(s, call, gfp, millis);
         boolean linux20 = s.machine.profile().era() == Era.LINUX_2_0;
         if (pfn == PageAllocator.NO_PAGE) {
             if (linux20) {
@@ -271,9 +288,15 @@ final class Allocation {
      * A request that cannot block must not wait: when the chain's maxWait is long enough to tell, a call
      * that took more than half of it (and at least {@link #WAIT_LIMIT_MILLIS}) waited.
      */
+    /** The time above which a call that cannot block counts as having waited; unlimited for a short maxWait. */
+    private static long waitLimit(ZoneState s) {
+        return s.maxWait.toMillis() >= 2 * WAIT_LIMIT_MILLIS ? Math.max(WAIT_LIMIT_MILLIS, s.maxWait.toMillis() / 2)
+                : Long.MAX_VALUE;
+    }
+
     private static void checkDidNotWait(ZoneState s, String call, int gfp, long millis) {
-        long limit = Math.max(WAIT_LIMIT_MILLIS, s.maxWait.toMillis() / 2);
-        if (!Gfp.allowsBlocking(gfp) && s.maxWait.toMillis() >= 2 * WAIT_LIMIT_MILLIS && millis > limit) {
+        long limit = waitLimit(s);
+        if (!Gfp.allowsBlocking(gfp) && millis > limit) {
             throw Rule.ZONE_NO_WAIT.violation(call + " took " + millis + " ms with maxWait " + s.maxWait.toMillis()
                     + " ms: a request that cannot block must not wait for memory", "an answer within " + limit
                     + " ms", millis + " ms");

@@ -13,8 +13,13 @@ import org.kmemlab.testkit.property.Action;
  */
 final class WaitingActions {
 
-    /** How long {@code __GFP_NOFAIL} may take once another thread has freed memory. */
-    static final long NOFAIL_PATIENCE_MILLIS = 1000;
+    /**
+     * How long {@code __GFP_NOFAIL} may take once the other thread has freed every block. Generous: in the
+     * grader each free is a round trip into the submission's JVM, and a loaded machine delays the wake-up.
+     */
+    static final long NOFAIL_PATIENCE_MILLIS = 5000;
+    /** How long the rescuing thread's frees may take in all before {@code freePages} counts as hanging. */
+    static final long RESCUE_PATIENCE_MILLIS = 60_000;
     /** How long after the NOFAIL call starts the helper thread frees memory. */
     static final long RESCUE_DELAY_MILLIS = 30;
 
@@ -32,9 +37,8 @@ final class WaitingActions {
 
         @Override
         public String run(ZoneState s) {
-            long start = System.nanoTime();
             ZoneModel.Block block = Allocation.run(s, label, gfp, order, Allocation.Context.PROCESS);
-            long millis = (System.nanoTime() - start) / 1_000_000;
+            long millis = s.lastCallMillis;
             if (millis > limitMillis) {
                 throw (Gfp.allowsBlocking(gfp) ? Rule.ZONE_NORETRY : Rule.ZONE_NO_WAIT).violation("allocPages(" + Gfp.toString(gfp) + ", order " + order + ") took "
                         + millis + " ms with maxWait " + s.maxWait.toMillis() + " ms: a request that"
@@ -88,7 +92,14 @@ final class WaitingActions {
             caller.setDaemon(true);
             caller.start();
             rescuer.start();
-            join(rescuer, NOFAIL_PATIENCE_MILLIS);
+            // The patience counts from the end of the frees, not from the start: how long the frees take
+            // is the machine's business (thousands of round trips when graded), the wake-up the allocator's.
+            join(rescuer, RESCUE_PATIENCE_MILLIS);
+            if (rescuer.isAlive()) {
+                throw Rule.ZONE_FREE.violation("freePages of " + live.size() + " live blocks from another thread did not"
+                        + " return within " + RESCUE_PATIENCE_MILLIS + " ms while a __GFP_NOFAIL allocation waited: a"
+                        + " free must not wait for the waiting allocation", "the frees to return", "still freeing");
+            }
             join(caller, NOFAIL_PATIENCE_MILLIS);
             for (ZoneModel.Block b : live) {
                 s.model.remove(b);

@@ -24,6 +24,8 @@ final class ZoneState {
     final Geometry geometry;
     final Machine machine;
     final Duration maxWait;
+    /** Milliseconds of the last {@code allocPages} that {@link Allocation#run} judged (its fastest attempt). */
+    long lastCallMillis;
     final TrackingPageAllocators pages;
     final ZoneAllocator sut;
     final ZoneModel model;
