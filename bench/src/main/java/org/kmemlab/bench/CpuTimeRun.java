@@ -52,6 +52,8 @@ public final class CpuTimeRun {
                 Kernel kernel = KmallocBenchmarks.SharedKernel.boot(true);
                 perRound = run(Integer.parseInt(args[1]), () -> kmallocLoop(kernel));
             }
+            case "kmalloc-own" -> perRound = run(Integer.parseInt(args[1]),
+                    () -> kmallocLoop(KmallocBenchmarks.SharedKernel.boot(true)));
             case "bucket-fixed64" -> {
                 ObjectAllocator buckets = BucketBenchmarks.bucketAllocator(Era.valueOf(args[1]));
                 perRound = run(1, () -> pairs -> {
