@@ -37,7 +37,7 @@ import org.kmemlab.api.stats.SlabInfo;
  * allows ("kmalloc serialises or shards calls"): up to {@link #MAX_SHARDS} independent instances of
  * the installed allocator, made by its provider, each with its own lock and its own
  * {@link KernelPageSource}, which writes the shard's number into every frame it hands out
- * ({@link FrameTable#shardOf}). Each thread is given the least used shard when it first calls kmalloc
+ * ({@link FrameTable#shardOf}). Each thread is given the least used shard on its first call into kmalloc
  * (as Netty gives a thread the least used arena) and refills its magazines only from that shard, so a
  * page's objects are all in one thread's hands and so are their state bytes' cache lines.
  * <pre>
@@ -143,7 +143,8 @@ final class AllocatorShards {
                 if (shard.objects.maxSize() != shards.get(0).objects.maxSize()) {
                     throw new IllegalStateException("object allocator provider " + provider.name() + " made an"
                             + " allocator with maxSize " + shard.objects.maxSize() + " after one with "
-                            + shards.get(0).objects.maxSize() + "; every allocator it creates must serve the same sizes");
+                            + shards.get(0).objects.maxSize()
+                            + "; every allocator it creates must serve the same sizes");
                 }
                 shards.set(index, shard);
             }

@@ -18,7 +18,7 @@ import org.kmemlab.api.spi.PageAllocator;
  * its per-CPU slabs, and refills its magazines only from that shard, so the objects in its magazines,
  * and the cache lines of their state bytes, are in no other thread's hands. A magazine holds objects of
  * the owner's shard only. An object of another shard that the owner frees (a remote free: made by one
- * thread, freed by another) goes into the {@link #alienCount alien buffer} for that shard instead, at
+ * thread, freed by another) goes into the {@link #alienCount(int) alien buffer} for that shard instead, at
  * most {@link #ALIEN_LIMIT} objects, and goes back to its shard in one batch under that shard's lock:
  * SLAB's alien caches, whose limit of 12 we copy. Handing it out again here would put the other
  * thread's page in this thread's hands and bring the shared cache lines back.
@@ -153,7 +153,7 @@ final class CpuCache {
         return alienCount[PAD_INTS + s];
     }
 
-    /** Puts {@code addr}, an object of shard {@code s}, into that shard's buffer, which the caller made sure is not full. */
+    /** Puts {@code addr}, an object of shard {@code s}, into its buffer, which the caller checked is not full. */
     void pushAlien(int s, long addr) {
         int n = alienCount[PAD_INTS + s];
         aliens[PAD_LONGS + s * ALIEN_LIMIT + n] = addr;

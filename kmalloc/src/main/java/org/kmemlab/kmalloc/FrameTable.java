@@ -231,7 +231,8 @@ final class FrameTable {
             if (group == null) {
                 // Two shards (or a shard and a named cache) may make slabs in one group at once, each
                 // under its own lock: only the first array made may stay, or the other's states are lost.
-                GROUPS.compareAndSet(objectStates, i >>> GROUP_SHIFT, null, new byte[GRANULES_PER_FRAME << GROUP_SHIFT]);
+                byte[] made = new byte[GRANULES_PER_FRAME << GROUP_SHIFT];
+                GROUPS.compareAndSet(objectStates, i >>> GROUP_SHIFT, null, made);
             } else {
                 int from = (i & GROUP_MASK) * GRANULES_PER_FRAME;
                 Arrays.fill(group, from, from + GRANULES_PER_FRAME, OBJECT_FREE);

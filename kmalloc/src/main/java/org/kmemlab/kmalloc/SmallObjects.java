@@ -226,10 +226,7 @@ final class SmallObjects {
             }
             int shard = frames.shardOf(pfn);
             if (shard != cache.shard) {
-                if (cache.alienCount(shard) == CpuCache.ALIEN_LIMIT) {
-                    flushAliens(cache, shard);
-                }
-                cache.pushAlien(shard, addr);
+                freeRemote(cache, shard, addr);
                 return;
             }
             if (cache.objectCount(sizeClass) == cache.capacity(sizeClass)) {
@@ -252,6 +249,17 @@ final class SmallObjects {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Parks a CACHED object of another shard in {@code cache}'s alien buffer for that shard, sending the
+     * buffer back first when it is full (out of line: the common free stays small enough to inline).
+     */
+    private void freeRemote(CpuCache cache, int shard, long addr) {
+        if (cache.alienCount(shard) == CpuCache.ALIEN_LIMIT) {
+            flushAliens(cache, shard);
+        }
+        cache.pushAlien(shard, addr);
     }
 
     /**
