@@ -64,16 +64,7 @@ final class AllocatorShards {
     static final int MAX_SHARDS = 8;
 
     /** One instance of the object allocator; the instance is its own lock ("the slab lock" of the shard). */
-    static final class Shard {
-        final int index;
-        final ObjectAllocator objects;
-        final KernelPageSource pageSource;
-
-        Shard(int index, ObjectAllocator objects, KernelPageSource pageSource) {
-            this.index = index;
-            this.objects = objects;
-            this.pageSource = pageSource;
-        }
+    record Shard(int index, ObjectAllocator objects, KernelPageSource pageSource) {
     }
 
     private final Machine machine;
@@ -140,10 +131,10 @@ final class AllocatorShards {
             shard = shards.get(index);
             if (shard == null) {
                 shard = make(index);
-                if (shard.objects.maxSize() != shards.get(0).objects.maxSize()) {
+                if (shard.objects().maxSize() != shards.get(0).objects().maxSize()) {
                     throw new IllegalStateException("object allocator provider " + provider.name() + " made an"
-                            + " allocator with maxSize " + shard.objects.maxSize() + " after one with "
-                            + shards.get(0).objects.maxSize()
+                            + " allocator with maxSize " + shard.objects().maxSize() + " after one with "
+                            + shards.get(0).objects().maxSize()
                             + "; every allocator it creates must serve the same sizes");
                 }
                 shards.set(index, shard);
@@ -184,9 +175,9 @@ final class AllocatorShards {
         long freed = 0;
         for (Shard shard : made()) {
             synchronized (shard) {
-                long before = shard.pageSource.slabPages();
-                shard.objects.shrink();
-                freed += before - shard.pageSource.slabPages();
+                long before = shard.pageSource().slabPages();
+                shard.objects().shrink();
+                freed += before - shard.pageSource().slabPages();
             }
         }
         return freed;
@@ -198,7 +189,7 @@ final class AllocatorShards {
         for (Shard shard : made()) {
             List<SlabInfo> own;
             synchronized (shard) {
-                own = shard.objects.slabinfo();
+                own = shard.objects().slabinfo();
             }
             rows = rows == null ? new ArrayList<>(own) : add(rows, own, shard);
         }
@@ -207,7 +198,7 @@ final class AllocatorShards {
 
     private List<SlabInfo> add(List<SlabInfo> rows, List<SlabInfo> more, Shard shard) {
         if (more.size() != rows.size()) {
-            throw new IllegalStateException("object allocator " + provider.name() + " instance " + shard.index
+            throw new IllegalStateException("object allocator " + provider.name() + " instance " + shard.index()
                     + " lists " + more.size() + " slabinfo rows and instance 0 " + rows.size()
                     + "; every allocator its provider creates must list the same caches");
         }
@@ -226,7 +217,7 @@ final class AllocatorShards {
         long pages = 0;
         for (Shard shard : made()) {
             synchronized (shard) {
-                pages += shard.pageSource.slabPages();
+                pages += shard.pageSource().slabPages();
             }
         }
         return pages;
@@ -236,7 +227,7 @@ final class AllocatorShards {
     void checkInvariants() {
         for (Shard shard : made()) {
             synchronized (shard) {
-                shard.objects.checkInvariants();
+                shard.objects().checkInvariants();
             }
         }
     }

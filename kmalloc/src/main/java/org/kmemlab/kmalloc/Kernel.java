@@ -132,7 +132,7 @@ public final class Kernel implements KernelMemory {
                 parts.minFreeKbytes()));
         AllocatorShards shards = new AllocatorShards(machine, zones, frames, era, parts.objects(),
                 AllocatorShards.countFor(parts.cpuCaches()));
-        InstalledSizeClasses classes = InstalledSizeClasses.of(shards.get(0).objects, parts.objects().name());
+        InstalledSizeClasses classes = InstalledSizeClasses.of(shards.get(0).objects(), parts.objects().name());
         int[] capacity = KernelBoot.magazineCapacities(classes, parts.cpuCaches());
         this.small = new SmallObjects(machine, shards, zones, frames, classes, capacity);
         int high = parts.cpuCaches() ? KernelBoot.pcpHigh(machine.frames()) : 0;

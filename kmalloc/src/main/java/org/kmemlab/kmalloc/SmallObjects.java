@@ -144,8 +144,8 @@ final class SmallObjects {
      * @return the caller's object (CACHED when {@code sizeClass >= 0}, LIVE otherwise), or 0
      */
     private long fromAllocator(AllocatorShards.Shard shard, CpuCache cache, int sizeClass, long size, int gfp) {
-        ObjectAllocator objects = shard.objects;
-        KernelPageSource pageSource = shard.pageSource;
+        ObjectAllocator objects = shard.objects();
+        KernelPageSource pageSource = shard.pageSource();
         int request = gfp & ~Gfp.__GFP_ZERO;
         long pendingPfn = PageAllocator.NO_PAGE;
         int pendingOrder = 0;
@@ -243,7 +243,7 @@ final class SmallObjects {
         AllocatorShards.Shard shard = shards.ofFrame(pfn);
         synchronized (shard) {
             try {
-                shard.objects.free(addr);
+                shard.objects().free(addr);
             } catch (RuntimeException e) {
                 frames.setObjectState(pfn, offset, FrameTable.OBJECT_LIVE);
                 throw e;
@@ -273,7 +273,7 @@ final class SmallObjects {
         }
         AllocatorShards.Shard shard = shards.ofFrame(pfn);
         synchronized (shard) {
-            shard.objects.free(addr);
+            shard.objects().free(addr);
         }
         throw new IllegalStateException("object allocator " + shards.providerName() + " accepted kfree(0x"
                 + Long.toHexString(addr) + "), an address kmalloc never handed out");
@@ -295,7 +295,7 @@ final class SmallObjects {
         }
         AllocatorShards.Shard shard = shards.ofFrame(pfn);
         synchronized (shard) {
-            long usable = shard.objects.usableSize(addr);
+            long usable = shard.objects().usableSize(addr);
             if (state != FrameTable.OBJECT_LIVE) {
                 throw new IllegalStateException("object allocator " + shards.providerName() + " gave a usable size for 0x"
                         + Long.toHexString(addr) + ", an address kmalloc never handed out");
@@ -336,7 +336,7 @@ final class SmallObjects {
     private void giveBack(AllocatorShards.Shard shard, long addr) {
         frames.setObjectState(machine.virtToPfn(addr), (int) (addr & (MachineProfile.PAGE_SIZE - 1)),
                 FrameTable.OBJECT_FREE);
-        shard.objects.free(addr);
+        shard.objects().free(addr);
     }
 
     /**
