@@ -5,6 +5,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.spi.ObjectAllocator;
@@ -52,6 +53,8 @@ public final class CpuTimeRun {
                 Kernel kernel = KmallocBenchmarks.SharedKernel.boot(true);
                 perRound = run(Integer.parseInt(args[1]), () -> kmallocLoop(kernel));
             }
+            case "kmalloc-own" -> perRound = run(Integer.parseInt(args[1]),
+                    () -> kmallocLoop(KmallocBenchmarks.SharedKernel.boot(true)));
             case "bucket-fixed64" -> {
                 ObjectAllocator buckets = BucketBenchmarks.bucketAllocator(Era.valueOf(args[1]));
                 perRound = run(1, () -> pairs -> {
@@ -162,12 +165,13 @@ public final class CpuTimeRun {
                 try {
                     Loop loop = loops.get();
                     for (int round = 0; round < ROUNDS; round++) {
-                        start.await();
+                        start.await(10, TimeUnit.MINUTES);
                         long before = mx.getCurrentThreadCpuTime();
                         sinks[id] += loop.round(PAIRS);
                         ns[id][round] = (mx.getCurrentThreadCpuTime() - before) / (double) PAIRS;
                     }
                 } catch (Exception e) {
+                    e.printStackTrace();
                     synchronized (failure) {
                         failure[0] = new IllegalStateException("worker " + id + " failed", e);
                     }

@@ -21,7 +21,7 @@ final class CpuCacheDrain {
     CpuCacheDrain(SmallObjects small, PagePath pagePath, int[] capacity, int high) {
         this.small = small;
         this.pagePath = pagePath;
-        this.caches = new CpuCaches(capacity, PagePath.lists(), high, this::drain);
+        this.caches = new CpuCaches(capacity, PagePath.lists(), high, small.shards(), this::drain);
     }
 
     /** The calling thread's cache, emptied first when a drain was requested of it. */

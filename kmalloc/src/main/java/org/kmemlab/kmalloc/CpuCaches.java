@@ -1,6 +1,7 @@
 package org.kmemlab.kmalloc;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
@@ -22,27 +23,45 @@ final class CpuCaches {
     private final List<CpuCache> all = new ArrayList<>();
     private final Consumer<CpuCache> reaper;
     private int reapAt = FIRST_REAP;
+    /** Live threads per object allocator shard, counted afresh at each registration. */
+    private final int[] shardUse;
 
     /**
      * Creates the registry.
      *
      * @param reaper empties a finished thread's cache; called with no lock held
      */
-    CpuCaches(int[] objectCapacity, int pageLists, int pageCapacity, Consumer<CpuCache> reaper) {
+    CpuCaches(int[] objectCapacity, int pageLists, int pageCapacity, int shards, Consumer<CpuCache> reaper) {
         int[] capacities = objectCapacity.clone();
         this.reaper = reaper;
-        this.local = ThreadLocal.withInitial(() -> register(
-                new CpuCache(Thread.currentThread(), capacities, pageLists, pageCapacity)));
+        this.shardUse = new int[shards];
+        this.local = ThreadLocal.withInitial(() -> register(capacities, pageLists, pageCapacity));
     }
 
     /**
-     * Adds a new thread's cache. When the registry has doubled since the last time, the caches of
-     * finished threads are emptied first, so a program that starts thread after thread does not strand
-     * memory (or Java heap) in caches nobody will use again.
+     * Makes and adds the calling thread's cache, given the object allocator shard that the fewest live
+     * threads use (the lowest such number on a tie), as Netty gives a new thread the least used arena.
+     * When the registry has doubled since the last time, the caches of finished threads are emptied
+     * first, so a program that starts thread after thread does not strand memory (or Java heap) in caches
+     * nobody will use again.
      */
-    private CpuCache register(CpuCache cache) {
+    private CpuCache register(int[] capacities, int pageLists, int pageCapacity) {
         List<CpuCache> finished = null;
+        CpuCache cache;
         synchronized (all) {
+            Arrays.fill(shardUse, 0);
+            for (CpuCache c : all) {
+                if (c.owner.isAlive()) {
+                    shardUse[c.shard]++;
+                }
+            }
+            int shard = 0;
+            for (int s = 1; s < shardUse.length; s++) {
+                if (shardUse[s] < shardUse[shard]) {
+                    shard = s;
+                }
+            }
+            cache = new CpuCache(Thread.currentThread(), capacities, pageLists, pageCapacity, shard, shardUse.length);
             all.add(cache);
             if (all.size() >= reapAt) {
                 finished = new ArrayList<>();

@@ -23,11 +23,13 @@ import org.kmemlab.api.ZoneType;
  *       in a per-thread page list ({@link #PER_CPU}), or a page-cache page;</li>
  *   <li>the order of the block whose head the frame is;</li>
  *   <li>for slab frames, the kmalloc size class whose objects the frame holds ({@link #classOf(long)}),
+ *       the shard of the object allocator whose page it is ({@link #shardOf(long)}, see
+ *       {@link AllocatorShards}),
  *       and one state byte per 4-byte granule of the frame: {@link #OBJECT_FREE}, {@link #OBJECT_LIVE}
  *       (the object starting there is the caller's) or {@link #OBJECT_CACHED} (it sits in a per-thread
  *       magazine).</li>
  * </ul>
- * Metadata bytes per frame: 3 for every frame of RAM (tag, order, class), a quarter byte for the
+ * Metadata bytes per frame: 4 for every frame of RAM (tag, order, class, shard), a quarter byte for the
  * reference to its group's state bytes (4 bytes with compressed references per 16 frames), and 1,024
  * more for every frame of a group of 16 that has ever held a slab page (its state bytes). The bucket
  * allocator keeps its own, smaller table from a
@@ -113,10 +115,13 @@ final class FrameTable {
 
     /** Tags and object states: byte array elements with acquire/release and compare-and-set access. */
     private static final VarHandle BYTES = MethodHandles.arrayElementVarHandle(byte[].class);
+    /** The groups' state arrays, made once by compare-and-set. */
+    private static final VarHandle GROUPS = MethodHandles.arrayElementVarHandle(byte[][].class);
 
     private final byte[] tags;
     private final byte[] orders;
     private final byte[] classes;
+    private final byte[] shards;
     /**
      * Object states by granule, one array per group of {@code 2^GROUP_SHIFT} = 16 neighbouring frames,
      * created the first time one of them becomes a slab page. Groups rather than one array per frame,
@@ -134,6 +139,7 @@ final class FrameTable {
         this.tags = new byte[n];
         this.orders = new byte[n];
         this.classes = new byte[n];
+        this.shards = new byte[n];
         this.objectStates = new byte[(n + GROUP_MASK) >>> GROUP_SHIFT][];
         for (ZoneSpan span : machine.zones()) {
             zoneStart[span.type().ordinal()] = span.startPfn();
@@ -223,7 +229,10 @@ final class FrameTable {
             classes[i] = NO_CLASS;
             byte[] group = objectStates[i >>> GROUP_SHIFT];
             if (group == null) {
-                objectStates[i >>> GROUP_SHIFT] = new byte[GRANULES_PER_FRAME << GROUP_SHIFT];
+                // Two shards (or a shard and a named cache) may make slabs in one group at once, each
+                // under its own lock: only the first array made may stay, or the other's states are lost.
+                byte[] made = new byte[GRANULES_PER_FRAME << GROUP_SHIFT];
+                GROUPS.compareAndSet(objectStates, i >>> GROUP_SHIFT, null, made);
             } else {
                 int from = (i & GROUP_MASK) * GRANULES_PER_FRAME;
                 Arrays.fill(group, from, from + GRANULES_PER_FRAME, OBJECT_FREE);
@@ -241,6 +250,20 @@ final class FrameTable {
             classes[i] = NO_CLASS;
         }
         tagBlock(pfn, order, FREE, FREE);
+    }
+
+    /**
+     * Records that the block of {@code 2^order} frames at {@code pfn} is a page of object allocator shard
+     * {@code shard}; called by the shard's page source before it tags the block SLAB.
+     */
+    void setShard(long pfn, int order, int shard) {
+        int first = (int) pfn;
+        Arrays.fill(shards, first, first + (1 << order), (byte) shard);
+    }
+
+    /** Returns the object allocator shard whose page slab frame {@code pfn} is ({@link AllocatorShards}). */
+    int shardOf(long pfn) {
+        return shards[(int) pfn];
     }
 
     /** Returns the kmalloc class of the objects in slab frame {@code pfn}, {@link #NO_CLASS} or {@link #MIXED}. */

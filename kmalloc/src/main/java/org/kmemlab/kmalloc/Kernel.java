@@ -10,7 +10,6 @@ import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.Sizes;
 import org.kmemlab.api.bug.BadPageStateBug;
 import org.kmemlab.api.bug.InvalidFreeBug;
-import org.kmemlab.api.spi.ObjectAllocatorConfig;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.api.spi.ObjectConstructor;
 import org.kmemlab.api.spi.SlabCacheConfig;
@@ -131,12 +130,11 @@ public final class Kernel implements KernelMemory {
         this.frames = KernelBoot.frameTable(machine);
         this.zones = parts.zones().create(new ZoneAllocatorConfig(machine, parts.pages(), era, parts.maxWait(),
                 parts.minFreeKbytes()));
-        KernelPageSource pageSource = new KernelPageSource(machine, zones, frames);
-        var objects = parts.objects().create(new ObjectAllocatorConfig(machine, pageSource, era));
-        InstalledSizeClasses classes = InstalledSizeClasses.of(objects, parts.objects().name());
+        AllocatorShards shards = new AllocatorShards(machine, zones, frames, era, parts.objects(),
+                AllocatorShards.countFor(parts.cpuCaches()));
+        InstalledSizeClasses classes = InstalledSizeClasses.of(shards.get(0).objects(), parts.objects().name());
         int[] capacity = KernelBoot.magazineCapacities(classes, parts.cpuCaches());
-        this.small = new SmallObjects(machine, objects, parts.objects().name(), pageSource, zones, frames, classes,
-                capacity);
+        this.small = new SmallObjects(machine, shards, zones, frames, classes, capacity);
         int high = parts.cpuCaches() ? KernelBoot.pcpHigh(machine.frames()) : 0;
         this.faults = new FaultInjection(machine.dmesg());
         PagePath pagePath = new PagePath(machine, zones, frames, high, faults);
@@ -616,7 +614,7 @@ public final class Kernel implements KernelMemory {
 
     /** Returns true when the calling thread is inside a call to the object allocator. */
     boolean insideObjectAllocator() {
-        return Thread.holdsLock(small.lock);
+        return small.insideObjectAllocator();
     }
 
     /** Returns the number of threads whose caches are registered. */

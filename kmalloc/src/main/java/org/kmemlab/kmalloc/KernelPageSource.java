@@ -22,23 +22,26 @@ import org.kmemlab.api.spi.ZoneAllocator;
  * asks the object allocator again, which now finds the stashed block. SLUB drops its locks around the
  * page allocator for the same reason.
  *
- * <p>Every method is called with the object lock held.
+ * <p>Each shard of the object allocator ({@link AllocatorShards}) has its own source, which writes the
+ * shard's number into every frame it hands out. Every method is called with that shard's lock held.
  */
 final class KernelPageSource implements PageSource {
 
     private final Machine machine;
     private final ZoneAllocator zones;
     private final FrameTable frames;
+    private final int shard;
     private long slabPages;
     private long stashPfn = PageAllocator.NO_PAGE;
     private int stashOrder;
     private int wantedGfp;
     private int wantedOrder = -1;
 
-    KernelPageSource(Machine machine, ZoneAllocator zones, FrameTable frames) {
+    KernelPageSource(Machine machine, ZoneAllocator zones, FrameTable frames, int shard) {
         this.machine = machine;
         this.zones = zones;
         this.frames = frames;
+        this.shard = shard;
     }
 
     @Override
@@ -62,6 +65,7 @@ final class KernelPageSource implements PageSource {
                 return 0;
             }
         }
+        frames.setShard(pfn, order, shard);
         frames.makeSlab(pfn, order);
         slabPages += 1L << order;
         long addr = machine.pfnToVirt(pfn);

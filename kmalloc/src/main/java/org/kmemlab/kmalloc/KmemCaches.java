@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.kmemlab.api.Era;
-import org.kmemlab.api.Gfp;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
-import org.kmemlab.api.bug.DoubleFreeBug;
 import org.kmemlab.api.bug.SlabCacheBug;
 import org.kmemlab.api.spi.ObjectConstructor;
 import org.kmemlab.api.spi.SlabCache;
@@ -25,14 +23,8 @@ import org.kmemlab.api.stats.SlabInfo;
  * Each {@link KmemCache} wraps one {@link SlabCache} made by the provider, with a page source of its own
  * that takes slabs from the zone allocator and tags their frames {@link FrameTable#KMEM_CACHE} with the
  * cache's number ({@link KmemCacheFrames}), so that any address can be traced to its cache (a wrong-cache
- * free is reported with both names, a {@code kfree} of a cache object names the cache). The paths copy kmalloc's:
- * <pre>
- *   kmemCacheAlloc(c)  -> pop this thread's magazine of c               (no lock)
- *                         empty -> lock c; allocate 1 + batch objects; unlock
- *   kmemCacheFree(c,p) -> frame of p is c's, slot LIVE -> CACHED; push  (no lock)
- *                         full  -> lock c; free the oldest half; unlock
- * </pre>
- * The frame table's two slot bits (LIVE, CACHED) catch a double free on the lock-free path.
+ * free is reported with both names, a {@code kfree} of a cache object names the cache). The alloc and free
+ * paths, with their per-thread magazines, are {@link KmemCacheMagazines}.
  *
  * <h2>Destroy and other threads' magazines</h2>
  * {@code kmemCacheDestroy} must find every free object, including those waiting in magazines of threads
@@ -62,10 +54,12 @@ final class KmemCaches {
     private final int debugFlags;
     private final boolean magazines;
     private final List<KmemCache> caches = new ArrayList<>();
-    private SlabCacheProvider provider;
+    private volatile SlabCacheProvider provider;
     /** Which cache owns each slab frame, and each cache's page source. */
     private final KmemCacheFrames cacheFrames;
     private int nextId;
+    /** kmem_cache_alloc and kmem_cache_free through the per-thread magazines. */
+    private final KmemCacheMagazines paths;
 
     KmemCaches(Machine machine, Era era, ZoneAllocator zones, FrameTable frames, FaultInjection faults,
                Supplier<SlabCacheProvider> providerLookup, int debugFlags, boolean magazines, FrameOwnerNames names) {
@@ -78,6 +72,7 @@ final class KmemCaches {
         this.providerLookup = providerLookup;
         this.debugFlags = debugFlags;
         this.magazines = magazines && debugFlags == 0;
+        this.paths = new KmemCacheMagazines(machine, frames, faults, cacheFrames, names, this);
     }
 
     // ---------------------------------------------------------------- create
@@ -117,155 +112,14 @@ final class KmemCaches {
         }
     }
 
-    // ---------------------------------------------------------------- alloc
+    // ---------------------------------------------------------------- alloc, free
 
     long alloc(KmemCache cache, int gfp) {
-        requireLive(cache, "kmem_cache_alloc");
-        if (faults.shouldFailSlab(gfp, cache.config.size())) {
-            return 0;
-        }
-        long addr = 0;
-        if (cache.capacity > 0) {
-            KmemCache.Magazine m = cache.magazine.get();
-            while (m.count > 0) {
-                long candidate = m.objects[--m.count];
-                if (frames.moveObject(pfn(candidate), offset(candidate), FrameTable.OBJECT_CACHED, FrameTable.OBJECT_LIVE)
-                        == FrameTable.OBJECT_CACHED) {
-                    addr = candidate;
-                    break;
-                }
-            }
-            if (addr == 0) {
-                addr = refill(cache, m, gfp);
-            }
-        } else {
-            addr = refill(cache, null, gfp);
-        }
-        if (addr != 0 && (gfp & Gfp.__GFP_ZERO) != 0) {
-            machine.memory().fill(machine.pa(addr), cache.config.size(), (byte) 0);
-        }
-        return addr;
+        return paths.alloc(cache, gfp);
     }
-
-    /** Visits the provider: one object for the caller (LIVE) and up to half a magazine more (CACHED). */
-    private long refill(KmemCache cache, KmemCache.Magazine m, int gfp) {
-        int request = gfp & ~Gfp.__GFP_ZERO;
-        synchronized (cache.lock) {
-            requireLive(cache, "kmem_cache_alloc");
-            long first = cache.spi.allocate(request);
-            if (first == 0) {
-                return 0;
-            }
-            take(cache, first, FrameTable.OBJECT_LIVE);
-            if (m != null) {
-                int nonBlocking = (request & ~Gfp.__GFP_DIRECT_RECLAIM) | Gfp.__GFP_NOWARN;
-                int batch = Math.max(1, (cache.capacity + 1) / 2);
-                for (int i = 1; i < batch && m.count < cache.capacity; i++) {
-                    long more = cache.spi.allocate(nonBlocking);
-                    if (more == 0) {
-                        break;
-                    }
-                    take(cache, more, FrameTable.OBJECT_CACHED);
-                    m.objects[m.count++] = more;
-                }
-            }
-            return first;
-        }
-    }
-
-    /** Records an object fresh from the provider; the cache's lock is held. */
-    private void take(KmemCache cache, long addr, byte state) {
-        long pfn = machine.isDirectMapped(addr) ? machine.virtToPfn(addr) : -1;
-        if (pfn < 0 || frames.tag(pfn) != FrameTable.KMEM_CACHE || cacheFrames.owner(pfn) != cache.id
-                || (addr & (SlabFlags.MIN_ALIGN - 1)) != 0) {
-            throw new IllegalStateException("slab cache provider " + provider.name() + " returned 0x"
-                    + Long.toHexString(addr) + " for cache " + cache.name() + ", which is not an 8-byte aligned"
-                    + " address in the cache's own slabs");
-        }
-        if (frames.moveObject(pfn, offset(addr), FrameTable.OBJECT_FREE, state) != FrameTable.OBJECT_FREE) {
-            throw new IllegalStateException("slab cache provider " + provider.name() + " returned 0x"
-                    + Long.toHexString(addr) + ", which is still allocated: two live objects overlap");
-        }
-    }
-
-    // ---------------------------------------------------------------- free
 
     void free(KmemCache cache, long addr) {
-        requireLive(cache, "kmem_cache_free");
-        if (!machine.isDirectMapped(addr)) {
-            throw SlabCacheBug.notInCache(cache.name(), addr);
-        }
-        long pfn = machine.virtToPfn(addr);
-        byte tag = frames.tag(pfn);
-        if (tag != FrameTable.KMEM_CACHE) {
-            if (tag == FrameTable.SLAB) {
-                throw SlabCacheBug.wrongCache(cache.name(), names.kmallocCacheOf(pfn), addr);
-            }
-            throw SlabCacheBug.notInCache(cache.name(), addr);
-        }
-        int owner = cacheFrames.owner(pfn);
-        if (owner != cache.id) {
-            throw SlabCacheBug.wrongCache(cache.name(), nameOf(owner), addr);
-        }
-        int offset = offset(addr);
-        if ((offset & ((1 << FrameTable.GRANULE_SHIFT) - 1)) != 0) {
-            freeUnknown(cache, addr, FrameTable.OBJECT_FREE);
-            return;
-        }
-        if (cache.capacity > 0) {
-            byte was = frames.moveObject(pfn, offset, FrameTable.OBJECT_LIVE, FrameTable.OBJECT_CACHED);
-            if (was != FrameTable.OBJECT_LIVE) {
-                freeUnknown(cache, addr, was);
-                return;
-            }
-            KmemCache.Magazine m = cache.magazine.get();
-            if (m.count == cache.capacity) {
-                flush(cache, m, Math.max(1, cache.capacity / 2));
-            }
-            m.objects[m.count++] = addr;
-            return;
-        }
-        byte was = frames.moveObject(pfn, offset, FrameTable.OBJECT_LIVE, FrameTable.OBJECT_FREE);
-        if (was != FrameTable.OBJECT_LIVE) {
-            freeUnknown(cache, addr, was);
-            return;
-        }
-        synchronized (cache.lock) {
-            try {
-                cache.spi.free(addr);
-            } catch (RuntimeException e) {
-                frames.moveObject(pfn, offset, FrameTable.OBJECT_FREE, FrameTable.OBJECT_LIVE);
-                throw e;
-            }
-        }
-    }
-
-    /** A free of an address the caller does not hold: reported here (cached) or by the provider. */
-    private void freeUnknown(KmemCache cache, long addr, byte state) {
-        if (state == FrameTable.OBJECT_CACHED) {
-            throw new DoubleFreeBug(cache.name(), addr, "INFO: the object was already freed and waits in a"
-                    + " per-thread magazine for reuse");
-        }
-        synchronized (cache.lock) {
-            cache.spi.free(addr);
-        }
-        throw new IllegalStateException("slab cache provider " + provider.name() + " accepted kmem_cache_free(0x"
-                + Long.toHexString(addr) + "), an address it never handed out");
-    }
-
-    /** Gives the {@code n} oldest objects of {@code m} back to the provider. */
-    private void flush(KmemCache cache, KmemCache.Magazine m, int n) {
-        synchronized (cache.lock) {
-            for (int i = 0; i < n; i++) {
-                long addr = m.objects[i];
-                if (frames.moveObject(pfn(addr), offset(addr), FrameTable.OBJECT_CACHED, FrameTable.OBJECT_FREE)
-                        == FrameTable.OBJECT_CACHED) {
-                    cache.spi.free(addr);
-                }
-            }
-        }
-        System.arraycopy(m.objects, n, m.objects, 0, m.count - n);
-        m.count -= n;
+        paths.free(cache, addr);
     }
 
     // ---------------------------------------------------------------- shrink, destroy
@@ -273,34 +127,15 @@ final class KmemCaches {
     /** Empties the calling thread's magazine and those of finished threads, then shrinks; returns pages freed. */
     long shrink(KmemCache cache) {
         requireLive(cache, "kmem_cache_shrink");
-        drainOwnAndFinished(cache);
+        paths.drainOwnAndFinished(cache);
         synchronized (cache.lock) {
             return cache.spi.shrink();
         }
     }
 
-    private void drainOwnAndFinished(KmemCache cache) {
-        if (cache.capacity == 0) {
-            return;
-        }
-        List<KmemCache.Magazine> drain = new ArrayList<>();
-        synchronized (cache.magazines) {
-            for (KmemCache.Magazine m : cache.magazines) {
-                if (m.owner == Thread.currentThread() || !m.owner.isAlive()) {
-                    drain.add(m);
-                }
-            }
-        }
-        for (KmemCache.Magazine m : drain) {
-            if (m.count > 0) {
-                flush(cache, m, m.count);
-            }
-        }
-    }
-
     void destroy(KmemCache cache) {
         requireLive(cache, "kmem_cache_destroy");
-        drainOwnAndFinished(cache);
+        paths.drainOwnAndFinished(cache);
         synchronized (cache.lock) {
             long live = countSlots(cache, FrameTable.OBJECT_LIVE, false);
             if (live > 0) {
@@ -379,13 +214,19 @@ final class KmemCaches {
         }
     }
 
+    /** Returns the installed provider's name, for reports of what it did wrong. */
+    String providerName() {
+        SlabCacheProvider p = provider;
+        return p == null ? "(none yet)" : p.name();
+    }
+
     /** Returns the name of the named cache whose slab frame {@code pfn} is. */
     String cacheNameOfFrame(long pfn) {
         int[] owners = cacheFrames.owners();
         return owners == null ? "kmem_cache" : nameOf(owners[(int) pfn]);
     }
 
-    private String nameOf(int id) {
+    String nameOf(int id) {
         synchronized (caches) {
             for (KmemCache c : caches) {
                 if (c.id == id) {
@@ -396,21 +237,13 @@ final class KmemCaches {
         return "a destroyed cache";
     }
 
-    private static void requireLive(KmemCache cache, String call) {
+    static void requireLive(KmemCache cache, String call) {
         if (cache == null) {
             throw new NullPointerException(call + ": the cache must not be null (kmemCacheCreate returned it)");
         }
         if (cache.destroyed) {
             throw SlabCacheBug.destroyed(cache.name(), call);
         }
-    }
-
-    private long pfn(long addr) {
-        return machine.virtToPfn(addr);
-    }
-
-    private static int offset(long addr) {
-        return (int) (addr & (MachineProfile.PAGE_SIZE - 1));
     }
 
     /** Names kmalloc's caches for wrong-cache reports. */

@@ -15,14 +15,16 @@ import org.kmemlab.api.stats.SlabInfo;
  * kmalloc's small-object path: per-thread magazines in front of the installed object allocator.
  *
  * <h2>Overview</h2>
- * The object allocator need not be thread-safe, so every call into it holds {@link #lock} (the
- * "slab lock"). To keep the common path away from that lock, each thread has one magazine per size
- * class ({@link CpuCache}):
+ * The object allocator need not be thread-safe, so every call into it holds the lock of its shard
+ * (the "slab lock"; there is one instance of the allocator per CPU, {@link AllocatorShards}). To keep
+ * the common path away from that lock, each thread has one magazine per size class ({@link CpuCache}):
  * <pre>
  *   kmalloc(100)  -> class of 120 bytes -> pop from this thread's magazine     (no lock)
- *                    magazine empty      -> lock; allocate batch objects; unlock
- *   kfree(p)      -> frame of p is SLAB, class 120 -> push onto the magazine   (no lock)
- *                    magazine full       -> lock; free batch oldest objects; unlock
+ *                    magazine empty      -> lock own shard; allocate batch objects; unlock
+ *   kfree(p)      -> frame of p is SLAB, class 120, own shard -> push onto the magazine   (no lock)
+ *                    magazine full       -> lock own shard; free batch oldest objects; unlock
+ *                 -> another shard's     -> push onto the alien buffer of that shard (no lock)
+ *                    buffer full         -> lock that shard; free all 12; unlock
  * </pre>
  * Objects in a magazine are allocated as far as the object allocator knows, so {@code /proc/slabinfo}
  * counts them as active, as SLUB counts the objects of its per-cpu slabs. The {@link FrameTable} object
@@ -39,24 +41,17 @@ import org.kmemlab.api.stats.SlabInfo;
  */
 final class SmallObjects {
 
-    /** The lock every call into the object allocator holds. */
-    final Object lock = new Object();
-
     private final Machine machine;
-    private final ObjectAllocator objects;
-    private final String providerName;
-    private final KernelPageSource pageSource;
+    private final AllocatorShards shards;
     private final ZoneAllocator zones;
     private final FrameTable frames;
     private final InstalledSizeClasses classes;
     private final int[] batch;
 
-    SmallObjects(Machine machine, ObjectAllocator objects, String providerName, KernelPageSource pageSource,
-                 ZoneAllocator zones, FrameTable frames, InstalledSizeClasses classes, int[] capacity) {
+    SmallObjects(Machine machine, AllocatorShards shards, ZoneAllocator zones, FrameTable frames,
+                 InstalledSizeClasses classes, int[] capacity) {
         this.machine = machine;
-        this.objects = objects;
-        this.providerName = providerName;
-        this.pageSource = pageSource;
+        this.shards = shards;
         this.zones = zones;
         this.frames = frames;
         this.classes = classes;
@@ -90,6 +85,16 @@ final class SmallObjects {
         return 1;
     }
 
+    /** Returns the number of object allocator shards (a thread's cache has an alien buffer for each). */
+    int shards() {
+        return shards.count();
+    }
+
+    /** Returns true when the calling thread is inside a call to the object allocator. */
+    boolean insideObjectAllocator() {
+        return shards.lockedByCurrentThread();
+    }
+
     /** Returns the size classes learnt at boot. */
     InstalledSizeClasses classes() {
         return classes;
@@ -104,14 +109,14 @@ final class SmallObjects {
         int sizeClass = classes.classFor(size, (gfp & Gfp.__GFP_DMA) != 0);
         long addr;
         if (sizeClass < 0) {
-            addr = fromAllocator(null, -1, size, gfp);
+            addr = fromAllocator(shards.get(cache.shard), null, -1, size, gfp);
             if (addr == 0) {
                 return 0;
             }
         } else {
             addr = cache.popObject(sizeClass);
             if (addr == 0) {
-                addr = fromAllocator(cache, sizeClass, classes.size(sizeClass), gfp);
+                addr = fromAllocator(shards.get(cache.shard), cache, sizeClass, classes.size(sizeClass), gfp);
                 if (addr == 0) {
                     return 0;
                 }
@@ -132,20 +137,22 @@ final class SmallObjects {
     }
 
     /**
-     * Visits the object allocator under the lock: gets one object for the caller and, for a cached
+     * Visits the object allocator {@code shard} under its lock: gets one object for the caller and, for a cached
      * class, up to {@code batch} more for the magazine. Sleeps for pages only outside the lock (see
      * {@link KernelPageSource}).
      *
      * @return the caller's object (CACHED when {@code sizeClass >= 0}, LIVE otherwise), or 0
      */
-    private long fromAllocator(CpuCache cache, int sizeClass, long size, int gfp) {
+    private long fromAllocator(AllocatorShards.Shard shard, CpuCache cache, int sizeClass, long size, int gfp) {
+        ObjectAllocator objects = shard.objects();
+        KernelPageSource pageSource = shard.pageSource();
         int request = gfp & ~Gfp.__GFP_ZERO;
         long pendingPfn = PageAllocator.NO_PAGE;
         int pendingOrder = 0;
         for (int attempt = 0; ; attempt++) {
             int wantedOrder;
             int wantedGfp;
-            synchronized (lock) {
+            synchronized (shard) {
                 if (pendingPfn != PageAllocator.NO_PAGE) {
                     pageSource.stash(pendingPfn, pendingOrder);
                     pendingPfn = PageAllocator.NO_PAGE;
@@ -192,11 +199,11 @@ final class SmallObjects {
         long pfn = machine.virtToPfn(addr);
         int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
         if (frames.tag(pfn) != FrameTable.SLAB || (offset & FrameTable.GRANULE_MASK) != 0) {
-            throw new IllegalStateException("object allocator " + providerName + " returned 0x"
+            throw new IllegalStateException("object allocator " + shards.providerName() + " returned 0x"
                     + Long.toHexString(addr) + ", which is not 4-byte aligned in a page from its page source");
         }
         if (frames.objectState(pfn, offset) != FrameTable.OBJECT_FREE) {
-            throw new IllegalStateException("object allocator " + providerName + " returned 0x"
+            throw new IllegalStateException("object allocator " + shards.providerName() + " returned 0x"
                     + Long.toHexString(addr) + ", which is still allocated: two live objects overlap");
         }
         frames.setObjectState(pfn, offset, sizeClass >= 0 ? FrameTable.OBJECT_CACHED : FrameTable.OBJECT_LIVE);
@@ -217,6 +224,11 @@ final class SmallObjects {
                 freeUnknown(addr, pfn, offset, was);
                 return;
             }
+            int shard = frames.shardOf(pfn);
+            if (shard != cache.shard) {
+                freeRemote(cache, shard, addr);
+                return;
+            }
             if (cache.objectCount(sizeClass) == cache.capacity(sizeClass)) {
                 flush(cache, sizeClass, batch[sizeClass]);
             }
@@ -228,14 +240,26 @@ final class SmallObjects {
             freeUnknown(addr, pfn, offset, was);
             return;
         }
-        synchronized (lock) {
+        AllocatorShards.Shard shard = shards.ofFrame(pfn);
+        synchronized (shard) {
             try {
-                objects.free(addr);
+                shard.objects().free(addr);
             } catch (RuntimeException e) {
                 frames.setObjectState(pfn, offset, FrameTable.OBJECT_LIVE);
                 throw e;
             }
         }
+    }
+
+    /**
+     * Parks a CACHED object of another shard in {@code cache}'s alien buffer for that shard, sending the
+     * buffer back first when it is full (out of line: the common free stays small enough to inline).
+     */
+    private void freeRemote(CpuCache cache, int shard, long addr) {
+        if (cache.alienCount(shard) == CpuCache.ALIEN_LIMIT) {
+            flushAliens(cache, shard);
+        }
+        cache.pushAlien(shard, addr);
     }
 
     /**
@@ -247,10 +271,11 @@ final class SmallObjects {
             throw new DoubleFreeBug(cacheName(pfn), addr, "INFO: the object was already freed and waits in a"
                     + " per-thread magazine for reuse");
         }
-        synchronized (lock) {
-            objects.free(addr);
+        AllocatorShards.Shard shard = shards.ofFrame(pfn);
+        synchronized (shard) {
+            shard.objects().free(addr);
         }
-        throw new IllegalStateException("object allocator " + providerName + " accepted kfree(0x"
+        throw new IllegalStateException("object allocator " + shards.providerName() + " accepted kfree(0x"
                 + Long.toHexString(addr) + "), an address kmalloc never handed out");
     }
 
@@ -268,10 +293,11 @@ final class SmallObjects {
                             + Long.toHexString(addr), "INFO: the object was freed and waits in a per-thread magazine",
                     "call ksize() only on memory you still hold", addr);
         }
-        synchronized (lock) {
-            long usable = objects.usableSize(addr);
+        AllocatorShards.Shard shard = shards.ofFrame(pfn);
+        synchronized (shard) {
+            long usable = shard.objects().usableSize(addr);
             if (state != FrameTable.OBJECT_LIVE) {
-                throw new IllegalStateException("object allocator " + providerName + " gave a usable size for 0x"
+                throw new IllegalStateException("object allocator " + shards.providerName() + " gave a usable size for 0x"
                         + Long.toHexString(addr) + ", an address kmalloc never handed out");
             }
             return usable;
@@ -284,21 +310,37 @@ final class SmallObjects {
         return sizeClass >= 0 ? classes.name(sizeClass) : "kmalloc";
     }
 
-    /** Gives the {@code n} oldest objects of magazine {@code sizeClass} back to the object allocator. */
+    /** Gives the {@code n} oldest objects of magazine {@code sizeClass} back to the cache's own shard. */
     private void flush(CpuCache cache, int sizeClass, int n) {
-        synchronized (lock) {
+        AllocatorShards.Shard shard = shards.get(cache.shard);
+        synchronized (shard) {
             for (int i = 0; i < n; i++) {
-                long addr = cache.oldestObject(sizeClass, i);
-                long pfn = machine.virtToPfn(addr);
-                frames.setObjectState(pfn, (int) (addr & (MachineProfile.PAGE_SIZE - 1)), FrameTable.OBJECT_FREE);
-                objects.free(addr);
+                giveBack(shard, cache.oldestObject(sizeClass, i));
             }
         }
         cache.dropOldestObjects(sizeClass, n);
     }
 
+    /** Gives every object in {@code cache}'s alien buffer for shard {@code s} back to that shard. */
+    private void flushAliens(CpuCache cache, int s) {
+        AllocatorShards.Shard shard = shards.get(s);
+        synchronized (shard) {
+            for (int i = 0; i < cache.alienCount(s); i++) {
+                giveBack(shard, cache.alien(s, i));
+            }
+        }
+        cache.clearAliens(s);
+    }
+
+    /** Frees a CACHED object of {@code shard}, whose lock is held. */
+    private void giveBack(AllocatorShards.Shard shard, long addr) {
+        frames.setObjectState(machine.virtToPfn(addr), (int) (addr & (MachineProfile.PAGE_SIZE - 1)),
+                FrameTable.OBJECT_FREE);
+        shard.objects().free(addr);
+    }
+
     /**
-     * Gives every object in {@code cache}'s magazines back.
+     * Gives every object in {@code cache}'s magazines and alien buffers back.
      *
      * @return the number of objects given back
      */
@@ -311,36 +353,33 @@ final class SmallObjects {
                 flush(cache, sizeClass, count);
             }
         }
+        for (int s = 0; s < cache.shards(); s++) {
+            int count = cache.alienCount(s);
+            n += count;
+            if (count > 0) {
+                flushAliens(cache, s);
+            }
+        }
         return n;
     }
 
     /** Returns empty slab pages to the zone allocator ({@code kmem_cache_shrink}); returns the pages freed. */
     long shrink() {
-        synchronized (lock) {
-            long before = pageSource.slabPages();
-            objects.shrink();
-            return before - pageSource.slabPages();
-        }
+        return shards.shrink();
     }
 
     /** Returns the object allocator's rows; objects in magazines count as active. */
     List<SlabInfo> slabinfo() {
-        synchronized (lock) {
-            return objects.slabinfo();
-        }
+        return shards.slabinfo();
     }
 
     /** Returns the pages the object allocator holds. */
     long slabPages() {
-        synchronized (lock) {
-            return pageSource.slabPages();
-        }
+        return shards.slabPages();
     }
 
     /** Runs the object allocator's own invariant checks. */
     void checkInvariants() {
-        synchronized (lock) {
-            objects.checkInvariants();
-        }
+        shards.checkInvariants();
     }
 }
