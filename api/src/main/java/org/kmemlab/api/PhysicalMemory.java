@@ -55,6 +55,10 @@ public final class PhysicalMemory {
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final long size;
+    /** The highest address where 2, 4 or 8 bytes fit below {@link #size}, or -1 where they do not fit at all. */
+    private final long lastShort;
+    private final long lastInt;
+    private final long lastLong;
     private final byte[][] chunks;
     /** One bit per written block while {@link #trackWrites()} is on; null (and never read) otherwise. */
     private long[] written;
@@ -73,6 +77,9 @@ public final class PhysicalMemory {
         Checks.requireArgument(chunkCount <= Integer.MAX_VALUE - 8,
                 "memory size %d is too large to simulate", size);
         this.size = size;
+        this.lastShort = size >= 2 ? size - 2 : -1;
+        this.lastInt = size >= 4 ? size - 4 : -1;
+        this.lastLong = size >= 8 ? size - 8 : -1;
         this.chunks = new byte[(int) chunkCount][];
     }
 
@@ -96,14 +103,14 @@ public final class PhysicalMemory {
 
     /** Reads one byte. */
     public byte readByte(long phys) {
-        check(phys, 1);
+        checkValue(phys, size - 1, 1);
         byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
         return c == null ? 0 : c[(int) phys & CHUNK_MASK];
     }
 
     /** Writes one byte. */
     public void writeByte(long phys, byte value) {
-        check(phys, 1);
+        checkValue(phys, size - 1, 1);
         if (written != null) {
             mark(phys, 1);
         }
@@ -115,7 +122,7 @@ public final class PhysicalMemory {
 
     /** Reads a little-endian 16-bit value. */
     public short readShort(long phys) {
-        check(phys, 2);
+        checkValue(phys, lastShort, 2);
         int offset = (int) phys & CHUNK_MASK;
         if (offset <= CHUNK_SIZE - 2) {
             byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
@@ -126,7 +133,7 @@ public final class PhysicalMemory {
 
     /** Writes a little-endian 16-bit value. */
     public void writeShort(long phys, short value) {
-        check(phys, 2);
+        checkValue(phys, lastShort, 2);
         if (written != null) {
             mark(phys, 2);
         }
@@ -140,7 +147,7 @@ public final class PhysicalMemory {
 
     /** Reads a little-endian 32-bit value. */
     public int readInt(long phys) {
-        check(phys, 4);
+        checkValue(phys, lastInt, 4);
         int offset = (int) phys & CHUNK_MASK;
         if (offset <= CHUNK_SIZE - 4) {
             byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
@@ -151,7 +158,7 @@ public final class PhysicalMemory {
 
     /** Writes a little-endian 32-bit value. */
     public void writeInt(long phys, int value) {
-        check(phys, 4);
+        checkValue(phys, lastInt, 4);
         if (written != null) {
             mark(phys, 4);
         }
@@ -165,7 +172,7 @@ public final class PhysicalMemory {
 
     /** Reads a little-endian 64-bit value. */
     public long readLong(long phys) {
-        check(phys, 8);
+        checkValue(phys, lastLong, 8);
         int offset = (int) phys & CHUNK_MASK;
         if (offset <= CHUNK_SIZE - 8) {
             byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
@@ -176,7 +183,7 @@ public final class PhysicalMemory {
 
     /** Writes a little-endian 64-bit value. */
     public void writeLong(long phys, long value) {
-        check(phys, 8);
+        checkValue(phys, lastLong, 8);
         if (written != null) {
             mark(phys, 8);
         }
@@ -415,6 +422,18 @@ public final class PhysicalMemory {
     private void check(long phys, long length) {
         if (phys < 0 || length < 0 || phys > size - length) {
             throw new IndexOutOfBoundsException(outOfRange(phys, length));
+        }
+    }
+
+    /**
+     * The check of a single value of {@code width} bytes, whose last possible address is {@code last}: one
+     * test instead of two, since {@code phys | (last - phys)} is negative exactly when {@code phys < 0} or
+     * {@code phys > last} (no overflow: {@code last >= -1}). The single values are on every allocator's
+     * fast path, and each test there is a branch the JIT must keep.
+     */
+    private void checkValue(long phys, long last, int width) {
+        if ((phys | (last - phys)) < 0) {
+            throw new IndexOutOfBoundsException(outOfRange(phys, width));
         }
     }
 

@@ -95,6 +95,8 @@ final class BucketAllocator implements ObjectAllocator {
 
     /** Empty slabs a cache keeps on its empty list between calls to {@link #shrink()}. */
     static final int KEEP_EMPTY = 1;
+    /** The gfp bits whose work only {@link #allocateSlowly} does: a DMA cache, zeroing. */
+    private static final int SLOW_GFP = Gfp.__GFP_DMA | Gfp.__GFP_ZERO;
 
     private final PhysicalMemory memory;
     private final PageSource pages;
@@ -105,6 +107,7 @@ final class BucketAllocator implements ObjectAllocator {
     private final long pageOffset;
     private final long ramBytes;
     private final boolean headers;
+    private final long maxSize;
     private final int classCount;
     private final String[] names;
     /** The size class of each cache: DMA caches share their class with the normal one. */
@@ -118,6 +121,7 @@ final class BucketAllocator implements ObjectAllocator {
         this.pageOffset = machine.profile().pageOffset();
         this.ramBytes = machine.ramBytes();
         this.headers = classes.hasHeaders();
+        this.maxSize = classes.maxSize();
         this.layout = new SlabLayout(memory, pageOffset, headers);
         this.owners = new SlabOwners(machine.frames());
         this.classCount = classes.count();
@@ -136,7 +140,43 @@ final class BucketAllocator implements ObjectAllocator {
 
     @Override
     public long allocate(long size, int gfp) {
-        if (size <= 0 || size > classes.maxSize()) {
+        if ((gfp & SLOW_GFP) == 0 && size > 0 && size <= maxSize) {
+            int sizeClass = classes.classOf(size);
+            int slab = slabs.active(sizeClass);
+            if (slab >= 0) {
+                long slabPhys = slabs.phys(slab);
+                long object = slabs.freelist(slab);
+                long objectPhys = object - pageOffset;
+                long firstObject = pageOffset + slabPhys + classes.firstObjectOffset();
+                long next = layout.readFreePointer(objectPhys, pageOffset + slabPhys);
+                int freeLeft = classes.objectsPerSlab(sizeClass) - slabs.inUse(slab) - 1;
+                int index = classes.objectIndex(sizeClass, object - firstObject);
+                long flagsTest = 0;
+                if (headers) {
+                    int wrong = layout.flags(objectPhys) ^ SlabLayout.MF_FREE;
+                    flagsTest = wrong | -wrong;
+                }
+                if ((classes.objectStartTest(sizeClass, next - firstObject) | (freeLeft - 1) | slabs.liveTest(slab, index)
+                        | flagsTest) >= 0) {
+                    if (headers) {
+                        layout.writeUsed(objectPhys, false, size);
+                        layout.writeDescriptor(slabPhys, next, freeLeft);
+                    }
+                    slabs.popObject(slab, index, next);
+                    return object;
+                }
+            }
+        }
+        return allocateSlowly(size, gfp);
+    }
+
+    /**
+     * Everything {@link #allocate} does not do on its fast path: a DMA cache, {@code __GFP_ZERO}, a cache
+     * without an active slab (refill), the object that fills its slab, and every damaged free list (which
+     * this path reports). Also correct for the common case; the fast path only saves work.
+     */
+    private long allocateSlowly(long size, int gfp) {
+        if (size <= 0 || size > maxSize) {
             return NULL;
         }
         boolean dma = (gfp & Gfp.__GFP_DMA) != 0;
@@ -290,6 +330,42 @@ final class BucketAllocator implements ObjectAllocator {
 
     @Override
     public void free(long addr) {
+        long objectPhys = addr - pageOffset;
+        int slab = owners.slabOfPhys(objectPhys);
+        if (slab >= 0) {
+            int cache = slabs.cacheOf(slab);
+            int sizeClass = classOf[cache];
+            long slabPhys = slabs.phys(slab);
+            long offset = objectPhys - slabPhys - classes.firstObjectOffset();
+            if (classes.objectStartTest(sizeClass, offset) >= 0) {
+                int index = classes.objectIndex(sizeClass, offset);
+                long flagsTest = 0;
+                if (headers) {
+                    int wrong = layout.flags(objectPhys) ^ liveFlags(cache);
+                    flagsTest = wrong | -wrong;
+                }
+                if ((~slabs.liveTest(slab, index) | flagsTest) >= 0) {
+                    layout.writeFree(objectPhys, slabs.freelist(slab));
+                    int inUse = slabs.pushObject(slab, index, addr);
+                    int objects = classes.objectsPerSlab(sizeClass);
+                    if (headers) {
+                        layout.writeDescriptor(slabPhys, addr, objects - inUse);
+                    }
+                    if (slabs.kind(slab) != SlabTable.ACTIVE) {
+                        refile(slab, cache, inUse, objects);
+                    }
+                    return;
+                }
+            }
+        }
+        freeSlowly(addr);
+    }
+
+    /**
+     * The checks of {@link #free} one by one, for an address its fast path did not accept: throws the report
+     * of what is wrong with {@code addr}. (Were nothing wrong, it frees like the fast path.)
+     */
+    private void freeSlowly(long addr) {
         int slab = slabOf(addr);
         int cache = slabs.cacheOf(slab);
         int sizeClass = classOf[cache];
@@ -311,9 +387,14 @@ final class BucketAllocator implements ObjectAllocator {
         }
     }
 
+    /** 2.0 only: the {@code bh_flags} of a live block of {@code cache}: MF_USED, or MF_DMA in a DMA cache. */
+    private int liveFlags(int cache) {
+        return cache < classCount ? SlabLayout.MF_USED : SlabLayout.MF_DMA;
+    }
+
     /** 2.0 only: a live block's header must still say MF_USED (MF_DMA in a DMA cache). */
     private void checkHeader(int cache, long objectPhys) {
-        int expected = cache < classCount ? SlabLayout.MF_USED : SlabLayout.MF_DMA;
+        int expected = liveFlags(cache);
         int flags = layout.flags(objectPhys);
         if (flags != expected) {
             throw BucketBugs.headerOverwritten(names[cache],
@@ -349,8 +430,7 @@ final class BucketAllocator implements ObjectAllocator {
 
     /** Returns the slab that holds {@code addr}, or throws the report that the address is not ours. */
     private int slabOf(long addr) {
-        long phys = addr - pageOffset;
-        int slab = Long.compareUnsigned(phys, ramBytes) < 0 ? owners.slabOf(phys >>> MachineProfile.PAGE_SHIFT) : -1;
+        int slab = owners.slabOfPhys(addr - pageOffset);
         if (slab < 0) {
             throw BucketBugs.notOwned(addr);
         }
