@@ -351,7 +351,7 @@ final class BucketAllocator implements ObjectAllocator {
                     if (headers) {
                         layout.writeDescriptor(slabPhys, addr, objects - inUse);
                     }
-                    if (slabs.kind(slab) != SlabTable.ACTIVE) {
+                    if (slabs.kind(slab) != SlabTable.ACTIVE && (inUse == 0 || inUse + 1 == objects)) {
                         refile(slab, cache, inUse, objects);
                     }
                     return;
@@ -541,7 +541,7 @@ final class BucketAllocator implements ObjectAllocator {
             totalSlabs++;
             activeSlabs += slabs.inUse(active) > 0 ? 1 : 0;
         }
-        return new SlabInfo(names[cache], slabs.liveObjects(cache), totalSlabs * objects, classes.blockSize(sizeClass),
+        return new SlabInfo(names[cache], slabs.liveObjects(cache, (int) objects), totalSlabs * objects, classes.blockSize(sizeClass),
                 objects, 1L << classes.order(sizeClass), activeSlabs, totalSlabs);
     }
 

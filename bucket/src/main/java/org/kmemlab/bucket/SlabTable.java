@@ -33,8 +33,15 @@ import java.util.Arrays;
  *     +----------- refill: first PARTIAL, else EMPTY, else a new slab from the page source --+
  * </pre>
  * Each cache allocates from one {@code ACTIVE} slab (SLUB's cpu slab) that is on no list, so a free
- * into it, the common case, moves nothing. Other slabs sit on exactly one doubly linked list of their
+ * into it, the common case, moves nothing. Partial and empty slabs sit on a doubly linked list of their
  * cache, threaded through their {@code NEXT} and {@code PREV} words; linking and unlinking are O(1).
+ *
+ * <p>A {@code FULL} slab is on no list either, only counted per cache: nothing ever looks for a full
+ * slab, since it has nothing to give. Linux does the same (SLUB keeps a full list only when debugging;
+ * 2.0's kmalloc dropped a page from its bucket's list when the page's last free block went, and put it
+ * back on the next kfree). A list would cost every slab that fills and every free into a full slab the
+ * records of its list neighbours, and with thousands of slabs those are cold cache lines. The self-check
+ * finds the full slabs by walking every slab id.
  *
  * <p>The fast paths use {@link #popObject} and {@link #pushObject}: one object off or onto a slab's free
  * list, its live bit and the slab's count together.
@@ -51,7 +58,7 @@ final class SlabTable {
     static final byte ACTIVE = 1;
     /** On its cache's partial list: some objects live, some free. */
     static final byte PARTIAL = 2;
-    /** On its cache's full list: every object live. */
+    /** Full: every object live. On no list, only counted (see the class comment). */
     static final byte FULL = 3;
     /** On its cache's empty list: every object free, the page kept for reuse. */
     static final byte EMPTY = 4;
@@ -227,38 +234,42 @@ final class SlabTable {
         active[cacheIndex] = -1;
     }
 
-    /** Returns the first slab on list {@code kind} of {@code cacheIndex}, or -1. */
+    /** Returns the first slab on list {@code kind} ({@link #PARTIAL} or {@link #EMPTY}) of {@code cacheIndex}, or -1. */
     int head(int cacheIndex, byte listKind) {
         return listHead[cacheIndex * LISTS + listKind - PARTIAL];
     }
 
     /**
-     * Returns the live objects of {@code cacheIndex}: the sum of its slabs' counts (the active slab, the
-     * partial and the full list; empty slabs hold none). Kept out of the fast paths, which would otherwise
-     * update a per-cache counter on every call; {@code slabinfo} and the self-check pay for the walk.
+     * Returns the live objects of {@code cacheIndex}, whose slabs hold {@code objectsPerSlab} each: the
+     * active slab's count, the partial slabs' counts, and every object of each full slab (empty slabs hold
+     * none). Kept out of the fast paths, which would otherwise update a per-cache counter on every call;
+     * {@code slabinfo} and the self-check pay for the walk.
      */
-    long liveObjects(int cacheIndex) {
-        long live = 0;
+    long liveObjects(int cacheIndex, int objectsPerSlab) {
+        long live = (long) count(cacheIndex, FULL) * objectsPerSlab;
         if (active[cacheIndex] >= 0) {
             live += inUse(active[cacheIndex]);
         }
-        for (byte listKind = PARTIAL; listKind <= FULL; listKind++) {
-            for (int slab = head(cacheIndex, listKind); slab >= 0; slab = next(slab)) {
-                live += inUse(slab);
-            }
+        for (int slab = head(cacheIndex, PARTIAL); slab >= 0; slab = next(slab)) {
+            live += inUse(slab);
         }
         return live;
     }
 
-    /** Returns how many slabs list {@code kind} of {@code cacheIndex} holds. */
+    /** Returns how many slabs of {@code cacheIndex} are in state {@code listKind}: on that list, or full. */
     int count(int cacheIndex, byte listKind) {
         return listCount[cacheIndex * LISTS + listKind - PARTIAL];
     }
 
-    /** Puts {@code slab} at the front of list {@code listKind} of its cache. */
+    /** Puts {@code slab} at the front of list {@code listKind} of its cache; a full slab is only counted. */
     void push(int slab, byte listKind) {
         int base = slab * stride;
         int list = (int) records[base + CACHE] * LISTS + listKind - PARTIAL;
+        listCount[list]++;
+        records[base + KIND] = listKind;
+        if (listKind == FULL) {
+            return;
+        }
         int first = listHead[list];
         records[base + NEXT] = first;
         records[base + PREV] = -1;
@@ -266,14 +277,16 @@ final class SlabTable {
             records[first * stride + PREV] = slab;
         }
         listHead[list] = slab;
-        listCount[list]++;
-        records[base + KIND] = listKind;
     }
 
-    /** Takes {@code slab} off the list it is on. */
+    /** Takes {@code slab} off the list it is on (a full slab: out of its count). */
     void unlink(int slab) {
         int base = slab * stride;
         int list = (int) records[base + CACHE] * LISTS + (int) records[base + KIND] - PARTIAL;
+        listCount[list]--;
+        if (records[base + KIND] == FULL) {
+            return;
+        }
         int before = (int) records[base + PREV];
         int after = (int) records[base + NEXT];
         if (before >= 0) {
@@ -286,7 +299,6 @@ final class SlabTable {
         }
         records[base + NEXT] = -1;
         records[base + PREV] = -1;
-        listCount[list]--;
     }
 
     private void grow(int newCapacity) {
