@@ -122,77 +122,77 @@ public final class PhysicalMemory {
 
     /** Reads a little-endian 16-bit value. */
     public short readShort(long phys) {
-        checkValue(phys, lastShort, 2);
         int offset = (int) phys & CHUNK_MASK;
-        if (offset <= CHUNK_SIZE - 2) {
+        if (insideOneChunk(phys, lastShort, offset, 2)) {
             byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
             return c == null ? 0 : (short) SHORTS.get(c, offset);
         }
+        checkValue(phys, lastShort, 2);
         return (short) readStraddling(phys, 2);
     }
 
     /** Writes a little-endian 16-bit value. */
     public void writeShort(long phys, short value) {
-        checkValue(phys, lastShort, 2);
+        int offset = (int) phys & CHUNK_MASK;
+        if (!insideOneChunk(phys, lastShort, offset, 2)) {
+            checkValue(phys, lastShort, 2);
+            writeStraddling(phys, value, 2);
+            return;
+        }
         if (written != null) {
             mark(phys, 2);
         }
-        int offset = (int) phys & CHUNK_MASK;
-        if (offset <= CHUNK_SIZE - 2) {
-            SHORTS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
-        } else {
-            writeStraddling(phys, value, 2);
-        }
+        SHORTS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
     }
 
     /** Reads a little-endian 32-bit value. */
     public int readInt(long phys) {
-        checkValue(phys, lastInt, 4);
         int offset = (int) phys & CHUNK_MASK;
-        if (offset <= CHUNK_SIZE - 4) {
+        if (insideOneChunk(phys, lastInt, offset, 4)) {
             byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
             return c == null ? 0 : (int) INTS.get(c, offset);
         }
+        checkValue(phys, lastInt, 4);
         return (int) readStraddling(phys, 4);
     }
 
     /** Writes a little-endian 32-bit value. */
     public void writeInt(long phys, int value) {
-        checkValue(phys, lastInt, 4);
+        int offset = (int) phys & CHUNK_MASK;
+        if (!insideOneChunk(phys, lastInt, offset, 4)) {
+            checkValue(phys, lastInt, 4);
+            writeStraddling(phys, value, 4);
+            return;
+        }
         if (written != null) {
             mark(phys, 4);
         }
-        int offset = (int) phys & CHUNK_MASK;
-        if (offset <= CHUNK_SIZE - 4) {
-            INTS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
-        } else {
-            writeStraddling(phys, value, 4);
-        }
+        INTS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
     }
 
     /** Reads a little-endian 64-bit value. */
     public long readLong(long phys) {
-        checkValue(phys, lastLong, 8);
         int offset = (int) phys & CHUNK_MASK;
-        if (offset <= CHUNK_SIZE - 8) {
+        if (insideOneChunk(phys, lastLong, offset, 8)) {
             byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
             return c == null ? 0 : (long) LONGS.get(c, offset);
         }
+        checkValue(phys, lastLong, 8);
         return readStraddling(phys, 8);
     }
 
     /** Writes a little-endian 64-bit value. */
     public void writeLong(long phys, long value) {
-        checkValue(phys, lastLong, 8);
+        int offset = (int) phys & CHUNK_MASK;
+        if (!insideOneChunk(phys, lastLong, offset, 8)) {
+            checkValue(phys, lastLong, 8);
+            writeStraddling(phys, value, 8);
+            return;
+        }
         if (written != null) {
             mark(phys, 8);
         }
-        int offset = (int) phys & CHUNK_MASK;
-        if (offset <= CHUNK_SIZE - 8) {
-            LONGS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
-        } else {
-            writeStraddling(phys, value, 8);
-        }
+        LONGS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
     }
 
     // ---------------------------------------------------------------- ranges
@@ -435,6 +435,16 @@ public final class PhysicalMemory {
         if ((phys | (last - phys)) < 0) {
             throw new IndexOutOfBoundsException(outOfRange(phys, width));
         }
+    }
+
+    /**
+     * Returns true when the {@code width} bytes at {@code phys}, {@code offset} bytes into their chunk, lie
+     * inside RAM ({@code last} is the highest address where they fit, see {@link #checkValue}) and inside
+     * one chunk. One branch for both questions: each term is negative exactly when one answer is no. The
+     * rare rest (a straddling value, or an error) goes the slow way.
+     */
+    private static boolean insideOneChunk(long phys, long last, int offset, int width) {
+        return (phys | (last - phys) | (CHUNK_SIZE - width - offset)) >= 0;
     }
 
     private String outOfRange(long phys, long length) {

@@ -140,28 +140,17 @@ final class BucketAllocator implements ObjectAllocator {
 
     @Override
     public long allocate(long size, int gfp) {
-        if ((gfp & SLOW_GFP) == 0 && size > 0 && size <= maxSize) {
+        if (!headers && (gfp & SLOW_GFP) == 0 && size > 0 && size <= maxSize) {
             int sizeClass = classes.classOf(size);
             int slab = slabs.active(sizeClass);
             if (slab >= 0) {
-                long slabPhys = slabs.phys(slab);
+                long firstObject = pageOffset + slabs.phys(slab);
                 long object = slabs.freelist(slab);
-                long objectPhys = object - pageOffset;
-                long firstObject = pageOffset + slabPhys + classes.firstObjectOffset();
-                long next = layout.readFreePointer(objectPhys, pageOffset + slabPhys);
+                long next = memory.readLong(object - pageOffset);
                 int freeLeft = classes.objectsPerSlab(sizeClass) - slabs.inUse(slab) - 1;
                 int index = classes.objectIndex(sizeClass, object - firstObject);
-                long flagsTest = 0;
-                if (headers) {
-                    int wrong = layout.flags(objectPhys) ^ SlabLayout.MF_FREE;
-                    flagsTest = wrong | -wrong;
-                }
-                if ((classes.objectStartTest(sizeClass, next - firstObject) | (freeLeft - 1) | slabs.liveTest(slab, index)
-                        | flagsTest) >= 0) {
-                    if (headers) {
-                        layout.writeUsed(objectPhys, false, size);
-                        layout.writeDescriptor(slabPhys, next, freeLeft);
-                    }
+                if ((classes.objectStartTest(sizeClass, next - firstObject) | (freeLeft - 1)
+                        | slabs.liveTest(slab, index)) >= 0) {
                     slabs.popObject(slab, index, next);
                     return object;
                 }
@@ -332,27 +321,17 @@ final class BucketAllocator implements ObjectAllocator {
     public void free(long addr) {
         long objectPhys = addr - pageOffset;
         int slab = owners.slabOfPhys(objectPhys);
-        if (slab >= 0) {
-            int cache = slabs.cacheOf(slab);
-            int sizeClass = classOf[cache];
-            long slabPhys = slabs.phys(slab);
-            long offset = objectPhys - slabPhys - classes.firstObjectOffset();
+        if (!headers && slab >= 0) {
+            int sizeClass = classOf[slabs.cacheOf(slab)];
+            long offset = objectPhys - slabs.phys(slab);
             if (classes.objectStartTest(sizeClass, offset) >= 0) {
                 int index = classes.objectIndex(sizeClass, offset);
-                long flagsTest = 0;
-                if (headers) {
-                    int wrong = layout.flags(objectPhys) ^ liveFlags(cache);
-                    flagsTest = wrong | -wrong;
-                }
-                if ((~slabs.liveTest(slab, index) | flagsTest) >= 0) {
-                    layout.writeFree(objectPhys, slabs.freelist(slab));
+                if (slabs.liveTest(slab, index) < 0) {
+                    memory.writeLong(objectPhys, slabs.freelist(slab));
                     int inUse = slabs.pushObject(slab, index, addr);
                     int objects = classes.objectsPerSlab(sizeClass);
-                    if (headers) {
-                        layout.writeDescriptor(slabPhys, addr, objects - inUse);
-                    }
                     if (slabs.kind(slab) != SlabTable.ACTIVE && (inUse == 0 || inUse + 1 == objects)) {
-                        refile(slab, cache, inUse, objects);
+                        refile(slab, slabs.cacheOf(slab), inUse, objects);
                     }
                     return;
                 }
@@ -387,14 +366,9 @@ final class BucketAllocator implements ObjectAllocator {
         }
     }
 
-    /** 2.0 only: the {@code bh_flags} of a live block of {@code cache}: MF_USED, or MF_DMA in a DMA cache. */
-    private int liveFlags(int cache) {
-        return cache < classCount ? SlabLayout.MF_USED : SlabLayout.MF_DMA;
-    }
-
     /** 2.0 only: a live block's header must still say MF_USED (MF_DMA in a DMA cache). */
     private void checkHeader(int cache, long objectPhys) {
-        int expected = liveFlags(cache);
+        int expected = cache < classCount ? SlabLayout.MF_USED : SlabLayout.MF_DMA;
         int flags = layout.flags(objectPhys);
         if (flags != expected) {
             throw BucketBugs.headerOverwritten(names[cache],
