@@ -299,7 +299,7 @@ final class BucketAllocator implements ObjectAllocator {
                 || (dma && slabPhys + slabBytes > MachineProfile.MAX_DMA_ADDRESS)) {
             throw new IllegalStateException(badPages(virt, order, dma));
         }
-        int slab = slabs.create(cache, slabPhys, layout.format(classes, sizeClass, slabPhys));
+        int slab = slabs.create(cache, sizeClass, slabPhys, layout.format(classes, sizeClass, slabPhys));
         try {
             owners.map(slabPhys >>> MachineProfile.PAGE_SHIFT, order, slab);
         } catch (IllegalStateException e) {
@@ -322,7 +322,7 @@ final class BucketAllocator implements ObjectAllocator {
         long objectPhys = addr - pageOffset;
         int slab = owners.slabOfPhys(objectPhys);
         if (!headers && slab >= 0) {
-            int sizeClass = classOf[slabs.cacheOf(slab)];
+            int sizeClass = slabs.sizeClassOf(slab);
             long offset = objectPhys - slabs.phys(slab);
             if (classes.objectStartTest(sizeClass, offset) >= 0) {
                 int index = classes.objectIndex(sizeClass, offset);

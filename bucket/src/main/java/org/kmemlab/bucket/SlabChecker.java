@@ -111,6 +111,8 @@ final class SlabChecker {
         long slabPhys = slabs.phys(slab);
         long slabVirt = pageOffset + slabPhys;
         long pfn = slabPhys >>> MachineProfile.PAGE_SHIFT;
+        require(slabs.sizeClassOf(slab) == sizeClass, "%s: slab 0x%x records size class %d, its cache's is %d", name,
+                slabVirt, slabs.sizeClassOf(slab), sizeClass);
         for (long f = pfn; f < pfn + (1L << classes.order(sizeClass)); f++) {
             require(owners.slabOf(f) == slab, "%s: pfn %d of slab %d is mapped to slab %d", name, f, slab,
                     owners.slabOf(f));

@@ -9,14 +9,15 @@ import java.util.Arrays;
  *
  * <h2>One record per slab</h2>
  * <pre>
- *  record of slab s = records[s * stride ...]           stride = 7 + bitmap words
+ *  record of slab s = records[s * stride ...]           stride = 8 + bitmap words
  *   +0 FREELIST  first free object (direct map), 0 when full      hot: allocate and free
  *   +1 IN_USE    live objects                                      hot
  *   +2 CACHE     cache index (class, + class count for DMA)        hot: free
  *   +3 PHYS      physical address of the slab's first byte         hot
  *   +4 KIND      ACTIVE or the list it is on                        free
  *   +5 NEXT, +6 PREV   list links, -1 ends a list                  refill, refile
- *   +7 ...       live bitmap: one bit per object, set while live    hot
+ *   +7 CLASS     size class (CACHE without the DMA offset)          hot: free
+ *   +8 ...       live bitmap: one bit per object, set while live    hot
  * </pre>
  * An earlier version kept one array per field (the "structure of arrays" layout). Every call then touched
  * five or six arrays, each a different cache line of a different slab; with objects of 10,000 live
@@ -73,7 +74,8 @@ final class SlabTable {
     private static final int KIND = 4;
     private static final int NEXT = 5;
     private static final int PREV = 6;
-    private static final int BITMAP = 7;
+    private static final int CLASS = 7;
+    private static final int BITMAP = 8;
 
     /** Longs of the live bitmap per slab. */
     final int bitmapWords;
@@ -115,10 +117,10 @@ final class SlabTable {
     }
 
     /**
-     * Takes a fresh id for a slab of {@code cacheIndex} at {@code slabPhys} whose free list starts at
-     * {@code firstFree}, every object free, in no list yet.
+     * Takes a fresh id for a slab of {@code cacheIndex} (size class {@code sizeClass}) at {@code slabPhys}
+     * whose free list starts at {@code firstFree}, every object free, in no list yet.
      */
-    int create(int cacheIndex, long slabPhys, long firstFree) {
+    int create(int cacheIndex, int sizeClass, long slabPhys, long firstFree) {
         if (freeIdCount == 0) {
             grow(capacity * 2);
         }
@@ -127,6 +129,7 @@ final class SlabTable {
         Arrays.fill(records, base, base + stride, 0L);
         records[base + FREELIST] = firstFree;
         records[base + CACHE] = cacheIndex;
+        records[base + CLASS] = sizeClass;
         records[base + PHYS] = slabPhys;
         records[base + KIND] = ACTIVE;
         records[base + NEXT] = -1;
@@ -155,6 +158,11 @@ final class SlabTable {
     /** Returns the cache {@code slab} belongs to. */
     int cacheOf(int slab) {
         return (int) records[slab * stride + CACHE];
+    }
+
+    /** Returns the size class of {@code slab}: its cache's, one load nearer than through the cache. */
+    int sizeClassOf(int slab) {
+        return (int) records[slab * stride + CLASS];
     }
 
     /** Returns the number of live objects in {@code slab}. */
