@@ -64,14 +64,34 @@ import org.kmemlab.api.stats.SlabInfo;
  *
  * <h2>The fast paths</h2>
  * <pre>
- * allocate(size, gfp): cache = class of size (+ DMA)       free(p): slab = slab owners [pfn of p]
- *   s = cache's active slab (refill if none)                 index = (p - slab start) / object size
- *   p = s.freelist; s.freelist = free pointer stored at p    check: boundary, live bit, 2.0 flag
- *   set live bit; s.inUse++                                  store s.freelist at p; s.freelist = p
- *   full? move s to the full list                            not active? move between full/partial/empty
+ * allocate(size, gfp): cache = class of size               free(p): slab = slab owners [pfn of p]
+ *   s = cache's active slab                                  offset = p - slab start
+ *   p = s.freelist; next = free pointer stored at p          check: object start, live bit
+ *   check: next is an object of s, s keeps a free one,       store s.freelist at p; s.freelist = p
+ *          p's live bit is clear                             clear live bit; s.inUse--
+ *   s.freelist = next; set live bit; s.inUse++               was full or now empty? move s
  * </pre>
  * Both are O(1): no list is searched, no object is created, nothing is boxed or logged. The division is
  * a multiplication by a precomputed reciprocal ({@link SizeClassTable#objectIndex}).
+ *
+ * <p>Each public method is split in two. The fast path above handles the common case of the modern
+ * layout: a normal (not DMA, not zeroed) request served by the active slab without emptying it, and a
+ * valid free. Everything else goes to {@link #allocateSlowly} and {@link #freeSlowly}, which are the
+ * complete algorithm: refill from the partial list or a new slab, the object that fills its slab,
+ * {@code __GFP_ZERO}, the DMA caches, all of the 2.0 layout (headers, descriptor, magic values), and every
+ * error, each checked on its own and reported in the order listed under Misuse. The fast path changes
+ * nothing until it has decided to finish, so falling back is always safe, and it never decides anything
+ * the slow path would decide differently.
+ *
+ * <p>Why split: the JIT inlines a method that it has already compiled only when its machine code is
+ * below {@code -XX:InlineSmallCode} (2,500 bytes on x86-64, JDK 17 and 25). The whole algorithm compiled
+ * to about 2.8 KB, most of it stubs for checks that never fail, so every {@code allocate} and {@code free}
+ * was a real call and the pair cost about 23 ns. The fast paths compile to about 2 KB and are inlined
+ * into their callers; the pair costs about 13 ns ({@code bench/README.md} has the measurements). For
+ * the same reason the fast allocation ORs its three validity tests (each term negative when its check
+ * fails, see {@link SizeClassTable#objectStartTest}) and branches once. The 2.0 layout does four more
+ * memory accesses per call; a fast path for it compiled to 3.5 KB, was never inlined and was no faster,
+ * so 2.0 keeps the plain path.
  *
  * <h2>Pages back to the page source</h2>
  * Each cache keeps its active slab and at most {@value #KEEP_EMPTY} more empty slab between calls to
