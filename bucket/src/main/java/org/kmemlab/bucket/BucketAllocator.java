@@ -340,8 +340,8 @@ final class BucketAllocator implements ObjectAllocator {
     @Override
     public void free(long addr) {
         long objectPhys = addr - pageOffset;
-        int slab = owners.slabOfPhys(objectPhys);
-        if (!headers && slab >= 0) {
+        int slab = headers ? -1 : owners.slabOfPhys(objectPhys);
+        if (slab >= 0) {
             int sizeClass = slabs.sizeClassOf(slab);
             long offset = objectPhys - slabs.phys(slab);
             if (classes.objectStartTest(sizeClass, offset) >= 0) {
