@@ -162,9 +162,9 @@ final class BucketAllocator implements ObjectAllocator {
     public long allocate(long size, int gfp) {
         if (!headers && (gfp & SLOW_GFP) == 0 && size > 0 && size <= maxSize) {
             int sizeClass = classes.classOf(size);
-            int slab = slabs.active(sizeClass);
+            int slab = slabs.active(sizeClass);     // not DMA: the cache index is the size class
             if (slab >= 0) {
-                long firstObject = pageOffset + slabs.phys(slab);
+                long firstObject = pageOffset + slabs.phys(slab);     // modern: objects start at offset 0
                 long object = slabs.freelist(slab);
                 long next = memory.readLong(object - pageOffset);
                 int freeLeft = classes.objectsPerSlab(sizeClass) - slabs.inUse(slab) - 1;
@@ -343,7 +343,7 @@ final class BucketAllocator implements ObjectAllocator {
         int slab = headers ? -1 : owners.slabOfPhys(objectPhys);
         if (slab >= 0) {
             int sizeClass = slabs.sizeClassOf(slab);
-            long offset = objectPhys - slabs.phys(slab);
+            long offset = objectPhys - slabs.phys(slab);      // from the first object, at offset 0
             if (classes.objectStartTest(sizeClass, offset) >= 0) {
                 int index = classes.objectIndex(sizeClass, offset);
                 if (slabs.liveTest(slab, index) < 0) {
@@ -361,8 +361,8 @@ final class BucketAllocator implements ObjectAllocator {
     }
 
     /**
-     * The checks of {@link #free} one by one, for an address its fast path did not accept: throws the report
-     * of what is wrong with {@code addr}. (Were nothing wrong, it frees like the fast path.)
+     * The complete free, for the 2.0 layout and for any address {@link #free}'s fast path did not accept:
+     * each check on its own, in the order the class comment lists, with its own report.
      */
     private void freeSlowly(long addr) {
         int slab = slabOf(addr);
@@ -535,7 +535,8 @@ final class BucketAllocator implements ObjectAllocator {
             totalSlabs++;
             activeSlabs += slabs.inUse(active) > 0 ? 1 : 0;
         }
-        return new SlabInfo(names[cache], slabs.liveObjects(cache, (int) objects), totalSlabs * objects, classes.blockSize(sizeClass),
+        return new SlabInfo(names[cache], slabs.liveObjects(cache, (int) objects), totalSlabs * objects,
+                classes.blockSize(sizeClass),
                 objects, 1L << classes.order(sizeClass), activeSlabs, totalSlabs);
     }
 

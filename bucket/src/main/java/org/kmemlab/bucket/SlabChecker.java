@@ -10,11 +10,11 @@ import org.kmemlab.api.MachineProfile;
  *
  * <p>For every cache: each list holds slabs of that cache in the list's state, linked both ways, as many
  * as its count says; as many slabs are full as its full count says (full slabs are on no list, so they
- * are found by walking every slab id); the active slab is marked active. For every slab: its live bits count its objects
- * in use; its free list in memory visits only free objects of the slab, at object boundaries, each once,
- * exactly {@code objects - inUse} of them, and ends in NULL; in the 2.0 layout every block's flag word
- * and the page descriptor agree; the slab owner table maps each of its frames to it. Across the allocator:
- * the slabs in use and the mapped frames add up.
+ * are found by walking every slab id); the active slab is marked active. For every slab: its live bits
+ * count its objects in use; its recorded size class is its cache's; its free list in memory visits only
+ * free objects of the slab, at object boundaries, each once, exactly {@code objects - inUse} of them, and
+ * ends in NULL; in the 2.0 layout every block's flag word and the page descriptor agree; the slab owner
+ * table maps each of its frames to it. Across the allocator: the slabs in use and the mapped frames add up.
  */
 final class SlabChecker {
 

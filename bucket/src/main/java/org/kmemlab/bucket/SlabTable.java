@@ -195,7 +195,7 @@ final class SlabTable {
         return (records[slab * stride + BITMAP + (index >>> 6)] & (1L << index)) != 0;
     }
 
-    /** Returns -1 when object {@code index} of {@code slab} is live, 0 when it is free: {@link #isLive} without a branch. */
+    /** Returns -1 when object {@code index} of {@code slab} is live, 0 when free: {@link #isLive} without a branch. */
     long liveTest(int slab, int index) {
         return -((records[slab * stride + BITMAP + (index >>> 6)] >>> index) & 1);
     }
@@ -242,7 +242,7 @@ final class SlabTable {
         active[cacheIndex] = -1;
     }
 
-    /** Returns the first slab on list {@code kind} ({@link #PARTIAL} or {@link #EMPTY}) of {@code cacheIndex}, or -1. */
+    /** Returns the first slab on list {@code kind} ({@link #PARTIAL} or {@link #EMPTY}) of a cache, or -1. */
     int head(int cacheIndex, byte listKind) {
         return listHead[cacheIndex * LISTS + listKind - PARTIAL];
     }
