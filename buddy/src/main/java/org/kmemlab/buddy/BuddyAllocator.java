@@ -87,7 +87,8 @@ public final class BuddyAllocator implements PageAllocator {
      * the freed block's buddy is not free (no merge); a warm machine's order-0 pair is both. allocate and
      * free test for them first and handle them without entering the split or merge loop, which then only
      * runs when there is work for it. The result is the same block and the same lists as the general
-     * path gives; the warm order-0 pair went from 5.3 to 4.5 ns of CPU time (bench/README.md).
+     * path gives; on JDK 17 the warm order-0 pair went from about 5.7 to about 4.8 ns of CPU time
+     * (bench/README.md; JDK 25 already compiled the old code about as well).
      *
      * How the state is kept
      * ---------------------
