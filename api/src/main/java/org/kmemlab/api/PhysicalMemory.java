@@ -55,6 +55,10 @@ public final class PhysicalMemory {
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final long size;
+    /** The highest address where 2, 4 or 8 bytes fit below {@link #size}, or -1 where they do not fit at all. */
+    private final long lastShort;
+    private final long lastInt;
+    private final long lastLong;
     private final byte[][] chunks;
     /** One bit per written block while {@link #trackWrites()} is on; null (and never read) otherwise. */
     private long[] written;
@@ -73,6 +77,9 @@ public final class PhysicalMemory {
         Checks.requireArgument(chunkCount <= Integer.MAX_VALUE - 8,
                 "memory size %d is too large to simulate", size);
         this.size = size;
+        this.lastShort = size >= 2 ? size - 2 : -1;
+        this.lastInt = size >= 4 ? size - 4 : -1;
+        this.lastLong = size >= 8 ? size - 8 : -1;
         this.chunks = new byte[(int) chunkCount][];
     }
 
@@ -96,14 +103,14 @@ public final class PhysicalMemory {
 
     /** Reads one byte. */
     public byte readByte(long phys) {
-        check(phys, 1);
+        checkValue(phys, size - 1, 1);
         byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
         return c == null ? 0 : c[(int) phys & CHUNK_MASK];
     }
 
     /** Writes one byte. */
     public void writeByte(long phys, byte value) {
-        check(phys, 1);
+        checkValue(phys, size - 1, 1);
         if (written != null) {
             mark(phys, 1);
         }
@@ -115,77 +122,77 @@ public final class PhysicalMemory {
 
     /** Reads a little-endian 16-bit value. */
     public short readShort(long phys) {
-        check(phys, 2);
         int offset = (int) phys & CHUNK_MASK;
-        if (offset <= CHUNK_SIZE - 2) {
+        if (insideOneChunk(phys, lastShort, offset, 2)) {
             byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
             return c == null ? 0 : (short) SHORTS.get(c, offset);
         }
+        checkValue(phys, lastShort, 2);
         return (short) readStraddling(phys, 2);
     }
 
     /** Writes a little-endian 16-bit value. */
     public void writeShort(long phys, short value) {
-        check(phys, 2);
+        int offset = (int) phys & CHUNK_MASK;
+        if (!insideOneChunk(phys, lastShort, offset, 2)) {
+            checkValue(phys, lastShort, 2);
+            writeStraddling(phys, value, 2);
+            return;
+        }
         if (written != null) {
             mark(phys, 2);
         }
-        int offset = (int) phys & CHUNK_MASK;
-        if (offset <= CHUNK_SIZE - 2) {
-            SHORTS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
-        } else {
-            writeStraddling(phys, value, 2);
-        }
+        SHORTS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
     }
 
     /** Reads a little-endian 32-bit value. */
     public int readInt(long phys) {
-        check(phys, 4);
         int offset = (int) phys & CHUNK_MASK;
-        if (offset <= CHUNK_SIZE - 4) {
+        if (insideOneChunk(phys, lastInt, offset, 4)) {
             byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
             return c == null ? 0 : (int) INTS.get(c, offset);
         }
+        checkValue(phys, lastInt, 4);
         return (int) readStraddling(phys, 4);
     }
 
     /** Writes a little-endian 32-bit value. */
     public void writeInt(long phys, int value) {
-        check(phys, 4);
+        int offset = (int) phys & CHUNK_MASK;
+        if (!insideOneChunk(phys, lastInt, offset, 4)) {
+            checkValue(phys, lastInt, 4);
+            writeStraddling(phys, value, 4);
+            return;
+        }
         if (written != null) {
             mark(phys, 4);
         }
-        int offset = (int) phys & CHUNK_MASK;
-        if (offset <= CHUNK_SIZE - 4) {
-            INTS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
-        } else {
-            writeStraddling(phys, value, 4);
-        }
+        INTS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
     }
 
     /** Reads a little-endian 64-bit value. */
     public long readLong(long phys) {
-        check(phys, 8);
         int offset = (int) phys & CHUNK_MASK;
-        if (offset <= CHUNK_SIZE - 8) {
+        if (insideOneChunk(phys, lastLong, offset, 8)) {
             byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
             return c == null ? 0 : (long) LONGS.get(c, offset);
         }
+        checkValue(phys, lastLong, 8);
         return readStraddling(phys, 8);
     }
 
     /** Writes a little-endian 64-bit value. */
     public void writeLong(long phys, long value) {
-        check(phys, 8);
+        int offset = (int) phys & CHUNK_MASK;
+        if (!insideOneChunk(phys, lastLong, offset, 8)) {
+            checkValue(phys, lastLong, 8);
+            writeStraddling(phys, value, 8);
+            return;
+        }
         if (written != null) {
             mark(phys, 8);
         }
-        int offset = (int) phys & CHUNK_MASK;
-        if (offset <= CHUNK_SIZE - 8) {
-            LONGS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
-        } else {
-            writeStraddling(phys, value, 8);
-        }
+        LONGS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
     }
 
     // ---------------------------------------------------------------- ranges
@@ -416,6 +423,28 @@ public final class PhysicalMemory {
         if (phys < 0 || length < 0 || phys > size - length) {
             throw new IndexOutOfBoundsException(outOfRange(phys, length));
         }
+    }
+
+    /**
+     * The check of a single value of {@code width} bytes, whose last possible address is {@code last}: one
+     * test instead of two, since {@code phys | (last - phys)} is negative exactly when {@code phys < 0} or
+     * {@code phys > last} (no overflow: {@code last >= -1}). The single values are on every allocator's
+     * fast path, and each test there is a branch the JIT must keep.
+     */
+    private void checkValue(long phys, long last, int width) {
+        if ((phys | (last - phys)) < 0) {
+            throw new IndexOutOfBoundsException(outOfRange(phys, width));
+        }
+    }
+
+    /**
+     * Returns true when the {@code width} bytes at {@code phys}, {@code offset} bytes into their chunk, lie
+     * inside RAM ({@code last} is the highest address where they fit, see {@link #checkValue}) and inside
+     * one chunk. One branch for both questions: each term is negative exactly when one answer is no. The
+     * rare rest (a straddling value, or an error) goes the slow way.
+     */
+    private static boolean insideOneChunk(long phys, long last, int offset, int width) {
+        return (phys | (last - phys) | (CHUNK_SIZE - width - offset)) >= 0;
     }
 
     private String outOfRange(long phys, long length) {

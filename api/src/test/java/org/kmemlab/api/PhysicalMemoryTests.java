@@ -116,6 +116,39 @@ class PhysicalMemoryTests {
     }
 
     @Test
+    void singleValuesFitUpToTheLastByteAndNotOneBeyond() {
+        long size = 3 * (long) PhysicalMemory.CHUNK_SIZE;
+        PhysicalMemory ram = new PhysicalMemory(size);
+        ram.writeLong(size - 8, 0x0102030405060708L);
+        ram.writeInt(size - 12, 0x0a0b0c0d);
+        ram.writeShort(size - 14, (short) 0x0e0f);
+        ram.writeByte(size - 15, (byte) 0x10);
+        assertEquals(0x0102030405060708L, ram.readLong(size - 8));
+        assertEquals(0x0a0b0c0d, ram.readInt(size - 12));
+        assertEquals((short) 0x0e0f, ram.readShort(size - 14));
+        assertEquals((byte) 0x10, ram.readByte(size - 15));
+        for (long phys : new long[] {size - 7, size, -1, -8, Long.MIN_VALUE, Long.MAX_VALUE}) {
+            assertThrows(IndexOutOfBoundsException.class, () -> ram.readLong(phys), "readLong at " + phys);
+            assertThrows(IndexOutOfBoundsException.class, () -> ram.writeLong(phys, 1), "writeLong at " + phys);
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> ram.readInt(size - 3));
+        assertThrows(IndexOutOfBoundsException.class, () -> ram.writeShort(size - 1, (short) 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> ram.readByte(size));
+        assertEquals(0x0102030405060708L, ram.readLong(size - 8), "a refused write changes nothing");
+    }
+
+    @Test
+    void aMachineSmallerThanAValueRefusesIt() {
+        PhysicalMemory ram = new PhysicalMemory(6);
+        ram.writeInt(2, 0x11223344);
+        assertEquals(0x11223344, ram.readInt(2));
+        assertThrows(IndexOutOfBoundsException.class, () -> ram.readInt(3));
+        assertThrows(IndexOutOfBoundsException.class, () -> ram.readLong(0));
+        assertThrows(IndexOutOfBoundsException.class, () -> ram.writeLong(0, 1));
+        assertEquals((short) 0x1122, ram.readShort(4));
+    }
+
+    @Test
     void trackedWritesAreReportedOncePerBlockAndReplicatedWritesNotAtAll() {
         PhysicalMemory ram = new PhysicalMemory(64L << 20);
         ram.writeLong(5 * PhysicalMemory.TRACKED_BLOCK + 3, 42);

@@ -249,6 +249,21 @@ final class SizeClassTable {
         return info[sizeClass * INFO_STRIDE + SPAN];
     }
 
+    /**
+     * Tells without a branch whether {@code offset}, bytes from the first object of a slab of class
+     * {@code sizeClass}, is the start of one of its objects: inside the objects and a whole number of blocks.
+     * Returns a negative number when it is not (negative offsets included), else zero or more. Each term
+     * of the OR is negative when one condition fails: {@code offset < 0}, {@code offset >= span}, and the
+     * remainder {@code within} is non-zero exactly when {@code within} or {@code -within} is negative. The
+     * remainder is only exact for an offset inside the span, which the first two terms already decide.
+     * The fast paths OR this with their other tests and branch once (see {@link BucketAllocator}).
+     */
+    long objectStartTest(int sizeClass, long offset) {
+        int at = sizeClass * INFO_STRIDE;
+        long within = offset - ((offset * info[at + RECIPROCAL]) >>> RECIPROCAL_SHIFT) * info[at + BLOCK];
+        return offset | (info[at + SPAN] - 1 - offset) | within | -within;
+    }
+
     /** Returns the bytes of a slab of class {@code sizeClass}: {@code PAGE_SIZE << order}. */
     long slabBytes(int sizeClass) {
         return slabBytes[sizeClass];

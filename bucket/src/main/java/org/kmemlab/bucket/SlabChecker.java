@@ -9,11 +9,12 @@ import org.kmemlab.api.MachineProfile;
  * student can follow and throws {@link IllegalStateException}.
  *
  * <p>For every cache: each list holds slabs of that cache in the list's state, linked both ways, as many
- * as its count says; the active slab is marked active. For every slab: its live bits count its objects
- * in use; its free list in memory visits only free objects of the slab, at object boundaries, each once,
- * exactly {@code objects - inUse} of them, and ends in NULL; in the 2.0 layout every block's flag word
- * and the page descriptor agree; the slab owner table maps each of its frames to it. Across the allocator:
- * the slabs in use and the mapped frames add up.
+ * as its count says; as many slabs are full as its full count says (full slabs are on no list, so they
+ * are found by walking every slab id); the active slab is marked active. For every slab: its live bits
+ * count its objects in use; its recorded size class is its cache's; its free list in memory visits only
+ * free objects of the slab, at object boundaries, each once, exactly {@code objects - inUse} of them, and
+ * ends in NULL; in the 2.0 layout every block's flag word and the page descriptor agree; the slab owner
+ * table maps each of its frames to it. Across the allocator: the slabs in use and the mapped frames add up.
  */
 final class SlabChecker {
 
@@ -39,9 +40,24 @@ final class SlabChecker {
     void check() {
         int seen = 0;
         long mapped = 0;
+        int[] full = new int[2 * classCount];
+        for (int slab = 0; slab < slabs.capacity(); slab++) {
+            if (slabs.kind(slab) == SlabTable.FULL) {
+                int cache = slabs.cacheOf(slab);
+                require(slabs.inUse(slab) == classes.objectsPerSlab(cache % classCount),
+                        "%s: slab %d is marked full with %d of %d objects in use", names[cache], slab,
+                        slabs.inUse(slab), classes.objectsPerSlab(cache % classCount));
+                checkSlab(slab);
+                full[cache]++;
+            }
+        }
         for (int cache = 0; cache < 2 * classCount; cache++) {
+            require(full[cache] == slabs.count(cache, SlabTable.FULL), "%s: %d slabs are full but the count says %d",
+                    names[cache], full[cache], slabs.count(cache, SlabTable.FULL));
             for (byte list = SlabTable.PARTIAL; list <= SlabTable.EMPTY; list++) {
-                checkList(cache, list);
+                if (list != SlabTable.FULL) {
+                    checkList(cache, list);
+                }
                 seen += slabs.count(cache, list);
                 mapped += (long) slabs.count(cache, list) << classes.order(cache % classCount);
             }
@@ -75,11 +91,7 @@ final class SlabChecker {
                     slabs.prev(slab), before);
             int objects = classes.objectsPerSlab(cache % classCount);
             int inUse = slabs.inUse(slab);
-            boolean fits = switch (list) {
-                case SlabTable.FULL -> inUse == objects;
-                case SlabTable.EMPTY -> inUse == 0;
-                default -> inUse > 0 && inUse < objects;
-            };
+            boolean fits = list == SlabTable.EMPTY ? inUse == 0 : inUse > 0 && inUse < objects;
             require(fits, "%s: slab %d with %d of %d objects in use is on list %d", names[cache], slab, inUse,
                     objects, list);
             live += checkSlab(slab);
@@ -99,6 +111,8 @@ final class SlabChecker {
         long slabPhys = slabs.phys(slab);
         long slabVirt = pageOffset + slabPhys;
         long pfn = slabPhys >>> MachineProfile.PAGE_SHIFT;
+        require(slabs.sizeClassOf(slab) == sizeClass, "%s: slab 0x%x records size class %d, its cache's is %d", name,
+                slabVirt, slabs.sizeClassOf(slab), sizeClass);
         for (long f = pfn; f < pfn + (1L << classes.order(sizeClass)); f++) {
             require(owners.slabOf(f) == slab, "%s: pfn %d of slab %d is mapped to slab %d", name, f, slab,
                     owners.slabOf(f));

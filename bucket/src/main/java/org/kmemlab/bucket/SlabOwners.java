@@ -1,6 +1,7 @@
 package org.kmemlab.bucket;
 
 import org.kmemlab.api.Checks;
+import org.kmemlab.api.MachineProfile;
 
 /**
  * Which slab owns each frame: the bucket allocator's private part of {@code struct page}, found from an
@@ -47,6 +48,19 @@ final class SlabOwners {
     /** Returns the slab that owns frame {@code pfn}, or -1 when no slab does (or pfn is outside RAM). */
     int slabOf(long pfn) {
         if (pfn < 0 || pfn >= frames) {
+            return -1;
+        }
+        int[] section = sections[(int) (pfn >>> SECTION_SHIFT)];
+        return section == null ? -1 : section[(int) pfn & SECTION_MASK] - 1;
+    }
+
+    /**
+     * Returns the slab that owns the frame of physical address {@code phys}, or -1 when no slab does (or the
+     * address is outside RAM, negative ones included).
+     */
+    int slabOfPhys(long phys) {
+        long pfn = phys >>> MachineProfile.PAGE_SHIFT;
+        if (pfn >= frames) {
             return -1;
         }
         int[] section = sections[(int) (pfn >>> SECTION_SHIFT)];

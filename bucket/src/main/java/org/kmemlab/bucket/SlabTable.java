@@ -9,14 +9,15 @@ import java.util.Arrays;
  *
  * <h2>One record per slab</h2>
  * <pre>
- *  record of slab s = records[s * stride ...]           stride = 7 + bitmap words
+ *  record of slab s = records[s * stride ...]           stride = 8 + bitmap words
  *   +0 FREELIST  first free object (direct map), 0 when full      hot: allocate and free
  *   +1 IN_USE    live objects                                      hot
  *   +2 CACHE     cache index (class, + class count for DMA)        hot: free
  *   +3 PHYS      physical address of the slab's first byte         hot
  *   +4 KIND      ACTIVE or the list it is on                        free
  *   +5 NEXT, +6 PREV   list links, -1 ends a list                  refill, refile
- *   +7 ...       live bitmap: one bit per object, set while live    hot
+ *   +7 CLASS     size class (CACHE without the DMA offset)          hot: free
+ *   +8 ...       live bitmap: one bit per object, set while live    hot
  * </pre>
  * An earlier version kept one array per field (the "structure of arrays" layout). Every call then touched
  * five or six arrays, each a different cache line of a different slab; with objects of 10,000 live
@@ -33,8 +34,15 @@ import java.util.Arrays;
  *     +----------- refill: first PARTIAL, else EMPTY, else a new slab from the page source --+
  * </pre>
  * Each cache allocates from one {@code ACTIVE} slab (SLUB's cpu slab) that is on no list, so a free
- * into it, the common case, moves nothing. Other slabs sit on exactly one doubly linked list of their
+ * into it, the common case, moves nothing. Partial and empty slabs sit on a doubly linked list of their
  * cache, threaded through their {@code NEXT} and {@code PREV} words; linking and unlinking are O(1).
+ *
+ * <p>A {@code FULL} slab is on no list either, only counted per cache: nothing ever looks for a full
+ * slab, since it has nothing to give. Linux does the same (SLUB keeps a full list only when debugging;
+ * 2.0's kmalloc dropped a page from its bucket's list when the page's last free block went, and put it
+ * back on the next kfree). A list would cost every slab that fills and every free into a full slab the
+ * records of its list neighbours, and with thousands of slabs those are cold cache lines. The self-check
+ * finds the full slabs by walking every slab id.
  *
  * <p>The fast paths use {@link #popObject} and {@link #pushObject}: one object off or onto a slab's free
  * list, its live bit and the slab's count together.
@@ -51,7 +59,7 @@ final class SlabTable {
     static final byte ACTIVE = 1;
     /** On its cache's partial list: some objects live, some free. */
     static final byte PARTIAL = 2;
-    /** On its cache's full list: every object live. */
+    /** Full: every object live. On no list, only counted (see the class comment). */
     static final byte FULL = 3;
     /** On its cache's empty list: every object free, the page kept for reuse. */
     static final byte EMPTY = 4;
@@ -66,7 +74,8 @@ final class SlabTable {
     private static final int KIND = 4;
     private static final int NEXT = 5;
     private static final int PREV = 6;
-    private static final int BITMAP = 7;
+    private static final int CLASS = 7;
+    private static final int BITMAP = 8;
 
     /** Longs of the live bitmap per slab. */
     final int bitmapWords;
@@ -108,10 +117,10 @@ final class SlabTable {
     }
 
     /**
-     * Takes a fresh id for a slab of {@code cacheIndex} at {@code slabPhys} whose free list starts at
-     * {@code firstFree}, every object free, in no list yet.
+     * Takes a fresh id for a slab of {@code cacheIndex} (size class {@code sizeClass}) at {@code slabPhys}
+     * whose free list starts at {@code firstFree}, every object free, in no list yet.
      */
-    int create(int cacheIndex, long slabPhys, long firstFree) {
+    int create(int cacheIndex, int sizeClass, long slabPhys, long firstFree) {
         if (freeIdCount == 0) {
             grow(capacity * 2);
         }
@@ -120,6 +129,7 @@ final class SlabTable {
         Arrays.fill(records, base, base + stride, 0L);
         records[base + FREELIST] = firstFree;
         records[base + CACHE] = cacheIndex;
+        records[base + CLASS] = sizeClass;
         records[base + PHYS] = slabPhys;
         records[base + KIND] = ACTIVE;
         records[base + NEXT] = -1;
@@ -150,6 +160,11 @@ final class SlabTable {
         return (int) records[slab * stride + CACHE];
     }
 
+    /** Returns the size class of {@code slab}: its cache's, one load nearer than through the cache. */
+    int sizeClassOf(int slab) {
+        return (int) records[slab * stride + CLASS];
+    }
+
     /** Returns the number of live objects in {@code slab}. */
     int inUse(int slab) {
         return (int) records[slab * stride + IN_USE];
@@ -178,6 +193,11 @@ final class SlabTable {
     /** Returns true when object {@code index} of {@code slab} is live. */
     boolean isLive(int slab, int index) {
         return (records[slab * stride + BITMAP + (index >>> 6)] & (1L << index)) != 0;
+    }
+
+    /** Returns -1 when object {@code index} of {@code slab} is live, 0 when free: {@link #isLive} without a branch. */
+    long liveTest(int slab, int index) {
+        return -((records[slab * stride + BITMAP + (index >>> 6)] >>> index) & 1);
     }
 
     /**
@@ -222,38 +242,42 @@ final class SlabTable {
         active[cacheIndex] = -1;
     }
 
-    /** Returns the first slab on list {@code kind} of {@code cacheIndex}, or -1. */
+    /** Returns the first slab on list {@code kind} ({@link #PARTIAL} or {@link #EMPTY}) of a cache, or -1. */
     int head(int cacheIndex, byte listKind) {
         return listHead[cacheIndex * LISTS + listKind - PARTIAL];
     }
 
     /**
-     * Returns the live objects of {@code cacheIndex}: the sum of its slabs' counts (the active slab, the
-     * partial and the full list; empty slabs hold none). Kept out of the fast paths, which would otherwise
-     * update a per-cache counter on every call; {@code slabinfo} and the self-check pay for the walk.
+     * Returns the live objects of {@code cacheIndex}, whose slabs hold {@code objectsPerSlab} each: the
+     * active slab's count, the partial slabs' counts, and every object of each full slab (empty slabs hold
+     * none). Kept out of the fast paths, which would otherwise update a per-cache counter on every call;
+     * {@code slabinfo} and the self-check pay for the walk.
      */
-    long liveObjects(int cacheIndex) {
-        long live = 0;
+    long liveObjects(int cacheIndex, int objectsPerSlab) {
+        long live = (long) count(cacheIndex, FULL) * objectsPerSlab;
         if (active[cacheIndex] >= 0) {
             live += inUse(active[cacheIndex]);
         }
-        for (byte listKind = PARTIAL; listKind <= FULL; listKind++) {
-            for (int slab = head(cacheIndex, listKind); slab >= 0; slab = next(slab)) {
-                live += inUse(slab);
-            }
+        for (int slab = head(cacheIndex, PARTIAL); slab >= 0; slab = next(slab)) {
+            live += inUse(slab);
         }
         return live;
     }
 
-    /** Returns how many slabs list {@code kind} of {@code cacheIndex} holds. */
+    /** Returns how many slabs of {@code cacheIndex} are in state {@code listKind}: on that list, or full. */
     int count(int cacheIndex, byte listKind) {
         return listCount[cacheIndex * LISTS + listKind - PARTIAL];
     }
 
-    /** Puts {@code slab} at the front of list {@code listKind} of its cache. */
+    /** Puts {@code slab} at the front of list {@code listKind} of its cache; a full slab is only counted. */
     void push(int slab, byte listKind) {
         int base = slab * stride;
         int list = (int) records[base + CACHE] * LISTS + listKind - PARTIAL;
+        listCount[list]++;
+        records[base + KIND] = listKind;
+        if (listKind == FULL) {
+            return;
+        }
         int first = listHead[list];
         records[base + NEXT] = first;
         records[base + PREV] = -1;
@@ -261,14 +285,16 @@ final class SlabTable {
             records[first * stride + PREV] = slab;
         }
         listHead[list] = slab;
-        listCount[list]++;
-        records[base + KIND] = listKind;
     }
 
-    /** Takes {@code slab} off the list it is on. */
+    /** Takes {@code slab} off the list it is on (a full slab: out of its count). */
     void unlink(int slab) {
         int base = slab * stride;
         int list = (int) records[base + CACHE] * LISTS + (int) records[base + KIND] - PARTIAL;
+        listCount[list]--;
+        if (records[base + KIND] == FULL) {
+            return;
+        }
         int before = (int) records[base + PREV];
         int after = (int) records[base + NEXT];
         if (before >= 0) {
@@ -281,7 +307,6 @@ final class SlabTable {
         }
         records[base + NEXT] = -1;
         records[base + PREV] = -1;
-        listCount[list]--;
     }
 
     private void grow(int newCapacity) {

@@ -2,6 +2,7 @@ package org.kmemlab.bucket;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.kmemlab.api.Era;
@@ -66,6 +67,25 @@ class SizeClassTableTests {
                         assertEquals(offset / table.blockSize(c), table.objectIndex(c, offset),
                                 table.era() + " class " + c + " offset " + offset);
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theBranchFreeObjectStartTestAgreesWithTheDefinitionEverywhere() {
+        for (SizeClassTable table : new SizeClassTable[] {LINUX_2_0, MODERN}) {
+            for (int c = 0; c < table.count(); c++) {
+                long span = table.objectSpan(c);
+                for (long offset = -2L * table.blockSize(c); offset < span + 2L * table.blockSize(c); offset++) {
+                    boolean start = offset >= 0 && offset < span && offset % table.blockSize(c) == 0;
+                    if (start != table.objectStartTest(c, offset) >= 0) {
+                        assertEquals(start, table.objectStartTest(c, offset) >= 0,
+                                table.era() + " class " + c + " offset " + offset);
+                    }
+                }
+                for (long wild : new long[] {Long.MIN_VALUE, Long.MIN_VALUE + 1, -1, Long.MAX_VALUE, 1L << 40, span}) {
+                    assertTrue(table.objectStartTest(c, wild) < 0, table.era() + " class " + c + " offset " + wild);
                 }
             }
         }

@@ -8,6 +8,7 @@ import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.PhysicalMemory;
+import org.kmemlab.api.stats.SlabInfo;
 
 /** The self-check has teeth: it names the first broken rule when memory or bookkeeping is wrong. */
 class SlabCheckerTests {
@@ -28,6 +29,38 @@ class SlabCheckerTests {
         IllegalStateException e = assertThrows(IllegalStateException.class, buckets::checkInvariants);
         assertEquals("checkInvariants: kmalloc-32: free list of slab 0x" + Long.toHexString(a) + " visits 0x"
                 + Long.toHexString(b) + " twice (a cycle)", e.getMessage());
+    }
+
+    @Test
+    void fullSlabsAreOnNoListButCountedAndChecked() {
+        BucketAllocator buckets = BucketAllocatorTests.allocator(source, Era.LINUX_2_0);
+        long[] objects = new long[3 * 8];
+        for (int i = 0; i < objects.length; i++) {
+            objects[i] = buckets.allocate(500, Gfp.GFP_KERNEL);
+        }
+        assertEquals("kmalloc-508 24/24 objects, 3/3 slabs", row(buckets, "kmalloc-508"), "three full slabs");
+        buckets.checkInvariants();
+        buckets.free(objects[9]);
+        assertEquals("kmalloc-508 23/24 objects, 3/3 slabs", row(buckets, "kmalloc-508"), "one partial");
+        long header = machine.pa(objects[3]) - SizeClassTable.BLOCK_HEADER_BYTES;
+        memory.writeInt(header, 0);
+        IllegalStateException e = assertThrows(IllegalStateException.class, buckets::checkInvariants);
+        assertEquals("checkInvariants: kmalloc-508: live block 0x" + Long.toHexString(objects[3])
+                + " has bh_flags 0x00000000, expected 0xffaa0055", e.getMessage(), "a full slab is still checked");
+        memory.writeInt(header, SlabLayout.MF_USED);
+        for (int i = 0; i < objects.length; i++) {
+            if (i != 9) {
+                buckets.free(objects[i]);
+            }
+        }
+        buckets.checkInvariants();
+        assertEquals("kmalloc-508 0/8 objects, 0/1 slabs", row(buckets, "kmalloc-508"), "one empty slab kept");
+    }
+
+    private static String row(BucketAllocator buckets, String name) {
+        SlabInfo row = buckets.slabinfo().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+        return name + " " + row.activeObjects() + "/" + row.totalObjects() + " objects, " + row.activeSlabs() + "/"
+                + row.totalSlabs() + " slabs";
     }
 
     @Test

@@ -87,6 +87,15 @@ public final class BuddyAllocator implements PageAllocator {
      * free(16, 1): the buddy is 16 ^ 2 = 18, outside the zone. buddyinfo is 1 2 0 1 again.
      * (Frame 5 never merges: its buddy 4 is outside the zone.)
      *
+     * The common cases first
+     * ----------------------
+     * Most calls are the simple ones: the list of exactly the order asked for has a block (no split), and
+     * the freed block's buddy is not free (no merge); a warm machine's order-0 pair is both. allocate and
+     * free test for them first and handle them without entering the split or merge loop, which then only
+     * runs when there is work for it. The result is the same block and the same lists as the general
+     * path gives; on JDK 17 the warm order-0 pair went from about 5.7 to about 4.8 ns of CPU time
+     * (bench/README.md; JDK 25 already compiled the old code about as well).
+     *
      * How the state is kept
      * ---------------------
      * Every frame has a one-byte tag:
@@ -238,15 +247,20 @@ public final class BuddyAllocator implements PageAllocator {
         if (candidates == 0) {
             return NO_PAGE;
         }
-        int current = Integer.numberOfTrailingZeros(candidates);
-        int block = popHead(current);
-        while (current > order) {
-            current--;
-            if (topHalf) {
-                push(block, current);
-                block += 1 << current;
-            } else {
-                push(block + (1 << current), current);
+        int block;
+        if ((candidates & (1 << order)) != 0) {
+            block = popHead(order);
+        } else {
+            int current = Integer.numberOfTrailingZeros(candidates);
+            block = popHead(current);
+            while (current > order) {
+                current--;
+                if (topHalf) {
+                    push(block, current);
+                    block += 1 << current;
+                } else {
+                    push(block + (1 << current), current);
+                }
             }
         }
         tag[block] = (byte) (USED | order);
@@ -269,17 +283,18 @@ public final class BuddyAllocator implements PageAllocator {
     public void free(long pfn, int order) {
         checkFree(pfn, order);
         freeFrames += 1L << order;
+        if (order == maxOrder || !isFreeBuddy(pfn ^ (1L << order), order)) {
+            push((int) (pfn - startPfn), order);
+            return;
+        }
         long head = pfn;
         int current = order;
         while (current < maxOrder) {
             long buddy = head ^ (1L << current);
-            if (buddy < startPfn || buddy >= endPfn) {
+            if (!isFreeBuddy(buddy, current)) {
                 break;
             }
             int buddyBlock = (int) (buddy - startPfn);
-            if (tag[buddyBlock] != (byte) (FREE | current)) {
-                break;
-            }
             unlink(buddyBlock, current);
             // The pair differs only in bit `current`: head | buddy is the upper half, whose first frame
             // becomes a tail of the merged block; head & buddy is the lower half, where the block starts.
@@ -288,6 +303,11 @@ public final class BuddyAllocator implements PageAllocator {
             current++;
         }
         push((int) (head - startPfn), current);
+    }
+
+    /** Returns true when {@code buddy} lies in the zone and starts a free block of exactly {@code order}. */
+    private boolean isFreeBuddy(long buddy, int order) {
+        return buddy >= startPfn && buddy < endPfn && tag[(int) (buddy - startPfn)] == (byte) (FREE | order);
     }
 
     /** Returns normally for a correct free, and otherwise throws the report of what is wrong with it. */
