@@ -604,9 +604,56 @@ class KernelMutantsTests {
                         "expected numbered steps and a replay line:\n" + result.report());
                 assertTrue(result.rule().equals(m.rule()), "expected the failure to cite " + m.rule() + ":\n"
                         + result.report());
+                assertTrue(result.steps().size() <= MAX_STEPS, "counterexample longer than " + MAX_STEPS + " steps:\n"
+                        + result.report());
+                killedAtEverySeedOfTheOption(m, property);
             }));
         }
         return tests;
+    }
+
+    /** The longest shrunk counterexample a mutant may have (as the testkit's zoo: MutantZooTests.MAX_STEPS). */
+    static final int MAX_STEPS = 8;
+
+    /**
+     * With {@code -Dkmemlab.zoo.seeds=FIRST..LAST} (the option of the testkit's KillTablesBySeedTests),
+     * checks the mutant at every seed of the range as well: killed, in at most {@link #MAX_STEPS} steps;
+     * prints one line per mutant with the longest counterexample and the rules its failures cite.
+     */
+    private static void killedAtEverySeedOfTheOption(Mutant m, ContractProperty property) {
+        String option = System.getProperty("kmemlab.zoo.seeds");
+        if (option == null) {
+            return;
+        }
+        String[] range = option.trim().split("\\.\\.");
+        long first;
+        long last;
+        try {
+            first = Long.parseLong(range[0].trim());
+            last = range.length > 1 ? Long.parseLong(range[1].trim()) : first;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-Dkmemlab.zoo.seeds=" + option + " must be a seed or a range"
+                    + " FIRST..LAST, e.g. 1..20", e);
+        }
+        int longest = 0;
+        java.util.SortedSet<String> rules = new java.util.TreeSet<>();
+        List<Long> survived = new ArrayList<>();
+        for (long seed = first; seed <= last; seed++) {
+            PropertyResult r = property.check(new Effort(EFFORT.tries(), EFFORT.steps(), seed));
+            if (r.passed()) {
+                survived.add(seed);
+                continue;
+            }
+            longest = Math.max(longest, r.steps().size());
+            rules.add(r.rule().isEmpty() ? "(no rule)" : r.rule());
+        }
+        long seeds = last - first + 1;
+        System.out.println("[kmemlab] kernel zoo, seeds " + first + ".." + last + ": " + m.name() + " killed at "
+                + (seeds - survived.size()) + "/" + seeds + ", longest " + longest + ", cites " + String.join(", ",
+                rules));
+        assertTrue(survived.isEmpty(), m.name() + " survived " + m.property() + " at seeds " + survived);
+        assertTrue(longest <= MAX_STEPS, m.name() + ": a counterexample of " + longest + " steps (at most "
+                + MAX_STEPS + ")");
     }
 
     /** Named caches that return NULL for every allocation: nothing to check, so no pass. */
