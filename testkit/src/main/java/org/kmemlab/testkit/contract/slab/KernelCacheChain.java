@@ -45,6 +45,8 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
         int next;
         /** Cache allocations that returned an object and frees the cache accepted. */
         long exercised;
+        /** A free ran since the last allocation or shrink: the cache may hold an empty slab now. */
+        boolean freedSince;
 
         State(KernelMemory kernel) {
             this.kernel = kernel;
@@ -95,7 +97,11 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
         if (s.caches == null) {
             return s;
         }
-        s.size = random.percent(70) ? random.boundarySize(512) : random.boundarySize(8192);
+        // Small objects (many per page), any size up to two pages, and large ones (which most allocators
+        // put in slabs of several pages: what kmem_cache_shrink must count as pages, not slabs).
+        int draw = random.between(0, 3);
+        s.size = draw < 2 ? random.boundarySize(512) : draw == 2 ? random.boundarySize(8192)
+                : 1024 + random.boundarySize(7168);
         int align = random.percent(60) ? 0 : 8 << random.between(0, 5);
         int flags = random.percent(50) ? SlabFlags.SLAB_HWCACHE_ALIGN : 0;
         s.ctor = random.percent(60);
@@ -118,7 +124,11 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
         if (s.caches == null || s.destroyed) {
             return null;
         }
-        int kind = random.choose(40, 25, 12, 8, 5, 4, 3, 3, 10);
+        // Right after frees a slab may be empty: shrink then, often, or the next allocation takes it again.
+        if (s.freedSince && random.percent(30)) {
+            return new Shrink();
+        }
+        int kind = random.choose(40, 25, 12, 8, 5, 4, 3, 4, 10, 4);
         List<String> objects = new ArrayList<>(s.objects.keySet());
         List<String> kmalloced = new ArrayList<>(s.kmalloced.keySet());
         switch (kind) {
@@ -156,6 +166,11 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
                 break;
             case 8:
                 return new Shrink();
+            case 9:
+                if (!objects.isEmpty()) {
+                    return new FreeAll();
+                }
+                break;
             default:
                 break;
         }
@@ -270,6 +285,7 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
             s.freed.values().remove(addr);
             s.objects.put(label, addr);
             s.exercised++;
+            s.freedSince = false;
             s.kernel.fill(addr, s.size, State.pattern(label));
             return "0x" + Long.toHexString(addr);
         }
@@ -302,7 +318,33 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
             s.objects.remove(label);
             s.freed.put(label, addr);
             s.exercised++;
+            s.freedSince = true;
             return "ok";
+        }
+    }
+
+    /**
+     * {@code kmem_cache_free} of every live cache object, as one step (each checked as {@link Free} does):
+     * it empties slabs, so that shrink and destroy have something to give back within a short chain.
+     */
+    record FreeAll() implements Action<State> {
+        @Override
+        public String describe() {
+            return "kmem_cache_free(cache, each live object)";
+        }
+
+        @Override
+        public boolean precondition(State s) {
+            return !s.destroyed && !s.objects.isEmpty();
+        }
+
+        @Override
+        public String run(State s) {
+            List<String> labels = new ArrayList<>(s.objects.keySet());
+            for (String label : labels) {
+                new Free(label).run(s);
+            }
+            return labels.size() + " freed";
         }
     }
 
@@ -449,6 +491,7 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
             long before = pages(row);
             boolean cached = row != null && row.activeObjects() > s.objects.size();
             long returned = s.caches.shrink(s.cache);
+            s.freedSince = false;
             long after = pages(row(s));
             if (cached ? returned < 0 || returned > before - after : returned != before - after) {
                 throw Rule.KERNEL_CACHE_SHRINK.violation("kmem_cache_shrink returns the pages it gave back: slabinfo's"
