@@ -6,7 +6,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -25,12 +24,11 @@ import org.kmemlab.grader.child.Wire;
  * it works on, and the watch that kills it.
  *
  * <h2>The watch</h2>
- * A thread of the grader polls every 20 ms and kills the child (and every process it started) when the
- * running property has used its time ({@link #beginStep()} restarts that clock), when the group's
- * wall-clock or CPU budget or the run's deadline is used up, or when the child runs more threads than
- * it had after start-up plus the rubric's allowance and one per lane the grader opened. Standard error is
- * drained into a bounded buffer (the submission's output; {@code System.out} points there too). Killing
- * the child ends the channel, which wakes every waiting caller with {@link Wire.Gone}.
+ * A {@link ChildWatch} kills the child (and every process it started) when the running property has used
+ * its time ({@link #beginStep()} restarts that clock), when the group's wall-clock or CPU budget or the
+ * run's deadline is used up, or when the child runs too many threads. Standard error is drained into a
+ * bounded buffer (the submission's output; {@code System.out} points there too). Killing the child ends
+ * the channel, which wakes every waiting caller with {@link Wire.Gone}.
  *
  * <h2>Calls</h2>
  * {@link #call} sends one SPI call on the calling thread's lane, forwarding the thread's execution
@@ -40,33 +38,22 @@ import org.kmemlab.grader.child.Wire;
  */
 final class ChildSession {
 
-    private static final Duration STARTUP_ALLOWANCE = Duration.ofSeconds(15);
     private static final String OOM_MARKER = "java.lang.OutOfMemoryError";
     /** Replicas kept in the child at once; a property's chains use one machine each, one after another. */
     private static final int MACHINES_KEPT = 6;
 
     private final Process process;
     private final Sandbox sandbox;
-    /** The JVM inside the sandbox (under bubblewrap {@link #process} is bwrap), once it is seen. */
-    private volatile ProcessHandle jvm;
     private final Wire wire;
     private final Replicas replicas = new Replicas(false);
     private final BoundedOutput output;
     private final Limits limits;
-    private final long cpuAlreadyUsed;
-    private final long groupDeadline;
-    private final long runDeadline;
     private final long started = System.nanoTime();
-    private final Thread watch;
+    private final ChildWatch watch;
     private final Thread stderr;
-    private volatile long stepDeadline;
-    private volatile ChildRun.Kill kill;
     private volatile boolean exiting;
     private volatile boolean outOfMemory;
-    private volatile boolean closing;
     private volatile boolean garbage;
-    private volatile int threadLimit = Integer.MAX_VALUE;
-    private volatile long cpuNanos = -1;
     private final List<Thread> laneOwners = new ArrayList<>();
     private final ThreadLocal<Integer> lane = new ThreadLocal<>();
     private final Map<Machine, Integer> machines = new IdentityHashMap<>();
@@ -90,11 +77,7 @@ final class ChildSession {
         this.process = process;
         this.sandbox = sandbox;
         this.limits = limits;
-        this.cpuAlreadyUsed = cpuAlreadyUsed;
-        this.groupDeadline = groupDeadline;
-        this.runDeadline = runDeadline;
         this.output = new BoundedOutput(limits.outputKibibytes() * 1024);
-        this.stepDeadline = started + limits.propertyTimeout().plus(STARTUP_ALLOWANCE).toNanos();
         this.wire = new Wire(process.getInputStream(), process.getOutputStream(), replicas, null);
         wire.onExiting(() -> exiting = true);
         wire.onGarbage(text -> {
@@ -111,8 +94,8 @@ final class ChildSession {
             }
             output.appendLine(line);
         }, output);
-        this.watch = new Thread(this::watchLoop, "kmemlab-watch-" + process.pid());
-        watch.setDaemon(true);
+        this.watch = new ChildWatch(process, sandbox, wire, limits, cpuAlreadyUsed, groupDeadline, runDeadline,
+                started);
         watch.start();
     }
 
@@ -162,8 +145,7 @@ final class ChildSession {
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("the submission's JVM sent a broken provider list: " + e.getMessage());
         }
-        int base = threads();
-        threadLimit = base < 0 ? Integer.MAX_VALUE : base + limits.maxThreads() + 2;
+        watch.startedUp();
         beginStep();
         return found;
     }
@@ -190,7 +172,7 @@ final class ChildSession {
 
     /** Restarts the property clock and the count of exercised operations. */
     void beginStep() {
-        stepDeadline = System.nanoTime() + limits.propertyTimeout().toNanos();
+        watch.restartStepClock();
         allocations.set(0);
     }
 
@@ -310,8 +292,8 @@ final class ChildSession {
             laneOwners.add(Thread.currentThread());
         }
         lane.set(n);
-        if (n > 0 && threadLimit != Integer.MAX_VALUE) {
-            threadLimit++;
+        if (n > 0) {
+            watch.allowLaneThread();
         }
         if (n == 1) {
             wire.start("kmemlab-channel-" + process.pid());
@@ -361,61 +343,6 @@ final class ChildSession {
         return callbacks.handle(callback);
     }
 
-    private void watchLoop() {
-        while (process.isAlive() && !closing) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                return;
-            }
-            long now = System.nanoTime();
-            long cpu = CpuTime.of(process);
-            if (cpu >= 0) {
-                cpuNanos = cpu;
-            }
-            ChildRun.Kill k = null;
-            if (now - runDeadline >= 0) {
-                k = ChildRun.Kill.RUN_TIMEOUT;
-            } else if (now - groupDeadline >= 0) {
-                k = ChildRun.Kill.GROUP_TIMEOUT;
-            } else if (now - stepDeadline >= 0) {
-                k = ChildRun.Kill.PROPERTY_TIMEOUT;
-            } else if (cpuNanos >= 0 && cpuAlreadyUsed + cpuNanos / 1_000_000 > limits.groupCpu().toMillis()) {
-                k = ChildRun.Kill.CPU_LIMIT;
-            } else if (threads() > threadLimit) {
-                k = ChildRun.Kill.THREAD_LIMIT;
-            }
-            if (k != null && !closing) {
-                kill = k;
-                ChildJvm.killTree(process);
-                wire.close("the grader stopped the submission's JVM: " + k);
-                return;
-            }
-        }
-        if (!closing) {
-            // It ended by itself; give the channel's reader a moment to see the end of the stream.
-            try {
-                process.waitFor(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            wire.close("the submission's JVM ended");
-        }
-    }
-
-    /**
-     * Returns the threads of the submission's JVM, or -1 while it is not seen yet: under bubblewrap the
-     * process the grader started is bwrap, and the JVM is one of its descendants ({@link Sandbox#jvm}).
-     */
-    private int threads() {
-        ProcessHandle j = jvm;
-        if (j == null) {
-            j = sandbox.jvm(process).orElse(null);
-            jvm = j;
-        }
-        return j == null ? -1 : ChildJvm.threadCount(j.pid());
-    }
-
     /** Returns true while the child runs and the channel is open. */
     boolean alive() {
         return !wire.closed() && process.isAlive();
@@ -431,7 +358,7 @@ final class ChildSession {
      * returns what happened.
      */
     ChildRun close() {
-        closing = true;
+        watch.stopping();
         try {
             process.getOutputStream().close();
         } catch (IOException e) {
@@ -440,18 +367,18 @@ final class ChildSession {
         int exitCode;
         try {
             boolean ended = process.waitFor(5, TimeUnit.SECONDS);
-            exitCode = ended && kill == null ? process.exitValue() : -1;
+            exitCode = ended && watch.kill() == null ? process.exitValue() : -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exitCode = -1;
         }
         sandbox.cleanUp(process);
-        watch.interrupt();
+        watch.stop();
         wire.close("the grader ended the session");
         ChildJvm.join(stderr);
-        long cpu = cpuNanos;
+        long cpu = watch.cpuNanos();
         long wall = (System.nanoTime() - started) / 1_000_000;
-        return new ChildRun(output.toString(), exitCode, kill, outOfMemory, exiting, garbage, wall,
+        return new ChildRun(output.toString(), exitCode, watch.kill(), outOfMemory, exiting, garbage, wall,
                 cpu < 0 ? -1 : cpu / 1_000_000);
     }
 }

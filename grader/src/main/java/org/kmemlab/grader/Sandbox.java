@@ -1,21 +1,13 @@
 package org.kmemlab.grader;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.kmemlab.api.Checks;
 
@@ -52,14 +44,16 @@ import org.kmemlab.api.Checks;
  * {@link #choose} runs {@code bwrap} once with the same namespaces on {@code /bin/true}: some containers
  * forbid user namespaces, and a sandbox that cannot start must not be mistaken for a submission that
  * crashed.
+ *
+ * <h2>Where the code is</h2>
+ * This class chooses the level and builds, starts and cleans up after a process. The bubblewrap command
+ * line and the probe are in {@link Bubblewrap}; the user level's work with the operating system (the user,
+ * its folders, killing what it left) is in {@link SandboxUser}.
  */
 public final class Sandbox {
 
     /** The dedicated user of {@link Level#UNPRIVILEGED_USER}. */
     public static final String USER = "kmemlab-grader";
-    /** What the sandbox's {@code tmpfs} mounts may hold, each. */
-    static final long TMPFS_BYTES = 64L << 20;
-    private static final int NOBODY = 65534;
 
     /**
      * The JDK every sandboxed process uses: the grader's own. A build's {@code mvn} and the child JVM find it
@@ -67,16 +61,11 @@ public final class Sandbox {
      * which may be another JDK whose files (a Debian JDK's {@code conf/} links into {@code /etc}) the sandbox
      * does not show.
      */
-    private static final String JAVA_HOME = Path.of(System.getProperty("java.home")).toAbsolutePath().normalize()
+    static final String JAVA_HOME = Path.of(System.getProperty("java.home")).toAbsolutePath().normalize()
             .toString();
 
     /** The search path of a sandboxed process: the grader's JDK first, then the system's folders. */
-    private static final String PATH = JAVA_HOME + "/bin:/usr/local/bin:/usr/bin:/bin";
-    /**
-     * Sandboxed processes of this grader still running at the user level; every process of {@value #USER}
-     * is killed only when the last one ends, so parallel children do not kill each other.
-     */
-    private static final AtomicInteger LIVE_USER_PROCESSES = new AtomicInteger();
+    static final String PATH = JAVA_HOME + "/bin:/usr/local/bin:/usr/bin:/bin";
 
     /** How a process is contained; see the class comment. */
     public enum Level {
@@ -113,7 +102,7 @@ public final class Sandbox {
     private final String bwrap;
     private final String why;
 
-    private Sandbox(Level level, String bwrap, String why) {
+    Sandbox(Level level, String bwrap, String why) {
         this.level = level;
         this.bwrap = bwrap;
         this.why = why;
@@ -138,16 +127,16 @@ public final class Sandbox {
         if (r.equals("none")) {
             return new Sandbox(Level.NONE, null, "asked for with --isolation none");
         }
-        String probe = Probe.RESULT;
+        String probe = Bubblewrap.probe();
         if (r.equals("bubblewrap") || (r.equals("auto") && probe.startsWith("/"))) {
             Checks.requireArgument(probe.startsWith("/"), "--isolation bubblewrap: %s", probe);
             return new Sandbox(Level.BUBBLEWRAP, probe, "");
         }
-        boolean root = isRoot();
+        boolean root = SandboxUser.isRoot();
         if (r.equals("user") || root) {
             Checks.requireArgument(root, "--isolation user needs a grader running as root (it switches to %s)",
                     USER);
-            ensureUser();
+            SandboxUser.ensureUser();
             return new Sandbox(Level.UNPRIVILEGED_USER, null, r.equals("user") ? "asked for with --isolation user"
                     : probe);
         }
@@ -200,11 +189,10 @@ public final class Sandbox {
         List<String> cmd = new ArrayList<>();
         String home = view.privateDir().toString();
         switch (level) {
-            case BUBBLEWRAP -> cmd.addAll(bubblewrapArgs(view));
+            case BUBBLEWRAP -> cmd.addAll(Bubblewrap.args(bwrap, view));
             case UNPRIVILEGED_USER -> {
-                openForUser(view);
-                cmd.addAll(List.of("setsid", "setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups",
-                        "--no-new-privs", "--pdeathsig=KILL", "--"));
+                SandboxUser.openForUser(view);
+                cmd.addAll(SandboxUser.COMMAND_PREFIX);
             }
             case NONE -> {
             }
@@ -226,7 +214,7 @@ public final class Sandbox {
     Process start(ProcessBuilder builder) throws IOException {
         Process p = builder.start();
         if (level == Level.UNPRIVILEGED_USER) {
-            LIVE_USER_PROCESSES.incrementAndGet();
+            SandboxUser.started();
         }
         return p;
     }
@@ -240,16 +228,8 @@ public final class Sandbox {
      */
     void cleanUp(Process process) {
         ChildJvm.killTree(process);
-        if (level != Level.UNPRIVILEGED_USER) {
-            return;
-        }
-        // setsid made the process the leader of a new process group with its own id.
-        runQuietly(List.of("kill", "-KILL", "--", "-" + process.pid()));
-        if (LIVE_USER_PROCESSES.decrementAndGet() == 0) {
-            killUserProcesses();
-            for (String shared : List.of("/tmp", "/var/tmp", "/dev/shm")) {
-                removeOwnedBy(Path.of(shared));
-            }
+        if (level == Level.UNPRIVILEGED_USER) {
+            SandboxUser.ended(process);
         }
     }
 
@@ -264,51 +244,6 @@ public final class Sandbox {
         return process.descendants()
                 .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
                 .min((a, b) -> Long.compare(a.pid(), b.pid()));
-    }
-
-    private List<String> bubblewrapArgs(View view) {
-        List<String> a = new ArrayList<>(List.of(bwrap, "--unshare-user", "--unshare-pid", "--unshare-ipc",
-                "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--disable-userns", "--die-with-parent",
-                "--new-session", "--uid", Integer.toString(NOBODY), "--gid", Integer.toString(NOBODY),
-                "--clearenv", "--setenv", "PATH", PATH, "--setenv", "LANG", "C.UTF-8",
-                "--setenv", "JAVA_HOME", JAVA_HOME, "--setenv", "HOME", view.privateDir().toString()));
-        a.addAll(List.of("--ro-bind", "/usr", "/usr"));
-        for (String top : List.of("/bin", "/sbin", "/lib", "/lib64", "/lib32")) {
-            Path p = Path.of(top);
-            if (Files.isSymbolicLink(p)) {
-                try {
-                    a.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), top));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            } else if (Files.isDirectory(p)) {
-                a.addAll(List.of("--ro-bind", top, top));
-            }
-        }
-        for (String etc : List.of("/etc/ld.so.cache", "/etc/localtime", "/etc/alternatives")) {
-            a.addAll(List.of("--ro-bind-try", etc, etc));
-        }
-        a.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
-        a.addAll(List.of("--size", Long.toString(TMPFS_BYTES), "--tmpfs", "/tmp"));
-        Set<Path> readOnly = new LinkedHashSet<>();
-        readOnly.addAll(systemPaths(Path.of(System.getProperty("java.home"))));
-        for (Path p : view.readOnly()) {
-            readOnly.add(p.toAbsolutePath().normalize());
-            readOnly.addAll(systemPaths(p));
-        }
-        for (Path p : readOnly) {
-            if (!p.startsWith("/usr") && !p.startsWith("/proc") && !p.startsWith("/dev")) {
-                a.addAll(List.of("--ro-bind", p.toString(), p.toString()));
-            }
-        }
-        for (Path p : view.writable()) {
-            String s = p.toAbsolutePath().normalize().toString();
-            a.addAll(List.of("--bind", s, s));
-        }
-        String home = view.privateDir().toAbsolutePath().normalize().toString();
-        a.addAll(List.of("--size", Long.toString(TMPFS_BYTES), "--perms", "0700", "--tmpfs", home));
-        a.addAll(List.of("--chdir", view.workingDir().toAbsolutePath().normalize().toString(), "--"));
-        return a;
     }
 
     /**
@@ -353,136 +288,5 @@ public final class Sandbox {
             return List.copyOf(out);
         }
         return List.copyOf(out);
-    }
-
-    /** The probe's outcome, computed once per grader JVM (the machine does not change while it runs). */
-    private static final class Probe {
-        static final String RESULT = probeBubblewrap();
-    }
-
-    /** Probes bwrap; returns its path when it works, otherwise the reason it does not. */
-    private static String probeBubblewrap() {
-        Path bwrap = null;
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "bwrap");
-            if (Files.isExecutable(candidate)) {
-                bwrap = candidate.toAbsolutePath();
-                break;
-            }
-        }
-        if (bwrap == null) {
-            return "bubblewrap (bwrap) is not installed; install the Debian package bubblewrap";
-        }
-        Sandbox s = new Sandbox(Level.BUBBLEWRAP, bwrap.toString(), "");
-        try {
-            Path dir = Files.createTempDirectory("kmemlab-probe");
-            try {
-                ProcessBuilder b = s.builder(List.of("/bin/true"), new View(List.of(), List.of(), dir));
-                b.redirectErrorStream(true);
-                Process p = b.start();
-                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    return "bubblewrap did not start within 20 s";
-                }
-                return p.exitValue() == 0 ? bwrap.toString()
-                        : "bubblewrap cannot create namespaces here (" + out.strip() + ")";
-            } finally {
-                Files.deleteIfExists(dir);
-            }
-        } catch (IOException | RuntimeException e) {
-            return "bubblewrap could not be started (" + e.getMessage() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted while probing bubblewrap";
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            return "0".equals(Files.readString(Path.of("/proc/self/status")).lines()
-                    .filter(l -> l.startsWith("Uid:")).map(l -> l.split("\\s+")[1]).findFirst().orElse(""));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Creates {@value #USER} (a system user without home or shell) when it does not exist yet. */
-    private static void ensureUser() {
-        if (runQuietly(List.of("id", "-u", USER)) == 0) {
-            return;
-        }
-        int rc = runQuietly(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                "--user-group", USER));
-        Checks.requireArgument(rc == 0 || runQuietly(List.of("id", "-u", USER)) == 0,
-                "cannot create the user %s (useradd exited with %s); create it or install bubblewrap", USER, rc);
-    }
-
-    /** Lets {@value #USER} reach the read-only paths and own its private folder. */
-    private static void openForUser(View view) throws IOException {
-        UserPrincipal user = view.privateDir().getFileSystem().getUserPrincipalLookupService()
-                .lookupPrincipalByName(USER);
-        Files.setOwner(view.privateDir(), user);
-        for (Path p : view.writable()) {
-            try (Stream<Path> s = Files.walk(p)) {
-                for (Path f : s.toList()) {
-                    Files.setOwner(f, user);
-                }
-            }
-        }
-        List<Path> all = new ArrayList<>(view.readOnly());
-        all.add(view.privateDir());
-        all.addAll(view.writable());
-        // Traversal only (no listing) for the grader's own folders under the temporary folder (its default
-        // work folder is made there 0700); folders elsewhere are left as they are, so a --work folder
-        // outside it MUST already be reachable by the user.
-        Path temp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
-        for (Path p : all) {
-            for (Path up = p.toAbsolutePath().normalize().getParent(); up != null && up.startsWith(temp)
-                    && !up.equals(temp); up = up.getParent()) {
-                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(up);
-                if (perms.add(PosixFilePermission.OTHERS_EXECUTE)) {
-                    Files.setPosixFilePermissions(up, perms);
-                }
-            }
-        }
-    }
-
-    private static void killUserProcesses() {
-        ProcessHandle.allProcesses()
-                .filter(h -> h.info().user().map(USER::equals).orElse(false))
-                .forEach(ProcessHandle::destroyForcibly);
-    }
-
-    private static void removeOwnedBy(Path shared) {
-        if (!Files.isDirectory(shared)) {
-            return;
-        }
-        try (Stream<Path> s = Files.list(shared)) {
-            for (Path p : s.toList()) {
-                if (Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName().equals(USER)) {
-                    WorkFolders.delete(p);
-                }
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // Best effort: a file that cannot be removed stays, and the next clean-up tries again.
-        }
-    }
-
-    private static int runQuietly(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return -1;
-            }
-            return p.exitValue();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 }

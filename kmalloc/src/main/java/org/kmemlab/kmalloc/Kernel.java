@@ -84,7 +84,7 @@ import org.kmemlab.api.stats.ZoneStats;
  *   <li>boot: the constructor makes the subsystems in boot order; {@link KernelBoot} holds what the
  *       builder passes and boot's small decisions (reserved frames, magazine sizes, the banner).</li>
  *   <li>kmalloc, kfree, ksize: {@link KmallocPath}, over the size classes' magazines ({@link SmallObjects})
- *       and the page path for large requests.</li>
+ *       and the page path for large requests; krealloc, on top of them: {@link Krealloc}.</li>
  *   <li>pages: {@link GetFreePages} ({@code __get_free_pages}, {@code free_pages} and their checks), over
  *       {@link PagePath} (per-thread page lists, then the zone allocator).</li>
  *   <li>named caches: {@link KmemCaches}; the {@link org.kmemlab.api.SlabCaches} view is
@@ -274,26 +274,7 @@ public final class Kernel implements KernelMemory {
      *         still valid and unchanged
      */
     public long krealloc(long addr, long newSize, int gfp) {
-        if (Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0) {
-            return kmalloc(newSize, gfp);
-        }
-        Checks.requireArgument(newSize >= 0, "krealloc size %d is negative", newSize);
-        if (newSize == 0) {
-            kfree(addr);
-            return ZERO_SIZE_PTR;
-        }
-        long have = ksize(addr);
-        if (newSize <= have) {
-            machine.context().mightSleep(gfp, "krealloc");
-            return addr;
-        }
-        long fresh = kmalloc(newSize, gfp);
-        if (fresh == NULL) {
-            return NULL;
-        }
-        machine.memory().copy(machine.pa(addr), machine.pa(fresh), have);
-        kfree(addr);
-        return fresh;
+        return Krealloc.krealloc(this, addr, newSize, gfp);
     }
 
     /**
@@ -555,16 +536,12 @@ public final class Kernel implements KernelMemory {
 
     /** Creates a pool of kmalloc objects of {@code size} bytes ({@code mempool_create_kmalloc_pool}). */
     public Mempool mempoolCreateKmallocPool(int minNr, long size) {
-        Checks.requireArgument(size > 0 && size <= era.maxKmallocSize(), "mempool element size %d is not 1..%d",
-                size, era.maxKmallocSize());
-        return mempoolCreate(minNr, gfp -> kmalloc(size, gfp), this::kfree);
+        return Mempool.kmallocPool(this, minNr, size);
     }
 
     /** Creates a pool of blocks of {@code 2^order} pages ({@code mempool_create_page_pool}). */
     public Mempool mempoolCreatePagePool(int minNr, int order) {
-        Checks.requireArgument(order >= 0 && order <= era.maxOrder(), "mempool page order %d is not 0..%d", order,
-                era.maxOrder());
-        return mempoolCreate(minNr, gfp -> getFreePages(gfp, order), element -> freePages(element, order));
+        return Mempool.pagePool(this, minNr, order);
     }
 
     /** {@code mempool_alloc}: see {@link Mempool#alloc(int)}. */

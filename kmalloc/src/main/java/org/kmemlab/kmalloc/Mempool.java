@@ -96,6 +96,30 @@ public final class Mempool {
         return pool;
     }
 
+    /**
+     * Creates a pool of kmalloc objects of {@code size} bytes on {@code kernel}
+     * ({@code mempool_create_kmalloc_pool}).
+     *
+     * @throws IllegalArgumentException when {@code size} is not 1 .. the era's kmalloc maximum
+     */
+    static Mempool kmallocPool(Kernel kernel, int minNr, long size) {
+        long max = kernel.era().maxKmallocSize();
+        Checks.requireArgument(size > 0 && size <= max, "mempool element size %d is not 1..%d", size, max);
+        return create(kernel.machine().context(), minNr, gfp -> kernel.kmalloc(size, gfp), kernel::kfree);
+    }
+
+    /**
+     * Creates a pool of blocks of {@code 2^order} pages on {@code kernel} ({@code mempool_create_page_pool}).
+     *
+     * @throws IllegalArgumentException when {@code order} is not 0 .. the era's maximum order
+     */
+    static Mempool pagePool(Kernel kernel, int minNr, int order) {
+        int max = kernel.era().maxOrder();
+        Checks.requireArgument(order >= 0 && order <= max, "mempool page order %d is not 0..%d", order, max);
+        return create(kernel.machine().context(), minNr, gfp -> kernel.getFreePages(gfp, order),
+                element -> kernel.freePages(element, order));
+    }
+
     /** Returns the reserve the pool keeps: {@code min_nr}. */
     public int minNr() {
         return minNr;

@@ -3,6 +3,7 @@ package org.kmemlab.examples.lessons;
 import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.Sizes;
 import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.api.stats.SlabInfo;
 import org.kmemlab.kmalloc.Kernel;
@@ -48,6 +49,9 @@ public final class SlabLesson extends Lesson {
     public void run(LessonContext ctx) {
         Kernel kernel = ctx.builder(MachineProfile.X86_64).era(Era.MODERN).boot();
         long[] ctorCalls = new long[1];
+        ctx.say("   machine: %s, %s RAM, today's kernel: Linux 2.0 had no kmem_cache (Bonwick's slab allocator,"
+                + " mm/slab.c, arrived in 2.1.23), so this lesson always runs on the modern era",
+                kernel.machine().profile().displayName(), Sizes.human(kernel.machine().ramBytes()));
 
         ctx.step("kmem_cache_create(\"dentry\", 192, 0, SLAB_HWCACHE_ALIGN, ctor)");
         KmemCache dentries = kernel.kmemCacheCreate("dentry", DENTRY, 0, SlabFlags.SLAB_HWCACHE_ALIGN, d -> {

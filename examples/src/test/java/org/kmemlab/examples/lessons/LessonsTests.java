@@ -158,6 +158,8 @@ class LessonsTests {
     void theSlabLessonMeasuresBothWaysAndCountsNoConstructorCallsForReusedObjects() {
         Run run = Run.kmemlab("lesson", "slab");
         assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("machine: x86_64"), run.out());
+        assertTrue(run.out().contains("Linux 2.0 had no kmem_cache"), "lesson 9 says which era it shows: " + run.out());
         assertTrue(run.out().contains("constructor calls during 250000 cache rounds: 0"), run.out());
         assertTrue(run.out().contains("kmem_cache_destroy dentry: Slab cache still has objects"), run.out());
         assertTrue(run.out().matches("(?s).*kmem_cache_alloc \\+ kmem_cache_free: +[0-9.]+ ns a round.*"), run.out());

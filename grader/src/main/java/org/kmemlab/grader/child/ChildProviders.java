@@ -1,5 +1,8 @@
 package org.kmemlab.grader.child;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
@@ -139,5 +142,45 @@ final class ChildProviders {
             }
         }
         return false;
+    }
+
+    /**
+     * Writes what {@code HELLO} answers: the number of providers, then per provider found for each SPI
+     * its SPI key, name, class, whether it came from the submission, and what went wrong loading it or
+     * calling its {@code name()} (empty when nothing did); strings cut at 8,000 characters.
+     */
+    void writeListing(DataOutputStream out) throws IOException {
+        ByteArrayOutputStream listing = new ByteArrayOutputStream();
+        DataOutputStream list = new DataOutputStream(listing);
+        int count = 0;
+        for (Spi spi : Spi.values()) {
+            for (ChildProviders.Found f : visible(spi)) {
+                String name = "";
+                String error = "";
+                String type = "";
+                if (f.error() != null) {
+                    error = "loading " + spi.type().getSimpleName() + ": " + GradeChild.describe(f.error());
+                } else {
+                    type = f.provider().getClass().getName();
+                    try {
+                        name = String.valueOf(f.provider().name());
+                    } catch (RuntimeException | LinkageError e) {
+                        error = "name() of " + type + ": " + GradeChild.describe(e);
+                    }
+                }
+                list.writeUTF(spi.key());
+                list.writeUTF(cut(name));
+                list.writeUTF(cut(type));
+                list.writeBoolean(f.fromSubmission());
+                list.writeUTF(cut(error));
+                count++;
+            }
+        }
+        out.writeInt(count);
+        listing.writeTo(out);
+    }
+
+    private static String cut(String s) {
+        return s.length() > 8000 ? s.substring(0, 8000) : s;
     }
 }

@@ -25,7 +25,6 @@ import org.kmemlab.api.spi.SlabCache;
 import org.kmemlab.api.spi.SlabCacheConfig;
 import org.kmemlab.api.spi.SlabCacheProvider;
 import org.kmemlab.api.spi.Provider;
-import org.kmemlab.api.spi.Shrinker;
 import org.kmemlab.api.spi.ZoneAllocator;
 import org.kmemlab.api.spi.ZoneAllocatorConfig;
 import org.kmemlab.api.spi.ZoneAllocatorProvider;
@@ -36,6 +35,8 @@ import org.kmemlab.grader.Spi;
  * reference ones in a layer of their own), makes the allocators it is told to make on replicas of the
  * grader's machines, runs each SPI call it is sent on the lane's thread, and answers with what the call
  * returned or threw. It decides nothing: it holds no seed, no model, no property, no weight and no key.
+ * Here are the handles, the making of providers, machines and allocators, and the answer to a throw; the
+ * calls on an allocator once it is made are {@link AllocatorCalls}'.
  *
  * <p>The callbacks an allocator makes (its page source, the shrinkers registered with a zone allocator)
  * go back to the grader on the lane of the call that caused them.
@@ -48,6 +49,7 @@ final class Executor implements Wire.Dispatcher {
     /** The page allocators the grader had made, by machine: one zone call's answer refreshes them all. */
     private final Map<Integer, List<Integer>> pagesOn = new ConcurrentHashMap<>();
     private final AtomicInteger nextHandle = new AtomicInteger(1);
+    private final AllocatorCalls allocatorCalls = new AllocatorCalls(this);
     private final ThreadLocal<Integer> lane = new ThreadLocal<>();
     private volatile ChildProviders providers;
     private volatile Wire wire;
@@ -238,93 +240,7 @@ final class Executor implements Wire.Dispatcher {
                 out.writeInt(keep(requireNonNull(a, "ZoneAllocatorProvider.create"), m));
                 out.writeBoolean(machine.bootMemory().retired());
             }
-            default -> executeOnAllocator(target, op, in, out);
-        }
-    }
-
-    private void executeOnAllocator(int target, short op, DataInputStream in, DataOutputStream out)
-            throws IOException {
-        Object o = get(target);
-        if (o instanceof PageAllocator a) {
-            switch (op) {
-                case Op.P_START_PFN -> out.writeLong(a.startPfn());
-                case Op.P_FRAMES -> out.writeLong(a.frames());
-                case Op.P_MAX_ORDER -> out.writeInt(a.maxOrder());
-                case Op.P_ALLOCATE -> {
-                    out.writeLong(a.allocate(in.readInt()));
-                    Snapshots.pageSnapshot(a, out);
-                }
-                case Op.P_FREE -> {
-                    a.free(in.readLong(), in.readInt());
-                    Snapshots.pageSnapshot(a, out);
-                }
-                case Op.P_FREE_FRAMES -> out.writeLong(a.freeFrames());
-                case Op.P_FREE_BLOCKS -> out.writeLong(a.freeBlocks(in.readInt()));
-                case Op.P_CHECK -> {
-                    a.checkInvariants();
-                    Snapshots.pageSnapshot(a, out);
-                }
-                case Op.P_SNAPSHOT -> Snapshots.pageSnapshot(a, out);
-                default -> throw unknown(op, o);
-            }
-        } else if (o instanceof ObjectAllocator a) {
-            switch (op) {
-                case Op.O_ALLOCATE -> {
-                    long addr = a.allocate(in.readLong(), in.readInt());
-                    out.writeLong(addr);
-                    // The contract asks the new object's usable size next.
-                    if (addr != ObjectAllocator.NULL) {
-                        Snapshots.snapshotPart(out, part -> part.writeLong(a.usableSize(addr)));
-                    }
-                }
-                case Op.O_FREE -> a.free(in.readLong());
-                case Op.O_USABLE_SIZE -> out.writeLong(a.usableSize(in.readLong()));
-                case Op.O_MAX_SIZE -> out.writeLong(a.maxSize());
-                case Op.O_SHRINK -> out.writeLong(a.shrink());
-                case Op.O_SLABINFO -> Snapshots.writeSlabinfo(a.slabinfo(), out);
-                case Op.O_SIZE_CLASSES -> Snapshots.writeSizeClasses(a.sizeClasses(), out);
-                case Op.O_CHECK -> {
-                    a.checkInvariants();
-                    Snapshots.objectSnapshot(a, in, out);
-                }
-                default -> throw unknown(op, o);
-            }
-        } else if (o instanceof SlabCache c) {
-            switch (op) {
-                case Op.S_NAME -> out.writeUTF(String.valueOf(c.name()));
-                case Op.S_ALLOCATE -> out.writeLong(c.allocate(in.readInt()));
-                case Op.S_FREE -> c.free(in.readLong());
-                case Op.S_SHRINK -> out.writeLong(c.shrink());
-                case Op.S_DESTROY -> c.destroy();
-                case Op.S_SLABINFO -> Snapshots.writeSlabinfo(List.of(requireNonNull(c.slabinfo(), "SlabCache.slabinfo")), out);
-                case Op.S_CHECK -> {
-                    c.checkInvariants();
-                    Snapshots.slabSnapshot(c, out);
-                }
-                default -> throw unknown(op, o);
-            }
-        } else if (o instanceof ZoneAllocator a) {
-            switch (op) {
-                case Op.Z_ALLOC_PAGES -> {
-                    out.writeLong(a.allocPages(in.readInt(), in.readInt()));
-                    zoneSnapshot(a, target, out);
-                }
-                case Op.Z_FREE_PAGES -> {
-                    a.freePages(in.readLong(), in.readInt());
-                    zoneSnapshot(a, target, out);
-                }
-                case Op.Z_FREE_FRAMES -> out.writeLong(a.freeFrames());
-                case Op.Z_ZONEINFO -> Snapshots.writeZoneinfo(a.zoneinfo(), out);
-                case Op.Z_REGISTER_SHRINKER -> a.registerShrinker(shrinker(in.readInt()));
-                case Op.Z_UNREGISTER_SHRINKER -> a.unregisterShrinker(shrinker(in.readInt()));
-                case Op.Z_CHECK -> {
-                    a.checkInvariants();
-                    zoneSnapshot(a, target, out);
-                }
-                default -> throw unknown(op, o);
-            }
-        } else {
-            throw unknown(op, o);
+            default -> allocatorCalls.execute(target, op, in, out);
         }
     }
 
@@ -346,67 +262,12 @@ final class Executor implements Wire.Dispatcher {
         return counter.now() - before;
     }
 
-    /**
-     * Appends what a zone allocator's queries answer now (free frames and zoneinfo, as parts), then the
-     * snapshot of every page allocator the grader had made on its machine: the zone allocator changes them
-     * behind the grader's proxies, and the contract reads each one's buddyinfo row after every step.
-     */
-    private void zoneSnapshot(ZoneAllocator a, int target, DataOutputStream out) throws IOException {
-        Snapshots.snapshotPart(out, part -> part.writeLong(a.freeFrames()));
-        Snapshots.snapshotPart(out, part -> Snapshots.writeZoneinfo(requireNonNull(a.zoneinfo(), "zoneinfo"), part));
-        Integer m = machineOf.get(target);
-        List<Integer> pages = m == null ? List.of() : pagesOn.getOrDefault(m, List.of());
-        out.writeInt(pages.size());
-        for (int handle : pages) {
-            out.writeInt(handle);
-            Snapshots.pageSnapshot((PageAllocator) get(handle), out);
-        }
-    }
-
-    /** One callback shrinker per grader-side handle, so unregistering finds the instance registered. */
-    private final Map<Integer, Shrinker> shrinkers = new ConcurrentHashMap<>();
-
-    private Shrinker shrinker(int handle) {
-        return shrinkers.computeIfAbsent(handle, h -> new GraderCallbacks.CallbackShrinker(this, h));
-    }
-
-    /** Loads the providers and lists them: (spi, name, class, from submission, error) per provider. */
+    /** Loads the providers and lists them: see {@link ChildProviders#writeListing}. */
     private void hello(DataInputStream in, DataOutputStream out) throws IOException {
         List<String> submission = readStrings(in);
         List<String> references = readStrings(in);
         providers = ChildProviders.load(submission, references);
-        ByteArrayOutputStream listing = new ByteArrayOutputStream();
-        DataOutputStream list = new DataOutputStream(listing);
-        int count = 0;
-        for (Spi spi : Spi.values()) {
-            for (ChildProviders.Found f : providers.visible(spi)) {
-                String name = "";
-                String error = "";
-                String type = "";
-                if (f.error() != null) {
-                    error = "loading " + spi.type().getSimpleName() + ": " + GradeChild.describe(f.error());
-                } else {
-                    type = f.provider().getClass().getName();
-                    try {
-                        name = String.valueOf(f.provider().name());
-                    } catch (RuntimeException | LinkageError e) {
-                        error = "name() of " + type + ": " + GradeChild.describe(e);
-                    }
-                }
-                list.writeUTF(spi.key());
-                list.writeUTF(cut(name));
-                list.writeUTF(cut(type));
-                list.writeBoolean(f.fromSubmission());
-                list.writeUTF(cut(error));
-                count++;
-            }
-        }
-        out.writeInt(count);
-        listing.writeTo(out);
-    }
-
-    private static String cut(String s) {
-        return s.length() > 8000 ? s.substring(0, 8000) : s;
+        providers.writeListing(out);
     }
 
     private static List<String> readStrings(DataInputStream in) throws IOException {
@@ -443,6 +304,15 @@ final class Executor implements Wire.Dispatcher {
         return handle;
     }
 
+    /**
+     * Returns the handles of the page allocators the grader had made on the machine of object
+     * {@code target}, in the order they were made; none when {@code target} is on no machine.
+     */
+    List<Integer> pageAllocatorsBeside(int target) {
+        Integer m = machineOf.get(target);
+        return m == null ? List.of() : pagesOn.getOrDefault(m, List.of());
+    }
+
     Object get(int handle) {
         Object o = objects.get(handle);
         if (o == null) {
@@ -456,10 +326,6 @@ final class Executor implements Wire.Dispatcher {
             throw new NullPointerException(call + " returned null");
         }
         return value;
-    }
-
-    private static IllegalStateException unknown(short op, Object o) {
-        return new IllegalStateException("operation " + op + " does not apply to " + o.getClass().getName());
     }
 
     /** Makes a call to the grader on the current lane and returns the answer's body. */

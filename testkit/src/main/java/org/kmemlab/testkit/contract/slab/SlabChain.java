@@ -165,14 +165,14 @@ public final class SlabChain implements StateMachine<SlabState> {
                 long allBytes = (s.source.poolFrames(true) + s.source.poolFrames(false)) * s.machine.pageSize();
                 long cap = allBytes / Math.max(1, s.extent) + 2;
                 if (cap <= EXHAUST_MAX_OBJECTS) {
-                    return new SlabActions.Exhaust("e" + s.newId(), (int) cap, gfp(random));
+                    return new SlabAllocateActions.Exhaust("e" + s.newId(), (int) cap, gfp(random));
                 }
                 break;
             }
             default:
                 break;
         }
-        return new SlabActions.Allocate("o" + s.newId(), gfp(random));
+        return new SlabAllocateActions.Allocate("o" + s.newId(), gfp(random));
     }
 
     private int gfp(Randomness random) {

@@ -91,31 +91,31 @@ public final class ZoneProperties {
                         s -> new ZoneActions.Allocate(s.newLabel(), Gfp.GFP_NOWAIT, 0, Allocation.Context.PROCESS))));
         all.add(f.scenario("zone.nowait-never-waits", "GFP_NOWAIT and GFP_ATOMIC fail at once when memory is short",
                 TIMING_WAIT, script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
-                        s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_NOWAIT, 0, QUICK_MILLIS),
-                        s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_ATOMIC, 0, QUICK_MILLIS),
-                        s -> new ScenarioActions.Quick(s.newLabel(), Gfp.GFP_NOWAIT | Gfp.GFP_DMA, 0,
+                        s -> new WaitingActions.Quick(s.newLabel(), Gfp.GFP_NOWAIT, 0, QUICK_MILLIS),
+                        s -> new WaitingActions.Quick(s.newLabel(), Gfp.GFP_ATOMIC, 0, QUICK_MILLIS),
+                        s -> new WaitingActions.Quick(s.newLabel(), Gfp.GFP_NOWAIT | Gfp.GFP_DMA, 0,
                                 QUICK_MILLIS))));
         all.add(f.scenario("zone.noretry", "__GFP_NORETRY runs one reclaim pass, then gives up without waiting",
-                TIMING_WAIT, script(s -> new ScenarioActions.RegisterStubborn(s.newLabel()),
+                TIMING_WAIT, script(s -> new ReclaimActions.RegisterStubborn(s.newLabel()),
                         drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
-                        s -> new ScenarioActions.NoRetryReclaimsOnce(s.newLabel(), QUICK_MILLIS))));
+                        s -> new ReclaimActions.NoRetryReclaimsOnce(s.newLabel(), QUICK_MILLIS))));
         all.add(f.scenario("zone.unregister", "Reclaim never calls a shrinker once unregisterShrinker returned",
-                SHORT_WAIT, script(s -> new ScenarioActions.RegisterCache(s.newLabel(), 64),
-                        s -> new ScenarioActions.Unregister(s.newLabel()),
+                SHORT_WAIT, script(s -> new ReclaimActions.RegisterCache(s.newLabel(), 64),
+                        s -> new ReclaimActions.Unregister(s.newLabel()),
                         drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
-                        s -> new ScenarioActions.ReclaimWithoutUnregistered(s.newLabel()))));
+                        s -> new ReclaimActions.ReclaimWithoutUnregistered(s.newLabel()))));
         // Two tries: each waits twice for maxWait (a warm-up call, then the measured one).
         all.add(ContractProperty.capped(f.scenario("zone.wait-on-condition", "A waiting allocation sleeps on a"
                         + " condition: it uses (nearly) no CPU time while it waits", TIMING_WAIT,
-                script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN), s -> new ScenarioActions.WaitsOnCondition(
+                script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN), s -> new WaitingActions.WaitsOnCondition(
                         s.newLabel()))), 2));
         all.add(f.scenario("zone.nofail", "__GFP_NOFAIL waits past maxWait until another thread frees memory",
                 SHORT_WAIT, script(drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
-                        s -> new ScenarioActions.NoFail(s.newLabel()))));
+                        s -> new WaitingActions.NoFail(s.newLabel()))));
         all.add(f.scenario("zone.shrinker", "GFP_KERNEL runs the registered shrinkers before it fails",
-                SHORT_WAIT, script(s -> new ScenarioActions.RegisterCache(s.newLabel(), 256),
+                SHORT_WAIT, script(s -> new ReclaimActions.RegisterCache(s.newLabel(), 256),
                         drain(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN),
-                        s -> new ScenarioActions.Reclaim(s.newLabel()))));
+                        s -> new ReclaimActions.Reclaim(s.newLabel()))));
         all.add(f.scenario("zone.linux20-dma-flag", "On Linux 2.0 GFP_DMA takes every DMA-capable page while the"
                         + " machine has memory: one reserve, no zones", Duration.ZERO, Geometry.LINUX20_ABOVE_DMA,
                 script(drain(Gfp.GFP_KERNEL | Gfp.GFP_DMA | Gfp.__GFP_NOWARN),

@@ -29,16 +29,16 @@ final class ZoneState {
     final ZoneModel model;
     final List<ZoneStats> initial;
     /** The stubborn shrinker of the noretry scenario, once registered. */
-    ScenarioActions.StubbornShrinker stubborn;
+    ReclaimActions.StubbornShrinker stubborn;
     /** The cache shrinker after unregisterShrinker(), for the unregister scenario. */
-    ScenarioActions.CacheShrinker unregistered;
+    ReclaimActions.CacheShrinker unregistered;
     final List<ZoneModel.Block> freed = new ArrayList<>();
     /** Failures without __GFP_NOWARN so far; only the first must be logged (reports are rate-limited). */
     int unwarnedFailures;
     /** How many steps the chain's generator has produced. */
     int generated;
     /** The cache shrinker a scenario registered, or null. */
-    ScenarioActions.CacheShrinker shrinker;
+    ReclaimActions.CacheShrinker shrinker;
     private int nextLabel;
     /** How many 64 KiB chunks of memory a chain's patterns may back: 4 MiB. */
     static final int PATTERN_CHUNKS = 64;
