@@ -15,8 +15,8 @@ import org.kmemlab.api.stats.ZoneStats;
  * report names the rule it broke.
  * <ul>
  *   <li>[kernel.kmalloc] {@link #kmalloc(long, int)} MUST return the direct-map address of at least
- *       {@code size} bytes that overlap no live allocation (kmalloc memory or page block), or {@link #NULL}
- *       when memory cannot be had or the size exceeds the era's maximum (logging a warning); allocation
+ *       {@code size} bytes that overlap no live allocation (kmalloc memory, page block or object of a named
+ *       cache), or {@link #NULL} when memory cannot be had or the size exceeds the era's maximum (logging a warning); allocation
  *       failure is never an exception.
  *       [kernel.zero-size] {@code kmalloc(0, gfp)} MUST return {@link #ZERO_SIZE_PTR}, except on a Linux 2.0
  *       machine, whose kmalloc(0) gave a real block (any live allocation that kfree takes back).</li>

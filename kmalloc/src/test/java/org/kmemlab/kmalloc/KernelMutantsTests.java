@@ -344,10 +344,192 @@ class KernelMutantsTests {
         }
     }
 
+    /** Every third kmem_cache_alloc hands the newest live object out again: two owners of the same bytes. */
+    static final class CacheObjectHandedOutTwice extends Forwarding {
+        @Override
+        public org.kmemlab.api.SlabCaches slabCaches() {
+            return new ForwardingCaches(kernel) {
+                private long newest;
+                private int calls;
+
+                @Override
+                public long alloc(Cache cache, int gfp) {
+                    if (++calls % 3 == 0 && newest != NULL) {
+                        return newest;
+                    }
+                    long addr = inner.alloc(cache, gfp);
+                    newest = addr == NULL ? newest : addr;
+                    return addr;
+                }
+
+                @Override
+                public void free(Cache cache, long addr) {
+                    inner.free(cache, addr);
+                    if (addr == newest) {
+                        newest = NULL;
+                    }
+                }
+            };
+        }
+    }
+
+    /** A cache handle that reports an alignment of its own in front of the kernel's cache. */
+    record ClaimedAlignment(org.kmemlab.api.SlabCaches.Cache inner, int alignment)
+            implements org.kmemlab.api.SlabCaches.Cache {
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public long objectSize() {
+            return inner.objectSize();
+        }
+    }
+
+    /**
+     * kmem_cache_create drops the alignment asked for (and SLAB_HWCACHE_ALIGN) but reports it: objects
+     * are only word aligned.
+     */
+    static final class CacheIgnoresAlignment extends Forwarding {
+        @Override
+        public org.kmemlab.api.SlabCaches slabCaches() {
+            return new ForwardingCaches(kernel) {
+                @Override
+                public Cache create(String name, long size, int align, int flags,
+                                    org.kmemlab.api.spi.ObjectConstructor ctor) {
+                    Cache real = inner.create(name, size, 0, flags & ~org.kmemlab.api.spi.SlabFlags.SLAB_HWCACHE_ALIGN,
+                            ctor);
+                    return new ClaimedAlignment(real, Math.max(align, real.alignment()));
+                }
+
+                @Override
+                public long alloc(Cache cache, int gfp) {
+                    return inner.alloc(((ClaimedAlignment) cache).inner(), gfp);
+                }
+
+                @Override
+                public void free(Cache cache, long addr) {
+                    inner.free(((ClaimedAlignment) cache).inner(), addr);
+                }
+
+                @Override
+                public long shrink(Cache cache) {
+                    return inner.shrink(((ClaimedAlignment) cache).inner());
+                }
+
+                @Override
+                public void destroy(Cache cache) {
+                    inner.destroy(((ClaimedAlignment) cache).inner());
+                }
+            };
+        }
+    }
+
+    /** kmem_cache_create forgets the constructor: objects come as the slab's fresh pages hold them. */
+    static final class CacheWithoutConstructor extends Forwarding {
+        @Override
+        public org.kmemlab.api.SlabCaches slabCaches() {
+            return new ForwardingCaches(kernel) {
+                @Override
+                public Cache create(String name, long size, int align, int flags,
+                                    org.kmemlab.api.spi.ObjectConstructor ctor) {
+                    return inner.create(name, size, align, flags, null);
+                }
+            };
+        }
+    }
+
+    /** kmem_cache_free refuses the object allocated last, as if it were a second free. */
+    static final class CacheRefusesNewestFree extends Forwarding {
+        @Override
+        public org.kmemlab.api.SlabCaches slabCaches() {
+            return new ForwardingCaches(kernel) {
+                private long newest;
+
+                @Override
+                public long alloc(Cache cache, int gfp) {
+                    long addr = inner.alloc(cache, gfp);
+                    newest = addr == NULL ? newest : addr;
+                    return addr;
+                }
+
+                @Override
+                public void free(Cache cache, long addr) {
+                    if (addr == newest) {
+                        throw org.kmemlab.api.bug.InvalidFreeBug.notOwned("kmem_cache_free", addr);
+                    }
+                    inner.free(cache, addr);
+                }
+            };
+        }
+    }
+
+    /** kmem_cache_shrink counts the slabs it gave back, not their pages. */
+    static final class CacheShrinkCountsSlabs extends Forwarding {
+        @Override
+        public org.kmemlab.api.SlabCaches slabCaches() {
+            return new ForwardingCaches(kernel) {
+                @Override
+                public long shrink(Cache cache) {
+                    long pagesPerSlab = 1;
+                    for (SlabInfo row : kernel.slabinfo()) {
+                        pagesPerSlab = row.name().equals(cache.name()) ? row.pagesPerSlab() : pagesPerSlab;
+                    }
+                    return inner.shrink(cache) / pagesPerSlab;
+                }
+            };
+        }
+    }
+
+    /** kmem_cache_destroy of a cache with nothing live returns without destroying it. */
+    static final class CacheDestroyDoesNothing extends Forwarding {
+        @Override
+        public org.kmemlab.api.SlabCaches slabCaches() {
+            return new ForwardingCaches(kernel) {
+                private long live;
+
+                @Override
+                public long alloc(Cache cache, int gfp) {
+                    long addr = inner.alloc(cache, gfp);
+                    live += addr == NULL ? 0 : 1;
+                    return addr;
+                }
+
+                @Override
+                public void free(Cache cache, long addr) {
+                    inner.free(cache, addr);
+                    live--;
+                }
+
+                @Override
+                public void destroy(Cache cache) {
+                    if (live > 0) {
+                        inner.destroy(cache);
+                    }
+                }
+            };
+        }
+    }
+
+    /** /proc/slabinfo counts the active objects of a named cache one short (the newest is not counted yet). */
+    static final class SlabinfoOneObjectShort extends Forwarding {
+        @Override
+        public List<SlabInfo> slabinfo() {
+            List<SlabInfo> rows = new ArrayList<>();
+            for (SlabInfo r : kernel.slabinfo()) {
+                boolean named = !r.name().startsWith("kmalloc") && !r.name().startsWith("size-");
+                rows.add(named && r.activeObjects() > 0 ? new SlabInfo(r.name(), r.activeObjects() - 1,
+                        r.totalObjects(), r.objectSize(), r.objectsPerSlab(), r.pagesPerSlab(), r.activeSlabs(),
+                        r.totalSlabs()) : r);
+            }
+            return rows;
+        }
+    }
+
     /**
      * A mutant: its name, how to boot it, the property that must fail, words of the broken invariant,
-     * and the rule the failure must cite (RuleTableTests in the testkit reads these to fill the rule table);
-     * empty for the named caches' mutants, whose checks (KernelCacheChain) are outside the rule table so far.
+     * and the rule the failure must cite (RuleTableTests in the testkit reads these to fill the rule table).
      */
     record Mutant(String name, Supplier<KernelMemory> boot, String property, String invariant, String rule) {
     }
@@ -380,11 +562,25 @@ class KernelMutantsTests {
                         "changed at offset", "kernel.memory"),
                 new Mutant("maxKmallocSize() below what kmalloc serves", MaxKmallocSizeTooSmall::new, "kernel.ksize",
                         "must return NULL", "kernel.max-kmalloc-size"),
-                // last, and citing no rule: RuleTableTests reads the rule as the last argument of each
+                // RuleTableTests reads the rule as the last argument of each
                 new Mutant("kfrees kmalloc memory passed to kmem_cache_free", KfreesIntoAnyCache::new,
-                        "kernel.named-caches", "must raise KernelBug", ""),
+                        "kernel.named-caches", "must raise KernelBug", "kernel.cache-bad-free"),
                 new Mutant("ignores kmem_cache_destroy with live objects", IgnoresDestroyWithLiveObjects::new,
-                        "kernel.named-caches", "must raise KernelBug", ""));
+                        "kernel.named-caches", "must raise KernelBug", "kernel.cache-destroy-live"),
+                new Mutant("hands a live cache object out again", CacheObjectHandedOutTwice::new,
+                        "kernel.named-caches", "overlap no live allocation", "kernel.cache-alloc"),
+                new Mutant("ignores the cache's alignment", CacheIgnoresAlignment::new, "kernel.named-caches",
+                        "aligned to the cache's alignment", "kernel.cache-aligned"),
+                new Mutant("forgets the cache's constructor", CacheWithoutConstructor::new, "kernel.named-caches",
+                        "must come constructed", "kernel.cache-constructed"),
+                new Mutant("refuses to free the newest cache object", CacheRefusesNewestFree::new,
+                        "kernel.named-caches", "must be accepted", "kernel.cache-free"),
+                new Mutant("kmem_cache_shrink counts slabs", CacheShrinkCountsSlabs::new, "kernel.named-caches",
+                        "returns the pages it gave back", "kernel.cache-shrink"),
+                new Mutant("kmem_cache_destroy does nothing", CacheDestroyDoesNothing::new, "kernel.named-caches",
+                        "one row per live named cache", "kernel.cache-destroy"),
+                new Mutant("slabinfo counts a cache's objects one short", SlabinfoOneObjectShort::new,
+                        "kernel.named-caches", "count at least the live cache objects", "kernel.cache-slabinfo"));
     }
 
     @TestFactory
@@ -408,9 +604,87 @@ class KernelMutantsTests {
                         "expected numbered steps and a replay line:\n" + result.report());
                 assertTrue(result.rule().equals(m.rule()), "expected the failure to cite " + m.rule() + ":\n"
                         + result.report());
+                assertTrue(result.steps().size() <= MAX_STEPS, "counterexample longer than " + MAX_STEPS + " steps:\n"
+                        + result.report());
+                killedAtEverySeedOfTheOption(m, property);
             }));
         }
         return tests;
+    }
+
+    /** The longest shrunk counterexample a mutant may have (as the testkit's zoo: MutantZooTests.MAX_STEPS). */
+    static final int MAX_STEPS = 8;
+
+    /**
+     * With {@code -Dkmemlab.zoo.seeds=FIRST..LAST} (the option of the testkit's KillTablesBySeedTests),
+     * checks the mutant at every seed of the range as well: killed, in at most {@link #MAX_STEPS} steps;
+     * prints one line per mutant with the longest counterexample and the rules its failures cite.
+     */
+    private static void killedAtEverySeedOfTheOption(Mutant m, ContractProperty property) {
+        String option = System.getProperty("kmemlab.zoo.seeds");
+        if (option == null) {
+            return;
+        }
+        String[] range = option.trim().split("\\.\\.");
+        long first;
+        long last;
+        try {
+            first = Long.parseLong(range[0].trim());
+            last = range.length > 1 ? Long.parseLong(range[1].trim()) : first;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-Dkmemlab.zoo.seeds=" + option + " must be a seed or a range"
+                    + " FIRST..LAST, e.g. 1..20", e);
+        }
+        int longest = 0;
+        java.util.SortedSet<String> rules = new java.util.TreeSet<>();
+        List<Long> survived = new ArrayList<>();
+        for (long seed = first; seed <= last; seed++) {
+            PropertyResult r = property.check(new Effort(EFFORT.tries(), EFFORT.steps(), seed));
+            if (r.passed()) {
+                survived.add(seed);
+                continue;
+            }
+            longest = Math.max(longest, r.steps().size());
+            rules.add(r.rule().isEmpty() ? "(no rule)" : r.rule());
+        }
+        long seeds = last - first + 1;
+        System.out.println("[kmemlab] kernel zoo, seeds " + first + ".." + last + ": " + m.name() + " killed at "
+                + (seeds - survived.size()) + "/" + seeds + ", longest " + longest + ", cites " + String.join(", ",
+                rules));
+        assertTrue(survived.isEmpty(), m.name() + " survived " + m.property() + " at seeds " + survived);
+        assertTrue(longest <= MAX_STEPS, m.name() + ": a counterexample of " + longest + " steps (at most "
+                + MAX_STEPS + ")");
+    }
+
+    /** Named caches that return NULL for every allocation: nothing to check, so no pass. */
+    static final class CachesAlwaysNull extends Forwarding {
+        @Override
+        public org.kmemlab.api.SlabCaches slabCaches() {
+            return new ForwardingCaches(kernel) {
+                @Override
+                public long alloc(Cache cache, int gfp) {
+                    return NULL;
+                }
+            };
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void namedCachesThatNeverAllocateFailVacuouslyAndTheOperationsAreCounted() {
+        PropertyResult result = null;
+        for (ContractProperty p : KernelContract.properties(CachesAlwaysNull::new, "always NULL", "mvn test", 0)) {
+            result = p.id().equals("kernel.named-caches") ? p.check(EFFORT) : result;
+        }
+        assertTrue(result != null && !result.passed() && result.rule().equals("kernel.cache-alloc")
+                && result.operations() == 0 && result.brokenInvariant().contains("checked vacuously"),
+                "expected a vacuous failure citing kernel.cache-alloc:\n" + (result == null ? "none" : result.report()));
+        for (ContractProperty p : KernelContract.properties(Forwarding::new, "forwarding wrapper", "mvn test", 0)) {
+            if (p.id().equals("kernel.named-caches")) {
+                PropertyResult passed = p.check(EFFORT);
+                assertTrue(passed.passed() && passed.operations() >= EFFORT.tries()
+                        && passed.report().contains(passed.operations() + " operations"), passed.report());
+            }
+        }
     }
 
     @TestFactory

@@ -281,8 +281,8 @@ public enum Rule {
     /** KernelMemory: kernel.kmalloc. */
     KERNEL_KMALLOC("kernel.kmalloc", "KernelMemory", Level.MUST,
             "kmalloc(long, int) MUST return the direct-map address of at least size bytes that "
-                + "overlap no live allocation (kmalloc memory or page block), or NULL when memory cannot be "
-                + "had or the size exceeds the era's maximum (logging a warning); allocation failure is "
+                + "overlap no live allocation (kmalloc memory, page block or object of a named cache), or NULL "
+                + "when memory cannot be had or the size exceeds the era's maximum (logging a warning); allocation failure is "
                 + "never an exception."),
     /** KernelMemory: kernel.zero-size. */
     KERNEL_ZERO_SIZE("kernel.zero-size", "KernelMemory", Level.MUST,
@@ -332,6 +332,40 @@ public enum Rule {
     /** KernelMemory: kernel.concurrent. */
     KERNEL_CONCURRENT("kernel.concurrent", "KernelMemory", Level.MUST,
             "Implementations MUST be safe for concurrent use."),
+    /** SlabCaches: kernel.cache-alloc. */
+    KERNEL_CACHE_ALLOC("kernel.cache-alloc", "SlabCaches", Level.MUST,
+            "alloc MUST return the direct-map address of objectSize() bytes that overlap no live allocation "
+                + "of the kernel (kmalloc memory, page blocks, objects of any cache), or NULL when memory "
+                + "cannot be had; allocation failure is never an exception."),
+    /** SlabCaches: kernel.cache-aligned. */
+    KERNEL_CACHE_ALIGNED("kernel.cache-aligned", "SlabCaches", Level.MUST,
+            "Every object MUST be aligned to alignment()."),
+    /** SlabCaches: kernel.cache-constructed. */
+    KERNEL_CACHE_CONSTRUCTED("kernel.cache-constructed", "SlabCaches", Level.MUST,
+            "In a cache with a constructor an object MUST come constructed: the constructor ran on it once, "
+                + "and an object allocated again holds what its last user left."),
+    /** SlabCaches: kernel.cache-free. */
+    KERNEL_CACHE_FREE("kernel.cache-free", "SlabCaches", Level.MUST,
+            "free MUST accept a live object of that cache, once."),
+    /** SlabCaches: kernel.cache-bad-free. */
+    KERNEL_CACHE_BAD_FREE("kernel.cache-bad-free", "SlabCaches", Level.MUST,
+            "For anything else free MUST throw KernelBug and change nothing: another cache's or kmalloc's "
+                + "object (a wrong-cache free), an interior pointer, a second free."),
+    /** SlabCaches: kernel.cache-shrink. */
+    KERNEL_CACHE_SHRINK("kernel.cache-shrink", "SlabCaches", Level.MUST,
+            "shrink MUST return the number of pages (frames, never slabs) it gave back: the cache's pages in "
+                + "/proc/slabinfo fall by exactly that number."),
+    /** SlabCaches: kernel.cache-destroy-live. */
+    KERNEL_CACHE_DESTROY_LIVE("kernel.cache-destroy-live", "SlabCaches", Level.MUST,
+            "destroy MUST throw a KernelBug whose first line is kmem_cache_destroy NAME: Slab cache still has "
+                + "objects while any object is live, and change nothing."),
+    /** SlabCaches: kernel.cache-destroy. */
+    KERNEL_CACHE_DESTROY("kernel.cache-destroy", "SlabCaches", Level.MUST,
+            "Once no object is live, destroy MUST succeed and the cache's row MUST leave /proc/slabinfo."),
+    /** SlabCaches: kernel.cache-slabinfo. */
+    KERNEL_CACHE_SLABINFO("kernel.cache-slabinfo", "SlabCaches", Level.MUST,
+            "/proc/slabinfo MUST have one row per live cache, named after it, whose active objects count at "
+                + "least the cache's live objects."),
     /** SlabCache: slab.object. */
     SLAB_OBJECT("slab.object", "SlabCache", Level.MUST,
             "allocate(int) MUST return the direct-map address of an object of at least config.size() "
@@ -506,6 +540,7 @@ public enum Rule {
             }
         }
         throw new IllegalArgumentException("no SPI rule has id '" + id + "'; the ids are written in brackets in"
-                + " the Javadoc of PageAllocator, ObjectAllocator, PageSource, ZoneAllocator, KernelMemory and SlabCache");
+                + " the Javadoc of PageAllocator, ObjectAllocator, PageSource, ZoneAllocator, KernelMemory,"
+                + " SlabCaches and SlabCache");
     }
 }

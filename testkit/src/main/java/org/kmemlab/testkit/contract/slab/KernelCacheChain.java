@@ -12,8 +12,8 @@ import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.api.stats.SlabInfo;
 import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.Rule;
 import org.kmemlab.testkit.property.Action;
-import org.kmemlab.testkit.property.InvariantViolation;
 import org.kmemlab.testkit.property.Randomness;
 import org.kmemlab.testkit.property.StateMachine;
 
@@ -22,8 +22,10 @@ import org.kmemlab.testkit.property.StateMachine;
  * through {@link KernelMemory#slabCaches()} with a random size, alignment and constructor, used beside
  * kmalloc. Cache objects are aligned, overlap nothing live (kmalloc memory included), come back
  * constructed, keep their bytes; a kmalloc object freed into the cache, a second free and a destroy with
- * live objects raise {@code KernelBug}; slabinfo has the cache's row; destroy works once all is free. A
- * kernel without named caches ({@code slabCaches()} null, as in Linux 2.0) has nothing to check.
+ * live objects raise {@code KernelBug}; slabinfo has the cache's row; shrink returns the pages the row
+ * loses; destroy works once all is free. Every check cites the rule of {@link SlabCaches} (or of
+ * {@link KernelMemory}, for kmalloc and the bytes of live memory) it enforces. A kernel without named
+ * caches ({@code slabCaches()} null, as in Linux 2.0) has nothing to check.
  */
 public final class KernelCacheChain implements StateMachine<KernelCacheChain.State> {
 
@@ -41,6 +43,10 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
         final Map<String, Long> freed = new LinkedHashMap<>();
         boolean destroyed;
         int next;
+        /** Cache allocations that returned an object and frees the cache accepted. */
+        long exercised;
+        /** A free ran since the last allocation or shrink: the cache may hold an empty slab now. */
+        boolean freedSince;
 
         State(KernelMemory kernel) {
             this.kernel = kernel;
@@ -81,7 +87,8 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
                                             String replayPrefix) {
         return ContractProperty.stateful("kernel.named-caches", "Named caches (kmem_cache_*) beside kmalloc:"
                 + " aligned, constructed, never overlapping; wrong-cache and double frees and destroy with live"
-                + " objects raise KernelBug", subject, replayPrefix, new KernelCacheChain(kernels));
+                + " objects raise KernelBug", subject, replayPrefix, new KernelCacheChain(kernels),
+                Rule.KERNEL_CACHE_ALLOC);
     }
 
     @Override
@@ -90,7 +97,11 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
         if (s.caches == null) {
             return s;
         }
-        s.size = random.percent(70) ? random.boundarySize(512) : random.boundarySize(8192);
+        // Small objects (many per page), any size up to two pages, and large ones (which most allocators
+        // put in slabs of several pages: what kmem_cache_shrink must count as pages, not slabs).
+        int draw = random.between(0, 3);
+        s.size = draw < 2 ? random.boundarySize(512) : draw == 2 ? random.boundarySize(8192)
+                : 1024 + random.boundarySize(7168);
         int align = random.percent(60) ? 0 : 8 << random.between(0, 5);
         int flags = random.percent(50) ? SlabFlags.SLAB_HWCACHE_ALIGN : 0;
         s.ctor = random.percent(60);
@@ -113,7 +124,11 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
         if (s.caches == null || s.destroyed) {
             return null;
         }
-        int kind = random.choose(40, 25, 12, 8, 5, 4, 3, 3);
+        // Right after frees a slab may be empty: shrink then, often, or the next allocation takes it again.
+        if (s.freedSince && random.percent(30)) {
+            return new Shrink();
+        }
+        int kind = random.choose(40, 25, 12, 8, 5, 4, 3, 4, 10, 4);
         List<String> objects = new ArrayList<>(s.objects.keySet());
         List<String> kmalloced = new ArrayList<>(s.kmalloced.keySet());
         switch (kind) {
@@ -149,6 +164,13 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
                     return new Destroy();
                 }
                 break;
+            case 8:
+                return new Shrink();
+            case 9:
+                if (!objects.isEmpty()) {
+                    return new FreeAll();
+                }
+                break;
             default:
                 break;
         }
@@ -160,19 +182,15 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
         if (s.caches == null) {
             return;
         }
-        SlabInfo row = null;
-        for (SlabInfo r : s.kernel.slabinfo()) {
-            if (r.name().equals("contract_cache")) {
-                row = r;
-            }
-        }
+        SlabInfo row = row(s);
         if (s.destroyed != (row == null)) {
-            throw new InvariantViolation("/proc/slabinfo has one row per live named cache",
+            throw (s.destroyed ? Rule.KERNEL_CACHE_DESTROY : Rule.KERNEL_CACHE_SLABINFO).violation(
+                    "/proc/slabinfo has one row per live named cache",
                     s.destroyed ? "no contract_cache row after destroy" : "a contract_cache row",
                     row == null ? "none" : row.toString());
         }
         if (row != null && row.activeObjects() < s.objects.size()) {
-            throw new InvariantViolation("slabinfo's active objects count at least the live cache objects",
+            throw Rule.KERNEL_CACHE_SLABINFO.violation("slabinfo's active objects count at least the live cache objects",
                     "at least " + s.objects.size(), Long.toString(row.activeObjects()));
         }
         for (Map<String, Long> m : List.of(s.objects, s.kmalloced)) {
@@ -182,7 +200,7 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
                 s.kernel.read(e.getValue(), bytes, 0, bytes.length);
                 for (int i = 0; i < bytes.length; i++) {
                     if (bytes[i] != State.pattern(e.getKey())) {
-                        throw new InvariantViolation("the bytes of live " + e.getKey() + " at 0x"
+                        throw Rule.KERNEL_MEMORY.violation("the bytes of live " + e.getKey() + " at 0x"
                                 + Long.toHexString(e.getValue()) + " changed although only its user wrote to it",
                                 "the pattern written at allocation", "0x" + Integer.toHexString(bytes[i] & 0xff)
                                 + " at offset " + i);
@@ -190,6 +208,27 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
                 }
             }
         }
+    }
+
+    /**
+     * Counts the cache allocations that returned an object and the frees the cache accepted, so that a
+     * kernel whose caches return NULL for everything fails ({@code kernel.cache-alloc}) instead of passing
+     * having checked nothing; -1 (not counted) for a kernel without named caches.
+     */
+    @Override
+    public long exercised(State s) {
+        return s.caches == null ? -1 : s.exercised;
+    }
+
+    /** Returns the kernel's slabinfo row of the contract's cache, or null when it has none. */
+    static SlabInfo row(State s) {
+        SlabInfo row = null;
+        for (SlabInfo r : s.kernel.slabinfo()) {
+            if (r.name().equals("contract_cache")) {
+                row = r;
+            }
+        }
+        return row;
     }
 
     /** Draws the cache's slabinfo row beside the model for the failure page ({@link SlabPicture}). */
@@ -212,18 +251,24 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
 
         @Override
         public String run(State s) {
-            long addr = s.caches.alloc(s.cache, Gfp.GFP_KERNEL);
+            long addr;
+            try {
+                addr = s.caches.alloc(s.cache, Gfp.GFP_KERNEL);
+            } catch (RuntimeException e) {
+                throw Rule.KERNEL_CACHE_ALLOC.violation("kmem_cache_alloc in process context must return an object"
+                        + " or NULL", "an address or NULL", e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            }
             if (addr == KernelMemory.NULL) {
                 return "NULL";
             }
             int align = s.cache.alignment();
             if ((addr & (align - 1)) != 0) {
-                throw new InvariantViolation("a cache object must be aligned to the cache's alignment " + align,
+                throw Rule.KERNEL_CACHE_ALIGNED.violation("a cache object must be aligned to the cache's alignment " + align,
                         "a multiple of " + align, "0x" + Long.toHexString(addr));
             }
             String other = s.overlapping(addr, s.size);
             if (other != null) {
-                throw new InvariantViolation("a cache object must overlap no live allocation",
+                throw Rule.KERNEL_CACHE_ALLOC.violation("a cache object must overlap no live allocation",
                         "memory sharing no byte with " + other, "0x" + Long.toHexString(addr));
             }
             if (s.ctor) {
@@ -231,7 +276,7 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
                 s.kernel.read(addr, bytes, 0, bytes.length);
                 for (int i = 0; i < bytes.length; i++) {
                     if (bytes[i] != CONSTRUCTED) {
-                        throw new InvariantViolation("an object of a cache with a constructor must come constructed"
+                        throw Rule.KERNEL_CACHE_CONSTRUCTED.violation("an object of a cache with a constructor must come constructed"
                                 + " (every byte 0xc7 here), as its last user left it", "0xc7",
                                 "0x" + Integer.toHexString(bytes[i] & 0xff) + " at offset " + i);
                     }
@@ -239,6 +284,8 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
             }
             s.freed.values().remove(addr);
             s.objects.put(label, addr);
+            s.exercised++;
+            s.freedSince = false;
             s.kernel.fill(addr, s.size, State.pattern(label));
             return "0x" + Long.toHexString(addr);
         }
@@ -265,12 +312,39 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
             try {
                 s.caches.free(s.cache, addr);
             } catch (KernelBug bug) {
-                throw new InvariantViolation("freeing live object " + label + " into its cache must be accepted",
+                throw Rule.KERNEL_CACHE_FREE.violation("freeing live object " + label + " into its cache must be accepted",
                         "no KernelBug", SlabActions.bug(bug));
             }
             s.objects.remove(label);
             s.freed.put(label, addr);
+            s.exercised++;
+            s.freedSince = true;
             return "ok";
+        }
+    }
+
+    /**
+     * {@code kmem_cache_free} of every live cache object, as one step (each checked as {@link Free} does):
+     * it empties slabs, so that shrink and destroy have something to give back within a short chain.
+     */
+    record FreeAll() implements Action<State> {
+        @Override
+        public String describe() {
+            return "kmem_cache_free(cache, each live object)";
+        }
+
+        @Override
+        public boolean precondition(State s) {
+            return !s.destroyed && !s.objects.isEmpty();
+        }
+
+        @Override
+        public String run(State s) {
+            List<String> labels = new ArrayList<>(s.objects.keySet());
+            for (String label : labels) {
+                new Free(label).run(s);
+            }
+            return labels.size() + " freed";
         }
     }
 
@@ -294,7 +368,7 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
             }
             String other = s.overlapping(addr, s.kernel.ksize(addr));
             if (other != null) {
-                throw new InvariantViolation("kmalloc memory must overlap no live cache object or allocation",
+                throw Rule.KERNEL_KMALLOC.violation("kmalloc memory must overlap no live cache object or allocation",
                         "memory sharing no byte with " + other, "0x" + Long.toHexString(addr));
             }
             s.kmalloced.put(label, addr);
@@ -353,7 +427,8 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
             } catch (KernelBug bug) {
                 String expected = "kmem_cache_destroy contract_cache: Slab cache still has objects";
                 if (kind.equals("destroy") && !bug.headline().equals(expected)) {
-                    throw new InvariantViolation("kmem_cache_destroy with live objects must say so as Linux does",
+                    throw Rule.KERNEL_CACHE_DESTROY_LIVE.violation(
+                            "kmem_cache_destroy with live objects must say so as Linux does",
                             expected, bug.headline());
                 }
                 return SlabActions.bug(bug);
@@ -361,7 +436,8 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
             if (kind.equals("destroy")) {
                 s.destroyed = true;
             }
-            throw new InvariantViolation(describe() + " must raise KernelBug", "KernelBug", "returned normally");
+            throw (kind.equals("destroy") ? Rule.KERNEL_CACHE_DESTROY_LIVE : Rule.KERNEL_CACHE_BAD_FREE).violation(
+                    describe() + " must raise KernelBug", "KernelBug", "returned normally");
         }
     }
 
@@ -382,11 +458,52 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
             try {
                 s.caches.destroy(s.cache);
             } catch (KernelBug bug) {
-                throw new InvariantViolation("kmem_cache_destroy of a cache without live objects must succeed",
+                throw Rule.KERNEL_CACHE_DESTROY.violation("kmem_cache_destroy of a cache without live objects must succeed",
                         "no KernelBug", SlabActions.bug(bug));
             }
             s.destroyed = true;
             return "ok";
+        }
+    }
+
+    /**
+     * {@code kmem_cache_shrink(cache)}: the pages it returns are the pages the cache's slabinfo row loses.
+     * A kernel with per-CPU caches (magazines) first empties the calling thread's into the slabs, and the
+     * slab allocator may give pages back right then, before the shrink proper: those pages are given back
+     * by the call too, but a kernel may count only what the shrink proper freed. So the count must be exact
+     * when no object sits in a per-CPU cache (slabinfo's active objects are exactly the live ones), and
+     * otherwise may be lower, never higher, than what the row lost.
+     */
+    record Shrink() implements Action<State> {
+        @Override
+        public String describe() {
+            return "kmem_cache_shrink(cache)";
+        }
+
+        @Override
+        public boolean precondition(State s) {
+            return !s.destroyed;
+        }
+
+        @Override
+        public String run(State s) {
+            SlabInfo row = row(s);
+            long before = pages(row);
+            boolean cached = row != null && row.activeObjects() > s.objects.size();
+            long returned = s.caches.shrink(s.cache);
+            s.freedSince = false;
+            long after = pages(row(s));
+            if (cached ? returned < 0 || returned > before - after : returned != before - after) {
+                throw Rule.KERNEL_CACHE_SHRINK.violation("kmem_cache_shrink returns the pages it gave back: slabinfo's"
+                        + " pages of contract_cache went from " + before + " to " + after, (cached ? "at most " : "")
+                        + (before - after) + " pages",
+                        Long.toString(returned));
+            }
+            return returned + " pages";
+        }
+
+        private static long pages(SlabInfo row) {
+            return row == null ? 0 : row.totalSlabs() * row.pagesPerSlab();
         }
     }
 }

@@ -32,6 +32,8 @@ public final class ContractPageSource implements PageSource {
     private final Pool dma;
     private final Pool normal;
     private final TreeMap<Long, Block> outstanding = new TreeMap<>();
+    /** The frames of the blocks in {@link #outstanding}, kept up to date (checks ask before every call). */
+    private long outstandingPages;
     private final List<String> violations = new ArrayList<>();
     private boolean failing;
     private long requests;
@@ -94,6 +96,7 @@ public final class ContractPageSource implements PageSource {
             return 0;
         }
         outstanding.put(pfn, new Block(pfn, order, wantDma));
+        outstandingPages += 1L << order;
         return machine.pfnToVirt(pfn);
     }
 
@@ -113,6 +116,7 @@ public final class ContractPageSource implements PageSource {
                     "return pages with the address and order getFreePages gave you, once", addr);
         }
         outstanding.remove(pfn);
+        outstandingPages -= 1L << order;
         (block.dma() ? dma : normal).give(block);
         pagesReturned += 1L << order;
         blocksReturned++;
@@ -136,11 +140,7 @@ public final class ContractPageSource implements PageSource {
 
     /** Returns the number of frames handed out and not yet returned. */
     public long outstandingPages() {
-        long pages = 0;
-        for (Block b : outstanding.values()) {
-            pages += 1L << b.order();
-        }
-        return pages;
+        return outstandingPages;
     }
 
     /** Returns the direct-map address of a frame of the {@code dma} or normal pool that is not handed out, or 0. */
