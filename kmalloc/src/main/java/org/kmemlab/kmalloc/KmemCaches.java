@@ -124,13 +124,27 @@ final class KmemCaches {
 
     // ---------------------------------------------------------------- shrink, destroy
 
-    /** Empties the calling thread's magazine and those of finished threads, then shrinks; returns pages freed. */
+    /**
+     * Empties the calling thread's magazine and those of finished threads, then shrinks; returns the pages
+     * the whole call gave back. Emptying a magazine frees objects into their slabs, and the slab cache may
+     * release a slab that becomes empty right then, before its {@code shrink()} runs: those pages are
+     * counted too, so the cache's pages in slabinfo fall by exactly the number returned.
+     */
     long shrink(KmemCache cache) {
         requireLive(cache, "kmem_cache_shrink");
+        long before;
+        synchronized (cache.lock) {
+            before = pages(cache.spi.slabinfo());
+        }
         paths.drainOwnAndFinished(cache);
         synchronized (cache.lock) {
-            return cache.spi.shrink();
+            cache.spi.shrink();
+            return before - pages(cache.spi.slabinfo());
         }
+    }
+
+    private static long pages(SlabInfo row) {
+        return row.totalSlabs() * row.pagesPerSlab();
     }
 
     void destroy(KmemCache cache) {
