@@ -29,7 +29,8 @@ import org.kmemlab.testkit.property.StateMachine;
  */
 public final class KernelCacheChain implements StateMachine<KernelCacheChain.State> {
 
-    private static final byte CONSTRUCTED = (byte) 0xc7;
+    /** The byte the contract's constructor writes over a whole object. */
+    static final byte CONSTRUCTED = (byte) 0xc7;
 
     /** One chain: the kernel, its cache and the live objects of both kinds by label. */
     public static final class State {
@@ -126,7 +127,7 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
         }
         // Right after frees a slab may be empty: shrink then, often, or the next allocation takes it again.
         if (s.freedSince && random.percent(30)) {
-            return new Shrink();
+            return new KernelCacheActions.Shrink();
         }
         int kind = random.choose(40, 25, 12, 8, 5, 4, 3, 4, 10, 4);
         List<String> objects = new ArrayList<>(s.objects.keySet());
@@ -134,47 +135,47 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
         switch (kind) {
             case 1:
                 if (!objects.isEmpty()) {
-                    return new Free(random.pick(objects));
+                    return new KernelCacheActions.Free(random.pick(objects));
                 }
                 break;
             case 2:
-                return new Kmalloc("k" + s.next++, random.boundarySize(512));
+                return new KernelCacheActions.Kmalloc("k" + s.next++, random.boundarySize(512));
             case 3:
                 if (!kmalloced.isEmpty()) {
-                    return new Kfree(random.pick(kmalloced));
+                    return new KernelCacheActions.Kfree(random.pick(kmalloced));
                 }
                 break;
             case 4:
                 if (!kmalloced.isEmpty()) {
-                    return new Misuse("wrong-cache", random.pick(kmalloced));
+                    return new KernelCacheActions.Misuse("wrong-cache", random.pick(kmalloced));
                 }
                 break;
             case 5:
                 if (!s.freed.isEmpty()) {
-                    return new Misuse("double", random.pick(new ArrayList<>(s.freed.keySet())));
+                    return new KernelCacheActions.Misuse("double", random.pick(new ArrayList<>(s.freed.keySet())));
                 }
                 break;
             case 6:
                 if (!objects.isEmpty()) {
-                    return new Misuse("destroy", null);
+                    return new KernelCacheActions.Misuse("destroy", null);
                 }
                 break;
             case 7:
                 if (objects.isEmpty()) {
-                    return new Destroy();
+                    return new KernelCacheActions.Destroy();
                 }
                 break;
             case 8:
-                return new Shrink();
+                return new KernelCacheActions.Shrink();
             case 9:
                 if (!objects.isEmpty()) {
-                    return new FreeAll();
+                    return new KernelCacheActions.FreeAll();
                 }
                 break;
             default:
                 break;
         }
-        return new Alloc("c" + s.next++);
+        return new KernelCacheActions.Alloc("c" + s.next++);
     }
 
     @Override
@@ -235,271 +236,5 @@ public final class KernelCacheChain implements StateMachine<KernelCacheChain.Sta
     @Override
     public org.kmemlab.testkit.property.Snapshot snapshot(State s) {
         return SlabPicture.of(s);
-    }
-
-    /** {@code c3 = kmem_cache_alloc(cache, GFP_KERNEL)}. */
-    record Alloc(String label) implements Action<State> {
-        @Override
-        public String describe() {
-            return label + " = kmem_cache_alloc(cache, GFP_KERNEL)";
-        }
-
-        @Override
-        public boolean precondition(State s) {
-            return !s.destroyed && !s.objects.containsKey(label);
-        }
-
-        @Override
-        public String run(State s) {
-            long addr;
-            try {
-                addr = s.caches.alloc(s.cache, Gfp.GFP_KERNEL);
-            } catch (RuntimeException e) {
-                throw Rule.KERNEL_CACHE_ALLOC.violation("kmem_cache_alloc in process context must return an object"
-                        + " or NULL", "an address or NULL", e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-            }
-            if (addr == KernelMemory.NULL) {
-                return "NULL";
-            }
-            int align = s.cache.alignment();
-            if ((addr & (align - 1)) != 0) {
-                throw Rule.KERNEL_CACHE_ALIGNED.violation("a cache object must be aligned to the cache's alignment " + align,
-                        "a multiple of " + align, "0x" + Long.toHexString(addr));
-            }
-            String other = s.overlapping(addr, s.size);
-            if (other != null) {
-                throw Rule.KERNEL_CACHE_ALLOC.violation("a cache object must overlap no live allocation",
-                        "memory sharing no byte with " + other, "0x" + Long.toHexString(addr));
-            }
-            if (s.ctor) {
-                byte[] bytes = new byte[(int) s.size];
-                s.kernel.read(addr, bytes, 0, bytes.length);
-                for (int i = 0; i < bytes.length; i++) {
-                    if (bytes[i] != CONSTRUCTED) {
-                        throw Rule.KERNEL_CACHE_CONSTRUCTED.violation("an object of a cache with a constructor must come constructed"
-                                + " (every byte 0xc7 here), as its last user left it", "0xc7",
-                                "0x" + Integer.toHexString(bytes[i] & 0xff) + " at offset " + i);
-                    }
-                }
-            }
-            s.freed.values().remove(addr);
-            s.objects.put(label, addr);
-            s.exercised++;
-            s.freedSince = false;
-            s.kernel.fill(addr, s.size, State.pattern(label));
-            return "0x" + Long.toHexString(addr);
-        }
-    }
-
-    /** {@code kmem_cache_free(cache, c3)}, after restoring the constructed state as a correct user does. */
-    record Free(String label) implements Action<State> {
-        @Override
-        public String describe() {
-            return "kmem_cache_free(cache, " + label + ")";
-        }
-
-        @Override
-        public boolean precondition(State s) {
-            return !s.destroyed && s.objects.containsKey(label);
-        }
-
-        @Override
-        public String run(State s) {
-            long addr = s.objects.get(label);
-            if (s.ctor) {
-                s.kernel.fill(addr, s.size, CONSTRUCTED);
-            }
-            try {
-                s.caches.free(s.cache, addr);
-            } catch (KernelBug bug) {
-                throw Rule.KERNEL_CACHE_FREE.violation("freeing live object " + label + " into its cache must be accepted",
-                        "no KernelBug", SlabActions.bug(bug));
-            }
-            s.objects.remove(label);
-            s.freed.put(label, addr);
-            s.exercised++;
-            s.freedSince = true;
-            return "ok";
-        }
-    }
-
-    /**
-     * {@code kmem_cache_free} of every live cache object, as one step (each checked as {@link Free} does):
-     * it empties slabs, so that shrink and destroy have something to give back within a short chain.
-     */
-    record FreeAll() implements Action<State> {
-        @Override
-        public String describe() {
-            return "kmem_cache_free(cache, each live object)";
-        }
-
-        @Override
-        public boolean precondition(State s) {
-            return !s.destroyed && !s.objects.isEmpty();
-        }
-
-        @Override
-        public String run(State s) {
-            List<String> labels = new ArrayList<>(s.objects.keySet());
-            for (String label : labels) {
-                new Free(label).run(s);
-            }
-            return labels.size() + " freed";
-        }
-    }
-
-    /** {@code k2 = kmalloc(size, GFP_KERNEL)}: kmalloc memory beside the cache. */
-    record Kmalloc(String label, long size) implements Action<State> {
-        @Override
-        public String describe() {
-            return label + " = kmalloc(" + size + ", GFP_KERNEL)";
-        }
-
-        @Override
-        public boolean precondition(State s) {
-            return !s.destroyed && !s.kmalloced.containsKey(label);
-        }
-
-        @Override
-        public String run(State s) {
-            long addr = s.kernel.kmalloc(size, Gfp.GFP_KERNEL);
-            if (addr == KernelMemory.NULL) {
-                return "NULL";
-            }
-            String other = s.overlapping(addr, s.kernel.ksize(addr));
-            if (other != null) {
-                throw Rule.KERNEL_KMALLOC.violation("kmalloc memory must overlap no live cache object or allocation",
-                        "memory sharing no byte with " + other, "0x" + Long.toHexString(addr));
-            }
-            s.kmalloced.put(label, addr);
-            s.kernel.fill(addr, s.kernel.ksize(addr), State.pattern(label));
-            return "0x" + Long.toHexString(addr);
-        }
-    }
-
-    /** {@code kfree(k2)}. */
-    record Kfree(String label) implements Action<State> {
-        @Override
-        public String describe() {
-            return "kfree(" + label + ")";
-        }
-
-        @Override
-        public boolean precondition(State s) {
-            return s.kmalloced.containsKey(label);
-        }
-
-        @Override
-        public String run(State s) {
-            s.kernel.kfree(s.kmalloced.remove(label));
-            return "ok";
-        }
-    }
-
-    /** A wrong call the kernel must refuse: a kmalloc object into the cache, a second free, a destroy with live objects. */
-    record Misuse(String kind, String label) implements Action<State> {
-        @Override
-        public String describe() {
-            return switch (kind) {
-                case "wrong-cache" -> "kmem_cache_free(cache, " + label + ")  [kmalloc memory]";
-                case "double" -> "kmem_cache_free(cache, " + label + ")  [again]";
-                default -> "kmem_cache_destroy(cache)  [objects still live]";
-            };
-        }
-
-        @Override
-        public boolean precondition(State s) {
-            return !s.destroyed && switch (kind) {
-                case "wrong-cache" -> s.kmalloced.containsKey(label);
-                case "double" -> s.freed.containsKey(label);
-                default -> !s.objects.isEmpty();
-            };
-        }
-
-        @Override
-        public String run(State s) {
-            try {
-                switch (kind) {
-                    case "wrong-cache" -> s.caches.free(s.cache, s.kmalloced.get(label));
-                    case "double" -> s.caches.free(s.cache, s.freed.get(label));
-                    default -> s.caches.destroy(s.cache);
-                }
-            } catch (KernelBug bug) {
-                String expected = "kmem_cache_destroy contract_cache: Slab cache still has objects";
-                if (kind.equals("destroy") && !bug.headline().equals(expected)) {
-                    throw Rule.KERNEL_CACHE_DESTROY_LIVE.violation(
-                            "kmem_cache_destroy with live objects must say so as Linux does",
-                            expected, bug.headline());
-                }
-                return SlabActions.bug(bug);
-            }
-            if (kind.equals("destroy")) {
-                s.destroyed = true;
-            }
-            throw (kind.equals("destroy") ? Rule.KERNEL_CACHE_DESTROY_LIVE : Rule.KERNEL_CACHE_BAD_FREE).violation(
-                    describe() + " must raise KernelBug", "KernelBug", "returned normally");
-        }
-    }
-
-    /** {@code kmem_cache_destroy(cache)} once every object is free. */
-    record Destroy() implements Action<State> {
-        @Override
-        public String describe() {
-            return "kmem_cache_destroy(cache)";
-        }
-
-        @Override
-        public boolean precondition(State s) {
-            return !s.destroyed && s.objects.isEmpty();
-        }
-
-        @Override
-        public String run(State s) {
-            try {
-                s.caches.destroy(s.cache);
-            } catch (KernelBug bug) {
-                throw Rule.KERNEL_CACHE_DESTROY.violation("kmem_cache_destroy of a cache without live objects must succeed",
-                        "no KernelBug", SlabActions.bug(bug));
-            }
-            s.destroyed = true;
-            return "ok";
-        }
-    }
-
-    /**
-     * {@code kmem_cache_shrink(cache)}: the pages it returns are exactly the pages the cache's slabinfo row
-     * loses. A kernel with per-CPU caches (magazines) first empties the calling thread's into the slabs, and
-     * the slab allocator may give pages back right then, before the shrink proper: those pages are given
-     * back by the call too, and counted.
-     */
-    record Shrink() implements Action<State> {
-        @Override
-        public String describe() {
-            return "kmem_cache_shrink(cache)";
-        }
-
-        @Override
-        public boolean precondition(State s) {
-            return !s.destroyed;
-        }
-
-        @Override
-        public String run(State s) {
-            SlabInfo row = row(s);
-            long before = pages(row);
-            long returned = s.caches.shrink(s.cache);
-            s.freedSince = false;
-            long after = pages(row(s));
-            if (returned != before - after) {
-                throw Rule.KERNEL_CACHE_SHRINK.violation("kmem_cache_shrink returns the pages it gave back: slabinfo's"
-                        + " pages of contract_cache went from " + before + " to " + after, (before - after) + " pages",
-                        Long.toString(returned));
-            }
-            return returned + " pages";
-        }
-
-        private static long pages(SlabInfo row) {
-            return row == null ? 0 : row.totalSlabs() * row.pagesPerSlab();
-        }
     }
 }
