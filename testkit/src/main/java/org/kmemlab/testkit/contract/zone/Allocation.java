@@ -284,16 +284,16 @@ final class Allocation {
         return largestBefore[z] >= order && freeBefore[z] - (1L << order) >= zone.high() + protection;
     }
 
-    /**
-     * A request that cannot block must not wait: when the chain's maxWait is long enough to tell, a call
-     * that took more than half of it (and at least {@link #WAIT_LIMIT_MILLIS}) waited.
-     */
     /** The time above which a call that cannot block counts as having waited; unlimited for a short maxWait. */
     private static long waitLimit(ZoneState s) {
         return s.maxWait.toMillis() >= 2 * WAIT_LIMIT_MILLIS ? Math.max(WAIT_LIMIT_MILLIS, s.maxWait.toMillis() / 2)
                 : Long.MAX_VALUE;
     }
 
+    /**
+     * A request that cannot block must not wait: when the chain's maxWait is long enough to tell, a call
+     * that took more than half of it (and at least {@link #WAIT_LIMIT_MILLIS}) waited.
+     */
     private static void checkDidNotWait(ZoneState s, String call, int gfp, long millis) {
         long limit = waitLimit(s);
         if (!Gfp.allowsBlocking(gfp) && millis > limit) {
