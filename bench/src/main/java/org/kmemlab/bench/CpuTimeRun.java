@@ -171,9 +171,12 @@ public final class CpuTimeRun {
                         ns[id][round] = (mx.getCurrentThreadCpuTime() - before) / (double) PAIRS;
                     }
                 } catch (Exception e) {
-                    e.printStackTrace();
+                    // The first failure is the cause; breaking the barrier makes the other workers fail
+                    // too (BrokenBarrierException), and those must not hide it.
                     synchronized (failure) {
-                        failure[0] = new IllegalStateException("worker " + id + " failed", e);
+                        if (failure[0] == null) {
+                            failure[0] = new IllegalStateException("worker " + id + " failed", e);
+                        }
                     }
                     start.reset();
                 }
