@@ -276,8 +276,7 @@ final class KernelCacheActions {
 
         @Override
         public String run(KernelCacheChain.State s) {
-            SlabInfo row = KernelCacheChain.row(s);
-            long before = pages(row);
+            long before = pages(KernelCacheChain.row(s));
             long returned = s.caches.shrink(s.cache);
             s.freedSince = false;
             long after = pages(KernelCacheChain.row(s));

@@ -100,7 +100,7 @@ final class Allocation {
             // hundreds of milliseconds; an allocator that waits for memory is slow every time. So a slow
             // NO_PAGE of a request that cannot block is asked again (NO_PAGE changed nothing) and the
             // fastest answer is the one judged.
-            for (int attempt = 1; pfn == PageAllocator.NO_PAGE && !Gfp.allowsBlocking(gfp) && !mustRaise
+            for (int attempt = 1; pfn == PageAllocator.NO_PAGE && !Gfp.allowsBlocking(gfp)
                     && millis > waitLimit(s) && attempt < TIMING_ATTEMPTS; attempt++) {
                 long again = System.nanoTime();
                 pfn = call(s, gfp, order, context);
