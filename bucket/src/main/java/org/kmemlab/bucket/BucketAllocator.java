@@ -163,15 +163,21 @@ final class BucketAllocator implements ObjectAllocator {
         if (!headers && (gfp & SLOW_GFP) == 0 && size > 0 && size <= maxSize) {
             int sizeClass = classes.classOf(size);
             int slab = slabs.active(sizeClass);     // not DMA: the cache index is the size class
+            if (slab < 0) {
+                slab = slabs.activatePartial(sizeClass);
+            }
             if (slab >= 0) {
                 long firstObject = pageOffset + slabs.phys(slab);     // modern: objects start at offset 0
                 long object = slabs.freelist(slab);
                 long next = memory.readLong(object - pageOffset);
                 int freeLeft = classes.objectsPerSlab(sizeClass) - slabs.inUse(slab) - 1;
                 int index = classes.objectIndex(sizeClass, object - firstObject);
-                if ((classes.objectStartTest(sizeClass, next - firstObject) | (freeLeft - 1)
-                        | slabs.liveTest(slab, index)) >= 0) {
+                long nextTest = freeLeft == 0 ? next | -next : classes.objectStartTest(sizeClass, next - firstObject);
+                if ((nextTest | freeLeft | slabs.liveTest(slab, index)) >= 0) {
                     slabs.popObject(slab, index, next);
+                    if (freeLeft == 0) {
+                        slabs.retireActive(sizeClass, SlabTable.FULL);
+                    }
                     return object;
                 }
             }
@@ -290,10 +296,11 @@ final class BucketAllocator implements ObjectAllocator {
      * from the page source. Returns -1, having changed nothing, when the page source has no pages.
      */
     private int refill(int cache, int sizeClass, boolean dma, int gfp) {
-        int slab = slabs.head(cache, SlabTable.PARTIAL);
-        if (slab < 0) {
-            slab = slabs.head(cache, SlabTable.EMPTY);
+        int slab = slabs.activatePartial(cache);
+        if (slab >= 0) {
+            return slab;
         }
+        slab = slabs.head(cache, SlabTable.EMPTY);
         if (slab >= 0) {
             slabs.unlink(slab);
         } else {
@@ -349,9 +356,11 @@ final class BucketAllocator implements ObjectAllocator {
                 if (slabs.liveTest(slab, index) < 0) {
                     memory.writeLong(objectPhys, slabs.freelist(slab));
                     int inUse = slabs.pushObject(slab, index, addr);
-                    int objects = classes.objectsPerSlab(sizeClass);
-                    if (slabs.kind(slab) != SlabTable.ACTIVE && (inUse == 0 || inUse + 1 == objects)) {
-                        refile(slab, slabs.cacheOf(slab), inUse, objects);
+                    byte kind = slabs.kind(slab);
+                    if (kind == SlabTable.FULL && inUse > 0) {
+                        slabs.unfull(slab);
+                    } else if (inUse == 0 && kind != SlabTable.ACTIVE) {
+                        refileEmptied(slab);
                     }
                     return;
                 }
@@ -394,6 +403,11 @@ final class BucketAllocator implements ObjectAllocator {
             throw BucketBugs.headerOverwritten(names[cache],
                     pageOffset + objectPhys - SizeClassTable.BLOCK_HEADER_BYTES, flags, expected);
         }
+    }
+
+    /** {@link #refile} for a non-active slab whose last live object {@link #free}'s fast path has just taken back. */
+    private void refileEmptied(int slab) {
+        refile(slab, slabs.cacheOf(slab), 0, classes.objectsPerSlab(slabs.sizeClassOf(slab)));
     }
 
     /** Moves a non-active slab to the list its new count calls for, or returns it to the page source. */
