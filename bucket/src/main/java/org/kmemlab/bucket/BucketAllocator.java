@@ -219,7 +219,8 @@ final class BucketAllocator implements ObjectAllocator {
         long objectPhys = object - pageOffset;
         long firstObject = pageOffset + slabPhys + classes.firstObjectOffset();
         int index = classes.objectIndex(sizeClass, object - firstObject);
-        long next = layout.readFreePointer(objectPhys, pageOffset + slabPhys);
+        long header = headers ? layout.readHeader(objectPhys) : 0;      // 2.0: bh_flags and bh_next, one read
+        long next = headers ? layout.nextFree(header, pageOffset + slabPhys) : memory.readLong(objectPhys);
         int freeLeft = classes.objectsPerSlab(sizeClass) - slabs.inUse(slab) - 1;
         long nextOffset = next - firstObject;
         boolean nextFits = next == NULL ? freeLeft == 0
@@ -229,7 +230,7 @@ final class BucketAllocator implements ObjectAllocator {
             throw freelistDamage(slab, sizeClass, object, index, next, freeLeft);
         }
         if (headers) {
-            takeBlock(slab, objectPhys, cache >= classCount, size, next, freeLeft);
+            takeBlock(slab, objectPhys, (int) header, cache >= classCount, size, next, freeLeft);
         }
         slabs.popObject(slab, index, next);
         if (freeLeft == 0) {
@@ -273,11 +274,10 @@ final class BucketAllocator implements ObjectAllocator {
     }
 
     /**
-     * 2.0 only: checks that the block about to be handed out is marked free, then stamps its header and
-     * the page descriptor.
+     * 2.0 only: checks that the block about to be handed out is marked free (its {@code bh_flags} are
+     * {@code flags}), then stamps its header and the page descriptor.
      */
-    private void takeBlock(int slab, long objectPhys, boolean dma, long size, long next, int nfree) {
-        int flags = layout.flags(objectPhys);
+    private void takeBlock(int slab, long objectPhys, int flags, boolean dma, long size, long next, int nfree) {
         if (flags != SlabLayout.MF_FREE) {
             throw freelistCorrupt(slab, objectPhys + pageOffset,
                     "block on freelist isn't free (bh_flags 0x" + Integer.toHexString(flags) + ")");
