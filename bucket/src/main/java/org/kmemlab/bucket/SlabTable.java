@@ -23,7 +23,7 @@ import org.kmemlab.api.Checks;
  * The record is 16 longs (128 bytes, two cache lines) in both eras: the bitmap has room for 512 objects,
  * kmalloc-8's slab, the most of any class (2.0's most is 127, so its records leave six words unused).
  * With a power-of-two size, a slab's record starts at {@code s << 4}: one shift on every path instead of
- * a multiplication by a stride read from a field, which made the fixed pair about 8 % slower.
+ * a multiplication by a stride read from a field.
  * An earlier version kept one array per field (the "structure of arrays" layout). Every call then touched
  * five or six arrays, each a different cache line of a different slab; with objects of 10,000 live
  * allocations spread over hundreds of slabs, most of those lines were cold. With one record, the fields
@@ -33,11 +33,15 @@ import org.kmemlab.api.Checks;
  *
  * <h2>States</h2>
  * <pre>
- *              allocate fills it                     free empties it (kept or released)
- *   ACTIVE ----------------------&gt; FULL --free--&gt; PARTIAL -------------------------------&gt; EMPTY
- *     ^                                              |                                       |
- *     +----------- refill: first PARTIAL, else EMPTY, else a new slab from the page source --+
+ *         allocate takes its last free object          free empties it (kept or released)
+ *   ACTIVE ----------------------&gt; FULL --free: unfull--&gt; PARTIAL ----------------------&gt; EMPTY
+ *     ^                                                      |                               |
+ *     +------ refill: first PARTIAL (activatePartial), else EMPTY, else a new slab ----------+
  * </pre>
+ * In a steady mix most slabs are full or hold one free object, so two allocations in three take a
+ * partial slab's only free object (activate it, fill it) and two frees in three put a full slab back on
+ * the partial list: {@link #activatePartial}, {@link #retireActive} and {@link #unfull} are on the fast
+ * paths and touch only the slab's own record and its cache's list head and counts.
  * Each cache allocates from one {@code ACTIVE} slab (SLUB's cpu slab) that is on no list, so a free
  * into it, the common case, moves nothing. Partial and empty slabs sit on a doubly linked list of their
  * cache, threaded through their {@code NEXT} and {@code PREV} words; linking and unlinking are O(1).
