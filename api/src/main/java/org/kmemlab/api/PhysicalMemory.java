@@ -134,15 +134,14 @@ public final class PhysicalMemory {
     /** Writes a little-endian 16-bit value. */
     public void writeShort(long phys, short value) {
         int offset = (int) phys & CHUNK_MASK;
-        if (!insideOneChunk(phys, lastShort, offset, 2)) {
-            checkValue(phys, lastShort, 2);
-            writeStraddling(phys, value, 2);
-            return;
+        if (insideOneChunk(phys, lastShort, offset, 2) && written == null) {
+            byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
+            if (c != null) {
+                SHORTS.set(c, offset, value);
+                return;
+            }
         }
-        if (written != null) {
-            mark(phys, 2);
-        }
-        SHORTS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
+        writeSlowly(phys, value, 2, lastShort);
     }
 
     /** Reads a little-endian 32-bit value. */
@@ -159,15 +158,14 @@ public final class PhysicalMemory {
     /** Writes a little-endian 32-bit value. */
     public void writeInt(long phys, int value) {
         int offset = (int) phys & CHUNK_MASK;
-        if (!insideOneChunk(phys, lastInt, offset, 4)) {
-            checkValue(phys, lastInt, 4);
-            writeStraddling(phys, value, 4);
-            return;
+        if (insideOneChunk(phys, lastInt, offset, 4) && written == null) {
+            byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
+            if (c != null) {
+                INTS.set(c, offset, value);
+                return;
+            }
         }
-        if (written != null) {
-            mark(phys, 4);
-        }
-        INTS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
+        writeSlowly(phys, value, 4, lastInt);
     }
 
     /** Reads a little-endian 64-bit value. */
@@ -184,15 +182,39 @@ public final class PhysicalMemory {
     /** Writes a little-endian 64-bit value. */
     public void writeLong(long phys, long value) {
         int offset = (int) phys & CHUNK_MASK;
-        if (!insideOneChunk(phys, lastLong, offset, 8)) {
-            checkValue(phys, lastLong, 8);
-            writeStraddling(phys, value, 8);
+        if (insideOneChunk(phys, lastLong, offset, 8) && written == null) {
+            byte[] c = chunk((int) (phys >>> CHUNK_SHIFT));
+            if (c != null) {
+                LONGS.set(c, offset, value);
+                return;
+            }
+        }
+        writeSlowly(phys, value, 8, lastLong);
+    }
+
+    /**
+     * The rest of {@link #writeShort}, {@link #writeInt} and {@link #writeLong}, whose common case (inside
+     * one chunk that exists, no write tracking) is a few instructions: a value that straddles two chunks,
+     * the first write into a chunk (which creates it), a tracked write, and an address outside RAM. Kept out
+     * of line so that the allocators' hot paths, which inline the writes, do not also carry the code that
+     * creates a chunk.
+     */
+    private void writeSlowly(long phys, long value, int width, long last) {
+        int offset = (int) phys & CHUNK_MASK;
+        if (!insideOneChunk(phys, last, offset, width)) {
+            checkValue(phys, last, width);
+            writeStraddling(phys, value, width);
             return;
         }
         if (written != null) {
-            mark(phys, 8);
+            mark(phys, width);
         }
-        LONGS.set(chunkForWrite((int) (phys >>> CHUNK_SHIFT)), offset, value);
+        byte[] c = chunkForWrite((int) (phys >>> CHUNK_SHIFT));
+        switch (width) {
+            case 2 -> SHORTS.set(c, offset, (short) value);
+            case 4 -> INTS.set(c, offset, (int) value);
+            default -> LONGS.set(c, offset, value);
+        }
     }
 
     // ---------------------------------------------------------------- ranges

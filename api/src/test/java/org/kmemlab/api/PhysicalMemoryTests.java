@@ -169,6 +169,28 @@ class PhysicalMemoryTests {
         assertEquals(-1, ram.nextWrittenWord(0), "taking the bits clears them");
     }
 
+    @Test
+    void trackedShortIntAndLongWritesMarkTheirBlocksInOldAndNewChunksAlike() {
+        PhysicalMemory ram = new PhysicalMemory(64L << 20);
+        long block = PhysicalMemory.TRACKED_BLOCK;
+        ram.writeLong(0, 1);          // chunk 0 exists before tracking starts
+        ram.trackWrites();
+        takeAll(ram);
+        ram.writeShort(3 * block, (short) 0x1234);
+        ram.writeInt(4 * block + 8, 0x5678_9abc);
+        long fresh = 5L * PhysicalMemory.CHUNK_SIZE + 7 * block;      // a chunk never written before
+        ram.writeLong(fresh, 0x1122_3344_5566_7788L);
+        ram.writeLong(10 * block - 4, -1L);                             // straddles blocks 9 and 10
+        long[] bits = takeAll(ram);
+        assertEquals((1L << 3) | (1L << 4) | (1L << 9) | (1L << 10), bits[0]);
+        long freshBlock = fresh / block;
+        assertEquals(1L << (freshBlock & 63), bits[(int) (freshBlock >>> 6)]);
+        assertEquals((short) 0x1234, ram.readShort(3 * block));
+        assertEquals(0x5678_9abc, ram.readInt(4 * block + 8));
+        assertEquals(0x1122_3344_5566_7788L, ram.readLong(fresh));
+        assertEquals(-1L, ram.readLong(10 * block - 4));
+    }
+
     private static long[] takeAll(PhysicalMemory ram) {
         long[] bits = new long[(int) ((ram.size() / PhysicalMemory.TRACKED_BLOCK + 63) / 64)];
         for (int w = ram.nextWrittenWord(0); w >= 0; w = ram.nextWrittenWord(w + 1)) {

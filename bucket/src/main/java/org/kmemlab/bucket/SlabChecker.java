@@ -123,7 +123,7 @@ final class SlabChecker {
                 live++;
             }
         }
-        for (int i = objects; i < slabs.bitmapWords * 64; i++) {
+        for (int i = objects; i < SlabTable.MAX_OBJECTS; i++) {
             require(!slabs.isLive(slab, i), "%s: slab 0x%x has live bit %d set beyond its %d objects", name, slabVirt,
                     i, objects);
         }

@@ -68,8 +68,22 @@ final class SlabLayout {
         if (!headers) {
             return memory.readLong(objectPhys);
         }
-        int next = memory.readInt(objectPhys - 4);
-        return next == 0 ? 0 : ((slabVirt & HIGH_HALF) | (next & LOW_HALF)) + SizeClassTable.BLOCK_HEADER_BYTES;
+        return nextFree(readHeader(objectPhys), slabVirt);
+    }
+
+    /** 2.0 only: returns both words of the block header in front of the object at {@code objectPhys}, in one read. */
+    long readHeader(long objectPhys) {
+        return memory.readLong(objectPhys - SizeClassTable.BLOCK_HEADER_BYTES);
+    }
+
+    /**
+     * 2.0 only: returns the next free object named by the {@code bh_next} word of a free block's
+     * {@code header} (as {@link #readHeader} returns it), as a direct-map address in the area at
+     * {@code slabVirt}, or 0 at the end of the list.
+     */
+    long nextFree(long header, long slabVirt) {
+        long next = header >>> 32;
+        return next == 0 ? 0 : ((slabVirt & HIGH_HALF) | next) + SizeClassTable.BLOCK_HEADER_BYTES;
     }
 
     /** Makes the object at {@code objectPhys} a free one whose successor is {@code nextVirt} (or 0). */

@@ -1,6 +1,7 @@
 package org.kmemlab.bucket;
 
 import java.util.Arrays;
+import org.kmemlab.api.Checks;
 
 /**
  * The slab descriptors of one allocator, the allocator's {@code struct slab}: one record of longs per slab
@@ -9,7 +10,7 @@ import java.util.Arrays;
  *
  * <h2>One record per slab</h2>
  * <pre>
- *  record of slab s = records[s * stride ...]           stride = 8 + bitmap words
+ *  record of slab s = records[16 * s ...]               8 fields + 8 longs of bitmap
  *   +0 FREELIST  first free object (direct map), 0 when full      hot: allocate and free
  *   +1 IN_USE    live objects                                      hot
  *   +2 CACHE     cache index (class, + class count for DMA)        hot: free
@@ -17,8 +18,12 @@ import java.util.Arrays;
  *   +4 KIND      ACTIVE or the list it is on                        free
  *   +5 NEXT, +6 PREV   list links, -1 ends a list                  refill, refile
  *   +7 CLASS     size class (CACHE without the DMA offset)          hot: free
- *   +8 ...       live bitmap: one bit per object, set while live    hot
+ *   +8 ...+15    live bitmap: one bit per object, set while live    hot
  * </pre>
+ * The record is 16 longs (128 bytes, two cache lines) in both eras: the bitmap has room for 512 objects,
+ * kmalloc-8's slab, the most of any class (2.0's most is 127, so its records leave six words unused).
+ * With a power-of-two size, a slab's record starts at {@code s << 4}: one shift on every path instead of
+ * a multiplication by a stride read from a field.
  * An earlier version kept one array per field (the "structure of arrays" layout). Every call then touched
  * five or six arrays, each a different cache line of a different slab; with objects of 10,000 live
  * allocations spread over hundreds of slabs, most of those lines were cold. With one record, the fields
@@ -28,11 +33,15 @@ import java.util.Arrays;
  *
  * <h2>States</h2>
  * <pre>
- *              allocate fills it                     free empties it (kept or released)
- *   ACTIVE ----------------------&gt; FULL --free--&gt; PARTIAL -------------------------------&gt; EMPTY
- *     ^                                              |                                       |
- *     +----------- refill: first PARTIAL, else EMPTY, else a new slab from the page source --+
+ *         allocate takes its last free object          free empties it (kept or released)
+ *   ACTIVE ----------------------&gt; FULL --free: unfull--&gt; PARTIAL ----------------------&gt; EMPTY
+ *     ^                                                      |                               |
+ *     +------ refill: first PARTIAL (activatePartial), else EMPTY, else a new slab ----------+
  * </pre>
+ * In a steady mix most slabs are full or hold one free object, so two allocations in three take a
+ * partial slab's only free object (activate it, fill it) and two frees in three put a full slab back on
+ * the partial list: {@link #activatePartial}, {@link #retireActive} and {@link #unfull} are on the fast
+ * paths and touch only the slab's own record and its cache's list head and counts.
  * Each cache allocates from one {@code ACTIVE} slab (SLUB's cpu slab) that is on no list, so a free
  * into it, the common case, moves nothing. Partial and empty slabs sit on a doubly linked list of their
  * cache, threaded through their {@code NEXT} and {@code PREV} words; linking and unlinking are O(1).
@@ -77,11 +86,15 @@ final class SlabTable {
     private static final int CLASS = 7;
     private static final int BITMAP = 8;
 
-    /** Longs of the live bitmap per slab. */
-    final int bitmapWords;
-    /** Longs per record: the fields and the bitmap. */
-    private final int stride;
-    /** The records, {@link #stride} longs per slab id. */
+    /** Longs of the live bitmap per slab: room for {@value #MAX_OBJECTS} objects, kmalloc-8's 512. */
+    static final int BITMAP_WORDS = 8;
+    /** The most objects a slab may hold. */
+    static final int MAX_OBJECTS = 64 * BITMAP_WORDS;
+    /** log2 of the longs per record. */
+    private static final int STRIDE_SHIFT = 4;
+    /** Longs per record, {@code BITMAP + BITMAP_WORDS}: a power of two, so a record's start is a shift. */
+    private static final int STRIDE = 1 << STRIDE_SHIFT;
+    /** The records, {@link #STRIDE} longs per slab id. */
     private long[] records;
     /** Each cache's active slab, or -1. */
     private final int[] active;
@@ -94,8 +107,8 @@ final class SlabTable {
     private int slabsInUse;
 
     SlabTable(int caches, int maxObjectsPerSlab) {
-        this.bitmapWords = (maxObjectsPerSlab + 63) >>> 6;
-        this.stride = BITMAP + bitmapWords;
+        Checks.requireArgument(maxObjectsPerSlab <= MAX_OBJECTS, "a slab of %d objects does not fit a record's"
+                + " bitmap of %d", (long) maxObjectsPerSlab, (long) MAX_OBJECTS);
         this.active = new int[caches];
         this.listHead = new int[caches * LISTS];
         this.listCount = new int[caches * LISTS];
@@ -125,8 +138,8 @@ final class SlabTable {
             grow(capacity * 2);
         }
         int slab = freeIds[--freeIdCount];
-        int base = slab * stride;
-        Arrays.fill(records, base, base + stride, 0L);
+        int base = (slab << STRIDE_SHIFT);
+        Arrays.fill(records, base, base + STRIDE, 0L);
         records[base + FREELIST] = firstFree;
         records[base + CACHE] = cacheIndex;
         records[base + CLASS] = sizeClass;
@@ -140,49 +153,49 @@ final class SlabTable {
 
     /** Gives id {@code slab} back; the slab must be on no list. */
     void destroy(int slab) {
-        records[slab * stride + KIND] = UNUSED;
+        records[(slab << STRIDE_SHIFT) + KIND] = UNUSED;
         freeIds[freeIdCount++] = slab;
         slabsInUse--;
     }
 
     /** Returns the physical address of {@code slab}'s first byte. */
     long phys(int slab) {
-        return records[slab * stride + PHYS];
+        return records[(slab << STRIDE_SHIFT) + PHYS];
     }
 
     /** Returns the direct-map address of {@code slab}'s first free object, or 0 when it is full. */
     long freelist(int slab) {
-        return records[slab * stride + FREELIST];
+        return records[(slab << STRIDE_SHIFT) + FREELIST];
     }
 
     /** Returns the cache {@code slab} belongs to. */
     int cacheOf(int slab) {
-        return (int) records[slab * stride + CACHE];
+        return (int) records[(slab << STRIDE_SHIFT) + CACHE];
     }
 
     /** Returns the size class of {@code slab}: its cache's, one load nearer than through the cache. */
     int sizeClassOf(int slab) {
-        return (int) records[slab * stride + CLASS];
+        return (int) records[(slab << STRIDE_SHIFT) + CLASS];
     }
 
     /** Returns the number of live objects in {@code slab}. */
     int inUse(int slab) {
-        return (int) records[slab * stride + IN_USE];
+        return (int) records[(slab << STRIDE_SHIFT) + IN_USE];
     }
 
     /** Returns the state of {@code slab}: {@link #ACTIVE}, a list kind, or {@link #UNUSED}. */
     byte kind(int slab) {
-        return (byte) records[slab * stride + KIND];
+        return (byte) records[(slab << STRIDE_SHIFT) + KIND];
     }
 
     /** Returns the slab after {@code slab} on its list, or -1 at the end. */
     int next(int slab) {
-        return (int) records[slab * stride + NEXT];
+        return (int) records[(slab << STRIDE_SHIFT) + NEXT];
     }
 
     /** Returns the slab before {@code slab} on its list, or -1 at the front. */
     int prev(int slab) {
-        return (int) records[slab * stride + PREV];
+        return (int) records[(slab << STRIDE_SHIFT) + PREV];
     }
 
     /** Returns {@code cacheIndex}'s active slab, or -1. */
@@ -192,12 +205,12 @@ final class SlabTable {
 
     /** Returns true when object {@code index} of {@code slab} is live. */
     boolean isLive(int slab, int index) {
-        return (records[slab * stride + BITMAP + (index >>> 6)] & (1L << index)) != 0;
+        return (records[(slab << STRIDE_SHIFT) + BITMAP + (index >>> 6)] & (1L << index)) != 0;
     }
 
     /** Returns -1 when object {@code index} of {@code slab} is live, 0 when free: {@link #isLive} without a branch. */
     long liveTest(int slab, int index) {
-        return -((records[slab * stride + BITMAP + (index >>> 6)] >>> index) & 1);
+        return -((records[(slab << STRIDE_SHIFT) + BITMAP + (index >>> 6)] >>> index) & 1);
     }
 
     /**
@@ -205,7 +218,7 @@ final class SlabTable {
      * the object's live bit is set and the count goes up. The caller has checked all three.
      */
     void popObject(int slab, int index, long next) {
-        int base = slab * stride;
+        int base = (slab << STRIDE_SHIFT);
         records[base + FREELIST] = next;
         records[base + BITMAP + (index >>> 6)] |= 1L << index;
         records[base + IN_USE]++;
@@ -218,7 +231,7 @@ final class SlabTable {
      * @return the live objects left in the slab
      */
     int pushObject(int slab, int index, long addr) {
-        int base = slab * stride;
+        int base = (slab << STRIDE_SHIFT);
         records[base + FREELIST] = addr;
         records[base + BITMAP + (index >>> 6)] &= ~(1L << index);
         return (int) --records[base + IN_USE];
@@ -226,8 +239,21 @@ final class SlabTable {
 
     /** Makes {@code slab}, on no list, the active slab of {@code cacheIndex}. */
     void activate(int cacheIndex, int slab) {
-        records[slab * stride + KIND] = ACTIVE;
+        records[(slab << STRIDE_SHIFT) + KIND] = ACTIVE;
         active[cacheIndex] = slab;
+    }
+
+    /**
+     * Makes the first partial slab of {@code cacheIndex}, which has no active slab, its active slab (the
+     * first step of a refill) and returns it, or returns -1 when the partial list is empty.
+     */
+    int activatePartial(int cacheIndex) {
+        int slab = head(cacheIndex, PARTIAL);
+        if (slab >= 0) {
+            unlink(slab);
+            activate(cacheIndex, slab);
+        }
+        return slab;
     }
 
     /** Moves {@code cacheIndex}'s active slab onto its list {@code listKind}; the cache has none active then. */
@@ -271,7 +297,7 @@ final class SlabTable {
 
     /** Puts {@code slab} at the front of list {@code listKind} of its cache; a full slab is only counted. */
     void push(int slab, byte listKind) {
-        int base = slab * stride;
+        int base = (slab << STRIDE_SHIFT);
         int list = (int) records[base + CACHE] * LISTS + listKind - PARTIAL;
         listCount[list]++;
         records[base + KIND] = listKind;
@@ -282,14 +308,24 @@ final class SlabTable {
         records[base + NEXT] = first;
         records[base + PREV] = -1;
         if (first >= 0) {
-            records[first * stride + PREV] = slab;
+            records[(first << STRIDE_SHIFT) + PREV] = slab;
         }
         listHead[list] = slab;
     }
 
+    /**
+     * Moves {@code slab}, which was full and has just got an object back, onto its cache's partial list:
+     * {@link #unlink} and {@link #push} for the one case that {@code free}'s fast path meets on nearly every
+     * call of a steady mix, in less code.
+     */
+    void unfull(int slab) {
+        listCount[(int) records[(slab << STRIDE_SHIFT) + CACHE] * LISTS + FULL - PARTIAL]--;
+        push(slab, PARTIAL);
+    }
+
     /** Takes {@code slab} off the list it is on (a full slab: out of its count). */
     void unlink(int slab) {
-        int base = slab * stride;
+        int base = (slab << STRIDE_SHIFT);
         int list = (int) records[base + CACHE] * LISTS + (int) records[base + KIND] - PARTIAL;
         listCount[list]--;
         if (records[base + KIND] == FULL) {
@@ -298,19 +334,19 @@ final class SlabTable {
         int before = (int) records[base + PREV];
         int after = (int) records[base + NEXT];
         if (before >= 0) {
-            records[before * stride + NEXT] = after;
+            records[(before << STRIDE_SHIFT) + NEXT] = after;
         } else {
             listHead[list] = after;
         }
         if (after >= 0) {
-            records[after * stride + PREV] = before;
+            records[(after << STRIDE_SHIFT) + PREV] = before;
         }
         records[base + NEXT] = -1;
         records[base + PREV] = -1;
     }
 
     private void grow(int newCapacity) {
-        records = Arrays.copyOf(records, newCapacity * stride);
+        records = Arrays.copyOf(records, newCapacity * STRIDE);
         int[] ids = new int[newCapacity];
         System.arraycopy(freeIds, 0, ids, 0, freeIdCount);
         for (int id = newCapacity - 1; id >= capacity; id--) {
