@@ -139,6 +139,7 @@ final class FrameTable {
         this.tags = new byte[n];
         this.orders = new byte[n];
         this.classes = new byte[n];
+        Arrays.fill(classes, (byte) NO_CLASS);
         this.shards = new byte[n];
         this.objectStates = new byte[(n + GROUP_MASK) >>> GROUP_SHIFT][];
         for (ZoneSpan span : machine.zones()) {
@@ -291,6 +292,24 @@ final class FrameTable {
      */
     byte objectState(long pfn, int offset) {
         return (byte) BYTES.getAcquire(objectStates[(int) pfn >>> GROUP_SHIFT], granule(pfn, offset));
+    }
+
+    /**
+     * kmalloc's move of an object from its owner's magazine to the caller: CACHED to LIVE for the object
+     * at physical address {@code phys}, one read and one release store (only the magazine's owner moves an
+     * object out of CACHED, see the class comment).
+     *
+     * @return false, with nothing changed, when the object was not CACHED
+     */
+    boolean claimCached(long phys) {
+        long pfn = phys >>> MachineProfile.PAGE_SHIFT;
+        byte[] group = objectStates[(int) pfn >>> GROUP_SHIFT];
+        int i = granule(pfn, (int) (phys & (MachineProfile.PAGE_SIZE - 1)));
+        if (group[i] != OBJECT_CACHED) {
+            return false;
+        }
+        BYTES.setRelease(group, i, OBJECT_LIVE);
+        return true;
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.kmemlab.api.KernelMemory.NULL;
 
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.Era;
+import org.kmemlab.api.ExecutionContext;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
@@ -46,6 +47,11 @@ final class KmallocPath {
     private final Linux20Misuse linux20;
     private final long smallLimit;
     private final long pageOffset;
+    private final long ramBytes;
+    private final ExecutionContext context;
+    private final byte[] classTable;
+    private final long fastSizes;
+    private static final int SLOW_GFP = Gfp.__GFP_ZERO | Gfp.__GFP_DMA;
 
     KmallocPath(Machine machine, Era era, FrameTable frames, SmallObjects small, PagePath pagePath,
                 FaultInjection faults, KmemCaches kmemCaches, KernelAddresses addresses, CpuCacheDrain cpuCaches,
@@ -62,10 +68,25 @@ final class KmallocPath {
         this.linux20 = linux20;
         this.smallLimit = Math.min(small.classes().maxSize(), era.maxKmallocSize());
         this.pageOffset = machine.profile().pageOffset();
+        this.ramBytes = machine.ramBytes();
+        this.context = machine.context();
+        this.classTable = small.classes().table(false);
+        this.fastSizes = linux20 != null ? 0 : Math.min(classTable.length - 1, smallLimit);
     }
 
     /** kmalloc without the debug wrapper; failslab applies to the object path. */
     long kmallocRaw(long size, int gfp) {
+        if ((Long.compareUnsigned(size - 1, fastSizes) < 0 & (gfp & SLOW_GFP) == 0) && !faults.slabArmed()) {
+            context.mightSleep(gfp, "kmalloc");
+            long addr = small.allocateCached(cpuCaches.current(), classTable[(int) size]);
+            if (addr != NULL) {
+                return addr;
+            }
+        }
+        return kmallocSlowly(size, gfp);
+    }
+
+    long kmallocSlowly(long size, int gfp) {
         if (linux20 != null) {
             gfp = linux20.nonatomicFromInterrupt(gfp, "kmalloc");
         }
@@ -136,6 +157,18 @@ final class KmallocPath {
 
     /** kfree without the debug wrapper, of an address above ZERO_SIZE_PTR. */
     void kfreeRaw(long addr) {
+        long phys = addr - pageOffset;
+        if (Long.compareUnsigned(phys, ramBytes) < 0 & (addr & FrameTable.GRANULE_MASK) == 0) {
+            long pfn = phys >>> MachineProfile.PAGE_SHIFT;
+            int sizeClass = frames.classOf(pfn);
+            if (sizeClass >= 0 && small.freeCached(cpuCaches.current(), addr, pfn, sizeClass)) {
+                return;
+            }
+        }
+        kfreeSlowly(addr);
+    }
+
+    void kfreeSlowly(long addr) {
         long pfn = addresses.pfnOf(addr, "kfree");
         CpuCache cache = cpuCaches.current();
         byte tag = frames.tag(pfn);

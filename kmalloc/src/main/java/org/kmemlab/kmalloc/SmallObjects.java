@@ -47,6 +47,7 @@ final class SmallObjects {
     private final FrameTable frames;
     private final InstalledSizeClasses classes;
     private final int[] batch;
+    private final long pageOffset;
 
     SmallObjects(Machine machine, AllocatorShards shards, ZoneAllocator zones, FrameTable frames,
                  InstalledSizeClasses classes, int[] capacity) {
@@ -56,6 +57,7 @@ final class SmallObjects {
         this.frames = frames;
         this.classes = classes;
         this.batch = new int[capacity.length];
+        this.pageOffset = machine.profile().pageOffset();
         for (int s = 0; s < capacity.length; s++) {
             batch[s] = Math.max(1, (capacity[s] + 1) / 2);
         }
@@ -134,6 +136,42 @@ final class SmallObjects {
             machine.memory().fill(machine.pa(addr), size, (byte) 0);
         }
         return addr;
+    }
+
+    /**
+     * kmalloc's fast path: takes the newest object of {@code cache}'s magazine {@code sizeClass} and makes
+     * it LIVE; returns 0 when the magazine is empty (the caller then takes the complete path).
+     */
+    long allocateCached(CpuCache cache, int sizeClass) {
+        long addr = cache.popObject(sizeClass);
+        if (addr != 0 && !frames.claimCached(addr - pageOffset)) {
+            throw new IllegalStateException("kmalloc magazine held 0x" + Long.toHexString(addr)
+                    + ", which is not a cached object");
+        }
+        return addr;
+    }
+
+    /**
+     * kfree's fast path for an object of cached class {@code sizeClass} in slab frame {@code pfn} at a
+     * granule {@code offset}: when the object belongs to {@code cache}'s shard and the magazine has room,
+     * moves it LIVE to CACHED and pushes it. Returns false, having changed nothing, when the complete path
+     * must decide; throws, as the complete path would, when the object is not LIVE.
+     */
+    boolean freeCached(CpuCache cache, long addr, long pfn, int sizeClass) {
+        if (frames.shardOf(pfn) != cache.shard) {
+            return false;
+        }
+        int place = cache.stageObject(sizeClass, addr);
+        if (place < 0) {
+            return false;
+        }
+        int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
+        byte was = frames.moveObject(pfn, offset, FrameTable.OBJECT_LIVE, FrameTable.OBJECT_CACHED);
+        if (was != FrameTable.OBJECT_LIVE) {
+            freeUnknown(addr, pfn, offset, was);   // reports the free, always by an exception
+        }
+        cache.commitObject(sizeClass, place);
+        return true;
     }
 
     /**
