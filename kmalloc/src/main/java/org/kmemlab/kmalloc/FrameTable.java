@@ -88,7 +88,7 @@ final class FrameTable {
     /** A page of a named slab cache ({@code kmem_cache_create}); see {@code KmemCaches}. */
     static final byte KMEM_CACHE = 11;
 
-    /** {@link #classOf(long)} of a slab frame that holds no object handed out through kmalloc yet. */
+    /** {@link #classOf(long)} of any frame but a slab frame holding objects handed out through kmalloc. */
     static final int NO_CLASS = -1;
     /** {@link #classOf(long)} of a frame holding objects of several classes, or of no cached class. */
     static final int MIXED = -2;
@@ -267,7 +267,13 @@ final class FrameTable {
         return shards[(int) pfn];
     }
 
-    /** Returns the kmalloc class of the objects in slab frame {@code pfn}, {@link #NO_CLASS} or {@link #MIXED}. */
+    /**
+     * Returns the kmalloc class of the objects in slab frame {@code pfn}, {@link #NO_CLASS} or
+     * {@link #MIXED}. Every frame that is not a kmalloc slab frame has {@link #NO_CLASS} (the table starts
+     * so, and {@link #makeSlab} and {@link #releaseSlab} reset it), so a class of at least 0 alone says
+     * "a slab frame of kmalloc whose objects are of this class": kfree's fast path reads this one byte
+     * instead of the tag and the class.
+     */
     int classOf(long pfn) {
         return classes[(int) pfn];
     }

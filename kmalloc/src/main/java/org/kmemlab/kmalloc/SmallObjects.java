@@ -38,6 +38,12 @@ import org.kmemlab.api.stats.SlabInfo;
  *
  * <p>A frame whose objects belong to several classes ({@link FrameTable#MIXED}, which a student's
  * allocator may do) and requests beyond the probed classes bypass the magazines.
+ *
+ * <p>The common case of each direction has its own short method, {@link #allocateCached} and
+ * {@link #freeCached}, which {@link KmallocPath}'s fast paths call; {@link #allocate} and {@link #free} are
+ * the complete paths behind them. Both directions keep the object state: the fast kmalloc checks that
+ * the popped object is CACHED before it makes it LIVE, the fast kfree claims the object with the same
+ * compare-and-set as the complete path, so a double free is caught on either path.
  */
 final class SmallObjects {
 
@@ -152,10 +158,15 @@ final class SmallObjects {
     }
 
     /**
-     * kfree's fast path for an object of cached class {@code sizeClass} in slab frame {@code pfn} at a
-     * granule {@code offset}: when the object belongs to {@code cache}'s shard and the magazine has room,
-     * moves it LIVE to CACHED and pushes it. Returns false, having changed nothing, when the complete path
-     * must decide; throws, as the complete path would, when the object is not LIVE.
+     * kfree's fast path for the object at {@code addr} (4-byte aligned) of cached class {@code sizeClass}
+     * in slab frame {@code pfn}: when the object belongs to {@code cache}'s shard and the magazine has
+     * room, moves it LIVE to CACHED and pushes it. The address is staged above the magazine's top before
+     * the compare-and-set and the top moved after it, so nothing is loaded again after the atomic
+     * instruction (which orders every memory access around it).
+     *
+     * @return false, having changed nothing, when the complete path must decide
+     * @throws DoubleFreeBug when the object waits in a magazine already, and whatever the object
+     *         allocator reports for an address that is not a live object, as the complete path would
      */
     boolean freeCached(CpuCache cache, long addr, long pfn, int sizeClass) {
         if (frames.shardOf(pfn) != cache.shard) {
