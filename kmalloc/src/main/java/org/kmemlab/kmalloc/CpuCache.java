@@ -39,9 +39,9 @@ import org.kmemlab.api.spi.PageAllocator;
  * addresses {@code objects[base .. top)}, newest last, where {@code top}, {@code base} and {@code limit}
  * are {@code magazines[PAD + 4c]}, {@code [PAD + 4c + 1]} and {@code [PAD + 4c + 2]}. The three numbers
  * of a class share one array and one 16-byte record, so a pop or a push loads one array reference, one
- * record and one element: kmalloc's fast path is a handful of instructions (see {@link SmallObjects}). Page list {@code l} (zone
- * {@code l / orders}, order {@code l % orders}) occupies {@code pages[PAD + l * pageCapacity ...]}, pfns
- * newest last. The alien buffer of shard {@code s} occupies {@code aliens[PAD + s * ALIEN_LIMIT ...]}.
+ * record and one element (kmalloc's fast path, {@link SmallObjects#allocateCached}). Page list {@code l}
+ * (zone {@code l / orders}, order {@code l % orders}) occupies {@code pages[PAD + l * pageCapacity ...]},
+ * pfns newest last. The alien buffer of shard {@code s} occupies {@code aliens[PAD + s * ALIEN_LIMIT ...]}.
  * {@code PAD} is {@link #PAD_BYTES} in elements of the array's type.
  */
 final class CpuCache {

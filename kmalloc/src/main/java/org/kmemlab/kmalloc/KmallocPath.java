@@ -47,11 +47,12 @@ import org.kmemlab.api.spi.PageAllocator;
  * </pre>
  * Why split: a JIT compiler inlines a method into its caller only while the method's compiled code is
  * small (C2's {@code InlineSmallCode}, 2,500 bytes on JDK 17 and 25). With the complete paths inline,
- * {@code Kernel.kmalloc} and {@code Kernel.kfree} compiled to 2,560 and 2,750 bytes, mostly the
- * out-of-line stubs of rarely taken branches (each saves every live value for deoptimisation), so every
- * caller paid a real call and reloaded every field. Split, they compile to about 1,750 and 2,200 bytes
- * and inline; the two tests of each fast path's entry are combined with {@code &} so that they cost one
- * branch and one stub. Issue 16's measurements are in {@code bench/README.md} ("What changed").
+ * {@code Kernel.kmalloc} and {@code Kernel.kfree} compiled to about 2,550 bytes each, mostly the
+ * out-of-line stubs of rarely taken branches (each saves every live value for deoptimisation), so a
+ * caller compiled after them paid a real call, or inlined the refill and flush along with them. Split,
+ * they compile to about 1,750 and 2,200 bytes and inline; the two tests of each fast path's entry are
+ * combined with {@code &} so that they cost one branch and one stub. Issue 16's measurements are in
+ * {@code bench/README.md} ("What changed", K1).
  */
 final class KmallocPath {
 
