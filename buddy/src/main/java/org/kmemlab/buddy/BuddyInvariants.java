@@ -20,9 +20,11 @@ import org.kmemlab.api.Checks;
  *       block of the same order (they would have been merged). It counts the free blocks per order and
  *       the free frames.</li>
  *   <li>The <em>list walk</em> follows each free_area list: every entry is a free block of that order,
- *       {@code prev} mirrors {@code next}, and the number of entries equals the counter, the number the
- *       tiling walk saw, and the non-empty bit. Distinct entries with mirrored links cannot form a cycle,
- *       so equal counts mean each free block is listed exactly once.</li>
+ *       every entry after the head has the entry before it as {@code prev} (the head's own link is not
+ *       kept, see the allocator's essay), and the number of entries equals the counter, the number the
+ *       tiling walk saw, and the non-empty bit. The walk stops with a report as soon as it has seen more
+ *       entries than the tiling walk found blocks, so a cycle cannot run it forever, and since every
+ *       listed entry is a free block of that order, equal counts mean each is listed exactly once.</li>
  * </ol>
  */
 final class BuddyInvariants {
@@ -45,12 +47,12 @@ final class BuddyInvariants {
     void check() {
         long[] tiledFree = new long[maxOrder + 1];
         long freeFrames = walkBlocks(tiledFree);
+        for (int order = 0; order <= maxOrder; order++) {
+            walkFreeList(order, tiledFree[order]);
+        }
         if (freeFrames != allocator.freeFrames()) {
             throw broken("freeFrames() is %d but the free blocks hold %d frames",
                     allocator.freeFrames(), freeFrames);
-        }
-        for (int order = 0; order <= maxOrder; order++) {
-            walkFreeList(order, tiledFree[order]);
         }
     }
 
@@ -125,7 +127,7 @@ final class BuddyInvariants {
                 throw broken("free_area[%d] holds pfn %d, which is tagged %s",
                         order, pfn, describe(tag[block] & 0xff));
             }
-            if (prev[block] != previous) {
+            if (previous != NONE && prev[block] != previous) {
                 throw broken("free_area[%d]: the prev link of pfn %d is offset %d, expected %d",
                         order, pfn, prev[block], previous);
             }

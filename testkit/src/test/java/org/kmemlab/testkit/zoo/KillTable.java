@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.kmemlab.testkit.contract.ContractProperty;
 import org.kmemlab.testkit.contract.PropertyResult;
 import org.kmemlab.testkit.property.Effort;
@@ -27,6 +31,41 @@ final class KillTable {
             row.put(property.id(), property.check(effort));
         }
         results.put(mutant, row);
+    }
+
+    /**
+     * Checks several mutants side by side on {@code threads} threads, each mutant's properties in order on
+     * one thread, and records the rows in the order of {@code rows}, as {@link #run} one after the other
+     * would. For zoos whose mutants mostly wait (a zone mutant that never wakes a waiter costs a
+     * property's whole patience, several seconds, at every shrinking step) rather than compute.
+     */
+    void runSideBySide(Map<String, List<ContractProperty>> rows, Effort effort, int threads) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            Map<String, Future<Map<String, PropertyResult>>> pending = new LinkedHashMap<>();
+            rows.forEach((mutant, properties) -> pending.put(mutant, pool.submit(() -> {
+                Map<String, PropertyResult> row = new LinkedHashMap<>();
+                for (ContractProperty property : properties) {
+                    row.put(property.id(), property.check(effort));
+                }
+                return row;
+            })));
+            for (Map.Entry<String, Future<Map<String, PropertyResult>>> e : pending.entrySet()) {
+                for (ContractProperty property : rows.get(e.getKey())) {
+                    if (!propertyIds.contains(property.id())) {
+                        propertyIds.add(property.id());
+                    }
+                }
+                results.put(e.getKey(), e.getValue().get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the zoo ran", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a mutant's contract run threw", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Returns the mutants no property killed. */
