@@ -10,7 +10,9 @@ import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.spi.ObjectAllocator;
 import org.kmemlab.api.spi.PageAllocator;
+import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.kmalloc.Kernel;
+import org.kmemlab.kmalloc.KmemCache;
 
 /**
  * The headline workloads timed by each thread's CPU time instead of the wall clock: a cross-check for
@@ -20,6 +22,8 @@ import org.kmemlab.kmalloc.Kernel;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar org.kmemlab.bench.CpuTimeRun kmalloc 2      # threads
+ * java -cp bench/target/benchmarks.jar org.kmemlab.bench.CpuTimeRun kmalloc-fixed 192  # bytes, one thread
+ * java -cp bench/target/benchmarks.jar org.kmemlab.bench.CpuTimeRun kmem-cache 192     # a named cache's pair
  * java -cp bench/target/benchmarks.jar org.kmemlab.bench.CpuTimeRun bucket-fixed64 MODERN
  * java -cp bench/target/benchmarks.jar org.kmemlab.bench.CpuTimeRun bucket-mix LINUX_2_0
  * java -cp bench/target/benchmarks.jar org.kmemlab.bench.CpuTimeRun buddy-warm 0
@@ -44,7 +48,8 @@ public final class CpuTimeRun {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            throw new IllegalArgumentException("usage: CpuTimeRun kmalloc <threads> | bucket-fixed64 <era>"
+            throw new IllegalArgumentException("usage: CpuTimeRun kmalloc <threads> | kmalloc-own <threads>"
+                    + " | kmalloc-fixed <size> | kmem-cache <size> | bucket-fixed64 <era>"
                     + " | bucket-mix <era> | buddy-warm 0   (era MODERN or LINUX_2_0; buddy-warm takes order 0)");
         }
         double[] perRound;
@@ -55,6 +60,10 @@ public final class CpuTimeRun {
             }
             case "kmalloc-own" -> perRound = run(Integer.parseInt(args[1]),
                     () -> kmallocLoop(KmallocBenchmarks.SharedKernel.boot(true)));
+            case "kmalloc-fixed" -> perRound = run(1,
+                    () -> kmallocFixedLoop(KmallocBenchmarks.SharedKernel.boot(true), Long.parseLong(args[1])));
+            case "kmem-cache" -> perRound = run(1,
+                    () -> kmemCacheLoop(KmallocBenchmarks.SharedKernel.boot(true), Long.parseLong(args[1])));
             case "bucket-fixed64" -> {
                 ObjectAllocator buckets = BucketBenchmarks.bucketAllocator(Era.valueOf(args[1]));
                 perRound = run(1, () -> pairs -> {
@@ -75,7 +84,7 @@ public final class CpuTimeRun {
                 perRound = run(1, () -> buddyWarmLoop(args[1]));
             }
             default -> throw new IllegalArgumentException("unknown workload " + args[0]
-                    + "; use kmalloc, bucket-fixed64, bucket-mix or buddy-warm");
+                    + "; use kmalloc, kmalloc-own, kmalloc-fixed, kmem-cache, bucket-fixed64, bucket-mix or buddy-warm");
         }
         StringBuilder line = new StringBuilder(args[0] + " " + args[1] + ": CPU ns per pair by round:");
         for (double ns : perRound) {
@@ -87,7 +96,7 @@ public final class CpuTimeRun {
         System.out.println(line);
     }
 
-    private static Loop kmallocLoop(Kernel kernel) {
+    static Loop kmallocLoop(Kernel kernel) {
         BucketBenchmarks.Workload plan = new BucketBenchmarks.Workload();
         long[] live = new long[BucketBenchmarks.LIVE];
         for (int i = 0; i < live.length; i++) {
@@ -102,6 +111,33 @@ public final class CpuTimeRun {
                 kernel.kfree(live[slot]);
                 long p = KmallocBenchmarks.checked(kernel.kmalloc(plan.sizes[i], Gfp.GFP_KERNEL));
                 live[slot] = p;
+                sink += p;
+            }
+            return sink;
+        };
+    }
+
+    /** {@link SlabBenchmarks#kmalloc}'s loop: {@code kmalloc(size)} and {@code kfree} of the same object. */
+    static Loop kmallocFixedLoop(Kernel kernel, long size) {
+        return pairs -> {
+            long sink = 0;
+            for (long n = 0; n < pairs; n++) {
+                long p = KmallocBenchmarks.checked(kernel.kmalloc(size, Gfp.GFP_KERNEL));
+                kernel.kfree(p);
+                sink += p;
+            }
+            return sink;
+        };
+    }
+
+    /** {@link SlabBenchmarks#kmemCache}'s loop without the constructor: a named cache of {@code size} bytes. */
+    static Loop kmemCacheLoop(Kernel kernel, long size) {
+        KmemCache cache = kernel.kmemCacheCreate("bench_" + size, size, 0, SlabFlags.SLAB_HWCACHE_ALIGN, null);
+        return pairs -> {
+            long sink = 0;
+            for (long n = 0; n < pairs; n++) {
+                long p = KmallocBenchmarks.checked(kernel.kmemCacheAlloc(cache, Gfp.GFP_KERNEL));
+                kernel.kmemCacheFree(cache, p);
                 sink += p;
             }
             return sink;

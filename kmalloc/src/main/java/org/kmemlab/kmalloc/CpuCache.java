@@ -35,10 +35,13 @@ import org.kmemlab.api.spi.PageAllocator;
  * which makes all the owner's writes visible) or when the owner asks for it through
  * {@link #drainRequested}.
  *
- * <p>Layout: the magazine of size class {@code c} occupies {@code objects[objectBase[c] .. objectBase[c + 1])}
- * and holds {@code objectCount[PAD + c]} addresses, newest last. Page list {@code l} (zone
- * {@code l / orders}, order {@code l % orders}) occupies {@code pages[PAD + l * pageCapacity ...]}, pfns
- * newest last. The alien buffer of shard {@code s} occupies {@code aliens[PAD + s * ALIEN_LIMIT ...]}.
+ * <p>Layout: the magazine of size class {@code c} occupies {@code objects[base .. limit)} and holds the
+ * addresses {@code objects[base .. top)}, newest last, where {@code top}, {@code base} and {@code limit}
+ * are {@code magazines[PAD + 4c]}, {@code [PAD + 4c + 1]} and {@code [PAD + 4c + 2]}. The three numbers
+ * of a class share one array and one 16-byte record, so a pop or a push loads one array reference, one
+ * record and one element (kmalloc's fast path, {@link SmallObjects#allocateCached}). Page list {@code l}
+ * (zone {@code l / orders}, order {@code l % orders}) occupies {@code pages[PAD + l * pageCapacity ...]},
+ * pfns newest last. The alien buffer of shard {@code s} occupies {@code aliens[PAD + s * ALIEN_LIMIT ...]}.
  * {@code PAD} is {@link #PAD_BYTES} in elements of the array's type.
  */
 final class CpuCache {
@@ -56,9 +59,14 @@ final class CpuCache {
     /** Set by another thread that wants this cache emptied; the owner obeys at its next call. */
     volatile boolean drainRequested;
 
+    /** The ints of one magazine's record in {@link #magazines}: top, base, limit and one unused. */
+    private static final int MAGAZINE_INTS = 4;
+    private static final int TOP = 0;
+    private static final int BASE = 1;
+    private static final int LIMIT = 2;
+
     private final long[] objects;
-    private final int[] objectBase;
-    private final int[] objectCount;
+    private final int[] magazines;
     private final long[] pages;
     private final int[] pageCount;
     private final int pageCapacity;
@@ -68,13 +76,16 @@ final class CpuCache {
     CpuCache(Thread owner, int[] objectCapacity, int pageLists, int pageCapacity, int shard, int shards) {
         this.owner = owner;
         this.shard = shard;
-        this.objectBase = new int[objectCapacity.length + 1];
-        objectBase[0] = PAD_LONGS;
+        this.magazines = new int[MAGAZINE_INTS * objectCapacity.length + 2 * PAD_INTS];
+        int base = PAD_LONGS;
         for (int c = 0; c < objectCapacity.length; c++) {
-            objectBase[c + 1] = objectBase[c] + objectCapacity[c];
+            int i = PAD_INTS + MAGAZINE_INTS * c;
+            magazines[i + TOP] = base;
+            magazines[i + BASE] = base;
+            base += objectCapacity[c];
+            magazines[i + LIMIT] = base;
         }
-        this.objects = new long[objectBase[objectCapacity.length] + PAD_LONGS];
-        this.objectCount = new int[objectCapacity.length + 2 * PAD_INTS];
+        this.objects = new long[base + PAD_LONGS];
         this.pageCapacity = pageCapacity;
         this.pages = new long[pageLists * pageCapacity + 2 * PAD_LONGS];
         this.pageCount = new int[pageLists + 2 * PAD_INTS];
@@ -86,54 +97,83 @@ final class CpuCache {
 
     /** Returns the number of size classes, one magazine each. */
     int sizeClasses() {
-        return objectBase.length - 1;
+        return (magazines.length - 2 * PAD_INTS) / MAGAZINE_INTS;
     }
 
     /** Returns the number of objects magazine {@code sizeClass} can hold. */
     int capacity(int sizeClass) {
-        return objectBase[sizeClass + 1] - objectBase[sizeClass];
+        int i = PAD_INTS + MAGAZINE_INTS * sizeClass;
+        return magazines[i + LIMIT] - magazines[i + BASE];
     }
 
     /** Returns the number of objects magazine {@code sizeClass} holds. */
     int objectCount(int sizeClass) {
-        return objectCount[PAD_INTS + sizeClass];
+        int i = PAD_INTS + MAGAZINE_INTS * sizeClass;
+        return magazines[i + TOP] - magazines[i + BASE];
     }
 
     /** Takes the newest object of magazine {@code sizeClass}, or returns 0 when it is empty. */
     long popObject(int sizeClass) {
-        int n = objectCount[PAD_INTS + sizeClass];
-        if (n == 0) {
+        int[] m = magazines;
+        int i = PAD_INTS + MAGAZINE_INTS * sizeClass;
+        int top = m[i + TOP];
+        if (top == m[i + BASE]) {
             return 0;
         }
-        objectCount[PAD_INTS + sizeClass] = n - 1;
-        return objects[objectBase[sizeClass] + n - 1];
+        m[i + TOP] = --top;
+        return objects[top];
     }
 
     /** Puts {@code addr} into magazine {@code sizeClass}, which the caller made sure is not full. */
     void pushObject(int sizeClass, long addr) {
-        int n = objectCount[PAD_INTS + sizeClass];
-        objects[objectBase[sizeClass] + n] = addr;
-        objectCount[PAD_INTS + sizeClass] = n + 1;
+        int i = PAD_INTS + MAGAZINE_INTS * sizeClass;
+        int top = magazines[i + TOP];
+        objects[top] = addr;
+        magazines[i + TOP] = top + 1;
+    }
+
+    /**
+     * The first half of kfree's push, before the object's state moves: writes {@code addr} into the free
+     * place above the top of magazine {@code sizeClass}, where nobody reads it until
+     * {@link #commitObject} moves the top over it.
+     *
+     * @return the place, to hand to {@link #commitObject}, or -1 when the magazine is full
+     */
+    int stageObject(int sizeClass, long addr) {
+        int[] m = magazines;
+        int i = PAD_INTS + MAGAZINE_INTS * sizeClass;
+        int top = m[i + TOP];
+        if (top == m[i + LIMIT]) {
+            return -1;
+        }
+        objects[top] = addr;
+        return top;
+    }
+
+    /** The second half of kfree's push: the object staged at {@code place} becomes the newest of its magazine. */
+    void commitObject(int sizeClass, int place) {
+        magazines[PAD_INTS + MAGAZINE_INTS * sizeClass + TOP] = place + 1;
     }
 
     /** Returns the {@code i}-th oldest object of magazine {@code sizeClass} (0 is the oldest). */
     long oldestObject(int sizeClass, int i) {
-        return objects[objectBase[sizeClass] + i];
+        return objects[magazines[PAD_INTS + MAGAZINE_INTS * sizeClass + BASE] + i];
     }
 
     /** Forgets the {@code n} oldest objects of magazine {@code sizeClass}, which the caller gave back. */
     void dropOldestObjects(int sizeClass, int n) {
-        int base = objectBase[sizeClass];
-        int count = objectCount[PAD_INTS + sizeClass];
-        System.arraycopy(objects, base + n, objects, base, count - n);
-        objectCount[PAD_INTS + sizeClass] = count - n;
+        int i = PAD_INTS + MAGAZINE_INTS * sizeClass;
+        int base = magazines[i + BASE];
+        int top = magazines[i + TOP];
+        System.arraycopy(objects, base + n, objects, base, top - base - n);
+        magazines[i + TOP] = top - n;
     }
 
     /** Returns the number of objects cached in all magazines and alien buffers. */
     long cachedObjects() {
         long n = 0;
-        for (int c : objectCount) {
-            n += c;
+        for (int c = 0; c < sizeClasses(); c++) {
+            n += objectCount(c);
         }
         for (int c : alienCount) {
             n += c;

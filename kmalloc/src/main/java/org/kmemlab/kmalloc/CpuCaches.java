@@ -8,7 +8,9 @@ import java.util.function.Consumer;
 
 /**
  * Every thread's {@link CpuCache}, created on a thread's first allocation and kept in a registry so that
- * the caches of finished threads can be emptied and reports can count what the caches hold.
+ * the caches of finished threads can be emptied and reports can count what the caches hold. A thread
+ * finds its own cache on every kmalloc and kfree, through a table indexed by its thread id (a
+ * {@code ThreadLocal} for ids beyond the table; {@link #byId} says why).
  *
  * <p>When caching is off ({@code Kernel.Builder.cpuCaches(false)}), every magazine and page list has
  * capacity 0: each kmalloc then visits the object allocator under its lock and each free goes straight
@@ -19,6 +21,18 @@ final class CpuCaches {
     /** Registering a cache empties the finished ones once the registry has grown to this many. */
     private static final int FIRST_REAP = 64;
 
+    /**
+     * The threads' caches by thread id, for the first {@value #BY_ID} ids; the {@code ThreadLocal} finds
+     * the others. Why both: the {@code ThreadLocal} lookup is about seven dependent loads (the thread, its
+     * map, the map's table, the entry, its key and value, a type check), and kmalloc's pop, address and
+     * object state all wait for it; the table is three (the thread, its id, the element), plus a check
+     * that the element's owner is this thread. Thread ids are never reused, so an element can only be the
+     * calling thread's cache or a finished thread's (then the owner check fails); a finished thread's
+     * element is cleared when its cache is reaped. Only the registering thread writes its element, under
+     * the registry's lock, and only that thread reads it.
+     */
+    private final CpuCache[] byId = new CpuCache[BY_ID];
+    private static final int BY_ID = 256;
     private final ThreadLocal<CpuCache> local;
     private final List<CpuCache> all = new ArrayList<>();
     private final Consumer<CpuCache> reaper;
@@ -63,6 +77,10 @@ final class CpuCaches {
             }
             cache = new CpuCache(Thread.currentThread(), capacities, pageLists, pageCapacity, shard, shardUse.length);
             all.add(cache);
+            long id = idOf(Thread.currentThread());
+            if (id < byId.length) {
+                byId[(int) id] = cache;
+            }
             if (all.size() >= reapAt) {
                 finished = new ArrayList<>();
                 removeFinished(finished);
@@ -83,13 +101,38 @@ final class CpuCaches {
             if (!cache.owner.isAlive()) {
                 it.remove();
                 finished.add(cache);
+                long id = idOf(cache.owner);
+                if (id < byId.length && byId[(int) id] == cache) {
+                    byId[(int) id] = null;
+                }
             }
         }
     }
 
-    /** Returns the calling thread's cache. */
+    /**
+     * Returns the calling thread's cache: from {@link #byId} when the thread's id is small enough, else
+     * from the {@code ThreadLocal} (which registers a new thread).
+     */
     CpuCache current() {
+        Thread me = Thread.currentThread();
+        long id = idOf(me);
+        CpuCache[] table = byId;
+        if (id < table.length) {
+            CpuCache c = table[(int) id];
+            if (c != null && c.owner == me) {
+                return c;
+            }
+        }
         return local.get();
+    }
+
+    /**
+     * Returns {@code thread}'s id. {@code Thread.getId()} is deprecated from JDK 19 on in favour of
+     * {@code threadId()}, which JDK 17 lacks; the two return the same number, never reused in a JVM.
+     */
+    @SuppressWarnings("deprecation")
+    private static long idOf(Thread thread) {
+        return thread.getId();
     }
 
     /**

@@ -119,6 +119,11 @@ public final class FaultInjection {
         return pages.injected;
     }
 
+    /** Returns true while failslab is on; kmalloc's fast path runs only while it is off. */
+    boolean slabArmed() {
+        return (boolean) SLAB_ARMED.getOpaque(this);
+    }
+
     /**
      * Decides whether a kmalloc of {@code size} bytes from the object path fails ({@code should_failslab}).
      * Called at the top of the path; false at once while failslab is off.

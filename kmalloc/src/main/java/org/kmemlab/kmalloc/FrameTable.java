@@ -88,7 +88,7 @@ final class FrameTable {
     /** A page of a named slab cache ({@code kmem_cache_create}); see {@code KmemCaches}. */
     static final byte KMEM_CACHE = 11;
 
-    /** {@link #classOf(long)} of a slab frame that holds no object handed out through kmalloc yet. */
+    /** {@link #classOf(long)} of any frame but a slab frame holding objects handed out through kmalloc. */
     static final int NO_CLASS = -1;
     /** {@link #classOf(long)} of a frame holding objects of several classes, or of no cached class. */
     static final int MIXED = -2;
@@ -139,6 +139,7 @@ final class FrameTable {
         this.tags = new byte[n];
         this.orders = new byte[n];
         this.classes = new byte[n];
+        Arrays.fill(classes, (byte) NO_CLASS);
         this.shards = new byte[n];
         this.objectStates = new byte[(n + GROUP_MASK) >>> GROUP_SHIFT][];
         for (ZoneSpan span : machine.zones()) {
@@ -266,7 +267,13 @@ final class FrameTable {
         return shards[(int) pfn];
     }
 
-    /** Returns the kmalloc class of the objects in slab frame {@code pfn}, {@link #NO_CLASS} or {@link #MIXED}. */
+    /**
+     * Returns the kmalloc class of the objects in slab frame {@code pfn}, {@link #NO_CLASS} or
+     * {@link #MIXED}. Every frame that is not a kmalloc slab frame has {@link #NO_CLASS} (the table starts
+     * so, and {@link #makeSlab} and {@link #releaseSlab} reset it), so a class of at least 0 alone says
+     * "a slab frame of kmalloc whose objects are of this class": kfree's fast path reads this one byte
+     * instead of the tag and the class.
+     */
     int classOf(long pfn) {
         return classes[(int) pfn];
     }
@@ -291,6 +298,24 @@ final class FrameTable {
      */
     byte objectState(long pfn, int offset) {
         return (byte) BYTES.getAcquire(objectStates[(int) pfn >>> GROUP_SHIFT], granule(pfn, offset));
+    }
+
+    /**
+     * kmalloc's move of an object from its owner's magazine to the caller: CACHED to LIVE for the object
+     * at physical address {@code phys}, one read and one release store (only the magazine's owner moves an
+     * object out of CACHED, see the class comment).
+     *
+     * @return false, with nothing changed, when the object was not CACHED
+     */
+    boolean claimCached(long phys) {
+        long pfn = phys >>> MachineProfile.PAGE_SHIFT;
+        byte[] group = objectStates[(int) pfn >>> GROUP_SHIFT];
+        int i = granule(pfn, (int) (phys & (MachineProfile.PAGE_SIZE - 1)));
+        if (group[i] != OBJECT_CACHED) {
+            return false;
+        }
+        BYTES.setRelease(group, i, OBJECT_LIVE);
+        return true;
     }
 
     /**

@@ -215,6 +215,11 @@ final class InstalledSizeClasses {
         return low;
     }
 
+    /** Returns the table of {@link #classFor}: element {@code size} is the class of a request of that size. */
+    byte[] table(boolean dma) {
+        return dma ? dmaTable : normalTable;
+    }
+
     /** Returns the number of classes, normal and DMA. */
     int count() {
         return sizes.length;

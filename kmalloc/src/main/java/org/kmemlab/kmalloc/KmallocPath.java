@@ -4,6 +4,7 @@ import static org.kmemlab.api.KernelMemory.NULL;
 
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.Era;
+import org.kmemlab.api.ExecutionContext;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
@@ -28,6 +29,30 @@ import org.kmemlab.api.spi.PageAllocator;
  * refused kfree print what 2.0 printed ({@link Linux20Misuse}), and {@code kmalloc(0)} is a real block.
  * {@link SlabDebug} wraps {@link #kmallocRaw}, {@link #kfreeRaw} and {@link #ksizeRaw} when debugging is
  * on.
+ *
+ * <h2>A fast path in front of the complete one</h2>
+ * Nearly every call is the same case: kmalloc of a size with a cached class, served from the calling
+ * thread's magazine, and kfree of a LIVE object of the thread's own shard into a magazine with room.
+ * {@link #kmallocRaw} and {@link #kfreeRaw} test for exactly that case and handle it in a few lines; any
+ * other call, and any call where a test fails, goes to {@link #kmallocSlowly} or {@link #kfreeSlowly},
+ * the complete paths, which start again from the beginning and decide everything themselves (so the
+ * fast path may give up at any point, as long as it has changed nothing).
+ * <pre>
+ *   kmalloc fast path: 1 &lt;= size &lt;= the class table, no __GFP_ZERO or __GFP_DMA, modern era
+ *                      failslab off; might_sleep (one read while no atomic section is open)
+ *                      the thread's cache (drained first if asked); pop; the object must be CACHED -&gt; LIVE
+ *   kfree fast path:   in the direct map, 4-byte aligned, frame of a cached kmalloc class
+ *                      same shard as the thread, magazine not full
+ *                      LIVE -&gt; CACHED by compare-and-set (a second free is reported here, also under races)
+ * </pre>
+ * Why split: a JIT compiler inlines a method into its caller only while the method's compiled code is
+ * small (C2's {@code InlineSmallCode}, 2,500 bytes on JDK 17 and 25). With the complete paths inline,
+ * {@code Kernel.kmalloc} and {@code Kernel.kfree} compiled to about 2,550 bytes each, mostly the
+ * out-of-line stubs of rarely taken branches (each saves every live value for deoptimisation), so a
+ * caller compiled after them paid a real call, or inlined the refill and flush along with them. Split,
+ * they compile to about 1,750 and 2,200 bytes and inline; the two tests of each fast path's entry are
+ * combined with {@code &} so that they cost one branch and one stub. Issue 16's measurements are in
+ * {@code bench/README.md} ("What changed", K1).
  */
 final class KmallocPath {
 
@@ -46,6 +71,14 @@ final class KmallocPath {
     private final Linux20Misuse linux20;
     private final long smallLimit;
     private final long pageOffset;
+    private final long ramBytes;
+    private final ExecutionContext context;
+    /** The normal classes' size-to-class table ({@link InstalledSizeClasses#table}), for the fast path. */
+    private final byte[] classTable;
+    /** The fast path serves sizes 1 .. fastSizes: 0 on the Linux 2.0 era, whose kmalloc has more to check. */
+    private final long fastSizes;
+    /** Flags that send a kmalloc to the complete path: zeroing and the DMA classes. */
+    private static final int SLOW_GFP = Gfp.__GFP_ZERO | Gfp.__GFP_DMA;
 
     KmallocPath(Machine machine, Era era, FrameTable frames, SmallObjects small, PagePath pagePath,
                 FaultInjection faults, KmemCaches kmemCaches, KernelAddresses addresses, CpuCacheDrain cpuCaches,
@@ -62,10 +95,32 @@ final class KmallocPath {
         this.linux20 = linux20;
         this.smallLimit = Math.min(small.classes().maxSize(), era.maxKmallocSize());
         this.pageOffset = machine.profile().pageOffset();
+        this.ramBytes = machine.ramBytes();
+        this.context = machine.context();
+        this.classTable = small.classes().table(false);
+        this.fastSizes = linux20 != null ? 0 : Math.min(classTable.length - 1, smallLimit);
     }
 
-    /** kmalloc without the debug wrapper; failslab applies to the object path. */
+    /**
+     * kmalloc without the debug wrapper; failslab applies to the object path. The common case is served
+     * here (see the class comment), everything else by {@link #kmallocSlowly}.
+     */
     long kmallocRaw(long size, int gfp) {
+        if ((Long.compareUnsigned(size - 1, fastSizes) < 0 & (gfp & SLOW_GFP) == 0) && !faults.slabArmed()) {
+            context.mightSleep(gfp, "kmalloc");
+            long addr = small.allocateCached(cpuCaches.current(), classTable[(int) size]);
+            if (addr != NULL) {
+                return addr;
+            }
+        }
+        return kmallocSlowly(size, gfp);
+    }
+
+    /**
+     * The complete kmalloc: every era, size, flag and failure; also the fast path's fallback, so it checks
+     * everything again (might_sleep a second time after an empty magazine, which is harmless).
+     */
+    long kmallocSlowly(long size, int gfp) {
         if (linux20 != null) {
             gfp = linux20.nonatomicFromInterrupt(gfp, "kmalloc");
         }
@@ -134,8 +189,25 @@ final class KmallocPath {
         }
     }
 
-    /** kfree without the debug wrapper, of an address above ZERO_SIZE_PTR. */
+    /**
+     * kfree without the debug wrapper, of an address above ZERO_SIZE_PTR. The common case is served here
+     * (see the class comment); a class of at least 0 alone says "a kmalloc slab frame"
+     * ({@link FrameTable#classOf}). Everything else goes to {@link #kfreeSlowly}.
+     */
     void kfreeRaw(long addr) {
+        long phys = addr - pageOffset;
+        if (Long.compareUnsigned(phys, ramBytes) < 0 & (addr & FrameTable.GRANULE_MASK) == 0) {
+            long pfn = phys >>> MachineProfile.PAGE_SHIFT;
+            int sizeClass = frames.classOf(pfn);
+            if (sizeClass >= 0 && small.freeCached(cpuCaches.current(), addr, pfn, sizeClass)) {
+                return;
+            }
+        }
+        kfreeSlowly(addr);
+    }
+
+    /** The complete kfree: every kind of frame, every misuse; also the fast path's fallback. */
+    void kfreeSlowly(long addr) {
         long pfn = addresses.pfnOf(addr, "kfree");
         CpuCache cache = cpuCaches.current();
         byte tag = frames.tag(pfn);

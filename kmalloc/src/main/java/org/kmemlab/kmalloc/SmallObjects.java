@@ -38,6 +38,12 @@ import org.kmemlab.api.stats.SlabInfo;
  *
  * <p>A frame whose objects belong to several classes ({@link FrameTable#MIXED}, which a student's
  * allocator may do) and requests beyond the probed classes bypass the magazines.
+ *
+ * <p>The common case of each direction has its own short method, {@link #allocateCached} and
+ * {@link #freeCached}, which {@link KmallocPath}'s fast paths call; {@link #allocate} and {@link #free} are
+ * the complete paths behind them. Both directions keep the object state: the fast kmalloc checks that
+ * the popped object is CACHED before it makes it LIVE, the fast kfree claims the object with the same
+ * compare-and-set as the complete path, so a double free is caught on either path.
  */
 final class SmallObjects {
 
@@ -47,6 +53,7 @@ final class SmallObjects {
     private final FrameTable frames;
     private final InstalledSizeClasses classes;
     private final int[] batch;
+    private final long pageOffset;
 
     SmallObjects(Machine machine, AllocatorShards shards, ZoneAllocator zones, FrameTable frames,
                  InstalledSizeClasses classes, int[] capacity) {
@@ -56,6 +63,7 @@ final class SmallObjects {
         this.frames = frames;
         this.classes = classes;
         this.batch = new int[capacity.length];
+        this.pageOffset = machine.profile().pageOffset();
         for (int s = 0; s < capacity.length; s++) {
             batch[s] = Math.max(1, (capacity[s] + 1) / 2);
         }
@@ -134,6 +142,47 @@ final class SmallObjects {
             machine.memory().fill(machine.pa(addr), size, (byte) 0);
         }
         return addr;
+    }
+
+    /**
+     * kmalloc's fast path: takes the newest object of {@code cache}'s magazine {@code sizeClass} and makes
+     * it LIVE; returns 0 when the magazine is empty (the caller then takes the complete path).
+     */
+    long allocateCached(CpuCache cache, int sizeClass) {
+        long addr = cache.popObject(sizeClass);
+        if (addr != 0 && !frames.claimCached(addr - pageOffset)) {
+            throw new IllegalStateException("kmalloc magazine held 0x" + Long.toHexString(addr)
+                    + ", which is not a cached object");
+        }
+        return addr;
+    }
+
+    /**
+     * kfree's fast path for the object at {@code addr} (4-byte aligned) of cached class {@code sizeClass}
+     * in slab frame {@code pfn}: when the object belongs to {@code cache}'s shard and the magazine has
+     * room, moves it LIVE to CACHED and pushes it. The address is staged above the magazine's top before
+     * the compare-and-set and the top moved after it, so nothing is loaded again after the atomic
+     * instruction (which orders every memory access around it).
+     *
+     * @return false, having changed nothing, when the complete path must decide
+     * @throws DoubleFreeBug when the object waits in a magazine already, and whatever the object
+     *         allocator reports for an address that is not a live object, as the complete path would
+     */
+    boolean freeCached(CpuCache cache, long addr, long pfn, int sizeClass) {
+        if (frames.shardOf(pfn) != cache.shard) {
+            return false;
+        }
+        int place = cache.stageObject(sizeClass, addr);
+        if (place < 0) {
+            return false;
+        }
+        int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
+        byte was = frames.moveObject(pfn, offset, FrameTable.OBJECT_LIVE, FrameTable.OBJECT_CACHED);
+        if (was != FrameTable.OBJECT_LIVE) {
+            freeUnknown(addr, pfn, offset, was);   // reports the free, always by an exception
+        }
+        cache.commitObject(sizeClass, place);
+        return true;
     }
 
     /**
