@@ -52,7 +52,7 @@ import org.kmemlab.api.spi.PageAllocator;
  * caller compiled after them paid a real call, or inlined the refill and flush along with them. Split,
  * they compile to about 1,750 and 2,200 bytes and inline; the two tests of each fast path's entry are
  * combined with {@code &} so that they cost one branch and one stub. Issue 16's measurements are in
- * {@code bench/README.md} ("What changed", K1).
+ * {@code bench/README.md} ("What changed", 22).
  */
 final class KmallocPath {
 
