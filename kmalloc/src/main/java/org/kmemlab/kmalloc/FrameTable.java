@@ -52,27 +52,8 @@ import org.kmemlab.api.ZoneType;
  * Linux's SLUB makes the same trade on its per-CPU fast path, where only the owning CPU touches the
  * freelist and no locked instruction is needed.
  *
- * <h2>Where a state byte lives</h2>
- * The 16 frames of a group share one array of 16 × 1,024 state bytes. The obvious layout, each frame's
- * 1,024 bytes in a row indexed by granule, puts the states of a page of 4 KiB objects in 16 different
- * cache lines per group (one per frame, each holding one useful byte), and of 256-byte objects one line
- * per object: a kfree of a random one of 10,000 live objects then waits for a line that is almost never
- * in the nearest cache. So the index is built the other way round:
- * <pre>
- *   index = reverse10(granule) &lt;&lt; 4 | (pfn &amp; 15)        reverse10: the granule's 10 bits in reverse order
- * </pre>
- * Object starts are aligned: a 2^k-byte object starts at a granule whose low k - 2 bits are 0, and
- * reversed those are the high bits, so the reversed granule of every object start of such a page is
- * below 1,024 / 2^(k-2); the frame's place in the group, in the low 4 bits, puts the 16 frames' states
- * side by side. A 64-byte object of any frame of the group has its state in the group's first 1,024 bytes
- * (16 lines for 1,024 objects), a 4 KiB object in byte 0..15 (one line for 16 pages), and a 96-byte
- * object (granules 24k) below 2,048. Layouts with odd offsets (Linux 2.0's headers put objects at
- * 24 + 252k) gain nothing and lose nothing. Measured on the kmalloc mix: about 5 % of the pair
- * ({@code bench/README.md}, "What changed").
- *
- * <p>Worked example: the object at offset 0x144 of frame 0x1235 is granule {@code 0x144 >>> 2 = 81}, in
- * binary {@code 0001010001}; reversed, {@code 1000101000} = 552; the frame is 5th in its group
- * ({@code 0x1235 & 15}), so its state is byte {@code 552 × 16 + 5 = 8,837} of the group's array.
+ * <p>Worked example: the object at offset 0x144 of its page is granule {@code 0x144 >>> 2 = 81}, so its
+ * state is byte 81 of the frame's 1,024 state bytes (in the array its group of 16 frames shares).
  *
  * <h2>Concurrency</h2>
  * Tags of block heads change by compare-and-set, object states as described above. The other entries
@@ -254,9 +235,8 @@ final class FrameTable {
                 byte[] made = new byte[GRANULES_PER_FRAME << GROUP_SHIFT];
                 GROUPS.compareAndSet(objectStates, i >>> GROUP_SHIFT, null, made);
             } else {
-                for (int at = i & GROUP_MASK; at < group.length; at += 1 << GROUP_SHIFT) {
-                    group[at] = OBJECT_FREE;
-                }
+                int from = (i & GROUP_MASK) * GRANULES_PER_FRAME;
+                Arrays.fill(group, from, from + GRANULES_PER_FRAME, OBJECT_FREE);
             }
             orders[i] = NOT_A_HEAD;
         }
@@ -357,22 +337,8 @@ final class FrameTable {
         return (byte) BYTES.compareAndExchange(objectStates[(int) pfn >>> GROUP_SHIFT], granule(pfn, offset), from, to);
     }
 
-    /**
-     * Returns the index of the state of the object at {@code offset} of frame {@code pfn} in its group's
-     * array: the granule number with its bits reversed, times the group's 16 frames, plus the frame's
-     * place in the group (see "Where a state byte lives" in the class comment).
-     */
-    static int granule(long pfn, int offset) {
-        return (REVERSED_GRANULE[offset >>> GRANULE_SHIFT] << GROUP_SHIFT) | ((int) pfn & GROUP_MASK);
-    }
-
-    /** The 10-bit reversal of each granule number 0..1023 of a frame. */
-    private static final short[] REVERSED_GRANULE = new short[GRANULES_PER_FRAME];
-
-    static {
-        int bits = MachineProfile.PAGE_SHIFT - GRANULE_SHIFT;
-        for (int g = 0; g < GRANULES_PER_FRAME; g++) {
-            REVERSED_GRANULE[g] = (short) (Integer.reverse(g) >>> (Integer.SIZE - bits));
-        }
+    /** Returns the index of the state of the object at {@code offset} of frame {@code pfn} in its group's array. */
+    private static int granule(long pfn, int offset) {
+        return (((int) pfn & GROUP_MASK) << (MachineProfile.PAGE_SHIFT - GRANULE_SHIFT)) | (offset >>> GRANULE_SHIFT);
     }
 }

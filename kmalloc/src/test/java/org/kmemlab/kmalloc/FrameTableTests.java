@@ -1,8 +1,6 @@
 package org.kmemlab.kmalloc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.kmemlab.api.Machine;
@@ -37,50 +35,6 @@ class FrameTableTests {
         table.releaseSlab(200, 0);
         table.makeSlab(200, 0);
         assertEquals(FrameTable.OBJECT_FREE, table.objectState(200, 0xffc));
-    }
-
-    @Test
-    void remakingOneFrameOfAGroupLeavesItsNeighboursStatesAlone() {
-        table.makeSlab(32, 0);
-        table.makeSlab(33, 0);
-        table.setObjectState(32, 0x40, FrameTable.OBJECT_LIVE);
-        table.setObjectState(33, 0x40, FrameTable.OBJECT_CACHED);
-        table.releaseSlab(32, 0);
-        table.makeSlab(32, 0);
-        assertEquals(FrameTable.OBJECT_FREE, table.objectState(32, 0x40));
-        assertEquals(FrameTable.OBJECT_CACHED, table.objectState(33, 0x40), "frame 33 shares the array, not the states");
-    }
-
-    @Test
-    void everyGranuleOfEveryFrameOfAGroupHasAStateOfItsOwn() {
-        boolean[] seen = new boolean[16 * 1024];
-        for (int frame = 0; frame < 16; frame++) {
-            for (int offset = 0; offset < MachineProfile.PAGE_SIZE; offset += 4) {
-                int index = FrameTable.granule(160 + frame, offset);
-                assertFalse(seen[index], "two granules share state " + index);
-                seen[index] = true;
-            }
-        }
-    }
-
-    @Test
-    void alignedObjectsOfAGroupHaveTheirStatesSideBySide() {
-        int highest64 = 0;
-        int highest4k = 0;
-        int highest96 = 0;
-        for (int frame = 0; frame < 16; frame++) {
-            for (int offset = 0; offset < MachineProfile.PAGE_SIZE; offset += 64) {
-                highest64 = Math.max(highest64, FrameTable.granule(frame, offset));
-            }
-            for (int offset = 0; offset + 96 <= MachineProfile.PAGE_SIZE; offset += 96) {
-                highest96 = Math.max(highest96, FrameTable.granule(frame, offset));
-            }
-            highest4k = Math.max(highest4k, FrameTable.granule(frame, 0));
-        }
-        assertEquals(15, highest4k, "16 pages of 4 KiB objects: one cache line of states");
-        assertTrue(highest64 < 1024, "64-byte objects of 16 pages: within 16 lines, was " + highest64);
-        assertTrue(highest96 < 2048, "96-byte objects of 16 pages: within 32 lines, was " + highest96);
-        assertEquals(552 * 16 + 5, FrameTable.granule(0x1235, 0x144), "the class comment's worked example");
     }
 
     @Test
