@@ -122,20 +122,14 @@ final class SmallObjects {
                 return 0;
             }
         } else {
-            addr = cache.popObject(sizeClass);
+            addr = allocateCached(cache, sizeClass);
             if (addr == 0) {
                 addr = fromAllocator(shards.get(cache.shard), cache, sizeClass, classes.size(sizeClass), gfp);
                 if (addr == 0) {
                     return 0;
                 }
+                claim(addr);
             }
-            long pfn = machine.virtToPfn(addr);
-            int offset = (int) (addr & (MachineProfile.PAGE_SIZE - 1));
-            if (frames.objectState(pfn, offset) != FrameTable.OBJECT_CACHED) {
-                throw new IllegalStateException("kmalloc magazine held 0x" + Long.toHexString(addr)
-                        + ", which is not a cached object");
-            }
-            frames.setObjectState(pfn, offset, FrameTable.OBJECT_LIVE);
             size = classes.size(sizeClass);
         }
         if ((gfp & Gfp.__GFP_ZERO) != 0) {
@@ -150,11 +144,18 @@ final class SmallObjects {
      */
     long allocateCached(CpuCache cache, int sizeClass) {
         long addr = cache.popObject(sizeClass);
-        if (addr != 0 && !frames.claimCached(addr - pageOffset)) {
+        if (addr != 0) {
+            claim(addr);
+        }
+        return addr;
+    }
+
+    /** Makes the CACHED object at {@code addr}, just taken for the caller, LIVE. */
+    private void claim(long addr) {
+        if (!frames.claimCached(addr - pageOffset)) {
             throw new IllegalStateException("kmalloc magazine held 0x" + Long.toHexString(addr)
                     + ", which is not a cached object");
         }
-        return addr;
     }
 
     /**
