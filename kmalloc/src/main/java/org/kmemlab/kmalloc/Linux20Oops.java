@@ -17,13 +17,16 @@ import org.kmemlab.api.bug.Oops;
  * Unable to handle kernel NULL pointer dereference at virtual address c0000000
  * current-&gt;tss.cr3 = 00101000, %cr3 = 00101000
  * *pde = 00102067
- * *pte = 00000000
+ * *pte = 00000027
  * </pre>
  * The first line says "NULL pointer dereference" when the linear address lies in the first page of the
  * kernel segment ({@code address - TASK_SIZE < PAGE_SIZE}) and "paging request" otherwise, then
  * {@code " at virtual address %08lx"}. Next come the page directory base (the task's saved {@code cr3}
  * and the register itself), the page-directory entry for the address ({@code address >> 22}) and, only
- * when that entry is present (bit 0), the page-table entry. i386 without PAE has just these two levels:
+ * when that entry is present (bit 0), the page-table entry. For a NULL dereference that entry is never 0:
+ * page 0 is unmapped ({@code mem_init}, {@code pg0[0] = 0}) until the fault handler, before it prints the
+ * address, maps it again with {@code pg0[0] = pte_val(mk_pte(0, PAGE_SHARED))} (fault.c line 125), so the
+ * {@code *pte} line reads {@code 00000027}. i386 without PAE has just these two levels:
  * no PUD, no PMD, no P4D, and every number has 8 hex digits.
  *
  * <p>Then {@code die_if_kernel("Oops", regs, error_code)} ({@code arch/i386/kernel/traps.c}, lines
@@ -36,7 +39,10 @@ import org.kmemlab.api.bug.Oops;
  * entries of the direct map are the ones 2.0's {@code paging_init} wrote (the first 4 MiB through
  * {@code pg0}, which {@code head.S} places {@code 0x2000} into the kernel image; each further 4 MiB
  * through a table taken from just past the kernel image; {@code _PAGE_TABLE} = {@code 0x067}, data pages
- * {@code PAGE_SHARED} = {@code 0x027}; page 0 left unmapped by {@code mem_init} so that NULL faults).
+ * {@code PAGE_SHARED} = {@code 0x027}; page 0 unmapped by {@code mem_init} so that NULL faults, and mapped
+ * again by the fault handler before it reads the entry). The page directory base is 2.0's
+ * {@code swapper_pg_dir} at {@code 0x101000} ({@code head.S} {@code .org 0x1000} in the image linked at
+ * {@code 0x100000}), which {@link PageTables} uses as the root of the vmalloc tables too.
  * No CPU is simulated, so there is no instruction pointer, no flags and no register contents: those
  * lines keep 2.0's layout with {@code ????????} where the value would be, and a line marked
  * {@code kmemlab:} says so. The segment registers are known: {@code KERNEL_DS} {@code 0018} in
@@ -121,8 +127,10 @@ final class Linux20Oops {
     /** The page-table entry for {@code linear}, whose page-directory entry is present. */
     private static long pte(Machine machine, PageTables tables, long addr, long linear) {
         if (directMapTable(machine, linear) >= 0) {
+            // paging_init mapped every page of RAM PAGE_SHARED; page 0, which mem_init had unmapped, the
+            // fault handler maps again before this read (fault.c:125), so it shows 00000027 too
             long phys = (linear - KERNEL_SEGMENT_BASE) & ~(MachineProfile.PAGE_SIZE - 1);
-            return phys == 0 || phys >= machine.ramBytes() ? 0 : phys | PAGE_SHARED_BITS;
+            return phys >= machine.ramBytes() ? 0 : phys | PAGE_SHARED_BITS;
         }
         return tables.entry(addr, 1) & MASK_32;
     }

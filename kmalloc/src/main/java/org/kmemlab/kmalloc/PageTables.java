@@ -33,13 +33,16 @@ import org.kmemlab.api.spi.PageAllocator;
  * <h2>Entry bits</h2>
  * Tables point to tables with {@code _PAGE_TABLE} ({@code 0x067}: present, writable, user, accessed,
  * dirty); a PTE maps a data page with {@code __PAGE_KERNEL} ({@code 0x163}: present, writable,
- * accessed, dirty, global, plus the no-execute bit 63 on x86_64).
+ * accessed, dirty, global, plus the no-execute bit 63 on x86_64). Linux 2.0 on i386 mapped vmalloc pages
+ * with its {@code PAGE_KERNEL}, {@code 0x063}: the global bit came later.
  *
  * <h2>Table pages</h2>
  * Every table is a real page from the zone allocator, zeroed when it is made (an all-zero table maps
  * nothing). Linux never frees the kernel's intermediate tables; this simulation frees a table when its
  * last entry is cleared, so that freeing every vmalloc area gives back every page (which the tests and
- * {@code MemFree} can then check exactly). The root PGD stays for the kernel's lifetime.
+ * {@code MemFree} can then check exactly). The root PGD stays for the kernel's lifetime. On x86_64 it is
+ * a page of the zone allocator; on i386 it is Linux 2.0's {@code swapper_pg_dir}, which {@code head.S}
+ * places {@code 0x1000} into the kernel image (physical {@code 0x101000}), so it costs no free page.
  *
  * <p>Not thread-safe for changes: {@link Vmalloc} serialises {@link #map} and {@link #unmap}.
  * {@link #translate} reads without a lock, as the MMU does; a caller that got its address through
@@ -55,6 +58,13 @@ final class PageTables {
     static final long NX = 1L << 63;
     /** The present bit. */
     static final long PRESENT = 1;
+    /**
+     * Bits of an i386 PTE that maps a vmalloc page in Linux 2.0: {@code PAGE_KERNEL} = present, writable,
+     * dirty, accessed ({@code include/asm-i386/pgtable.h}; 2.0 had no global bit).
+     */
+    static final long PTE_BITS_LINUX_2_0 = 0x063;
+    /** Where {@code swapper_pg_dir} lies in the i386 kernel image ({@code head.S}: {@code .org 0x1000}). */
+    static final long SWAPPER_PG_DIR_OFFSET = 0x1000;
 
     private static final long FRAME_MASK = 0x000f_ffff_ffff_f000L;
 
@@ -91,12 +101,21 @@ final class PageTables {
         Checks.requireArgument(levels == 2 || levels == 4, "%d page-table levels are not simulated", levels);
         this.entryBytes = levels == 2 ? 4 : 8;
         this.indexBits = levels == 2 ? 10 : 9;
-        this.pteBits = levels == 2 ? PTE_BITS : PTE_BITS | NX;
+        this.pteBits = levels == 2 ? PTE_BITS_LINUX_2_0 : PTE_BITS | NX;
         this.names = levels == 2 ? new String[] {"PGD", "PTE"} : new String[] {"PGD", "PUD", "PMD", "PTE"};
-        long pfn = pages.allocate(org.kmemlab.api.Gfp.GFP_KERNEL);
-        Checks.requireState(pfn != PageAllocator.NO_PAGE, "no page for the kernel's page global directory");
-        this.pgd = pfn << MachineProfile.PAGE_SHIFT;
-        this.tablePages = 1;
+        if (levels == 2) {
+            // Linux 2.0's swapper_pg_dir is part of the kernel image (arch/i386/kernel/head.S: .org 0x1000,
+            // linked at 0x100000, so 0x101000): no page of free memory is spent on it, and the Oops prints
+            // it as cr3.
+            this.pgd = profile.kernelLoadAddress() + SWAPPER_PG_DIR_OFFSET;
+            memory.fill(pgd, MachineProfile.PAGE_SIZE, (byte) 0);
+            this.tablePages = 0;
+        } else {
+            long pfn = pages.allocate(org.kmemlab.api.Gfp.GFP_KERNEL);
+            Checks.requireState(pfn != PageAllocator.NO_PAGE, "no page for the kernel's page global directory");
+            this.pgd = pfn << MachineProfile.PAGE_SHIFT;
+            this.tablePages = 1;
+        }
     }
 
     /** Returns the number of page-table levels: 2 or 4. */
@@ -109,7 +128,7 @@ final class PageTables {
         return pgd;
     }
 
-    /** Returns the pages tables occupy now, the PGD included (meminfo's {@code PageTables}). */
+    /** Returns the pages tables occupy now, the PGD included when it is a page of its own (meminfo's {@code PageTables}). */
     long tablePages() {
         return tablePages;
     }

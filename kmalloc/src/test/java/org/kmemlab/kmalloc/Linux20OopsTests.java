@@ -22,10 +22,11 @@ class Linux20OopsTests {
 
     private final Kernel i386 = TestProviders.builder().era(Era.LINUX_2_0).boot();
 
-    private static String cr3Line(Kernel kernel) {
-        String cr3 = Checks.format("%08x", kernel.pageTables().pgdPhys());
-        return "current->tss.cr3 = " + cr3 + ", %cr3 = " + cr3;
-    }
+    /**
+     * fault.c:129-131 prints cr3, the page directory: swapper_pg_dir, which head.S places at .org 0x1000
+     * in the kernel image that arch/i386/Makefile links at IMAGE_OFFSET 0x100000.
+     */
+    private static final String CR3_LINE = "current->tss.cr3 = 00101000, %cr3 = 00101000";
 
     @Test
     void writeThroughNullFaultsAtTheKernelSegmentBase() {
@@ -33,11 +34,12 @@ class Linux20OopsTests {
         // fault.c:124,128: "Unable to handle kernel NULL pointer dereference" + " at virtual address %08lx"
         assertEquals("Unable to handle kernel NULL pointer dereference at virtual address c0000000", oops.headline());
         String[] lines = oops.details().split("\n");
-        assertEquals(cr3Line(i386), lines[0], "fault.c:130-131");
+        assertEquals(CR3_LINE, lines[0], "fault.c:130-131");
         // fault.c:133: pde 768 points to pg0 (head.S .org 0x2000 in the image at 1 MiB) with _PAGE_TABLE 0x067
         assertEquals("*pde = 00102067", lines[1]);
-        // fault.c:138: mem_init leaves page 0 unmapped (init.c:277 pg0[0] = 0)
-        assertEquals("*pte = 00000000", lines[2]);
+        // fault.c:125: mem_init had left page 0 unmapped (init.c:277 pg0[0] = 0), but the NULL branch maps it
+        // again, pg0[0] = mk_pte(0, PAGE_SHARED), before fault.c:138 reads and prints the entry
+        assertEquals("*pte = 00000027", lines[2]);
         // traps.c:112: printk("%s: %04lx\n", str, err & 0xffff); a write to a page not present is 2
         assertEquals("Oops: 0002", lines[3]);
         assertEquals("CPU:    0", lines[4], "traps.c:113");
@@ -58,7 +60,7 @@ class Linux20OopsTests {
         Oops oops = assertThrows(Oops.class, () -> i386.readByte(16));
         // fault.c:123: (address - TASK_SIZE) < PAGE_SIZE picks the NULL wording
         assertEquals("Unable to handle kernel NULL pointer dereference at virtual address c0000010", oops.headline());
-        assertTrue(oops.details().contains("\nOops: 0000\n"), oops.details());
+        assertTrue(oops.details().contains("\n*pte = 00000027\nOops: 0000\n"), oops.details());
     }
 
     @Test
@@ -68,12 +70,27 @@ class Linux20OopsTests {
         // 16 MiB: VMALLOC_START = (16 MiB + 8 MiB) & ~(8 MiB - 1) = 0x1800000 in the kernel segment
         assertEquals("Unable to handle kernel paging request at virtual address c1801000", oops.headline());
         String[] lines = oops.details().split("\n");
+        assertEquals(CR3_LINE, lines[0], "the vmalloc tables hang off swapper_pg_dir too (vmalloc.c: init_mm)");
         long pde = i386.pageTables().entry(p, 0);
         assertEquals(Checks.format("*pde = %08x", pde), lines[1]);
         assertEquals(0x067, pde & 0xfff, "_PAGE_TABLE");
         assertEquals("*pte = 00000000", lines[2], "the guard page is not mapped (mm/vmalloc.c: size + PAGE_SIZE)");
         assertEquals("Oops: 0002", lines[3]);
+        // vmalloc.c alloc_area_pte: set_pte(pte, mk_pte(page, PAGE_KERNEL)), pgtable.h: PAGE_KERNEL = 0x063
+        assertEquals(0x063, i386.pageTables().entry(p, 1) & 0xfff, "2.0's PAGE_KERNEL has no global bit");
         i386.vfree(p);
+    }
+
+    @Test
+    void theBootPageDirectoryIsInTheKernelImageAndCostsNoFreePage() {
+        // init.c mem_init: "Memory: %luk/%luk available" counts nr_free_pages after every free page went to
+        // the free lists; swapper_pg_dir (head.S .org 0x1000) is in the image, so meminfo's MemFree equals it
+        assertEquals(0x101000, i386.pageTables().pgdPhys());
+        String boot = i386.machine().dmesg().entries().stream().map(e -> e.text())
+                .filter(l -> l.startsWith("Memory: ")).findFirst().orElseThrow();
+        long available = Long.parseLong(boot.substring("Memory: ".length(), boot.indexOf('k')));
+        assertTrue(i386.proc("meminfo").contains(Checks.format("MemFree:   %8d kB", available)),
+                boot + "\n" + i386.proc("meminfo"));
     }
 
     @Test

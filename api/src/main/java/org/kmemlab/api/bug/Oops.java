@@ -20,7 +20,7 @@ package org.kmemlab.api.bug;
  * Unable to handle kernel NULL pointer dereference at virtual address c0000000
  * current-&gt;tss.cr3 = 00101000, %cr3 = 00101000
  * *pde = 00102067
- * *pte = 00000000
+ * *pte = 00000027
  * Oops: 0002
  * </pre>
  * followed by the registers ({@code arch/i386/mm/fault.c} and {@code die_if_kernel} in
