@@ -8,6 +8,7 @@ import org.kmemlab.api.Gfp;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
 import org.kmemlab.api.bug.BadPageStateBug;
+import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.spi.PageAllocator;
 
 /**
@@ -54,13 +55,20 @@ final class GetFreePages {
         return pfn == PageAllocator.NO_PAGE ? NULL : pageOffset + (pfn << MachineProfile.PAGE_SHIFT);
     }
 
-    /** {@code alloc_pages}: the first pfn, or NO_PAGE; an order above the era's highest warns. */
+    /**
+     * {@code alloc_pages}: the first pfn, or NO_PAGE. An order above the era's highest warns today; Linux
+     * 2.0's {@code __get_free_pages} returned 0 without a word ({@code if (order >= NR_MEM_LISTS) return 0;},
+     * mm/page_alloc.c, before its interrupt check).
+     */
     long allocPages(int gfp, int order) {
+        Checks.requireArgument(order >= 0, "order %d is negative", order);
         if (linux20 != null) {
+            if (order > era.maxOrder()) {
+                return PageAllocator.NO_PAGE;
+            }
             gfp = linux20.nonatomicFromInterrupt(gfp, "gfp");
         }
         machine.context().mightSleep(gfp, "__get_free_pages");
-        Checks.requireArgument(order >= 0, "order %d is negative", order);
         if (order > era.maxOrder()) {
             if ((gfp & Gfp.__GFP_NOWARN) == 0) {
                 machine.dmesg().warn("WARNING: page allocation of order " + order + " > MAX_ORDER "
@@ -73,16 +81,56 @@ final class GetFreePages {
 
     /** {@code free_pages} of an address other than NULL. */
     void freePages(long addr, int order) {
-        long pfn = addresses.pfnOf(addr, "free_pages");
+        long pfn;
+        try {
+            pfn = addresses.pfnOf(addr, "free_pages");
+        } catch (KernelBug notInRam) {
+            if (linux20 == null) {
+                throw notInRam;
+            }
+            linux20.badFreePages(notInRam, Linux20Misuse.PageFree.BEYOND_RAM);
+            return;
+        }
         if ((addr & PAGE_MASK) != 0) {
-            throw new BadPageStateBug(pfn, order, "free_pages of 0x" + Long.toHexString(addr)
+            BadPageStateBug bug = new BadPageStateBug(pfn, order, "free_pages of 0x" + Long.toHexString(addr)
                     + ", which is not the start of a page", "pass free_pages() the address __get_free_pages() returned");
+            if (linux20 == null) {
+                throw bug;
+            }
+            // 2.0's MAP_NR(addr) simply dropped the offset: the page that holds addr was freed
+            linux20.badFreePages(bug, Linux20Misuse.PageFree.OFFSET_DROPPED);
         }
         freePagesPfn(pfn, order);
     }
 
-    /** {@code __free_pages}: checks the block, then gives it back. */
+    /**
+     * {@code __free_pages}: checks the block, then gives it back. On the Linux 2.0 era a free the checks
+     * refuse is handed to {@link Linux20Misuse#badFreePages}, which says what 2.0's {@code free_pages} did
+     * with it (always without a word) and stops or, where 2.0 did nothing, returns.
+     */
     void freePagesPfn(long pfn, int order) {
+        if (linux20 == null) {
+            freeChecked(pfn, order);
+            return;
+        }
+        try {
+            freeChecked(pfn, order);
+        } catch (BadPageStateBug refused) {
+            linux20.badFreePages(refused, linux20Did(pfn));
+        }
+    }
+
+    /** What 2.0's {@code free_pages} did with a free of {@code pfn} that the checks refused. */
+    private Linux20Misuse.PageFree linux20Did(long pfn) {
+        if (pfn < 0 || pfn >= machine.frames()) {
+            return Linux20Misuse.PageFree.BEYOND_RAM;
+        }
+        byte tag = frames.tag(pfn);
+        return tag == FrameTable.FREE || tag == FrameTable.PER_CPU || tag == FrameTable.PAGES_TAIL
+                ? Linux20Misuse.PageFree.COUNT_ZERO : Linux20Misuse.PageFree.CORRUPTS;
+    }
+
+    private void freeChecked(long pfn, int order) {
         if (pfn < 0 || pfn >= machine.frames()) {
             throw BadPageStateBug.outOfRange(pfn, order, 0, machine.frames());
         }

@@ -142,12 +142,12 @@ public final class Kernel implements KernelMemory {
         this.pageCache = new PageCache(zones, frames);
         zones.registerShrinker(pageCache.shrinker());
         zones.registerShrinker(new CacheShrinker(this));
-        this.vmalloc = new Vmalloc(machine, pagePath);
+        this.linux20 = era == Era.LINUX_2_0
+                ? new Linux20Misuse(machine, KernelBoot.carryOn(parts.settings()), System::nanoTime) : null;
+        this.vmalloc = new Vmalloc(machine, pagePath, linux20);
         PageFaults pageFaults = new PageFaults(machine, vmalloc.tables(), era);
         this.addresses = new KernelAddresses(machine, vmalloc, new Mmu(vmalloc, machine.memory(), pageFaults),
                 pageFaults);
-        this.linux20 = era == Era.LINUX_2_0
-                ? new Linux20Misuse(machine, KernelBoot.carryOn(parts.settings()), System::nanoTime) : null;
         this.debug = debugging.slabDebug().isEmpty() ? null : new SlabDebug(this, debugging.slabDebug());
         if (debug != null) {
             zones.registerShrinker(KernelDebug.quarantineShrinker(this, debug));
@@ -276,7 +276,9 @@ public final class Kernel implements KernelMemory {
     }
 
     /**
-     * Frees memory from kmalloc; {@link #NULL} and {@link #ZERO_SIZE_PTR} are ignored.
+     * Frees memory from kmalloc; {@link #NULL} and {@link #ZERO_SIZE_PTR} are ignored. On the Linux 2.0 era
+     * only NULL is: 2.0 had no ZERO_SIZE_PTR ({@code kmalloc(0)} returned a real block), so its
+     * {@code kfree} looked for a page descriptor in page 0 and printed {@code kfree of non-kmalloced memory}.
      *
      * @throws org.kmemlab.api.bug.KernelBug for an address kmalloc did not return or that is already
      *         free, with nothing changed
@@ -284,6 +286,9 @@ public final class Kernel implements KernelMemory {
     @Override
     public void kfree(long addr) {
         if (Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0) {
+            if (linux20 != null && addr != NULL) {
+                kmallocPath.kfree(addr);
+            }
             return;
         }
         if (debug != null) {
@@ -503,6 +508,11 @@ public final class Kernel implements KernelMemory {
      * page tables ({@code __GFP_ZERO} zeroes, {@code __GFP_NOWARN} silences the failure message).
      */
     public long vmalloc(long size, int gfp) {
+        if (linux20 != null) {
+            // 2.0's vmalloc starts with get_vm_area's kmalloc(sizeof(*area), GFP_KERNEL) (mm/vmalloc.c), so
+            // in an interrupt handler it got kmalloc's "called nonatomically" report and went on atomically
+            gfp = linux20.nonatomicFromInterrupt(gfp, "kmalloc");
+        }
         machine.context().mightSleep(gfp, "vmalloc");
         return vmalloc.vmalloc(size, gfp, CallSite.capture(8));
     }
@@ -511,7 +521,8 @@ public final class Kernel implements KernelMemory {
      * Frees a vmalloc area ({@code vfree}); {@link #NULL} is ignored.
      *
      * @throws InvalidFreeBug for an address that is not the start of a live area
-     *         ({@code Trying to vfree() nonexistent vm area}), with nothing changed
+     *         ({@code Trying to vfree() nonexistent vm area}), with nothing changed; on the Linux 2.0 era
+     *         2.0's line is logged first, and with {@code kmemlab.misuse=carry-on} vfree returns as 2.0's did
      */
     public void vfree(long addr) {
         vmalloc.vfree(addr);

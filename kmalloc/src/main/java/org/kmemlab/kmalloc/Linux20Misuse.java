@@ -5,6 +5,7 @@ import org.kmemlab.api.Checks;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.bug.InvalidFreeBug;
 import org.kmemlab.api.bug.KernelBug;
 
 /**
@@ -25,7 +26,12 @@ import org.kmemlab.api.bug.KernelBug;
  *       {@code gfp called nonatomically from interrupt %p} (page_alloc.c:181-188).</li>
  *   <li>A kmalloc that found no page printed {@code Couldn't get a free page.....} at most once every
  *       ten seconds, and never for GFP_BUFFER (kmalloc.c:363-369), then returned NULL.</li>
- *   <li>{@code free_pages} of a reserved page returned without a word (page_alloc.c:124-125).</li>
+ *   <li>{@code free_pages} of a reserved page returned without a word (page_alloc.c:124-125), and so did
+ *       every other bad {@code free_pages}: a page beyond RAM was skipped, a page whose use count was 0
+ *       (freed already, or not the first page of its block) went to -1 and nothing happened, and a wrong
+ *       order or someone else's page went to {@code free_pages_ok} unchecked ({@link PageFree}).</li>
+ *   <li>{@code __get_free_pages} of an order of 6 or more returned 0 without a word
+ *       ({@code order >= NR_MEM_LISTS}, page_alloc.c:179-180).</li>
  * </ul>
  * Carrying on hid the bug where it happened. A double free that reached {@code kfree} after the block
  * had gone to a new owner found MF_USED there and freed the new owner's block; the next kmalloc handed
@@ -37,13 +43,18 @@ import org.kmemlab.api.bug.KernelBug;
  * stops with a {@link KernelBug} whose first line is 2.0's and whose advice says that 2.0 would have
  * carried on and what that cost: the bug is found where it is. With {@code carryOn} (the setting
  * {@code kmemlab.misuse=carry-on}) it does exactly what 2.0 did: the free returns, the interrupt's
- * kmalloc goes on as GFP_ATOMIC, the reserved page stays as it was. A {@code %p} is printed as 2.0
+ * kmalloc goes on as GFP_ATOMIC, the reserved page stays as it was. Where 2.0 printed nothing, the
+ * report's headline starts with {@code kmemlab found:} ({@link #KMEMLAB_FOUND}), so that no words are
+ * put in 2.0's mouth. A {@code %p} is printed as 2.0
  * printed it, 8 hex digits without {@code 0x}; where 2.0 printed the caller's return address, kmemlab
  * prints the Java call site instead, which is what a 2.0 user learned by looking the address up in
  * {@code System.map}.
  */
 final class Linux20Misuse {
 
+    /** Starts a report that Linux 2.0 had no words for, so that it is never taken for 2.0's. */
+    static final String KMEMLAB_FOUND = "kmemlab found: ";
+    private static final String CARRY_ON = " (kmemlab.misuse=carry-on does what 2.0 did)";
     /** The ten seconds {@code Couldn't get a free page} waits between two reports ({@code 10 * HZ}). */
     static final long FAILURE_REPORT_INTERVAL_NANOS = 10_000_000_000L;
     /** How many nonatomic calls from an interrupt 2.0 reported and forced to GFP_ATOMIC. */
@@ -88,11 +99,10 @@ final class Linux20Misuse {
                 + (int) order;
         machine.dmesg().warn(line);
         if (!carryOn) {
-            throw new KernelBug(line, "kmemlab found: " + found.headline(), "Linux 2.0 printed this line and"
+            throw new KernelBug(line, KMEMLAB_FOUND + found.headline(), "Linux 2.0 printed this line and"
                     + " carried on; if the block had gone to a new owner meanwhile, its flag was MF_USED again and"
                     + " the second kfree freed that owner's block, which the next kmalloc handed out twice:"
-                    + " corruption found much later, elsewhere. " + found.advice()
-                    + " (kmemlab.misuse=carry-on does what 2.0 did)");
+                    + " corruption found much later, elsewhere. " + found.advice() + CARRY_ON);
         }
     }
 
@@ -113,9 +123,11 @@ final class Linux20Misuse {
             count = what.equals("kmalloc") ? ++kmallocNonatomic : ++gfpNonatomic;
         }
         if (count > NONATOMIC_REPORTS) {
-            throw new KernelBug(what + " called nonatomically from interrupt, the " + count + "th time",
-                    "Linux 2.0 reported only the first " + NONATOMIC_REPORTS + " and then kept the sleeping"
-                            + " priority: this call could schedule() inside the interrupt handler",
+            throw new KernelBug(KMEMLAB_FOUND + what + " called nonatomically from interrupt, the " + count
+                            + "th time",
+                    "Linux 2.0 printed nothing from the " + (NONATOMIC_REPORTS + 1) + "th time on and kept the"
+                            + " sleeping priority: this call could schedule() inside the interrupt handler; kmemlab"
+                            + " stops here even with kmemlab.misuse=carry-on",
                     "in an interrupt handler allocate with GFP_ATOMIC, and check for NULL");
         }
         String line = what + " called nonatomically from interrupt " + CallSite.capture(1).site();
@@ -124,7 +136,7 @@ final class Linux20Misuse {
             throw new KernelBug(line, "", "Linux 2.0 printed this line and went on with GFP_ATOMIC, which"
                     + " digs into the last free pages and fails sooner; only the first " + NONATOMIC_REPORTS
                     + " times, after that silently with the sleeping priority. Allocate with GFP_ATOMIC in an"
-                    + " interrupt handler (kmemlab.misuse=carry-on does what 2.0 did)");
+                    + " interrupt handler" + CARRY_ON);
         }
         return (gfp & (Gfp.GFP_DMA | Gfp.__GFP_ZERO)) | Gfp.GFP_ATOMIC;
     }
@@ -143,17 +155,88 @@ final class Linux20Misuse {
     }
 
     /**
-     * Handles {@code free_pages} of a reserved page: 2.0 returned without a word.
+     * Handles {@code free_pages} of a reserved page: 2.0 returned without a word. The report is kmemlab's
+     * (its headline says so), since 2.0 printed nothing.
      *
      * @throws KernelBug unless carrying on
      */
     void reservedPageFreed(long pfn, int order) {
         if (!carryOn) {
-            throw new KernelBug("free_pages of reserved pfn " + pfn + " (order " + order + ")",
+            throw new KernelBug(KMEMLAB_FOUND + "free_pages of reserved pfn " + pfn + " (order " + order + ")",
                     "INFO: pfn " + pfn + " is reserved (kernel image, mem_map or BIOS areas)",
                     "Linux 2.0 returned without a word (PageReserved), so the caller never learned that the"
                             + " block it meant to give back was still held; free only what __get_free_pages()"
-                            + " returned (kmemlab.misuse=carry-on does what 2.0 did)");
+                            + " returned" + CARRY_ON);
+        }
+    }
+
+    /** What 2.0's {@code free_pages} did with a free that kmemlab's checks refuse (mm/page_alloc.c). */
+    enum PageFree {
+        /** A page number at or above {@code MAP_NR(high_memory)}: the {@code if} skipped it, nothing happened. */
+        BEYOND_RAM("Linux 2.0 printed nothing: free_pages() ignored a page beyond high_memory", true),
+        /** An address inside a page, not at its start: {@code MAP_NR(addr)} dropped the offset, the page was freed. */
+        OFFSET_DROPPED("Linux 2.0 printed nothing: MAP_NR() dropped the offset, and free_pages() went on with the"
+                + " page that holds the address", true),
+        /**
+         * A page whose use count was 0 already (a free page, or a later page of a block, which
+         * {@code EXPAND} never gave a count): {@code atomic_dec_and_test} took it to -1, nothing was freed.
+         */
+        COUNT_ZERO("Linux 2.0 printed nothing: the page's use count went from 0 to -1 and nothing was freed;"
+                + " had the block gone to a new owner meanwhile, this free would have given the new owner's"
+                + " pages back while they were in use", true),
+        /**
+         * A page with a use count of 1 freed with the wrong order, or a page another part of the kernel owns:
+         * {@code free_pages_ok} merged it into the free lists unchecked.
+         */
+        CORRUPTS("Linux 2.0 printed nothing and handed the pages to free_pages_ok() with the order it was"
+                + " given, unchecked: the free lists and bitmaps were corrupted, or pages still in use were"
+                + " handed out again; kmemlab cannot carry on from that, so it stops even with"
+                + " kmemlab.misuse=carry-on", false);
+
+        private final String what20Did;
+        private final boolean carriesOn;
+
+        PageFree(String what20Did, boolean carriesOn) {
+            this.what20Did = what20Did;
+            this.carriesOn = carriesOn;
+        }
+    }
+
+    /**
+     * Handles a {@code free_pages} that kmemlab's checks refused ({@code found}, in today's {@code Bad page
+     * state} words, which 2.0 never printed): 2.0 printed nothing. Stops with a report labelled as
+     * kmemlab's, or, when carrying on and 2.0's free did nothing ({@code what.carriesOn}), returns as 2.0 did.
+     *
+     * @throws KernelBug unless carrying on past a free that did nothing in 2.0
+     */
+    void badFreePages(KernelBug found, PageFree what) {
+        if (carryOn && what.carriesOn) {
+            return;
+        }
+        String dumped = "page dumped because: ";
+        boolean badPage = found.details().startsWith(dumped);
+        String reason = badPage ? found.details().substring(dumped.length())
+                : found.headline().replaceFirst("^BUG: ", "");
+        throw new KernelBug(KMEMLAB_FOUND + reason, what.what20Did + " (mm/page_alloc.c, free_pages)."
+                + (badPage || found.details().isEmpty() ? "" : "\n" + found.details()),
+                found.advice() + (what.carriesOn ? CARRY_ON : ""));
+    }
+
+    /**
+     * Reports a {@code vfree} that found no area ({@code found}), as 2.0's {@code vfree} did
+     * (mm/vmalloc.c): {@code Trying to vfree() bad address (%p)} for an address that is not page aligned,
+     * {@code Trying to vfree() nonexistent vm area (%p)} for one that starts no area; then it returned.
+     *
+     * @throws InvalidFreeBug unless carrying on
+     */
+    void badVfree(long addr, KernelBug found) {
+        String line = ((addr & (MachineProfile.PAGE_SIZE - 1)) != 0 ? "Trying to vfree() bad address ("
+                : "Trying to vfree() nonexistent vm area (") + hex8(addr) + ")";
+        machine.dmesg().warn(line);
+        if (!carryOn) {
+            throw InvalidFreeBug.of(line, KMEMLAB_FOUND + found.details(), "Linux 2.0 printed this line and"
+                    + " returned with nothing freed: the area the caller meant to give back stayed allocated. "
+                    + found.advice() + CARRY_ON, addr);
         }
     }
 

@@ -45,7 +45,18 @@ import org.kmemlab.api.spi.PageAllocator;
  *   <li>map them, making page tables as needed (under the lock).</li>
  * </ol>
  * A failure at any step undoes the steps before it and returns NULL: no page, table or address range
- * stays behind.
+ * stays behind. Today's kernel logs why ({@code vmalloc error: …}); Linux 2.0's {@code vmalloc} returned
+ * NULL without a word, so on that era nothing is logged.
+ *
+ * <h2>Linux 2.0</h2>
+ * 2.0's {@code mm/vmalloc.c} (tag 2.0) works the same way: {@code get_vm_area} places the area first-fit
+ * from {@code VMALLOC_START} with one unmapped page after it, {@code alloc_area_pte} maps one
+ * {@code __get_free_page(GFP_KERNEL)} per page with {@code PAGE_KERNEL}. Its {@code vfree} printed
+ * {@code Trying to vfree() bad address (%p)} for an address that is not page aligned and
+ * {@code Trying to vfree() nonexistent vm area (%p)} for one that starts no area, and returned; on that era
+ * kmemlab prints those lines as 2.0 did and then stops or carries on ({@link Linux20Misuse#badVfree}).
+ * Unlike 2.0, kmemlab keeps no {@code vm_struct} in a kmalloc block, so vmalloc costs no 32-byte bucket
+ * object.
  *
  * <p>Thread-safe: area bookkeeping and page-table changes hold this object's lock.
  */
@@ -95,10 +106,13 @@ final class Vmalloc {
         }
     };
     private long pages;
+    /** Null unless the era is Linux 2.0. */
+    private final Linux20Misuse linux20;
 
-    Vmalloc(Machine machine, PagePath pagePath) {
+    Vmalloc(Machine machine, PagePath pagePath, Linux20Misuse linux20) {
         this.machine = machine;
         this.pagePath = pagePath;
+        this.linux20 = linux20;
         this.start = machine.vmallocStart();
         this.end = machine.vmallocEnd();
         this.tables = new PageTables(machine.profile(), machine.memory(), new PageTables.TablePages() {
@@ -202,8 +216,9 @@ final class Vmalloc {
         return Long.compareUnsigned(end - candidate, span) >= 0 ? candidate : Kernel.NULL;
     }
 
+    /** Logs today's failure message; Linux 2.0's vmalloc returned NULL without a word (mm/vmalloc.c). */
     private void warn(int gfp, String text) {
-        if ((gfp & Gfp.__GFP_NOWARN) == 0) {
+        if (linux20 == null && (gfp & Gfp.__GFP_NOWARN) == 0) {
             machine.dmesg().warn(text);
         }
     }
@@ -220,7 +235,12 @@ final class Vmalloc {
         synchronized (this) {
             Area area = covers(addr) ? areas.get(addr) : null;
             if (area == null || area.mapped != area.pfns.length) {
-                throw badVfree(addr);
+                InvalidFreeBug bug = badVfree(addr);
+                if (linux20 == null) {
+                    throw bug;
+                }
+                linux20.badVfree(addr, bug);
+                return;
             }
             areas.remove(addr);
             for (int i = 0; i < area.pfns.length; i++) {

@@ -1,6 +1,7 @@
 package org.kmemlab.kmalloc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import org.kmemlab.api.Gfp;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
+import org.kmemlab.api.bug.InvalidFreeBug;
 import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.bug.SleepInAtomicBug;
 
@@ -140,6 +142,7 @@ class Linux20MisuseTests {
         carry.freePagesPfn(0x100, 0);   // the kernel image at 1 MiB
         assertEquals(free, carry.meminfo().memFree(), "page_alloc.c:124: PageReserved: return");
         KernelBug bug = assertThrows(KernelBug.class, () -> old(false).freePagesPfn(0x100, 0));
+        assertEquals("kmemlab found: free_pages of reserved pfn 256 (order 0)", bug.headline(), "2.0 said nothing");
         assertTrue(bug.advice().startsWith("Linux 2.0 returned without a word"), bug.advice());
     }
 
@@ -163,5 +166,139 @@ class Linux20MisuseTests {
         Kernel modern = Kernel.builder().profile(MachineProfile.X86_64).systemProperties(new java.util.Properties())
                 .boot();
         assertTrue(modern.configuration().contains("cpuCaches      true"), modern.configuration());
+    }
+
+    /** page_alloc.c:179-180, __get_free_pages: if (order >= NR_MEM_LISTS) return 0; (before the interrupt check) */
+    @Test
+    void anOrderOfSixOrMoreReturnsNullWithoutAWordOnThe20Era() {
+        Kernel kernel = old(false);
+        int lines = kernel.machine().dmesg().entries().size();
+        assertEquals(KernelMemory.NULL, kernel.getFreePages(Gfp.GFP_KERNEL, 6));
+        kernel.machine().context().runInInterrupt(6, "floppy",
+                () -> assertEquals(KernelMemory.NULL, kernel.getFreePages(Gfp.GFP_KERNEL, 9)));
+        assertEquals(lines, kernel.machine().dmesg().entries().size(), kernel.dmesg());
+        Kernel modern = TestProviders.builder().profile(MachineProfile.X86_64).ram(64L << 20).boot();
+        assertEquals(KernelMemory.NULL, modern.getFreePages(Gfp.GFP_KERNEL, 11));
+        assertTrue(modern.dmesg().contains("WARNING: page allocation of order 11 > MAX_ORDER 10"), modern.dmesg());
+    }
+
+    /**
+     * page_alloc.c:119-131, free_pages: no message for any bad free. A page whose count is 0 (a free page)
+     * goes to -1 and nothing happens; kmemlab stops by default with a report labelled as its own, never
+     * today's "BUG: Bad page state", and carries on where 2.0 did nothing.
+     */
+    @Test
+    void aDoubleFreePagesIsReportedAsKmemlabsFindingAndCarriedOnSilently() {
+        Kernel kernel = old(false);
+        long p = kernel.getFreePages(Gfp.GFP_KERNEL, 1);
+        kernel.freePages(p, 1);
+        KernelBug bug = assertThrows(KernelBug.class, () -> kernel.freePages(p, 1));
+        assertTrue(bug.headline().startsWith("kmemlab found: "), bug.headline());
+        assertFalse(bug.getMessage().contains("Bad page state"), bug.getMessage());
+        assertTrue(bug.details().startsWith("Linux 2.0 printed nothing: the page's use count went from 0 to -1"),
+                bug.details());
+        assertTrue(bug.advice().endsWith("(kmemlab.misuse=carry-on does what 2.0 did)"), bug.advice());
+
+        Kernel carry = old(true);
+        long q = carry.getFreePages(Gfp.GFP_KERNEL, 1);
+        carry.freePages(q, 1);
+        long free = carry.meminfo().memFree();
+        int lines = carry.machine().dmesg().entries().size();
+        carry.freePages(q, 1);
+        carry.freePages(0x7fff_0000L, 0);   // beyond high_memory: MAP_NR(addr) < MAP_NR(high_memory) fails
+        assertEquals(free, carry.meminfo().memFree());
+        assertEquals(lines, carry.machine().dmesg().entries().size(), carry.dmesg());
+        carry.checkInvariants();
+    }
+
+    /** free_pages with the wrong order went to free_pages_ok unchecked in 2.0: kmemlab cannot do that, so it stops. */
+    @Test
+    void aWrongOrderStopsEvenWhenCarryingOn() {
+        Kernel carry = old(true);
+        long p = carry.getFreePages(Gfp.GFP_KERNEL, 2);
+        KernelBug bug = assertThrows(KernelBug.class, () -> carry.freePages(p, 1));
+        assertEquals("kmemlab found: freeing order 1 but the block at pfn " + carry.machine().pa(p) / 4096
+                + " was allocated with order 2", bug.headline());
+        assertTrue(bug.details().contains("stops even with kmemlab.misuse=carry-on"), bug.details());
+        carry.freePages(p, 2);
+        carry.checkInvariants();
+    }
+
+    /** MAP_NR(addr) is addr >> PAGE_SHIFT: 2.0 freed the page that holds an address inside it. */
+    @Test
+    void anAddressInsideThePageFreesThatPageWhenCarryingOn() {
+        Kernel carry = old(true);
+        long free = carry.meminfo().memFree();
+        long p = carry.getFreePages(Gfp.GFP_KERNEL, 0);
+        carry.freePages(p + 100, 0);
+        assertEquals(free, carry.meminfo().memFree());
+        KernelBug bug = assertThrows(KernelBug.class, () -> {
+            Kernel kernel = old(false);
+            kernel.freePages(kernel.getFreePages(Gfp.GFP_KERNEL, 0) + 100, 0);
+        });
+        assertTrue(bug.headline().startsWith("kmemlab found: free_pages of 0x"), bug.headline());
+        assertTrue(bug.details().startsWith("Linux 2.0 printed nothing: MAP_NR() dropped the offset"), bug.details());
+    }
+
+    /**
+     * vmalloc.c vfree: printk("Trying to vfree() bad address (%p)\n") when (PAGE_SIZE-1) & addr, else
+     * printk("Trying to vfree() nonexistent vm area (%p)\n"), then return. %p: 8 hex digits, no 0x.
+     */
+    @Test
+    void vfreeMisusePrintsTwoPointZerosLinesAndReturnsWhenCarryingOn() {
+        Kernel kernel = old(false);
+        long v = kernel.vmalloc(8192);
+        InvalidFreeBug inside = assertThrows(InvalidFreeBug.class, () -> kernel.vfree(v + 16));
+        assertEquals(String.format("Trying to vfree() bad address (%08x)", v + 16), inside.headline());
+        long k = kernel.kmalloc(100, Gfp.GFP_KERNEL);
+        InvalidFreeBug kmalloced = assertThrows(InvalidFreeBug.class, () -> kernel.vfree(k));
+        assertEquals(String.format("Trying to vfree() bad address (%08x)", k), kmalloced.headline(),
+                "any address that is not page aligned is a bad address to 2.0's vfree");
+        kernel.vfree(v);
+        InvalidFreeBug twice = assertThrows(InvalidFreeBug.class, () -> kernel.vfree(v));
+        assertEquals(String.format("Trying to vfree() nonexistent vm area (%08x)", v), twice.headline());
+        assertTrue(twice.details().startsWith("kmemlab found: "), twice.details());
+        assertTrue(kernel.dmesg().contains("<4>Trying to vfree() nonexistent vm area (01800000)"), kernel.dmesg());
+
+        Kernel carry = old(true);
+        long w = carry.vmalloc(4096);
+        carry.vfree(w);
+        carry.vfree(w);
+        assertTrue(carry.dmesg().contains("Trying to vfree() nonexistent vm area (01800000)"), carry.dmesg());
+    }
+
+    /** vmalloc.c vmalloc: if (!size || size > (MAP_NR(high_memory) << PAGE_SHIFT)) return NULL; no message. */
+    @Test
+    void aFailingVmallocSaysNothingOnThe20Era() {
+        Kernel kernel = old(false);
+        int lines = kernel.machine().dmesg().entries().size();
+        assertEquals(KernelMemory.NULL, kernel.vmalloc(0));
+        assertEquals(KernelMemory.NULL, kernel.vmalloc(kernel.machine().ramBytes() + 1));
+        assertEquals(lines, kernel.machine().dmesg().entries().size(), kernel.dmesg());
+        Kernel modern = TestProviders.builder().profile(MachineProfile.X86_64).ram(64L << 20).boot();
+        assertEquals(KernelMemory.NULL, modern.vmalloc(0));
+        assertTrue(modern.dmesg().contains("vmalloc error: size 0"), modern.dmesg());
+    }
+
+    /** vmalloc.c get_vm_area: kmalloc(sizeof(*area), GFP_KERNEL) meets kmalloc.c:269-276 in an interrupt. */
+    @Test
+    void vmallocInAnInterruptGetsKmallocsNonatomicReport() {
+        Kernel carry = old(true);
+        long[] v = new long[1];
+        carry.machine().context().runInInterrupt(6, "floppy", () -> v[0] = carry.vmalloc(4096));
+        assertNotEquals(KernelMemory.NULL, v[0]);
+        assertTrue(carry.dmesg().contains("kmalloc called nonatomically from interrupt "), carry.dmesg());
+        carry.vfree(v[0]);
+    }
+
+    /** 2.0 had no ZERO_SIZE_PTR: kfree(16) found page 0's words where a descriptor should be (kmalloc.c:445). */
+    @Test
+    void kfreeOfSixteenIsABadKfreeOnThe20Era() {
+        Kernel kernel = old(true);
+        kernel.kfree(KernelMemory.NULL);
+        kernel.kfree(KernelMemory.ZERO_SIZE_PTR);
+        assertTrue(kernel.dmesg().contains("<4>kfree of non-kmalloced memory: 00000010, next= 00000000, order=0"),
+                kernel.dmesg());
+        TestProviders.builder().boot().kfree(KernelMemory.ZERO_SIZE_PTR);   // today's era: nothing to do
     }
 }
