@@ -57,6 +57,10 @@ final class Linux20Misuse {
     private static final String CARRY_ON = " (kmemlab.misuse=carry-on does what 2.0 did)";
     /** The ten seconds {@code Couldn't get a free page} waits between two reports ({@code 10 * HZ}). */
     static final long FAILURE_REPORT_INTERVAL_NANOS = 10_000_000_000L;
+    /** 2.0's {@code GFP_LEVEL_MASK}: the priority level without {@code GFP_DMA} ({@code include/linux/mm.h}). */
+    private static final int GFP_LEVEL_MASK = 0xf;
+    /** 2.0's {@code GFP_ATOMIC} level. */
+    private static final int GFP_ATOMIC_LEVEL = 1;
     /** How many nonatomic calls from an interrupt 2.0 reported and forced to GFP_ATOMIC. */
     static final int NONATOMIC_REPORTS = 4;
 
@@ -107,20 +111,26 @@ final class Linux20Misuse {
     }
 
     /**
-     * Checks an allocation's flags in an interrupt handler as 2.0 did: the first four that may sleep are
-     * reported ({@code what} called nonatomically from interrupt) and turned into GFP_ATOMIC.
+     * Checks an allocation's flags in an interrupt handler as 2.0 did: the first four whose 2.0 priority is
+     * not {@code GFP_ATOMIC} (so {@code GFP_BUFFER} too) are reported ({@code what} called nonatomically
+     * from interrupt) and turned into GFP_ATOMIC.
      *
      * @param what {@code "kmalloc"} or {@code "gfp"}, the word 2.0's message starts with
      * @return the flags to go on with
      * @throws KernelBug unless carrying on, and when carrying on past the fourth report
      */
     int nonatomicFromInterrupt(int gfp, String what) {
-        if (!machine.context().inInterrupt() || !Gfp.allowsBlocking(gfp)) {
+        // 2.0 tested priority != GFP_ATOMIC (kmalloc.c:269, page_alloc.c:181): GFP_BUFFER, which never
+        // slept, was reported and forced atomic as well
+        if (!machine.context().inInterrupt() || (Gfp.linux20Level(gfp) & GFP_LEVEL_MASK) == GFP_ATOMIC_LEVEL) {
             return gfp;
         }
         int count;
         synchronized (lock) {
             count = what.equals("kmalloc") ? ++kmallocNonatomic : ++gfpNonatomic;
+        }
+        if (count > NONATOMIC_REPORTS && !Gfp.allowsBlocking(gfp)) {
+            return gfp;   // 2.0 went on silently with GFP_BUFFER, which does not sleep
         }
         if (count > NONATOMIC_REPORTS) {
             throw new KernelBug(KMEMLAB_FOUND + what + " called nonatomically from interrupt, the " + count

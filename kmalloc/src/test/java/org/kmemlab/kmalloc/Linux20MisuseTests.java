@@ -301,4 +301,18 @@ class Linux20MisuseTests {
                 kernel.dmesg());
         TestProviders.builder().boot().kfree(KernelMemory.ZERO_SIZE_PTR);   // today's era: nothing to do
     }
+
+    /** kmalloc.c:269: if (intr_count && priority != GFP_ATOMIC): GFP_BUFFER (level 0) is reported too. */
+    @Test
+    void gfpBufferInAnInterruptIsReportedBecauseTwoPointZeroTestedForGfpAtomic() {
+        Kernel carry = old(true);
+        long[] got = new long[1];
+        carry.machine().context().runInInterrupt(6, "floppy", () -> {
+            got[0] = carry.kmalloc(64, Gfp.GFP_BUFFER);
+            assertNotEquals(KernelMemory.NULL, carry.kmalloc(64, Gfp.GFP_ATOMIC));
+        });
+        assertNotEquals(KernelMemory.NULL, got[0]);
+        assertEquals(1, carry.machine().dmesg().entries().stream()
+                .filter(e -> e.text().startsWith("kmalloc called nonatomically from interrupt ")).count(), carry.dmesg());
+    }
 }
