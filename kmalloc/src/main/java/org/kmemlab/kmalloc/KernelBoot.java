@@ -82,10 +82,15 @@ final class KernelBoot {
                 | (slabDebug.contains(SlabDebug.Option.RED_ZONE) ? SlabFlags.SLAB_RED_ZONE : 0);
     }
 
-    /** The line boot prints: the providers, the era and the size classes learnt. */
+    /**
+     * The line boot prints: the providers, the era and the size classes learnt. No kernel printed it, so it
+     * starts with {@code kmemlab:} like the machine's own boot line.
+     */
     static String banner(Parts parts, Era era, InstalledSizeClasses classes) {
-        return "kmalloc: pages=" + parts.pages().name() + " objects=" + parts.objects().name()
+        return "kmemlab: kmalloc: pages=" + parts.pages().name() + " objects=" + parts.objects().name()
                 + " zones=" + parts.zones().name() + ", " + era + " era, " + classes.count() + " size classes up to "
-                + classes.maxSize() + " bytes, larger up to " + era.maxKmallocSize() + " bytes from pages";
+                + classes.maxSize() + " bytes, "
+                + (classes.maxSize() >= era.maxKmallocSize() ? "nothing larger"
+                        : "larger up to " + era.maxKmallocSize() + " bytes from pages");
     }
 }

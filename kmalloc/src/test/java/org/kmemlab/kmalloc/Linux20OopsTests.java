@@ -91,6 +91,14 @@ class Linux20OopsTests {
         long available = Long.parseLong(boot.substring("Memory: ".length(), boot.indexOf('k')));
         assertTrue(i386.proc("meminfo").contains(Checks.format("MemFree:   %8d kB", available)),
                 boot + "\n" + i386.proc("meminfo"));
+        // after mem_init's line, only lines that say they are kmemlab's: 2.0 printed no kmalloc banner
+        Kernel reference = Kernel.builder().profile(MachineProfile.I386_LINUX_2_0).era(Era.LINUX_2_0)
+                .systemProperties(new java.util.Properties()).boot();
+        String banner = reference.machine().dmesg().entries().stream().map(e -> e.text())
+                .filter(l -> l.contains("size classes")).findFirst().orElseThrow();
+        assertTrue(banner.startsWith("kmemlab: kmalloc: pages=buddy-reference objects=bucket-reference"), banner);
+        assertTrue(banner.endsWith(" size classes up to 131048 bytes, nothing larger"), "kmalloc.c: 131072-16-8\n"
+                + banner);
     }
 
     @Test
