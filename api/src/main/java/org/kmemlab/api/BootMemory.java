@@ -132,8 +132,20 @@ public final class BootMemory {
             machine.dmesg().info(linux20MemoryLine(ram, reservedTotal));
             return;
         }
-        machine.dmesg().info(Checks.format("Memory: %dk/%dk available (%dk kernel code, %dk reserved)",
-                (ram - reservedTotal) >> 10, ram >> 10, kernel >> 10, (reservedTotal - kernel) >> 10));
+        machine.dmesg().info(modernMemoryLine(ram, reservedTotal, kernel));
+    }
+
+    /**
+     * Today's {@code mem_init_print_info} line, {@code Memory: %luK/%luK available (%luK kernel code,
+     * %luK rwdata, %luK rodata, %luK init, %luK bss, %luK reserved, %luK cma-reserved)}: capital K, and
+     * "reserved" is every page kept from the page allocator, the kernel image included
+     * ({@code physpages - totalram_pages - totalcma_pages}). kmemlab's image is one block without sections,
+     * so the line names it all kernel code and leaves out the section sizes it does not know; there is no
+     * CMA.
+     */
+    private static String modernMemoryLine(long ram, long reservedTotal, long kernel) {
+        return Checks.format("Memory: %dK/%dK available (%dK kernel code, %dK reserved, 0K cma-reserved)",
+                (ram - reservedTotal) >> 10, ram >> 10, kernel >> 10, reservedTotal >> 10);
     }
 
     /**

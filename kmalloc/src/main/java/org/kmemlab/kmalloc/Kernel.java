@@ -276,9 +276,10 @@ public final class Kernel implements KernelMemory {
     }
 
     /**
-     * Frees memory from kmalloc; {@link #NULL} and {@link #ZERO_SIZE_PTR} are ignored. On the Linux 2.0 era
-     * only NULL is: 2.0 had no ZERO_SIZE_PTR ({@code kmalloc(0)} returned a real block), so its
-     * {@code kfree} looked for a page descriptor in page 0 and printed {@code kfree of non-kmalloced memory}.
+     * Frees memory from kmalloc; {@link #NULL} and {@link #ZERO_SIZE_PTR} are ignored, on both eras, as
+     * {@code [kernel.kfree-null]} demands. (Linux 2.0 had no ZERO_SIZE_PTR, {@code kmalloc(0)} returning a
+     * real block, so its {@code kfree(16)} looked for a page descriptor in page 0 and printed
+     * {@code kfree of non-kmalloced memory}; kmemlab keeps the SPI's rule instead, a deliberate difference.)
      *
      * @throws org.kmemlab.api.bug.KernelBug for an address kmalloc did not return or that is already
      *         free, with nothing changed
@@ -286,9 +287,6 @@ public final class Kernel implements KernelMemory {
     @Override
     public void kfree(long addr) {
         if (Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0) {
-            if (linux20 != null && addr != NULL) {
-                kmallocPath.kfree(addr);
-            }
             return;
         }
         if (debug != null) {

@@ -143,7 +143,9 @@ final class Linux20Misuse {
         String line = what + " called nonatomically from interrupt " + CallSite.capture(1).site();
         machine.dmesg().warn(line);
         if (!carryOn) {
-            throw new KernelBug(line, "", "Linux 2.0 printed this line and went on with GFP_ATOMIC, which"
+            throw new KernelBug(line, "kmemlab: where 2.0 printed the caller's return address (%p, to be looked up"
+                    + " in System.map), kmemlab names the Java call site", "Linux 2.0 printed this line and went on"
+                    + " with GFP_ATOMIC, which"
                     + " digs into the last free pages and fails sooner; only the first " + NONATOMIC_REPORTS
                     + " times, after that silently with the sleeping priority. Allocate with GFP_ATOMIC in an"
                     + " interrupt handler" + CARRY_ON);

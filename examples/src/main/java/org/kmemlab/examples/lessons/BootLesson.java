@@ -1,5 +1,7 @@
 package org.kmemlab.examples.lessons;
 
+import org.kmemlab.api.Checks;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.Machine;
 import org.kmemlab.api.MachineProfile;
@@ -72,7 +74,9 @@ public final class BootLesson extends Lesson {
             kernel.freePagesPfn(pfn, 4);
             throw new LessonFailed("freeing boot memory to be reported as a bug");
         } catch (KernelBug bug) {
-            ctx.say("   __free_pages(pfn %d, order 4): the page allocator never owned it", pfn);
+            ctx.say("   %s: the page allocator never owned it", kernel.era() == Era.LINUX_2_0
+                    ? Checks.format("free_pages(0x%x, 4)", pfn << MachineProfile.PAGE_SHIFT)   // 2.0: no struct page API
+                    : Checks.format("__free_pages(pfn %d, order 4)", pfn));
             ctx.report(bug);
         }
 
@@ -81,7 +85,10 @@ public final class BootLesson extends Lesson {
         ctx.expect(block != PageAllocator.NO_PAGE, "a 64 KiB GFP_DMA block on an idle machine");
         long before = kernel.meminfo().memFree();
         kernel.freePagesPfn(block, 4);
-        ctx.say("   alloc_pages(GFP_KERNEL|GFP_DMA, 4) = pfn %d; freed again: MemFree %d kB -> %d kB", block, before,
+        ctx.say("   %s; freed again: MemFree %d kB -> %d kB", kernel.era() == Era.LINUX_2_0
+                ? Checks.format("%s = 0x%x", LessonContext.getFreePagesCall(Era.LINUX_2_0, "GFP_KERNEL", 4, true),
+                        block << MachineProfile.PAGE_SHIFT)
+                : Checks.format("alloc_pages(GFP_KERNEL|GFP_DMA, 4) = pfn %d", block), before,
                 kernel.meminfo().memFree());
         ctx.showFreeLists(kernel);
         ctx.say("");

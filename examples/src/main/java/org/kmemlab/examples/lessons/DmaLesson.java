@@ -48,9 +48,9 @@ public final class DmaLesson extends Lesson {
         ctx.say("   machine: %s, %s RAM; the controller reaches 0x0-0x%x", kernel.machine().profile().displayName(),
                 Sizes.human(kernel.machine().ramBytes()), IsaDmaController.LIMIT - 1);
         if (kernel.era() == Era.LINUX_2_0) {
-            ctx.say("   Linux 2.0 has no zones: mem_init marks the pages below 16 MiB PG_DMA, GFP_DMA searches the"
-                    + " free lists for such pages, any other request takes any page (kmemlab shows the two sides"
-                    + " as DMA and Normal)");
+            ctx.say("   Linux 2.0 has no zones: free_area_init marks every page PG_DMA and mem_init clears the flag"
+                    + " from 16 MiB up; GFP_DMA (__get_dma_pages) searches the free lists for PG_DMA pages, any other"
+                    + " request takes any page (kmemlab shows the two sides as DMA and Normal)");
         } else {
             ctx.say("   today GFP_DMA takes ZONE_DMA, the first 16 MiB, whose watermarks and lowmem_reserve keep"
                     + " some of it from ordinary requests");
@@ -79,7 +79,8 @@ public final class DmaLesson extends Lesson {
         ctx.say("   CROSS_64KB(0x%x, %d) is true; the controller says: %s", slice, bounceBytes, refused);
         kernel.freePages(area, 5);
 
-        ctx.step("right: __get_free_pages(GFP_KERNEL | GFP_DMA, " + BOUNCE_ORDER + ") as the bounce buffer");
+        ctx.step("right: " + LessonContext.getFreePagesCall(kernel.era(), "GFP_KERNEL", BOUNCE_ORDER, true)
+                + " as the bounce buffer");
         long bounce = kernel.getFreePages(Gfp.GFP_KERNEL | Gfp.GFP_DMA, BOUNCE_ORDER);
         if (bounce == KernelMemory.NULL) {
             throw new LessonFailed("a " + bounceBytes + "-byte GFP_DMA block (ZONE_DMA is exhausted)");

@@ -142,9 +142,27 @@ public final class LessonContext {
                 : "/proc/" + file;
     }
 
-    /** Prints the report of a kernel bug the lesson provoked and caught. */
+    /**
+     * Prints the report of a kernel bug the lesson provoked and caught: "the kernel's report", or, when the
+     * report starts {@code kmemlab found:} (misuse Linux 2.0 met without a word), "kmemlab's report".
+     */
     public void report(KernelBug bug) {
-        show("the kernel's report", bug.getMessage());
+        show(bug.headline().startsWith("kmemlab found: ") ? "kmemlab's report (the kernel printed nothing)"
+                : "the kernel's report", bug.getMessage());
+    }
+
+    /**
+     * Returns a page allocation as a driver of {@code era} wrote it. Linux 2.0's {@code __get_free_pages}
+     * took the priority, the order and a DMA argument, and DMA pages were asked for with
+     * {@code __get_dma_pages(priority, order)} ({@code include/linux/mm.h}, tag 2.0: GFP_DMA was kmalloc's
+     * flag only); today {@code GFP_DMA} is part of the gfp mask of {@code __get_free_pages(gfp, order)}.
+     */
+    public static String getFreePagesCall(Era era, String priority, int order, boolean dma) {
+        if (era == Era.LINUX_2_0) {
+            return dma ? "__get_dma_pages(" + priority + ", " + order + ")"
+                    : "__get_free_pages(" + priority + ", " + order + ", 0)";
+        }
+        return "__get_free_pages(" + priority + (dma ? " | GFP_DMA" : "") + ", " + order + ")";
     }
 
     /**

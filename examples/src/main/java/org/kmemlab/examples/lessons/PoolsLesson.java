@@ -1,5 +1,6 @@
 package org.kmemlab.examples.lessons;
 
+import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.kmalloc.Kernel;
@@ -58,6 +59,11 @@ public final class PoolsLesson extends Lesson {
         ctx.expect(reserve != null, RESERVE + " mempool elements at boot");
         ctx.say("   mempool_create_kmalloc_pool(%d, %d): %d elements set aside", RESERVE, SLOT_BYTES,
                 reserve.reserved());
+        if (kernel.era() == Era.LINUX_2_0) {
+            // mm/mempool.c is in no release of schwabe/davej-history, 2.0 to 2.4.0-pre: it came later
+            ctx.say("   (mempool is today's kernel: it came after 2.4.0; a 2.0 driver kept a private pool like the"
+                    + " one above)");
+        }
 
         ctx.step("another driver takes every free page, the emergency reserves included");
         MemoryHog hog = MemoryHog.takeEverything(kernel);

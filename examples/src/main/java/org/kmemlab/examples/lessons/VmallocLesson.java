@@ -53,7 +53,8 @@ public final class VmallocLesson extends Lesson {
         ctx.step("__get_free_pages: whole pages, naturally aligned");
         long pages = kernel.getFreePages(Gfp.GFP_KERNEL, 2);
         ctx.expect(pages != KernelMemory.NULL, "an order-2 block on an idle machine");
-        ctx.say("   __get_free_pages(GFP_KERNEL, 2) = 0x%x: 16 KiB, physical address %% 16 KiB = %d", pages,
+        ctx.say("   %s = 0x%x: 16 KiB, physical address %% 16 KiB = %d",
+                LessonContext.getFreePagesCall(kernel.era(), "GFP_KERNEL", 2, false), pages,
                 machine.pa(pages) % (4 * machine.pageSize()));
         kernel.freePages(pages, 2);
 

@@ -75,7 +75,8 @@ public final class WaitLesson extends Lesson {
         long p = kernel.getFreePages(noSleep, ORDER);
         long nowaitMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         ctx.expect(p == KernelMemory.NULL, noSleepName + " to fail while the other thread holds all memory");
-        ctx.say("   __get_free_pages(%s, %d) returned NULL after %d ms", noSleepName, ORDER, nowaitMillis);
+        ctx.say("   %s returned NULL after %d ms", LessonContext.getFreePagesCall(kernel.era(), noSleepName, ORDER, false),
+                nowaitMillis);
 
         if (linux20) {
             ctx.step("GFP_KERNEL on Linux 2.0: reclaims, then returns 0 at once; the allocator never waits");
@@ -83,8 +84,8 @@ public final class WaitLesson extends Lesson {
             p = kernel.getFreePages(Gfp.GFP_KERNEL, ORDER);
             long kernelMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             ctx.expect(p == KernelMemory.NULL, "2.0's GFP_KERNEL to fail without waiting for the other thread");
-            ctx.say("   __get_free_pages(GFP_KERNEL, %d) returned NULL after %d ms: waiting is the driver's job",
-                    ORDER, kernelMillis);
+            ctx.say("   %s returned NULL after %d ms: waiting is the driver's job",
+                    LessonContext.getFreePagesCall(kernel.era(), "GFP_KERNEL", ORDER, false), kernelMillis);
             ctx.say("   (today's kernel sleeps in the allocator until memory is freed: try --profile x86_64)");
         } else {
             ctx.step("GFP_KERNEL: sleeps in the allocator until memory is freed");
