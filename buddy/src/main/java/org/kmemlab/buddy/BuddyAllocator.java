@@ -190,9 +190,23 @@ public final class BuddyAllocator implements PageAllocator {
         carveInitialBlocks();
     }
 
-    /** Puts the largest aligned blocks that fit on the free lists, lowest pfn first on each list. */
+    /**
+     * Puts the largest aligned blocks that fit on the free lists, lowest pfn first on each list; on the 2.0
+     * era highest pfn first, as Linux 2.0 left them: its {@code mem_init} freed memory page by page upwards
+     * and {@code free_pages_ok} put each merged block at the head of its list ({@code add_mem_queue}), so
+     * after boot every list ran from its highest block down and the first allocations came from the top.
+     */
     private void carveInitialBlocks() {
         Arrays.fill(freeHead, NONE);
+        if (topHalf) {
+            for (long pfn = startPfn; pfn < endPfn; ) {
+                int order = largestOrderAt(pfn, endPfn - pfn);
+                push((int) (pfn - startPfn), order);
+                prev[(int) (pfn - startPfn)] = NONE;
+                pfn += 1L << order;
+            }
+            return;
+        }
         int[] lastOfOrder = new int[maxOrder + 1];
         Arrays.fill(lastOfOrder, NONE);
         for (long pfn = startPfn; pfn < endPfn; ) {

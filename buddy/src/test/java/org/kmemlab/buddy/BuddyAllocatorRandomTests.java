@@ -48,10 +48,11 @@ class BuddyAllocatorRandomTests {
 
     /**
      * Why 2.0's split changes where pages lie but no count: on a zone made of whole maxOrder blocks, the
-     * 2.0 allocator (top half handed out, mm/page_alloc.c:161-172 of tag 2.0) is the mirror image of
-     * today's within every maxOrder block. Each list holds the mirrored blocks in the same order, so the
-     * same calls give mirrored pfns and the same buddyinfo after every step; which is why the dma-drain
-     * table (which counts blocks) is the same with either split.
+     * 2.0 allocator (top half handed out, mm/page_alloc.c:161-172 of tag 2.0; lists highest block first
+     * after boot, as mem_init's upward frees left them) is the mirror image of today's across the zone.
+     * Each list holds the mirrored blocks in the same order, so the same calls give mirrored pfns and the
+     * same buddyinfo after every step; which is why the dma-drain table (which counts blocks) is the same
+     * with either split.
      */
     @Test
     void linux20SplitsAreTheMirrorImageOfTodaysSoBuddyinfoIsTheSame() {
@@ -74,7 +75,7 @@ class BuddyAllocatorRandomTests {
             if (!live.isEmpty() && random.nextInt(100) < 45) {
                 long[] b = live.remove(random.nextInt(live.size()));
                 today.free(b[0], (int) b[1]);
-                old.free(mirror(b[0], (int) b[1], maxOrder), (int) b[1]);
+                old.free(mirror(b[0], (int) b[1], start, frames), (int) b[1]);
             } else {
                 int order = random.nextInt(maxOrder + 1);
                 long pfn = today.allocate(order);
@@ -83,7 +84,7 @@ class BuddyAllocatorRandomTests {
                     assertEquals(NO_PAGE, mirrored, where);
                     continue;
                 }
-                assertEquals(mirror(pfn, order, maxOrder), mirrored, where + ": order " + order);
+                assertEquals(mirror(pfn, order, start, frames), mirrored, where + ": order " + order);
                 live.add(new long[] {pfn, order});
             }
             assertArrayEquals(buddyinfo(today), buddyinfo(old), where);
@@ -91,10 +92,9 @@ class BuddyAllocatorRandomTests {
         old.checkInvariants();
     }
 
-    /** The block that mirrors {@code [pfn, pfn + 2^order)} within its maxOrder block. */
-    private static long mirror(long pfn, int order, int maxOrder) {
-        long base = pfn & -(1L << maxOrder);
-        return base + (1L << maxOrder) - (1L << order) - (pfn - base);
+    /** The block that mirrors {@code [pfn, pfn + 2^order)} across the zone {@code [start, start + frames)}. */
+    private static long mirror(long pfn, int order, long start, long frames) {
+        return start + start + frames - (1L << order) - pfn;
     }
 
     /** One zone, its model, and the steps played on it. */

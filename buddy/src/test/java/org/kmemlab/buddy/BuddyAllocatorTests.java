@@ -55,8 +55,9 @@ class BuddyAllocatorTests {
         Machine pc = Machine.boot(MachineProfile.I386_LINUX_2_0, 16L << 20);
         BuddyAllocator buddy = new BuddyAllocator(new PageAllocatorConfig(pc, "DMA", 5, 13, 3, Era.LINUX_2_0));
 
-        assertEquals(6, buddy.allocate(1), "an order-1 block needs no split");
-        assertEquals(16, buddy.allocate(1));
+        // mem_init freed upwards and add_mem_queue puts a block at the head: free_area[1] is 16, then 6
+        assertEquals(16, buddy.allocate(1), "an order-1 block needs no split; 2.0's list starts at the top");
+        assertEquals(6, buddy.allocate(1));
         assertEquals(14, buddy.allocate(1), "8..15 split: 8..11 and 12..13 stay free, 14..15 handed out");
         assertArrayEquals(new long[] {1, 1, 1, 0}, buddyinfo(buddy));
         assertEquals(12, buddy.allocate(1), "the lower half 12..13 went onto free_area[1]");

@@ -286,13 +286,13 @@ final class DmaZoneAllocator implements ZoneAllocator {
         // An ordinary request takes the block freed last: its side first (GFP_DMA skips the others).
         int head = requested > 0 ? linux20Frees.takeNewest() : 0;
         if (head <= requested) {
-            long pfn = zones[head].allocate(order, NO_WATERMARK, false);
+            long pfn = zones[head].allocateAsLinux20(order);
             if (pfn != PageAllocator.NO_PAGE) {
                 return pfn;
             }
         }
         for (int z : zonelists.zonelist(requested)) {
-            long pfn = z == head ? PageAllocator.NO_PAGE : zones[z].allocate(order, NO_WATERMARK, false);
+            long pfn = z == head ? PageAllocator.NO_PAGE : zones[z].allocateAsLinux20(order);
             if (pfn != PageAllocator.NO_PAGE) {
                 return pfn;
             }

@@ -132,6 +132,38 @@ final class Zone {
     }
 
     /**
+     * Takes a block as Linux 2.0's {@code RMQUEUE} took it from its one set of free lists
+     * ({@code mm/page_alloc.c}, tag 2.0): the smallest order at or above {@code order} that has a free
+     * block, and the block at the head of that list, with no watermark (2.0's reserve check is the
+     * caller's). 2.0's lists were LIFO and, after {@code mem_init} had freed memory upwards, ran from the
+     * highest block down; this zone keeps one page allocator per free range, so it takes from the highest
+     * range that has a block of that order, and the reference buddy keeps each list highest first on this
+     * era. (After frees 2.0 took the block freed last wherever it lay; the ranges here are tried from the
+     * top regardless.)
+     *
+     * @return the first pfn, or {@code NO_PAGE}
+     */
+    long allocateAsLinux20(int order) {
+        lock.lock();
+        try {
+            for (int j = order; j <= maxOrder; j++) {
+                for (int i = allocators.length - 1; i >= 0; i--) {
+                    if (allocators[i].freeBlocks(j) > 0) {
+                        long pfn = allocators[i].allocate(order);
+                        if (pfn != PageAllocator.NO_PAGE) {
+                            free -= 1L << order;
+                            return pfn;
+                        }
+                    }
+                }
+            }
+            return PageAllocator.NO_PAGE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Frees a block into the page allocator whose range holds {@code pfn}.
      *
      * @throws BadPageStateBug when no free range of this zone holds pfn (reserved boot memory), or as the

@@ -52,4 +52,23 @@ class Linux20ExpandTests {
     void aModernKernelOnTheSamePcHandsOutTheBottom() {
         assertEquals(4096, firstStepBetweenNeighbours(boot(Era.MODERN)), "upwards: the upper half stayed free");
     }
+
+    /**
+     * Which pages a 16 MiB 2.0 machine hands out first. init.c mem_init (tag 2.0, :237-264) frees 0x1000 up
+     * to 0x9f000, then everything behind mem_map, page by page upwards; page_alloc.c free_pages_ok (:89-115)
+     * puts each merged block at the head of its list (add_mem_queue, :52-60, called at :111), so every list runs from its
+     * highest block down: order 0 holds 0x9e000 then 0x1000, order 1 starts with 0x9c000. RMQUEUE
+     * (:141-159) takes the head of the smallest non-empty list and EXPAND hands out the top half.
+     */
+    @Test
+    void aFreshLinux20MachineHandsOutItsPagesFromTheHeadsOf20sLists() {
+        Kernel k = boot(Era.LINUX_2_0);
+        StringBuilder got = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            got.append(Long.toHexString(k.getFreePages(Gfp.GFP_KERNEL, 0))).append(' ');
+        }
+        assertEquals("9e000 1000 9d000 9c000 ", got.toString());
+        // the first order-5 block is the highest one: 16 MiB - 128 KiB
+        assertEquals(0xfe0000, k.getFreePages(Gfp.GFP_KERNEL, 5));
+    }
 }

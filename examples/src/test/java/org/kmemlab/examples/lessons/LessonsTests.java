@@ -78,8 +78,9 @@ class LessonsTests {
     void onTheLinux20MachineGfpKernelFailsAtOnceAndTheDriverRetries() {
         Run run = Run.kmemlab("lesson", "wait", "--profile", "i386");
         assertEquals(0, run.status(), run.out() + run.err());
-        assertTrue(run.out().contains("__get_free_pages(GFP_ATOMIC, 2) returned NULL"), run.out());
-        assertTrue(run.out().contains("__get_free_pages(GFP_KERNEL, 2) returned NULL after"), run.out());
+        // include/linux/mm.h (tag 2.0): __get_free_pages(int priority, unsigned long gfporder, int dma)
+        assertTrue(run.out().contains("__get_free_pages(GFP_ATOMIC, 2, 0) returned NULL"), run.out());
+        assertTrue(run.out().contains("__get_free_pages(GFP_KERNEL, 2, 0) returned NULL after"), run.out());
         assertTrue(run.out().contains("the 2.0 way: the driver calls schedule() and tries again"), run.out());
         assertTrue(!run.out().contains("GFP_NOWAIT"), "2.0 had no GFP_NOWAIT:\n" + run.out());
     }
@@ -144,6 +145,26 @@ class LessonsTests {
         assertTrue(out.contains("] sound DMA buffer"), out);
         assertTrue(out.contains("refused: boot memory for 'late driver buffer' requested after mem_init()"), out);
         assertTrue(out.contains("BUG: Bad page state"), out);
+    }
+
+    /**
+     * On the 2.0 machine the calls read as 2.0's (include/linux/mm.h, tag 2.0: __get_free_pages(priority,
+     * order, dma), __get_dma_pages, free_pages(addr, order)); a bad free_pages 2.0 met in silence
+     * (mm/page_alloc.c free_pages: PageReserved, return) is kmemlab's report, and mempool is named as today's.
+     */
+    @Test
+    void theLinux20MachinesLessonsSpeak20AndLabelWhatIsNot() {
+        Run boot = Run.kmemlab("lesson", "boot");
+        assertEquals(0, boot.status(), boot.out() + boot.err());
+        assertTrue(boot.out().contains("free_pages(0x240000, 4): the page allocator never owned it"), boot.out());
+        assertTrue(boot.out().contains("kmemlab's report (the kernel printed nothing):\n     kmemlab found: free_pages"
+                + " of reserved pfn 576 (order 4)"), boot.out());
+        assertTrue(boot.out().contains("__get_dma_pages(GFP_KERNEL, 4) = 0x"), boot.out());
+        assertTrue(!boot.out().contains("alloc_pages(") && !boot.out().contains("BUG: Bad page state"), boot.out());
+        Run pools = Run.kmemlab("lesson", "pools");
+        assertTrue(pools.out().contains("(mempool is today's kernel: it came after 2.4.0;"), pools.out());
+        Run dma = Run.kmemlab("lesson", "dma");
+        assertTrue(dma.out().contains("-- right: __get_dma_pages(GFP_KERNEL, 3) as the bounce buffer"), dma.out());
     }
 
     @Test
