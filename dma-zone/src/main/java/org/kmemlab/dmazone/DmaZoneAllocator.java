@@ -261,7 +261,7 @@ final class DmaZoneAllocator implements ZoneAllocator {
         }
         for (int z : zonelists.zonelist(requested)) {
             Zone zone = zones[z];
-            long pfn = zone.allocate(order, mark(zone, allocFlags, requested), true);
+            long pfn = zone.allocate(order, mark(zone, allocFlags, requested));
             if (pfn != PageAllocator.NO_PAGE) {
                 return pfn;
             }

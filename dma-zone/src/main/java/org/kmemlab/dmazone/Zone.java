@@ -99,29 +99,26 @@ final class Zone {
 
     /**
      * Takes a block of {@code 2^order} frames if the zone's free pages, less the pages the block would
-     * take beyond its first, stay above {@code mark}. This is the check and the take in one critical
-     * section, so two threads cannot both pass the check for the last page above the mark.
+     * take beyond its first, stay above {@code mark} (today's rule; Linux 2.0 compared the free count
+     * alone, see {@link #allocateAsLinux20}). This is the check and the take in one critical section, so
+     * two threads cannot both pass the check for the last page above the mark.
      *
      * @param mark the watermark plus lowmem_reserve the request must stay above, or
      *             {@link DmaZoneAllocator#NO_WATERMARK} for none at all
-     * @param countOrder whether the block's other {@code 2^order - 1} pages count against the mark
-     *                   (today's rule; Linux 2.0 compared the free count alone)
      * @return the first pfn, or {@code NO_PAGE}
      */
-    long allocate(int order, long mark, boolean countOrder) {
+    long allocate(int order, long mark) {
         if (allocators.length == 0) {
             return PageAllocator.NO_PAGE;
         }
         lock.lock();
         try {
-            long usable = countOrder ? free - ((1L << order) - 1) : free;
-            if (mark != DmaZoneAllocator.NO_WATERMARK && usable <= mark) {
+            if (mark != DmaZoneAllocator.NO_WATERMARK && free - ((1L << order) - 1) <= mark) {
                 return PageAllocator.NO_PAGE;
             }
             for (PageAllocator a : allocators) {
-                long pfn = a.allocate(order);
+                long pfn = take(a, order);
                 if (pfn != PageAllocator.NO_PAGE) {
-                    free -= 1L << order;
                     return pfn;
                 }
             }
@@ -129,6 +126,15 @@ final class Zone {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Takes a block from one page allocator and counts it; lock held. */
+    private long take(PageAllocator a, int order) {
+        long pfn = a.allocate(order);
+        if (pfn != PageAllocator.NO_PAGE) {
+            free -= 1L << order;
+        }
+        return pfn;
     }
 
     /**
@@ -148,12 +154,9 @@ final class Zone {
         try {
             for (int j = order; j <= maxOrder; j++) {
                 for (int i = allocators.length - 1; i >= 0; i--) {
-                    if (allocators[i].freeBlocks(j) > 0) {
-                        long pfn = allocators[i].allocate(order);
-                        if (pfn != PageAllocator.NO_PAGE) {
-                            free -= 1L << order;
-                            return pfn;
-                        }
+                    long pfn = allocators[i].freeBlocks(j) > 0 ? take(allocators[i], order) : PageAllocator.NO_PAGE;
+                    if (pfn != PageAllocator.NO_PAGE) {
+                        return pfn;
                     }
                 }
             }

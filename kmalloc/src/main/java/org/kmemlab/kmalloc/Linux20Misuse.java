@@ -153,7 +153,12 @@ final class Linux20Misuse {
         return (gfp & (Gfp.GFP_DMA | Gfp.__GFP_ZERO)) | Gfp.GFP_ATOMIC;
     }
 
-    /** Prints {@code Couldn't get a free page.....} unless one was printed in the last ten seconds. */
+    /**
+     * Prints {@code Couldn't get a free page.....} unless one was printed in the last ten seconds. (2.0's
+     * {@code static unsigned long last = 0} and {@code last + 10 * HZ < jiffies} kept it quiet for the
+     * first ten seconds after boot as well; kmemlab's machines live for milliseconds, so it reports the
+     * first failure at once: a deliberate difference.)
+     */
     void kmallocFailed() {
         long now = clock.getAsLong();
         synchronized (lock) {
