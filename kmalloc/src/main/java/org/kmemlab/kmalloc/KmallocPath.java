@@ -137,7 +137,7 @@ final class KmallocPath {
         }
         long addr = kmallocFrom(cpuCaches.current(), size, gfp);
         if (addr == NULL && linux20 != null) {
-            linux20.kmallocFailed();
+            linux20.kmallocFailed(gfp);
         }
         return addr;
     }

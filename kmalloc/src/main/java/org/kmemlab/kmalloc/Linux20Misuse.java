@@ -59,6 +59,8 @@ final class Linux20Misuse {
     static final long FAILURE_REPORT_INTERVAL_NANOS = 10_000_000_000L;
     /** 2.0's {@code GFP_LEVEL_MASK}: the priority level without {@code GFP_DMA} ({@code include/linux/mm.h}). */
     private static final int GFP_LEVEL_MASK = 0xf;
+    /** 2.0's {@code GFP_BUFFER} level. */
+    private static final int GFP_BUFFER_LEVEL = 0;
     /** 2.0's {@code GFP_ATOMIC} level. */
     private static final int GFP_ATOMIC_LEVEL = 1;
     /** How many nonatomic calls from an interrupt 2.0 reported and forced to GFP_ATOMIC. */
@@ -157,9 +159,15 @@ final class Linux20Misuse {
      * Prints {@code Couldn't get a free page.....} unless one was printed in the last ten seconds. (2.0's
      * {@code static unsigned long last = 0} and {@code last + 10 * HZ < jiffies} kept it quiet for the
      * first ten seconds after boot as well; kmemlab's machines live for milliseconds, so it reports the
-     * first failure at once: a deliberate difference.)
+     * first failure at once: a deliberate difference.) Never for {@code GFP_BUFFER}, 2.0's level 0
+     * ({@code priority != GFP_BUFFER}, kmalloc.c:365), which the buffer cache used knowing it may fail.
+     *
+     * @param gfp the flags kmalloc went on with (after {@link #nonatomicFromInterrupt})
      */
-    void kmallocFailed() {
+    void kmallocFailed(int gfp) {
+        if ((Gfp.linux20Level(gfp) & GFP_LEVEL_MASK) == GFP_BUFFER_LEVEL) {
+            return;
+        }
         long now = clock.getAsLong();
         synchronized (lock) {
             if (failureReported && now - lastFailureReport < FAILURE_REPORT_INTERVAL_NANOS) {

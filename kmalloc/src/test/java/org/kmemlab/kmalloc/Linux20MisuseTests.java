@@ -118,11 +118,15 @@ class Linux20MisuseTests {
         Machine machine = Machine.boot(MachineProfile.I386_LINUX_2_0);
         AtomicLong now = new AtomicLong(0);
         Linux20Misuse misuse = new Linux20Misuse(machine, false, now::get);
-        misuse.kmallocFailed();
+        misuse.kmallocFailed(Gfp.GFP_KERNEL);
         now.set(9_999_999_999L);
-        misuse.kmallocFailed();
+        misuse.kmallocFailed(Gfp.GFP_KERNEL);
         now.set(10_000_000_000L);
-        misuse.kmallocFailed();
+        misuse.kmallocFailed(Gfp.GFP_KERNEL);
+        assertEquals(2, machine.dmesg().entries().stream()
+                .filter(e -> e.text().equals("Couldn't get a free page.....")).count(), machine.dmesg().text());
+        now.set(30_000_000_000L);
+        misuse.kmallocFailed(Gfp.GFP_BUFFER);   // kmalloc.c:365: priority != GFP_BUFFER
         assertEquals(2, machine.dmesg().entries().stream()
                 .filter(e -> e.text().equals("Couldn't get a free page.....")).count(), machine.dmesg().text());
     }
