@@ -93,6 +93,19 @@ final class CompareCommand implements Callable<Integer> {
                 row.answer().apply(ownKernel ? boot(MachineProfile.X86_64, Era.MODERN) : today)});
         }
         print(table);
+        // The table shows each report's first line, which for today's buddyinfo is one zone of several:
+        // the whole reports follow, from the same kernels after the same workload.
+        PrintWriter out = spec.commandLine().getOut();
+        out.println();
+        out.println("# the free lists and /proc/meminfo in full, after the workload");
+        for (Kernel k : List.of(old, today)) {
+            String era = k.era() == Era.LINUX_2_0 ? "Linux 2.0" : "today";
+            out.println();
+            out.println("== " + era + ": " + LessonContext.freeListsCaption(k));
+            out.print(TourCommand.indent(LessonContext.freeLists(k)));
+            out.println("== " + era + ": /proc/meminfo");
+            out.print(TourCommand.indent(k.procMeminfo()));
+        }
         return 0;
     }
 
