@@ -105,6 +105,16 @@ public final class KmemlabCommand {
      */
     static String usageProblem(CommandLine.ParameterException e) {
         CommandSpec spec = e.getCommandLine().getCommandSpec();
+        if (e instanceof CommandLine.UnmatchedArgumentException unknown && unknown.isUnknownOption()
+                && !unknown.getUnmatched().isEmpty()) {
+            String option = unknown.getUnmatched().get(0).replaceFirst("=.*", "");
+            List<String> takers = new ArrayList<>();
+            commandsTaking(spec.root().commandLine(), option, takers);
+            if (!takers.isEmpty()) {
+                return "'" + spec.qualifiedName() + "' does not take " + option + "; " + String.join(", ", takers)
+                        + (takers.size() == 1 ? " does" : " do");
+            }
+        }
         if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.isUnknownOption()) {
             List<String> extra = unmatched.getUnmatched();
             String first = extra.isEmpty() ? "" : extra.get(0);
@@ -122,6 +132,18 @@ public final class KmemlabCommand {
                     + "; a path with spaces must be quoted (\"my traces/a.rep\")";
         }
         return oneLine(e.getMessage());
+    }
+
+    private static void commandsTaking(CommandLine cl, String option, List<String> takers) {
+        CommandSpec spec = cl.getCommandSpec();
+        if (spec.parent() != null && spec.findOption(option) != null) {
+            takers.add("'" + spec.qualifiedName() + "'");
+        }
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                commandsTaking(sub, option, takers);
+            }
+        });
     }
 
     /** Whole-number options say so in words; picocli's own message names Java's types (int, long). */

@@ -50,6 +50,26 @@ class UserMistakesTests {
     }
 
     @Test
+    void anOptionOtherCommandsTakeNamesThoseCommands() {
+        assertEquals("kmemlab: 'kmemlab compare' does not take --profile; 'kmemlab tour', 'kmemlab lesson',"
+                + " 'kmemlab experiment gfp', 'kmemlab replay', 'kmemlab map', 'kmemlab info' do (see 'kmemlab"
+                + " compare --help')", mistake("compare", "--profile", "x86_64").err().strip());
+        assertTrue(mistake("experiment", "dma-drain", "--pages=x").err().startsWith("kmemlab: 'kmemlab experiment"
+                + " dma-drain' does not take --pages; "));
+        assertEquals("kmemlab: Unknown option: '--colour' (see 'kmemlab info --help')",
+                mistake("info", "--colour").err().strip(), "an option no command takes keeps picocli's words");
+    }
+
+    @Test
+    void aRamSizeThatIsNegativeOrTooLargeSaysHowToWriteOne() {
+        assertEquals("kmemlab: size '-1G' is negative: write a number with an optional unit K, M, G or T (binary),"
+                + " for example 16M or 1G", mistake("info", "--ram", "-1G").err().strip());
+        assertTrue(mistake("info", "--ram", "99999999999999999999G").err().startsWith("kmemlab:"
+                + " '99999999999999999999G' is too large: write a number"));
+        assertTrue(mistake("info", "--ram", "9000000000T").err().startsWith("kmemlab: '9000000000T' is too large"));
+    }
+
+    @Test
     void anUnquotedPathWithSpacesIsNamedAsSuch(@TempDir Path dir) {
         String err = mistake("map", "--png", dir + "/my", "maps/m.png").err();
         assertTrue(err.contains("unexpected argument 'maps/m.png'; a path with spaces must be quoted"), err);
