@@ -113,13 +113,19 @@ public final class Sizes {
             }
         }
         String digits = unit == 1 ? s : s.substring(0, s.length() - 1).trim();
+        String advice = ": write a number with an optional unit K, M, G or T (binary), for example 16M or 1G";
+        long number;
         try {
-            long number = Long.parseLong(digits);
-            Checks.requireArgument(number >= 0, "size '%s' is negative", text);
+            number = Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            boolean tooLong = digits.matches("[0-9]+");
+            throw new IllegalArgumentException("'" + text + "' is " + (tooLong ? "too large" : "not a size") + advice, e);
+        }
+        Checks.requireArgument(number >= 0, "size '%s' is negative%s", text, advice);
+        try {
             return Math.multiplyExact(number, unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a size: write a number with an"
-                    + " optional unit K, M, G or T (binary), for example 16M or 1G", e);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' is too large" + advice, e);
         }
     }
 }

@@ -10,7 +10,8 @@ import org.kmemlab.grader.Terminal;
  *
  * <pre>
  * kmemlab                       the tour (same as kmemlab tour)
- * kmemlab lesson NAME           one lesson: check-returns, unwind, pools, wait, atomic, dma, vmalloc, boot, carry-on
+ * kmemlab lesson NAME           one lesson: check-returns, unwind, pools, wait, atomic, dma, vmalloc, boot, slab,
+ *                               carry-on
  * kmemlab experiment gfp        failure rates of GFP_ATOMIC, GFP_KERNEL and GFP_DMA under pressure
  * kmemlab replay TRACE          replay a CS:APP or ftrace trace against kmalloc
  * kmemlab map                   a picture of physical memory

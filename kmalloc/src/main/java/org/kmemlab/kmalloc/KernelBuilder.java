@@ -332,11 +332,16 @@ public final class KernelBuilder {
         ZoneAllocatorProvider zones = zoneProvider != null ? zoneProvider
                 : ProviderRegistry.of(ZoneAllocatorProvider.class, ServiceLoader.load(ZoneAllocatorProvider.class))
                         .get(r.zones());
-        // The slab cache provider is looked up only when a named cache is first created (2.0 has none).
+        // The slab cache provider is looked up only when a named cache is first created (2.0 has none), so
+        // that a kernel without the slab module boots; but a name someone chose is checked now, like the
+        // other providers' names, rather than accepted in silence and refused later or never.
         SlabCacheProvider chosenSlabs = slabProvider;
         Supplier<SlabCacheProvider> slabs = chosenSlabs != null ? () -> chosenSlabs
                 : () -> ProviderRegistry.of(SlabCacheProvider.class, ServiceLoader.load(SlabCacheProvider.class))
                         .get(r.slabs());
+        if (chosenSlabs == null && !r.sourceOf("slabs").equals(KernelSettings.DEFAULT_SOURCE)) {
+            slabs.get();
+        }
         if (bareMachine != null) {
             Checks.requireState(!bareMachine.bootMemory().retired(), "the machine given to machine(...) already"
                     + " runs a kernel (its boot memory is retired); boot a fresh one with Machine.boot(...)");

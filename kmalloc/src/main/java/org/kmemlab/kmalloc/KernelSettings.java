@@ -70,6 +70,8 @@ public final class KernelSettings {
 
     /** The source of a command's own default ({@link KernelBuilder#commandDefault}). */
     static final String COMMAND_DEFAULT = "default of this command";
+    /** The source of a setting nobody chose: the built-in default. */
+    static final String DEFAULT_SOURCE = "default";
 
     /**
      * The names a profile may be given by, anywhere a setting is read (builder, command line, system
@@ -192,7 +194,7 @@ public final class KernelSettings {
             } else if (commandDefaults.containsKey(key)) {
                 s = new Setting(key, commandDefaults.get(key), COMMAND_DEFAULT);
             } else {
-                s = new Setting(key, DEFAULTS.get(key), "default");
+                s = new Setting(key, DEFAULTS.get(key), DEFAULT_SOURCE);
             }
             out.put(key, s);
         }

@@ -29,10 +29,12 @@ import picocli.CommandLine.Spec;
  * change the figures of another.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Runs one workload on a Linux 2.0 machine and on today's, and prints the differences",
-            "side by side: kmalloc(0), size classes, the largest kmalloc, memory after the workload, the free",
-            "lists and /proc/meminfo as each era showed them, and the reports for a double kfree, a write",
-            "through NULL and GFP_KERNEL in an interrupt handler."})
+        description = {"Runs one workload on a Linux 2.0 machine and on today's, and prints the differences.",
+            "Side by side: kmalloc(0), size classes, the largest kmalloc, memory after the workload, the free"
+                    + " lists and /proc/meminfo as each era showed them, and the reports for a double kfree, a write"
+                    + " through NULL and GFP_KERNEL in an interrupt handler.",
+            "The machines are fixed (i386 with 16 MiB, x86_64 with 1 GiB), so --profile, --ram and the provider"
+                    + " options are not taken here."})
 final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--workload", paramLabel = "N", defaultValue = "256",
@@ -91,6 +93,19 @@ final class CompareCommand implements Callable<Integer> {
                 row.answer().apply(ownKernel ? boot(MachineProfile.X86_64, Era.MODERN) : today)});
         }
         print(table);
+        // The table shows each report's first line, which for today's buddyinfo is one zone of several:
+        // the whole reports follow, from the same kernels after the same workload.
+        PrintWriter out = spec.commandLine().getOut();
+        out.println();
+        out.println("# the free lists and /proc/meminfo in full, after the workload");
+        for (Kernel k : List.of(old, today)) {
+            String era = k.era() == Era.LINUX_2_0 ? "Linux 2.0" : "today";
+            out.println();
+            out.println("== " + era + ": " + LessonContext.freeListsCaption(k));
+            out.print(TourCommand.indent(LessonContext.freeLists(k)));
+            out.println("== " + era + ": /proc/meminfo");
+            out.print(TourCommand.indent(k.procMeminfo()));
+        }
         return 0;
     }
 

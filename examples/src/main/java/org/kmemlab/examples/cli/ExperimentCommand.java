@@ -70,6 +70,15 @@ final class ExperimentCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             checkArguments();
             Kernel probe = kernel();
+            for (int order : orders) {
+                if (order > probe.era().maxOrder()) {
+                    // Every request would fail for a reason the table would not show: no such block exists.
+                    throw new UserError("--orders " + order + " is above the largest block of this machine's era ("
+                            + probe.era() + ": order " + probe.era().maxOrder() + ", "
+                            + (probe.machine().pageSize() << probe.era().maxOrder() >> 10) + " KiB); choose orders"
+                            + " 0.." + probe.era().maxOrder());
+                }
+            }
             PrintWriter out = spec.commandLine().getOut();
             out.printf("GFP experiment on %s%n", probe);
             out.println("Kernels boot with maxWait 0: nothing frees memory during a burst, so waiting could not help.");
@@ -81,13 +90,14 @@ final class ExperimentCommand implements Callable<Integer> {
             progress.done();
             out.print(table.format());
             if (png != null) {
-                GfpPlot.write(table, png);
+                Commands.write(png, file -> GfpPlot.write(table, file));
                 out.println();
                 out.println("Plot written to " + png);
             }
             if (html != null) {
-                GfpChartPage.write(table, probe.machine().profile().displayName() + ", "
-                        + (probe.machine().ramBytes() >> 20) + " MiB", html);
+                String machine = probe.machine().profile().displayName() + ", " + (probe.machine().ramBytes() >> 20)
+                        + " MiB";
+                Commands.write(html, file -> GfpChartPage.write(table, machine, file));
                 out.println();
                 out.println("Page written to " + html + " (open it in a browser)");
             }
@@ -115,22 +125,23 @@ final class ExperimentCommand implements Callable<Integer> {
                 }
             }
             if (png != null) {
-                Commands.requireDirectoryOf(png, "--png");
+                Commands.requireOutputFile(png, "--png");
             }
             if (html != null) {
-                Commands.requireDirectoryOf(html, "--html");
+                Commands.requireOutputFile(html, "--html");
             }
         }
     }
 
     /** {@code kmemlab experiment dma-drain}. */
     @Command(name = "dma-drain", mixinStandardHelpOptions = true,
-            description = {"Shows ordinary allocations draining DMA-capable memory on a Linux 2.0 machine, and",
-                "today's zones keeping some back, with the same workload: GFP_KERNEL pages are kept until a share",
-                "of memory is in use, a random third of them is freed and allocated again four times (seeded),",
-                "then a driver asks GFP_KERNEL|GFP_DMA for 64 KiB buffers and single pages.",
-                "Machines: i386 with Linux 2.0 (DMA a page flag), the same i386 machine with today's zones, and",
-                "x86_64 with today's zones, all with the same RAM (default 64 MiB)."})
+            description = {"Shows ordinary allocations draining DMA memory on Linux 2.0, and today's zones keeping some.",
+                "With the same workload on every machine: GFP_KERNEL pages are kept until a share of memory is in"
+                        + " use, a random third of them is freed and allocated again four times (seeded), then a"
+                        + " driver asks GFP_KERNEL|GFP_DMA for 64 KiB buffers and single pages.",
+                "Machines: i386 with Linux 2.0 (DMA a page flag), the same i386 machine with today's zones, and"
+                        + " x86_64 with today's zones, all with the same RAM (default 64 MiB); so --profile and the"
+                        + " provider options are not taken here."})
     static final class DmaDrain implements Callable<Integer> {
 
         @Option(names = "--ram", paramLabel = "SIZE", defaultValue = "64M",

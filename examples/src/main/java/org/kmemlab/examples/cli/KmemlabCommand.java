@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,17 +78,100 @@ public final class KmemlabCommand {
         }
     }
 
-    private static int execute(String[] args, PrintWriter out, PrintWriter err, boolean interactive) {
+    /** Returns the command line with every command and the converters it parses numbers with. */
+    static CommandLine commandLine(boolean interactive) {
         CommandLine cl = new CommandLine(new KmemlabCommand(interactive));
+        wholeNumbers(cl);
+        return cl;
+    }
+
+    private static int execute(String[] args, PrintWriter out, PrintWriter err, boolean interactive) {
+        CommandLine cl = commandLine(interactive);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, a) -> {
             String command = e.getCommandLine().getCommandSpec().qualifiedName();
-            err.println("kmemlab: " + oneLine(e.getMessage()) + " (see '" + command + " --help')");
+            err.println("kmemlab: " + usageProblem(e) + " (see '" + command + " --help')");
             return USAGE;
         });
         cl.setExecutionExceptionHandler((e, c, parsed) -> report(e, err));
         return cl.execute(args);
+    }
+
+    /**
+     * Says in words what is wrong with the command line. Picocli's own wording is kept where it is plain
+     * ("Unknown option: '--bogus'", "Missing required parameter"); an argument nothing expects is an
+     * unknown command where a command was due, and otherwise usually a path with spaces left unquoted.
+     */
+    static String usageProblem(CommandLine.ParameterException e) {
+        CommandSpec spec = e.getCommandLine().getCommandSpec();
+        if (e instanceof CommandLine.UnmatchedArgumentException unknown && unknown.isUnknownOption()
+                && !unknown.getUnmatched().isEmpty()) {
+            String option = unknown.getUnmatched().get(0).replaceFirst("=.*", "");
+            List<String> takers = new ArrayList<>();
+            commandsTaking(spec.root().commandLine(), option, takers);
+            if (!takers.isEmpty()) {
+                return "'" + spec.qualifiedName() + "' does not take " + option + "; " + String.join(", ", takers)
+                        + (takers.size() == 1 ? " does" : " do");
+            }
+        }
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.isUnknownOption()) {
+            List<String> extra = unmatched.getUnmatched();
+            String first = extra.isEmpty() ? "" : extra.get(0);
+            if (!spec.subcommands().isEmpty() && spec.userObject() != null && !first.startsWith("-")) {
+                List<String> names = new ArrayList<>();
+                spec.subcommands().forEach((name, sub) -> {
+                    if (!name.equals("help")) {
+                        names.add(name);
+                    }
+                });
+                String what = spec.parent() == null ? "command" : spec.name();
+                return "unknown " + what + " '" + first + "'; choose one of " + String.join(", ", names);
+            }
+            return "unexpected argument" + (extra.size() == 1 ? " '" : "s '") + String.join("', '", extra) + "'"
+                    + "; a path with spaces must be quoted (\"my traces/a.rep\")";
+        }
+        return oneLine(e.getMessage());
+    }
+
+    private static void commandsTaking(CommandLine cl, String option, List<String> takers) {
+        CommandSpec spec = cl.getCommandSpec();
+        if (spec.parent() != null && spec.findOption(option) != null) {
+            takers.add("'" + spec.qualifiedName() + "'");
+        }
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                commandsTaking(sub, option, takers);
+            }
+        });
+    }
+
+    /** Whole-number options say so in words; picocli's own message names Java's types (int, long). */
+    private static void wholeNumbers(CommandLine cl) {
+        CommandLine.ITypeConverter<Long> longs = text -> {
+            try {
+                return Long.parseLong(text.strip());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException(notWhole(text, Long.MIN_VALUE, Long.MAX_VALUE));
+            }
+        };
+        CommandLine.ITypeConverter<Integer> ints = text -> {
+            try {
+                return Integer.parseInt(text.strip());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException(notWhole(text, Integer.MIN_VALUE, Integer.MAX_VALUE));
+            }
+        };
+        cl.registerConverter(Long.class, longs);
+        cl.registerConverter(long.class, longs);
+        cl.registerConverter(Integer.class, ints);
+        cl.registerConverter(int.class, ints);
+    }
+
+    private static String notWhole(String text, long min, long max) {
+        return text.strip().matches("[-+]?[0-9]+")
+                ? "'" + text + "' is too large; write a whole number from " + min + " to " + max
+                : "'" + text + "' is not a whole number; write one such as 1996";
     }
 
     /**
@@ -126,18 +212,23 @@ public final class KmemlabCommand {
     }
 
     private static int report(Exception e, PrintWriter err) {
-        if (e instanceof UserError || e instanceof IllegalArgumentException || e instanceof ProviderLookupException
-                || e instanceof TraceFormatException) {
+        if (e instanceof ProviderLookupException) {
+            String message = oneLine(e.getMessage());
+            err.println("kmemlab: " + message + (message.contains("installed: ") ? "; choose one of them, or" : ";")
+                    + " put the jar that provides yours on KMEMLAB_PATH (KMEMLAB_PATH=my-allocator.jar ./kmemlab ...)");
+            return USAGE;
+        }
+        if (e instanceof UserError || e instanceof IllegalArgumentException || e instanceof TraceFormatException) {
             err.println("kmemlab: " + oneLine(e.getMessage()));
             return USAGE;
         }
-        if (e instanceof NoSuchFileException missing) {
-            err.println("kmemlab: " + missing.getFile() + ": no such file");
-            return USAGE;
-        }
-        if (e instanceof AccessDeniedException denied) {
-            err.println("kmemlab: " + denied.getFile() + ": permission denied");
-            return USAGE;
+        if (e instanceof FileSystemException fs) {
+            // A path the user named that the checks before the work could not foresee (a folder removed
+            // meanwhile, a full disk): the path, the system's reason, and that nothing else was changed.
+            err.println("kmemlab: " + fs.getFile() + ": " + fileProblem(fs)
+                    + "; check the path and run again (files written earlier are unchanged)");
+            return fs instanceof NoSuchFileException || fs instanceof AccessDeniedException
+                    || fs instanceof FileAlreadyExistsException || fs instanceof NotDirectoryException ? USAGE : FAILED;
         }
         if (e instanceof IOException io) {
             err.println("kmemlab: " + oneLine(String.valueOf(io.getMessage())));
@@ -152,6 +243,23 @@ public final class KmemlabCommand {
         err.println("kmemlab: internal error; please report it with the stack trace below");
         e.printStackTrace(err);
         return FAILED;
+    }
+
+    /** Says in words what went wrong with a file: Java's exception names are not for users. */
+    static String fileProblem(FileSystemException fs) {
+        if (fs instanceof NoSuchFileException) {
+            return "no such file or folder";
+        }
+        if (fs instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (fs instanceof FileAlreadyExistsException) {
+            return "already exists and is in the way";
+        }
+        if (fs instanceof NotDirectoryException) {
+            return "is not a folder";
+        }
+        return fs.getReason() != null ? fs.getReason() : oneLine(fs.getMessage());
     }
 
     /** Joins the lines of a message so that an error is always one line. */

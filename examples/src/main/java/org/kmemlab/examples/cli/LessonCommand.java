@@ -48,7 +48,7 @@ final class LessonCommand implements Callable<Integer> {
         ResolvedSettings settings = options.resolve(MachineProfile.I386_LINUX_2_0);
         if (name == null) {
             for (Lesson lesson : lessons.all()) {
-                out.printf("  %d %-14s %s%n", lesson.number(), lesson.name(), lesson.title());
+                out.printf("  %2d %-14s %s%n", lesson.number(), lesson.name(), lesson.title());
             }
             out.println();
             out.println("Run one with: kmemlab lesson NAME   (the sources are in examples/src/main/java/"
@@ -59,7 +59,7 @@ final class LessonCommand implements Callable<Integer> {
         if (html == null) {
             return run(lesson, context(options, out), settings, out, spec.commandLine().getErr());
         }
-        Commands.requireDirectoryOf(html, "--html");
+        Commands.requireOutputFile(html, "--html");
         return runRecorded(lesson, options, settings, out, spec.commandLine().getErr(), html);
     }
 
@@ -82,7 +82,7 @@ final class LessonCommand implements Callable<Integer> {
             recorded |= film.kernel() != null;
         }
         if (recorded) {
-            recording.write(html);
+            Commands.write(html, recording::write);
             out.println("Page written to " + html + " (open it in a browser)");
         } else {
             out.println("No page written to " + html + ": lesson " + lesson.name()

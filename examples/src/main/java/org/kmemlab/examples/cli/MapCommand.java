@@ -71,10 +71,10 @@ final class MapCommand implements Callable<Integer> {
             throw new UserError("--load must lie in 0..95, not " + load);
         }
         if (png != null) {
-            Commands.requireDirectoryOf(png, "--png");
+            Commands.requireOutputFile(png, "--png");
         }
         if (html != null) {
-            Commands.requireDirectoryOf(html, "--html");
+            Commands.requireOutputFile(html, "--html");
         }
         Recording recording = new Recording("kmemlab map: a workload of " + load + "% (seed " + options.seed() + ")");
         Film film = recording.film("map workload");
@@ -93,12 +93,13 @@ final class MapCommand implements Callable<Integer> {
                 kernel.pageCache().pages());
         out.print(TextMap.render(map, perChar, columns));
         if (png != null) {
-            MapImage.write(map, "Physical memory after a workload of " + load + "% (seed " + options.seed() + ")", png);
+            String title = "Physical memory after a workload of " + load + "% (seed " + options.seed() + ")";
+            Commands.write(png, file -> MapImage.write(map, title, file));
             out.println();
             out.println("Image written to " + png);
         }
         if (html != null) {
-            recording.write(html);
+            Commands.write(html, recording::write);
             out.println();
             out.println("Page written to " + html + " (open it in a browser)");
         }

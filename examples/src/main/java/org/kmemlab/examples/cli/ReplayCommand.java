@@ -1,7 +1,6 @@
 package org.kmemlab.examples.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.kmemlab.api.MachineProfile;
@@ -49,13 +48,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, TraceFormatException {
         if (html != null) {
-            Commands.requireDirectoryOf(html, "--html");
+            Commands.requireOutputFile(html, "--html");
         }
         Trace[] parsed = new Trace[traces.length];
         for (int i = 0; i < traces.length; i++) {
-            if (!Files.isRegularFile(traces[i])) {
-                throw new UserError(traces[i] + ": no such trace file");
-            }
+            Commands.requireInputFile(traces[i], "trace", sampleTraces());
             parsed[i] = TraceParser.parse(traces[i]);
         }
         Progress progress = Commands.progress(spec, options);
@@ -79,9 +76,16 @@ final class ReplayCommand implements Callable<Integer> {
                 TraceFilms.record(film, film.watching(options.builder(MachineProfile.I386_LINUX_2_0),
                         settings.pages(), settings.objects()).cpuCaches(false), trace);
             }
-            recording.write(html);
+            Commands.write(html, recording::write);
             spec.commandLine().getOut().println("Page written to " + html + " (open it in a browser)");
         }
         return status;
+    }
+
+    /** Where the sample traces are: in the checkout the launcher runs from (it tells us), else in general. */
+    static String sampleTraces() {
+        String home = System.getProperty(Commands.HOME_PROPERTY);
+        return "the sample traces are in " + (home == null ? "examples/traces of the kmemlab checkout"
+                : Path.of(home, "examples", "traces").toString());
     }
 }

@@ -43,8 +43,7 @@ final class TourCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (html != null) {
-            Commands.requireDirectoryOf(html, "--html");
-            Files.createDirectories(html);
+            Commands.requireOutputFolder(html, "--html");
         }
         PrintWriter out = spec.commandLine().getOut();
         ResolvedSettings settings = options.resolve(MachineProfile.I386_LINUX_2_0);
@@ -86,7 +85,7 @@ final class TourCommand implements Callable<Integer> {
         }
         progress.done();
         if (html != null) {
-            IndexPage.write(html.resolve("index.html"), "kmemlab tour", pages);
+            Commands.write(html.resolve("index.html"), file -> IndexPage.write(file, "kmemlab tour", pages));
             out.println();
             out.println("Tour pages written to " + html + " (open " + html.resolve("index.html") + ")");
         }

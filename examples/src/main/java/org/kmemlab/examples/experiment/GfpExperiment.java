@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
+import org.kmemlab.api.Era;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.KernelMemory;
 import org.kmemlab.api.stats.MemInfo;
@@ -84,10 +85,12 @@ public final class GfpExperiment {
         int[] pinnedPercent = new int[levels.length];
         int[] cachePercent = new int[levels.length];
         long done = 0;
+        Era era = null;
         for (int l = 0; l < levels.length; l++) {
             for (int g = 0; g < GFPS.length; g++) {
                 for (int o = 0; o < orders.length; o++) {
                     Kernel kernel = kernels.get();
+                    era = kernel.era();
                     long managedPages = kernel.meminfo().memTotal() / (kernel.machine().pageSize() >> 10);
                     pin(kernel, levels[l], new SplittableRandom(seed + levels[l]));
                     MemInfo before = kernel.meminfo();
@@ -102,7 +105,8 @@ public final class GfpExperiment {
                 }
             }
         }
-        return new GfpTable(GFP_NAMES, levels, orders, pinnedPercent, cachePercent, requests, failures, seed);
+        return new GfpTable(GFP_NAMES, levels, orders, pinnedPercent, cachePercent, requests, failures, seed,
+                era == null ? Era.MODERN : era);
     }
 
     /**

@@ -29,7 +29,7 @@ import org.kmemlab.examples.web.GfpChartPage;
  * failure-rate axis from 0 to 100%; each panel's categories are the pressure levels, every one labelled
  * ({@code 0%}, {@code 50%}, … evenly spaced, so 95% and 98% stay readable); a line per kind of request
  * (GFP_ATOMIC red, GFP_KERNEL blue, GFP_DMA green); a note where GFP_DMA first fails; and under the
- * legend the caption that explains the page-cache effect on GFP_ATOMIC ({@link GfpChartPage#CAPTION}).
+ * legend the caption that explains the page-cache effect on GFP_ATOMIC ({@link GfpChartPage#caption}, in the words of the era measured).
  */
 public final class GfpPlot {
 
@@ -60,7 +60,7 @@ public final class GfpPlot {
         LegendTitle legend = chart.getLegend();
         legend.setPosition(RectangleEdge.BOTTOM);
         legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        TextTitle caption = new TextTitle(GfpChartPage.CAPTION, new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        TextTitle caption = new TextTitle(GfpChartPage.caption(table.era()), new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         caption.setPosition(RectangleEdge.BOTTOM);
         caption.setHorizontalAlignment(HorizontalAlignment.LEFT);
         caption.setTextAlignment(HorizontalAlignment.LEFT);

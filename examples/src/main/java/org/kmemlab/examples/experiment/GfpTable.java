@@ -2,6 +2,7 @@ package org.kmemlab.examples.experiment;
 
 import java.util.List;
 import java.util.Locale;
+import org.kmemlab.api.Era;
 
 /**
  * The measured results of a {@link GfpExperiment}: requests and failures per pressure level, kind of
@@ -15,9 +16,10 @@ import java.util.Locale;
  * @param requests [level][gfp][order]: requests made
  * @param failures [level][gfp][order]: requests that returned NULL
  * @param seed the workload's seed
+ * @param era the era of the kernels measured, whose rules the caption explains
  */
 public record GfpTable(List<String> gfpNames, int[] levels, int[] orders, int[] pinnedPercent, int[] cachePercent,
-                       int[][][] requests, int[][][] failures, long seed) {
+                       int[][][] requests, int[][][] failures, long seed, Era era) {
 
     /** Returns the failure rate of one cell in percent (integer, rounded down). */
     public int failurePercent(int level, int gfp, int order) {

@@ -76,6 +76,12 @@ public final class SlabLesson extends Lesson {
         ctx.say("   kmalloc(192) + set-up + kfree:         %6.1f ns a round", (double) bestKmalloc / ROUNDS);
         ctx.say("   kmem_cache_alloc + kmem_cache_free:    %6.1f ns a round (%.1fx)", (double) bestCache / ROUNDS,
                 (double) bestKmalloc / Math.max(1, bestCache));
+        if (bestCache >= bestKmalloc) {
+            // Said, not hidden: a newcomer who sees the cache lose deserves to know why the lesson stands.
+            ctx.say("   this time the cache was not faster: timings in a freshly started JVM wobble (the JIT is still"
+                    + " compiling, other programs share the CPU); run the lesson again, and trust the count below,"
+                    + " which does not vary");
+        }
         ctx.say("   constructor calls during %d cache rounds: %d", 5 * ROUNDS, extraCalls);
         ctx.expect(extraCalls == 0, "no constructor call for objects that come back from a free");
         SlabInfo row = null;

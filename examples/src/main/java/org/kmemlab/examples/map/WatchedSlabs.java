@@ -90,6 +90,14 @@ public final class WatchedSlabs extends WatchedProvider<ObjectAllocatorProvider>
         }
 
         @Override
+        public java.util.List<org.kmemlab.api.spi.SizeClass> sizeClasses() {
+            // Forwarded, not left to the default: without the inner allocator's table kmalloc would learn
+            // the classes by probing at boot, and the probe's allocations and frees would reorder the free
+            // lists, so a watched kernel would hand out other addresses than the kernel it watches.
+            return inner.sizeClasses();
+        }
+
+        @Override
         public java.util.List<org.kmemlab.api.stats.SlabInfo> slabinfo() {
             return inner.slabinfo();
         }

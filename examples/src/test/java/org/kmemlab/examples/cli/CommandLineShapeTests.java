@@ -52,8 +52,9 @@ class CommandLineShapeTests {
 
     @Test
     void helpTextWrapsAtWordsWithinEightyColumns() {
-        for (String command : List.of("map", "tour", "lesson", "info", "replay", "experiment")) {
-            Run run = Run.kmemlab(command, "--help");
+        for (String command : List.of("map", "tour", "lesson", "info", "replay", "experiment", "experiment gfp",
+                "experiment dma-drain", "compare")) {
+            Run run = Run.kmemlab((command + " --help").split(" "));
             assertEquals(0, run.status(), run.err());
             // The description: after the usage synopsis, before the first option.
             List<String> lines = new java.util.ArrayList<>();

@@ -42,6 +42,15 @@ class CompareCommandTests {
         assertTrue(row(out, "free lists")[0].startsWith("show_free_areas(): Free pages:"), out);
         assertTrue(row(out, "free lists")[1].startsWith("/proc/buddyinfo: Node 0, zone      DMA"), out);
         assertEquals("total:    used:    free:  shared: buffers:  cached:", row(out, "/proc/meminfo, line 1")[0]);
+        // In full below the table, every zone of today's buddyinfo, and the same MemFree as the table's row.
+        String full = out.substring(out.indexOf("# the free lists and /proc/meminfo in full"));
+        assertTrue(full.contains("Node 0, zone      DMA ") && full.contains("Node 0, zone    DMA32 "), full);
+        assertTrue(full.contains("Free pages:"), full);
+        for (int era = 0; era < 2; era++) {
+            String memFree = row(out, "workload: MemFree")[era].replace(" kB", "");
+            assertTrue(Pattern.compile("MemFree:\\s+" + memFree + " kB").matcher(full).find(),
+                    "MemFree " + memFree + " kB of the table is not in the full /proc/meminfo:\n" + full);
+        }
         assertTrue(row(out, "/proc/slabinfo")[0].startsWith("none (Linux 2.0 has no /proc/slabinfo"), out);
         assertTrue(row(out, "double kfree")[0].startsWith("kfree of non-kmalloced memory: "), out);
         assertTrue(row(out, "double kfree")[1].startsWith("BUG kmalloc-128"), out);
