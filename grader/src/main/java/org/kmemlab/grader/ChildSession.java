@@ -350,7 +350,7 @@ final class ChildSession {
 
     /** Returns the process CPU time of the child and every process it started, in nanoseconds. */
     long cpuNow() {
-        return CpuTime.of(process);
+        return watch.clock().now();
     }
 
     /**

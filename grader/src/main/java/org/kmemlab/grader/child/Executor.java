@@ -105,7 +105,7 @@ final class Executor implements Wire.Dispatcher {
             return Wire.RETURN;
         } catch (Wire.Gone gone) {
             throw gone;
-        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
             // Whatever the submission threw is an answer, not the executor's failure.
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             Failure.write(e, new DataOutputStream(bytes));
@@ -205,7 +205,9 @@ final class Executor implements Wire.Dispatcher {
                     Snapshots.writeSizeClasses(classes, new DataOutputStream(bytes));
                     out.writeBoolean(true);
                     bytes.writeTo(out);
-                } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+                } catch (Wire.Gone gone) {
+                    throw gone;
+                } catch (Throwable e) {
                     out.writeBoolean(false);
                 }
             }
