@@ -21,8 +21,10 @@ import java.time.Duration;
  * processes) and look as fast as it liked, and a JVM whose JIT compiler thread retires would seem to
  * run backwards. So a reading is the precise sum over the live threads plus the ticks of the ones that
  * ended: the process's ticks minus its live threads' ticks. That difference is never allowed to shrink
- * (the dead stay dead; a smaller figure is two files read a tick apart), so a later reading is never
- * smaller than an earlier one.
+ * (the dead stay dead; a smaller figure is two files read a tick apart), and neither is a reading: a
+ * thread that ends moves its time from nanoseconds to whole ticks, which can round it down by a tick, and
+ * the clock then waits until the process has used that much again. Round times stay accurate to a tick
+ * per thread that ends during the round; an honest JVM ends almost none while it is measured.
  */
 final class CpuTime {
 
@@ -30,6 +32,7 @@ final class CpuTime {
 
     private final ProcessHandle process;
     private long endedTicks;
+    private long last;
 
     /** Makes the clock of {@code process} (under bubblewrap: bwrap, whose descendants are counted). */
     CpuTime(ProcessHandle process) {
@@ -52,7 +55,8 @@ final class CpuTime {
             add(h.pid(), sums);
         }
         endedTicks = Math.max(endedTicks, sums[1]);
-        return sums[0] + endedTicks * NANOS_PER_TICK;
+        last = Math.max(last, sums[0] + endedTicks * NANOS_PER_TICK);
+        return last;
     }
 
     /**

@@ -153,6 +153,7 @@ final class ProviderGrader {
         long deadline = System.nanoTime() + limits.groupTimeout().toNanos();
         ChildSession session = ChildSession.start(options.path(), sub.classes(), limits, 0, deadline, runDeadline,
                 work.resolve("child-1"));
+        ChildSession clean = null;
         StringBuilder text = new StringBuilder();
         double logSum = 0;
         String failure = null;
@@ -160,14 +161,23 @@ final class ProviderGrader {
         try {
             List<ChildSession.Listed> listed = session.hello(sub.classes(), options.path().references());
             int subject = session.provider(provider.spi(), provider.name(), false);
-            int reference = session.provider(provider.spi(), rubric.reference(), true);
+            // The reference runs in a JVM with nothing of the submission in it: see Performance.
+            clean = ChildSession.start(options.path(), List.of(), limits, 0, deadline, runDeadline,
+                    work.resolve("child-reference"));
+            List<ChildSession.Listed> cleanListed = clean.hello(List.of(), options.path().references());
+            int reference = clean.provider(provider.spi(), rubric.reference(), true);
             int pages = -1;
+            int referencePages = -1;
             if (provider.spi() == Spi.ZONE) {
                 pages = ((RemoteProviders.Pages) GroupRunner.pageProvider(session, listed, pageProvider)).handle;
+                referencePages = ((RemoteProviders.Pages) GroupRunner.pageProvider(clean, cleanListed, pageProvider))
+                        .handle;
             }
             for (Rubric.Workload w : perf.workloads()) {
-                Performance.Timing t = Performance.measure(session, provider.spi(), subject, reference, pages, w,
-                        perf.warmups(), perf.rounds());
+                Performance.Timing t = Performance.measure(provider.spi(),
+                        new Performance.Side(session, subject, pages, true),
+                        new Performance.Side(clean, reference, referencePages, false), w, perf.warmups(),
+                        perf.rounds());
                 double ratio = (double) t.referenceNanos() / Math.max(1, t.subjectNanos());
                 logSum += Math.log(ratio);
                 text.append(String.format(Locale.ROOT, "| %s | %d | %.2f ms | %.2f ms | %.3f |%n", w.name(), w.ops(),
@@ -180,6 +190,10 @@ final class ProviderGrader {
         } catch (Wire.Gone | RuntimeException e) {
             failureStatus = null;
             failure = e.getMessage();
+        } finally {
+            if (clean != null) {
+                clean.close();
+            }
         }
         ChildRun run = session.close();
         output.append(run.output());
@@ -204,10 +218,10 @@ final class ProviderGrader {
                 Grader.format(perf.maxScore())));
         out.append("| workload | ops | yours (best of ").append(perf.rounds()).append(") | reference | ratio |\n");
         out.append("|---|---|---|---|---|\n").append(text).append('\n');
-        out.append("Both implementations ran the same seeded operation sequence in the same JVM, after ")
-                .append(perf.warmups()).append(" warm-up rounds, in alternating order; the time is the CPU time of that"
-                        + " JVM, read by the grader, and the best round counts. Every result of your allocator was"
-                        + " checked.\n\n");
+        out.append("Both implementations ran the same seeded operation sequences (a new one for each pair of rounds),"
+                + " each in a JVM of its own, after ").append(perf.warmups()).append(" warm-up rounds, in alternating"
+                + " order; the time is the CPU time of each JVM, read by the grader, and the best round counts. Every"
+                + " result of your allocator was checked.\n\n");
         out.append("Scale: ");
         List<String> steps = new ArrayList<>();
         for (Rubric.Threshold t : perf.thresholds()) {

@@ -108,6 +108,27 @@ class HostileSubmissionTests {
         assertTrue(results.get("tests").toString().contains("java.lang.Thread"), "the rules name Thread");
     }
 
+    @Test
+    void aCheckedExceptionThrownSneakilyIsAnAnswerNotASilentLane() throws Exception {
+        // Not a RuntimeException: before, the child's lane thread died of it and the grader waited until the
+        // property's time ran out (TIMED OUT, and the student never saw the exception).
+        JsonNode test = new ObjectMapper().readTree(Files.readString(gradeTo("sneaky", RUBRIC,
+                "if (config.frames() > 0) { Sneaky.<RuntimeException>raise(new java.io.IOException(\"disk on fire\")); }",
+                Map.of("org/kmemlab/buddy/Sneaky.java", """
+                        package org.kmemlab.buddy;
+
+                        final class Sneaky {
+                            @SuppressWarnings("unchecked")
+                            static <E extends Throwable> void raise(Throwable t) throws E {
+                                throw (E) t;
+                            }
+                        }
+                        """)))).get("tests").get(0);
+        String status = test.get("extra_data").get("kmemlab_status").asText();
+        assertTrue(!status.equals(Status.TIMED_OUT.key()) && !status.equals(Status.PASSED.key()), test.toString());
+        assertTrue(test.get("output").asText().contains("java.io.IOException: disk on fire"), test.toString());
+    }
+
     private JsonNode grade(String name, String body) throws Exception {
         return gradeResults(name, body).get("tests").get(0);
     }
@@ -117,7 +138,12 @@ class HostileSubmissionTests {
     }
 
     private JsonNode gradeResults(String name, String rubricText, String body) throws Exception {
-        Path jar = GradeFixtures.hostile(dir, name, body);
+        return new ObjectMapper().readTree(Files.readString(gradeTo(name, rubricText, body, Map.of())));
+    }
+
+    /** Grades the hostile fixture {@code body} (with {@code extra} sources) and returns its results.json. */
+    private Path gradeTo(String name, String rubricText, String body, Map<String, String> extra) throws Exception {
+        Path jar = GradeFixtures.hostile(dir, name, body, extra);
         Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir, name + ".yaml", rubricText));
         long started = System.nanoTime();
         GradeReport report = Grader.grade(jar, GradeFixtures.options(dir.resolve("work-" + name),
@@ -126,7 +152,7 @@ class HostileSubmissionTests {
         GradescopeResults.write(report, results);
         System.out.printf("[grade] %s: %s in %.1f s%n", name, report.tests().get(0).status().key(),
                 (System.nanoTime() - started) / 1e9);
-        return new ObjectMapper().readTree(Files.readString(results));
+        return results;
     }
 
     private static void assertStatus(JsonNode test, Status expected) {

@@ -208,6 +208,184 @@ class TrustTests {
         assertEquals(4, total(results), "the contract's points stay, the performance points go: " + results);
     }
 
+    /**
+     * The performance ratio cannot be raised by what the submission does around the measurement: this
+     * buddy (the reference's code, renamed, made slow: a microsecond per allocation) replays the answers it recorded in its first measured round
+     * whenever a round repeats its calls (catching its real allocator up the moment the calls differ, so
+     * every answer stays right), and starts threads that spin whenever the reference's allocator is on
+     * some thread's stack, to charge the reference's rounds with CPU time. Each pair of rounds runs a
+     * sequence of its own and the reference runs in a JVM of its own, so its honest ratio (some 0.05)
+     * stays below the rubric's only threshold, 0.5. Before either rule, a round that repeated the first
+     * took this buddy as long as the reference's, and it earned all 10 points.
+     */
+    @Test
+    void aSubmissionThatReplaysRecordedAnswersOrSlowsTheReferenceDownGainsNoSpeed() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>(FixtureJars.moduleSources("buddy"));
+        String buddy = files.get(BUDDY);
+        buddy = FixtureJars.replace(buddy, ALLOCATE, ALLOCATE + " return Memo.allocate(this, order); }\n"
+                + "    int memoStep;\n    int memoMode;\n    long realAllocate(int order) {"
+                // An honest but slow allocator: a microsecond per allocation, some 50 times the reference's time.
+                + " for (long until = System.nanoTime() + 1000; System.nanoTime() < until;) { Thread.onSpinWait(); }");
+        buddy = FixtureJars.replace(buddy, "public void free(long pfn, int order) {", "public void free(long pfn, int order) {"
+                + " Memo.free(this, pfn, order); }\n    void realFree(long pfn, int order) {");
+        files.put(BUDDY, buddy);
+        files.put("org/kmemlab/buddy/Memo.java", """
+                package org.kmemlab.buddy;
+
+                final class Memo {
+                    private static final int CAP = 1 << 20;
+                    private static final long[] ARG = new long[CAP];
+                    private static final long[] RESULT = new long[CAP];
+                    private static int count;
+                    private static volatile boolean referenceRunning;
+                    private static boolean spinners;
+
+                    static synchronized int begin() {
+                        startSpinners();
+                        boolean measured = false;
+                        for (StackTraceElement f : Thread.currentThread().getStackTrace()) {
+                            measured |= f.getClassName().endsWith("WorkloadDriver");
+                        }
+                        if (!measured) {
+                            return 3;
+                        }
+                        return count == 0 ? 1 : 2;
+                    }
+
+                    static long allocate(BuddyAllocator a, int order) {
+                        if (a.memoMode == 0) {
+                            a.memoMode = begin();
+                        }
+                        if (a.memoMode == 2) {
+                            if (a.memoStep < count && ARG[a.memoStep] == order) {
+                                return RESULT[a.memoStep++];
+                            }
+                            catchUp(a);
+                        }
+                        long r = a.realAllocate(order);
+                        if (a.memoMode == 1 && count < CAP) {
+                            ARG[count] = order;
+                            RESULT[count++] = r;
+                        }
+                        return r;
+                    }
+
+                    static void free(BuddyAllocator a, long pfn, int order) {
+                        if (a.memoMode == 0) {
+                            a.memoMode = begin();
+                        }
+                        long code = -1 - ((pfn << 8) | order);
+                        if (a.memoMode == 2) {
+                            if (a.memoStep < count && ARG[a.memoStep] == code) {
+                                a.memoStep++;
+                                return;
+                            }
+                            catchUp(a);
+                        }
+                        a.realFree(pfn, order);
+                        if (a.memoMode == 1 && count < CAP) {
+                            ARG[count++] = code;
+                        }
+                    }
+
+                    /**
+                     * The calls answered from memory so far, made on the real allocator: it gives the same answers.
+                     * A sequence that differs from the start is a new one: it is recorded instead.
+                     */
+                    private static synchronized void catchUp(BuddyAllocator a) {
+                        boolean fresh = a.memoStep < 16;
+                        a.memoMode = fresh ? 1 : 3;
+                        if (fresh) {
+                            count = a.memoStep;
+                        }
+                        for (int i = 0; i < a.memoStep; i++) {
+                            long c = ARG[i];
+                            if (c >= 0) {
+                                a.realAllocate((int) c);
+                            } else {
+                                long v = -1 - c;
+                                a.realFree(v >>> 8, (int) (v & 0xff));
+                            }
+                        }
+                    }
+
+                    private static void startSpinners() {
+                        if (spinners) {
+                            return;
+                        }
+                        spinners = true;
+                        String reference = "org.kmemlab." + "buddy.BuddyAllocator";
+                        Thread watch = new Thread(() -> {
+                            while (true) {
+                                boolean seen = false;
+                                for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+                                    for (StackTraceElement f : stack) {
+                                        seen |= f.getClassName().equals(reference);
+                                    }
+                                }
+                                referenceRunning = seen;
+                                try {
+                                    Thread.sleep(1);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                            }
+                        });
+                        watch.setDaemon(true);
+                        watch.start();
+                        for (int i = 0; i < 3; i++) {
+                            Thread spin = new Thread(() -> {
+                                long x = 0;
+                                while (x >= 0) {
+                                    if (referenceRunning) {
+                                        x += System.nanoTime() & 1;
+                                    } else {
+                                        Thread.onSpinWait();
+                                        try {
+                                            Thread.sleep(1);
+                                        } catch (InterruptedException e) {
+                                            return;
+                                        }
+                                    }
+                                }
+                            });
+                            spin.setDaemon(true);
+                            spin.start();
+                        }
+                    }
+                }
+                """);
+        Path jar = FixtureJars.jar(files, GradeFixtures.STUDENT, dir.resolve("replayer.jar"));
+        Path reference = GradeFixtures.referenceBuddy(dir.resolve("ref"));
+        JsonNode results = grade("replayer", jar, """
+                spi: page
+                effort: { tries: 3, steps: 20 }
+                groups:
+                  - name: contract
+                    properties: [{ id: page.no-overlap, weight: 2 }, { id: page.free-all-restores, weight: 2 }]
+                performance:
+                  maxScore: 10
+                  gate: [contract]
+                  workloads: [{ name: mixed, ops: 20000 }]
+                  warmups: 1
+                  rounds: 3
+                  thresholds: [{ ratio: 0.5, points: 10 }]
+                rules: { onViolation: report }
+                """, List.of(reference));
+        JsonNode perf = null;
+        for (JsonNode t : results.get("tests")) {
+            if (t.get("name").asText().contains("performance")) {
+                perf = t;
+            }
+        }
+        assertTrue(perf != null, results.toString());
+        System.out.println("[grade] replayer: " + perf.get("output").asText().lines()
+                .filter(l -> l.startsWith("| mixed")).findFirst().orElse("no ratio line"));
+        assertEquals("passed", perf.get("extra_data").get("kmemlab_status").asText(), "every answer was right: " + perf);
+        assertEquals(0, perf.get("score").asDouble(), "its honest ratio is far below 0.5: " + perf);
+        assertEquals(4, total(results), "the contract's points stay: " + results);
+    }
+
     // ---------------------------------------------------------------- class 5: scoring
 
     @Test

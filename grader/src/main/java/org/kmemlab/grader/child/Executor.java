@@ -174,7 +174,7 @@ final class Executor implements Wire.Dispatcher {
                 }
                 out.writeInt(keep(DriverCopies.load(spi, provider, pageProvider, ops), -1));
             }
-            case Op.WORKLOAD_PREPARE -> ((DriverCopies.Round) get(target)).prepare();
+            case Op.WORKLOAD_PREPARE -> ((DriverCopies.Round) get(target)).prepare(in.readLong());
             case Op.WORKLOAD_RUN -> {
                 long[] results = ((DriverCopies.Round) get(target)).run();
                 out.writeInt(results.length);
