@@ -129,6 +129,30 @@ class HostileSubmissionTests {
         assertTrue(test.get("output").asText().contains("java.io.IOException: disk on fire"), test.toString());
     }
 
+    @Test
+    void framesNobodyAskedForEndTheSessionInsteadOfFillingTheGradersHeap() throws Exception {
+        // Well-formed answers on a lane the grader never opened: before, each was queued in the grader for
+        // ever (64 MiB bodies would have filled its heap), and the property passed as if nothing happened.
+        JsonNode test = grade("unasked", """
+                java.io.DataOutputStream raw = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+                        new java.io.FileOutputStream(java.io.FileDescriptor.out)));
+                try {
+                    for (int i = 0; i < 4; i++) {
+                        raw.writeInt(7777);
+                        raw.writeByte(2);
+                        raw.writeInt(-1);
+                        raw.writeInt(1 << 20);
+                        raw.write(new byte[1 << 20]);
+                    }
+                    raw.flush();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                """);
+        assertStatus(test, Status.CRASHED);
+        assertTrue(test.get("output").asText().contains("lane 7777, which the grader never opened"), test.toString());
+    }
+
     private JsonNode grade(String name, String body) throws Exception {
         return gradeResults(name, body).get("tests").get(0);
     }
