@@ -90,7 +90,7 @@ final class ProviderGrader {
                     runs, options.path(), sub, group.limits(), runDeadline, work.resolve("g" + groupNumber));
             calls.add(result.calls());
             warnings.addAll(result.warnings());
-            output.append(result.output());
+            appendOutput(output, notes, group.visibility(), "group " + group.name(), result.output());
             boolean allPassed = true;
             int i = 0;
             for (Map.Entry<String, GroupRunner.Outcome> e : result.outcomes().entrySet()) {
@@ -119,7 +119,8 @@ final class ProviderGrader {
         Rubric.Performance perf = rubric.performance();
         if (perf != null && !options.skipPerformance() && options.onlyProperty() == null) {
             tests.add(performance(provider, rubric, perf, groupPassed, sub, options, pageProvider,
-                    numberPrefix + (groupNumber + 1) + ".1", runDeadline, work.resolve("perf"), leaderboard, output));
+                    numberPrefix + (groupNumber + 1) + ".1", runDeadline, work.resolve("perf"), leaderboard, output,
+                    notes));
         }
         notes.add(provider.name() + ", the properties' channel to the submission's JVM: " + calls.describe());
         return new Result(tests, leaderboard, notes, output.toString(), warnings);
@@ -128,7 +129,8 @@ final class ProviderGrader {
     private static TestResult performance(Discovery.Found provider, Rubric rubric, Rubric.Performance perf,
                                           Map<String, Boolean> groupPassed, Submission sub, GradeOptions options,
                                           String pageProvider, String number, long runDeadline, Path work,
-                                          List<GradeReport.LeaderboardEntry> leaderboard, StringBuilder output)
+                                          List<GradeReport.LeaderboardEntry> leaderboard, StringBuilder output,
+                                          List<String> notes)
             throws IOException {
         String name = provider.name() + " / performance: speed relative to " + rubric.reference();
         List<String> tags = List.of(provider.spi().key(), "performance");
@@ -196,7 +198,7 @@ final class ProviderGrader {
             }
         }
         ChildRun run = session.close();
-        output.append(run.output());
+        appendOutput(output, notes, perf.visibility(), "performance", run.output());
         if (failure != null) {
             if (failureStatus == null) {
                 failureStatus = session.alive() || run.kill() == null && !run.exiting() && !run.outOfMemory()
@@ -210,8 +212,11 @@ final class ProviderGrader {
         }
         double ratio = Math.exp(logSum / perf.workloads().size());
         double points = perf.pointsFor(ratio);
-        leaderboard.add(new GradeReport.LeaderboardEntry(provider.spi().key() + " speed vs reference",
-                Grader.round(ratio), "desc"));
+        if (perf.visibility() == Rubric.Visibility.VISIBLE) {
+            // Gradescope shows the leaderboard at once: a hidden performance test's ratio would give it away.
+            leaderboard.add(new GradeReport.LeaderboardEntry(provider.spi().key() + " speed vs reference",
+                    Grader.round(ratio), "desc"));
+        }
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "**PASSED**: speed ratio **%.3f** (1.0 = as fast as %s; higher is"
                 + " faster): %s of %s points.%n%n", ratio, rubric.reference(), Grader.format(points),
@@ -230,6 +235,24 @@ final class ProviderGrader {
         out.append(String.join(", ", steps)).append(".\n");
         return new TestResult(name, number, points, perf.maxScore(), Status.PASSED, out.toString(), perf.visibility(),
                 tags, 0);
+    }
+
+    /**
+     * Adds what the submission printed while {@code part} ran to the visible output when {@code part} is
+     * visible, else to the instructors' notes: a submission that prints the calls it receives would
+     * otherwise show the hidden tests (their steps, and so what they check) before they are released.
+     */
+    private static void appendOutput(StringBuilder output, List<String> notes, Rubric.Visibility visibility,
+                                     String part, String printed) {
+        if (printed.isBlank()) {
+            return;
+        }
+        if (visibility == Rubric.Visibility.VISIBLE) {
+            output.append(printed);
+        } else {
+            notes.add("what the submission printed during " + part + " (" + visibility.key() + ", not shown to the"
+                    + " student):\n" + GroupRunner.head(printed, 4000));
+        }
     }
 
     /** Zones are graded on the reference buddy when it is available, so a buddy bug costs buddy points only. */

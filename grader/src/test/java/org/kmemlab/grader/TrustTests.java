@@ -365,6 +365,7 @@ class TrustTests {
                     properties: [{ id: page.no-overlap, weight: 2 }, { id: page.free-all-restores, weight: 2 }]
                 performance:
                   maxScore: 10
+                  visibility: after_due_date
                   gate: [contract]
                   workloads: [{ name: mixed, ops: 20000 }]
                   warmups: 1
@@ -384,6 +385,8 @@ class TrustTests {
         assertEquals("passed", perf.get("extra_data").get("kmemlab_status").asText(), "every answer was right: " + perf);
         assertEquals(0, perf.get("score").asDouble(), "its honest ratio is far below 0.5: " + perf);
         assertEquals(4, total(results), "the contract's points stay: " + results);
+        assertEquals(0, results.get("leaderboard").size(), "a hidden performance test's ratio is not on Gradescope's"
+                + " leaderboard, which students see at once: " + results.get("leaderboard"));
     }
 
     // ---------------------------------------------------------------- class 5: scoring
@@ -475,7 +478,15 @@ class TrustTests {
 
     @Test
     void hiddenPointsAreNeverStatedInTheVisibleOutput() throws Exception {
-        Path jar = GradeFixtures.studentBuddy(dir, "dora", UnaryOperator.identity());
+        // The allocator prints from its 13th creation in a JVM on: only the hidden group (25 chains in its
+        // child) gets there, so a line in the visible output would be the hidden tests showing through.
+        Path jar = GradeFixtures.hostile(dir, "dora", """
+                int made = Integer.getInteger("spy.made", 0) + 1;
+                System.setProperty("spy.made", Integer.toString(made));
+                if (made > 12) {
+                    System.out.println("SPY-LATE creation " + made + " of " + config.frames() + " frames");
+                }
+                """);
         JsonNode results = grade("dora", jar, """
                 spi: page
                 effort: { tries: 3, steps: 20 }
@@ -484,8 +495,14 @@ class TrustTests {
                     properties: [{ id: page.no-overlap, weight: 2 }]
                   - name: hidden
                     visibility: after_due_date
+                    effort: { tries: 25, steps: 5 }
                     properties: [{ id: page.accounting, weight: 7 }]
+                rules: { onViolation: report }
                 """, List.of());
+        assertFalse(results.toString().replace(results.get("extra_data").toString(), "").contains("SPY-LATE"),
+                "what the submission printed during hidden tests is not in the visible output: " + results);
+        assertTrue(results.get("extra_data").get("instructor_notes").toString().contains("SPY-LATE"),
+                "instructors still see it: " + results.get("extra_data"));
         assertFalse(results.has("score"), "with hidden tests Gradescope adds up the tests itself: " + results);
         String output = results.get("output").asText();
         assertTrue(output.contains("Visible score: 2 / 2"), output);
