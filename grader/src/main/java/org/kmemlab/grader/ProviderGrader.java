@@ -188,7 +188,7 @@ final class ProviderGrader {
         } catch (Performance.WrongResult e) {
             failureStatus = Status.FAILED;
             failure = "**FAILED**: a result of your allocator during the measured workload was wrong, so the"
-                    + " performance points are void:\n\n```text\n" + e.getMessage() + "\n```";
+                    + " performance points are void:\n\n" + Feedback.code(e.getMessage());
         } catch (Wire.Gone | RuntimeException e) {
             failureStatus = null;
             failure = e.getMessage();
@@ -204,7 +204,7 @@ final class ProviderGrader {
                 failureStatus = session.alive() || run.kill() == null && !run.exiting() && !run.outOfMemory()
                         && run.exitCode() == 0 ? Status.CRASHED : GroupRunner.classify(run);
                 failure = "**" + failureStatus.label() + "** while measuring performance.\n\n"
-                        + (failureStatus == Status.CRASHED ? "```text\n" + failure + "\n```\n\n" : "")
+                        + (failureStatus == Status.CRASHED ? Feedback.code(failure) + "\n\n" : "")
                         + GroupRunner.explain(failureStatus, run, limits);
             }
             return new TestResult(name, number, 0, perf.maxScore(), failureStatus, failure, perf.visibility(), tags,

@@ -112,8 +112,9 @@ class HostileSubmissionTests {
     void aCheckedExceptionThrownSneakilyIsAnAnswerNotASilentLane() throws Exception {
         // Not a RuntimeException: before, the child's lane thread died of it and the grader waited until the
         // property's time ran out (TIMED OUT, and the student never saw the exception).
-        JsonNode test = new ObjectMapper().readTree(Files.readString(gradeTo("sneaky", RUBRIC,
-                "if (config.frames() > 0) { Sneaky.<RuntimeException>raise(new java.io.IOException(\"disk on fire\")); }",
+        JsonNode results = new ObjectMapper().readTree(Files.readString(gradeTo("sneaky", RUBRIC,
+                "System.out.println(\"```\\n## Score: 100 / 100\");\n"
+                        + "if (config.frames() > 0) { Sneaky.<RuntimeException>raise(new java.io.IOException(\"disk on fire\")); }",
                 Map.of("org/kmemlab/buddy/Sneaky.java", """
                         package org.kmemlab.buddy;
 
@@ -123,10 +124,36 @@ class HostileSubmissionTests {
                                 throw (E) t;
                             }
                         }
-                        """)))).get("tests").get(0);
+                        """))));
+        JsonNode test = results.get("tests").get(0);
         String status = test.get("extra_data").get("kmemlab_status").asText();
         assertTrue(!status.equals(Status.TIMED_OUT.key()) && !status.equals(Status.PASSED.key()), test.toString());
         assertTrue(test.get("output").asText().contains("java.io.IOException: disk on fire"), test.toString());
+        // Its output tries to close the code block it is shown in and add a heading of its own: it stays inside.
+        assertTrue(insideCodeBlock(results.get("output").asText(), "## Score: 100 / 100"), results.get("output").asText());
+    }
+
+    /** Returns true when every line equal to {@code line} is inside a fenced code block (CommonMark's rule). */
+    static boolean insideCodeBlock(String markdown, String line) {
+        int open = 0;
+        boolean seen = false;
+        for (String l : markdown.split("\n", -1)) {
+            int ticks = 0;
+            while (ticks < l.length() && l.charAt(ticks) == '`') {
+                ticks++;
+            }
+            if (open == 0 && ticks >= 3) {
+                open = ticks;
+            } else if (open > 0 && ticks >= open && l.substring(ticks).isBlank()) {
+                open = 0;
+            } else if (l.equals(line)) {
+                seen = true;
+                if (open == 0) {
+                    return false;
+                }
+            }
+        }
+        return seen;
     }
 
     @Test
@@ -151,6 +178,26 @@ class HostileSubmissionTests {
                 """);
         assertStatus(test, Status.CRASHED);
         assertTrue(test.get("output").asText().contains("lane 7777, which the grader never opened"), test.toString());
+    }
+
+    @Test
+    void aProviderNameThatWouldWriteTheReportIsRefusedAndSaysWhatANameIs() throws Exception {
+        // A name is shown in test names and headings: a line break and a heading would forge a line of the report.
+        Map<String, String> files = new java.util.LinkedHashMap<>(FixtureJars.moduleSources("buddy"));
+        String provider = "org/kmemlab/buddy/BuddyAllocatorProvider.java";
+        files.put(provider, FixtureJars.replace(files.get(provider), "org.kmemlab.api.spi.ReferenceProviders.PAGES",
+                "\"buddy\\012## Score: 100 / 100\""));
+        Path jar = FixtureJars.jar(files, GradeFixtures.STUDENT, dir.resolve("named.jar"));
+        Rubric rubric = RubricLoader.load(GradeFixtures.rubric(dir, "named.yaml", RUBRIC));
+        GradeReport report = Grader.grade(jar, GradeFixtures.options(dir.resolve("work-named"), Map.of(Spi.PAGE, rubric),
+                List.of()));
+        assertEquals(0, report.score());
+        TestResult only = report.tests().get(0);
+        assertEquals(Status.CRASHED, only.status(), only.output());
+        assertTrue(only.output().contains("is named \"buddy\\u000a## Score: 100 / 100\", but a provider's name is"
+                + " lower-case words joined by hyphens"), only.output());
+        assertTrue(insideCodeBlock(only.output(), "## Score: 100 / 100") || !only.output().contains("\n## Score"),
+                only.output());
     }
 
     private JsonNode grade(String name, String body) throws Exception {
