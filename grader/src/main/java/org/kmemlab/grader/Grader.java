@@ -31,15 +31,18 @@ public final class Grader {
         String name = input.getFileName() == null ? input.toString() : input.getFileName().toString();
         try {
             return gradeOrFail(input, options, started);
-        } catch (IOException | RuntimeException | LinkageError e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // Whatever happened (an Error too: the grader's own heap or stack), a report is returned, so a
+            // results file is written; it names the isolation the children had, as every results file does.
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
+            String isolation = options.path().sandbox().describe();
             TestResult crash = new TestResult("grader", "0.1", 0, 0, Status.CRASHED,
                     "**CRASHED**: the grader itself failed on this submission. Tell your instructor; this is"
                             + " not your fault.\n\n" + Feedback.code(String.valueOf(e)), Rubric.Visibility.VISIBLE,
                     List.of("grader"), 0);
-            return new GradeReport(name, "", 0, 0, elapsed(started), "The grader failed: " + e.getMessage(),
-                    List.of(crash), List.of(), List.of(trace.toString()));
+            return new GradeReport(name, "", 0, 0, elapsed(started), "The grader failed: " + e.getMessage() + "\n\n"
+                    + isolation, List.of(crash), List.of(), List.of(isolation, trace.toString()));
         }
     }
 

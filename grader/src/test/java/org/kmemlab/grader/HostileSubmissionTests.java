@@ -223,6 +223,7 @@ class HostileSubmissionTests {
         GradescopeResults.write(report, results);
         System.out.printf("[grade] %s: %s in %.1f s%n", name, report.tests().get(0).status().key(),
                 (System.nanoTime() - started) / 1e9);
+        assertTrue(report.output().contains("Isolation: "), "every results file names the isolation: " + report.output());
         return results;
     }
 

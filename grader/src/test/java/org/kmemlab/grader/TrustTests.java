@@ -40,6 +40,7 @@ class TrustTests {
         System.out.printf("[grade] %s: %s / %s in %.1f s%n", name, Grader.format(report.score()),
                 Grader.format(report.maxScore()), (System.nanoTime() - started) / 1e9);
         assertTrue(Files.size(results) > 0, "a results file is written");
+        assertTrue(report.output().contains("Isolation: "), "every results file names the isolation: " + report.output());
         JsonNode json = new ObjectMapper().readTree(Files.readString(results));
         ((com.fasterxml.jackson.databind.node.ObjectNode) json).put("kmemlab_total", report.score());
         return json;
