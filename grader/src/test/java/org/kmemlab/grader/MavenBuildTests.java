@@ -121,6 +121,23 @@ class MavenBuildTests {
         ContainmentTests.assertNothingRunning("sleep 3176");
     }
 
+    @Test
+    void aBuildThatWritesWithoutEndIsStoppedBeforeItFillsTheGradersDisk() throws Exception {
+        // The build's copy lies on the grader's disk; this "compiler" writes 700 MiB there (a sparse file, so
+        // the test itself writes nothing), then would wait for ever. The grader stops it at 512 MiB.
+        Path project = project("filler", "<fork>true</fork><executable>${project.basedir}/tools/javac.sh</executable>");
+        write(project, "tools/javac.sh", "#!/bin/sh\nmkdir -p target\ntruncate -s 700M target/fill\nsleep 3177.25\n"
+                + "exec javac \"$@\"\n");
+        executable(project.resolve("tools/javac.sh"));
+        JsonNode results = grade("filler", project, 120);
+        JsonNode build = results.get("tests").get(0);
+        assertEquals("build", build.get("name").asText(), results.toString());
+        assertTrue(build.get("output").asText().contains("The build wrote more than 512 MiB into its folders and was"
+                + " stopped"), build.toString());
+        assertEquals(0, results.get("score").asDouble());
+        ContainmentTests.assertNothingRunning("sleep 3177");
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------
 
     private JsonNode grade(String name, Path project, int runSeconds) throws Exception {

@@ -46,6 +46,16 @@ class TrustTests {
         return json;
     }
 
+    /** Returns the performance test of {@code results}, failing when there is none. */
+    private static JsonNode performanceTest(JsonNode results) {
+        for (JsonNode t : results.get("tests")) {
+            if (t.get("name").asText().contains("performance")) {
+                return t;
+            }
+        }
+        throw new AssertionError("no performance test: " + results);
+    }
+
     private static double total(JsonNode results) {
         return results.get("kmemlab_total").asDouble();
     }
@@ -197,13 +207,7 @@ class TrustTests {
                   thresholds: [{ ratio: 0.1, points: 10 }]
                 rules: { onViolation: report }
                 """, List.of(reference));
-        JsonNode perf = null;
-        for (JsonNode t : results.get("tests")) {
-            if (t.get("name").asText().contains("performance")) {
-                perf = t;
-            }
-        }
-        assertTrue(perf != null, results.toString());
+        JsonNode perf = performanceTest(results);
         assertEquals(0, perf.get("score").asDouble(), perf.toString());
         assertTrue(perf.get("output").asText().contains("void"), perf.toString());
         assertEquals(4, total(results), "the contract's points stay, the performance points go: " + results);
@@ -376,13 +380,7 @@ class TrustTests {
                   thresholds: [{ ratio: 0.5, points: 10 }]
                 rules: { onViolation: report }
                 """, List.of(reference));
-        JsonNode perf = null;
-        for (JsonNode t : results.get("tests")) {
-            if (t.get("name").asText().contains("performance")) {
-                perf = t;
-            }
-        }
-        assertTrue(perf != null, results.toString());
+        JsonNode perf = performanceTest(results);
         System.out.println("[grade] replayer: " + perf.get("output").asText().lines()
                 .filter(l -> l.startsWith("| mixed")).findFirst().orElse("no ratio line: " + perf));
         assertEquals("passed", perf.get("extra_data").get("kmemlab_status").asText(), "every answer was right: " + perf);

@@ -332,7 +332,8 @@ public final class Wire {
         byte kind = header[4];
         if (kind < CALL || kind > EXITING || lane < -1 || lane > 1 << 16) {
             garbage();
-            throw new OutOfStep("bytes that are not a frame (the channel is out of step)");
+            // Told through the garbage handler (the bytes may be the JVM's own out-of-memory message).
+            throw new IOException("bytes that are not a frame (the channel is out of step)");
         }
         boolean fresh = kind != EXITING && lane != mine && !lanes.containsKey(lane);
         // On the grader's side (no new lanes are served) the child answers and calls back only on lanes the
