@@ -122,6 +122,26 @@ class MavenBuildTests {
     }
 
     @Test
+    void aCompileErrorInTheProjectIsShownWithTheCompilersMessageAndWhatToDo() throws Exception {
+        // A well-meaning student's mistake: the build test shows javac's own message (file, line, what), and
+        // nothing else is graded.
+        Path project = project("typo", "");
+        Path allocator = project.resolve("src/main/java/edu/student/buddy/BuddyAllocator.java");
+        Files.writeString(allocator, FixtureJars.replace(Files.readString(allocator), "public long allocate(int order) {",
+                "public long allocate(int order) { int missing = undefinedHelper(order);"));
+        JsonNode results = grade("typo", project, 240);
+        JsonNode build = results.get("tests").get(0);
+        assertEquals("build", build.get("name").asText(), results.toString());
+        assertEquals(1, results.get("tests").size(), "nothing else is graded: " + results);
+        String output = build.get("output").asText();
+        assertTrue(output.contains("your submission does not build"), output);
+        assertTrue(output.contains("BuddyAllocator.java") && output.contains("cannot find symbol")
+                && output.contains("undefinedHelper"), output);
+        assertTrue(results.get("output").asText().contains("see the **build** test for the compiler's messages"),
+                results.toString());
+    }
+
+    @Test
     void aBuildThatWritesWithoutEndIsStoppedBeforeItFillsTheGradersDisk() throws Exception {
         // The build's copy lies on the grader's disk; this "compiler" writes 700 MiB there (a sparse file, so
         // the test itself writes nothing), then would wait for ever. The grader stops it at 512 MiB.
