@@ -390,6 +390,22 @@ class TrustTests {
                 + " leaderboard, which students see at once: " + results.get("leaderboard"));
     }
 
+    @Test
+    void aServicesFileThatNamesTheReferenceGradesNothingOfIt() throws Exception {
+        // The submission's only provider is the reference's own class, named in its services file: the
+        // reference is on the child's path (for the performance ratio), but only classes loaded from the
+        // submission count as its providers.
+        Path jar = FixtureJars.jar(Map.of("edu/student/Empty.java", "package edu.student;\n\npublic final class Empty {\n}\n",
+                "META-INF/services/org.kmemlab.api.spi.PageAllocatorProvider", "org.kmemlab.buddy.BuddyAllocatorProvider\n"),
+                UnaryOperator.identity(), dir.resolve("borrowed.jar"));
+        JsonNode results = grade("borrowed", jar, GradeFixtures.smallRubric(),
+                List.of(GradeFixtures.referenceBuddy(dir.resolve("ref"))));
+        assertEquals(0, total(results), results.toString());
+        JsonNode first = results.get("tests").get(0);
+        assertEquals("crashed", first.get("extra_data").get("kmemlab_status").asText(), first.toString());
+        assertTrue(first.get("output").asText().contains("no allocator provider was found"), first.toString());
+    }
+
     // ---------------------------------------------------------------- class 5: scoring
 
     @Test
