@@ -10,8 +10,8 @@ package org.kmemlab.grader;
  * @param outOfMemory true when the JVM stopped on an {@code OutOfMemoryError}
  * @param exiting true when the JVM began to shut down before the grader ended the session (a
  *                {@code System.exit})
- * @param brokeChannel true when the child wrote bytes that are not a frame on the grader's channel (its
- *                     real standard output): the grader stopped listening
+ * @param brokeChannel true when the child wrote bytes on the grader's channel (its real standard output)
+ *                     that are not a frame the grader accepts: the grader stopped listening
  * @param wallMillis the child's wall-clock time
  * @param cpuMillis the CPU time of all its threads, or -1 when the platform does not say
  */

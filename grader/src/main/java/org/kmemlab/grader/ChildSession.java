@@ -350,7 +350,7 @@ final class ChildSession {
 
     /** Returns the process CPU time of the child and every process it started, in nanoseconds. */
     long cpuNow() {
-        return CpuTime.of(process);
+        return watch.clock().now();
     }
 
     /**
@@ -378,7 +378,13 @@ final class ChildSession {
         ChildJvm.join(stderr);
         long cpu = watch.cpuNanos();
         long wall = (System.nanoTime() - started) / 1_000_000;
-        return new ChildRun(output.toString(), exitCode, watch.kill(), outOfMemory, exiting, garbage, wall,
-                cpu < 0 ? -1 : cpu / 1_000_000);
+        // Well-formed frames the grader did not accept (on a lane it never opened, too large, too many)
+        // break the channel as stray bytes do; the reason goes with the output the student reads.
+        boolean outOfStep = wire.outOfStep();
+        if (outOfStep) {
+            output.appendLine("[grader] " + wire.goneBecause());
+        }
+        return new ChildRun(output.toString(), exitCode, watch.kill(), outOfMemory, exiting, garbage || outOfStep,
+                wall, cpu < 0 ? -1 : cpu / 1_000_000);
     }
 }

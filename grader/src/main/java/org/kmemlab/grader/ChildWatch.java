@@ -33,6 +33,7 @@ final class ChildWatch {
     private volatile boolean closing;
     private volatile int threadLimit = Integer.MAX_VALUE;
     private volatile long cpuNanos = -1;
+    private final CpuTime clock;
 
     /**
      * Makes the watch; {@link #start} starts it.
@@ -45,6 +46,7 @@ final class ChildWatch {
     ChildWatch(Process process, Sandbox sandbox, Wire wire, Limits limits, long cpuAlreadyUsed,
                long groupDeadline, long runDeadline, long started) {
         this.process = process;
+        this.clock = new CpuTime(process.toHandle());
         this.sandbox = sandbox;
         this.wire = wire;
         this.limits = limits;
@@ -97,6 +99,11 @@ final class ChildWatch {
         return kill;
     }
 
+    /** Returns the child's CPU clock: what it and its processes used so far, ended threads included. */
+    CpuTime clock() {
+        return clock;
+    }
+
     /** Returns the CPU time of the child and its processes at the last poll, in nanoseconds, or -1. */
     long cpuNanos() {
         return cpuNanos;
@@ -110,7 +117,7 @@ final class ChildWatch {
                 return;
             }
             long now = System.nanoTime();
-            long cpu = CpuTime.of(process);
+            long cpu = clock.now();
             if (cpu >= 0) {
                 cpuNanos = cpu;
             }

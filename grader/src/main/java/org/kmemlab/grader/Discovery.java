@@ -48,6 +48,12 @@ record Discovery(List<Found> providers, List<String> others, Map<Spi, Map<String
             for (ChildSession.Listed l : session.hello(submission, path.references())) {
                 if (!l.error().isEmpty()) {
                     errors.add(l.spi().key() + ": " + l.error());
+                } else if (l.fromSubmission() && !NAME.matcher(l.name()).matches()) {
+                    // The name is shown in test names, headings and replay commands: one that holds a line break
+                    // or Markdown would write the grader's report for it.
+                    errors.add(l.spi().key() + ": the provider " + l.className() + " is named \"" + shown(l.name())
+                            + "\", but a provider's name is lower-case words joined by hyphens, such as"
+                            + " \"my-buddy\" (see Provider.name()); rename it");
                 } else if (l.fromSubmission()) {
                     providers.add(new Found(l.spi(), l.name(), l.className()));
                 } else {
@@ -62,6 +68,23 @@ record Discovery(List<Found> providers, List<String> others, Map<Spi, Map<String
             properties.put(spi, Suites.listing(spi, sets));
         }
         return new Discovery(providers, others, properties, errors, run);
+    }
+
+    /**
+     * The provider names the grader accepts: letters, digits and {@code . _ + -}, at most 64 characters.
+     * Provider.name() asks for lower-case words joined by hyphens; capitals and dots are let through, so
+     * that only names that could change the report's layout cost a student the grade.
+     */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
+
+    /** Returns {@code name} cut to 64 characters, with every character outside printable ASCII as {@code \\uXXXX}. */
+    private static String shown(String name) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < Math.min(name.length(), 64); i++) {
+            char c = name.charAt(i);
+            out.append(c >= ' ' && c < 127 ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+        }
+        return name.length() > 64 ? out + "…" : out.toString();
     }
 
     /** Returns true when the discovery child answered (it did not die before listing). */

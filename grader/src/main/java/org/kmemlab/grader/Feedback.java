@@ -9,6 +9,29 @@ final class Feedback {
     private Feedback() {
     }
 
+    /**
+     * Returns {@code text} as a Markdown code block of plain text. Whatever it holds comes from the
+     * submission (its output, an exception's message, a file name), so it is fenced with more backticks
+     * than the longest run inside it (CommonMark closes a block only with a fence at least as long):
+     * printing three backticks cannot close the block and make the rest read as the grader's Markdown (a
+     * heading with a score, say).
+     */
+    static String code(String text) {
+        return code("text", text);
+    }
+
+    /** Returns {@code text} as a Markdown code block of {@code language}, fenced as {@link #code(String)} says. */
+    static String code(String language, String text) {
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            run = text.charAt(i) == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        String fence = "`".repeat(Math.max(3, longest + 1));
+        return fence + language + "\n" + text + "\n" + fence;
+    }
+
     /** Returns the output of one graded property. */
     static String property(GroupRunner.Outcome o, PropertyRun run, Discovery.Found provider, Submission sub) {
         StringBuilder out = new StringBuilder();
@@ -17,17 +40,17 @@ final class Feedback {
             out.append(String.format(java.util.Locale.ROOT, " (seed %d, %d tries of up to %d steps, %.1f s)%n",
                     run.seed(), run.tries(), run.steps(), o.seconds()));
             if (!o.detail().isBlank() && o.detail().contains("warning:")) {
-                out.append("\n```text\n").append(o.detail().strip()).append("\n```\n");
+                out.append("\n").append(code(o.detail().strip())).append("\n");
             }
             return out.toString();
         }
         out.append("\n\n");
         if (o.status() == Status.FAILED) {
-            out.append("```text\n").append(GroupRunner.head(o.detail(), 12_000)).append("\n```\n");
+            out.append(code(GroupRunner.head(o.detail(), 12_000))).append("\n");
         } else {
             out.append(o.detail()).append('\n');
         }
-        out.append("\nReplay exactly this run locally:\n\n```\n").append(replay(run, provider, sub)).append("\n```\n");
+        out.append("\nReplay exactly this run locally:\n\n").append(code("", replay(run, provider, sub))).append("\n");
         return out.toString();
     }
 

@@ -148,7 +148,14 @@ public final class GradeMain {
         } catch (IllegalArgumentException | IllegalStateException | IOException | java.io.UncheckedIOException e) {
             err.println("kmemlab grade: " + e.getMessage());
             if (a.results != null) {
-                writeFailure(a.results, e, err);
+                writeFailure(a.results, e, a.isolation, err);
+            }
+            return 2;
+        } catch (RuntimeException e) {
+            // Not a configuration mistake but the grader's own failure: still a results file, and the trace.
+            e.printStackTrace(err);
+            if (a.results != null) {
+                writeFailure(a.results, e, a.isolation, err);
             }
             return 2;
         }
@@ -191,13 +198,17 @@ public final class GradeMain {
         GradescopeResults.writeAtomically(markdown, MarkdownReport.toMarkdown(report, false));
     }
 
-    /** Even a grader that cannot start (a broken rubric) leaves a results file that says so. */
-    private static void writeFailure(Path results, Exception e, PrintStream err) {
+    /**
+     * Even a grader that cannot start (a broken rubric) leaves a results file that says so, and names the
+     * isolation that was asked for: nothing of the submission ran.
+     */
+    private static void writeFailure(Path results, Exception e, String isolation, PrintStream err) {
         TestResult t = new TestResult("grader", "0.1", 0, 0, Status.CRASHED, "**CRASHED**: the autograder is"
                 + " misconfigured: " + e.getMessage() + "\n\nTell your instructor; this is not your fault.",
                 Rubric.Visibility.VISIBLE, List.of("grader"), 0);
+        String none = "Isolation: none needed, nothing of the submission ran (--isolation " + isolation + " was asked for).";
         GradeReport report = new GradeReport("submission", "", 0, 0, 0, "The autograder is misconfigured: "
-                + e.getMessage(), List.of(t), List.of(), List.of());
+                + e.getMessage() + "\n\n" + none, List.of(t), List.of(), List.of(none));
         try {
             GradescopeResults.write(report, results);
         } catch (IOException io) {

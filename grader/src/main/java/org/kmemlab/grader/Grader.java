@@ -31,15 +31,18 @@ public final class Grader {
         String name = input.getFileName() == null ? input.toString() : input.getFileName().toString();
         try {
             return gradeOrFail(input, options, started);
-        } catch (IOException | RuntimeException | LinkageError e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // Whatever happened (an Error too: the grader's own heap or stack), a report is returned, so a
+            // results file is written; it names the isolation the children had, as every results file does.
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
+            String isolation = options.path().sandbox().describe();
             TestResult crash = new TestResult("grader", "0.1", 0, 0, Status.CRASHED,
                     "**CRASHED**: the grader itself failed on this submission. Tell your instructor; this is"
-                            + " not your fault.\n\n```text\n" + e + "\n```", Rubric.Visibility.VISIBLE,
+                            + " not your fault.\n\n" + Feedback.code(String.valueOf(e)), Rubric.Visibility.VISIBLE,
                     List.of("grader"), 0);
-            return new GradeReport(name, "", 0, 0, elapsed(started), "The grader failed: " + e.getMessage(),
-                    List.of(crash), List.of(), List.of(trace.toString()));
+            return new GradeReport(name, "", 0, 0, elapsed(started), "The grader failed: " + e.getMessage() + "\n\n"
+                    + isolation, List.of(crash), List.of(), List.of(isolation, trace.toString()));
         }
     }
 
@@ -59,8 +62,8 @@ public final class Grader {
         }
         if (built.buildFailed()) {
             TestResult t = new TestResult("build", "0.1", 0, 0, Status.FAILED,
-                    "**FAILED**: your submission does not build. The compiler says:\n\n```text\n"
-                            + built.buildOutput().strip() + "\n```", Rubric.Visibility.VISIBLE, List.of("build"), 0);
+                    "**FAILED**: your submission does not build. The compiler says:\n\n"
+                            + Feedback.code(built.buildOutput().strip()), Rubric.Visibility.VISIBLE, List.of("build"), 0);
             return new GradeReport(built.name(), built.sha256(), 0, 0, elapsed(started),
                     "Your submission does not build; see the **build** test for the compiler's messages.\n\n"
                             + isolation, List.of(t), List.of(), List.of(isolation));
@@ -148,7 +151,7 @@ public final class Grader {
             if (found.properties().getOrDefault(f.spi(), Map.of()).isEmpty()) {
                 tests.add(new TestResult(f.name() + " / properties", prefix + "1.1", 0, 0, Status.CRASHED,
                         "**CRASHED**: the grader could not list the " + f.spi().key() + " properties for " + f.name()
-                                + ".\n\n```text\n" + String.join("\n", found.errors()) + "\n```",
+                                + ".\n\n" + Feedback.code(String.join("\n", found.errors())),
                         Rubric.Visibility.VISIBLE, List.of(f.spi().key(), Status.CRASHED.key()), 0));
                 continue;
             }
@@ -163,8 +166,8 @@ public final class Grader {
                         .append('\n');
             }
             if (!r.output().isBlank()) {
-                output.append("\n### Output of your code (").append(f.name()).append(")\n\n```text\n")
-                        .append(GroupRunner.head(r.output(), 8000)).append("\n```\n");
+                output.append("\n### Output of your code (").append(f.name()).append(")\n\n")
+                        .append(Feedback.code(GroupRunner.head(r.output(), 8000))).append("\n");
             }
         }
         List<String> violations = rules.join();
@@ -189,7 +192,7 @@ public final class Grader {
                 rulesLine = "The submission breaks the submission rules (reported only; no points deducted).";
             }
             tests.add(new TestResult("submission rules", "0.1", rulesScore, 0, Status.RULES_VIOLATED,
-                    "**RULES VIOLATED**: " + rulesLine + "\n\n```text\n" + String.join("\n", violations) + "\n```",
+                    "**RULES VIOLATED**: " + rulesLine + "\n\n" + Feedback.code(String.join("\n", violations)),
                     Rubric.Visibility.VISIBLE, List.of("rules", Status.RULES_VIOLATED.key()), 0));
         }
         double max = 0;
@@ -227,15 +230,14 @@ public final class Grader {
                         + " `META-INF/services/org.kmemlab.api.spi.<Interface>` (or `provides … with …` in"
                         + " module-info.java).");
         if (!found.errors().isEmpty()) {
-            why.append("\n\nLoading providers failed:\n\n```text\n").append(String.join("\n", found.errors()))
-                    .append("\n```");
+            why.append("\n\nLoading providers failed:\n\n").append(Feedback.code(String.join("\n", found.errors())));
         }
         if (!found.answered()) {
             Status s = GroupRunner.classify(found.run());
             why.append("\n\nThe JVM that looked for providers ended early: ").append(s.label()).append('.');
         }
         if (!found.run().output().isBlank()) {
-            why.append("\n\n```text\n").append(GroupRunner.head(found.run().output(), 4000)).append("\n```");
+            why.append("\n\n").append(Feedback.code(GroupRunner.head(found.run().output(), 4000)));
         }
         return new TestResult("providers", "0.1", 0, 0, Status.CRASHED, why.toString(), Rubric.Visibility.VISIBLE,
                 List.of("discovery"), 0);

@@ -156,8 +156,8 @@ final class GroupRunner {
             }
             if (setUpError != null && current == null) {
                 // The provider could not even be made: every property would meet the same error.
-                String detail = "**CRASHED**: the grader could not set up the submission's provider:\n\n```text\n"
-                        + setUpError + "\n```" + outputTail(run);
+                String detail = "**CRASHED**: the grader could not set up the submission's provider:\n\n"
+                        + Feedback.code(setUpError) + outputTail(run);
                 for (String id : pending) {
                     outcomes.put(id, new Outcome(Status.CRASHED, detail, 0, 0));
                 }
@@ -169,8 +169,8 @@ final class GroupRunner {
                 continue;
             }
             Status status = setUpError != null ? Status.CRASHED : classify(run);
-            String detail = setUpError != null ? "The grader could not run this property:\n\n```text\n" + setUpError
-                    + "\n```" : explain(status, run, limits);
+            String detail = setUpError != null ? "The grader could not run this property:\n\n" + Feedback.code(setUpError)
+                    : explain(status, run, limits);
             if (!died && setUpError == null) {
                 continue;
             }
@@ -231,8 +231,7 @@ final class GroupRunner {
     }
 
     private static String outputTail(ChildRun run) {
-        return run.output().isBlank() ? "" : "\n\nOutput of your code:\n\n```text\n" + head(run.output(), 4000)
-                + "\n```";
+        return run.output().isBlank() ? "" : "\n\nOutput of your code:\n\n" + Feedback.code(head(run.output(), 4000));
     }
 
     private static double seconds(long since) {
@@ -286,8 +285,7 @@ final class GroupRunner {
                             + "). Its output below says why.");
         }
         if (!run.output().isBlank()) {
-            why.append("\n\nOutput of your code (last run):\n\n```text\n").append(head(run.output(), 4000))
-                    .append("\n```");
+            why.append("\n\nOutput of your code (last run):\n\n").append(Feedback.code(head(run.output(), 4000)));
         }
         return why.toString();
     }

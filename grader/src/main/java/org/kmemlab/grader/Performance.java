@@ -18,19 +18,28 @@ import org.kmemlab.grader.child.WorkloadDriver;
  * The performance workloads, measured from outside the submission's JVM.
  *
  * <h2>How a ratio is measured</h2>
- * The grader generates one seeded sequence of allocations and frees per workload and sends it, once, to
- * the child, which loads two private copies of its tight loop ({@link WorkloadDriver}): one for the
- * submission's provider and one for the reference (loaded in a layer of its own in the same JVM). A
- * round is one call: the child runs the whole sequence and answers with every result. Before each round
- * the child boots a fresh machine and allocator (a call of its own, not measured). The grader reads the
- * child's CPU time (the sum over its threads of {@code /proc/<pid>/task/<tid>/schedstat}) just before and
- * just after the round: the child reports no time, so a submission that notices it is being measured
- * cannot claim to be fast.
+ * Two JVMs take part: the submission's, and a clean one that holds the reference and nothing of the
+ * submission. Each loads a private copy of the tight loop ({@link WorkloadDriver}) for its implementation.
+ * A round is one call: the child runs a whole seeded sequence of allocations and frees and answers with
+ * every result. Before each round the child boots a fresh machine and allocator and generates the round's
+ * sequence from a seed the grader sends (a call of its own, not measured). The grader reads the child's
+ * CPU time ({@link CpuTime}: every thread's, the ended ones' too) just before and just after the round:
+ * the child reports no time, so a submission that notices it is being measured cannot claim to be fast.
  *
- * <p>Then the grader checks every result of the round against its own model of the workload: each
- * allocation must succeed (the workload keeps a few hundred blocks live on a 64 MiB machine, far below
- * its capacity), lie inside RAM, be aligned, and overlap no live block. One wrong result voids the
- * performance points, so a submission that takes shortcuts while it is measured gains nothing.
+ * <p>Why the reference runs in a JVM of its own: CPU time is per process, so anything the submission's
+ * threads do while the reference's round runs in the same JVM (a thread that spins whenever it sees the
+ * reference's classes on a stack, a heap kept full so that the reference's garbage collections are slow)
+ * would be charged to the reference and raise the ratio. In a clean JVM the reference's time is its own.
+ *
+ * <p>Why every round has a new sequence: with one sequence for all rounds, an "allocator" that records
+ * its answers in the first round and replays them afterwards (each one correct: they were the answers of
+ * a working allocator to exactly these calls) would look many times faster than any real one. Each pair
+ * of rounds (the submission's and the reference's) runs a sequence of its own, the same for both.
+ *
+ * <p>Then the grader checks every result of the submission's round against its own model of that
+ * round's sequence: each allocation must succeed (the workload keeps a few hundred blocks live on a 64 MiB
+ * machine, far below its capacity), lie inside RAM, be aligned, and overlap no live block. One wrong result
+ * voids the performance points, so a submission that takes shortcuts while it is measured gains nothing.
  *
  * <p>Three trials, each with fresh copies of the loop: warm-up rounds (at least the rubric's count and at
  * least 0.3 s of CPU each), then the timed rounds in alternating order; the best round of each counts.
@@ -67,45 +76,59 @@ final class Performance {
     }
 
     /**
-     * Measures workload {@code w} in {@code session} on the child's providers {@code subject} and
-     * {@code reference}.
+     * One implementation measured: the child JVM it runs in and its handles there.
      *
-     * @param pages for {@link Spi#ZONE}: the child's page provider both zone allocators are built from, else -1
+     * @param session the child JVM: the submission's, or the clean one of the reference
+     * @param provider the provider's handle in that child
+     * @param pages for {@link Spi#ZONE}: the page provider the zone allocator is built from there, else -1
+     * @param submission true for the submission, whose every result is checked
+     */
+    record Side(ChildSession session, int provider, int pages, boolean submission) {
+    }
+
+    /**
+     * Measures workload {@code w}: {@code subject} against {@code reference}, each in its own child.
+     *
      * @throws WrongResult when a result of the submission is wrong
      */
-    static Timing measure(ChildSession session, Spi spi, int subject, int reference, int pages, Rubric.Workload w,
-                          int warmups, int rounds) {
-        int[] ops = operations(spi, w.ops(), w.seed());
+    static Timing measure(Spi spi, Side subject, Side reference, Rubric.Workload w, int warmups, int rounds) {
+        int[] first = operations(spi, w.ops(), w.seed());
         long bestSubject = Long.MAX_VALUE;
         long bestReference = Long.MAX_VALUE;
+        // Every pair of rounds gets a sequence of its own, derived from the workload's seed.
+        SplittableRandom seeds = new SplittableRandom(w.seed());
         for (int trial = 0; trial < TRIALS; trial++) {
-            int subjectRound = load(session, spi, subject, pages, ops);
-            int referenceRound = load(session, spi, reference, pages, ops);
+            int subjectRound = load(spi, subject, first);
+            int referenceRound = load(spi, reference, first);
             long warmSubject = 0;
             long warmReference = 0;
             for (int i = 0; i < warmups || warmSubject < MIN_WARMUP_NANOS || warmReference < MIN_WARMUP_NANOS; i++) {
-                warmSubject += round(session, spi, subjectRound, ops, true);
-                warmReference += round(session, spi, referenceRound, ops, false);
+                long seed = seeds.nextLong();
+                int[] ops = operations(spi, w.ops(), seed);
+                warmSubject += round(spi, subject, subjectRound, seed, ops);
+                warmReference += round(spi, reference, referenceRound, seed, ops);
             }
             for (int i = 0; i < rounds; i++) {
+                long seed = seeds.nextLong();
+                int[] ops = operations(spi, w.ops(), seed);
                 if ((i & 1) == 0) {
-                    bestSubject = Math.min(bestSubject, round(session, spi, subjectRound, ops, true));
-                    bestReference = Math.min(bestReference, round(session, spi, referenceRound, ops, false));
+                    bestSubject = Math.min(bestSubject, round(spi, subject, subjectRound, seed, ops));
+                    bestReference = Math.min(bestReference, round(spi, reference, referenceRound, seed, ops));
                 } else {
-                    bestReference = Math.min(bestReference, round(session, spi, referenceRound, ops, false));
-                    bestSubject = Math.min(bestSubject, round(session, spi, subjectRound, ops, true));
+                    bestReference = Math.min(bestReference, round(spi, reference, referenceRound, seed, ops));
+                    bestSubject = Math.min(bestSubject, round(spi, subject, subjectRound, seed, ops));
                 }
             }
         }
         return new Timing(bestSubject, bestReference);
     }
 
-    private static int load(ChildSession session, Spi spi, int provider, int pages, int[] ops) {
+    private static int load(Spi spi, Side side, int[] ops) {
         try {
-            return session.call(0, Op.WORKLOAD, null, out -> {
+            return side.session().call(0, Op.WORKLOAD, null, out -> {
                 out.writeUTF(spi.key());
-                out.writeInt(provider);
-                out.writeInt(pages);
+                out.writeInt(side.provider());
+                out.writeInt(side.pages());
                 out.writeInt(ops.length);
                 for (int op : ops) {
                     out.writeInt(op);
@@ -116,15 +139,19 @@ final class Performance {
         }
     }
 
-    /** Runs one round and returns the child's CPU nanoseconds for it, after checking its results. */
-    private static long round(ChildSession session, Spi spi, int round, int[] ops, boolean submission) {
-        session.call(round, Op.WORKLOAD_PREPARE, null, out -> { });
+    /**
+     * Runs one round of the sequence {@code ops} (which the child generates again from {@code seed}) and
+     * returns the child's CPU nanoseconds for it, after checking its results.
+     */
+    private static long round(Spi spi, Side side, int round, long seed, int[] ops) {
+        ChildSession session = side.session();
+        session.call(round, Op.WORKLOAD_PREPARE, null, out -> out.writeLong(seed));
         long before = session.cpuNow();
         DataInputStream in;
         try {
             in = session.call(round, Op.WORKLOAD_RUN, null, out -> { });
         } catch (RuntimeException e) {
-            if (submission) {
+            if (side.submission()) {
                 throw new WrongResult("the round threw " + e.getClass().getSimpleName() + ": " + e.getMessage());
             }
             throw e;
@@ -144,7 +171,7 @@ final class Performance {
         } catch (IOException e) {
             throw new WrongResult("the round's results were cut short");
         }
-        if (submission) {
+        if (side.submission()) {
             verify(spi, ops, results);
         }
         if (before < 0 || after < 0) {
@@ -238,32 +265,8 @@ final class Performance {
 
     private static final Machine MODEL_MACHINE = Machine.boot(MachineProfile.X86_64, WorkloadDriver.MACHINE_BYTES);
 
-    /**
-     * Generates the operation sequence: about 55% allocations while fewer than {@link #MAX_LIVE} blocks
-     * are live, small orders and sizes far more often than large ones, as in a kernel.
-     */
+    /** Generates the operation sequence, as the child's driver does from the same seed. */
     static int[] operations(Spi spi, int count, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        int[] ops = new int[count];
-        int live = 0;
-        for (int i = 0; i < count; i++) {
-            boolean allocate = live == 0 || (live < MAX_LIVE && random.nextInt(100) < 55);
-            if (allocate) {
-                // A slab cache has one object size, so its allocations are all code 0.
-                ops[i] = spi == Spi.SLAB ? 0
-                        : spi == Spi.OBJECT ? skewed(random, WorkloadDriver.OBJECT_SIZES.length) : skewed(random, 4);
-                live++;
-            } else {
-                ops[i] = -1 - random.nextInt(live);
-                live--;
-            }
-        }
-        return ops;
-    }
-
-    /** Returns 0 half the time, 1 a quarter of the time, …: small orders and sizes dominate. */
-    private static int skewed(SplittableRandom random, int limit) {
-        int value = Integer.numberOfTrailingZeros(random.nextInt() | (1 << (limit - 1)));
-        return Math.min(value, limit - 1);
+        return WorkloadDriver.operations(spi.key(), count, seed);
     }
 }

@@ -90,7 +90,7 @@ final class ProviderGrader {
                     runs, options.path(), sub, group.limits(), runDeadline, work.resolve("g" + groupNumber));
             calls.add(result.calls());
             warnings.addAll(result.warnings());
-            output.append(result.output());
+            appendOutput(output, notes, group.visibility(), "group " + group.name(), result.output());
             boolean allPassed = true;
             int i = 0;
             for (Map.Entry<String, GroupRunner.Outcome> e : result.outcomes().entrySet()) {
@@ -119,7 +119,8 @@ final class ProviderGrader {
         Rubric.Performance perf = rubric.performance();
         if (perf != null && !options.skipPerformance() && options.onlyProperty() == null) {
             tests.add(performance(provider, rubric, perf, groupPassed, sub, options, pageProvider,
-                    numberPrefix + (groupNumber + 1) + ".1", runDeadline, work.resolve("perf"), leaderboard, output));
+                    numberPrefix + (groupNumber + 1) + ".1", runDeadline, work.resolve("perf"), leaderboard, output,
+                    notes));
         }
         notes.add(provider.name() + ", the properties' channel to the submission's JVM: " + calls.describe());
         return new Result(tests, leaderboard, notes, output.toString(), warnings);
@@ -128,7 +129,8 @@ final class ProviderGrader {
     private static TestResult performance(Discovery.Found provider, Rubric rubric, Rubric.Performance perf,
                                           Map<String, Boolean> groupPassed, Submission sub, GradeOptions options,
                                           String pageProvider, String number, long runDeadline, Path work,
-                                          List<GradeReport.LeaderboardEntry> leaderboard, StringBuilder output)
+                                          List<GradeReport.LeaderboardEntry> leaderboard, StringBuilder output,
+                                          List<String> notes)
             throws IOException {
         String name = provider.name() + " / performance: speed relative to " + rubric.reference();
         List<String> tags = List.of(provider.spi().key(), "performance");
@@ -153,6 +155,7 @@ final class ProviderGrader {
         long deadline = System.nanoTime() + limits.groupTimeout().toNanos();
         ChildSession session = ChildSession.start(options.path(), sub.classes(), limits, 0, deadline, runDeadline,
                 work.resolve("child-1"));
+        ChildSession clean = null;
         StringBuilder text = new StringBuilder();
         double logSum = 0;
         String failure = null;
@@ -160,14 +163,23 @@ final class ProviderGrader {
         try {
             List<ChildSession.Listed> listed = session.hello(sub.classes(), options.path().references());
             int subject = session.provider(provider.spi(), provider.name(), false);
-            int reference = session.provider(provider.spi(), rubric.reference(), true);
+            // The reference runs in a JVM with nothing of the submission in it: see Performance.
+            clean = ChildSession.start(options.path(), List.of(), limits, 0, deadline, runDeadline,
+                    work.resolve("child-reference"));
+            List<ChildSession.Listed> cleanListed = clean.hello(List.of(), options.path().references());
+            int reference = clean.provider(provider.spi(), rubric.reference(), true);
             int pages = -1;
+            int referencePages = -1;
             if (provider.spi() == Spi.ZONE) {
                 pages = ((RemoteProviders.Pages) GroupRunner.pageProvider(session, listed, pageProvider)).handle;
+                referencePages = ((RemoteProviders.Pages) GroupRunner.pageProvider(clean, cleanListed, pageProvider))
+                        .handle;
             }
             for (Rubric.Workload w : perf.workloads()) {
-                Performance.Timing t = Performance.measure(session, provider.spi(), subject, reference, pages, w,
-                        perf.warmups(), perf.rounds());
+                Performance.Timing t = Performance.measure(provider.spi(),
+                        new Performance.Side(session, subject, pages, true),
+                        new Performance.Side(clean, reference, referencePages, false), w, perf.warmups(),
+                        perf.rounds());
                 double ratio = (double) t.referenceNanos() / Math.max(1, t.subjectNanos());
                 logSum += Math.log(ratio);
                 text.append(String.format(Locale.ROOT, "| %s | %d | %.2f ms | %.2f ms | %.3f |%n", w.name(), w.ops(),
@@ -176,19 +188,23 @@ final class ProviderGrader {
         } catch (Performance.WrongResult e) {
             failureStatus = Status.FAILED;
             failure = "**FAILED**: a result of your allocator during the measured workload was wrong, so the"
-                    + " performance points are void:\n\n```text\n" + e.getMessage() + "\n```";
+                    + " performance points are void:\n\n" + Feedback.code(e.getMessage());
         } catch (Wire.Gone | RuntimeException e) {
             failureStatus = null;
             failure = e.getMessage();
+        } finally {
+            if (clean != null) {
+                clean.close();
+            }
         }
         ChildRun run = session.close();
-        output.append(run.output());
+        appendOutput(output, notes, perf.visibility(), "performance", run.output());
         if (failure != null) {
             if (failureStatus == null) {
                 failureStatus = session.alive() || run.kill() == null && !run.exiting() && !run.outOfMemory()
                         && run.exitCode() == 0 ? Status.CRASHED : GroupRunner.classify(run);
                 failure = "**" + failureStatus.label() + "** while measuring performance.\n\n"
-                        + (failureStatus == Status.CRASHED ? "```text\n" + failure + "\n```\n\n" : "")
+                        + (failureStatus == Status.CRASHED ? Feedback.code(failure) + "\n\n" : "")
                         + GroupRunner.explain(failureStatus, run, limits);
             }
             return new TestResult(name, number, 0, perf.maxScore(), failureStatus, failure, perf.visibility(), tags,
@@ -196,18 +212,21 @@ final class ProviderGrader {
         }
         double ratio = Math.exp(logSum / perf.workloads().size());
         double points = perf.pointsFor(ratio);
-        leaderboard.add(new GradeReport.LeaderboardEntry(provider.spi().key() + " speed vs reference",
-                Grader.round(ratio), "desc"));
+        if (perf.visibility() == Rubric.Visibility.VISIBLE) {
+            // Gradescope shows the leaderboard at once: a hidden performance test's ratio would give it away.
+            leaderboard.add(new GradeReport.LeaderboardEntry(provider.spi().key() + " speed vs reference",
+                    Grader.round(ratio), "desc"));
+        }
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "**PASSED**: speed ratio **%.3f** (1.0 = as fast as %s; higher is"
                 + " faster): %s of %s points.%n%n", ratio, rubric.reference(), Grader.format(points),
                 Grader.format(perf.maxScore())));
         out.append("| workload | ops | yours (best of ").append(perf.rounds()).append(") | reference | ratio |\n");
         out.append("|---|---|---|---|---|\n").append(text).append('\n');
-        out.append("Both implementations ran the same seeded operation sequence in the same JVM, after ")
-                .append(perf.warmups()).append(" warm-up rounds, in alternating order; the time is the CPU time of that"
-                        + " JVM, read by the grader, and the best round counts. Every result of your allocator was"
-                        + " checked.\n\n");
+        out.append("Both implementations ran the same seeded operation sequences (a new one for each pair of rounds),"
+                + " each in a JVM of its own, after ").append(perf.warmups()).append(" warm-up rounds, in alternating"
+                + " order; the time is the CPU time of each JVM, read by the grader, and the best round counts. Every"
+                + " result of your allocator was checked.\n\n");
         out.append("Scale: ");
         List<String> steps = new ArrayList<>();
         for (Rubric.Threshold t : perf.thresholds()) {
@@ -216,6 +235,24 @@ final class ProviderGrader {
         out.append(String.join(", ", steps)).append(".\n");
         return new TestResult(name, number, points, perf.maxScore(), Status.PASSED, out.toString(), perf.visibility(),
                 tags, 0);
+    }
+
+    /**
+     * Adds what the submission printed while {@code part} ran to the visible output when {@code part} is
+     * visible, else to the instructors' notes: a submission that prints the calls it receives would
+     * otherwise show the hidden tests (their steps, and so what they check) before they are released.
+     */
+    private static void appendOutput(StringBuilder output, List<String> notes, Rubric.Visibility visibility,
+                                     String part, String printed) {
+        if (printed.isBlank()) {
+            return;
+        }
+        if (visibility == Rubric.Visibility.VISIBLE) {
+            output.append(printed);
+        } else {
+            notes.add("what the submission printed during " + part + " (" + visibility.key() + ", not shown to the"
+                    + " student):\n" + GroupRunner.head(printed, 4000));
+        }
     }
 
     /** Zones are graded on the reference buddy when it is available, so a buddy bug costs buddy points only. */

@@ -47,6 +47,13 @@ public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Pat
     private static final int OUTPUT_LIMIT = 64 * 1024;
     private static final long PROJECT_BYTES = 64L << 20;
     private static final int PROJECT_FILES = 10_000;
+    /**
+     * What a build may write into its copy and its home folder: the copy sits on the grader's disk (its
+     * classes must come back), so a build step that writes without end (an annotation processor, a
+     * "compiler" of the student's) would fill that disk. Far above any honest build of an allocator.
+     */
+    static final long BUILD_BYTES = 512L << 20;
+    static final int BUILD_FILES = 50_000;
 
     /** Copies the list. */
     public SubmissionBuilder {
@@ -122,7 +129,7 @@ public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Pat
         List<Path> readOnly = new ArrayList<>(List.of(localRepository, mavenHome));
         readOnly.addAll(Sandbox.systemPaths(mavenHome));
         Sandbox.View view = new Sandbox.View(readOnly, List.of(copy), workDir.resolve("home"), copy);
-        Result run = run(sandbox.builder(cmd, view), deadline);
+        Result run = run(sandbox.builder(cmd, view), deadline, List.of(copy, workDir.resolve("home")));
         if (!run.succeeded()) {
             return run;
         }
@@ -236,7 +243,8 @@ public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Pat
                 }
             }
         }
-        Result run = run(new ProcessBuilder(cmd).directory(sources.toFile()), System.nanoTime() + timeout.toNanos());
+        Result run = run(new ProcessBuilder(cmd).directory(sources.toFile()), System.nanoTime() + timeout.toNanos(),
+                List.of(out));
         if (!run.succeeded()) {
             return run;
         }
@@ -250,7 +258,7 @@ public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Pat
     }
 
     /** Runs a build to its end or until {@link #timeout} or {@code deadline}, keeping what it prints. */
-    private Result run(ProcessBuilder builder, long deadline) throws IOException {
+    private Result run(ProcessBuilder builder, long deadline, List<Path> watched) throws IOException {
         builder.redirectErrorStream(true);
         String what = builder.command().get(0);
         long allowed = Math.min(timeout.toNanos(), deadline - System.nanoTime());
@@ -276,12 +284,18 @@ public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Pat
         }, "kmemlab-build-output");
         reader.setDaemon(true);
         reader.start();
+        long until = System.nanoTime() + allowed;
         try {
-            if (!p.waitFor(allowed, TimeUnit.NANOSECONDS)) {
-                sandbox.cleanUp(p);
-                reader.join(2000);
-                return new Result(false, List.of(), output + "\nThe build took longer than " + (allowed / 1_000_000_000L)
-                        + " s (the time left for it) and was stopped.\n");
+            // Every quarter of a second: the deadline, and what the build wrote so far.
+            while (!p.waitFor(Math.max(1, Math.min(250_000_000L, until - System.nanoTime())), TimeUnit.NANOSECONDS)) {
+                String tooMuch = System.nanoTime() - until >= 0 ? null : tooMuchWritten(watched);
+                if (System.nanoTime() - until >= 0 || tooMuch != null) {
+                    sandbox.cleanUp(p);
+                    reader.join(2000);
+                    return new Result(false, List.of(), output + (tooMuch != null ? "\n" + tooMuch
+                            : "\nThe build took longer than " + (allowed / 1_000_000_000L)
+                                    + " s (the time left for it) and was stopped.\n"));
+                }
             }
             reader.join(5000);
         } catch (InterruptedException e) {
@@ -291,6 +305,43 @@ public record SubmissionBuilder(String mavenCommand, List<String> mavenArgs, Pat
         }
         sandbox.cleanUp(p);
         return new Result(p.exitValue() == 0, List.of(), output.toString());
+    }
+
+    /**
+     * Returns why the build must stop because of what it wrote into {@code folders} (more than
+     * {@link #BUILD_BYTES} or {@link #BUILD_FILES}), or null. Sizes are the files' own (a sparse file counts
+     * whole); the walk stops as soon as a limit is passed.
+     */
+    static String tooMuchWritten(List<Path> folders) {
+        long bytes = 0;
+        long files = 0;
+        for (Path folder : folders) {
+            if (!Files.isDirectory(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.walk(folder)) {
+                java.util.Iterator<Path> it = s.iterator();
+                while (it.hasNext() && bytes <= BUILD_BYTES && files <= BUILD_FILES) {
+                    Path f = it.next();
+                    try {
+                        if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                            bytes += Files.size(f);
+                        }
+                    } catch (IOException e) {
+                        // Removed while we looked.
+                    }
+                    files++;
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // A folder that changes while it is walked: the next look counts it.
+            }
+        }
+        if (bytes > BUILD_BYTES || files > BUILD_FILES) {
+            return "The build wrote more than " + (bytes > BUILD_BYTES ? (BUILD_BYTES >> 20) + " MiB" : BUILD_FILES
+                    + " files") + " into its folders and was stopped: a build of an allocator writes a few MiB of"
+                    + " classes. Look for a build step or plugin in your pom.xml that writes files without end.\n";
+        }
+        return null;
     }
 
     private static boolean hasClasses(Path dir) throws IOException {

@@ -96,6 +96,16 @@ final class FixtureJars {
      */
     static Path jar(Map<String, String> files, UnaryOperator<String> transform, Path jar) throws IOException {
         Path work = Files.createTempDirectory("kmemlab-fixture");
+        try {
+            return compileAndPack(files, transform, jar, work);
+        } finally {
+            // The sources and classes are scratch: a test run used to leave thousands of these in /tmp.
+            WorkFolders.delete(work);
+        }
+    }
+
+    private static Path compileAndPack(Map<String, String> files, UnaryOperator<String> transform, Path jar, Path work)
+            throws IOException {
         Path src = work.resolve("src");
         Path classes = work.resolve("classes");
         Files.createDirectories(classes);

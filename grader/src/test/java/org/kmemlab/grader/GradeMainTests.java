@@ -51,6 +51,8 @@ class GradeMainTests {
         JsonNode json = new ObjectMapper().readTree(results.toFile());
         assertEquals(0, json.get("score").asDouble());
         assertTrue(json.get("output").asText().contains("misconfigured"), json.toString());
+        assertTrue(json.get("output").asText().contains("Isolation: none needed, nothing of the submission ran"),
+                "every results file names the isolation: " + json);
     }
 
     @Test

@@ -121,6 +121,43 @@ class MavenBuildTests {
         ContainmentTests.assertNothingRunning("sleep 3176");
     }
 
+    @Test
+    void aCompileErrorInTheProjectIsShownWithTheCompilersMessageAndWhatToDo() throws Exception {
+        // A well-meaning student's mistake: the build test shows javac's own message (file, line, what), and
+        // nothing else is graded.
+        Path project = project("typo", "");
+        Path allocator = project.resolve("src/main/java/edu/student/buddy/BuddyAllocator.java");
+        Files.writeString(allocator, FixtureJars.replace(Files.readString(allocator), "public long allocate(int order) {",
+                "public long allocate(int order) { int missing = undefinedHelper(order);"));
+        JsonNode results = grade("typo", project, 240);
+        JsonNode build = results.get("tests").get(0);
+        assertEquals("build", build.get("name").asText(), results.toString());
+        assertEquals(1, results.get("tests").size(), "nothing else is graded: " + results);
+        String output = build.get("output").asText();
+        assertTrue(output.contains("your submission does not build"), output);
+        assertTrue(output.contains("BuddyAllocator.java") && output.contains("cannot find symbol")
+                && output.contains("undefinedHelper"), output);
+        assertTrue(results.get("output").asText().contains("see the **build** test for the compiler's messages"),
+                results.toString());
+    }
+
+    @Test
+    void aBuildThatWritesWithoutEndIsStoppedBeforeItFillsTheGradersDisk() throws Exception {
+        // The build's copy lies on the grader's disk; this "compiler" writes 700 MiB there (a sparse file, so
+        // the test itself writes nothing), then would wait for ever. The grader stops it at 512 MiB.
+        Path project = project("filler", "<fork>true</fork><executable>${project.basedir}/tools/javac.sh</executable>");
+        write(project, "tools/javac.sh", "#!/bin/sh\nmkdir -p target\ntruncate -s 700M target/fill\nsleep 3177.25\n"
+                + "exec javac \"$@\"\n");
+        executable(project.resolve("tools/javac.sh"));
+        JsonNode results = grade("filler", project, 120);
+        JsonNode build = results.get("tests").get(0);
+        assertEquals("build", build.get("name").asText(), results.toString());
+        assertTrue(build.get("output").asText().contains("The build wrote more than 512 MiB into its folders and was"
+                + " stopped"), build.toString());
+        assertEquals(0, results.get("score").asDouble());
+        ContainmentTests.assertNothingRunning("sleep 3177");
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------
 
     private JsonNode grade(String name, Path project, int runSeconds) throws Exception {

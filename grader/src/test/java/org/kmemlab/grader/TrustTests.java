@@ -40,9 +40,20 @@ class TrustTests {
         System.out.printf("[grade] %s: %s / %s in %.1f s%n", name, Grader.format(report.score()),
                 Grader.format(report.maxScore()), (System.nanoTime() - started) / 1e9);
         assertTrue(Files.size(results) > 0, "a results file is written");
+        assertTrue(report.output().contains("Isolation: "), "every results file names the isolation: " + report.output());
         JsonNode json = new ObjectMapper().readTree(Files.readString(results));
         ((com.fasterxml.jackson.databind.node.ObjectNode) json).put("kmemlab_total", report.score());
         return json;
+    }
+
+    /** Returns the performance test of {@code results}, failing when there is none. */
+    private static JsonNode performanceTest(JsonNode results) {
+        for (JsonNode t : results.get("tests")) {
+            if (t.get("name").asText().contains("performance")) {
+                return t;
+            }
+        }
+        throw new AssertionError("no performance test: " + results);
     }
 
     private static double total(JsonNode results) {
@@ -196,16 +207,203 @@ class TrustTests {
                   thresholds: [{ ratio: 0.1, points: 10 }]
                 rules: { onViolation: report }
                 """, List.of(reference));
-        JsonNode perf = null;
-        for (JsonNode t : results.get("tests")) {
-            if (t.get("name").asText().contains("performance")) {
-                perf = t;
-            }
-        }
-        assertTrue(perf != null, results.toString());
+        JsonNode perf = performanceTest(results);
         assertEquals(0, perf.get("score").asDouble(), perf.toString());
         assertTrue(perf.get("output").asText().contains("void"), perf.toString());
         assertEquals(4, total(results), "the contract's points stay, the performance points go: " + results);
+    }
+
+    /**
+     * The performance ratio cannot be raised by what the submission does around the measurement: this
+     * buddy (the reference's code, renamed, made slow: 250 ns more per allocation) replays the answers it recorded in its first measured round
+     * whenever a round repeats its calls (catching its real allocator up the moment the calls differ, so
+     * every answer stays right), and starts threads that spin whenever the reference's allocator is on
+     * some thread's stack, to charge the reference's rounds with CPU time. Each pair of rounds runs a
+     * sequence of its own and the reference runs in a JVM of its own, so its honest ratio (some 0.2)
+     * stays below the rubric's only threshold, 0.5. Before either rule, a round that repeated the first
+     * took this buddy as long as the reference's, and it earned all 10 points.
+     */
+    @Test
+    void aSubmissionThatReplaysRecordedAnswersOrSlowsTheReferenceDownGainsNoSpeed() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>(FixtureJars.moduleSources("buddy"));
+        String buddy = files.get(BUDDY);
+        buddy = FixtureJars.replace(buddy, ALLOCATE, ALLOCATE + " return Memo.allocate(this, order); }\n"
+                + "    int memoStep;\n    int memoMode;\n    long realAllocate(int order) {"
+                // An honest but slow allocator: a quarter of a microsecond more per allocation.
+                + " for (long until = System.nanoTime() + 250; System.nanoTime() < until;) { Thread.onSpinWait(); }");
+        buddy = FixtureJars.replace(buddy, "public void free(long pfn, int order) {", "public void free(long pfn, int order) {"
+                + " Memo.free(this, pfn, order); }\n    void realFree(long pfn, int order) {");
+        files.put(BUDDY, buddy);
+        files.put("org/kmemlab/buddy/Memo.java", """
+                package org.kmemlab.buddy;
+
+                final class Memo {
+                    private static final int CAP = 1 << 20;
+                    private static final long[] ARG = new long[CAP];
+                    private static final long[] RESULT = new long[CAP];
+                    private static int count;
+                    private static volatile boolean referenceRunning;
+                    private static boolean spinners;
+
+                    static synchronized int begin() {
+                        startSpinners();
+                        boolean measured = false;
+                        for (StackTraceElement f : Thread.currentThread().getStackTrace()) {
+                            measured |= f.getClassName().endsWith("WorkloadDriver");
+                        }
+                        if (!measured) {
+                            return 3;
+                        }
+                        return count == 0 ? 1 : 2;
+                    }
+
+                    static long allocate(BuddyAllocator a, int order) {
+                        if (a.memoMode == 0) {
+                            a.memoMode = begin();
+                        }
+                        if (a.memoMode == 2) {
+                            if (a.memoStep < count && ARG[a.memoStep] == order) {
+                                return RESULT[a.memoStep++];
+                            }
+                            catchUp(a);
+                        }
+                        long r = a.realAllocate(order);
+                        if (a.memoMode == 1 && count < CAP) {
+                            ARG[count] = order;
+                            RESULT[count++] = r;
+                        }
+                        return r;
+                    }
+
+                    static void free(BuddyAllocator a, long pfn, int order) {
+                        if (a.memoMode == 0) {
+                            a.memoMode = begin();
+                        }
+                        long code = -1 - ((pfn << 8) | order);
+                        if (a.memoMode == 2) {
+                            if (a.memoStep < count && ARG[a.memoStep] == code) {
+                                a.memoStep++;
+                                return;
+                            }
+                            catchUp(a);
+                        }
+                        a.realFree(pfn, order);
+                        if (a.memoMode == 1 && count < CAP) {
+                            ARG[count++] = code;
+                        }
+                    }
+
+                    /**
+                     * The calls answered from memory so far, made on the real allocator: it gives the same answers.
+                     * A sequence that differs from the start is a new one: it is recorded instead.
+                     */
+                    private static synchronized void catchUp(BuddyAllocator a) {
+                        boolean fresh = a.memoStep < 16;
+                        a.memoMode = fresh ? 1 : 3;
+                        if (fresh) {
+                            count = a.memoStep;
+                        }
+                        for (int i = 0; i < a.memoStep; i++) {
+                            long c = ARG[i];
+                            if (c >= 0) {
+                                a.realAllocate((int) c);
+                            } else {
+                                long v = -1 - c;
+                                a.realFree(v >>> 8, (int) (v & 0xff));
+                            }
+                        }
+                    }
+
+                    private static void startSpinners() {
+                        if (spinners) {
+                            return;
+                        }
+                        spinners = true;
+                        String reference = "org.kmemlab." + "buddy.BuddyAllocator";
+                        Thread watch = new Thread(() -> {
+                            while (true) {
+                                boolean seen = false;
+                                for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+                                    for (StackTraceElement f : stack) {
+                                        seen |= f.getClassName().equals(reference);
+                                    }
+                                }
+                                referenceRunning = seen;
+                                try {
+                                    Thread.sleep(1);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                            }
+                        });
+                        watch.setDaemon(true);
+                        watch.start();
+                        for (int i = 0; i < 3; i++) {
+                            Thread spin = new Thread(() -> {
+                                long x = 0;
+                                while (x >= 0) {
+                                    if (referenceRunning) {
+                                        x += System.nanoTime() & 1;
+                                    } else {
+                                        Thread.onSpinWait();
+                                        try {
+                                            Thread.sleep(1);
+                                        } catch (InterruptedException e) {
+                                            return;
+                                        }
+                                    }
+                                }
+                            });
+                            spin.setDaemon(true);
+                            spin.start();
+                        }
+                    }
+                }
+                """);
+        Path jar = FixtureJars.jar(files, GradeFixtures.STUDENT, dir.resolve("replayer.jar"));
+        Path reference = GradeFixtures.referenceBuddy(dir.resolve("ref"));
+        // 100,000 operations a round: the warm-up asks for 0.3 s of the reference's CPU, so longer rounds mean
+        // fewer round trips (each costs far more wall time than its CPU time on a busy host).
+        JsonNode results = grade("replayer", jar, """
+                spi: page
+                effort: { tries: 3, steps: 20 }
+                groups:
+                  - name: contract
+                    properties: [{ id: page.no-overlap, weight: 2 }, { id: page.free-all-restores, weight: 2 }]
+                performance:
+                  maxScore: 10
+                  visibility: after_due_date
+                  gate: [contract]
+                  workloads: [{ name: mixed, ops: 100000 }]
+                  warmups: 1
+                  rounds: 3
+                  thresholds: [{ ratio: 0.5, points: 10 }]
+                rules: { onViolation: report }
+                """, List.of(reference));
+        JsonNode perf = performanceTest(results);
+        System.out.println("[grade] replayer: " + perf.get("output").asText().lines()
+                .filter(l -> l.startsWith("| mixed")).findFirst().orElse("no ratio line: " + perf));
+        assertEquals("passed", perf.get("extra_data").get("kmemlab_status").asText(), "every answer was right: " + perf);
+        assertEquals(0, perf.get("score").asDouble(), "its honest ratio is far below 0.5: " + perf);
+        assertEquals(4, total(results), "the contract's points stay: " + results);
+        assertEquals(0, results.get("leaderboard").size(), "a hidden performance test's ratio is not on Gradescope's"
+                + " leaderboard, which students see at once: " + results.get("leaderboard"));
+    }
+
+    @Test
+    void aServicesFileThatNamesTheReferenceGradesNothingOfIt() throws Exception {
+        // The submission's only provider is the reference's own class, named in its services file: the
+        // reference is on the child's path (for the performance ratio), but only classes loaded from the
+        // submission count as its providers.
+        Path jar = FixtureJars.jar(Map.of("edu/student/Empty.java", "package edu.student;\n\npublic final class Empty {\n}\n",
+                "META-INF/services/org.kmemlab.api.spi.PageAllocatorProvider", "org.kmemlab.buddy.BuddyAllocatorProvider\n"),
+                UnaryOperator.identity(), dir.resolve("borrowed.jar"));
+        JsonNode results = grade("borrowed", jar, GradeFixtures.smallRubric(),
+                List.of(GradeFixtures.referenceBuddy(dir.resolve("ref"))));
+        assertEquals(0, total(results), results.toString());
+        JsonNode first = results.get("tests").get(0);
+        assertEquals("crashed", first.get("extra_data").get("kmemlab_status").asText(), first.toString());
+        assertTrue(first.get("output").asText().contains("no allocator provider was found"), first.toString());
     }
 
     // ---------------------------------------------------------------- class 5: scoring
@@ -295,9 +493,53 @@ class TrustTests {
         assertEquals(0, total(results), results.toString());
     }
 
+    /**
+     * The other three templates, each as handed out (its own sources and services file) and graded with
+     * its SPI's shipped rubric at a low effort, without performance: every property whose checks an
+     * allocator that serves nothing cannot exercise must give nothing.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"bucket, OBJECT, ObjectAllocatorProvider", "zone, ZONE, ZoneAllocatorProvider",
+            "slab, SLAB, SlabCacheProvider"})
+    void everyOtherUntouchedTemplateScoresNearZeroWithItsShippedRubric(String name, Spi spi, String service)
+            throws Exception {
+        Path root = FixtureJars.repository().resolve("examples/templates/" + name + "/src/main");
+        Map<String, String> files = new LinkedHashMap<>();
+        try (java.util.stream.Stream<Path> sources = Files.list(root.resolve("java/edu/example/" + name))) {
+            for (Path f : sources.sorted().toList()) {
+                files.put("edu/example/" + name + "/" + f.getFileName(), Files.readString(f, StandardCharsets.UTF_8));
+            }
+        }
+        String services = "META-INF/services/org.kmemlab.api.spi." + service;
+        files.put(services, Files.readString(root.resolve("resources").resolve(services), StandardCharsets.UTF_8));
+        Path jar = FixtureJars.jar(files, UnaryOperator.identity(), dir.resolve(name + "-template.jar"));
+        GradeOptions defaults = GradeFixtures.options(dir.resolve("work-" + name), Map.of(spi, RubricLoader.defaultFor(spi)),
+                List.of(GradeFixtures.referenceBuddy(dir.resolve("ref"))));
+        GradeOptions low = new GradeOptions(defaults.rubrics(), spi, null, null, 3, 10, true, defaults.path(),
+                defaults.builder(), defaults.workDir());
+        GradeReport report = Grader.grade(jar, low);
+        System.out.printf("[grade] %s template: %s / %s%n", name, Grader.format(report.score()),
+                Grader.format(report.maxScore()));
+        StringBuilder earned = new StringBuilder();
+        for (TestResult t : report.tests()) {
+            if (t.score() > 0) {
+                earned.append(t.name()).append(": ").append(t.score()).append('\n');
+            }
+        }
+        assertTrue(report.score() <= 0.05 * report.maxScore(), "near zero, at most 5%: " + earned);
+    }
+
     @Test
     void hiddenPointsAreNeverStatedInTheVisibleOutput() throws Exception {
-        Path jar = GradeFixtures.studentBuddy(dir, "dora", UnaryOperator.identity());
+        // The allocator prints from its 13th creation in a JVM on: only the hidden group (25 chains in its
+        // child) gets there, so a line in the visible output would be the hidden tests showing through.
+        Path jar = GradeFixtures.hostile(dir, "dora", """
+                int made = Integer.getInteger("spy.made", 0) + 1;
+                System.setProperty("spy.made", Integer.toString(made));
+                if (made > 12) {
+                    System.out.println("SPY-LATE creation " + made + " of " + config.frames() + " frames");
+                }
+                """);
         JsonNode results = grade("dora", jar, """
                 spi: page
                 effort: { tries: 3, steps: 20 }
@@ -306,8 +548,14 @@ class TrustTests {
                     properties: [{ id: page.no-overlap, weight: 2 }]
                   - name: hidden
                     visibility: after_due_date
+                    effort: { tries: 25, steps: 5 }
                     properties: [{ id: page.accounting, weight: 7 }]
+                rules: { onViolation: report }
                 """, List.of());
+        assertFalse(results.toString().replace(results.get("extra_data").toString(), "").contains("SPY-LATE"),
+                "what the submission printed during hidden tests is not in the visible output: " + results);
+        assertTrue(results.get("extra_data").get("instructor_notes").toString().contains("SPY-LATE"),
+                "instructors still see it: " + results.get("extra_data"));
         assertFalse(results.has("score"), "with hidden tests Gradescope adds up the tests itself: " + results);
         String output = results.get("output").asText();
         assertTrue(output.contains("Visible score: 2 / 2"), output);

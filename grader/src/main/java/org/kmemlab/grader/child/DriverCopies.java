@@ -24,6 +24,9 @@ final class DriverCopies extends ClassLoader {
         /** Boots a fresh machine and allocator (not measured). */
         void prepare();
 
+        /** Generates the round's sequence from {@code seed}, then boots as {@link #prepare()} does. */
+        void prepare(long seed);
+
         /** Runs the operations and returns what each returned. */
         long[] run();
 
@@ -35,6 +38,7 @@ final class DriverCopies extends ClassLoader {
     static Round load(String spi, Object provider, Object pageProvider, int[] ops) {
         Object driver;
         Method prepare;
+        Method prepareSeeded;
         Method run;
         Method runAgain;
         try {
@@ -42,6 +46,7 @@ final class DriverCopies extends ClassLoader {
             driver = copy.getConstructor(String.class, Object.class, Object.class, int[].class)
                     .newInstance(spi, provider, pageProvider, ops);
             prepare = copy.getMethod("prepare");
+            prepareSeeded = copy.getMethod("prepare", long.class);
             run = copy.getMethod("run");
             runAgain = copy.getMethod("runAgain");
         } catch (ReflectiveOperationException e) {
@@ -51,6 +56,11 @@ final class DriverCopies extends ClassLoader {
             @Override
             public void prepare() {
                 invoke(prepare, driver);
+            }
+
+            @Override
+            public void prepare(long seed) {
+                invoke(prepareSeeded, driver, seed);
             }
 
             @Override
@@ -65,9 +75,9 @@ final class DriverCopies extends ClassLoader {
         };
     }
 
-    private static Object invoke(Method method, Object driver) {
+    private static Object invoke(Method method, Object driver, Object... args) {
         try {
-            return method.invoke(driver);
+            return method.invoke(driver, args);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException r) {

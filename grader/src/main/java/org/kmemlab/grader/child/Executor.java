@@ -105,7 +105,7 @@ final class Executor implements Wire.Dispatcher {
             return Wire.RETURN;
         } catch (Wire.Gone gone) {
             throw gone;
-        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
             // Whatever the submission threw is an answer, not the executor's failure.
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             Failure.write(e, new DataOutputStream(bytes));
@@ -174,7 +174,7 @@ final class Executor implements Wire.Dispatcher {
                 }
                 out.writeInt(keep(DriverCopies.load(spi, provider, pageProvider, ops), -1));
             }
-            case Op.WORKLOAD_PREPARE -> ((DriverCopies.Round) get(target)).prepare();
+            case Op.WORKLOAD_PREPARE -> ((DriverCopies.Round) get(target)).prepare(in.readLong());
             case Op.WORKLOAD_RUN -> {
                 long[] results = ((DriverCopies.Round) get(target)).run();
                 out.writeInt(results.length);
@@ -205,7 +205,9 @@ final class Executor implements Wire.Dispatcher {
                     Snapshots.writeSizeClasses(classes, new DataOutputStream(bytes));
                     out.writeBoolean(true);
                     bytes.writeTo(out);
-                } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+                } catch (Wire.Gone gone) {
+                    throw gone;
+                } catch (Throwable e) {
                     out.writeBoolean(false);
                 }
             }

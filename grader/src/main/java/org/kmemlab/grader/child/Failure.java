@@ -1,5 +1,6 @@
 package org.kmemlab.grader.child;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -32,8 +33,28 @@ public final class Failure {
     private Failure() {
     }
 
-    /** Writes {@code t}. */
+    /**
+     * Writes {@code t}. Its own methods are the submission's code ({@code getMessage}, {@code getStackTrace},
+     * a {@code KernelBug}'s {@code headline}, all of which a subclass may override): when one of them throws
+     * or returns null, {@code t} is written as a plain failure of its class with a message that says so, so
+     * the call still gets an answer (not a silent lane that only a timeout ends).
+     */
     public static void write(Throwable t, DataOutputStream out) throws IOException {
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        try {
+            writeAsItself(t, new DataOutputStream(first));
+        } catch (RuntimeException | Error e) {
+            out.writeByte(2);
+            out.writeUTF(t.getClass().getName());
+            out.writeUTF("(its own " + (e instanceof NullPointerException ? "methods returned null" : "methods threw "
+                    + e.getClass().getName()) + " while the grader read its message or stack trace)");
+            out.writeShort(0);
+            return;
+        }
+        first.writeTo(out);
+    }
+
+    private static void writeAsItself(Throwable t, DataOutputStream out) throws IOException {
         if (t instanceof SleepInAtomicBug s) {
             out.writeByte(1);
             out.writeUTF(cut(s.where()));

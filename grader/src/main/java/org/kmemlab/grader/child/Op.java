@@ -18,7 +18,7 @@ public final class Op {
     public static final short DROP_MACHINE = 4;
     /** (spi, provider, page provider or -1, ops int[]) → workload handle: a private copy of the driver. */
     public static final short WORKLOAD = 5;
-    /** (workload) → nothing: a fresh machine and allocator for the next round, not timed. */
+    /** (workload) seed:long → nothing: the round's sequence from the seed, a fresh machine and allocator, not timed. */
     public static final short WORKLOAD_PREPARE = 6;
     /** (workload) → results long[]: runs the prepared round in a tight loop. */
     public static final short WORKLOAD_RUN = 7;

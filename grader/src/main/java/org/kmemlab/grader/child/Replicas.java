@@ -136,7 +136,8 @@ public final class Replicas {
             for (long blockIndex = in.readLong(); blockIndex != -1; blockIndex = in.readLong()) {
                 int length = in.readUnsignedShort();
                 if (length > buffer.length || blockIndex < 0) {
-                    throw new IOException("a memory block of " + length + " bytes at block " + blockIndex);
+                    throw new Wire.OutOfStep("a memory block of " + length + " bytes at block " + blockIndex
+                            + " (the channel is out of step)");
                 }
                 in.readFully(buffer, 0, length);
                 long phys = blockIndex << PhysicalMemory.TRACKED_SHIFT;
@@ -146,7 +147,7 @@ public final class Replicas {
             }
             int lines = in.readInt();
             if (lines < 0 || lines > Dmesg.DEFAULT_CAPACITY * 16) {
-                throw new IOException(lines + " dmesg lines in one frame");
+                throw new Wire.OutOfStep(lines + " dmesg lines in one frame (the channel is out of step)");
             }
             List<Dmesg.Level> levels = List.of(Dmesg.Level.values());
             for (int i = 0; i < lines; i++) {

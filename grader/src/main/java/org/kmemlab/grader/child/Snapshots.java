@@ -46,7 +46,9 @@ final class Snapshots {
             for (int order = 0; order <= maxOrder; order++) {
                 snap.writeLong(a.freeBlocks(order));
             }
-        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+        } catch (Wire.Gone gone) {
+            throw gone;
+        } catch (Throwable e) {
             out.writeBoolean(false);
             return;
         }
@@ -86,7 +88,9 @@ final class Snapshots {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             part.write(new DataOutputStream(bytes));
-        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+        } catch (Wire.Gone gone) {
+            throw gone;
+        } catch (Throwable e) {
             out.writeBoolean(false);
             return;
         }

@@ -48,6 +48,24 @@ public final class Wire {
     public static final byte EXITING = 4;
 
     private static final int MAX_BODY = 64 << 20;
+    /**
+     * The most bytes of frames that may wait, read but not yet taken, on the grader's side. A caller takes
+     * its answer at once, so honest frames hardly wait; frames nobody asked for would wait for ever.
+     */
+    private static final long MAX_WAITING = 64L << 20;
+
+    /**
+     * The bytes read are not a frame the reader accepts: the other side wrote to the channel behind its back
+     * (on the child's side, the submission) or out of turn. The session ends, and the grader says why.
+     */
+    public static final class OutOfStep extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        /** Creates the exception; {@code message} ends with "(the channel is out of step)". */
+        public OutOfStep(String message) {
+            super(message);
+        }
+    }
 
     /** The other side is gone: the stream ended or broke. Not an exception a contract catches. */
     public static final class Gone extends Error {
@@ -65,7 +83,7 @@ public final class Wire {
      * @param kind {@link #CALL}, {@link #RETURN}, {@link #THROW} or {@link #EXITING}
      * @param body the body, to read with {@link DataInputStream}
      */
-    public record Frame(byte kind, DataInputStream body) {
+    public record Frame(byte kind, DataInputStream body, int size) {
     }
 
     /** What a side does with a call it receives on a lane. */
@@ -77,7 +95,7 @@ public final class Wire {
         byte serve(DataInputStream call, DataOutputStream reply) throws IOException;
     }
 
-    private static final Frame GONE = new Frame((byte) 0, null);
+    private static final Frame GONE = new Frame((byte) 0, null, 0);
 
     private final DataOutputStream out;
     private final DataInputStream in;
@@ -87,10 +105,12 @@ public final class Wire {
     private volatile String goneBecause;
     private volatile Runnable onExiting = () -> { };
     private volatile boolean lanesClosed;
+    private volatile boolean outOfStep;
     private volatile boolean readerThread;
     private final java.util.concurrent.locks.ReentrantLock readLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile java.util.function.Consumer<String> onGarbage = text -> { };
     private final byte[] header = new byte[5];
+    private final java.util.concurrent.atomic.AtomicLong waiting = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Creates a wire; call {@link #start()} to begin reading.
@@ -213,10 +233,10 @@ public final class Wire {
      */
     private Frame lead(int lane, BlockingQueue<Frame> queue) {
         while (true) {
-            Frame f = queue.poll();
+            Frame f = taken(queue.poll());
             if (f == null && readLock.tryLock()) {
                 try {
-                    f = queue.poll();
+                    f = taken(queue.poll());
                     while (f == null) {
                         if (lanesClosed) {
                             f = GONE;
@@ -227,6 +247,10 @@ public final class Wire {
                 } catch (EOFException e) {
                     close("the other side closed the channel");
                     f = GONE;
+                } catch (OutOfStep e) {
+                    outOfStep = true;
+                    close("the channel broke: " + e.getMessage());
+                    f = GONE;
                 } catch (IOException | RuntimeException e) {
                     close("the channel broke: " + e.getMessage());
                     f = GONE;
@@ -236,7 +260,7 @@ public final class Wire {
             }
             if (f == null) {
                 try {
-                    f = queue.poll(2, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    f = taken(queue.poll(2, java.util.concurrent.TimeUnit.MILLISECONDS));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new Gone("interrupted while waiting for the other side");
@@ -252,6 +276,14 @@ public final class Wire {
         }
     }
 
+    /** Counts {@code f}, just taken from a lane's queue, as no longer waiting; returns it. */
+    private Frame taken(Frame f) {
+        if (f != null && f != GONE && f.size() > 0) {
+            waiting.addAndGet(-f.size());
+        }
+        return f;
+    }
+
     /** Takes the next frame of a lane, or throws {@link Gone} when the wire closed. */
     Frame take(BlockingQueue<Frame> queue) {
         Frame f;
@@ -265,7 +297,7 @@ public final class Wire {
             queue.offer(GONE);
             throw new Gone(goneBecause);
         }
-        return f;
+        return taken(f);
     }
 
     private void readLoop() {
@@ -280,6 +312,9 @@ public final class Wire {
             }
         } catch (EOFException e) {
             close("the other side closed the channel");
+        } catch (OutOfStep e) {
+            outOfStep = true;
+            close("the channel broke: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             close("the channel broke: " + e.getMessage());
         }
@@ -297,12 +332,27 @@ public final class Wire {
         byte kind = header[4];
         if (kind < CALL || kind > EXITING || lane < -1 || lane > 1 << 16) {
             garbage();
+            // Told through the garbage handler (the bytes may be the JVM's own out-of-memory message).
             throw new IOException("bytes that are not a frame (the channel is out of step)");
+        }
+        boolean fresh = kind != EXITING && lane != mine && !lanes.containsKey(lane);
+        // On the grader's side (no new lanes are served) the child answers and calls back only on lanes the
+        // grader opened, and a caller takes its frame at once: frames that nobody will take would pile up
+        // in the grader's heap, so they end the session before their bodies are read.
+        boolean grader = onNewLane == null;
+        if (grader && fresh) {
+            throw new OutOfStep("a frame on lane " + lane + ", which the grader never opened (the channel is out"
+                    + " of step)");
         }
         replicas.readChanges(in);
         int length = in.readInt();
         if (length < 0 || length > MAX_BODY) {
-            throw new IOException("a frame of " + length + " bytes (the channel is out of step)");
+            throw new OutOfStep("a frame of " + length + " bytes (the channel is out of step)");
+        }
+        boolean queued = kind != EXITING && lane != mine;
+        if (grader && queued && waiting.addAndGet(length) > MAX_WAITING) {
+            throw new OutOfStep("more than " + (MAX_WAITING >> 20) + " MiB of frames that nobody asked for (the"
+                    + " channel is out of step)");
         }
         byte[] body = new byte[length];
         in.readFully(body);
@@ -310,11 +360,10 @@ public final class Wire {
             onExiting.run();
             return null;
         }
-        Frame f = new Frame(kind, new DataInputStream(new ByteArrayInputStream(body)));
+        Frame f = new Frame(kind, new DataInputStream(new ByteArrayInputStream(body)), grader ? length : 0);
         if (lane == mine) {
             return f;
         }
-        boolean fresh = !lanes.containsKey(lane);
         lane(lane).add(f);
         if (fresh && onNewLane != null) {
             onNewLane.accept(lane);
@@ -344,6 +393,11 @@ public final class Wire {
         for (BlockingQueue<Frame> q : lanes.values()) {
             q.offer(GONE);
         }
+    }
+
+    /** Returns true when the other side sent something that is not a frame this side accepts. */
+    public boolean outOfStep() {
+        return outOfStep;
     }
 
     /** Returns true once {@link #close} ran. */

@@ -67,7 +67,17 @@ public final class WorkloadDriver {
         this.results = new long[ops.length];
     }
 
-    /** Boots a fresh machine and creates a fresh allocator for the next round. */
+    /**
+     * Generates the round's sequence from {@code seed} (as the grader does, to check the results), then
+     * boots a fresh machine and creates a fresh allocator: every round runs a sequence of its own, so
+     * answers remembered from an earlier round are no use.
+     */
+    public void prepare(long seed) {
+        System.arraycopy(operations(spi, ops.length, seed), 0, ops, 0, ops.length);
+        prepare();
+    }
+
+    /** Boots a fresh machine and creates a fresh allocator for the next round of the same sequence. */
     public void prepare() {
         Machine machine = Machine.boot(MachineProfile.X86_64, MACHINE_BYTES);
         allocator = switch (spi) {
@@ -253,5 +263,35 @@ public final class WorkloadDriver {
             pfn[i] = pfn[size];
             order[i] = order[size];
         }
+    }
+
+    /**
+     * Generates an operation sequence of {@code spi}: about 55% allocations while fewer than
+     * {@link #MAX_LIVE} blocks are live, small orders and sizes far more often than large ones, as in a
+     * kernel. The grader runs the same code to know what each round's results must be.
+     */
+    public static int[] operations(String spi, int count, long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        int[] ops = new int[count];
+        int live = 0;
+        for (int i = 0; i < count; i++) {
+            boolean allocate = live == 0 || (live < MAX_LIVE && random.nextInt(100) < 55);
+            if (allocate) {
+                // A slab cache has one object size, so its allocations are all code 0.
+                ops[i] = spi.equals("slab") ? 0
+                        : spi.equals("object") ? skewed(random, OBJECT_SIZES.length) : skewed(random, 4);
+                live++;
+            } else {
+                ops[i] = -1 - random.nextInt(live);
+                live--;
+            }
+        }
+        return ops;
+    }
+
+    /** Returns 0 half the time, 1 a quarter of the time, …: small orders and sizes dominate. */
+    private static int skewed(java.util.SplittableRandom random, int limit) {
+        int value = Integer.numberOfTrailingZeros(random.nextInt() | (1 << (limit - 1)));
+        return Math.min(value, limit - 1);
     }
 }

@@ -2,6 +2,7 @@ package org.kmemlab.grader.child;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -90,6 +91,43 @@ class FailureTests {
             SlabCacheBug got = assertInstanceOf(SlabCacheBug.class, roundTrip(sent), sent.getMessage());
             assertEquals(sent.cache(), got.cache());
             assertEquals(sent.getMessage(), got.getMessage());
+        }
+    }
+
+    /** A submission's exception whose own methods lie, throw or return null. */
+    static final class Hostile extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int how;
+
+        Hostile(int how) {
+            super("the real message");
+            this.how = how;
+        }
+
+        @Override
+        public String getMessage() {
+            if (how == 0) {
+                throw new IllegalStateException("getMessage refuses");
+            }
+            return how == 1 ? getMessage() : super.getMessage();
+        }
+
+        @Override
+        public StackTraceElement[] getStackTrace() {
+            return how == 2 ? null : new StackTraceElement[] {null};
+        }
+    }
+
+    @Test
+    void anExceptionWhoseOwnMethodsThrowOrReturnNullStillArrivesNamingItsClass() throws IOException {
+        // 0: getMessage throws; 1: getMessage recurses until the stack overflows; 2: getStackTrace is null.
+        for (int how = 0; how < 3; how++) {
+            RuntimeException got = roundTrip(new Hostile(how));
+            assertEquals(RuntimeException.class, got.getClass());
+            String message = got.getMessage();
+            assertTrue(message.startsWith(Hostile.class.getName() + ": (its own methods "), message);
+            assertTrue(message.contains(how == 0 ? "threw java.lang.IllegalStateException"
+                    : how == 1 ? "threw java.lang.StackOverflowError" : "returned null"), message);
         }
     }
 }
