@@ -10,6 +10,7 @@ import org.kmemlab.api.spi.SlabCache;
 import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.testkit.contract.support.ContractPageSource;
 import org.kmemlab.testkit.contract.Rule;
+import org.kmemlab.testkit.contract.chain.PageGfp;
 import org.kmemlab.testkit.property.Action;
 
 /**
@@ -48,6 +49,7 @@ final class SlabAllocateActions {
             long refusals = s.source.refusals();
             long pagesBefore = s.source.outstandingPages();
             long constructorCalls = s.constructorCalls;
+            s.source.takeRequestedGfp();
             long addr;
             try {
                 addr = s.sut.allocate(gfp);
@@ -63,6 +65,7 @@ final class SlabAllocateActions {
                 }
                 throw Rule.SLAB_OBJECT.violation(call + " threw", "an object or NULL", threw, e);
             }
+            checkPageGfp(s, call);
             if (addr == SlabCache.NULL) {
                 String after = s.snapshot();
                 if (!before.equals(after)) {
@@ -80,6 +83,18 @@ final class SlabAllocateActions {
                 checkConstructedWithSlab(s, s.constructorCalls - constructorCalls);
             }
             return hex(addr);
+        }
+
+        /** A slab taken on behalf of this call must not be asked for with more than {@code gfp} allows. */
+        private void checkPageGfp(SlabState s, String call) {
+            int requested = s.source.takeRequestedGfp();
+            int excess = PageGfp.beyond(gfp, requested);
+            if (excess != 0) {
+                throw Rule.SLAB_PAGE_GFP.violation(call + " asked the page source for a slab with "
+                        + PageGfp.describe(excess) + ", which " + Gfp.toString(gfp) + " does not allow",
+                        "page requests within " + Gfp.toString(gfp), "getFreePages(" + Gfp.toString(requested)
+                        + ", ...)");
+            }
         }
 
         /**

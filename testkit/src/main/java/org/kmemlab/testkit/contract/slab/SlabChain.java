@@ -273,16 +273,70 @@ public final class SlabChain implements StateMachine<SlabState> {
                     "at most " + row.pagesPerSlab() * s.machine.pageSize() + " bytes",
                     row.objectsPerSlab() + " x " + row.objectSize());
         }
-        long minActive = (row.activeObjects() + row.objectsPerSlab() - 1) / Math.max(1, row.objectsPerSlab());
-        if (row.activeSlabs() < minActive || row.activeSlabs() > row.activeObjects()) {
-            throw Rule.SLAB_SLABINFO.violation("slabinfo's active slabs must be the slabs holding the active objects",
-                    "between " + minActive + " and " + row.activeObjects(), Long.toString(row.activeSlabs()));
-        }
+        checkSlabsOneByOne(s, row);
         long held = s.source.outstandingPages();
         if (row.totalSlabs() * row.pagesPerSlab() != held) {
             throw Rule.SLAB_SLABINFO_PAGES.violation("slabinfo's slabs must account for every page held from the page source",
                     held + " pages in slabs", row.totalSlabs() * row.pagesPerSlab() + " pages in slabs");
         }
+    }
+
+    /**
+     * The row's per-slab figures must be exact, not just multiply out: every block the cache holds from
+     * its page source is one slab of the row's pages per slab, the active slabs are exactly the blocks
+     * holding a live object, and no block holds more live objects than the row's objects per slab. Both
+     * the live objects (by address) and the blocks are sorted, so one merge walk counts the objects of
+     * every block.
+     */
+    private static void checkSlabsOneByOne(SlabState s, SlabInfo row) {
+        List<ContractPageSource.Block> blocks = s.source.outstanding();
+        long activeSlabs = 0;
+        long fullest = 0;
+        String fullestAt = "";
+        java.util.Iterator<Long> objects = liveAddresses(s).iterator();
+        Long next = objects.hasNext() ? objects.next() : null;
+        for (ContractPageSource.Block b : blocks) {
+            if ((1L << b.order()) != row.pagesPerSlab()) {
+                throw Rule.SLAB_SLABINFO.violation("slabinfo's pages per slab must be the size of the slabs the cache"
+                        + " holds: the block at pfn " + b.pfn() + " has " + (1L << b.order()) + " pages",
+                        (1L << b.order()) + " pages per slab", row.pagesPerSlab() + " pages per slab");
+            }
+            long start = s.machine.pfnToVirt(b.pfn());
+            long end = s.machine.pfnToVirt(b.endPfn());
+            while (next != null && Long.compareUnsigned(next, start) < 0) {
+                next = objects.hasNext() ? objects.next() : null;
+            }
+            long inBlock = 0;
+            while (next != null && Long.compareUnsigned(next, end) < 0) {
+                inBlock++;
+                next = objects.hasNext() ? objects.next() : null;
+            }
+            activeSlabs += inBlock > 0 ? 1 : 0;
+            if (inBlock > fullest) {
+                fullest = inBlock;
+                fullestAt = "the slab at pfn " + b.pfn();
+            }
+        }
+        if (row.activeSlabs() != activeSlabs) {
+            throw Rule.SLAB_SLABINFO.violation("slabinfo's active slabs must be the slabs holding live objects: "
+                    + activeSlabs + " of the " + blocks.size() + " blocks held hold one", activeSlabs + " active slabs",
+                    row.activeSlabs() + " active slabs");
+        }
+        if (fullest > row.objectsPerSlab()) {
+            throw Rule.SLAB_SLABINFO.violation("slabinfo's objects per slab must be what a slab holds: " + fullestAt
+                    + " holds " + fullest + " live objects", "at least " + fullest + " objects per slab",
+                    row.objectsPerSlab() + " objects per slab");
+        }
+    }
+
+    /** The live objects' addresses, lowest first (unsigned). */
+    private static java.util.Collection<Long> liveAddresses(SlabState s) {
+        if (s.live.indexed()) {
+            return s.live.byAddress.keySet();
+        }
+        java.util.TreeSet<Long> all = new java.util.TreeSet<>(Long::compareUnsigned);
+        all.addAll(s.live.values());
+        return all;
     }
 
     /** Draws the cache's slabinfo row beside the model for the failure page ({@link SlabPicture}). */
