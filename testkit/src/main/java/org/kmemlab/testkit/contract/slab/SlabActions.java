@@ -91,6 +91,7 @@ final class SlabActions {
                     + why, "free(" + hex(addr) + ") returns normally", bug(bug));
         }
         s.live.remove(label);
+        s.exercised++;
         if (s.source.blockHolding(addr, s.extent) == null) {
             return;
         }

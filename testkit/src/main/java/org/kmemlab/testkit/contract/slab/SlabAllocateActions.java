@@ -177,6 +177,7 @@ final class SlabAllocateActions {
             }
             s.freed.values().remove(addr);
             s.live.put(label, addr);
+            s.exercised++;
             s.machine.memory().fill(s.machine.pa(addr), s.config.size(), SlabState.pattern(label));
         }
 

@@ -339,6 +339,11 @@ public final class SlabChain implements StateMachine<SlabState> {
         return all;
     }
 
+    @Override
+    public long exercised(SlabState s) {
+        return s.exercised;
+    }
+
     /** Draws the cache's slabinfo row beside the model for the failure page ({@link SlabPicture}). */
     @Override
     public org.kmemlab.testkit.property.Snapshot snapshot(SlabState s) {
