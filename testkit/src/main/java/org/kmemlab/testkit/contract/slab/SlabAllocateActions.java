@@ -251,6 +251,55 @@ final class SlabAllocateActions {
         }
     }
 
+    /**
+     * {@code f7 = allocate(GFP_KERNEL) until 2 new slabs}: objects labelled {@code f7.0}, {@code f7.1}, …,
+     * each allocated and checked exactly as one {@link Allocate} step, until the page source has handed the
+     * cache two more blocks than before the step (so the slab being filled is full and one object lies in
+     * the next), NULL, or {@code cap} objects. One step then reaches the states where objects spread over
+     * several slabs, which a cache of hundreds of small objects per slab otherwise reaches only after
+     * hundreds of allocate steps that no shrinking can shorten.
+     *
+     * @param cap the most objects the step allocates
+     */
+    record FillSlabs(String group, int cap, int gfp) implements Action<SlabState> {
+
+        /** How many new blocks from the page source end the step. */
+        static final int NEW_SLABS = 2;
+
+        @Override
+        public String describe() {
+            return group + " = allocate(" + Gfp.toString(gfp) + ") until " + NEW_SLABS + " new slabs";
+        }
+
+        @Override
+        public boolean precondition(SlabState s) {
+            return !s.live.containsKey(group + ".0") && !s.destroyed;
+        }
+
+        @Override
+        public List<Action<SlabState>> shrinks() {
+            return gfp == Gfp.GFP_KERNEL ? List.of() : List.of(new FillSlabs(group, cap, Gfp.GFP_KERNEL));
+        }
+
+        @Override
+        public String run(SlabState s) {
+            long requests = s.source.requests() - s.source.refusals();
+            int objects = 0;
+            for (int i = 0; objects < cap; i++) {
+                int liveBefore = s.live.size();
+                String outcome = new Allocate(group + "." + i, gfp).run(s);
+                if (outcome.equals("NULL")) {
+                    return objects + " objects, then NULL";
+                }
+                objects += s.live.size() - liveBefore;
+                if (s.source.requests() - s.source.refusals() - requests >= NEW_SLABS) {
+                    break;
+                }
+            }
+            return objects + " objects";
+        }
+    }
+
     private static String addresses(java.util.Collection<Long> addresses) {
         StringBuilder out = new StringBuilder();
         for (long a : addresses) {
