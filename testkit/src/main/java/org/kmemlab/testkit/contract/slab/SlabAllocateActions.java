@@ -211,17 +211,28 @@ final class SlabAllocateActions {
     }
 
     /**
-     * {@code e7 = allocate(GFP_KERNEL) until NULL}: objects labelled {@code e7.0}, {@code e7.1}, …, each
-     * allocated and checked exactly as one {@link Allocate} step, in one step, so that a shrunk chain that
-     * needs a full page source says so in one line (like the object chain's exhaust step).
+     * {@code e7 = allocate(GFP_KERNEL) until NULL} or {@code f7 = allocate(GFP_KERNEL) until 2 new slabs}:
+     * objects labelled {@code e7.0}, {@code e7.1}, …, each allocated and checked exactly as one
+     * {@link Allocate} step, in one step. Until NULL, a shrunk chain that needs a full page source says so
+     * in one line (like the object chain's exhaust step). Until {@code newSlabs} new slabs (the page source
+     * has handed the cache that many more blocks than before the step, so the slab being filled is full and
+     * one object lies in the next), one step reaches the states where objects spread over several slabs,
+     * which a cache of hundreds of small objects per slab otherwise reaches only after hundreds of allocate
+     * steps that no shrinking can shorten.
      *
-     * @param cap more objects than the page source's pages can hold
+     * @param cap until NULL: more objects than the page source's pages can hold; until new slabs: the most
+     *            objects the step allocates
+     * @param newSlabs 0 for "until NULL", else how many new blocks from the page source end the step
      */
-    record Exhaust(String group, int cap, int gfp) implements Action<SlabState> {
+    record Exhaust(String group, int cap, int gfp, int newSlabs) implements Action<SlabState> {
+
+        /** How many new slabs end a filling step. */
+        static final int FILL_SLABS = 2;
 
         @Override
         public String describe() {
-            return group + " = allocate(" + Gfp.toString(gfp) + ") until NULL";
+            return group + " = allocate(" + Gfp.toString(gfp) + ") until "
+                    + (newSlabs == 0 ? "NULL" : newSlabs + " new slabs");
         }
 
         @Override
@@ -231,11 +242,12 @@ final class SlabAllocateActions {
 
         @Override
         public List<Action<SlabState>> shrinks() {
-            return gfp == Gfp.GFP_KERNEL ? List.of() : List.of(new Exhaust(group, cap, Gfp.GFP_KERNEL));
+            return gfp == Gfp.GFP_KERNEL ? List.of() : List.of(new Exhaust(group, cap, Gfp.GFP_KERNEL, newSlabs));
         }
 
         @Override
         public String run(SlabState s) {
+            long served = s.source.requests() - s.source.refusals();
             int objects = 0;
             // A reported write after free hands out no object (the next call may give that object out).
             for (int i = 0; objects < cap; i++) {
@@ -245,58 +257,15 @@ final class SlabAllocateActions {
                     return objects + " objects, then NULL";
                 }
                 objects += s.live.size() - liveBefore;
+                if (newSlabs > 0 && s.source.requests() - s.source.refusals() - served >= newSlabs) {
+                    return objects + " objects";
+                }
+            }
+            if (newSlabs > 0) {
+                return objects + " objects";
             }
             throw Rule.SLAB_OBJECT.violation("allocate(" + Gfp.toString(gfp) + ") kept returning objects: more than the"
                     + " page source's pages can hold", "NULL after at most " + (cap - 1) + " objects", cap + " objects");
-        }
-    }
-
-    /**
-     * {@code f7 = allocate(GFP_KERNEL) until 2 new slabs}: objects labelled {@code f7.0}, {@code f7.1}, …,
-     * each allocated and checked exactly as one {@link Allocate} step, until the page source has handed the
-     * cache two more blocks than before the step (so the slab being filled is full and one object lies in
-     * the next), NULL, or {@code cap} objects. One step then reaches the states where objects spread over
-     * several slabs, which a cache of hundreds of small objects per slab otherwise reaches only after
-     * hundreds of allocate steps that no shrinking can shorten.
-     *
-     * @param cap the most objects the step allocates
-     */
-    record FillSlabs(String group, int cap, int gfp) implements Action<SlabState> {
-
-        /** How many new blocks from the page source end the step. */
-        static final int NEW_SLABS = 2;
-
-        @Override
-        public String describe() {
-            return group + " = allocate(" + Gfp.toString(gfp) + ") until " + NEW_SLABS + " new slabs";
-        }
-
-        @Override
-        public boolean precondition(SlabState s) {
-            return !s.live.containsKey(group + ".0") && !s.destroyed;
-        }
-
-        @Override
-        public List<Action<SlabState>> shrinks() {
-            return gfp == Gfp.GFP_KERNEL ? List.of() : List.of(new FillSlabs(group, cap, Gfp.GFP_KERNEL));
-        }
-
-        @Override
-        public String run(SlabState s) {
-            long requests = s.source.requests() - s.source.refusals();
-            int objects = 0;
-            for (int i = 0; objects < cap; i++) {
-                int liveBefore = s.live.size();
-                String outcome = new Allocate(group + "." + i, gfp).run(s);
-                if (outcome.equals("NULL")) {
-                    return objects + " objects, then NULL";
-                }
-                objects += s.live.size() - liveBefore;
-                if (s.source.requests() - s.source.refusals() - requests >= NEW_SLABS) {
-                    break;
-                }
-            }
-            return objects + " objects";
         }
     }
 

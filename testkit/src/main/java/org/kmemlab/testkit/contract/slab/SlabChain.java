@@ -169,10 +169,10 @@ public final class SlabChain implements StateMachine<SlabState> {
                 long allBytes = (s.source.poolFrames(true) + s.source.poolFrames(false)) * s.machine.pageSize();
                 long cap = allBytes / Math.max(1, s.extent) + 2;
                 if (cap <= EXHAUST_MAX_OBJECTS && random.percent(50)) {
-                    return new SlabAllocateActions.Exhaust("e" + s.newId(), (int) cap, gfp(random));
+                    return new SlabAllocateActions.Exhaust("e" + s.newId(), (int) cap, gfp(random), 0);
                 }
-                return new SlabAllocateActions.FillSlabs("f" + s.newId(), (int) Math.min(cap, EXHAUST_MAX_OBJECTS),
-                        gfp(random));
+                return new SlabAllocateActions.Exhaust("f" + s.newId(), (int) Math.min(cap, EXHAUST_MAX_OBJECTS),
+                        gfp(random), SlabAllocateActions.Exhaust.FILL_SLABS);
             }
             default:
                 break;
