@@ -35,7 +35,12 @@ import org.kmemlab.api.stats.SlabInfo;
  *   <li>[object.dma] A request with {@code __GFP_DMA} MUST be served from pages obtained with
  *       {@code __GFP_DMA} (separate DMA caches, like {@code dma-kmalloc-*}).
  *       [object.dma-only-when-asked] Other requests SHOULD NOT use DMA pages.</li>
- *   <li>[object.zero] {@code __GFP_ZERO} MUST return zeroed bytes; otherwise contents are unspecified.</li>
+ *   <li>[object.zero] {@code __GFP_ZERO} MUST return zeroed bytes; otherwise contents are unspecified.
+ *       [object.page-gfp] A page request that {@code allocate(size, gfp)} makes MUST NOT allow what
+ *       {@code gfp} does not: it carries {@code __GFP_DIRECT_RECLAIM} (may sleep), {@code __GFP_HIGH} (may
+ *       use the reserves), {@code __GFP_NOFAIL} or {@code __GFP_MEMALLOC} only when {@code gfp} does, so a
+ *       {@code GFP_ATOMIC} kmalloc never sleeps for a page. Pass {@code gfp} on without
+ *       {@code __GFP_ZERO}; adding {@code __GFP_NOWARN} or {@code __GFP_NORETRY} is allowed.</li>
  *   <li>[object.free-live] {@link #free(long)} MUST accept exactly the live addresses {@code allocate}
  *       returned, once each.
  *       [object.bad-free] {@code free} MUST throw {@link org.kmemlab.api.bug.KernelBug} and change nothing

@@ -32,7 +32,12 @@ import org.kmemlab.api.stats.SlabInfo;
  *       slab when it makes the slab (Bonwick, SLUB). [slab.construct-lazily] A cache MAY instead construct
  *       an object lazily, at its first allocation.</li>
  *   <li>[slab.gfp-zero] {@code __GFP_ZERO} MUST zero the object's {@code size} bytes (after any
- *       constructor); other gfp bits are passed to the page source when a slab is needed.
+ *       constructor). [slab.page-gfp] A page request that {@code allocate(gfp)} makes MUST NOT allow what
+ *       {@code gfp} does not: it carries {@code __GFP_DIRECT_RECLAIM} (may sleep), {@code __GFP_HIGH} (may
+ *       use the reserves), {@code __GFP_NOFAIL} or {@code __GFP_MEMALLOC} only when {@code gfp} does, so a
+ *       {@code GFP_ATOMIC} allocation never sleeps for a slab. Pass {@code gfp} on without
+ *       {@code __GFP_ZERO}; adding {@code __GFP_NOWARN} or {@code __GFP_NORETRY} (as SLUB's first,
+ *       high-order try does) is allowed.
  *       [slab.cache-dma] {@link SlabFlags#SLAB_CACHE_DMA} MUST add {@code __GFP_DMA} to every page
  *       request.</li>
  *   <li>[slab.free] {@link #free(long)} MUST accept every live address {@link #allocate(int)} returned,
@@ -62,7 +67,8 @@ import org.kmemlab.api.stats.SlabInfo;
  *       not used after.</li>
  *   <li>[slab.slabinfo] {@link #slabinfo()} MUST be exact: the configured name (which {@link #name()}
  *       returns too), live objects, object slots, slot size (the object with its alignment padding and
- *       red zone), objects and pages per slab, active and total slabs. [slab.slabinfo-pages] The slabs it
+ *       red zone), objects and pages per slab (a cache's slabs all have one order), active slabs (those
+ *       holding a live object) and total slabs. [slab.slabinfo-pages] The slabs it
  *       counts MUST be exactly the pages this cache holds from its page source.</li>
  *   <li>[slab.self-check-sound] {@link #checkInvariants()} MUST throw only when one of the cache's
  *       invariants is really broken.</li>

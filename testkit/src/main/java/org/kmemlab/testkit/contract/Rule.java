@@ -119,6 +119,12 @@ public enum Rule {
     /** ObjectAllocator: object.zero. */
     OBJECT_ZERO("object.zero", "ObjectAllocator", Level.MUST,
             "__GFP_ZERO MUST return zeroed bytes; otherwise contents are unspecified."),
+    /** ObjectAllocator: object.page-gfp. */
+    OBJECT_PAGE_GFP("object.page-gfp", "ObjectAllocator", Level.MUST,
+            "A page request that allocate(size, gfp) makes MUST NOT allow what gfp does not: it carries "
+                + "__GFP_DIRECT_RECLAIM (may sleep), __GFP_HIGH (may use the reserves), __GFP_NOFAIL or "
+                + "__GFP_MEMALLOC only when gfp does, so a GFP_ATOMIC kmalloc never sleeps for a page. Pass gfp on "
+                + "without __GFP_ZERO; adding __GFP_NOWARN or __GFP_NORETRY is allowed."),
     /** ObjectAllocator: object.free-live. */
     OBJECT_FREE_LIVE("object.free-live", "ObjectAllocator", Level.MUST,
             "free(long) MUST accept exactly the live addresses allocate returned, once each."),
@@ -394,8 +400,14 @@ public enum Rule {
             "A cache MAY instead construct an object lazily, at its first allocation."),
     /** SlabCache: slab.gfp-zero. */
     SLAB_GFP_ZERO("slab.gfp-zero", "SlabCache", Level.MUST,
-            "__GFP_ZERO MUST zero the object's size bytes (after any constructor); other gfp bits are "
-                + "passed to the page source when a slab is needed."),
+            "__GFP_ZERO MUST zero the object's size bytes (after any constructor)."),
+    /** SlabCache: slab.page-gfp. */
+    SLAB_PAGE_GFP("slab.page-gfp", "SlabCache", Level.MUST,
+            "A page request that allocate(gfp) makes MUST NOT allow what gfp does not: it carries "
+                + "__GFP_DIRECT_RECLAIM (may sleep), __GFP_HIGH (may use the reserves), __GFP_NOFAIL or "
+                + "__GFP_MEMALLOC only when gfp does, so a GFP_ATOMIC allocation never sleeps for a slab. Pass gfp "
+                + "on without __GFP_ZERO; adding __GFP_NOWARN or __GFP_NORETRY (as SLUB's first, high-order try "
+                + "does) is allowed."),
     /** SlabCache: slab.cache-dma. */
     SLAB_CACHE_DMA("slab.cache-dma", "SlabCache", Level.MUST,
             "SLAB_CACHE_DMA MUST add __GFP_DMA to every page request."),
@@ -443,7 +455,8 @@ public enum Rule {
     SLAB_SLABINFO("slab.slabinfo", "SlabCache", Level.MUST,
             "slabinfo() MUST be exact: the configured name (which name() returns too), live objects, "
                 + "object slots, slot size (the object with its alignment padding and red zone), objects and "
-                + "pages per slab, active and total slabs."),
+                + "pages per slab (a cache's slabs all have one order), active slabs (those holding a live object) "
+                + "and total slabs."),
     /** SlabCache: slab.slabinfo-pages. */
     SLAB_SLABINFO_PAGES("slab.slabinfo-pages", "SlabCache", Level.MUST,
             "The slabs it counts MUST be exactly the pages this cache holds from its page source."),

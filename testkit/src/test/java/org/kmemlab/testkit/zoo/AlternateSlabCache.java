@@ -78,7 +78,25 @@ final class AlternateSlabCache implements SlabCache {
         /** Every fourth allocation hands out the object the previous one returned, still live, again. */
         HANDS_OUT_LIVE_OBJECT_AGAIN,
         /** The red zone of a live object keeps the free value (0xbb), and free checks for that value. */
-        RED_ZONE_LEFT_INACTIVE
+        RED_ZONE_LEFT_INACTIVE,
+        /** slabinfo reports the fewest active slabs the active objects could fill, not the slabs holding them. */
+        ACTIVE_SLABS_AT_LEAST,
+        /** slabinfo counts an order-n slab as 2^n one-page slabs (objects per slab divided to match). */
+        SLABINFO_PAGES_AS_SLABS,
+        /** Slabs are always asked for with GFP_KERNEL, whatever the caller's gfp: it sleeps under GFP_ATOMIC. */
+        SLAB_REQUEST_ALWAYS_KERNEL,
+        /** The poison check's loop bound is off by one slot: a slab's last object is never checked. */
+        POISON_CHECK_SKIPS_LAST_OBJECT,
+        /** shrink() returns the number of slabs it gave back. */
+        SHRINK_COUNTS_SLABS,
+        /** __GFP_ZERO clears whole words only: the object's size rounded down to 8, missing its tail. */
+        ZERO_SKIPS_TAIL,
+        /** Remembers every address it ever constructed and skips it, even in a slab new from the page source. */
+        CONSTRUCTS_ONCE_PER_ADDRESS,
+        /** The red-zone check skips the red zone's last byte. */
+        RED_ZONE_CHECK_SKIPS_LAST_BYTE,
+        /** Poisoning writes POISON_END one byte past the object too, onto the red zone or the next object. */
+        POISON_END_ONE_PAST
     }
 
     /** One slab: its address, objects in use, free list head (an address, 0 at the end), live marks. */
@@ -113,6 +131,8 @@ final class AlternateSlabCache implements SlabCache {
     private long lastAllocated;
     private final boolean poison;
     private final TreeMap<Long, Slab> slabs = new TreeMap<>();
+    /** Every address ever constructed (CONSTRUCTS_ONCE_PER_ADDRESS only). */
+    private final java.util.Set<Long> everConstructed = new java.util.HashSet<>();
     private long active;
     private boolean destroyed;
 
@@ -204,7 +224,8 @@ final class AlternateSlabCache implements SlabCache {
             return lastAllocated;
         }
         long addr = slab.freeHead;
-        if (poison && flaw != Flaw.POISON_NEVER_CHECKED) {
+        if (poison && flaw != Flaw.POISON_NEVER_CHECKED
+                && !(flaw == Flaw.POISON_CHECK_SKIPS_LAST_OBJECT && index(slab, addr) == perSlab - 1)) {
             for (long i = 0; i < size; i++) {
                 byte want = i == size - 1 ? SlabFlags.POISON_END : SlabFlags.POISON_FREE;
                 byte got = memory.readByte(pa(addr) + i);
@@ -227,14 +248,16 @@ final class AlternateSlabCache implements SlabCache {
             config.ctor().construct(addr);
         }
         if ((gfp & Gfp.__GFP_ZERO) != 0 && flaw != Flaw.IGNORES_GFP_ZERO) {
-            memory.fill(pa(addr), size, (byte) 0);
+            long zeroed = flaw == Flaw.ZERO_SKIPS_TAIL ? size & -8L : size;
+            memory.fill(pa(addr), zeroed, (byte) 0);
         }
         return addr;
     }
 
     private Slab grow(int gfp) {
         boolean dma = (config.flags() & SlabFlags.SLAB_CACHE_DMA) != 0 && flaw != Flaw.IGNORES_CACHE_DMA;
-        long base = config.pages().getFreePages((gfp & ~Gfp.__GFP_ZERO) | (dma ? Gfp.__GFP_DMA : 0), order);
+        int pageGfp = flaw == Flaw.SLAB_REQUEST_ALWAYS_KERNEL ? Gfp.GFP_KERNEL : gfp & ~Gfp.__GFP_ZERO;
+        long base = config.pages().getFreePages(pageGfp | (dma ? Gfp.__GFP_DMA : 0), order);
         if (base == 0) {
             return null;
         }
@@ -249,7 +272,8 @@ final class AlternateSlabCache implements SlabCache {
                 if (poison) {
                     poisonObject(addr);
                 } else if (config.ctor() != null && flaw != Flaw.NO_CONSTRUCTOR
-                        && flaw != Flaw.CONSTRUCTOR_EVERY_ALLOCATION) {
+                        && flaw != Flaw.CONSTRUCTOR_EVERY_ALLOCATION
+                        && (flaw != Flaw.CONSTRUCTS_ONCE_PER_ADDRESS || everConstructed.add(addr))) {
                     config.ctor().construct(addr);
                 }
                 memory.writeLong(pa(addr) + freePointer, next);
@@ -264,6 +288,9 @@ final class AlternateSlabCache implements SlabCache {
     private void poisonObject(long addr) {
         memory.fill(pa(addr), size - 1, SlabFlags.POISON_FREE);
         memory.writeByte(pa(addr) + size - 1, SlabFlags.POISON_END);
+        if (flaw == Flaw.POISON_END_ONE_PAST) {
+            memory.writeByte(pa(addr) + size, SlabFlags.POISON_END);
+        }
     }
 
     private int index(Slab slab, long addr) {
@@ -301,7 +328,8 @@ final class AlternateSlabCache implements SlabCache {
             throw new DoubleFreeBug(name(), addr);
         }
         if (redZone >= 0 && flaw != Flaw.RED_ZONE_NEVER_CHECKED) {
-            for (int b = 0; b < SlabFlags.RED_ZONE_SIZE; b++) {
+            int checked = flaw == Flaw.RED_ZONE_CHECK_SKIPS_LAST_BYTE ? SlabFlags.RED_ZONE_SIZE - 1 : SlabFlags.RED_ZONE_SIZE;
+            for (int b = 0; b < checked; b++) {
                 byte got = memory.readByte(pa(addr) + redZone + b);
                 if (got != redLive) {
                     memory.fill(pa(addr) + redZone, SlabFlags.RED_ZONE_SIZE, redLive);
@@ -335,7 +363,7 @@ final class AlternateSlabCache implements SlabCache {
             if (slab.inUse == 0) {
                 slabs.remove(slab.base);
                 config.pages().freePages(slab.base, order);
-                pages += 1L << order;
+                pages += flaw == Flaw.SHRINK_COUNTS_SLABS ? 1 : 1L << order;
             }
         }
         return pages;
@@ -362,6 +390,14 @@ final class AlternateSlabCache implements SlabCache {
             activeSlabs += slab.inUse > 0 || flaw == Flaw.ALL_SLABS_ACTIVE ? 1 : 0;
         }
         long totalSlabs = flaw == Flaw.SLABINFO_SKIPS_EMPTY_SLABS ? activeSlabs : slabs.size();
+        if (flaw == Flaw.ACTIVE_SLABS_AT_LEAST) {
+            activeSlabs = (active + perSlab - 1) / perSlab;
+        }
+        if (flaw == Flaw.SLABINFO_PAGES_AS_SLABS && order > 0) {
+            long per = Math.max(1, perSlab >> order);
+            return new SlabInfo(name(), active, (totalSlabs << order) * per, slot, per, 1, activeSlabs,
+                    totalSlabs << order);
+        }
         return new SlabInfo(name(), active, totalSlabs * perSlab, slot, perSlab, 1L << order, activeSlabs,
                 totalSlabs);
     }

@@ -75,7 +75,9 @@ final class AlternateZoneAllocator implements ZoneAllocator {
         /** With boosting: zoneinfo shows lowmem_reserve, decisions leave it out. */
         RESERVE_IGNORED,
         /** On the Linux 2.0 era: each zone keeps its own min mark (today's shape), not one reserve for the machine. */
-        LINUX20_ZONE_RESERVES;
+        LINUX20_ZONE_RESERVES,
+        /** __GFP_HIGH with blocking (GFP_KERNEL|__GFP_HIGH) is let down to 3/8 of min, as if it were GFP_ATOMIC. */
+        HIGH_TREATED_AS_ATOMIC;
 
         /** True for the flaws planted in the boosting design. */
         boolean boosting() {
@@ -411,7 +413,7 @@ final class AlternateZoneAllocator implements ZoneAllocator {
             return 0;
         }
         long mark = minNow(z, gfp) - minNow(z, gfp) / 2;
-        return Gfp.allowsBlocking(gfp) ? mark : mark - mark / 4;
+        return Gfp.allowsBlocking(gfp) && flaw != Flaw.HIGH_TREATED_AS_ATOMIC ? mark : mark - mark / 4;
     }
 
     /** Asks every shrinker for everything it can give, with the lock dropped. */

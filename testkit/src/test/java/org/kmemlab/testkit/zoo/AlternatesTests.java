@@ -1,10 +1,12 @@
 package org.kmemlab.testkit.zoo;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.kmemlab.testkit.contract.ContractProperty;
 import org.kmemlab.testkit.contract.ObjectAllocatorContract;
@@ -34,6 +36,38 @@ class AlternatesTests {
                         FirstFitObjects::new),
                 new ZooObjectProvider("mixed-classes-objects", "kmalloc's classes with 96 and 192, slabs of 1, 2"
                         + " and 4 pages", MixedClassesObjects::new));
+    }
+
+    /**
+     * A legal but wasteful variant of {@code slab-objects}: every request that cannot sleep is served from
+     * the DMA caches (as if "atomic" meant "low memory"). The SPI only says other requests SHOULD NOT use
+     * DMA pages, so the contract must pass it and only warn. Not in {@link #objectAllocators()}, which the
+     * kernel's combinations use too.
+     */
+    static ZooObjectProvider dmaForAtomicObjects() {
+        return new ZooObjectProvider("dma-for-atomic-objects", "slab-objects, with GFP_ATOMIC served from DMA pages",
+                c -> new SlabObjects(c) {
+                    @Override
+                    protected boolean useDmaCaches(int gfp) {
+                        return super.useDmaCaches(gfp) || !org.kmemlab.api.Gfp.allowsBlocking(gfp);
+                    }
+                });
+    }
+
+    @Test
+    void aShouldBrokenOnPurposeOnlyWarns() {
+        List<String> failures = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (ContractProperty property : ObjectAllocatorContract.properties(dmaForAtomicObjects())) {
+            PropertyResult result = property.check(Effort.fromSystemProperties());
+            if (!result.passed()) {
+                failures.add(result.report());
+            }
+            warnings.addAll(result.warnings());
+        }
+        assertEquals(List.of(), failures);
+        assertTrue(warnings.stream().anyMatch(w -> w.startsWith("object.dma-only-when-asked")),
+                () -> "no warning cites object.dma-only-when-asked: " + warnings);
     }
 
     @TestFactory

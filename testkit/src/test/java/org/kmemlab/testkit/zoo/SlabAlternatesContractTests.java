@@ -13,7 +13,9 @@ import org.kmemlab.testkit.contract.SlabCacheContract;
 /**
  * The slab contract must pass correct caches built differently from the reference: the SLUB-like
  * {@link AlternateSlabCache} (free pointers in memory, empty slabs kept until shrink) and the
- * {@link LazySlabCache} (bitmaps, constructor at first allocation, slabs given back at once). A contract
+ * {@link LazySlabCache} (bitmaps, constructor at first allocation, slabs given back at once) and the
+ * {@link ColouredSlabCache} (coloured slabs of two pages or more, off-slab free stacks, highest address
+ * first, page requests with {@code __GFP_NOWARN | __GFP_NORETRY} added). A contract
  * that fails them assumes the reference's layout rather than the SPI.
  */
 class SlabAlternatesContractTests {
@@ -22,7 +24,7 @@ class SlabAlternatesContractTests {
     void correctAlternatesPassEveryProperty() {
         List<String> failures = new ArrayList<>();
         for (SlabCacheProvider provider : List.of(AlternateSlabCache.provider(AlternateSlabCache.Flaw.NONE),
-                LazySlabCache.provider())) {
+                LazySlabCache.provider(), ColouredSlabCache.provider())) {
             for (ContractProperty p : SlabCacheContract.properties(provider, "mvn test -Dtest=SlabAlternatesContractTests")) {
                 PropertyResult r = p.check(Zoo.effort());
                 if (!r.passed()) {

@@ -68,7 +68,15 @@ final class SlabMutants {
                 new ZooObjectProvider("slabinfo-omits-empty-slabs", "slabinfo counts only slabs holding a live"
                         + " object", SlabinfoOmitsEmptySlabs::new),
                 new ZooObjectProvider("self-check-false-alarm", "checkInvariants() reports a broken allocator"
-                        + " whenever a slab is full", SelfCheckFalseAlarm::new));
+                        + " whenever a slab is full", SelfCheckFalseAlarm::new),
+                new ZooObjectProvider("pages-always-atomic", "new slabs are always asked for with GFP_ATOMIC,"
+                        + " taking the atomic reserves for GFP_KERNEL requests", PagesAlwaysAtomic::new),
+                new ZooObjectProvider("zeroes-one-byte-more", "__GFP_ZERO clears one byte past the object, the"
+                        + " first byte of its neighbour", ZeroesOneByteMore::new),
+                new ZooObjectProvider("dma-ignores-gfp-zero", "__GFP_ZERO is ignored on the DMA caches only",
+                        DmaIgnoresGfpZero::new),
+                new ZooObjectProvider("misaligned-in-one-class", "the second slot of the 16-byte class is 4 bytes"
+                        + " off", MisalignedInOneClass::new));
     }
 
     /**
@@ -475,6 +483,57 @@ final class SlabMutants {
                         r.activeSlabs(), r.activeSlabs()));
             }
             return rows;
+        }
+    }
+
+    /**
+     * "A page request must not fail", so every new slab is asked for with {@code GFP_ATOMIC}: a
+     * {@code GFP_KERNEL} kmalloc then eats the reserves kept for interrupts (object.page-gfp).
+     */
+    static final class PagesAlwaysAtomic extends Mutant {
+        PagesAlwaysAtomic(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected Slab newSlab(Cache c, int gfp) {
+            return super.newSlab(c, Gfp.GFP_ATOMIC);
+        }
+    }
+
+    /** A {@code memset} one byte too long: a zeroed object clears its neighbour's first byte. */
+    static final class ZeroesOneByteMore extends Mutant {
+        ZeroesOneByteMore(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected void zero(long addr, long length) {
+            super.zero(addr, length + 1);
+        }
+    }
+
+    /** The DMA caches' allocation path forgets the __GFP_ZERO branch. */
+    static final class DmaIgnoresGfpZero extends Mutant {
+        DmaIgnoresGfpZero(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        public long allocate(long size, int gfp) {
+            return super.allocate(size, (gfp & Gfp.__GFP_DMA) != 0 ? gfp & ~Gfp.__GFP_ZERO : gfp);
+        }
+    }
+
+    /** One class's slot arithmetic is off: the 16-byte class's second slot sits 4 bytes late. */
+    static final class MisalignedInOneClass extends Mutant {
+        MisalignedInOneClass(ObjectAllocatorConfig c) {
+            super(c);
+        }
+
+        @Override
+        protected long slotAddress(Slab slab, int index) {
+            return super.slotAddress(slab, index) + (slab.cache.size == 16 && index == 1 ? 4 : 0);
         }
     }
 }

@@ -128,6 +128,63 @@ class VacuityTests {
         assertEquals(List.of(), passed(ObjectAllocatorContract.properties(refuses)));
     }
 
+    /**
+     * A slab cache that never hands out an object (the student template's skeleton) passed five of the ten
+     * slab properties, each with nothing checked, until the slab contract counted what it exercised.
+     */
+    @Test
+    void aCacheThatAlwaysSaysNullFailsEverySlabPropertyCitingSlabObject() {
+        org.kmemlab.api.spi.SlabCacheProvider refuses = new org.kmemlab.api.spi.SlabCacheProvider() {
+            @Override
+            public String name() {
+                return "always-null-cache";
+            }
+
+            @Override
+            public org.kmemlab.api.spi.SlabCache create(org.kmemlab.api.spi.SlabCacheConfig config) {
+                return new org.kmemlab.api.spi.SlabCache() {
+                    @Override
+                    public String name() {
+                        return config.name();
+                    }
+
+                    @Override
+                    public long allocate(int gfp) {
+                        return NULL;
+                    }
+
+                    @Override
+                    public void free(long addr) {
+                        throw InvalidFreeBug.notOwned(config.name(), addr);
+                    }
+
+                    @Override
+                    public long shrink() {
+                        return 0;
+                    }
+
+                    @Override
+                    public void destroy() {
+                    }
+
+                    @Override
+                    public SlabInfo slabinfo() {
+                        // A slot for the object, its red zone and its alignment, in slabs of 16 pages.
+                        long extent = ((config.size() + 7) & -8L) + 8;
+                        long slot = (extent + config.alignment() - 1) / config.alignment() * config.alignment();
+                        return new SlabInfo(config.name(), 0, 0, slot, 1, 16, 0, 0);
+                    }
+                };
+            }
+        };
+        List<String> rules = new ArrayList<>();
+        for (ContractProperty p : org.kmemlab.testkit.contract.SlabCacheContract.properties(refuses, "")) {
+            PropertyResult r = p.check(EFFORT);
+            rules.add(r.passed() ? "passed: " + r.report() : r.rule());
+        }
+        assertEquals(java.util.Collections.nCopies(rules.size(), "slab.object"), rules);
+    }
+
     /** Returns the ids of the properties that passed (each with its report, for the failure message). */
     private static List<String> passed(List<ContractProperty> properties) {
         List<String> passed = new ArrayList<>();

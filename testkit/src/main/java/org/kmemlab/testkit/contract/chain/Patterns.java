@@ -10,9 +10,13 @@ import java.util.function.ToLongFunction;
  * What the object and kernel contracts share about live memory: the byte pattern that names an
  * allocation, and finding a live allocation that overlaps a range.
  *
- * <p>Word {@code i} (little-endian) of allocation {@code id}'s pattern is {@code magic ^ id << 24 ^ i};
- * a tail shorter than a word holds the low bytes of the next word. Two allocations sharing a byte
- * therefore cannot both read back their own pattern, and a word found in the wrong place names its writer.
+ * <p>Word {@code i} (little-endian) of allocation {@code id}'s pattern is {@code magic ^ id << 24 ^ i}
+ * multiplied by an odd constant (a bijection that spreads the bits), with every zero byte replaced by
+ * {@code 0x5a}; a tail shorter than a word holds the low bytes of the next word. Two allocations sharing a
+ * byte therefore cannot both read back their own pattern, a word found in the wrong place names its
+ * writer, and no byte of a pattern is zero: the unmixed words had zeros in bytes 0 to 2, so an allocator
+ * that zeroed or stored a NULL one byte into its neighbour (a {@code memset} one byte too long) went
+ * unseen there.
  */
 public final class Patterns {
 
@@ -21,7 +25,13 @@ public final class Patterns {
 
     /** Returns word {@code index} of allocation {@code id}'s pattern. */
     public static long word(long magic, int id, long index) {
-        return magic ^ ((long) id << 24) ^ index;
+        long word = (magic ^ ((long) id << 24) ^ index) * 0x9e37_79b9_7f4a_7c15L;
+        for (int shift = 0; shift < Long.SIZE; shift += Byte.SIZE) {
+            if ((word >>> shift & 0xff) == 0) {
+                word |= 0x5aL << shift;
+            }
+        }
+        return word;
     }
 
     /** Returns the first {@code length} bytes of allocation {@code id}'s pattern. */

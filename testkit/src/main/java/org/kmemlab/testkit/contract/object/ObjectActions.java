@@ -9,6 +9,7 @@ import org.kmemlab.api.bug.KernelBug;
 import org.kmemlab.api.spi.ObjectAllocator;
 import org.kmemlab.api.spi.SizeClass;
 import org.kmemlab.testkit.contract.Rule;
+import org.kmemlab.testkit.contract.chain.PageGfp;
 import org.kmemlab.testkit.contract.chain.Reports;
 import org.kmemlab.testkit.contract.support.ContractPageSource;
 import org.kmemlab.testkit.property.Action;
@@ -181,12 +182,20 @@ final class ObjectActions {
         long refusals = s.source.refusals();
         String call = call(size, gfp);
         long addr;
+        s.source.takeRequestedGfp();
         try {
             addr = s.sut.allocate(size, gfp);
         } catch (RuntimeException e) {
             Rule rule = validSize ? Rule.OBJECT_REFUSE_WHEN_SOURCE_FAILS : Rule.OBJECT_BAD_SIZE;
             throw rule.violation(call + " threw " + e.getClass().getSimpleName() + ": a failed allocation returns"
                     + " NULL, never an exception", "an object or NULL", Reports.thrown(e), e);
+        }
+        int requested = s.source.takeRequestedGfp();
+        int excess = PageGfp.beyond(gfp, requested);
+        if (excess != 0) {
+            throw Rule.OBJECT_PAGE_GFP.violation(call + " asked the page source for a page with "
+                    + PageGfp.describe(excess) + ", which " + Gfp.toString(gfp) + " does not allow",
+                    "page requests within " + Gfp.toString(gfp), "getFreePages(" + Gfp.toString(requested) + ", ...)");
         }
         if (addr == ObjectAllocator.NULL) {
             checkNull(s, call, validSize, before, refusals);

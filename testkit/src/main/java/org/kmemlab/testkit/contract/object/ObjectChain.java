@@ -139,6 +139,13 @@ final class ObjectChain implements StateMachine<ObjectState> {
         if (random.percent(focus.badSizePercent())) {
             return random.percent(40) ? 0 : s.maxSize + random.between(1, 64);
         }
+        // A quarter of the requests ask for the size of a live object: objects of one class then sit side by
+        // side in one slab, so a bug that reaches a neighbour (a zeroing or a free that runs one byte or
+        // one slot too far) has a live neighbour to hit. Sizes drawn afresh would spread over so many classes
+        // that two live objects seldom share a slab.
+        if (!s.live.isEmpty() && random.percent(25)) {
+            return s.live.get(random.pick(s.liveLabels())).size();
+        }
         return switch (random.choose(70, 20, 10)) {
             case 0 -> random.boundarySize(Math.min(s.maxSize, 1024));
             case 1 -> random.boundarySize(s.maxSize);

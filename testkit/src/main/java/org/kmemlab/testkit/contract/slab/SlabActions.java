@@ -84,10 +84,14 @@ final class SlabActions {
         try {
             s.sut.free(addr);
         } catch (KernelBug bug) {
-            throw Rule.SLAB_FREE.violation("freeing live object " + label + " at " + hex(addr) + " must be accepted",
-                    "free(" + hex(addr) + ") returns normally", bug(bug));
+            String why = bug instanceof org.kmemlab.api.bug.CorruptionBug
+                    ? " (its user wrote only its " + s.config.size() + " bytes, so the cache itself wrote past the object)"
+                    : "";
+            throw Rule.SLAB_FREE.violation("freeing live object " + label + " at " + hex(addr) + " must be accepted"
+                    + why, "free(" + hex(addr) + ") returns normally", bug(bug));
         }
         s.live.remove(label);
+        s.exercised++;
         if (s.source.blockHolding(addr, s.extent) == null) {
             return;
         }

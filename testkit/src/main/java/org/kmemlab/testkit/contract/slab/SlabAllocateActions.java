@@ -10,6 +10,7 @@ import org.kmemlab.api.spi.SlabCache;
 import org.kmemlab.api.spi.SlabFlags;
 import org.kmemlab.testkit.contract.support.ContractPageSource;
 import org.kmemlab.testkit.contract.Rule;
+import org.kmemlab.testkit.contract.chain.PageGfp;
 import org.kmemlab.testkit.property.Action;
 
 /**
@@ -48,6 +49,7 @@ final class SlabAllocateActions {
             long refusals = s.source.refusals();
             long pagesBefore = s.source.outstandingPages();
             long constructorCalls = s.constructorCalls;
+            s.source.takeRequestedGfp();
             long addr;
             try {
                 addr = s.sut.allocate(gfp);
@@ -63,6 +65,7 @@ final class SlabAllocateActions {
                 }
                 throw Rule.SLAB_OBJECT.violation(call + " threw", "an object or NULL", threw, e);
             }
+            checkPageGfp(s, call);
             if (addr == SlabCache.NULL) {
                 String after = s.snapshot();
                 if (!before.equals(after)) {
@@ -80,6 +83,18 @@ final class SlabAllocateActions {
                 checkConstructedWithSlab(s, s.constructorCalls - constructorCalls);
             }
             return hex(addr);
+        }
+
+        /** A slab taken on behalf of this call must not be asked for with more than {@code gfp} allows. */
+        private void checkPageGfp(SlabState s, String call) {
+            int requested = s.source.takeRequestedGfp();
+            int excess = PageGfp.beyond(gfp, requested);
+            if (excess != 0) {
+                throw Rule.SLAB_PAGE_GFP.violation(call + " asked the page source for a slab with "
+                        + PageGfp.describe(excess) + ", which " + Gfp.toString(gfp) + " does not allow",
+                        "page requests within " + Gfp.toString(gfp), "getFreePages(" + Gfp.toString(requested)
+                        + ", ...)");
+            }
         }
 
         /**
@@ -162,6 +177,7 @@ final class SlabAllocateActions {
             }
             s.freed.values().remove(addr);
             s.live.put(label, addr);
+            s.exercised++;
             s.machine.memory().fill(s.machine.pa(addr), s.config.size(), SlabState.pattern(label));
         }
 
@@ -195,17 +211,28 @@ final class SlabAllocateActions {
     }
 
     /**
-     * {@code e7 = allocate(GFP_KERNEL) until NULL}: objects labelled {@code e7.0}, {@code e7.1}, …, each
-     * allocated and checked exactly as one {@link Allocate} step, in one step, so that a shrunk chain that
-     * needs a full page source says so in one line (like the object chain's exhaust step).
+     * {@code e7 = allocate(GFP_KERNEL) until NULL} or {@code f7 = allocate(GFP_KERNEL) until 2 new slabs}:
+     * objects labelled {@code e7.0}, {@code e7.1}, …, each allocated and checked exactly as one
+     * {@link Allocate} step, in one step. Until NULL, a shrunk chain that needs a full page source says so
+     * in one line (like the object chain's exhaust step). Until {@code newSlabs} new slabs (the page source
+     * has handed the cache that many more blocks than before the step, so the slab being filled is full and
+     * one object lies in the next), one step reaches the states where objects spread over several slabs,
+     * which a cache of hundreds of small objects per slab otherwise reaches only after hundreds of allocate
+     * steps that no shrinking can shorten.
      *
-     * @param cap more objects than the page source's pages can hold
+     * @param cap until NULL: more objects than the page source's pages can hold; until new slabs: the most
+     *            objects the step allocates
+     * @param newSlabs 0 for "until NULL", else how many new blocks from the page source end the step
      */
-    record Exhaust(String group, int cap, int gfp) implements Action<SlabState> {
+    record Exhaust(String group, int cap, int gfp, int newSlabs) implements Action<SlabState> {
+
+        /** How many new slabs end a filling step. */
+        static final int FILL_SLABS = 2;
 
         @Override
         public String describe() {
-            return group + " = allocate(" + Gfp.toString(gfp) + ") until NULL";
+            return group + " = allocate(" + Gfp.toString(gfp) + ") until "
+                    + (newSlabs == 0 ? "NULL" : newSlabs + " new slabs");
         }
 
         @Override
@@ -215,11 +242,12 @@ final class SlabAllocateActions {
 
         @Override
         public List<Action<SlabState>> shrinks() {
-            return gfp == Gfp.GFP_KERNEL ? List.of() : List.of(new Exhaust(group, cap, Gfp.GFP_KERNEL));
+            return gfp == Gfp.GFP_KERNEL ? List.of() : List.of(new Exhaust(group, cap, Gfp.GFP_KERNEL, newSlabs));
         }
 
         @Override
         public String run(SlabState s) {
+            long served = s.source.requests() - s.source.refusals();
             int objects = 0;
             // A reported write after free hands out no object (the next call may give that object out).
             for (int i = 0; objects < cap; i++) {
@@ -229,6 +257,12 @@ final class SlabAllocateActions {
                     return objects + " objects, then NULL";
                 }
                 objects += s.live.size() - liveBefore;
+                if (newSlabs > 0 && s.source.requests() - s.source.refusals() - served >= newSlabs) {
+                    return objects + " objects";
+                }
+            }
+            if (newSlabs > 0) {
+                return objects + " objects";
             }
             throw Rule.SLAB_OBJECT.violation("allocate(" + Gfp.toString(gfp) + ") kept returning objects: more than the"
                     + " page source's pages can hold", "NULL after at most " + (cap - 1) + " objects", cap + " objects");

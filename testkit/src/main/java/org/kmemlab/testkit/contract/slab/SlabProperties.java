@@ -6,6 +6,7 @@ import java.util.Set;
 import org.kmemlab.api.Checks;
 import org.kmemlab.api.spi.SlabCacheProvider;
 import org.kmemlab.testkit.contract.ContractProperty;
+import org.kmemlab.testkit.contract.Rule;
 
 /**
  * The properties of the slab cache contract ({@code slab.*}): each is one focus of the shared
@@ -67,7 +68,10 @@ public final class SlabProperties {
                             int ctorPercent, int debugPercent, int dmaPercent, int zeroPercent) {
             SlabChain.Focus focus = new SlabChain.Focus(checks, weights, tightPercent, ctorPercent, debugPercent,
                     dmaPercent, zeroPercent);
-            return ContractProperty.stateful(id, title, subject, replayPrefix, new SlabChain(provider, focus));
+            // A cache that never hands out an object checks nothing: every property then fails citing the
+            // rule that demands objects while the page source serves (slab.object).
+            return ContractProperty.stateful(id, title, subject, replayPrefix, new SlabChain(provider, focus),
+                    Rule.SLAB_OBJECT);
         }
     }
 }

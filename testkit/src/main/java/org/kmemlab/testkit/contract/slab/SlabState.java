@@ -46,6 +46,8 @@ final class SlabState {
     long otherObject;
     boolean destroyed;
     long constructorCalls;
+    /** Successful allocations and frees so far: what the chain really exercised (vacuity check). */
+    long exercised;
     private int nextId;
 
     SlabState(Machine machine, ContractPageSource source, SlabCacheConfig config, SlabCache sut, Set<SlabCheck> checks) {

@@ -40,6 +40,8 @@ public final class ContractPageSource implements PageSource {
     private long refusals;
     private long pagesReturned;
     private long blocksReturned;
+    /** The gfp bits of the requests since {@link #takeRequestedGfp()}, ORed together. */
+    private int requestedGfp;
 
     /**
      * A block handed out: its first frame, order and pool.
@@ -89,6 +91,7 @@ public final class ContractPageSource implements PageSource {
     @Override
     public long getFreePages(int gfp, int order) {
         requests++;
+        requestedGfp |= gfp;
         boolean wantDma = (gfp & Gfp.__GFP_DMA) != 0;
         long pfn = failing || order < 0 || order > 20 ? -1 : (wantDma ? dma : normal).take(order);
         if (pfn < 0) {
@@ -157,6 +160,17 @@ public final class ContractPageSource implements PageSource {
     /** Returns how many requests were made. */
     public long requests() {
         return requests;
+    }
+
+    /**
+     * Returns the gfp bits of every request since the last call, ORed together (0 when none was made), and
+     * starts collecting again: a contract calls it before and after one allocation to see what the
+     * allocator asked the page allocator to allow on that allocation's behalf.
+     */
+    public int takeRequestedGfp() {
+        int gfp = requestedGfp;
+        requestedGfp = 0;
+        return gfp;
     }
 
     /** Returns how many requests were refused (pool exhausted or failure switch on). */

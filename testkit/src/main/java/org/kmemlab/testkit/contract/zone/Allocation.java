@@ -29,8 +29,10 @@ import org.kmemlab.testkit.property.InvariantViolation;
  *       "able" only when it had a free block of the order and would still be at or above its <em>high</em>
  *       mark plus its largest protection afterwards: such a zone must be used first.</li>
  *   <li><b>Reserves</b>: a request without {@code __GFP_HIGH} never takes a zone's last pages: the zone
- *       had more than its min mark free before the call. {@code GFP_ATOMIC} (modern era) needs more than
- *       3/8 of min. In the Linux 2.0 era {@code GFP_ATOMIC} may take any free page.</li>
+ *       had more than its min mark free before the call. In the modern era {@code __GFP_HIGH} with
+ *       blocking ({@code GFP_KERNEL | __GFP_HIGH}) needs more than half of min and {@code GFP_ATOMIC} more
+ *       than 3/8 of it (rounded down: the contract is lenient by a page where min is odd). In the Linux 2.0
+ *       era {@code GFP_ATOMIC} may take any free page.</li>
  *   <li><b>No waiting</b>: a gfp that cannot block answers at once; with a maxWait of 200 ms or more the
  *       contract can tell, and calls taking more than half of maxWait fail. A slow {@code NO_PAGE} is asked
  *       again, up to {@value #TIMING_ATTEMPTS} times, and the fastest answer judged: a loaded machine stalls
@@ -202,7 +204,9 @@ final class Allocation {
             throw Rule.ZONE_GFP_ZONES.violation(call + " was served from ZONE_" + block.zone() + " (pfn " + block.pfn()
                     + "), but " + Gfp.toString(gfp) + " allows only ZONE_" + highest
                     + (highest == ZoneType.NORMAL ? "" : " and below"),
-                    "a block below pfn " + s.machine.zone(highest).endPfn(),
+                    // The machine may lack the zone the gfp names (the i386 profile has no DMA32): the
+                    // limit is then the end of the highest zone it has below that one.
+                    "a block below pfn " + s.machine.zone(highestZoneAtMost(s, highest)).endPfn(),
                     "pfn " + block.pfn() + " in ZONE_" + block.zone());
         }
     }
@@ -231,16 +235,21 @@ final class Allocation {
         if (!high) {
             mark = zone.min();
             which = "a request without __GFP_HIGH may not use the reserve below the min watermark";
-        } else if (atomic && s.machine.profile().era() == Era.MODERN) {
+        } else if (s.machine.profile().era() != Era.MODERN) {
+            return;
+        } else if (atomic) {
             mark = 3 * zone.min() / 8;
             which = "GFP_ATOMIC may go down to 3/8 of the min watermark, no further";
         } else {
-            return;
+            mark = zone.min() / 2;
+            which = "__GFP_HIGH with blocking may go down to half of the min watermark, no further (3/8 is for"
+                    + " requests that cannot block)";
         }
         int requesting = s.model.indexOf(highestZoneAtMost(s, highest));
         long[] protection = zone.protection();
         long reserve = requesting < protection.length ? protection[requesting] : 0;
-        long bootMark = !high ? s.initial(served).min() : 3 * s.initial(served).min() / 8;
+        long bootMin = s.initial(served).min();
+        long bootMark = !high ? bootMin : atomic ? 3 * bootMin / 8 : bootMin / 2;
         if (freeBefore[served] <= mark) {
             // Broken only against the watermarks zoneinfo() shows now, not against those of boot: the
             // allocator decided on stale marks.

@@ -44,7 +44,8 @@ public final class ZoneProperties {
             Gfp.GFP_ATOMIC | Gfp.GFP_DMA, Gfp.GFP_KERNEL | Gfp.GFP_DMA32, Gfp.GFP_NOWAIT | Gfp.GFP_DMA32,
             Gfp.GFP_NOWAIT | Gfp.GFP_DMA, Gfp.GFP_ATOMIC);
     private static final List<Integer> PRESSURE = List.of(Gfp.GFP_NOWAIT, Gfp.GFP_ATOMIC, Gfp.GFP_KERNEL,
-            Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN, Gfp.GFP_NOWAIT | Gfp.GFP_DMA, Gfp.GFP_ATOMIC | Gfp.GFP_DMA32);
+            Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN, Gfp.GFP_NOWAIT | Gfp.GFP_DMA, Gfp.GFP_ATOMIC | Gfp.GFP_DMA32,
+            Gfp.GFP_KERNEL | Gfp.__GFP_HIGH);
 
     private ZoneProperties() {
     }
