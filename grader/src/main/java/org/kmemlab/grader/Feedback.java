@@ -56,7 +56,22 @@ final class Feedback {
 
     /** Returns the grader command that re-runs one property with the same seed and effort. */
     static String replay(PropertyRun run, Discovery.Found provider, Submission sub) {
-        return "kmemlab grade " + sub.name() + " --spi " + provider.spi().key() + " --only " + run.id() + " --seed "
-                + run.seed() + " --tries " + run.tries() + " --steps " + run.steps();
+        return "kmemlab grade " + shellWord(sub.input().toString()) + " --spi " + provider.spi().key()
+                + " --only " + run.id() + " --seed " + run.seed() + " --tries " + run.tries() + " --steps " + run.steps();
+    }
+
+    /** The characters a POSIX shell reads as they are, in a word of their own. */
+    private static final java.util.regex.Pattern PLAIN_WORD = java.util.regex.Pattern.compile("[A-Za-z0-9/._+:@%,=-]+");
+
+    /**
+     * Returns {@code path} as one word a POSIX shell reads back unchanged: as it is when it holds only
+     * characters no shell treats specially, else in single quotes (a quote inside written as {@code '\''}).
+     * The replay line names the submission by the path the grader resolved, so it can be pasted as it is.
+     */
+    static String shellWord(String path) {
+        if (PLAIN_WORD.matcher(path).matches()) {
+            return path;
+        }
+        return "'" + path.replace("'", "'\\''") + "'";
     }
 }

@@ -25,11 +25,11 @@ public final class GradeMain {
                    kmemlab grade --batch DIR [options]      grade every submission in DIR (summary.csv in --out)
                    kmemlab grade --gradescope-bundle DIR [--rubric FILE]...   write setup.sh, run_autograder, autograder.zip
                    kmemlab grade --classroom-workflow FILE [--spi S] [--rubric FILE]   write a GitHub Classroom workflow
-                   kmemlab grade --print-rubric page|object|zone                       print a shipped rubric
+                   kmemlab grade --print-rubric page|object|zone|slab                  print a shipped rubric
 
             Options:
               --rubric FILE       a rubric (YAML or JSON); repeat for several SPIs; default: the shipped one
-              --spi S             grade only the page, object or zone provider
+              --spi S             grade only the page, object, zone or slab provider
               --only ID           run only property ID (no performance); with --seed to replay a failure
               --seed N            use seed N for every property instead of the rubric's
               --tries N --steps N override the rubric's effort
