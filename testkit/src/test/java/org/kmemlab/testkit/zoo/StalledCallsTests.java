@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.spi.PageAllocator;
@@ -27,16 +28,32 @@ class StalledCallsTests {
 
     private static final Effort EFFORT = new Effort(4, 20, 20_261_203L);
     private static final long STALL_MILLIS = 400;
+    private static final IntPredicate CANNOT_BLOCK = gfp -> !Gfp.allowsBlocking(gfp);
+    private static final IntPredicate NORETRY = gfp -> (gfp & Gfp.__GFP_NORETRY) != 0;
 
     @Test
     void aCorrectAllocatorStalledOnceStillPassesTheNoWaitScenario() {
-        PropertyResult result = check("zone.nowait-never-waits", provider(1));
+        PropertyResult result = check("zone.nowait-never-waits", provider(1, CANNOT_BLOCK));
         assertTrue(result.passed(), result.report());
     }
 
     @Test
+    void aCorrectAllocatorWhoseNoRetryCallIsStalledOnceStillPasses() {
+        PropertyResult result = check("zone.noretry", provider(1, NORETRY));
+        assertTrue(result.passed(), result.report());
+    }
+
+    @Test
+    void anAllocatorWhoseNoRetryCallIsSlowEveryTimeFailsNamingTheRule() {
+        PropertyResult result = check("zone.noretry", provider(Integer.MAX_VALUE, NORETRY));
+        assertFalse(result.passed(), "an allocator whose NORETRY NO_PAGE always takes " + STALL_MILLIS + " ms waits");
+        assertTrue(result.report().contains("zone.noretry") && result.report().contains("the fastest of"),
+                result.report());
+    }
+
+    @Test
     void anAllocatorThatIsSlowEveryTimeFailsNamingTheRule() {
-        PropertyResult result = check("zone.nowait-never-waits", provider(Integer.MAX_VALUE));
+        PropertyResult result = check("zone.nowait-never-waits", provider(Integer.MAX_VALUE, CANNOT_BLOCK));
         assertFalse(result.passed(), "an allocator whose NO_PAGE always takes " + STALL_MILLIS + " ms waits");
         assertTrue(result.report().contains("zone.no-wait"), result.report());
     }
@@ -47,8 +64,8 @@ class StalledCallsTests {
         return property.check(EFFORT);
     }
 
-    /** The correct alternate, its first {@code stalls} failing calls that cannot block delayed 400 ms. */
-    private static ZoneAllocatorProvider provider(int stalls) {
+    /** The correct alternate, its first {@code stalls} failing calls whose gfp {@code stalled} picks delayed 400 ms. */
+    private static ZoneAllocatorProvider provider(int stalls, IntPredicate stalled) {
         ZoneAllocatorProvider correct = AlternateZones.provider();
         return new ZoneAllocatorProvider() {
             @Override
@@ -58,24 +75,26 @@ class StalledCallsTests {
 
             @Override
             public ZoneAllocator create(ZoneAllocatorConfig config) {
-                return new Stalled(correct.create(config), stalls);
+                return new Stalled(correct.create(config), stalls, stalled);
             }
         };
     }
 
     private static final class Stalled implements ZoneAllocator {
         private final ZoneAllocator delegate;
+        private final IntPredicate stalled;
         private int stallsLeft;
 
-        Stalled(ZoneAllocator delegate, int stalls) {
+        Stalled(ZoneAllocator delegate, int stalls, IntPredicate stalled) {
             this.delegate = delegate;
             this.stallsLeft = stalls;
+            this.stalled = stalled;
         }
 
         @Override
         public long allocPages(int gfp, int order) {
             long pfn = delegate.allocPages(gfp, order);
-            if (pfn == PageAllocator.NO_PAGE && !Gfp.allowsBlocking(gfp) && stallsLeft > 0) {
+            if (pfn == PageAllocator.NO_PAGE && stalled.test(gfp) && stallsLeft > 0) {
                 stallsLeft--;
                 try {
                     Thread.sleep(STALL_MILLIS);

@@ -1,6 +1,7 @@
 package org.kmemlab.testkit.contract.zone;
 
 import java.util.List;
+import java.util.function.Consumer;
 import org.kmemlab.api.Gfp;
 import org.kmemlab.api.spi.PageAllocator;
 import org.kmemlab.testkit.contract.Rule;
@@ -26,7 +27,13 @@ final class WaitingActions {
     private WaitingActions() {
     }
 
-    /** An allocation that must return (block or NO_PAGE) within {@code limitMillis}. */
+    /**
+     * An allocation that must return (block or NO_PAGE) within {@code limitMillis}. A loaded machine (or a
+     * garbage collection in the submission's JVM) can stall any one call past the limit, while an allocator
+     * that waits for memory is slow every time; so a slow NO_PAGE, which changed nothing, is asked again,
+     * up to {@link Allocation#TIMING_ATTEMPTS} calls, and the fastest answer is judged, as
+     * {@link Allocation} does for the requests that cannot block.
+     */
     record Quick(String label, int gfp, int order, long limitMillis) implements Action<ZoneState> {
 
         @Override
@@ -37,11 +44,27 @@ final class WaitingActions {
 
         @Override
         public String run(ZoneState s) {
+            return run(s, block -> { });
+        }
+
+        /**
+         * Runs the call as {@link #run(ZoneState)} does; {@code afterEachCall} gets the answer of every call
+         * it makes (null for NO_PAGE) right after it.
+         */
+        String run(ZoneState s, Consumer<ZoneModel.Block> afterEachCall) {
             ZoneModel.Block block = Allocation.run(s, label, gfp, order, Allocation.Context.PROCESS);
+            afterEachCall.accept(block);
             long millis = s.lastCallMillis;
+            for (int call = 1; block == null && millis > limitMillis && call < Allocation.TIMING_ATTEMPTS; call++) {
+                block = Allocation.run(s, label, gfp, order, Allocation.Context.PROCESS);
+                afterEachCall.accept(block);
+                millis = Math.min(millis, s.lastCallMillis);
+            }
             if (millis > limitMillis) {
-                throw (Gfp.allowsBlocking(gfp) ? Rule.ZONE_NORETRY : Rule.ZONE_NO_WAIT).violation("allocPages(" + Gfp.toString(gfp) + ", order " + order + ") took "
-                        + millis + " ms with maxWait " + s.maxWait.toMillis() + " ms: a request that"
+                throw (Gfp.allowsBlocking(gfp) ? Rule.ZONE_NORETRY : Rule.ZONE_NO_WAIT).violation("allocPages("
+                        + Gfp.toString(gfp) + ", order " + order + ") took " + millis + " ms with maxWait "
+                        + s.maxWait.toMillis() + " ms" + (block == null ? " (the fastest of "
+                        + Allocation.TIMING_ATTEMPTS + " calls)" : "") + ": a request that"
                         + (Gfp.allowsBlocking(gfp) ? " gives up after one reclaim pass" : " cannot block")
                         + " must not wait for memory", "an answer within " + limitMillis + " ms",
                         millis + " ms, then " + (block == null ? "NO_PAGE" : "pfn " + block.pfn()));
