@@ -15,7 +15,8 @@ import java.util.Map;
  *
  * <p>{@link #run} is the entry other front ends call; it prints only to the streams it is given and
  * returns the exit code: 0 when grading completed (whatever the score, unless {@code --fail-under} asks
- * otherwise), 1 when the score is below {@code --fail-under}, 2 for a usage error.
+ * otherwise), 1 when the score is below {@code --fail-under}, 2 for a usage or configuration error or
+ * when the grader itself failed.
  */
 public final class GradeMain {
 
@@ -66,7 +67,8 @@ public final class GradeMain {
     /**
      * Runs the grader.
      *
-     * @return 0 when grading completed, 1 when the score is below {@code --fail-under}, 2 for a usage error
+     * @return 0 when grading completed, 1 when the score is below {@code --fail-under}, 2 for a usage or
+     *         configuration error or when the grader itself failed (the message on {@code err} says which)
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         return run(args, out, err, Terminal.isInteractive());
@@ -76,7 +78,8 @@ public final class GradeMain {
      * Runs the grader; a progress bar is drawn on {@code err} only when {@code interactive} (a person
      * watches a terminal) and {@code --quiet} was not given.
      *
-     * @return 0 when grading completed, 1 when the score is below {@code --fail-under}, 2 for a usage error
+     * @return 0 when grading completed, 1 when the score is below {@code --fail-under}, 2 for a usage or
+     *         configuration error or when the grader itself failed (the message on {@code err} says which)
      */
     public static int run(String[] args, PrintStream out, PrintStream err, boolean interactive) {
         Args a;
@@ -148,14 +151,20 @@ public final class GradeMain {
         } catch (IllegalArgumentException | IllegalStateException | IOException | java.io.UncheckedIOException e) {
             err.println("kmemlab grade: " + e.getMessage());
             if (a.results != null) {
-                writeFailure(a.results, e, a.isolation, err);
+                writeFailure(a.results, "the autograder is misconfigured: " + e.getMessage(), "Isolation: none"
+                        + " needed, nothing of the submission ran (--isolation " + a.isolation + " was asked for).", err);
             }
             return 2;
         } catch (RuntimeException e) {
-            // Not a configuration mistake but the grader's own failure: still a results file, and the trace.
+            // Not a configuration mistake but the grader's own failure (Grader.grade reports everything that
+            // happens while a submission runs, so this is before or after that): a results file, and the trace
+            // for the instructor to report.
+            err.println("kmemlab grade: internal error; please report it with the stack trace below");
             e.printStackTrace(err);
             if (a.results != null) {
-                writeFailure(a.results, e, a.isolation, err);
+                writeFailure(a.results, "the autograder itself failed: " + e, "Isolation: --isolation "
+                        + a.isolation + " was asked for; the grader failed outside the submission's sandboxed run.",
+                        err);
             }
             return 2;
         }
@@ -202,13 +211,16 @@ public final class GradeMain {
      * Even a grader that cannot start (a broken rubric) leaves a results file that says so, and names the
      * isolation that was asked for: nothing of the submission ran.
      */
-    private static void writeFailure(Path results, Exception e, String isolation, PrintStream err) {
-        TestResult t = new TestResult("grader", "0.1", 0, 0, Status.CRASHED, "**CRASHED**: the autograder is"
-                + " misconfigured: " + e.getMessage() + "\n\nTell your instructor; this is not your fault.",
-                Rubric.Visibility.VISIBLE, List.of("grader"), 0);
-        String none = "Isolation: none needed, nothing of the submission ran (--isolation " + isolation + " was asked for).";
-        GradeReport report = new GradeReport("submission", "", 0, 0, 0, "The autograder is misconfigured: "
-                + e.getMessage() + "\n\n" + none, List.of(t), List.of(), List.of(none));
+    /**
+     * Writes the results file of a run that graded nothing: 0 points, what went wrong ({@code what}, which
+     * follows "The ..." in a sentence) and the isolation line every results file has.
+     */
+    static void writeFailure(Path results, String what, String isolationLine, PrintStream err) {
+        TestResult t = new TestResult("grader", "0.1", 0, 0, Status.CRASHED, "**CRASHED**: " + what
+                + "\n\nTell your instructor; this is not your fault.", Rubric.Visibility.VISIBLE, List.of("grader"), 0);
+        String headline = Character.toUpperCase(what.charAt(0)) + what.substring(1);
+        GradeReport report = new GradeReport("submission", "", 0, 0, 0, headline + "\n\n" + isolationLine, List.of(t),
+                List.of(), List.of(isolationLine));
         try {
             GradescopeResults.write(report, results);
         } catch (IOException io) {

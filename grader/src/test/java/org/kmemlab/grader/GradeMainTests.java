@@ -56,6 +56,21 @@ class GradeMainTests {
     }
 
     @Test
+    void theGradersOwnFailureLeavesAResultsFileThatSaysSoAndNamesTheIsolation() throws Exception {
+        Path results = dir.resolve("results.json");
+        GradeMain.writeFailure(results, "the autograder itself failed: java.lang.IllegalStateException: boom",
+                "Isolation: --isolation auto was asked for; the grader failed outside the submission's sandboxed run.",
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        JsonNode json = new ObjectMapper().readTree(results.toFile());
+        assertEquals(0, json.get("score").asDouble());
+        String output = json.get("output").asText();
+        assertTrue(output.startsWith("The autograder itself failed: java.lang.IllegalStateException: boom"), output);
+        assertTrue(output.contains("Isolation: --isolation auto was asked for"), output);
+        assertTrue(json.get("tests").get(0).get("output").asText().contains("not your fault"), json.toString());
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void printRubricShowsTheShippedRubric() {
         assertEquals(0, run("--print-rubric", "zone"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("spi: zone"));
