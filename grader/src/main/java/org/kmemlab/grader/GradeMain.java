@@ -152,7 +152,8 @@ public final class GradeMain {
             err.println("kmemlab grade: " + e.getMessage());
             if (a.results != null) {
                 writeFailure(a.results, "the autograder is misconfigured: " + e.getMessage(), "Isolation: none"
-                        + " needed, nothing of the submission ran (--isolation " + a.isolation + " was asked for).", err);
+                        + " needed, nothing of the submission ran (--isolation " + a.isolation + " was asked for).",
+                        err);
             }
             return 2;
         } catch (RuntimeException e) {
